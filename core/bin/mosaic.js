@@ -1,0 +1,9 @@
+#!/usr/bin/env node
+// The CLI is bundled to dist/ by `npm run build` (run by `npm start` and `npm test`).
+import('../dist/cli.js').catch((err) => {
+  if (err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/cli.js')) {
+    console.error('mosaic: not built yet; run `npm run build` in the repository root first');
+    process.exit(1);
+  }
+  throw err;
+});

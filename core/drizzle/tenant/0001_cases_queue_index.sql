@@ -1,0 +1,1 @@
+CREATE INDEX `cases_queue_idx` ON `cases` (`queue_id`,`created_at`,`id`);

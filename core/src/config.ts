@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { databaseConfigFromEnv, type DatabaseConfig } from './db/config.js';
+
+const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** Limits and switches an operator can set per deployment through the environment. */
+const serverEnv = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().default('127.0.0.1'),
+  NODE_ENV: z.string().default('development'),
+  MOSAIC_MAX_DEPTH: int(12),
+  MOSAIC_MAX_ALIASES: int(30),
+  MOSAIC_MAX_TOKENS: int(5000),
+  MOSAIC_MAX_DIRECTIVES: int(50),
+  /** Structural cost per operation (graphql-armor's estimate). */
+  MOSAIC_MAX_STRUCTURAL_COST: int(20_000),
+  /** Cost per operation counting page sizes (`first`), which the rate limiter charges. */
+  MOSAIC_MAX_QUERY_COST: int(25_000),
+  /** Cost points each tenant may spend per minute; bursts up to one minute's worth. */
+  MOSAIC_RATE_LIMIT_PER_MINUTE: int(300_000),
+  /** Who may introspect the schema: admins (default), everyone, or nobody. */
+  MOSAIC_INTROSPECTION: z.enum(['admins', 'all', 'none']).default('admins'),
+});
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  production: boolean;
+  database: DatabaseConfig;
+  limits: {
+    maxDepth: number;
+    maxAliases: number;
+    maxTokens: number;
+    maxDirectives: number;
+    maxStructuralCost: number;
+    maxQueryCost: number;
+    costPerMinute: number;
+  };
+  introspection: 'admins' | 'all' | 'none';
+}
+
+export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const parsed = serverEnv.safeParse(env);
+  if (!parsed.success) {
+    const reasons = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`bad configuration: ${reasons}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    production: e.NODE_ENV === 'production',
+    database: databaseConfigFromEnv(env),
+    limits: {
+      maxDepth: e.MOSAIC_MAX_DEPTH,
+      maxAliases: e.MOSAIC_MAX_ALIASES,
+      maxTokens: e.MOSAIC_MAX_TOKENS,
+      maxDirectives: e.MOSAIC_MAX_DIRECTIVES,
+      maxStructuralCost: e.MOSAIC_MAX_STRUCTURAL_COST,
+      maxQueryCost: e.MOSAIC_MAX_QUERY_COST,
+      costPerMinute: e.MOSAIC_RATE_LIMIT_PER_MINUTE,
+    },
+    introspection: e.MOSAIC_INTROSPECTION,
+  };
+}

@@ -1,0 +1,50 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createClient, type Client } from '@libsql/client';
+import type { DatabaseConfig } from './config.js';
+
+/** How long a writer waits for SQLite's lock before giving up (embedded mode). */
+const BUSY_TIMEOUT_MS = 5_000;
+
+/**
+ * Opens the libsql database named `name`: a file in the data folder, or a namespace on the
+ * server. sqld picks the namespace from the first label of the Host or from the
+ * `x-namespace-bin` header (unpadded base64); the header needs no DNS set-up, so we send that.
+ */
+export function openLibsqlClient(config: DatabaseConfig, name: string): Client {
+  if (config.kind === 'embedded') {
+    mkdirSync(config.dataDir, { recursive: true });
+    return createClient({ url: `file:${join(config.dataDir, `${name}.db`)}`, timeout: BUSY_TIMEOUT_MS });
+  }
+  const namespace = Buffer.from(name).toString('base64').replace(/=+$/, '');
+  return createClient({
+    url: config.url,
+    authToken: config.authToken,
+    fetch: (input: Request | string | URL, init?: RequestInit) => {
+      const request = new Request(input, init);
+      request.headers.set('x-namespace-bin', namespace);
+      return fetch(request);
+    },
+  });
+}
+
+/** Creates a namespace on the libsql server; an existing one is fine (idempotent). */
+export async function ensureServerNamespace(config: DatabaseConfig, name: string): Promise<void> {
+  if (config.kind !== 'server') return;
+  const res = await fetch(new URL(`/v1/namespaces/${encodeURIComponent(name)}/create`, config.adminUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
+  if (res.ok) return;
+  const body = await res.text();
+  if (res.status === 400 && body.includes('already exists')) return;
+  throw new Error(`libsql server refused to create namespace ${name}: ${res.status} ${body}`);
+}
+
+/** Settings that make an embedded file safe for concurrent readers and one writer. */
+export async function tuneEmbedded(config: DatabaseConfig, client: Client): Promise<void> {
+  if (config.kind !== 'embedded') return;
+  await client.execute('PRAGMA journal_mode = WAL');
+  await client.execute('PRAGMA synchronous = NORMAL');
+}

@@ -1,0 +1,209 @@
+/**
+ * The customer 360 model. One copy of these tables exists per tenant, in that tenant's own
+ * database, so no row here carries a tenant id: isolation is the database boundary itself.
+ * Every list the API pages through has an index ending in `id` so keyset cursors never scan.
+ */
+import { sqliteTable, text, integer, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
+
+const ts = (name: string) => integer(name, { mode: 'timestamp_ms' });
+
+export const CHANNELS = ['EMAIL', 'CHAT', 'PHONE', 'SMS', 'SOCIAL', 'PORTAL', 'VIDEO'] as const;
+export const DIRECTIONS = ['INBOUND', 'OUTBOUND'] as const;
+export const CUSTOMER_STATUSES = ['ACTIVE', 'MERGED'] as const;
+export const IDENTITY_KINDS = ['EMAIL', 'PHONE', 'SOCIAL'] as const;
+export const CASE_STATUSES = ['NEW', 'OPEN', 'PENDING', 'SOLVED', 'CLOSED'] as const;
+export const CASE_PRIORITIES = ['LOW', 'NORMAL', 'HIGH', 'URGENT'] as const;
+export const ORDER_STATUSES = ['PENDING', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'RETURNED'] as const;
+export const ARTICLE_STATUSES = ['DRAFT', 'PUBLISHED', 'ARCHIVED'] as const;
+export const AGENT_STATUSES = ['ONLINE', 'AWAY', 'OFFLINE'] as const;
+
+export const accounts = sqliteTable('accounts', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  domain: text('domain'),
+  tier: text('tier'),
+  createdAt: ts('created_at').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+}, (t) => [index('accounts_created_idx').on(t.createdAt, t.id), index('accounts_name_idx').on(t.name, t.id)]);
+
+export const customers = sqliteTable('customers', {
+  id: text('id').primaryKey(),
+  accountId: text('account_id').references(() => accounts.id),
+  name: text('name').notNull(),
+  email: text('email'),
+  phone: text('phone'),
+  status: text('status', { enum: CUSTOMER_STATUSES }).notNull().default('ACTIVE'),
+  mergedIntoId: text('merged_into_id'),
+  createdAt: ts('created_at').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+}, (t) => [
+  index('customers_created_idx').on(t.createdAt, t.id),
+  index('customers_name_idx').on(t.name, t.id),
+  index('customers_account_idx').on(t.accountId, t.createdAt, t.id),
+  index('customers_email_idx').on(t.email),
+]);
+
+/** Every handle a customer is known by; unique per tenant so one email maps to one customer. */
+export const identities = sqliteTable('identities', {
+  id: text('id').primaryKey(),
+  customerId: text('customer_id').notNull().references(() => customers.id),
+  kind: text('kind', { enum: IDENTITY_KINDS }).notNull(),
+  value: text('value').notNull(),
+  provider: text('provider'),
+  verified: integer('verified', { mode: 'boolean' }).notNull().default(false),
+  createdAt: ts('created_at').notNull(),
+}, (t) => [
+  uniqueIndex('identities_kind_value_uq').on(t.kind, t.value),
+  index('identities_customer_idx').on(t.customerId),
+]);
+
+export const agents = sqliteTable('agents', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  email: text('email').notNull(),
+  status: text('status', { enum: AGENT_STATUSES }).notNull().default('OFFLINE'),
+  capacity: integer('capacity').notNull().default(5),
+  createdAt: ts('created_at').notNull(),
+}, (t) => [uniqueIndex('agents_email_uq').on(t.email), index('agents_created_idx').on(t.createdAt, t.id)]);
+
+export const agentSkills = sqliteTable('agent_skills', {
+  agentId: text('agent_id').notNull().references(() => agents.id),
+  skill: text('skill').notNull(),
+  level: integer('level').notNull().default(1),
+}, (t) => [primaryKey({ columns: [t.agentId, t.skill] })]);
+
+export const queues = sqliteTable('queues', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  description: text('description'),
+  requiredSkill: text('required_skill'),
+  createdAt: ts('created_at').notNull(),
+}, (t) => [uniqueIndex('queues_name_uq').on(t.name), index('queues_created_idx').on(t.createdAt, t.id)]);
+
+export const cases = sqliteTable('cases', {
+  id: text('id').primaryKey(),
+  number: integer('number').notNull(),
+  customerId: text('customer_id').notNull().references(() => customers.id),
+  subject: text('subject').notNull(),
+  description: text('description'),
+  status: text('status', { enum: CASE_STATUSES }).notNull().default('NEW'),
+  priority: text('priority', { enum: CASE_PRIORITIES }).notNull().default('NORMAL'),
+  channel: text('channel', { enum: CHANNELS }),
+  queueId: text('queue_id').references(() => queues.id),
+  assigneeId: text('assignee_id').references(() => agents.id),
+  createdAt: ts('created_at').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+}, (t) => [
+  uniqueIndex('cases_number_uq').on(t.number),
+  index('cases_created_idx').on(t.createdAt, t.id),
+  index('cases_customer_idx').on(t.customerId, t.createdAt, t.id),
+  index('cases_status_idx').on(t.status, t.createdAt, t.id),
+  index('cases_assignee_idx').on(t.assigneeId, t.createdAt, t.id),
+  index('cases_queue_idx').on(t.queueId, t.createdAt, t.id),
+]);
+
+export const interactions = sqliteTable('interactions', {
+  id: text('id').primaryKey(),
+  customerId: text('customer_id').notNull().references(() => customers.id),
+  caseId: text('case_id').references(() => cases.id),
+  channel: text('channel', { enum: CHANNELS }).notNull(),
+  direction: text('direction', { enum: DIRECTIONS }).notNull(),
+  subject: text('subject'),
+  body: text('body').notNull(),
+  agentId: text('agent_id').references(() => agents.id),
+  occurredAt: ts('occurred_at').notNull(),
+  createdAt: ts('created_at').notNull(),
+}, (t) => [
+  index('interactions_customer_idx').on(t.customerId, t.occurredAt, t.id),
+  index('interactions_case_idx').on(t.caseId, t.occurredAt, t.id),
+  index('interactions_occurred_idx').on(t.occurredAt, t.id),
+]);
+
+export const orders = sqliteTable('orders', {
+  id: text('id').primaryKey(),
+  number: text('number').notNull(),
+  customerId: text('customer_id').notNull().references(() => customers.id),
+  status: text('status', { enum: ORDER_STATUSES }).notNull().default('PENDING'),
+  currency: text('currency').notNull(),
+  totalCents: integer('total_cents').notNull(),
+  placedAt: ts('placed_at').notNull(),
+  createdAt: ts('created_at').notNull(),
+}, (t) => [
+  uniqueIndex('orders_number_uq').on(t.number),
+  index('orders_customer_idx').on(t.customerId, t.placedAt, t.id),
+  index('orders_placed_idx').on(t.placedAt, t.id),
+]);
+
+export const orderLines = sqliteTable('order_lines', {
+  id: text('id').primaryKey(),
+  orderId: text('order_id').notNull().references(() => orders.id),
+  sku: text('sku').notNull(),
+  name: text('name').notNull(),
+  quantity: integer('quantity').notNull(),
+  unitPriceCents: integer('unit_price_cents').notNull(),
+}, (t) => [index('order_lines_order_idx').on(t.orderId)]);
+
+export const knowledgeArticles = sqliteTable('knowledge_articles', {
+  id: text('id').primaryKey(),
+  title: text('title').notNull(),
+  body: text('body').notNull(),
+  status: text('status', { enum: ARTICLE_STATUSES }).notNull().default('DRAFT'),
+  locale: text('locale').notNull().default('en'),
+  tags: text('tags', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  helpfulCount: integer('helpful_count').notNull().default(0),
+  notHelpfulCount: integer('not_helpful_count').notNull().default(0),
+  createdAt: ts('created_at').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+}, (t) => [index('articles_created_idx').on(t.createdAt, t.id), index('articles_status_idx').on(t.status, t.createdAt, t.id)]);
+
+export const articleRatings = sqliteTable('article_ratings', {
+  id: text('id').primaryKey(),
+  articleId: text('article_id').notNull().references(() => knowledgeArticles.id),
+  customerId: text('customer_id').references(() => customers.id),
+  helpful: integer('helpful', { mode: 'boolean' }).notNull(),
+  comment: text('comment'),
+  createdAt: ts('created_at').notNull(),
+}, (t) => [index('article_ratings_article_idx').on(t.articleId, t.createdAt, t.id)]);
+
+export const communityThreads = sqliteTable('community_threads', {
+  id: text('id').primaryKey(),
+  title: text('title').notNull(),
+  authorCustomerId: text('author_customer_id').references(() => customers.id),
+  createdAt: ts('created_at').notNull(),
+}, (t) => [index('threads_created_idx').on(t.createdAt, t.id)]);
+
+export const communityPosts = sqliteTable('community_posts', {
+  id: text('id').primaryKey(),
+  threadId: text('thread_id').notNull().references(() => communityThreads.id),
+  authorCustomerId: text('author_customer_id').references(() => customers.id),
+  authorAgentId: text('author_agent_id').references(() => agents.id),
+  body: text('body').notNull(),
+  score: integer('score').notNull().default(0),
+  createdAt: ts('created_at').notNull(),
+}, (t) => [index('posts_thread_idx').on(t.threadId, t.createdAt, t.id)]);
+
+export const communityVotes = sqliteTable('community_votes', {
+  postId: text('post_id').notNull().references(() => communityPosts.id),
+  customerId: text('customer_id').notNull().references(() => customers.id),
+  value: integer('value').notNull(),
+  createdAt: ts('created_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.postId, t.customerId] })]);
+
+/**
+ * Transactional outbox: a domain change and the event announcing it commit together,
+ * so a dispatcher can deliver events without ever announcing a change that rolled back.
+ */
+export const outbox = sqliteTable('outbox', {
+  id: text('id').primaryKey(),
+  type: text('type').notNull(),
+  subjectId: text('subject_id').notNull(),
+  payload: text('payload', { mode: 'json' }).notNull(),
+  createdAt: ts('created_at').notNull(),
+  dispatchedAt: ts('dispatched_at'),
+}, (t) => [index('outbox_pending_idx').on(t.dispatchedAt, t.createdAt)]);
+
+/** Case numbers are per tenant and gap-free enough for humans to quote on the phone. */
+export const counters = sqliteTable('counters', {
+  name: text('name').primaryKey(),
+  value: integer('value').notNull(),
+});

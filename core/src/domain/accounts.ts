@@ -1,0 +1,62 @@
+import { and, desc, eq, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { accounts } from '../db/tenant-schema.js';
+import { newId } from '../lib/ids.js';
+import { parseInput } from '../lib/validate.js';
+import { assertCanWrite, type TenantContext } from '../tenancy/context.js';
+import { emitEvent } from './outbox.js';
+import { afterCursor, pageSize, timeKey, toConnection, type Connection, type PageArgs } from './pagination.js';
+import { requireRow } from './rows.js';
+
+export type Account = typeof accounts.$inferSelect;
+
+const fields = {
+  name: z.string().trim().min(1).max(200),
+  domain: z.string().trim().toLowerCase().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'not a domain name').nullish(),
+  tier: z.string().trim().min(1).max(40).nullish(),
+};
+export const createAccountInput = z.object(fields);
+export const updateAccountInput = z.object({
+  name: fields.name.optional(),
+  domain: fields.domain,
+  tier: fields.tier,
+}).refine((v) => Object.keys(v).length > 0, 'give at least one field to change');
+
+export function getAccount(ctx: TenantContext, id: string): Promise<Account> {
+  return requireRow(ctx.data.db, accounts, id, 'Account');
+}
+
+export async function listAccounts(ctx: TenantContext, args: PageArgs): Promise<Connection<Account>> {
+  const limit = pageSize(args.first);
+  const where: (SQL | undefined)[] = [afterCursor(accounts.createdAt, accounts.id, 'desc', args.after)];
+  const rows = await ctx.data.db.select().from(accounts).where(and(...where))
+    .orderBy(desc(accounts.createdAt), desc(accounts.id)).limit(limit + 1);
+  return toConnection(rows, limit, (a) => timeKey(a.createdAt), Boolean(args.after));
+}
+
+export async function createAccount(ctx: TenantContext, raw: unknown): Promise<Account> {
+  assertCanWrite(ctx);
+  const input = parseInput(createAccountInput, raw);
+  return ctx.data.write(async (tx) => {
+    const now = new Date();
+    const account: Account = {
+      id: newId(), name: input.name, domain: input.domain ?? null, tier: input.tier ?? null, createdAt: now, updatedAt: now,
+    };
+    await tx.insert(accounts).values(account);
+    await emitEvent(tx, 'account.created', account.id, { name: account.name });
+    return account;
+  });
+}
+
+export async function updateAccount(ctx: TenantContext, id: string, raw: unknown): Promise<Account> {
+  assertCanWrite(ctx);
+  const input = parseInput(updateAccountInput, raw);
+  return ctx.data.write(async (tx) => {
+    const current = await requireRow(tx, accounts, id, 'Account');
+    const changes = { ...input, updatedAt: new Date() };
+    await tx.update(accounts).set(changes).where(eq(accounts.id, id));
+    await emitEvent(tx, 'account.updated', id, { fields: Object.keys(input) });
+    return { ...current, ...changes } as Account;
+  });
+}
+

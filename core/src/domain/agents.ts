@@ -1,0 +1,145 @@
+import { and, asc, desc, eq, inArray, notInArray, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { agents, agentSkills, cases, queues, AGENT_STATUSES } from '../db/tenant-schema.js';
+import { AppError } from '../lib/errors.js';
+import { newId } from '../lib/ids.js';
+import { parseInput } from '../lib/validate.js';
+import { assertAdmin, assertCanWrite, type TenantContext } from '../tenancy/context.js';
+import { emitEvent } from './outbox.js';
+import { afterCursor, pageSize, timeKey, toConnection, type Connection, type PageArgs } from './pagination.js';
+import { requireRow } from './rows.js';
+
+export type Agent = typeof agents.$inferSelect;
+export type AgentSkill = typeof agentSkills.$inferSelect;
+export type Queue = typeof queues.$inferSelect;
+
+/** Cases an agent is still working on count against their capacity. */
+export const OPEN_CASE_STATUSES = ['NEW', 'OPEN', 'PENDING'] as const;
+
+const skill = z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'a skill is 1–40 letters, digits, _ or -');
+const skillsInput = z.array(z.object({ skill, level: z.number().int().min(1).max(5).default(1) })).max(50)
+  .refine((s) => new Set(s.map((x) => x.skill)).size === s.length, 'each skill once');
+
+export const createAgentInput = z.object({
+  name: z.string().trim().min(1).max(200),
+  email: z.string().trim().toLowerCase().pipe(z.email()),
+  capacity: z.number().int().min(0).max(100).default(5),
+  status: z.enum(AGENT_STATUSES).default('OFFLINE'),
+  skills: skillsInput.default([]),
+});
+export const updateAgentInput = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  capacity: z.number().int().min(0).max(100).optional(),
+  status: z.enum(AGENT_STATUSES).optional(),
+  skills: skillsInput.optional(),
+}).refine((v) => Object.keys(v).length > 0, 'give at least one field to change');
+export const createQueueInput = z.object({
+  name: z.string().trim().min(1).max(100),
+  description: z.string().trim().max(1000).nullish(),
+  requiredSkill: skill.nullish(),
+});
+
+export function getAgent(ctx: TenantContext, id: string): Promise<Agent> {
+  return requireRow(ctx.data.db, agents, id, 'Agent');
+}
+
+export function getQueue(ctx: TenantContext, id: string): Promise<Queue> {
+  return requireRow(ctx.data.db, queues, id, 'Queue');
+}
+
+export async function listAgents(ctx: TenantContext, args: PageArgs): Promise<Connection<Agent>> {
+  const limit = pageSize(args.first);
+  const rows = await ctx.data.db.select().from(agents)
+    .where(afterCursor(agents.createdAt, agents.id, 'asc', args.after))
+    .orderBy(asc(agents.createdAt), asc(agents.id)).limit(limit + 1);
+  return toConnection(rows, limit, (a) => timeKey(a.createdAt), Boolean(args.after));
+}
+
+export async function listQueues(ctx: TenantContext, args: PageArgs): Promise<Connection<Queue>> {
+  const limit = pageSize(args.first);
+  const rows = await ctx.data.db.select().from(queues)
+    .where(afterCursor(queues.createdAt, queues.id, 'asc', args.after))
+    .orderBy(asc(queues.createdAt), asc(queues.id)).limit(limit + 1);
+  return toConnection(rows, limit, (q) => timeKey(q.createdAt), Boolean(args.after));
+}
+
+export function skillsOfAgents(ctx: TenantContext, agentIds: readonly string[]): Promise<AgentSkill[]> {
+  return ctx.data.db.select().from(agentSkills).where(inArray(agentSkills.agentId, [...agentIds]))
+    .orderBy(asc(agentSkills.skill));
+}
+
+export async function openCaseCounts(ctx: TenantContext, agentIds: readonly string[]): Promise<Map<string, number>> {
+  const rows = await ctx.data.db
+    .select({ agentId: cases.assigneeId, n: sql<number>`count(*)` })
+    .from(cases)
+    .where(and(inArray(cases.assigneeId, [...agentIds]), inArray(cases.status, [...OPEN_CASE_STATUSES])))
+    .groupBy(cases.assigneeId);
+  return new Map(rows.map((r) => [r.agentId ?? '', r.n]));
+}
+
+export async function createAgent(ctx: TenantContext, raw: unknown): Promise<Agent> {
+  assertAdmin(ctx);
+  const input = parseInput(createAgentInput, raw);
+  return ctx.data.write(async (tx) => {
+    const [taken] = await tx.select({ id: agents.id }).from(agents).where(eq(agents.email, input.email)).limit(1);
+    if (taken) throw new AppError('CONFLICT', `an agent with email ${input.email} already exists`);
+    const agent: Agent = {
+      id: newId(), name: input.name, email: input.email, status: input.status, capacity: input.capacity, createdAt: new Date(),
+    };
+    await tx.insert(agents).values(agent);
+    if (input.skills.length) await tx.insert(agentSkills).values(input.skills.map((s) => ({ agentId: agent.id, ...s })));
+    await emitEvent(tx, 'agent.created', agent.id, { name: agent.name });
+    return agent;
+  });
+}
+
+/** Admins change anything; agents may change their availability (status) only. */
+export async function updateAgent(ctx: TenantContext, id: string, raw: unknown): Promise<Agent> {
+  assertCanWrite(ctx);
+  const input = parseInput(updateAgentInput, raw);
+  if (ctx.role !== 'admin' && Object.keys(input).some((k) => k !== 'status')) assertAdmin(ctx);
+  return ctx.data.write(async (tx) => {
+    const current = await requireRow(tx, agents, id, 'Agent');
+    const { skills, ...fields } = input;
+    if (Object.keys(fields).length) await tx.update(agents).set(fields).where(eq(agents.id, id));
+    if (skills) {
+      await tx.delete(agentSkills).where(eq(agentSkills.agentId, id));
+      if (skills.length) await tx.insert(agentSkills).values(skills.map((s) => ({ agentId: id, ...s })));
+    }
+    await emitEvent(tx, 'agent.updated', id, { fields: Object.keys(input) });
+    return { ...current, ...fields };
+  });
+}
+
+export async function createQueue(ctx: TenantContext, raw: unknown): Promise<Queue> {
+  assertAdmin(ctx);
+  const input = parseInput(createQueueInput, raw);
+  return ctx.data.write(async (tx) => {
+    const [taken] = await tx.select({ id: queues.id }).from(queues).where(eq(queues.name, input.name)).limit(1);
+    if (taken) throw new AppError('CONFLICT', `a queue named ${input.name} already exists`);
+    const queue: Queue = {
+      id: newId(), name: input.name, description: input.description ?? null, requiredSkill: input.requiredSkill ?? null, createdAt: new Date(),
+    };
+    await tx.insert(queues).values(queue);
+    await emitEvent(tx, 'queue.created', queue.id, { name: queue.name });
+    return queue;
+  });
+}
+
+/**
+ * Picks who should take a case in `queue`: an ONLINE agent with the queue's skill (highest level
+ * first) and spare capacity, least loaded first. Null when nobody can take it now.
+ */
+export async function pickAgentForQueue(ctx: TenantContext, queue: Queue | null, excluding: string[] = []): Promise<Agent | null> {
+  const db = ctx.data.db;
+  const load = sql<number>`(select count(*) from ${cases} where ${cases.assigneeId} = ${agents.id} and ${cases.status} in ('NEW','OPEN','PENDING'))`;
+  const where: (SQL | undefined)[] = [eq(agents.status, 'ONLINE'), sql`${load} < ${agents.capacity}`];
+  if (excluding.length) where.push(notInArray(agents.id, excluding));
+  const level = queue?.requiredSkill
+    ? sql<number>`(select ${agentSkills.level} from ${agentSkills} where ${agentSkills.agentId} = ${agents.id} and ${agentSkills.skill} = ${queue.requiredSkill})`
+    : sql<number>`0`;
+  if (queue?.requiredSkill) where.push(sql`${level} is not null`);
+  const [agent] = await db.select().from(agents).where(and(...where))
+    .orderBy(desc(level), sql`${load} * 1.0 / max(${agents.capacity}, 1)`, asc(agents.id)).limit(1);
+  return agent ?? null;
+}

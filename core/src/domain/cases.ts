@@ -1,0 +1,127 @@
+import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { agents, cases, counters, customers, queues, CASE_PRIORITIES, CASE_STATUSES, CHANNELS } from '../db/tenant-schema.js';
+import type { TenantTx } from '../db/tenant-db.js';
+import { AppError } from '../lib/errors.js';
+import { newId } from '../lib/ids.js';
+import { parseInput } from '../lib/validate.js';
+import { assertCanWrite, type TenantContext } from '../tenancy/context.js';
+import { getQueue, pickAgentForQueue } from './agents.js';
+import { emitEvent } from './outbox.js';
+import { afterCursor, pageSize, timeKey, toConnection, type Connection, type PageArgs } from './pagination.js';
+import { requireRow } from './rows.js';
+
+export type Case = typeof cases.$inferSelect;
+
+export const createCaseInput = z.object({
+  customerId: z.string(),
+  subject: z.string().trim().min(1).max(300),
+  description: z.string().trim().max(20_000).nullish(),
+  priority: z.enum(CASE_PRIORITIES).default('NORMAL'),
+  channel: z.enum(CHANNELS).nullish(),
+  queueId: z.string().nullish(),
+  assigneeId: z.string().nullish(),
+});
+
+export const updateCaseInput = z.object({
+  subject: z.string().trim().min(1).max(300).optional(),
+  description: z.string().trim().max(20_000).nullish(),
+  status: z.enum(CASE_STATUSES).optional(),
+  priority: z.enum(CASE_PRIORITIES).optional(),
+  queueId: z.string().nullish(),
+  assigneeId: z.string().nullish(),
+}).refine((v) => Object.keys(v).length > 0, 'give at least one field to change');
+
+export interface CaseFilter {
+  status?: Case['status'] | null;
+  priority?: Case['priority'] | null;
+  customerId?: string | null;
+  assigneeId?: string | null;
+  queueId?: string | null;
+}
+
+export function getCase(ctx: TenantContext, id: string): Promise<Case> {
+  return requireRow(ctx.data.db, cases, id, 'Case');
+}
+
+export async function listCases(ctx: TenantContext, args: PageArgs & { filter?: CaseFilter | null }): Promise<Connection<Case>> {
+  const limit = pageSize(args.first);
+  const f = args.filter ?? {};
+  const where: (SQL | undefined)[] = [afterCursor(cases.createdAt, cases.id, 'desc', args.after)];
+  if (f.status) where.push(eq(cases.status, f.status));
+  if (f.priority) where.push(eq(cases.priority, f.priority));
+  if (f.customerId) where.push(eq(cases.customerId, f.customerId));
+  if (f.assigneeId) where.push(eq(cases.assigneeId, f.assigneeId));
+  if (f.queueId) where.push(eq(cases.queueId, f.queueId));
+  const rows = await ctx.data.db.select().from(cases).where(and(...where))
+    .orderBy(desc(cases.createdAt), desc(cases.id)).limit(limit + 1);
+  return toConnection(rows, limit, (c) => timeKey(c.createdAt), Boolean(args.after));
+}
+
+/** Next human-facing case number, allocated inside the creating transaction. */
+async function nextCaseNumber(tx: TenantTx): Promise<number> {
+  const [row] = await tx.insert(counters).values({ name: 'case_number', value: 1 })
+    .onConflictDoUpdate({ target: counters.name, set: { value: sql`${counters.value} + 1` } })
+    .returning({ value: counters.value });
+  if (!row) throw new Error('case number counter returned nothing');
+  return row.value;
+}
+
+async function assertRefs(tx: TenantTx, refs: { customerId?: string; queueId?: string | null; assigneeId?: string | null }) {
+  if (refs.customerId) {
+    const customer = await requireRow(tx, customers, refs.customerId, 'Customer');
+    if (customer.status === 'MERGED') throw new AppError('CONFLICT', 'this customer was merged; open the case on the customer it was merged into');
+  }
+  if (refs.queueId) await requireRow(tx, queues, refs.queueId, 'Queue');
+  if (refs.assigneeId) await requireRow(tx, agents, refs.assigneeId, 'Agent');
+}
+
+export async function createCase(ctx: TenantContext, raw: unknown): Promise<Case> {
+  assertCanWrite(ctx);
+  const input = parseInput(createCaseInput, raw);
+  return ctx.data.write(async (tx) => {
+    await assertRefs(tx, input);
+    const now = new Date();
+    const row: Case = {
+      id: newId(),
+      number: await nextCaseNumber(tx),
+      customerId: input.customerId,
+      subject: input.subject,
+      description: input.description ?? null,
+      status: 'NEW',
+      priority: input.priority,
+      channel: input.channel ?? null,
+      queueId: input.queueId ?? null,
+      assigneeId: input.assigneeId ?? null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await tx.insert(cases).values(row);
+    await emitEvent(tx, 'case.created', row.id, { number: row.number, customerId: row.customerId, priority: row.priority });
+    return row;
+  });
+}
+
+export async function updateCase(ctx: TenantContext, id: string, raw: unknown): Promise<Case> {
+  assertCanWrite(ctx);
+  const input = parseInput(updateCaseInput, raw);
+  return ctx.data.write(async (tx) => {
+    const current = await requireRow(tx, cases, id, 'Case');
+    await assertRefs(tx, input);
+    const changes = { ...input, updatedAt: new Date() };
+    await tx.update(cases).set(changes).where(eq(cases.id, id));
+    await emitEvent(tx, 'case.updated', id, { fields: Object.keys(input), status: changes.status ?? current.status });
+    return { ...current, ...changes } as Case;
+  });
+}
+
+/** Assigns the case to the best available agent of its queue; CONFLICT when none is free. */
+export async function routeCase(ctx: TenantContext, id: string): Promise<Case> {
+  assertCanWrite(ctx);
+  const current = await getCase(ctx, id);
+  if (current.status === 'SOLVED' || current.status === 'CLOSED') throw new AppError('CONFLICT', 'a solved or closed case is not routed');
+  const queue = current.queueId ? await getQueue(ctx, current.queueId) : null;
+  const agent = await pickAgentForQueue(ctx, queue);
+  if (!agent) throw new AppError('CONFLICT', 'no online agent with the needed skill has spare capacity');
+  return updateCase(ctx, id, { assigneeId: agent.id, status: current.status === 'NEW' ? 'OPEN' : current.status });
+}

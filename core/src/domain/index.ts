@@ -1,0 +1,10 @@
+export * as accounts from './accounts.js';
+export * as agents from './agents.js';
+export * as cases from './cases.js';
+export * as community from './community.js';
+export * as customers from './customers.js';
+export * as interactions from './interactions.js';
+export * as knowledge from './knowledge.js';
+export * as orders from './orders.js';
+export * as timeline from './timeline.js';
+export type { Connection, PageArgs, PageInfo } from './pagination.js';

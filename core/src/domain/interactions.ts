@@ -1,0 +1,78 @@
+import { and, desc, eq, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { agents, cases, customers, interactions, CHANNELS, DIRECTIONS } from '../db/tenant-schema.js';
+import { AppError } from '../lib/errors.js';
+import { newId } from '../lib/ids.js';
+import { parseInput } from '../lib/validate.js';
+import { assertCanWrite, type TenantContext } from '../tenancy/context.js';
+import { emitEvent } from './outbox.js';
+import { afterCursor, pageSize, timeKey, toConnection, type Connection, type PageArgs } from './pagination.js';
+import { requireRow } from './rows.js';
+
+export type Interaction = typeof interactions.$inferSelect;
+
+export const addInteractionInput = z.object({
+  customerId: z.string(),
+  caseId: z.string().nullish(),
+  channel: z.enum(CHANNELS),
+  direction: z.enum(DIRECTIONS),
+  subject: z.string().trim().max(300).nullish(),
+  body: z.string().min(1).max(100_000),
+  agentId: z.string().nullish(),
+  occurredAt: z.coerce.date().refine((d) => !Number.isNaN(d.getTime()), 'not a date').nullish(),
+});
+
+export interface InteractionFilter {
+  customerId?: string | null;
+  caseId?: string | null;
+  channel?: Interaction['channel'] | null;
+}
+
+export function getInteraction(ctx: TenantContext, id: string): Promise<Interaction> {
+  return requireRow(ctx.data.db, interactions, id, 'Interaction');
+}
+
+export async function listInteractions(
+  ctx: TenantContext,
+  args: PageArgs & { filter?: InteractionFilter | null },
+): Promise<Connection<Interaction>> {
+  const limit = pageSize(args.first);
+  const f = args.filter ?? {};
+  const where: (SQL | undefined)[] = [afterCursor(interactions.occurredAt, interactions.id, 'desc', args.after)];
+  if (f.customerId) where.push(eq(interactions.customerId, f.customerId));
+  if (f.caseId) where.push(eq(interactions.caseId, f.caseId));
+  if (f.channel) where.push(eq(interactions.channel, f.channel));
+  const rows = await ctx.data.db.select().from(interactions).where(and(...where))
+    .orderBy(desc(interactions.occurredAt), desc(interactions.id)).limit(limit + 1);
+  return toConnection(rows, limit, (i) => timeKey(i.occurredAt), Boolean(args.after));
+}
+
+export async function addInteraction(ctx: TenantContext, raw: unknown): Promise<Interaction> {
+  assertCanWrite(ctx);
+  const input = parseInput(addInteractionInput, raw);
+  return ctx.data.write(async (tx) => {
+    const customer = await requireRow(tx, customers, input.customerId, 'Customer');
+    if (customer.status === 'MERGED') throw new AppError('CONFLICT', 'this customer was merged; record the interaction on the customer it was merged into');
+    if (input.caseId) {
+      const kase = await requireRow(tx, cases, input.caseId, 'Case');
+      if (kase.customerId !== input.customerId) throw new AppError('BAD_USER_INPUT', 'the case belongs to another customer');
+    }
+    if (input.agentId) await requireRow(tx, agents, input.agentId, 'Agent');
+    const now = new Date();
+    const row: Interaction = {
+      id: newId(),
+      customerId: input.customerId,
+      caseId: input.caseId ?? null,
+      channel: input.channel,
+      direction: input.direction,
+      subject: input.subject ?? null,
+      body: input.body,
+      agentId: input.agentId ?? null,
+      occurredAt: input.occurredAt ?? now,
+      createdAt: now,
+    };
+    await tx.insert(interactions).values(row);
+    await emitEvent(tx, 'interaction.added', row.id, { customerId: row.customerId, caseId: row.caseId, channel: row.channel });
+    return row;
+  });
+}

@@ -1,0 +1,89 @@
+import { and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { customers, orderLines, orders, ORDER_STATUSES } from '../db/tenant-schema.js';
+import { AppError } from '../lib/errors.js';
+import { newId } from '../lib/ids.js';
+import { parseInput } from '../lib/validate.js';
+import { assertCanWrite, type TenantContext } from '../tenancy/context.js';
+import { emitEvent } from './outbox.js';
+import { afterCursor, pageSize, timeKey, toConnection, type Connection, type PageArgs } from './pagination.js';
+import { requireRow } from './rows.js';
+
+export type Order = typeof orders.$inferSelect;
+export type OrderLine = typeof orderLines.$inferSelect;
+
+const MAX_CENTS = 1_000_000_000_00;
+
+export const createOrderInput = z.object({
+  customerId: z.string(),
+  number: z.string().trim().min(1).max(64).optional(),
+  currency: z.string().trim().toUpperCase().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR'),
+  status: z.enum(ORDER_STATUSES).default('PENDING'),
+  placedAt: z.coerce.date().refine((d) => !Number.isNaN(d.getTime()), 'not a date').nullish(),
+  lines: z.array(z.object({
+    sku: z.string().trim().min(1).max(64),
+    name: z.string().trim().min(1).max(300),
+    quantity: z.number().int().min(1).max(100_000),
+    unitPriceCents: z.number().int().min(0).max(MAX_CENTS),
+  })).min(1, 'an order has at least one line').max(500),
+});
+
+export const updateOrderStatusInput = z.object({ status: z.enum(ORDER_STATUSES) });
+
+export interface OrderFilter {
+  customerId?: string | null;
+  status?: Order['status'] | null;
+}
+
+export function getOrder(ctx: TenantContext, id: string): Promise<Order> {
+  return requireRow(ctx.data.db, orders, id, 'Order');
+}
+
+export async function listOrders(ctx: TenantContext, args: PageArgs & { filter?: OrderFilter | null }): Promise<Connection<Order>> {
+  const limit = pageSize(args.first);
+  const f = args.filter ?? {};
+  const where: (SQL | undefined)[] = [afterCursor(orders.placedAt, orders.id, 'desc', args.after)];
+  if (f.customerId) where.push(eq(orders.customerId, f.customerId));
+  if (f.status) where.push(eq(orders.status, f.status));
+  const rows = await ctx.data.db.select().from(orders).where(and(...where))
+    .orderBy(desc(orders.placedAt), desc(orders.id)).limit(limit + 1);
+  return toConnection(rows, limit, (o) => timeKey(o.placedAt), Boolean(args.after));
+}
+
+export function linesOfOrders(ctx: TenantContext, orderIds: readonly string[]): Promise<OrderLine[]> {
+  return ctx.data.db.select().from(orderLines).where(inArray(orderLines.orderId, [...orderIds])).orderBy(asc(orderLines.id));
+}
+
+export async function createOrder(ctx: TenantContext, raw: unknown): Promise<Order> {
+  assertCanWrite(ctx);
+  const input = parseInput(createOrderInput, raw);
+  return ctx.data.write(async (tx) => {
+    await requireRow(tx, customers, input.customerId, 'Customer');
+    const id = newId();
+    const number = input.number ?? `ORD-${id.slice(-12).toUpperCase()}`;
+    const [taken] = await tx.select({ id: orders.id }).from(orders).where(eq(orders.number, number)).limit(1);
+    if (taken) throw new AppError('CONFLICT', `order number ${number} is already used`);
+    const totalCents = input.lines.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0);
+    if (!Number.isSafeInteger(totalCents)) throw new AppError('BAD_USER_INPUT', 'order total is too large');
+    const now = new Date();
+    const order: Order = {
+      id, number, customerId: input.customerId, status: input.status, currency: input.currency,
+      totalCents, placedAt: input.placedAt ?? now, createdAt: now,
+    };
+    await tx.insert(orders).values(order);
+    await tx.insert(orderLines).values(input.lines.map((l) => ({ id: newId(), orderId: id, ...l })));
+    await emitEvent(tx, 'order.created', id, { number, customerId: order.customerId, totalCents, currency: order.currency });
+    return order;
+  });
+}
+
+export async function updateOrderStatus(ctx: TenantContext, id: string, raw: unknown): Promise<Order> {
+  assertCanWrite(ctx);
+  const input = parseInput(updateOrderStatusInput, raw);
+  return ctx.data.write(async (tx) => {
+    const current = await requireRow(tx, orders, id, 'Order');
+    await tx.update(orders).set({ status: input.status }).where(eq(orders.id, id));
+    await emitEvent(tx, 'order.status_changed', id, { from: current.status, to: input.status });
+    return { ...current, status: input.status };
+  });
+}

@@ -1,0 +1,13 @@
+import type { TenantTx } from '../db/tenant-db.js';
+import { outbox } from '../db/tenant-schema.js';
+import { newId } from '../lib/ids.js';
+
+/** Records a domain event in the same transaction as the change it announces. */
+export async function emitEvent(
+  tx: TenantTx,
+  type: string,
+  subjectId: string,
+  payload: Record<string, unknown>,
+): Promise<void> {
+  await tx.insert(outbox).values({ id: newId(), type, subjectId, payload, createdAt: new Date() });
+}

@@ -1,0 +1,11 @@
+import type { YogaInitialContext } from 'graphql-yoga';
+import type { TenantContext } from '../tenancy/context.js';
+import type { Loaders } from './loaders.js';
+
+/** What the HTTP layer hands to yoga for each request (after verifying the API key). */
+export interface ServerContext {
+  tenant: TenantContext;
+  requestId: string;
+}
+
+export type GraphQLContext = YogaInitialContext & ServerContext & { loaders: Loaders };

@@ -1,0 +1,58 @@
+import DataLoader from 'dataloader';
+import type { AnySQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import {
+  accounts, agents, cases, communityPosts, communityThreads, customers, interactions,
+  knowledgeArticles, orders, queues,
+} from '../db/tenant-schema.js';
+import { customers as customerUseCases, agents as agentUseCases, orders as orderUseCases } from '../domain/index.js';
+import { rowsByIds } from '../domain/rows.js';
+import type { TenantContext } from '../tenancy/context.js';
+
+type TableWithId = SQLiteTable & { id: AnySQLiteColumn };
+
+function byId<T extends TableWithId>(ctx: TenantContext, table: T) {
+  return new DataLoader<string, T['$inferSelect'] | undefined>(async (ids) => {
+    const rows = await rowsByIds(ctx.data.db, table, ids);
+    return ids.map((id) => rows.get(id));
+  });
+}
+
+function groupedBy<K extends string, R extends Record<K, unknown>>(
+  load: (keys: readonly string[]) => Promise<R[]>,
+  key: K,
+) {
+  return async (keys: readonly string[]): Promise<R[][]> => {
+    const rows = await load(keys);
+    const groups = new Map<string, R[]>(keys.map((k) => [k, []]));
+    for (const row of rows) groups.get(row[key] as string)?.push(row);
+    return keys.map((k) => groups.get(k) ?? []);
+  };
+}
+
+/**
+ * Per-request batching: every `customer`/`account`/... reference resolved in one request level
+ * becomes one `IN (...)` query instead of one query per parent.
+ */
+export function createLoaders(ctx: TenantContext) {
+  return {
+    account: byId(ctx, accounts),
+    customer: byId(ctx, customers),
+    case: byId(ctx, cases),
+    interaction: byId(ctx, interactions),
+    order: byId(ctx, orders),
+    agent: byId(ctx, agents),
+    queue: byId(ctx, queues),
+    article: byId(ctx, knowledgeArticles),
+    thread: byId(ctx, communityThreads),
+    post: byId(ctx, communityPosts),
+    identities: new DataLoader(groupedBy((ids) => customerUseCases.customerIdentities(ctx, ids), 'customerId')),
+    orderLines: new DataLoader(groupedBy((ids) => orderUseCases.linesOfOrders(ctx, ids), 'orderId')),
+    skills: new DataLoader(groupedBy((ids) => agentUseCases.skillsOfAgents(ctx, ids), 'agentId')),
+    openCaseCount: new DataLoader<string, number>(async (ids) => {
+      const counts = await agentUseCases.openCaseCounts(ctx, ids);
+      return ids.map((id) => counts.get(id) ?? 0);
+    }),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,15 @@
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import type { GraphQLSchema } from 'graphql';
+import { baseTypeDefs } from './base-sdl.js';
+import { mutationResolvers } from './mutation-resolvers.js';
+import { queryResolvers } from './query-resolvers.js';
+import { DateTime } from './scalars.js';
+import { typeResolvers } from './type-resolvers.js';
+
+/** The core schema, built once per process; per-tenant extensions compose on top of it. */
+export function createBaseSchema(): GraphQLSchema {
+  return makeExecutableSchema({
+    typeDefs: baseTypeDefs,
+    resolvers: [{ DateTime }, typeResolvers, queryResolvers, mutationResolvers],
+  });
+}

@@ -1,0 +1,37 @@
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { ServerConfig } from '../config.js';
+import type { Logger } from '../lib/logger.js';
+import type { ServerContext } from './context.js';
+import { createErrorMasker } from './errors.js';
+import { createLoaders } from './loaders.js';
+import { armorLimits } from './plugins/armor-limits.js';
+import { errorCodes } from './plugins/error-codes.js';
+import { introspectionPolicy } from './plugins/introspection-policy.js';
+import { queryCostPlugin } from './plugins/query-cost.js';
+import { createBaseSchema } from './schema.js';
+
+export type MosaicYoga = YogaServerInstance<ServerContext, object>;
+
+/**
+ * The GraphQL engine. Authentication happens before it (in the HTTP layer), so every operation
+ * that reaches it already carries a verified tenant in its context.
+ */
+export function createGraphQLServer(config: ServerConfig, logger: Logger): MosaicYoga {
+  const schema = createBaseSchema();
+  return createYoga<ServerContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: { title: 'Mosaic GraphQL', headers: JSON.stringify({ Authorization: 'Bearer <your API key>' }) },
+    logging: false,
+    cors: false,
+    maskedErrors: { maskError: createErrorMasker(logger), isDev: !config.production },
+    context: ({ tenant }) => ({ loaders: createLoaders(tenant) }),
+    plugins: [
+      errorCodes(),
+      ...armorLimits(config.limits),
+      introspectionPolicy(config.introspection),
+      queryCostPlugin(config.limits),
+    ],
+  });
+}

@@ -1,0 +1,34 @@
+import { Hono } from 'hono';
+import { requestId } from 'hono/request-id';
+import { sql } from 'drizzle-orm';
+import type { MosaicYoga } from '../graphql/yoga.js';
+import type { Platform } from '../platform.js';
+import { accessLog } from './access-log.js';
+import { authenticate, errorResponse, type AppEnv } from './authenticate.js';
+
+/** GraphiQL is a page anyone may load; the operations it sends still need a key. */
+const isGraphiQLPage = (req: Request) =>
+  req.method === 'GET' && (req.headers.get('accept') ?? '').includes('text/html') && !new URL(req.url).searchParams.has('query');
+
+export function createApp(platform: Platform, yoga: MosaicYoga): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use(requestId());
+  app.use(accessLog(platform.logger));
+
+  app.get('/healthz', async (c) => {
+    await platform.control.db.run(sql`select 1`);
+    return c.json({ status: 'ok' });
+  });
+
+  app.on(['GET', 'POST'], '/graphql', async (c, next) => {
+    if (isGraphiQLPage(c.req.raw)) return yoga.fetch(c.req.raw, {} as never);
+    return next();
+  }, authenticate(platform), (c) => yoga.fetch(c.req.raw, { tenant: c.get('tenant')!, requestId: c.get('requestId') }));
+
+  app.notFound((c) => errorResponse(c, 404, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`));
+  app.onError((err, c) => {
+    platform.logger.error({ err, requestId: c.get('requestId') }, 'unhandled error');
+    return errorResponse(c, 500, 'INTERNAL_SERVER_ERROR', 'unexpected error');
+  });
+  return app;
+}

@@ -1,0 +1,26 @@
+import { serve, type ServerType } from '@hono/node-server';
+import { createGraphQLServer } from '../graphql/yoga.js';
+import type { Platform } from '../platform.js';
+import { createApp } from './app.js';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Starts the HTTP server on the configured host and port (port 0 picks a free one). */
+export async function startServer(platform: Platform, overrides: { port?: number; host?: string } = {}): Promise<RunningServer> {
+  const app = createApp(platform, createGraphQLServer(platform.config, platform.logger));
+  const host = overrides.host ?? platform.config.host;
+  const server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: overrides.port ?? platform.config.port, hostname: host }, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
+  };
+}

@@ -1,0 +1,15 @@
+export { serverConfigFromEnv, type ServerConfig } from './config.js';
+export { databaseConfigFromEnv, type DatabaseConfig } from './db/config.js';
+export { tenantDatabaseName, type TenantDb } from './db/tenant-db.js';
+export { openPlatform, type Platform } from './platform.js';
+export { startServer, type RunningServer } from './http/server.js';
+export { createApp } from './http/app.js';
+export { createGraphQLServer } from './graphql/yoga.js';
+export { createTenant, findTenantBySlug, listTenants, requireTenantBySlug } from './tenancy/tenants.js';
+export { createApiKey, revokeApiKey, type Principal } from './tenancy/api-keys.js';
+export { tenantContext, type TenantContext } from './tenancy/context.js';
+export { AppError, type ErrorCode } from './lib/errors.js';
+export { toGlobalId, parseGlobalId } from './lib/ids.js';
+export { createLogger } from './lib/logger.js';
+export * as domain from './domain/index.js';
+export { seedTenant, type SeedOptions, type SeedProgress, type SeedSummary } from './seed/index.js';

@@ -1,0 +1,29 @@
+/**
+ * Token buckets keyed by tenant: each holds up to `capacity` cost points and refills at
+ * `perMinute / 60` points a second. In-process state: with several core processes each grants
+ * its own budget, so set the per-process figure accordingly.
+ */
+export class CostBuckets {
+  readonly #buckets = new Map<string, { points: number; at: number }>();
+
+  constructor(
+    private readonly perMinute: number,
+    private readonly capacity = perMinute,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Spends `cost` from `key`'s bucket, or says how long to wait before it could. */
+  take(key: string, cost: number): { ok: true } | { ok: false; retryAfterSeconds: number } {
+    const now = this.now();
+    const refillPerMs = this.perMinute / 60_000;
+    const bucket = this.#buckets.get(key) ?? { points: this.capacity, at: now };
+    bucket.points = Math.min(this.capacity, bucket.points + (now - bucket.at) * refillPerMs);
+    bucket.at = now;
+    this.#buckets.set(key, bucket);
+    if (bucket.points >= cost) {
+      bucket.points -= cost;
+      return { ok: true };
+    }
+    return { ok: false, retryAfterSeconds: Math.ceil((cost - bucket.points) / refillPerMs / 1000) };
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Error codes a client can rely on (DESIGN.md decision 8). Domain code throws AppError;
+ * the GraphQL layer turns it into `extensions.code`, the CLI into a one-line reason.
+ */
+export const ERROR_CODES = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'CONFLICT',
+  'QUERY_TOO_COMPLEX',
+  'RATE_LIMITED',
+  'BAD_REQUEST',
+  'INTERNAL_SERVER_ERROR',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found`);
