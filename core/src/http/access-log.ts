@@ -13,7 +13,8 @@ export function accessLog(logger: Logger): MiddlewareHandler<AppEnv> {
       tenant: tenant?.tenantSlug,
       method: c.req.method,
       path: c.req.path,
-      status: c.res.status,
+      // yoga may have answered on the Node response directly (see app.ts)
+      status: c.env?.outgoing?.headersSent ? c.env.outgoing.statusCode : c.res.status,
       ms: Math.round((performance.now() - started) * 10) / 10,
     }, 'request');
   };

@@ -1,4 +1,5 @@
-import { Hono } from 'hono';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import { Hono, type Context } from 'hono';
 import { requestId } from 'hono/request-id';
 import { sql } from 'drizzle-orm';
 import type { MosaicYoga } from '../graphql/yoga.js';
@@ -9,6 +10,23 @@ import { authenticate, errorResponse, type AppEnv } from './authenticate.js';
 /** GraphiQL is a page anyone may load; the operations it sends still need a key. */
 const isGraphiQLPage = (req: Request) =>
   req.method === 'GET' && (req.headers.get('accept') ?? '').includes('text/html') && !new URL(req.url).searchParams.has('query');
+
+/**
+ * Passes an authenticated request to yoga. Under @hono/node-server yoga reads and writes the
+ * Node request/response itself: building a WHATWG Request (AbortSignal, header copies, body
+ * stream) for every call cost more than executing a small query. Elsewhere it gets the Request.
+ */
+async function handOver(c: Context<AppEnv>, yoga: MosaicYoga) {
+  const context = { tenant: c.get('tenant')!, requestId: c.get('requestId') };
+  const { incoming, outgoing } = c.env ?? {};
+  if (!incoming || !outgoing) return yoga.fetch(c.req.raw, context);
+  // requestListener writes the response; handleNodeRequestAndResponse only returns it, which
+  // left every request hanging once RESPONSE_ALREADY_SENT told hono not to write either. Its
+  // type omits the server-context argument that it passes on at runtime.
+  const listener = yoga.requestListener as (req: typeof incoming, res: typeof outgoing, ctx: typeof context) => unknown;
+  await listener(incoming, outgoing, context);
+  return RESPONSE_ALREADY_SENT;
+}
 
 export function createApp(platform: Platform, yoga: MosaicYoga): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -23,7 +41,7 @@ export function createApp(platform: Platform, yoga: MosaicYoga): Hono<AppEnv> {
   app.on(['GET', 'POST'], '/graphql', async (c, next) => {
     if (isGraphiQLPage(c.req.raw)) return yoga.fetch(c.req.raw, {} as never);
     return next();
-  }, authenticate(platform), (c) => yoga.fetch(c.req.raw, { tenant: c.get('tenant')!, requestId: c.get('requestId') }));
+  }, authenticate(platform), (c) => handOver(c, yoga));
 
   app.notFound((c) => errorResponse(c, 404, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`));
   app.onError((err, c) => {

@@ -1,8 +1,10 @@
+import type { HttpBindings } from '@hono/node-server';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Platform } from '../platform.js';
 import { tenantContext, type TenantContext } from '../tenancy/context.js';
 
-export type AppEnv = { Variables: { tenant?: TenantContext; requestId: string } };
+/** Bindings are present when served by @hono/node-server; absent under app.request() in tests. */
+export type AppEnv = { Variables: { tenant?: TenantContext; requestId: string }; Bindings: Partial<HttpBindings> };
 
 /** A GraphQL-shaped error body, so clients parse every failure the same way. */
 export function errorResponse(c: Context, status: 400 | 401 | 403 | 404 | 413 | 429 | 500, code: string, message: string) {
