@@ -68,10 +68,10 @@ export class Weighted<T> {
   readonly #cumulative: number[];
 
   constructor(entries: readonly (readonly [T, number])[]) {
-    let sum = 0;
+    const total = entries.reduce((sum, [, w]) => sum + w, 0);
+    let running = 0;
     this.#values = entries.map(([v]) => v);
-    this.#cumulative = entries.map(([, w]) => (sum += w));
-    this.#cumulative = this.#cumulative.map((c) => c / sum);
+    this.#cumulative = entries.map(([, w]) => (running += w) / total);
   }
 
   draw(rng: Rng): T {
