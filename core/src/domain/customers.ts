@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, like, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import {
   accounts, articleRatings, cases, communityPosts, communityThreads, communityVotes, customers,
@@ -11,7 +11,7 @@ import { parseInput } from '../lib/validate.js';
 import { assertCanWrite, type TenantContext } from '../tenancy/context.js';
 import { emitEvent } from './outbox.js';
 import { afterCursor, pageSize, timeKey, toConnection, type Connection, type PageArgs } from './pagination.js';
-import { requireRow } from './rows.js';
+import { likeText, requireRow } from './rows.js';
 
 export type Customer = typeof customers.$inferSelect;
 export type Identity = typeof identities.$inferSelect;
@@ -68,7 +68,7 @@ export async function listCustomers(
   const where: (SQL | undefined)[] = [afterCursor(sortColumn, customers.id, direction, args.after)];
   if (f.accountId) where.push(eq(customers.accountId, f.accountId));
   if (f.status) where.push(eq(customers.status, f.status));
-  if (f.nameStartsWith) where.push(like(customers.name, `${f.nameStartsWith.replace(/[%_]/g, '')}%`));
+  if (f.nameStartsWith) where.push(likeText(customers.name, f.nameStartsWith, 'prefix'));
   if (f.email) {
     const owner = ctx.data.db
       .select({ id: identities.customerId })

@@ -1,4 +1,4 @@
-import { and, desc, eq, like, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { articleRatings, customers, knowledgeArticles, ARTICLE_STATUSES } from '../db/tenant-schema.js';
 import { newId } from '../lib/ids.js';
@@ -6,7 +6,7 @@ import { parseInput } from '../lib/validate.js';
 import { assertCanWrite, type TenantContext } from '../tenancy/context.js';
 import { emitEvent } from './outbox.js';
 import { afterCursor, pageSize, timeKey, toConnection, type Connection, type PageArgs } from './pagination.js';
-import { requireRow } from './rows.js';
+import { likeText, requireRow } from './rows.js';
 
 export type KnowledgeArticle = typeof knowledgeArticles.$inferSelect;
 export type ArticleRating = typeof articleRatings.$inferSelect;
@@ -47,8 +47,8 @@ export async function listArticles(ctx: TenantContext, args: PageArgs & { filter
   const f = args.filter ?? {};
   const where: (SQL | undefined)[] = [afterCursor(knowledgeArticles.createdAt, knowledgeArticles.id, 'desc', args.after)];
   if (f.status) where.push(eq(knowledgeArticles.status, f.status));
-  const term = f.search?.trim().replace(/[%_]/g, '');
-  if (term) where.push(or(like(knowledgeArticles.title, `%${term}%`), like(knowledgeArticles.body, `%${term}%`)));
+  const term = f.search?.trim();
+  if (term) where.push(or(likeText(knowledgeArticles.title, term, 'contains'), likeText(knowledgeArticles.body, term, 'contains')));
   const rows = await ctx.data.db.select().from(knowledgeArticles).where(and(...where))
     .orderBy(desc(knowledgeArticles.createdAt), desc(knowledgeArticles.id)).limit(limit + 1);
   return toConnection(rows, limit, (a) => timeKey(a.createdAt), Boolean(args.after));

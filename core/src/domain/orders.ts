@@ -13,6 +13,7 @@ export type Order = typeof orders.$inferSelect;
 export type OrderLine = typeof orderLines.$inferSelect;
 
 const MAX_CENTS = 1_000_000_000_00;
+const MAX_TOTAL_CENTS = 2_147_483_647;
 
 export const createOrderInput = z.object({
   customerId: z.string(),
@@ -64,7 +65,11 @@ export async function createOrder(ctx: TenantContext, raw: unknown): Promise<Ord
     const [taken] = await tx.select({ id: orders.id }).from(orders).where(eq(orders.number, number)).limit(1);
     if (taken) throw new AppError('CONFLICT', `order number ${number} is already used`);
     const totalCents = input.lines.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0);
-    if (!Number.isSafeInteger(totalCents)) throw new AppError('BAD_USER_INPUT', 'order total is too large');
+    // Totals are read back as GraphQL Int (32-bit): a larger one was stored, then failed to
+    // serialize (INTERNAL_SERVER_ERROR on a committed order), so refuse it up front.
+    if (totalCents > MAX_TOTAL_CENTS) {
+      throw new AppError('BAD_USER_INPUT', `order total is too large: at most ${MAX_TOTAL_CENTS} cents per order`);
+    }
     const now = new Date();
     const order: Order = {
       id, number, customerId: input.customerId, status: input.status, currency: input.currency,

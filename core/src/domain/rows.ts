@@ -1,4 +1,4 @@
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { AnySQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { TenantDrizzle, TenantTx } from '../db/tenant-db.js';
 import { notFound } from '../lib/errors.js';
@@ -29,4 +29,13 @@ export async function rowsByIds<T extends TableWithId>(
   if (ids.length === 0) return new Map();
   const rows = (await db.select().from(table as SQLiteTable).where(inArray(table.id, [...ids]))) as T['$inferSelect'][];
   return new Map(rows.map((r) => [(r as { id: string }).id, r]));
+}
+
+/**
+ * `column LIKE …` matching the user's text literally. Stripping % and _ (as before) turned a
+ * search for "%" into an empty pattern that matched every row; escaping keeps them literal.
+ */
+export function likeText(column: AnySQLiteColumn, text: string, match: 'prefix' | 'contains'): SQL {
+  const escaped = text.replace(/[\\%_]/g, (c) => `\\${c}`);
+  return sql`${column} like ${match === 'prefix' ? `${escaped}%` : `%${escaped}%`} escape '\\'`;
 }

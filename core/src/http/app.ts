@@ -20,11 +20,9 @@ async function handOver(c: Context<AppEnv>, yoga: MosaicYoga) {
   const context = { tenant: c.get('tenant')!, requestId: c.get('requestId') };
   const { incoming, outgoing } = c.env ?? {};
   if (!incoming || !outgoing) return yoga.fetch(c.req.raw, context);
-  // requestListener writes the response; handleNodeRequestAndResponse only returns it, which
-  // left every request hanging once RESPONSE_ALREADY_SENT told hono not to write either. Its
-  // type omits the server-context argument that it passes on at runtime.
-  const listener = yoga.requestListener as (req: typeof incoming, res: typeof outgoing, ctx: typeof context) => unknown;
-  await listener(incoming, outgoing, context);
+  // `handle(req, res, ctx)` writes the response itself (handleNodeRequestAndResponse only
+  // returns it, which would leave the client waiting once hono is told it was sent).
+  await yoga.handle(incoming, outgoing, context);
   return RESPONSE_ALREADY_SENT;
 }
 

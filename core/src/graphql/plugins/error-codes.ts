@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 
 const withCode = (error: unknown, code: string) => {
   if (error instanceof GraphQLError && !error.extensions.code) {
@@ -14,5 +14,13 @@ export function errorCodes(): Plugin {
     onValidate: () => ({ result }) => {
       for (const error of result) withCode(error, 'GRAPHQL_VALIDATION_FAILED');
     },
+    // A result with errors and no data is a request error: variables that do not coerce (a bad
+    // enum value, a string for an Int, a missing required field). graphql-js gives them no code.
+    onExecute: () => ({
+      onExecuteDone: ({ result }) => {
+        if (isAsyncIterable(result) || 'data' in result) return;
+        for (const error of result.errors ?? []) withCode(error, 'BAD_USER_INPUT');
+      },
+    }),
   };
 }

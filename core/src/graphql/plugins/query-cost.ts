@@ -2,6 +2,10 @@ import { createRequire } from 'node:module';
 import { GraphQLError, getNamedType, isObjectType, type GraphQLField } from 'graphql';
 import type { ComplexityEstimatorArgs } from 'graphql-query-complexity';
 import type { Plugin } from 'graphql-yoga';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../domain/pagination.js';
+import { CostBuckets } from '../../lib/cost-buckets.js';
+import type { ServerConfig } from '../../config.js';
+import type { ServerContext } from '../context.js';
 
 // Its ESM build imports graphql/index.mjs while everything else gets graphql's CJS entry (graphql 16
 // has no exports map); two graphql instances reject each other's schemas, so take the CJS build.
@@ -11,10 +15,6 @@ import type { Plugin } from 'graphql-yoga';
 const { getComplexity, simpleEstimator } = createRequire(import.meta.url)(
   'graphql-query-complexity',
 ) as typeof import('graphql-query-complexity');
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../domain/pagination.js';
-import { CostBuckets } from '../../lib/cost-buckets.js';
-import type { ServerConfig } from '../../config.js';
-import type { ServerContext } from '../context.js';
 
 const isConnection = (field: GraphQLField<unknown, unknown>) => {
   const type = getNamedType(field.type);
@@ -51,12 +51,14 @@ export function queryCostPlugin(limits: ServerConfig['limits']): Plugin<ServerCo
           estimators: [connectionEstimator, simpleEstimator({ defaultComplexity: 1 })],
         });
       } catch (error) {
-        console.error('DEBUGSTACK', (error as Error).stack);
         return reject(error instanceof GraphQLError ? error : new GraphQLError(String(error), { extensions: { code: 'BAD_USER_INPUT' } }));
       }
-      if (cost > limits.maxQueryCost) {
-        return reject(new GraphQLError(`query cost ${cost} exceeds the limit of ${limits.maxQueryCost}; ask for smaller pages`, {
-          extensions: { code: 'QUERY_TOO_COMPLEX', cost, maxCost: limits.maxQueryCost },
+      // An operation dearer than a whole minute's budget could never be served: answering
+      // RATE_LIMITED with a retry time would send the client into retrying for ever.
+      const maxCost = Math.min(limits.maxQueryCost, limits.costPerMinute);
+      if (cost > maxCost) {
+        return reject(new GraphQLError(`query cost ${cost} exceeds the limit of ${maxCost}; ask for smaller pages`, {
+          extensions: { code: 'QUERY_TOO_COMPLEX', cost, maxCost },
         }));
       }
       const tenant = (args.contextValue as ServerContext).tenant;

@@ -1,0 +1,245 @@
+/**
+ * Bad input on every mutation of the SDL: each answers a stable code and a message naming what
+ * to fix, and leaves every table (outbox included) exactly as it was — also when the failure
+ * comes after the transaction has already inserted rows.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPlatform, type Client, type TestPlatform } from './harness.js';
+import {
+  create, dumpTenant, expectError, MUTATION_NAMES, mutate, ok, randomGid, rowCounts, seedWorld,
+  type MutationName, type World,
+} from './fixtures.js';
+
+let tp: TestPlatform;
+let t: Client & { tenantId: string };
+let w: World;
+/** Fixtures the bad inputs point at, made once. */
+let extra: { mergedCustomer: string; closedCase: string; otherCase: string; orphanQueueCase: string; agentEmail: string };
+
+beforeAll(async () => {
+  tp = await startTestPlatform();
+  t = await tp.tenant('bad-input');
+  w = await seedWorld(t, 'bad');
+  const merged = (await create(t, 'createCustomer', { name: 'Merged Away' })).customer.id;
+  await create(t, 'mergeCustomers', { survivorId: w.customer2, duplicateId: merged });
+  const closed = (await create(t, 'createCase', { customerId: w.customer, subject: 'done' })).case.id;
+  await create(t, 'updateCase', { id: closed, status: 'CLOSED' });
+  const otherCase = (await create(t, 'createCase', { customerId: w.customer2, subject: "someone else's" })).case.id;
+  const rare = (await create(t, 'createQueue', { name: 'Klingon', requiredSkill: 'klingon' })).queue.id;
+  const orphan = (await create(t, 'createCase', { customerId: w.customer, subject: 'nobody speaks it', queueId: rare })).case.id;
+  await create(t, 'createOrder', { customerId: w.customer, number: 'SO-TAKEN', currency: 'EUR', lines: [{ sku: 'S', name: 'N', quantity: 1, unitPriceCents: 1 }] });
+  extra = { mergedCustomer: merged, closedCase: closed, otherCase, orphanQueueCase: orphan, agentEmail: 'agent@bad.example' };
+});
+afterAll(() => tp?.close());
+
+const long = (n: number) => 'x'.repeat(n);
+const line = { sku: 'SKU', name: 'Thing', quantity: 1, unitPriceCents: 100 };
+
+/** [mutation, what is wrong, input, code, what the message must say] */
+type BadCase = [MutationName, string, () => unknown, string, RegExp];
+
+const CASES: BadCase[] = [
+  ['createAccount', 'empty name', () => ({ name: '' }), 'BAD_USER_INPUT', /name/],
+  ['createAccount', 'blank name', () => ({ name: '   ' }), 'BAD_USER_INPUT', /name/],
+  ['createAccount', 'name too long', () => ({ name: long(201) }), 'BAD_USER_INPUT', /name/],
+  ['createAccount', 'bad domain', () => ({ name: 'A', domain: 'not a domain' }), 'BAD_USER_INPUT', /domain: not a domain/],
+
+  ['updateAccount', 'nothing to change', () => ({ id: w.account }), 'BAD_USER_INPUT', /at least one field/],
+  ['updateAccount', 'empty tier', () => ({ id: w.account, tier: '' }), 'BAD_USER_INPUT', /tier/],
+  ['updateAccount', 'unknown id', () => ({ id: randomGid('Account'), name: 'X' }), 'NOT_FOUND', /^Account not found$/],
+  ['updateAccount', 'id of another type', () => ({ id: w.customer, name: 'X' }), 'NOT_FOUND', /^Account not found$/],
+  ['updateAccount', 'malformed id', () => ({ id: '%%%', name: 'X' }), 'NOT_FOUND', /^Account not found$/],
+
+  ['createCustomer', 'bad email', () => ({ name: 'C', email: 'not-an-email' }), 'BAD_USER_INPUT', /email/],
+  ['createCustomer', 'bad phone', () => ({ name: 'C', phone: 'call me maybe' }), 'BAD_USER_INPUT', /phone: not a phone number/],
+  ['createCustomer', 'empty identity value', () => ({ name: 'C', identities: [{ kind: 'SOCIAL', value: '' }] }), 'BAD_USER_INPUT', /identities\.0\.value/],
+  ['createCustomer', 'bad identity kind (variables)', () => ({ name: 'C', identities: [{ kind: 'FAX', value: '1' }] }), 'BAD_USER_INPUT', /IdentityKind/],
+  ['createCustomer', 'too many identities', () => ({ name: 'C', identities: Array.from({ length: 21 }, (_, i) => ({ kind: 'SOCIAL', value: `@h${i}` })) }), 'BAD_USER_INPUT', /identities/],
+  ['createCustomer', 'unknown account', () => ({ name: 'C', accountId: randomGid('Account') }), 'NOT_FOUND', /^Account not found$/],
+  ['createCustomer', "someone else's email", () => ({ name: 'C', email: 'CUST@bad.example' }), 'CONFLICT', /email cust@bad\.example already belongs to another customer/],
+
+  ['updateCustomer', 'nothing to change', () => ({ id: w.customer }), 'BAD_USER_INPUT', /at least one field/],
+  ['updateCustomer', 'blank name', () => ({ id: w.customer, name: ' ' }), 'BAD_USER_INPUT', /name/],
+  ['updateCustomer', 'bad email', () => ({ id: w.customer, email: 'a@' }), 'BAD_USER_INPUT', /email/],
+  ['updateCustomer', "someone else's email", () => ({ id: w.customer, email: 'other@bad.example' }), 'CONFLICT', /already belongs/],
+  ['updateCustomer', 'merged customer', () => ({ id: extra.mergedCustomer, name: 'Back' }), 'CONFLICT', /merged/],
+  ['updateCustomer', 'unknown account', () => ({ id: w.customer, accountId: randomGid('Account') }), 'NOT_FOUND', /^Account not found$/],
+
+  ['mergeCustomers', 'into itself', () => ({ survivorId: w.customer, duplicateId: w.customer }), 'BAD_USER_INPUT', /cannot be merged into itself/],
+  ['mergeCustomers', 'unknown duplicate', () => ({ survivorId: w.customer, duplicateId: randomGid('Customer') }), 'NOT_FOUND', /^Customer not found$/],
+  ['mergeCustomers', 'already merged', () => ({ survivorId: w.customer, duplicateId: extra.mergedCustomer }), 'CONFLICT', /already merged/],
+  ['mergeCustomers', 'a case id as customer', () => ({ survivorId: w.customer, duplicateId: w.case }), 'NOT_FOUND', /^Customer not found$/],
+
+  ['createCase', 'empty subject', () => ({ customerId: w.customer, subject: '' }), 'BAD_USER_INPUT', /subject/],
+  ['createCase', 'subject too long', () => ({ customerId: w.customer, subject: long(301) }), 'BAD_USER_INPUT', /subject/],
+  ['createCase', 'bad priority (variables)', () => ({ customerId: w.customer, subject: 'S', priority: 'SUPER' }), 'BAD_USER_INPUT', /"SUPER" does not exist in "CasePriority"/],
+  ['createCase', 'merged customer', () => ({ customerId: extra.mergedCustomer, subject: 'S' }), 'CONFLICT', /merged/],
+  ['createCase', 'unknown queue', () => ({ customerId: w.customer, subject: 'S', queueId: randomGid('Queue') }), 'NOT_FOUND', /^Queue not found$/],
+  ['createCase', 'unknown customer', () => ({ customerId: randomGid('Customer'), subject: 'S' }), 'NOT_FOUND', /^Customer not found$/],
+
+  ['updateCase', 'nothing to change', () => ({ id: w.case }), 'BAD_USER_INPUT', /at least one field/],
+  ['updateCase', 'empty subject', () => ({ id: w.case, subject: '' }), 'BAD_USER_INPUT', /subject/],
+  ['updateCase', 'bad status (variables)', () => ({ id: w.case, status: 'DONE' }), 'BAD_USER_INPUT', /"DONE" does not exist in "CaseStatus"/],
+  ['updateCase', 'unknown assignee', () => ({ id: w.case, assigneeId: randomGid('Agent') }), 'NOT_FOUND', /^Agent not found$/],
+
+  ['routeCase', 'unknown case', () => randomGid('Case'), 'NOT_FOUND', /^Case not found$/],
+  ['routeCase', 'closed case', () => extra.closedCase, 'CONFLICT', /solved or closed/],
+  ['routeCase', 'nobody has the skill', () => extra.orphanQueueCase, 'CONFLICT', /no online agent/],
+
+  ['addInteraction', 'empty body', () => ({ customerId: w.customer, channel: 'EMAIL', direction: 'INBOUND', body: '' }), 'BAD_USER_INPUT', /body/],
+  ['addInteraction', 'subject too long', () => ({ customerId: w.customer, channel: 'EMAIL', direction: 'INBOUND', body: 'b', subject: long(301) }), 'BAD_USER_INPUT', /subject/],
+  ['addInteraction', 'bad channel (variables)', () => ({ customerId: w.customer, channel: 'FAX', direction: 'INBOUND', body: 'b' }), 'BAD_USER_INPUT', /"FAX" does not exist in "Channel"/],
+  ['addInteraction', 'not a date', () => ({ customerId: w.customer, channel: 'EMAIL', direction: 'INBOUND', body: 'b', occurredAt: 'yesterday' }), 'BAD_USER_INPUT', /ISO 8601/],
+  ['addInteraction', 'impossible date', () => ({ customerId: w.customer, channel: 'EMAIL', direction: 'INBOUND', body: 'b', occurredAt: '2024-02-30T10:00:00Z' }), 'BAD_USER_INPUT', /ISO 8601/],
+  ['addInteraction', 'date without a zone', () => ({ customerId: w.customer, channel: 'EMAIL', direction: 'INBOUND', body: 'b', occurredAt: '2024-02-03 10:00' }), 'BAD_USER_INPUT', /ISO 8601/],
+  ['addInteraction', "case of another customer", () => ({ customerId: w.customer, caseId: extra.otherCase, channel: 'EMAIL', direction: 'INBOUND', body: 'b' }), 'BAD_USER_INPUT', /the case belongs to another customer/],
+  ['addInteraction', 'merged customer', () => ({ customerId: extra.mergedCustomer, channel: 'EMAIL', direction: 'INBOUND', body: 'b' }), 'CONFLICT', /merged/],
+  ['addInteraction', 'unknown agent', () => ({ customerId: w.customer, agentId: randomGid('Agent'), channel: 'EMAIL', direction: 'INBOUND', body: 'b' }), 'NOT_FOUND', /^Agent not found$/],
+
+  ['createOrder', 'no lines', () => ({ customerId: w.customer, currency: 'EUR', lines: [] }), 'BAD_USER_INPUT', /an order has at least one line/],
+  ['createOrder', 'negative quantity', () => ({ customerId: w.customer, currency: 'EUR', lines: [{ ...line, quantity: -1 }] }), 'BAD_USER_INPUT', /lines\.0\.quantity/],
+  ['createOrder', 'zero quantity', () => ({ customerId: w.customer, currency: 'EUR', lines: [{ ...line, quantity: 0 }] }), 'BAD_USER_INPUT', /lines\.0\.quantity/],
+  ['createOrder', 'fractional quantity (variables)', () => ({ customerId: w.customer, currency: 'EUR', lines: [{ ...line, quantity: 1.5 }] }), 'BAD_USER_INPUT', /Int cannot represent non-integer value: 1\.5/],
+  ['createOrder', 'negative price', () => ({ customerId: w.customer, currency: 'EUR', lines: [{ ...line, unitPriceCents: -5 }] }), 'BAD_USER_INPUT', /lines\.0\.unitPriceCents/],
+  ['createOrder', 'empty sku', () => ({ customerId: w.customer, currency: 'EUR', lines: [{ ...line, sku: ' ' }] }), 'BAD_USER_INPUT', /lines\.0\.sku/],
+  ['createOrder', 'bad currency', () => ({ customerId: w.customer, currency: 'EURO', lines: [line] }), 'BAD_USER_INPUT', /currency: an ISO 4217 code/],
+  ['createOrder', 'bad placedAt', () => ({ customerId: w.customer, currency: 'EUR', placedAt: '32/13/2024', lines: [line] }), 'BAD_USER_INPUT', /ISO 8601/],
+  ['createOrder', 'total beyond what the API can return', () => ({ customerId: w.customer, currency: 'EUR', lines: [{ ...line, quantity: 100, unitPriceCents: 100_000_000 }] }), 'BAD_USER_INPUT', /order total is too large/],
+  ['createOrder', 'duplicate number', () => ({ customerId: w.customer, number: 'SO-TAKEN', currency: 'EUR', lines: [line] }), 'CONFLICT', /order number SO-TAKEN is already used/],
+  ['createOrder', 'unknown customer', () => ({ customerId: randomGid('Customer'), currency: 'EUR', lines: [line] }), 'NOT_FOUND', /^Customer not found$/],
+
+  ['updateOrderStatus', 'bad status (variables)', () => ({ id: w.order, status: 'LOST' }), 'BAD_USER_INPUT', /"LOST" does not exist in "OrderStatus"/],
+  ['updateOrderStatus', 'unknown order', () => ({ id: randomGid('Order'), status: 'PAID' }), 'NOT_FOUND', /^Order not found$/],
+
+  ['createKnowledgeArticle', 'empty title', () => ({ title: '', body: 'b' }), 'BAD_USER_INPUT', /title/],
+  ['createKnowledgeArticle', 'empty body', () => ({ title: 't', body: '' }), 'BAD_USER_INPUT', /body/],
+  ['createKnowledgeArticle', 'bad locale', () => ({ title: 't', body: 'b', locale: 'english' }), 'BAD_USER_INPUT', /locale: a locale such as en/],
+  ['createKnowledgeArticle', 'too many tags', () => ({ title: 't', body: 'b', tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }), 'BAD_USER_INPUT', /tags/],
+  ['createKnowledgeArticle', 'tag too long', () => ({ title: 't', body: 'b', tags: [long(41)] }), 'BAD_USER_INPUT', /tags\.0/],
+
+  ['updateKnowledgeArticle', 'nothing to change', () => ({ id: w.article }), 'BAD_USER_INPUT', /at least one field/],
+  ['updateKnowledgeArticle', 'empty title', () => ({ id: w.article, title: '' }), 'BAD_USER_INPUT', /title/],
+  ['updateKnowledgeArticle', 'unknown article', () => ({ id: randomGid('KnowledgeArticle'), title: 'T' }), 'NOT_FOUND', /^KnowledgeArticle not found$/],
+
+  ['rateKnowledgeArticle', 'comment too long', () => ({ articleId: w.article, helpful: true, comment: long(2001) }), 'BAD_USER_INPUT', /comment/],
+  ['rateKnowledgeArticle', 'helpful missing (variables)', () => ({ articleId: w.article }), 'BAD_USER_INPUT', /helpful/],
+  ['rateKnowledgeArticle', 'unknown article', () => ({ articleId: randomGid('KnowledgeArticle'), helpful: true }), 'NOT_FOUND', /^KnowledgeArticle not found$/],
+  ['rateKnowledgeArticle', 'unknown customer', () => ({ articleId: w.article, helpful: true, customerId: randomGid('Customer') }), 'NOT_FOUND', /^Customer not found$/],
+
+  ['createCommunityThread', 'two authors', () => ({ title: 't', body: 'b', authorCustomerId: w.customer, authorAgentId: w.agent }), 'BAD_USER_INPUT', /one author/],
+  ['createCommunityThread', 'empty title', () => ({ title: '', body: 'b' }), 'BAD_USER_INPUT', /title/],
+  ['createCommunityThread', 'blank body', () => ({ title: 't', body: '   ' }), 'BAD_USER_INPUT', /body/],
+  ['createCommunityThread', 'unknown author', () => ({ title: 't', body: 'b', authorCustomerId: randomGid('Customer') }), 'NOT_FOUND', /^Customer not found$/],
+
+  ['createCommunityPost', 'empty body', () => ({ threadId: w.thread, body: '' }), 'BAD_USER_INPUT', /body/],
+  ['createCommunityPost', 'two authors', () => ({ threadId: w.thread, body: 'b', authorCustomerId: w.customer, authorAgentId: w.agent }), 'BAD_USER_INPUT', /one author/],
+  ['createCommunityPost', 'unknown thread', () => ({ threadId: randomGid('CommunityThread'), body: 'b' }), 'NOT_FOUND', /^CommunityThread not found$/],
+
+  ['voteCommunityPost', 'value 2', () => ({ postId: w.agentPost, customerId: w.customer, value: 2 }), 'BAD_USER_INPUT', /value/],
+  ['voteCommunityPost', 'value 0', () => ({ postId: w.agentPost, customerId: w.customer, value: 0 }), 'BAD_USER_INPUT', /value/],
+  ['voteCommunityPost', 'own post', () => ({ postId: w.post, customerId: w.customer, value: 1 }), 'BAD_USER_INPUT', /authors cannot vote on their own posts/],
+  ['voteCommunityPost', 'unknown post', () => ({ postId: randomGid('CommunityPost'), customerId: w.customer, value: 1 }), 'NOT_FOUND', /^CommunityPost not found$/],
+
+  ['createAgent', 'bad email', () => ({ name: 'A', email: 'agent-at-example' }), 'BAD_USER_INPUT', /email/],
+  ['createAgent', 'negative capacity', () => ({ name: 'A', email: 'a1@example.com', capacity: -1 }), 'BAD_USER_INPUT', /capacity/],
+  ['createAgent', 'capacity too large', () => ({ name: 'A', email: 'a1@example.com', capacity: 101 }), 'BAD_USER_INPUT', /capacity/],
+  ['createAgent', 'bad skill name', () => ({ name: 'A', email: 'a1@example.com', skills: [{ skill: 'no spaces!' }] }), 'BAD_USER_INPUT', /skills\.0\.skill: a skill is/],
+  ['createAgent', 'skill level 6', () => ({ name: 'A', email: 'a1@example.com', skills: [{ skill: 'x', level: 6 }] }), 'BAD_USER_INPUT', /skills\.0\.level/],
+  ['createAgent', 'same skill twice', () => ({ name: 'A', email: 'a1@example.com', skills: [{ skill: 'x' }, { skill: 'X' }] }), 'BAD_USER_INPUT', /each skill once/],
+  ['createAgent', 'email taken (any case)', () => ({ name: 'A', email: extra.agentEmail.toUpperCase() }), 'CONFLICT', /an agent with email agent@bad\.example already exists/],
+
+  ['updateAgent', 'nothing to change', () => ({ id: w.agent }), 'BAD_USER_INPUT', /at least one field/],
+  ['updateAgent', 'capacity too large', () => ({ id: w.agent, capacity: 1000 }), 'BAD_USER_INPUT', /capacity/],
+  ['updateAgent', 'bad status (variables)', () => ({ id: w.agent, status: 'ASLEEP' }), 'BAD_USER_INPUT', /"ASLEEP" does not exist in "AgentStatus"/],
+  ['updateAgent', 'unknown agent', () => ({ id: randomGid('Agent'), status: 'ONLINE' }), 'NOT_FOUND', /^Agent not found$/],
+
+  ['createQueue', 'empty name', () => ({ name: '' }), 'BAD_USER_INPUT', /name/],
+  ['createQueue', 'bad skill', () => ({ name: 'Q', requiredSkill: 'Bad Skill' }), 'BAD_USER_INPUT', /requiredSkill: a skill is/],
+  ['createQueue', 'name taken', () => ({ name: 'bad billing' }), 'CONFLICT', /a queue named bad billing already exists/],
+];
+
+describe('every mutation refuses bad input and writes nothing', () => {
+  it('covers every mutation of the schema', async () => {
+    const fields = ok(await t.gql('{ __type(name: "Mutation") { fields { name } } }')).__type.fields.map((f: any) => f.name);
+    expect([...fields].sort()).toEqual([...MUTATION_NAMES].sort());
+    expect(new Set(CASES.map((c) => c[0]))).toEqual(new Set(fields));
+  });
+
+  it.each(CASES)('%s: %s', async (name, _what, input, code, message) => {
+    const before = await dumpTenant(tp, t.tenantId);
+    const res = await mutate(t, name, input());
+    expectError(res, code, message);
+    expect(res.data ?? null).toBeNull();
+    const after = await dumpTenant(tp, t.tenantId);
+    expect(rowCounts(after)).toEqual(rowCounts(before));
+    expect(after).toEqual(before);
+  });
+});
+
+describe('schema-level type errors are refused while validating', () => {
+  const DOCS: [string, string, RegExp][] = [
+    ['missing required field', 'mutation { createAccount(input: {}) { account { id } } }', /CreateAccountInput\.name/],
+    ['unknown input field', 'mutation { createAccount(input: { name: "A", owner: "me" }) { account { id } } }', /owner/],
+    ['string for an Int', 'mutation { createOrder(input: { customerId: "x", currency: "EUR", lines: [{ sku: "a", name: "b", quantity: "two", unitPriceCents: 1 }] }) { order { id } } }', /Int/],
+    ['float vote', 'mutation { voteCommunityPost(input: { postId: "x", customerId: "y", value: 1.5 }) { post { id } } }', /Int/],
+    ['unknown enum literal', 'mutation { createCase(input: { customerId: "x", subject: "s", priority: SUPER }) { case { id } } }', /CasePriority/],
+    ['string for an enum', 'mutation { updateOrderStatus(input: { id: "x", status: "PAID" }) { order { id } } }', /OrderStatus/],
+    ['unknown mutation', 'mutation { dropAllTables { ok } }', /dropAllTables/],
+    ['variable of the wrong type', 'mutation($n: String) { createAccount(input: { name: $n }) { account { id } } }', /String!/],
+  ];
+  it.each(DOCS)('%s → GRAPHQL_VALIDATION_FAILED', async (_what, doc, message) => {
+    const before = await dumpTenant(tp, t.tenantId);
+    const res = await t.gql(doc, { n: 'x' });
+    expect(res.errors?.length).toBeGreaterThan(0);
+    for (const error of res.errors!) expect(error.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(res.errors!.map((e) => e.message).join('\n')).toMatch(message);
+    expect(res.data).toBeUndefined();
+    expect(await dumpTenant(tp, t.tenantId)).toEqual(before);
+  });
+
+  it('a malformed document → GRAPHQL_PARSE_FAILED', async () => {
+    const res = await t.gql('mutation { createAccount(input: { name: "A" }) { account { id }');
+    expectError(res, 'GRAPHQL_PARSE_FAILED', /Syntax Error/);
+  });
+});
+
+describe('a failure after the first insert rolls the whole transaction back', () => {
+  it('createCustomer whose second identity belongs to someone else leaves no customer and no identity', async () => {
+    const before = await dumpTenant(tp, t.tenantId);
+    // the customer row and its email identity are inserted, then the phone identity conflicts
+    const res = await mutate(t, 'createCustomer', {
+      name: 'Half Written', email: 'half@written.example',
+      identities: [{ kind: 'SOCIAL', value: '@half' }, { kind: 'PHONE', value: '+1 555 0100' }],
+    });
+    expectError(res, 'CONFLICT', /phone \+1 555 0100 already belongs to another customer/);
+    const after = await dumpTenant(tp, t.tenantId);
+    expect(rowCounts(after)).toEqual(rowCounts(before));
+    expect(after).toEqual(before);
+    const find = `query($f: CustomerFilter) { customers(filter: $f) { edges { node { id } } } }`;
+    expect(ok(await t.gql(find, { f: { nameStartsWith: 'Half' } })).customers.edges).toEqual([]);
+    expect(ok(await t.gql(find, { f: { email: 'half@written.example' } })).customers.edges).toEqual([]);
+    // the same customer without the stolen phone is accepted: the first inserts were legitimate
+    const made = await create(t, 'createCustomer', { name: 'Half Written', email: 'half@written.example', identities: [{ kind: 'SOCIAL', value: '@half' }] });
+    expect(made.customer.identities.map((i: any) => i.value)).toEqual(['half@written.example', '@half']);
+  });
+
+  it('updateCustomer that adds a new email then a taken phone keeps the old email and adds no identity', async () => {
+    const id = (await create(t, 'createCustomer', { name: 'Uma Update', email: 'uma@example.com' })).customer.id;
+    const before = await dumpTenant(tp, t.tenantId);
+    const res = await mutate(t, 'updateCustomer', { id, email: 'uma.new@example.com', phone: '+1 555 0100' });
+    expectError(res, 'CONFLICT', /phone \+1 555 0100 already belongs/);
+    expect(await dumpTenant(tp, t.tenantId)).toEqual(before);
+    const c = ok(await t.gql(`query($id: ID!) { customer(id: $id) { email phone identities { value } } }`, { id })).customer;
+    expect(c).toEqual({ email: 'uma@example.com', phone: null, identities: [{ value: 'uma@example.com' }] });
+  });
+
+  it('a too-large order total is refused before anything is stored (it used to commit, then fail to serialize)', async () => {
+    const before = rowCounts(await dumpTenant(tp, t.tenantId));
+    const res = await mutate(t, 'createOrder', { customerId: w.customer, currency: 'EUR', lines: [{ ...line, quantity: 100_000, unitPriceCents: 100_000 }] });
+    expectError(res, 'BAD_USER_INPUT', /order total is too large/);
+    expect(rowCounts(await dumpTenant(tp, t.tenantId))).toEqual(before);
+    // the largest representable total is fine and reads back exactly
+    const max = await create(t, 'createOrder', { customerId: w.customer, currency: 'EUR', lines: [{ ...line, quantity: 1, unitPriceCents: 2_147_483_647 }] });
+    expect(max.order.totalCents).toBe(2_147_483_647);
+  });
+});
