@@ -1,0 +1,211 @@
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPlugin, PluginBuildError, type BuildResult } from './build.js';
+import { parseManifest } from './manifest.js';
+
+const dirs: string[] = [];
+const ZOD = dirname(fileURLToPath(import.meta.resolve('zod/package.json')));
+
+/** A plugin project in a fresh temp dir, from file path → text, with zod installed. */
+async function project(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'mosaic-plugin-'));
+  dirs.push(dir);
+  await mkdir(join(dir, 'node_modules'));
+  await symlink(ZOD, join(dir, 'node_modules', 'zod'));
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, path)), { recursive: true });
+    await writeFile(join(dir, path), text);
+  }
+  return dir;
+}
+
+async function buildProblems(dir: string): Promise<string[]> {
+  const err = await buildPlugin(dir).then(() => undefined, (e: unknown) => e);
+  expect(err).toBeInstanceOf(PluginBuildError);
+  return (err as PluginBuildError).problems;
+}
+
+const manifest = {
+  id: 'acme.shipment-tracking',
+  version: '1.2.0',
+  name: 'Shipment tracking',
+  publisher: 'acme',
+  description: 'Shows where an order is.',
+  scopes: ['orders:read', 'storage'],
+  egress: ['api.carrier.example'],
+  secrets: [
+    { name: 'CARRIER_API_KEY', description: 'Key for the carrier API' },
+    { name: 'CARRIER_SIGNING_SECRET', description: 'Signs carrier callbacks' },
+  ],
+  webhooks: [{ name: 'carrier-update', secret: 'CARRIER_SIGNING_SECRET' }],
+};
+
+const fixture = {
+  'package.json': JSON.stringify({ name: 'shipment-tracking', type: 'module', mosaic: { entry: 'src/plugin.ts' } }),
+  'src/eta.ts': 'export const formatEta = (days: number): string => `${days} days`;\n',
+  'src/plugin.ts': `
+import { definePlugin } from '@mosaic/sdk';
+import * as z from 'zod';
+import { formatEta } from './eta.js';
+
+export default definePlugin({
+  manifest: ${JSON.stringify(manifest)},
+  config: z.object({
+    carrier: z.enum(['parcelly', 'shipfast']).describe('Carrier the shop uses'),
+    days: z.int().min(1).default(3),
+  }),
+  schema: \`
+    type Acme_ShipmentTracking_Tracking { carrier: String! eta: String! }
+    extend type Order { acme_shipmentTracking_tracking: Acme_ShipmentTracking_Tracking }
+  \`,
+  resolvers: {
+    Order: {
+      acme_shipmentTracking_tracking: async (orders, _args, ctx) =>
+        orders.map((o) => (o.status === 'SHIPPED' ? { carrier: ctx.config.carrier, eta: formatEta(ctx.config.days) } : null)),
+    },
+  },
+  events: {
+    'order.created': async (event, ctx) => { await ctx.storage.set('seen:' + event.subjectId, true); },
+  },
+  actions: {
+    refreshTracking: async (_input, ctx) => {
+      const res = await ctx.fetch('https://api.carrier.example/track', { headers: { authorization: 'Bearer {{secret:CARRIER_API_KEY}}' } });
+      return { message: 'carrier answered ' + res.status };
+    },
+  },
+  webhooks: { 'carrier-update': async () => ({ status: 202 }) },
+  widgets: [{
+    id: 'tracking',
+    extensionPoint: 'portal.order.detail',
+    title: 'Tracking',
+    render: async ({ order }) => ({
+      type: 'card',
+      children: [
+        { type: 'text', text: order.number },
+        { type: 'button', label: 'Refresh', action: 'refreshTracking', input: { orderId: order.id } },
+      ],
+    }),
+  }],
+});
+`,
+};
+
+describe('buildPlugin', () => {
+  let dir: string;
+  let built: BuildResult;
+  beforeAll(async () => {
+    dir = await project(fixture);
+    built = await buildPlugin(dir);
+  });
+  afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+  it('writes one classic script and its manifest, nothing else', async () => {
+    expect(built.pluginFile).toBe(join(dir, 'dist', 'plugin.js'));
+    expect(built.manifestFile).toBe(join(dir, 'dist', 'manifest.json'));
+    expect((await readdir(join(dir, 'dist'))).sort()).toEqual(['manifest.json', 'plugin.js']);
+    expect(await readFile(built.pluginFile, 'utf8')).toBe(built.code);
+    expect(() => new vm.Script(built.code)).not.toThrow(); // no import/export: not a module
+    expect(built.code).not.toContain('require(');
+    expect(built.code.trimEnd()).toMatch(/globalThis\.mosaicPlugin = \w+;\n\}\)\(\);$/);
+  });
+
+  it('bundles only the small runtime half of the SDK', async () => {
+    expect(built.code).not.toMatch(/SEMVER_SPEC_VERSION|GraphQLSchema|esbuild|pluginManifestSchema/);
+    const bare = await project({
+      'src/index.ts': `import { definePlugin } from '@mosaic/sdk';\nexport default definePlugin({ manifest: ${JSON.stringify(manifest)}, webhooks: { 'carrier-update': async () => {} } });\n`,
+    });
+    expect((await buildPlugin(bare)).code.length).toBeLessThan(6_000);
+  });
+
+  it('gives a bundle that, evaluated, hands the sandbox a working plugin', async () => {
+    const context = vm.createContext({});
+    vm.runInContext(built.code, context);
+    const plugin = context.mosaicPlugin;
+    const ctx = { config: { carrier: 'parcelly', days: 2 } };
+    const results = await plugin.resolvers.Order.acme_shipmentTracking_tracking([{ status: 'SHIPPED' }, { status: 'PAID' }], {}, ctx);
+    expect(JSON.parse(JSON.stringify(results))).toEqual([{ carrier: 'parcelly', eta: '2 days' }, null]);
+    const tree = await plugin.widgets.tracking.render({ order: { id: 'o1', number: 'A-1' } }, ctx);
+    expect(tree.children[1]).toMatchObject({ type: 'button', action: 'refreshTracking' });
+    expect(Object.keys(plugin)).toEqual(['manifest', 'config', 'schema', 'resolvers', 'events', 'actions', 'webhooks', 'widgets']);
+  });
+
+  it('records the hash of the file it wrote', async () => {
+    const sha256 = createHash('sha256').update(await readFile(built.pluginFile)).digest('hex');
+    expect(built.manifest.bundle).toEqual({ file: 'plugin.js', sha256 });
+  });
+
+  it('writes a manifest.json the registry can parse, with what the code declares', async () => {
+    const written = JSON.parse(await readFile(built.manifestFile, 'utf8'));
+    expect(parseManifest(written)).toEqual(built.manifest);
+    expect(written).toMatchObject({
+      ...manifest,
+      sdkApiVersion: 1,
+      events: ['order.created'],
+      actions: ['refreshTracking'],
+      resolvers: ['Order.acme_shipmentTracking_tracking'],
+      widgets: [{ id: 'tracking', extensionPoint: 'portal.order.detail', title: 'Tracking' }],
+      extensionPoints: ['portal.order.detail'],
+      schema: expect.stringContaining('extend type Order { acme_shipmentTracking_tracking'),
+    });
+    // The install form's schema: `days` has a default, so only `carrier` is required.
+    expect(written.configSchema).toMatchObject({
+      type: 'object',
+      properties: {
+        carrier: { type: 'string', enum: ['parcelly', 'shipfast'], description: 'Carrier the shop uses' },
+        days: { type: 'integer', minimum: 1, default: 3 },
+      },
+      required: ['carrier'],
+    });
+  });
+
+  it('writes to another outDir when asked', async () => {
+    const other = await buildPlugin(dir, { outDir: 'out/bundle' });
+    expect(other.pluginFile).toBe(join(dir, 'out', 'bundle', 'plugin.js'));
+    expect(other.manifest.bundle.sha256).toBe(built.manifest.bundle.sha256);
+  });
+
+  it.each([
+    ['node:fs', "import { readFileSync } from 'node:fs';\nexport const read = readFileSync;"],
+    ['fs', "import { readFileSync } from 'fs';\nexport const read = readFileSync;"],
+    ['crypto', "export { createHash } from 'crypto';"],
+  ])('fails, saying where and why, when plugin code imports %s', async (name, helper) => {
+    const dir = await project({ ...fixture, 'src/eta.ts': `${helper}\nexport const formatEta = (d: number) => String(d);\n` });
+    expect(await buildProblems(dir)).toEqual([
+      expect.stringMatching(new RegExp(`^src/eta\\.ts:1:\\d+: plugin code cannot import the Node builtin "${name}": plugins run in an isolate without Node APIs`)),
+    ]);
+  });
+
+  it('fails when plugin code imports a Node-side part of the SDK', async () => {
+    const dir = await project({ 'src/index.ts': "import { buildPlugin } from '@mosaic/sdk/build';\nexport default buildPlugin;\n" });
+    expect(await buildProblems(dir)).toEqual([
+      expect.stringContaining('src/index.ts:1:29: plugin code can import "@mosaic/sdk" but not "@mosaic/sdk/build"'),
+    ]);
+  });
+
+  it('fails on an invalid manifest, listing each problem', async () => {
+    const bad = fixture['src/plugin.ts'].replace('"version":"1.2.0"', '"version":"1.2"').replace('"storage"', '"everything"');
+    expect(await buildProblems(await project({ ...fixture, 'src/plugin.ts': bad }))).toEqual([
+      'manifest.version: must be a semver version such as 1.2.0',
+      expect.stringMatching(/^manifest\.scopes\[1\]: Invalid option/),
+    ]);
+  });
+
+  it('fails on SDL that leaves the namespace or lacks a resolver', async () => {
+    const bad = fixture['src/plugin.ts'].replace('Order { acme_shipmentTracking_tracking: Acme_ShipmentTracking_Tracking }', 'Order { acme_shipmentTracking_tracking: Acme_ShipmentTracking_Tracking eta: String }');
+    expect(await buildProblems(await project({ ...fixture, 'src/plugin.ts': bad }))).toEqual([
+      'schema: Order.eta: fields added to core types must start with acme_shipmentTracking_',
+    ]);
+  });
+
+  it('fails when the entry does not load in a bare isolate-like context', async () => {
+    const timers = await project({ 'src/index.ts': 'setTimeout(() => {}, 10);\nexport default {};\n' });
+    expect(await buildProblems(timers)).toEqual(['the plugin failed while loading: setTimeout is not defined']);
+    const notAPlugin = await project({ 'src/index.ts': 'export default { manifest: {} };\n' });
+    expect(await buildProblems(notAPlugin)).toEqual(['the entry must `export default definePlugin({ ... })`']);
+  });
+});

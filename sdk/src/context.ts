@@ -1,0 +1,75 @@
+import type { Case, CreateCaseInput, Customer, Order, UpdateCaseInput } from './generated/core-types.js';
+import type { JsonObject, JsonValue } from './json.js';
+
+/** Forward paging through ctx lists: at most `first` items after the cursor `after`. */
+export interface PageArgs {
+  first?: number;
+  after?: string | null;
+}
+
+export interface Page<T> {
+  nodes: T[];
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+export interface FetchInit {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
+  /** Values may hold `{{secret:NAME}}`; the host fills in the tenant's secret after the call leaves the isolate. */
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+/** A copy of the response: the host has read the (size-capped) body before handing it over. */
+export interface FetchResponse {
+  status: number;
+  headers: Record<string, string>;
+  text(): Promise<string>;
+  json(): Promise<unknown>;
+}
+
+export interface PluginLogger {
+  debug(message: string, data?: JsonObject): void;
+  info(message: string, data?: JsonObject): void;
+  warn(message: string, data?: JsonObject): void;
+  error(message: string, data?: JsonObject): void;
+}
+
+/**
+ * What a plugin's code is given on every call. The sandbox builds it; this package only types
+ * it. Each capability needs the scope named beside it, and fails with FORBIDDEN without it.
+ */
+export interface PluginContext<TConfig = Record<string, never>> {
+  tenant: { id: string; slug: string };
+  installation: { id: string; pluginId: string; version: string };
+  /** The tenant's configuration, parsed by the plugin's `config` schema. */
+  config: TConfig;
+  /** `customers:read` */
+  customers: {
+    get(id: string): Promise<Customer | null>;
+    list(page?: PageArgs): Promise<Page<Customer>>;
+  };
+  /** `orders:read` */
+  orders: {
+    get(id: string): Promise<Order | null>;
+    listByCustomer(customerId: string, page?: PageArgs): Promise<Page<Order>>;
+  };
+  /** `cases:read` for get; `cases:write` for create and update. */
+  cases: {
+    get(id: string): Promise<Case | null>;
+    create(input: CreateCaseInput): Promise<Case>;
+    update(id: string, input: Omit<UpdateCaseInput, 'id'>): Promise<Case>;
+  };
+  /** `storage`: the plugin's own key-value store within this tenant. */
+  storage: {
+    get(key: string): Promise<JsonValue | null>;
+    set(key: string, value: JsonValue): Promise<void>;
+    delete(key: string): Promise<void>;
+    /** Keys starting with `prefix`. */
+    list(prefix?: string): Promise<string[]>;
+  };
+  /** Only to hosts the manifest's `egress` lists. */
+  fetch(url: string, init?: FetchInit): Promise<FetchResponse>;
+  log: PluginLogger;
+  /** Publishes an event of the plugin's own; the host files it under the plugin's id. */
+  emit(type: string, payload: JsonObject): Promise<void>;
+}

@@ -1,0 +1,157 @@
+import type { z } from 'zod';
+import type { PluginContext } from './context.js';
+import type { CoreObjectTypes } from './generated/core-types.js';
+import type { JsonObject, JsonValue } from './json.js';
+import type { DeclaredManifest, ManifestInput } from './manifest.js';
+import type { WidgetDeclaration } from './widgets.js';
+
+/** The API contract between a bundle and the sandbox; bump it when the calls below change shape. */
+export const SDK_API_VERSION = 1;
+
+export type ConfigSchema = z.ZodObject;
+type NoConfig = z.ZodObject<{}>;
+type ConfigOf<S extends ConfigSchema> = z.output<S>;
+
+/**
+ * One call per field per request level with every parent at that level (decision 4); the answer
+ * holds one entry per parent, in order: a value, null, or an Error for that parent alone.
+ * Declared as a method so a resolver may annotate `args` (and its own types' parents) narrower.
+ */
+export type BatchResolver<TParent, TConfig> = {
+  resolve(parents: TParent[], args: Record<string, unknown>, ctx: PluginContext<TConfig>): Promise<ReadonlyArray<unknown>>;
+}['resolve'];
+
+type FieldResolvers<TParent, TConfig> = Record<string, BatchResolver<TParent, TConfig>>;
+
+/** Root fields get a single empty parent. */
+export type RootParent = Record<string, never>;
+
+/** Resolvers by type then field: core types give typed parents, the plugin's own types give unknown. */
+export type PluginResolvers<TConfig> =
+  & { [T in keyof CoreObjectTypes]?: FieldResolvers<CoreObjectTypes[T], TConfig> }
+  & { Query?: FieldResolvers<RootParent, TConfig>; Mutation?: FieldResolvers<RootParent, TConfig> }
+  & { [type: string]: FieldResolvers<unknown, TConfig> | undefined };
+
+/** A domain event delivered from the outbox (decision 7); `id` doubles as the idempotency key. */
+export interface PluginEvent<TPayload extends JsonObject = JsonObject> {
+  id: string;
+  type: string;
+  subjectId: string;
+  occurredAt: string;
+  payload: TPayload;
+}
+export type EventHandler<TConfig> = (event: PluginEvent, ctx: PluginContext<TConfig>) => Promise<void>;
+
+/** What a widget's button sends; `message` is shown to the person who pressed it. */
+export type ActionHandler<TConfig> = (input: JsonValue, ctx: PluginContext<TConfig>) => Promise<{ message?: string } | void>;
+
+/** An inbound call whose signature the host has already verified with the webhook's secret. */
+export interface WebhookRequest {
+  method: string;
+  headers: Record<string, string>;
+  query: Record<string, string>;
+  body: string;
+}
+export interface WebhookResponse {
+  status?: number;
+  body?: JsonValue;
+}
+export type WebhookHandler<TConfig> = (request: WebhookRequest, ctx: PluginContext<TConfig>) => Promise<WebhookResponse | void>;
+
+export interface PluginInput<S extends ConfigSchema> {
+  manifest: ManifestInput;
+  /** The tenant's settings; the installer's form comes from its JSON Schema. */
+  config?: S;
+  /** SDL extending core types with namespaced fields and defining namespaced types. */
+  schema?: string;
+  resolvers?: PluginResolvers<ConfigOf<S>>;
+  /** Handlers by event type, e.g. `order.created`. */
+  events?: Record<string, EventHandler<ConfigOf<S>>>;
+  actions?: Record<string, ActionHandler<ConfigOf<S>>>;
+  /** Handlers by webhook name; each must be declared in `manifest.webhooks`. */
+  webhooks?: Record<string, WebhookHandler<ConfigOf<S>>>;
+  widgets?: Array<WidgetDeclaration<ConfigOf<S>>>;
+}
+
+/** What the bundle assigns to `globalThis.mosaicPlugin` and the sandbox calls into. */
+export interface PluginDefinition<S extends ConfigSchema = ConfigSchema> {
+  readonly manifest: DeclaredManifest;
+  readonly config: S | undefined;
+  readonly schema: string | undefined;
+  readonly resolvers: Readonly<Record<string, Readonly<Record<string, BatchResolver<unknown, ConfigOf<S>>>>>>;
+  readonly events: Readonly<Record<string, EventHandler<ConfigOf<S>>>>;
+  readonly actions: Readonly<Record<string, ActionHandler<ConfigOf<S>>>>;
+  readonly webhooks: Readonly<Record<string, WebhookHandler<ConfigOf<S>>>>;
+  /** By widget id. */
+  readonly widgets: Readonly<Record<string, WidgetDeclaration<ConfigOf<S>>>>;
+}
+
+/**
+ * Declares a plugin. Does no schema validation, so zod's validators and semver stay out of the
+ * bundle: `mosaic-plugin build` validates the manifest, SDL and widgets before anything ships.
+ * It does check what it can cheaply, so a mismatch fails in the author's own tests too.
+ */
+export function definePlugin<S extends ConfigSchema = NoConfig>(input: PluginInput<S>): PluginDefinition<S> {
+  const resolvers = mapValues(input.resolvers ?? {}, (fields) => Object.freeze({ ...fields }));
+  const events = { ...input.events };
+  const actions = { ...input.actions };
+  const webhooks = { ...input.webhooks };
+  const widgets = byId(input.widgets ?? []);
+  checkWebhooks(input.manifest, Object.keys(webhooks));
+  const m = input.manifest;
+  // Spread, not picked: a key the author mistyped must reach the build's validation to be reported.
+  const manifest: DeclaredManifest = {
+    ...m,
+    scopes: [...(m.scopes ?? [])],
+    egress: [...(m.egress ?? [])],
+    secrets: (m.secrets ?? []).map((s) => ({ ...s })),
+    webhooks: (m.webhooks ?? []).map((w) => ({ ...w })),
+    sdkApiVersion: SDK_API_VERSION,
+    events: Object.keys(events),
+    actions: Object.keys(actions),
+    resolvers: Object.entries(resolvers).flatMap(([type, fields]) => Object.keys(fields).map((f) => `${type}.${f}`)),
+    widgets: Object.values(widgets).map((w) => ({ id: w.id, extensionPoint: w.extensionPoint, title: w.title })),
+    extensionPoints: [...new Set(Object.values(widgets).map((w) => w.extensionPoint))],
+  };
+  return Object.freeze({
+    manifest: deepFreeze(manifest),
+    config: input.config,
+    schema: input.schema,
+    resolvers: Object.freeze(resolvers),
+    events: Object.freeze(events),
+    actions: Object.freeze(actions),
+    webhooks: Object.freeze(webhooks),
+    widgets: Object.freeze(widgets),
+  });
+}
+
+function mapValues<V, R>(record: Record<string, V | undefined>, fn: (v: V) => R): Record<string, R> {
+  const out: Record<string, R> = {};
+  for (const [key, value] of Object.entries(record)) if (value !== undefined) out[key] = fn(value);
+  return out;
+}
+
+function byId<T extends { id: string }>(items: T[]): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const item of items) {
+    if (out[item.id]) throw new Error(`Two widgets have the id "${item.id}"`);
+    out[item.id] = Object.freeze({ ...item });
+  }
+  return out;
+}
+
+function checkWebhooks(manifest: ManifestInput, handlers: string[]): void {
+  const declared = (manifest.webhooks ?? []).map((w) => w.name);
+  const undeclared = handlers.filter((h) => !declared.includes(h));
+  const unhandled = declared.filter((d) => !handlers.includes(d));
+  if (undeclared.length) throw new Error(`Webhook handlers not declared in manifest.webhooks: ${undeclared.join(', ')}`);
+  if (unhandled.length) throw new Error(`manifest.webhooks without a handler: ${unhandled.join(', ')}`);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    Object.values(value).forEach(deepFreeze);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,55 @@
+import vm from 'node:vm';
+import { PluginBuildError } from './build-error.js';
+
+export interface ExtractedPlugin {
+  /** The declared and derived manifest, as a plain copy; validated by the caller. */
+  manifest: Record<string, unknown>;
+  schema: string | undefined;
+  configSchema: Record<string, unknown>;
+}
+
+const NO_CONFIG = { type: 'object', properties: {}, additionalProperties: false };
+
+/**
+ * Loads a built bundle in a bare node:vm context, as bare as an isolate (no timers, no fetch,
+ * no Node), and copies out what the manifest needs. The author's own code on the author's
+ * machine: node:vm is no security boundary, so whoever receives a bundle must not do this.
+ */
+export function extractPlugin(code: string): ExtractedPlugin {
+  const sandbox = vm.createContext({});
+  try {
+    vm.runInContext(code, sandbox, { filename: 'plugin.js', timeout: 5_000 });
+  } catch (err) {
+    throw new PluginBuildError([`the plugin failed while loading: ${describe(err)}`]);
+  }
+  const plugin = (sandbox as { mosaicPlugin?: PluginLike }).mosaicPlugin;
+  if (typeof plugin?.manifest?.sdkApiVersion !== 'number') {
+    throw new PluginBuildError(['the entry must `export default definePlugin({ ... })`']);
+  }
+  return copy({ manifest: plugin.manifest, schema: plugin.schema, configSchema: configSchemaOf(plugin.config) });
+}
+
+interface PluginLike {
+  manifest?: { sdkApiVersion?: unknown };
+  schema?: string;
+  config?: { toJSONSchema?: (params: { io: 'input' }) => unknown };
+}
+
+/** The input side: a field with a default is optional in the installer's form. */
+function configSchemaOf(config: PluginLike['config']): unknown {
+  if (!config) return NO_CONFIG;
+  if (typeof config.toJSONSchema !== 'function') {
+    throw new PluginBuildError(['config must be a zod object schema (z.object from @mosaic/sdk)']);
+  }
+  try {
+    return config.toJSONSchema({ io: 'input' });
+  } catch (err) {
+    throw new PluginBuildError([`config cannot be described as JSON Schema for the install form: ${describe(err)}`]);
+  }
+}
+
+/** Values from the vm's realm, re-created in ours (and proven to be plain JSON on the way). */
+const copy = (value: object): ExtractedPlugin => JSON.parse(JSON.stringify(value)) as ExtractedPlugin;
+
+// Errors from the vm's realm are not `instanceof Error` here.
+const describe = (err: unknown) => String((err as { message?: unknown })?.message ?? err);

@@ -1,0 +1,11 @@
+/**
+ * @mosaic/sdk/schema — validation for whoever receives a plugin: the build, the registry, the
+ * installer and the widget renderer. Node-side; plugin code never imports it.
+ */
+export {
+  ManifestError, manifestInputSchema, parseManifest, pluginManifestSchema,
+} from './manifest.js';
+export type { DeclaredManifest, ManifestInput, PluginManifest } from './manifest.js';
+export { validateWidgetTree, WIDGET_COMPONENTS, WIDGET_LIMITS, widgetNodeSchema } from './widgets.js';
+export type { WidgetValidation } from './widgets.js';
+export { checkPluginSdl } from './sdl.js';
