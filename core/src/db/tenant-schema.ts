@@ -207,3 +207,30 @@ export const counters = sqliteTable('counters', {
   name: text('name').primaryKey(),
   value: integer('value').notNull(),
 });
+
+/** A plugin's own key-value storage in the tenant's database, kept across reinstalls until purged. */
+export const pluginStorage = sqliteTable('plugin_storage', {
+  pluginId: text('plugin_id').notNull(),
+  key: text('key').notNull(),
+  value: text('value').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.pluginId, t.key] })]);
+
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead'] as const;
+
+/**
+ * One event's delivery to one subscribed plugin. The (event, plugin) key is the idempotency key
+ * handed to the handler; failed deliveries back off and end in the dead-letter list ('dead').
+ */
+export const eventDeliveries = sqliteTable('event_deliveries', {
+  eventId: text('event_id').notNull(),
+  pluginId: text('plugin_id').notNull(),
+  status: text('status', { enum: DELIVERY_STATUSES }).notNull(),
+  attempts: integer('attempts').notNull(),
+  nextAttemptAt: ts('next_attempt_at').notNull(),
+  lastError: text('last_error'),
+  updatedAt: ts('updated_at').notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.eventId, t.pluginId] }),
+  index('event_deliveries_due_idx').on(t.status, t.nextAttemptAt),
+]);

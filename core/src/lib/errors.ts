@@ -12,6 +12,10 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   'BAD_REQUEST',
   'INTERNAL_SERVER_ERROR',
+  'PLUGIN_FAILED',
+  'PLUGIN_TIMEOUT',
+  'PLUGIN_TAMPERED',
+  'CONSENT_REQUIRED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

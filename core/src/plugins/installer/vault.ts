@@ -1,0 +1,52 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DatabaseConfig } from '../../db/config.js';
+
+const KEY_BYTES = 32;
+const IV_BYTES = 12;
+
+/**
+ * Encrypts secrets at rest with AES-256-GCM. The ciphertext is bound to where it belongs
+ * (`context`, e.g. installation id + secret name) as associated data, so a ciphertext copied to
+ * another installation's row does not decrypt there.
+ */
+export class SecretVault {
+  constructor(private readonly key: Buffer) {
+    if (key.length !== KEY_BYTES) throw new Error(`the secrets key must be ${KEY_BYTES} bytes`);
+  }
+
+  encrypt(plaintext: string, context: string): string {
+    const iv = randomBytes(IV_BYTES);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    cipher.setAAD(Buffer.from(context));
+    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
+  }
+
+  decrypt(ciphertext: string, context: string): string {
+    const raw = Buffer.from(ciphertext, 'base64');
+    const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, IV_BYTES));
+    decipher.setAAD(Buffer.from(context));
+    decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + 16));
+    return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + 16)), decipher.final()]).toString('utf8');
+  }
+}
+
+/**
+ * The vault's key: MOSAIC_SECRETS_KEY (base64 of 32 bytes) when set — required with a libsql
+ * server — or, on the embedded default, a key file created once in the data folder (owner-only).
+ */
+export function vaultFromEnv(database: DatabaseConfig, env: NodeJS.ProcessEnv = process.env): SecretVault {
+  const fromEnv = env.MOSAIC_SECRETS_KEY;
+  if (fromEnv) return new SecretVault(Buffer.from(fromEnv, 'base64'));
+  if (database.kind !== 'embedded') {
+    throw new Error('MOSAIC_SECRETS_KEY (base64 of 32 random bytes) must be set when using a libsql server');
+  }
+  const file = join(database.dataDir, 'secrets.key');
+  if (!existsSync(file)) {
+    mkdirSync(database.dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(KEY_BYTES).toString('base64'), { mode: 0o600, flag: 'wx' });
+  }
+  return new SecretVault(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64'));
+}

@@ -1,0 +1,57 @@
+import { checkPluginSdl } from '@mosaic/sdk/schema';
+import { extendSchema, isObjectType, parse, validateSchema, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
+import { AppError } from '../../lib/errors.js';
+
+/** What composition needs to know of one active installation. */
+export interface SchemaContribution {
+  installationId: string;
+  pluginId: string;
+  version: string;
+  sdl?: string;
+  /** `Type.field` for every field the plugin resolves. */
+  resolvers: readonly string[];
+}
+
+export type PluginFieldResolverFactory = (
+  contribution: SchemaContribution,
+  typeName: string,
+  fieldName: string,
+) => GraphQLFieldResolver<unknown, unknown>;
+
+/**
+ * The tenant's schema: core plus each plugin's SDL, in order. Every contribution is checked
+ * against the schema composed so far: names outside the plugin's namespace, redefinitions of
+ * core (or another plugin's) fields and invalid types are refused here, at install time, with the
+ * reason; never at query time. Core resolvers carry over; plugin fields get `makeResolver`'s.
+ */
+export function composeSchema(
+  base: GraphQLSchema,
+  contributions: readonly SchemaContribution[],
+  makeResolver: PluginFieldResolverFactory,
+): GraphQLSchema {
+  let schema = base;
+  for (const c of contributions) {
+    if (!c.sdl?.trim()) continue;
+    const problems = checkPluginSdl(c.sdl, c.pluginId, c.resolvers);
+    if (problems.length) throw refused(c, problems);
+    try {
+      schema = extendSchema(schema, parse(c.sdl));
+    } catch (err) {
+      throw refused(c, [(err as Error).message]);
+    }
+    const invalid = validateSchema(schema);
+    if (invalid.length) throw refused(c, invalid.map((e) => e.message));
+    for (const coordinate of c.resolvers) {
+      const [typeName = '', fieldName = ''] = coordinate.split('.');
+      const type = schema.getType(typeName);
+      const field = isObjectType(type) ? type.getFields()[fieldName] : undefined;
+      if (!field) throw refused(c, [`${coordinate} is not a field of the composed schema`]);
+      field.resolve = makeResolver(c, typeName, fieldName);
+    }
+  }
+  return schema;
+}
+
+function refused(c: SchemaContribution, problems: string[]): AppError {
+  return new AppError('CONFLICT', `${c.pluginId}@${c.version} cannot extend this tenant's schema: ${problems.join('; ')}`, { issues: problems });
+}
