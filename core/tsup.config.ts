@@ -1,7 +1,12 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', cli: 'src/cli/main.ts' },
+  entry: {
+    index: 'src/index.ts',
+    cli: 'src/cli/main.ts',
+    // forked by the plugin sandbox supervisor, found beside the bundle as sandbox-worker.js
+    'sandbox-worker': 'src/plugins/sandbox/worker.ts',
+  },
   format: ['esm'],
   target: 'node20',
   platform: 'node',

@@ -1,0 +1,221 @@
+import type ivm from 'isolated-vm';
+
+/**
+ * Runs once in every new context, before the plugin bundle. It receives the host bridge as `$0`
+ * (a closure argument, never a global), keeps it and pristine copies of the built-ins it needs
+ * in this closure, removes globals a plugin must not have, and returns the runner the worker
+ * calls for each invocation.
+ *
+ * Rules for this source, because plugin code runs in the same context afterwards and may
+ * replace any global or prototype method:
+ * - strict mode, so V8's stack-trace API cannot hand plugin code our functions or receivers;
+ * - built-ins are captured here and methods uncurried, never looked up again at call time;
+ * - objects we build for the bridge have a null prototype, so a polluted Object.prototype
+ *   (toJSON, setters, ...) cannot change what the host receives;
+ * - only strings cross: arguments as JSON, replies and results as envelopes (protocol.ts).
+ * It is plain JavaScript in a string: a transpiled function's toString() could carry helper
+ * calls (e.g. esbuild's __name) that do not exist inside the isolate.
+ */
+export const PRELUDE_SOURCE = String.raw`'use strict';
+const bridge = $0;
+const global = globalThis;
+const { stringify, parse } = JSON;
+const { freeze, defineProperty, hasOwn } = Object;
+const { apply: reflectApply } = Reflect;
+const ErrorCtor = Error;
+const StringCtor = String;
+const uncurryThis = Function.prototype.bind.bind(Function.prototype.call);
+const stringSlice = uncurryThis(String.prototype.slice);
+const promiseThen = uncurryThis(Promise.prototype.then);
+const bridgeApply = uncurryThis(bridge.apply);
+
+// Not for plugins: shared memory and wasm sidestep the isolate's limits, and finalizer
+// callbacks run outside any invocation (so outside every timer).
+delete global.SharedArrayBuffer;
+delete global.Atomics;
+delete global.WebAssembly;
+delete global.FinalizationRegistry;
+
+const BRIDGE_OPTIONS = freeze({
+  __proto__: null,
+  arguments: freeze({ __proto__: null, copy: true }),
+  result: freeze({ __proto__: null, promise: true, copy: true }),
+});
+const ENTRY_GROUPS = freeze({
+  __proto__: null, resolver: 'resolvers', event: 'events', action: 'actions', webhook: 'webhooks',
+});
+const MAX_MESSAGE = 2000;
+const noop = () => {};
+
+function codedError(code, message) {
+  const error = new ErrorCtor(StringCtor(message));
+  const descriptor = { __proto__: null, value: StringCtor(code), enumerable: true, writable: true, configurable: true };
+  defineProperty(error, 'code', descriptor);
+  return error;
+}
+
+function unwrap(reply) {
+  if (typeof reply !== 'string' || reply.length === 0) throw codedError('INTERNAL', 'malformed host reply');
+  const tag = reply[0];
+  if (tag === 'U') return undefined;
+  const body = parse(stringSlice(reply, 1));
+  if (tag === 'R') return body;
+  throw codedError(body.code, body.message);
+}
+
+async function callHost(invocationId, capability, args, maxArgBytes) {
+  const json = stringify(args);
+  // Checked again by the worker; refusing here spares copying a huge string out of the isolate.
+  if (json !== undefined && json.length > maxArgBytes) {
+    throw codedError('BAD_REQUEST', 'arguments of ' + capability + ' exceed ' + maxArgBytes + ' bytes of JSON');
+  }
+  const argsJson = json === undefined ? 'null' : json;
+  const reply = await bridgeApply(bridge, undefined, [invocationId, capability, argsJson], BRIDGE_OPTIONS);
+  return unwrap(reply);
+}
+
+function page(options, extra) {
+  const source = options === null || options === undefined ? {} : options;
+  const args = extra === undefined ? { __proto__: null } : extra;
+  args.first = source.first;
+  args.after = source.after;
+  return args;
+}
+
+function makeContext(invocationId, context, maxArgBytes) {
+  const call = (capability, args) => callHost(invocationId, capability, args, maxArgBytes);
+  const log = (level) => (message, data) => {
+    promiseThen(call('log', { __proto__: null, level, message: StringCtor(message), data }), noop, noop);
+  };
+  const fetch = async (url, init) => {
+    const options = init === null || init === undefined ? {} : init;
+    const response = await call('fetch', {
+      __proto__: null,
+      url: StringCtor(url),
+      method: options.method === undefined ? undefined : StringCtor(options.method),
+      headers: options.headers,
+      body: options.body === undefined || options.body === null ? undefined : StringCtor(options.body),
+    });
+    const status = response.status;
+    const body = typeof response.body === 'string' ? response.body : '';
+    return freeze({
+      status,
+      ok: status >= 200 && status < 300,
+      headers: freeze(response.headers ?? {}),
+      text: async () => body,
+      json: async () => parse(body),
+    });
+  };
+  return freeze({
+    tenant: freeze(context.tenant),
+    installation: freeze(context.installation),
+    config: context.config,
+    customers: freeze({
+      get: (id) => call('customers.get', { __proto__: null, id }),
+      list: (options) => call('customers.list', page(options)),
+    }),
+    orders: freeze({
+      get: (id) => call('orders.get', { __proto__: null, id }),
+      listByCustomer: (customerId, options) => call('orders.listByCustomer', page(options, { __proto__: null, customerId })),
+    }),
+    cases: freeze({
+      get: (id) => call('cases.get', { __proto__: null, id }),
+      create: (input) => call('cases.create', { __proto__: null, input }),
+      update: (id, input) => call('cases.update', { __proto__: null, id, input }),
+    }),
+    storage: freeze({
+      get: (key) => call('storage.get', { __proto__: null, key }),
+      set: (key, value) => call('storage.set', { __proto__: null, key, value }),
+      delete: (key) => call('storage.delete', { __proto__: null, key }),
+      list: (prefix) => call('storage.list', { __proto__: null, prefix }),
+    }),
+    fetch,
+    log: freeze({ debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') }),
+    emit: (type, payload) => call('emit', { __proto__: null, type: StringCtor(type), payload }),
+  });
+}
+
+function own(object, key) {
+  if (object === null || (typeof object !== 'object' && typeof object !== 'function')) return undefined;
+  return hasOwn(object, key) ? object[key] : undefined;
+}
+
+function failWith(code, message) {
+  return 'E' + stringify({ __proto__: null, code, message });
+}
+
+function describeError(error) {
+  let code = 'PLUGIN_ERROR';
+  let message = 'plugin threw a non-error value';
+  try {
+    if (typeof error === 'string') {
+      message = error;
+    } else if (error !== null && (typeof error === 'object' || typeof error === 'function')) {
+      const text = error.message;
+      const name = error.name;
+      const errorCode = error.code;
+      if (typeof text === 'string') message = text;
+      if (typeof name === 'string' && name !== 'Error' && name !== '') message = name + ': ' + message;
+      if (typeof errorCode === 'string' && errorCode !== '') code = errorCode;
+    }
+  } catch {
+    // a throwing getter on the error: keep the generic text
+  }
+  return failWith(stringSlice(code, 0, 100), stringSlice(message, 0, MAX_MESSAGE));
+}
+
+return async function run(invocationId, kind, name, field, payloadJson, contextJson, maxResultBytes, maxArgBytes) {
+  try {
+    const group = own(own(global, 'mosaicPlugin'), ENTRY_GROUPS[kind]);
+    const holder = kind === 'resolver' ? own(group, name) : group;
+    const fn = own(holder, kind === 'resolver' ? field : name);
+    if (typeof fn !== 'function') {
+      const what = kind === 'resolver' ? 'resolver ' + name + '.' + field : kind + ' ' + name;
+      return failWith('NO_ENTRY', 'the plugin has no ' + what);
+    }
+    const payload = parse(payloadJson);
+    const ctx = makeContext(invocationId, parse(contextJson), maxArgBytes);
+    const args = kind === 'resolver' ? [payload[0], payload[1], ctx] : [payload[0], ctx];
+    const value = await reflectApply(fn, holder, args);
+    const json = value === undefined ? undefined : stringify(value);
+    if (json === undefined) return 'U';
+    // A UTF-8 byte is never less than a UTF-16 unit, so this refuses before anything is copied.
+    if (json.length > maxResultBytes) {
+      const size = 'the result is ' + json.length + ' characters of JSON';
+      return failWith('RESULT_TOO_LARGE', size + '; the limit is ' + maxResultBytes + ' bytes');
+    }
+    return 'R' + json;
+  } catch (error) {
+    return describeError(error);
+  }
+};
+`;
+
+/** The runner PRELUDE_SOURCE returns: resolves to an envelope string, never rejects by itself. */
+export type Runner = (
+  invocationId: number,
+  kind: string,
+  name: string,
+  field: string,
+  payloadJson: string,
+  contextJson: string,
+  maxResultBytes: number,
+  maxHostArgBytes: number,
+) => Promise<string>;
+
+/** The host side of the bridge: (invocationId, capability, argsJson) → envelope. */
+export type BridgeFunction = (invocationId: unknown, capability: unknown, argsJson: unknown) => Promise<string>;
+
+/** Installs the prelude in a fresh context; returns a host-side handle on the runner. */
+export async function installPrelude(
+  context: ivm.Context,
+  bridge: ivm.Reference<BridgeFunction>,
+  timeoutMs: number,
+): Promise<ivm.Reference<Runner>> {
+  const runner: unknown = await context.evalClosure(PRELUDE_SOURCE, [bridge], {
+    result: { reference: true },
+    filename: 'mosaic:prelude',
+    timeout: timeoutMs,
+  });
+  return runner as ivm.Reference<Runner>;
+}

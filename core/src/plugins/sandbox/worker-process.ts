@@ -1,0 +1,291 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { LRUCache } from 'lru-cache';
+import type { Logger } from '../../lib/logger.js';
+import type { SandboxLimits } from './limits.js';
+import {
+  envelope,
+  failure,
+  type CoreMessage,
+  type HostCallMessage,
+  type InvokeMessage,
+  type Outcome,
+  type Usage,
+  type WorkerMessage,
+} from './protocol.js';
+import { isCapability, type HostFunction, type InvocationEntry, type PluginBundle } from './types.js';
+import type { WorkerConfig } from './worker.js';
+
+export interface WorkerEntry {
+  file: string;
+  execArgv: string[];
+}
+
+/**
+ * The worker script: dist/sandbox-worker.js beside the bundled supervisor, or worker.ts run
+ * through tsx when this module itself is TypeScript source (vitest, tsx).
+ * --no-node-snapshot: isolated-vm can crash V8 on Node 20+ without it.
+ */
+export function workerEntry(moduleUrl: string = import.meta.url): WorkerEntry {
+  if (moduleUrl.endsWith('.ts')) {
+    const tsx = pathToFileURL(createRequire(moduleUrl).resolve('tsx')).href;
+    return { file: fileURLToPath(new URL('./worker.ts', moduleUrl)), execArgv: ['--no-node-snapshot', '--import', tsx] };
+  }
+  return { file: fileURLToPath(new URL('./sandbox-worker.js', moduleUrl)), execArgv: ['--no-node-snapshot'] };
+}
+
+export interface RunRequest {
+  id: number;
+  installationKey: string;
+  bundle: PluginBundle;
+  entry: InvocationEntry;
+  contextJson: string;
+  payloadJson: string;
+  limits: SandboxLimits;
+}
+
+export interface Reply {
+  outcome: Outcome;
+  usage: Usage;
+}
+
+interface InFlight {
+  request: RunRequest;
+  host: HostFunction;
+  hostCalls: number;
+  backstop: NodeJS.Timeout;
+  resolve: (reply: Reply) => void;
+}
+
+export interface WorkerProcessOptions {
+  entry: WorkerEntry;
+  config: WorkerConfig;
+  /** How long past an invocation's wall deadline the worker may stay silent before it is killed. */
+  backstopMs: number;
+  logger?: Logger;
+}
+
+/**
+ * The core's handle on one sandbox worker process: forks it, queues messages until it is ready,
+ * answers its host calls with each invocation's host function, and when it dies fails what was
+ * in flight on it and forks a new one.
+ */
+export class WorkerProcess {
+  private child: ChildProcess | undefined;
+  private ready = false;
+  private queue: CoreMessage[] = [];
+  private readonly inflight = new Map<number, InFlight>();
+  /** Bundles this process already has, so their code is not sent again. */
+  private readonly shipped = new LRUCache<string, true>({ max: 10_000 });
+  private readyWaiters: Array<() => void> = [];
+  private crashes: number[] = [];
+  private restartTimer: NodeJS.Timeout | undefined;
+  private closing = false;
+
+  constructor(private readonly options: WorkerProcessOptions) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  whenReady(): Promise<void> {
+    this.ensureStarted();
+    if (this.ready) return Promise.resolve();
+    const ready = new Promise<void>((resolve) => this.readyWaiters.push(resolve));
+    this.updateRef();
+    return ready;
+  }
+
+  run(request: RunRequest, host: HostFunction): Promise<Reply> {
+    this.ensureStarted();
+    return new Promise<Reply>((resolve) => {
+      const silentFor = request.limits.wallTimeoutMs + this.options.backstopMs;
+      const backstop = setTimeout(() => this.unresponsive(request.id), silentFor);
+      this.inflight.set(request.id, { request, host, hostCalls: 0, backstop, resolve });
+      this.updateRef();
+      const { sha256, code } = request.bundle;
+      const ship = !this.shipped.has(sha256);
+      if (ship) this.shipped.set(sha256, true);
+      this.post(this.invokeMessage(request, ship ? code : undefined));
+    });
+  }
+
+  /** Kills the process; what is in flight fails. */
+  async close(): Promise<void> {
+    this.closing = true;
+    clearTimeout(this.restartTimer);
+    this.failAll('the plugin sandbox is shutting down');
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const force = setTimeout(() => child.kill('SIGKILL'), 2_000);
+    await exited;
+    clearTimeout(force);
+  }
+
+  private ensureStarted(): void {
+    if (this.child || this.restartTimer || this.closing) return;
+    const { entry, config } = this.options;
+    const child = fork(entry.file, [JSON.stringify(config)], {
+      execArgv: entry.execArgv,
+      serialization: 'advanced',
+    });
+    this.child = child;
+    this.ready = false;
+    child.on('message', (message: WorkerMessage) => this.onMessage(child, message));
+    child.on('exit', (code, signal) => this.onExit(child, code, signal));
+    child.on('error', (error) => this.options.logger?.error({ err: error }, 'sandbox worker process error'));
+    this.updateRef();
+  }
+
+  private onMessage(child: ChildProcess, message: WorkerMessage): void {
+    if (child !== this.child) return;
+    switch (message.type) {
+      case 'ready': {
+        this.ready = true;
+        for (const queued of this.queue.splice(0)) this.send(child, queued);
+        for (const resolve of this.readyWaiters.splice(0)) resolve();
+        this.updateRef();
+        return;
+      }
+      case 'need-bundle': {
+        const call = this.inflight.get(message.id);
+        if (!call) return;
+        this.shipped.set(call.request.bundle.sha256, true);
+        this.post(this.invokeMessage(call.request, call.request.bundle.code));
+        return;
+      }
+      case 'host-call':
+        void this.answer(child, message);
+        return;
+      case 'done':
+        this.settle(message.id, { outcome: message.outcome, usage: message.usage });
+        return;
+    }
+  }
+
+  private async answer(child: ChildProcess, message: HostCallMessage): Promise<void> {
+    const call = this.inflight.get(message.id);
+    let reply: string;
+    if (!call) {
+      reply = envelope.error('INVOCATION_ENDED', 'the invocation has already ended');
+    } else if (!isCapability(message.capability) || ++call.hostCalls > call.request.limits.maxHostCalls) {
+      // The worker enforces both; checked again because a worker is only as sound as V8.
+      reply = envelope.error('BAD_REQUEST', `refused ${message.capability}`);
+    } else {
+      try {
+        const value = await call.host(message.capability, JSON.parse(message.argsJson));
+        reply = envelope.value(value);
+      } catch (error) {
+        reply = refusal(error, message.capability, this.options.logger);
+      }
+      // Ended (or the process was replaced) while the host worked: nobody is waiting.
+      if (this.inflight.get(message.id) !== call || this.child !== child) return;
+    }
+    this.send(child, { type: 'host-result', id: message.id, callId: message.callId, envelope: reply });
+  }
+
+  private settle(id: number, reply: Reply): void {
+    const call = this.inflight.get(id);
+    if (!call) return;
+    this.inflight.delete(id);
+    clearTimeout(call.backstop);
+    // The worker counts host calls it refused itself too; prefer its count.
+    call.resolve({ ...reply, usage: { ...reply.usage, hostCalls: Math.max(reply.usage.hostCalls, call.hostCalls) } });
+    this.updateRef();
+  }
+
+  /** The worker missed an invocation's deadline by the whole backstop: its event loop is stuck. */
+  private unresponsive(id: number): void {
+    const call = this.inflight.get(id);
+    if (!call) return;
+    this.settle(id, {
+      outcome: failure('PLUGIN_TIMEOUT', 'the plugin sandbox process stopped responding; it is being restarted'),
+      usage: { cpuMs: 0, hostCalls: call.hostCalls, coldStart: false },
+    });
+    this.options.logger?.error({ pid: this.child?.pid }, 'sandbox worker unresponsive; killing it');
+    this.child?.kill('SIGKILL');
+  }
+
+  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (child !== this.child) return;
+    this.child = undefined;
+    this.ready = false;
+    this.queue = [];
+    this.shipped.clear();
+    if (this.closing) return;
+    const how = signal ? `signal ${signal}` : `exit code ${code}`;
+    this.options.logger?.error({ pid: child.pid, code, signal }, 'sandbox worker process died');
+    this.failAll(`the plugin sandbox process crashed (${how})`);
+    this.scheduleRestart();
+  }
+
+  /** Immediately after a lone crash; backing off when the worker keeps dying. */
+  private scheduleRestart(): void {
+    const now = Date.now();
+    this.crashes = [...this.crashes.filter((at) => now - at < 60_000), now];
+    const delay = this.crashes.length <= 2 ? 0 : Math.min(5_000, 100 * 2 ** (this.crashes.length - 3));
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      this.ensureStarted();
+    }, delay);
+  }
+
+  private failAll(message: string): void {
+    for (const [id, call] of this.inflight) {
+      const usage = { cpuMs: 0, hostCalls: call.hostCalls, coldStart: false };
+      this.settle(id, { outcome: failure('PLUGIN_FAILED', message), usage });
+    }
+  }
+
+  private invokeMessage(request: RunRequest, code: string | undefined): InvokeMessage {
+    return {
+      type: 'invoke',
+      id: request.id,
+      installationKey: request.installationKey,
+      bundle: code === undefined ? { sha256: request.bundle.sha256 } : { sha256: request.bundle.sha256, code },
+      entry: request.entry,
+      contextJson: request.contextJson,
+      payloadJson: request.payloadJson,
+      limits: request.limits,
+    };
+  }
+
+  private post(message: CoreMessage): void {
+    if (this.child && this.ready) this.send(this.child, message);
+    else this.queue.push(message);
+  }
+
+  private send(child: ChildProcess, message: CoreMessage): void {
+    // A failed send means the process is going away; its exit handler fails the invocation.
+    if (child.connected) child.send(message, () => {});
+  }
+
+  /** A worker keeps the core alive only while someone waits on it (a call, or start()). */
+  private updateRef(): void {
+    const child = this.child;
+    if (!child) return;
+    if (this.inflight.size > 0 || this.readyWaiters.length > 0) {
+      child.ref();
+      child.channel?.ref();
+    } else {
+      child.unref();
+      child.channel?.unref();
+    }
+  }
+}
+
+/**
+ * What the plugin sees when the host function throws. Errors carrying a string code are meant
+ * for it (FORBIDDEN, NOT_FOUND, ...); anything else is a host fault whose text stays here.
+ */
+function refusal(error: unknown, capability: string, logger: Logger | undefined): string {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  if (typeof code === 'string' && code !== '') {
+    return envelope.error(code, error instanceof Error ? error.message : String(error));
+  }
+  logger?.error({ err: error, capability }, 'plugin host capability failed');
+  return envelope.error('INTERNAL', `the host could not complete ${capability}`);
+}
