@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { databaseConfigFromEnv, type DatabaseConfig } from './db/config.js';
+import type { PluginSettings } from './plugins/platform.js';
 
 const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -20,6 +21,13 @@ const serverEnv = z.object({
   MOSAIC_RATE_LIMIT_PER_MINUTE: int(300_000),
   /** Who may introspect the schema: admins (default), everyone, or nobody. */
   MOSAIC_INTROSPECTION: z.enum(['admins', 'all', 'none']).default('admins'),
+  /** Sandbox worker processes hosting plugin isolates. */
+  MOSAIC_SANDBOX_WORKERS: int(1),
+  MOSAIC_PLUGIN_WARM_INSTALLATIONS: int(100),
+  MOSAIC_PLUGIN_RETENTION_DAYS: int(30),
+  MOSAIC_PLUGIN_STORAGE_QUOTA_BYTES: int(1024 * 1024),
+  /** Hostnames plugins may reach on private or loopback addresses (local development only). */
+  MOSAIC_EGRESS_ALLOW_PRIVATE_HOSTS: z.string().default(''),
 });
 
 export interface ServerConfig {
@@ -37,6 +45,7 @@ export interface ServerConfig {
     costPerMinute: number;
   };
   introspection: 'admins' | 'all' | 'none';
+  plugins: PluginSettings;
 }
 
 export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -61,5 +70,18 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
       costPerMinute: e.MOSAIC_RATE_LIMIT_PER_MINUTE,
     },
     introspection: e.MOSAIC_INTROSPECTION,
+    plugins: {
+      sandboxWorkers: e.MOSAIC_SANDBOX_WORKERS,
+      maxWarmInstallations: e.MOSAIC_PLUGIN_WARM_INSTALLATIONS,
+      retentionDays: e.MOSAIC_PLUGIN_RETENTION_DAYS,
+      egress: { allowPrivateHosts: e.MOSAIC_EGRESS_ALLOW_PRIVATE_HOSTS.split(',').map((h) => h.trim()).filter(Boolean) },
+      hostLimits: {
+        storageQuotaBytes: e.MOSAIC_PLUGIN_STORAGE_QUOTA_BYTES,
+        maxStorageValueBytes: 64 * 1024,
+        maxFetchesPerCall: 10,
+        maxFetchBytesPerCall: 2 * 1024 * 1024,
+        maxEmitsPerCall: 20,
+      },
+    },
   };
 }

@@ -2,6 +2,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { fail, UsageError } from './output.js';
 import { apikeyCommand } from './commands/apikey.js';
 import { migrateCommand } from './commands/migrate.js';
+import { pluginCommand } from './commands/plugin.js';
+import { publisherCommand } from './commands/publisher.js';
 import { seedCommand } from './commands/seed.js';
 import { serveCommand } from './commands/serve.js';
 import { tenantCommand } from './commands/tenant.js';
@@ -15,6 +17,14 @@ const USAGE = `usage: mosaic <command>
   tenant list [--json]
   apikey create --tenant <slug> --role admin|agent|integrator [--label text] [--json]
   apikey revoke <key-id> --tenant <slug> [--json]
+  publisher create <handle> [--name text] [--key-file path] [--json]
+  plugin new <dir> [--id publisher.name]          scaffold a plugin project with a test
+  plugin build <dir>                              bundle to dist/plugin.js + dist/manifest.json (+ sha256)
+  plugin publish <dir> --publisher <id> --key-file <pem> [--json]
+  plugin list [--json]
+  plugin install <plugin-id>[@range] --tenant <slug> [--grant-all | --grant-scope s --grant-egress h]
+                 [--config k=v] [--secret k=v] [--json]
+  plugin configure|upgrade|rollback|uninstall|purge|logs <plugin-id> --tenant <slug>
 
 Data: files under MOSAIC_DATA_DIR (default ./data), or a libsql server with MOSAIC_DATABASE_URL
 and MOSAIC_DATABASE_ADMIN_URL.`;
@@ -29,6 +39,14 @@ const OPTIONS = {
   'interactions-per-customer': { type: 'string' },
   seed: { type: 'string' },
   'no-demo': { type: 'boolean', default: false },
+  'key-file': { type: 'string' },
+  publisher: { type: 'string' },
+  id: { type: 'string' },
+  'grant-all': { type: 'boolean', default: false },
+  'grant-scope': { type: 'string', multiple: true },
+  'grant-egress': { type: 'string', multiple: true },
+  config: { type: 'string', multiple: true },
+  secret: { type: 'string', multiple: true },
   help: { type: 'boolean', short: 'h', default: false },
 } satisfies ParseArgsConfig['options'];
 
@@ -48,6 +66,8 @@ const COMMANDS: Record<string, (args: string[], options: CliOptions) => Promise<
   seed: seedCommand,
   tenant: tenantCommand,
   apikey: apikeyCommand,
+  publisher: publisherCommand,
+  plugin: pluginCommand,
 };
 
 async function main(argv: string[]): Promise<void> {

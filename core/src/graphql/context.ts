@@ -1,4 +1,5 @@
 import type { YogaInitialContext } from 'graphql-yoga';
+import type { PluginPlatform } from '../plugins/platform.js';
 import type { TenantContext } from '../tenancy/context.js';
 import type { Loaders } from './loaders.js';
 
@@ -6,6 +7,8 @@ import type { Loaders } from './loaders.js';
 export interface ServerContext {
   tenant: TenantContext;
   requestId: string;
+  /** Absent where the server runs without plugins (e.g. some tests). */
+  plugins?: PluginPlatform;
 }
 
 export type GraphQLContext = YogaInitialContext & ServerContext & { loaders: Loaders };

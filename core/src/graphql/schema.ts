@@ -1,6 +1,9 @@
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
+import { JSONResolver } from 'graphql-scalars';
 import { baseTypeDefs } from './base-sdl.js';
+import { pluginAdminResolvers } from './plugin-admin-resolvers.js';
+import { pluginAdminTypeDefs } from './plugin-admin-sdl.js';
 import { mutationResolvers } from './mutation-resolvers.js';
 import { queryResolvers } from './query-resolvers.js';
 import { DateTime } from './scalars.js';
@@ -9,7 +12,7 @@ import { typeResolvers } from './type-resolvers.js';
 /** The core schema, built once per process; per-tenant extensions compose on top of it. */
 export function createBaseSchema(): GraphQLSchema {
   return makeExecutableSchema({
-    typeDefs: baseTypeDefs,
-    resolvers: [{ DateTime }, typeResolvers, queryResolvers, mutationResolvers],
+    typeDefs: [baseTypeDefs, pluginAdminTypeDefs],
+    resolvers: [{ DateTime, JSON: JSONResolver }, typeResolvers, queryResolvers, mutationResolvers, pluginAdminResolvers],
   });
 }

@@ -9,6 +9,7 @@ import { errorCodes } from './plugins/error-codes.js';
 import { introspectionPolicy } from './plugins/introspection-policy.js';
 import { queryCostPlugin } from './plugins/query-cost.js';
 import { createBaseSchema } from './schema.js';
+import type { PluginPlatform } from '../plugins/platform.js';
 
 export type MosaicYoga = YogaServerInstance<ServerContext, object>;
 
@@ -16,10 +17,11 @@ export type MosaicYoga = YogaServerInstance<ServerContext, object>;
  * The GraphQL engine. Authentication happens before it (in the HTTP layer), so every operation
  * that reaches it already carries a verified tenant in its context.
  */
-export function createGraphQLServer(config: ServerConfig, logger: Logger): MosaicYoga {
-  const schema = createBaseSchema();
+export function createGraphQLServer(config: ServerConfig, logger: Logger, plugins?: PluginPlatform): MosaicYoga {
+  const base = createBaseSchema();
   return createYoga<ServerContext>({
-    schema,
+    // Each tenant's own schema: core plus its installed plugins (cached per installation set).
+    schema: (ctx) => (plugins && ctx.tenant ? plugins.schemaFor(ctx.tenant) : base),
     graphqlEndpoint: '/graphql',
     landingPage: false,
     graphiql: { title: 'Mosaic GraphQL', headers: JSON.stringify({ Authorization: 'Bearer <your API key>' }) },

@@ -16,8 +16,8 @@ const isGraphiQLPage = (req: Request) =>
  * Node request/response itself: building a WHATWG Request (AbortSignal, header copies, body
  * stream) for every call cost more than executing a small query. Elsewhere it gets the Request.
  */
-async function handOver(c: Context<AppEnv>, yoga: MosaicYoga) {
-  const context = { tenant: c.get('tenant')!, requestId: c.get('requestId') };
+async function handOver(c: Context<AppEnv>, yoga: MosaicYoga, plugins: Platform['plugins']) {
+  const context = { tenant: c.get('tenant')!, requestId: c.get('requestId'), plugins };
   const { incoming, outgoing } = c.env ?? {};
   if (!incoming || !outgoing) return yoga.fetch(c.req.raw, context);
   // `handle(req, res, ctx)` writes the response itself (handleNodeRequestAndResponse only
@@ -39,7 +39,7 @@ export function createApp(platform: Platform, yoga: MosaicYoga): Hono<AppEnv> {
   app.on(['GET', 'POST'], '/graphql', async (c, next) => {
     if (isGraphiQLPage(c.req.raw)) return yoga.fetch(c.req.raw, {} as never);
     return next();
-  }, authenticate(platform), (c) => handOver(c, yoga));
+  }, authenticate(platform), (c) => handOver(c, yoga, platform.plugins));
 
   app.notFound((c) => errorResponse(c, 404, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`));
   app.onError((err, c) => {

@@ -11,7 +11,7 @@ export interface RunningServer {
 
 /** Starts the HTTP server on the configured host and port (port 0 picks a free one). */
 export async function startServer(platform: Platform, overrides: { port?: number; host?: string } = {}): Promise<RunningServer> {
-  const app = createApp(platform, createGraphQLServer(platform.config, platform.logger));
+  const app = createApp(platform, createGraphQLServer(platform.config, platform.logger, platform.plugins));
   const host = overrides.host ?? platform.config.host;
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, port: overrides.port ?? platform.config.port, hostname: host }, () => resolve(s));

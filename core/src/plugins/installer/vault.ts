@@ -12,8 +12,16 @@ const IV_BYTES = 12;
  * another installation's row does not decrypt there.
  */
 export class SecretVault {
-  constructor(private readonly key: Buffer) {
-    if (key.length !== KEY_BYTES) throw new Error(`the secrets key must be ${KEY_BYTES} bytes`);
+  #key: Buffer | undefined;
+
+  /** `key` may be a function: then it is read on first use, so a server without plugin secrets needs none. */
+  constructor(private readonly source: Buffer | (() => Buffer)) {
+    if (Buffer.isBuffer(source)) this.#key = checked(source);
+  }
+
+  private get key(): Buffer {
+    this.#key ??= checked((this.source as () => Buffer)());
+    return this.#key;
   }
 
   encrypt(plaintext: string, context: string): string {
@@ -33,13 +41,22 @@ export class SecretVault {
   }
 }
 
+function checked(key: Buffer): Buffer {
+  if (key.length !== KEY_BYTES) throw new Error(`the secrets key must be ${KEY_BYTES} bytes`);
+  return key;
+}
+
 /**
  * The vault's key: MOSAIC_SECRETS_KEY (base64 of 32 bytes) when set — required with a libsql
  * server — or, on the embedded default, a key file created once in the data folder (owner-only).
  */
 export function vaultFromEnv(database: DatabaseConfig, env: NodeJS.ProcessEnv = process.env): SecretVault {
+  return new SecretVault(() => vaultKey(database, env));
+}
+
+function vaultKey(database: DatabaseConfig, env: NodeJS.ProcessEnv): Buffer {
   const fromEnv = env.MOSAIC_SECRETS_KEY;
-  if (fromEnv) return new SecretVault(Buffer.from(fromEnv, 'base64'));
+  if (fromEnv) return Buffer.from(fromEnv, 'base64');
   if (database.kind !== 'embedded') {
     throw new Error('MOSAIC_SECRETS_KEY (base64 of 32 random bytes) must be set when using a libsql server');
   }
@@ -48,5 +65,5 @@ export function vaultFromEnv(database: DatabaseConfig, env: NodeJS.ProcessEnv = 
     mkdirSync(database.dataDir, { recursive: true });
     writeFileSync(file, randomBytes(KEY_BYTES).toString('base64'), { mode: 0o600, flag: 'wx' });
   }
-  return new SecretVault(Buffer.from(readFileSync(file, 'utf8').trim(), 'base64'));
+  return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
 }

@@ -1,0 +1,98 @@
+import type { IResolvers } from '@graphql-tools/utils';
+import { and, desc, eq } from 'drizzle-orm';
+import type { PluginManifest } from '@mosaic/sdk/schema';
+import { pluginLogs, pluginUsage } from '../db/control-schema.js';
+import {
+  configurePlugin, installPlugin, listInstallations, purgePluginData, rollbackPlugin, secretNames, uninstallPlugin, upgradePlugin,
+  type Installation,
+} from '../plugins/installer/index.js';
+import { listCatalog, loadVersion, publishVersion } from '../plugins/registry/index.js';
+import { AppError } from '../lib/errors.js';
+import { assertAdmin } from '../tenancy/context.js';
+import type { GraphQLContext } from './context.js';
+
+type SecretList = { name: string; value: string }[] | null | undefined;
+
+const secretsRecord = (list: SecretList) => Object.fromEntries((list ?? []).map((s) => [s.name, s.value]));
+
+const versionView = (m: PluginManifest) => ({
+  pluginId: m.id, version: m.version, name: m.name, publisher: m.publisher, description: m.description,
+  scopes: m.scopes, egress: m.egress, secrets: m.secrets, events: m.events, configSchema: m.configSchema, schema: m.schema ?? null,
+});
+
+/** Only admins of the tenant manage its plugins; the acting admin is recorded in the audit log. */
+function admin(ctx: GraphQLContext) {
+  assertAdmin(ctx.tenant);
+  if (!ctx.plugins) throw new AppError('INTERNAL_SERVER_ERROR', 'plugins are not enabled on this server');
+  return { plugins: ctx.plugins, who: { tenantId: ctx.tenant.tenantId, actor: ctx.tenant.actor } };
+}
+
+export const pluginAdminResolvers: IResolvers<unknown, GraphQLContext> = {
+  PluginInstallation: {
+    secretNames: (i: Installation, _: unknown, ctx: GraphQLContext) => secretNames(ctx.plugins!.installer.control, i.id),
+    webhookPaths: async (i: Installation, _: unknown, ctx: GraphQLContext) => {
+      const { manifest } = await loadVersion(ctx.plugins!.installer.control, i.pluginId, i.version);
+      return manifest.webhooks.map((w) => `/hooks/${i.id}/${w.name}`);
+    },
+  },
+  Query: {
+    marketplace: async (_: unknown, __: unknown, ctx: GraphQLContext) => {
+      const { plugins } = admin(ctx);
+      const catalog = await listCatalog(plugins.installer.control);
+      return catalog.map((e) => ({ pluginId: e.pluginId, versions: e.versions, latest: versionView(e.latest) }));
+    },
+    pluginInstallations: (_: unknown, __: unknown, ctx: GraphQLContext) => {
+      const { plugins, who } = admin(ctx);
+      return listInstallations(plugins.installer.control, who.tenantId);
+    },
+    pluginLogs: async (_: unknown, args: { pluginId: string; first: number }, ctx: GraphQLContext) => {
+      const { plugins, who } = admin(ctx);
+      await plugins.runtime.metering.flush();
+      const first = Math.min(Math.max(args.first, 1), 500);
+      return plugins.installer.control.select().from(pluginLogs)
+        .where(and(eq(pluginLogs.tenantId, who.tenantId), eq(pluginLogs.pluginId, args.pluginId)))
+        .orderBy(desc(pluginLogs.at)).limit(first);
+    },
+    pluginUsage: async (_: unknown, args: { pluginId: string }, ctx: GraphQLContext) => {
+      const { plugins, who } = admin(ctx);
+      await plugins.runtime.metering.flush();
+      const rows = await plugins.installer.control.select().from(pluginUsage)
+        .where(and(eq(pluginUsage.tenantId, who.tenantId), eq(pluginUsage.pluginId, args.pluginId)))
+        .orderBy(desc(pluginUsage.hour)).limit(24 * 31);
+      return rows.map((r) => ({ ...r, hour: new Date(r.hour * 3_600_000) }));
+    },
+  },
+  Mutation: {
+    publishPluginVersion: async (_: unknown, { input }: { input: { publisherId: string; manifest: string; bundle: string; signature: string } }, ctx: GraphQLContext) => {
+      const { plugins } = admin(ctx);
+      return { version: versionView(await publishVersion(plugins.installer.control, input)) };
+    },
+    installPlugin: async (_: unknown, { input }: { input: Record<string, unknown> & { version: string; secrets: SecretList } }, ctx: GraphQLContext) => {
+      const { plugins, who } = admin(ctx);
+      const { version, secrets, ...rest } = input;
+      return { installation: await installPlugin(plugins.installer, who, { ...rest, range: version, secrets: secretsRecord(secrets), config: rest.config ?? {} }) };
+    },
+    configurePlugin: async (_: unknown, { input }: { input: { pluginId: string; config?: unknown; secrets?: SecretList } }, ctx: GraphQLContext) => {
+      const { plugins, who } = admin(ctx);
+      const raw = { pluginId: input.pluginId, config: input.config ?? undefined, secrets: input.secrets ? secretsRecord(input.secrets) : undefined };
+      return { installation: await configurePlugin(plugins.installer, who, raw) };
+    },
+    upgradePlugin: async (_: unknown, { input }: { input: Record<string, unknown> & { version: string } }, ctx: GraphQLContext) => {
+      const { plugins, who } = admin(ctx);
+      const { version, ...rest } = input;
+      return { installation: await upgradePlugin(plugins.installer, who, { ...rest, range: version }) };
+    },
+    rollbackPlugin: async (_: unknown, args: { pluginId: string }, ctx: GraphQLContext) => {
+      const { plugins, who } = admin(ctx);
+      return { installation: await rollbackPlugin(plugins.installer, who, args.pluginId) };
+    },
+    uninstallPlugin: async (_: unknown, args: { pluginId: string }, ctx: GraphQLContext) => {
+      const { plugins, who } = admin(ctx);
+      return { installation: await uninstallPlugin(plugins.installer, who, args.pluginId) };
+    },
+    purgePluginData: async (_: unknown, args: { pluginId: string }, ctx: GraphQLContext) => {
+      const { plugins, who } = admin(ctx);
+      return { pluginId: args.pluginId, ...(await purgePluginData(plugins.installer, who, args.pluginId)) };
+    },
+  },
+};

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { createCase, getCase, updateCase } from '../../domain/cases.js';
+import { localId } from '../../lib/ids.js';
+import type { TenantContext } from '../../tenancy/context.js';
+import { globalIdArg, localIdOrNull, parseArgs } from './args.js';
+import { nullIfNotFound, requireScope } from './errors.js';
+import { toSdlCase } from './sdl-shapes.js';
+import type { CapabilityHandlers, HostDeps } from './types.js';
+
+// Only the shape and the ids are checked here; the domain validates the values exactly as it
+// does for API users, so the two can never drift apart.
+const field = z.unknown().optional();
+const optionalRef = globalIdArg.nullish();
+const createArgs = z.strictObject({
+  input: z.strictObject({
+    customerId: globalIdArg,
+    subject: field,
+    description: field,
+    priority: field,
+    channel: field,
+    queueId: optionalRef,
+    assigneeId: optionalRef,
+  }),
+});
+const updateArgs = z.strictObject({
+  id: globalIdArg,
+  input: z.strictObject({
+    subject: field,
+    description: field,
+    status: field,
+    priority: field,
+    queueId: optionalRef,
+    assigneeId: optionalRef,
+  }),
+});
+const getArgs = z.strictObject({ id: globalIdArg });
+
+const REF_TYPES: Record<string, string> = { customerId: 'Customer', queueId: 'Queue', assigneeId: 'Agent' };
+
+/** Global ids in an input → local ids; a malformed or foreign one is NOT_FOUND, as in the API. */
+function decodeRefs(input: Record<string, unknown>): Record<string, unknown> {
+  const decoded = { ...input };
+  for (const [name, type] of Object.entries(REF_TYPES)) {
+    const value = decoded[name];
+    if (typeof value === 'string') decoded[name] = localId(type, value);
+  }
+  return decoded;
+}
+
+/**
+ * `cases:read` (or `cases:write`) to read; `cases:write` to create and update through the domain
+ * functions, so validation, transactions and outbox events are those of any API user.
+ */
+export function caseCapabilities({ installation }: HostDeps, tenant: TenantContext): CapabilityHandlers {
+  return {
+    'cases.get': async (args) => {
+      requireScope(installation, 'cases:read', 'cases:write');
+      const { id } = parseArgs('cases.get', getArgs, args);
+      const local = localIdOrNull('Case', id);
+      const row = local === null ? null : await nullIfNotFound(getCase(tenant, local));
+      return row === null ? null : toSdlCase(row);
+    },
+    'cases.create': async (args) => {
+      requireScope(installation, 'cases:write');
+      const { input } = parseArgs('cases.create', createArgs, args);
+      return toSdlCase(await createCase(tenant, decodeRefs(input)));
+    },
+    'cases.update': async (args) => {
+      requireScope(installation, 'cases:write');
+      const { id, input } = parseArgs('cases.update', updateArgs, args);
+      return toSdlCase(await updateCase(tenant, localId('Case', id), decodeRefs(input)));
+    },
+  };
+}

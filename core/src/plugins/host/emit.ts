@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { emitEvent } from '../../domain/outbox.js';
+import type { TenantContext } from '../../tenancy/context.js';
+import { jsonObjectArg, parseArgs, utf8Bytes } from './args.js';
+import { HostError } from './errors.js';
+import type { CapabilityHandlers, HostDeps } from './types.js';
+
+export const MAX_EMIT_PAYLOAD_BYTES = 16 * 1024;
+
+const emitArgs = z.strictObject({
+  type: z
+    .string()
+    .max(100)
+    .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'letters, digits, _ and - in dot-separated parts, e.g. shipment.delivered'),
+  payload: jsonObjectArg.optional(),
+});
+
+/**
+ * `ctx.emit`, needing no scope: the plugin can only speak for itself. The type is filed under
+ * `plugin.<pluginId>.` so it can neither collide with nor impersonate core or other plugins'
+ * events, and the event is written to the tenant outbox in its own transaction.
+ */
+export function emitCapabilities({ installation, limits }: HostDeps, tenant: TenantContext): CapabilityHandlers {
+  let emitted = 0;
+  return {
+    emit: async (args) => {
+      const { type, payload = {} } = parseArgs('emit', emitArgs, args);
+      // The host stamps payload.actor on every event written for a plugin (acting-tenant.ts).
+      if (Object.hasOwn(payload, 'actor')) throw new HostError('BAD_USER_INPUT', 'payload.actor is set by the host; use another name');
+      const bytes = utf8Bytes(JSON.stringify(payload));
+      if (bytes > MAX_EMIT_PAYLOAD_BYTES) {
+        throw new HostError('BAD_USER_INPUT', `event payload is ${bytes} bytes of JSON; the limit is ${MAX_EMIT_PAYLOAD_BYTES}`);
+      }
+      if (emitted >= limits.maxEmitsPerCall) {
+        throw new HostError('LIMIT_EXCEEDED', `a plugin may emit at most ${limits.maxEmitsPerCall} events per call`);
+      }
+      emitted += 1;
+      await tenant.data.write((tx) => emitEvent(tx, `plugin.${installation.pluginId}.${type}`, installation.id, payload));
+      return undefined;
+    },
+  };
+}

@@ -1,0 +1,102 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pluginStorage } from '../../db/tenant-schema.js';
+import { hostFor, openTenants, refusal, type Tenants } from './test-fixtures.js';
+
+let tenants: Tenants;
+
+beforeAll(async () => {
+  tenants = await openTenants();
+});
+afterAll(() => tenants.close());
+
+const rowsOf = (pluginId: string) =>
+  tenants.a.data.db.select().from(pluginStorage).where(eq(pluginStorage.pluginId, pluginId)).orderBy(pluginStorage.key);
+
+describe('storage round trip', () => {
+  it('stores JSON values, overwrites, lists by exact prefix and deletes', async () => {
+    const { host } = hostFor(tenants.a, { pluginId: 'roundtrip' });
+    const value = { n: 1.5, ok: true, none: null, list: [1, 'two', { three: 3 }], text: 'héllo ☃' };
+    expect(await host('storage.set', { key: 'order:1', value })).toBeUndefined();
+    expect(await host('storage.get', { key: 'order:1' })).toEqual(value);
+    await host('storage.set', { key: 'order:1', value: 'replaced' });
+    expect(await host('storage.get', { key: 'order:1' })).toBe('replaced');
+    await host('storage.set', { key: 'order:2', value: 0 });
+    await host('storage.set', { key: 'ORDER:3', value: false });
+    await host('storage.set', { key: 'order%', value: [] });
+    expect(await host('storage.list', { prefix: 'order:' })).toEqual(['order:1', 'order:2']);
+    // No LIKE semantics: case matters and % is a plain character.
+    expect(await host('storage.list', { prefix: 'order%' })).toEqual(['order%']);
+    expect(await host('storage.list', {})).toEqual(['ORDER:3', 'order%', 'order:1', 'order:2']);
+    expect(await host('storage.delete', { key: 'order:1' })).toBeUndefined();
+    expect(await host('storage.get', { key: 'order:1' })).toBeNull();
+    expect(await host('storage.delete', { key: 'never-set' })).toBeUndefined();
+  });
+
+  it("keeps two plugins' data apart, and a reinstall (new installation, same plugin) keeps it", async () => {
+    const one = hostFor(tenants.a, { pluginId: 'one' }).host;
+    const two = hostFor(tenants.a, { pluginId: 'two' }).host;
+    await one('storage.set', { key: 'k', value: 'one' });
+    await two('storage.set', { key: 'k', value: 'two' });
+    await two('storage.set', { key: 'only-two', value: 2 });
+    expect(await one('storage.get', { key: 'k' })).toBe('one');
+    expect(await one('storage.get', { key: 'only-two' })).toBeNull();
+    expect(await one('storage.list', {})).toEqual(['k']);
+    await one('storage.delete', { key: 'only-two' });
+    expect(await two('storage.get', { key: 'only-two' })).toBe(2);
+    const reinstalled = hostFor(tenants.a, { pluginId: 'one', installationId: 'inst-one-again' }).host;
+    expect(await reinstalled('storage.get', { key: 'k' })).toBe('one');
+    // Another tenant's database has none of it.
+    expect(await hostFor(tenants.b, { pluginId: 'one' }).host('storage.list', {})).toEqual([]);
+  });
+});
+
+describe('storage limits', () => {
+  it('refuses a set that would pass the quota with QUOTA_EXCEEDED, leaving everything as it was', async () => {
+    const { host } = hostFor(tenants.a, { pluginId: 'quota', limits: { storageQuotaBytes: 1000, maxStorageValueBytes: 600 } });
+    const big = 'x'.repeat(400); // 402 bytes of JSON, 403 with the key 'a'
+    await host('storage.set', { key: 'a', value: big });
+    await host('storage.set', { key: 'b', value: big });
+    const before = await rowsOf('quota');
+    const error = await refusal(host('storage.set', { key: 'c', value: big }), 'QUOTA_EXCEEDED');
+    expect(error.message).toContain('1000');
+    // Growing an existing value past the quota is refused too, and the old value stays whole.
+    await refusal(host('storage.set', { key: 'a', value: 'y'.repeat(595) }), 'QUOTA_EXCEEDED');
+    expect(await rowsOf('quota')).toEqual(before);
+    // Replacing counts the old value out: the same size again fits, and so does a smaller one.
+    await host('storage.set', { key: 'a', value: 'z'.repeat(400) });
+    await host('storage.set', { key: 'b', value: 'small' });
+    await host('storage.set', { key: 'c', value: big });
+    expect(await host('storage.list', {})).toEqual(['a', 'b', 'c']);
+  });
+
+  it('counts keys and multi-byte characters as bytes', async () => {
+    const { host } = hostFor(tenants.a, { pluginId: 'bytes', limits: { storageQuotaBytes: 100 } });
+    await refusal(host('storage.set', { key: 'k'.repeat(100), value: 1 }), 'QUOTA_EXCEEDED');
+    await refusal(host('storage.set', { key: 'k', value: '☃'.repeat(33) }), 'QUOTA_EXCEEDED'); // 1 + 2 + 99 bytes
+    await host('storage.set', { key: 'k', value: '☃'.repeat(32) });
+  });
+
+  it('never lets concurrent sets together pass the quota', async () => {
+    const { host } = hostFor(tenants.a, { pluginId: 'race', limits: { storageQuotaBytes: 1000 } });
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => host('storage.set', { key: `k${String(i).padStart(2, '0')}`, value: 'v'.repeat(100) })),
+    );
+    const stored = await rowsOf('race');
+    const bytes = stored.reduce((sum, r) => sum + Buffer.byteLength(r.key) + Buffer.byteLength(r.value), 0);
+    expect(bytes).toBeLessThanOrEqual(1000);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(stored.length);
+    expect(results.filter((r) => r.status === 'rejected').every((r) => (r.reason as { code: string }).code === 'QUOTA_EXCEEDED')).toBe(true);
+  });
+
+  it('refuses a value over the per-value limit, a key over 200 characters and an empty key', async () => {
+    const { host } = hostFor(tenants.a, { pluginId: 'sizes', limits: { maxStorageValueBytes: 100 } });
+    const error = await refusal(host('storage.set', { key: 'k', value: 'x'.repeat(99) }), 'BAD_USER_INPUT');
+    expect(error.message).toBe('storage value is 101 bytes of JSON; the limit is 100');
+    await refusal(host('storage.set', { key: 'k'.repeat(201), value: 1 }), 'BAD_USER_INPUT');
+    await refusal(host('storage.get', { key: '' }), 'BAD_USER_INPUT');
+    await refusal(host('storage.list', { prefix: 'p'.repeat(201) }), 'BAD_USER_INPUT');
+    await refusal(host('storage.set', { key: 'k' }), 'BAD_USER_INPUT');
+    expect(await rowsOf('sizes')).toEqual([]);
+  });
+});

@@ -1,0 +1,85 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { pluginStorage } from '../../db/tenant-schema.js';
+import { jsonValueArg, parseArgs, utf8Bytes } from './args.js';
+import { HostError, requireScope } from './errors.js';
+import type { CapabilityHandlers, HostDeps } from './types.js';
+
+const MAX_KEY_CHARS = 200;
+
+const key = z.string().min(1).max(MAX_KEY_CHARS);
+const keyArgs = z.strictObject({ key });
+const setArgs = z.strictObject({ key, value: jsonValueArg });
+const listArgs = z.strictObject({ prefix: z.string().max(MAX_KEY_CHARS).optional() });
+
+/** Bytes a row counts against the quota: key and value, as SQLite stores them (UTF-8). */
+const rowBytes = sql<number>`length(cast(${pluginStorage.key} as blob)) + length(cast(${pluginStorage.value} as blob))`;
+
+/**
+ * `storage`: the plugin's own JSON key-value store in the tenant's database. Rows are keyed by
+ * plugin id, not installation, so they survive a reinstall until the data is purged.
+ */
+export function storageCapabilities({ installation, limits, tenant }: HostDeps): CapabilityHandlers {
+  const { pluginId } = installation;
+  const mine = eq(pluginStorage.pluginId, pluginId);
+  const row = (k: string) => and(mine, eq(pluginStorage.key, k));
+
+  return {
+    'storage.get': async (args) => {
+      requireScope(installation, 'storage');
+      const parsed = parseArgs('storage.get', keyArgs, args);
+      const [found] = await tenant.data.db.select({ value: pluginStorage.value }).from(pluginStorage).where(row(parsed.key));
+      return found === undefined ? null : (JSON.parse(found.value) as unknown);
+    },
+    'storage.set': async (args) => {
+      requireScope(installation, 'storage');
+      const parsed = parseArgs('storage.set', setArgs, args);
+      const value = JSON.stringify(parsed.value);
+      const valueBytes = utf8Bytes(value);
+      if (valueBytes > limits.maxStorageValueBytes) {
+        throw new HostError('BAD_USER_INPUT', `storage value is ${valueBytes} bytes of JSON; the limit is ${limits.maxStorageValueBytes}`);
+      }
+      const bytes = utf8Bytes(parsed.key) + valueBytes;
+      const now = new Date();
+      // Read and write in one transaction, so concurrent sets cannot both squeeze under the quota.
+      await tenant.data.write(async (tx) => {
+        const [usage] = await tx
+          .select({
+            total: sql<number>`coalesce(sum(${rowBytes}), 0)`,
+            replaced: sql<number>`coalesce(sum(case when ${pluginStorage.key} = ${parsed.key} then ${rowBytes} end), 0)`,
+          })
+          .from(pluginStorage)
+          .where(mine);
+        const after = (usage?.total ?? 0) - (usage?.replaced ?? 0) + bytes;
+        if (after > limits.storageQuotaBytes) {
+          throw new HostError(
+            'QUOTA_EXCEEDED',
+            `storage would hold ${after} bytes; this plugin may keep ${limits.storageQuotaBytes} (keys and values) in this tenant`,
+          );
+        }
+        await tx
+          .insert(pluginStorage)
+          .values({ pluginId, key: parsed.key, value, updatedAt: now })
+          .onConflictDoUpdate({ target: [pluginStorage.pluginId, pluginStorage.key], set: { value, updatedAt: now } });
+      });
+      return undefined;
+    },
+    'storage.delete': async (args) => {
+      requireScope(installation, 'storage');
+      const parsed = parseArgs('storage.delete', keyArgs, args);
+      await tenant.data.write((tx) => tx.delete(pluginStorage).where(row(parsed.key)));
+      return undefined;
+    },
+    'storage.list': async (args) => {
+      requireScope(installation, 'storage');
+      const { prefix = '' } = parseArgs('storage.list', listArgs, args);
+      // instr() = 1 is "starts with", compared exactly; LIKE would fold ASCII case and need escaping.
+      const rows = await tenant.data.db
+        .select({ key: pluginStorage.key })
+        .from(pluginStorage)
+        .where(prefix === '' ? mine : and(mine, sql`instr(${pluginStorage.key}, ${prefix}) = 1`))
+        .orderBy(asc(pluginStorage.key));
+      return rows.map((r) => r.key);
+    },
+  };
+}

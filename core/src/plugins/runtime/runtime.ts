@@ -1,0 +1,126 @@
+import type { ControlDb } from '../../db/control.js';
+import type { TenantDatabases } from '../../db/tenant-db.js';
+import { AppError } from '../../lib/errors.js';
+import type { Logger } from '../../lib/logger.js';
+import type { TenantContext } from '../../tenancy/context.js';
+import { createHostFunction, type HostDeps, type HostLimits } from '../host/index.js';
+import { readSecrets, type Installation, type SecretVault } from '../installer/index.js';
+import { loadVersion, type LoadedVersion } from '../registry/index.js';
+import { isPluginError, type Invocation, type SandboxLimits, type SandboxSupervisor } from '../sandbox/index.js';
+import { Breakers } from './breaker.js';
+import { Metering } from './metering.js';
+
+export interface PluginRuntimeDeps {
+  control: ControlDb;
+  tenants: TenantDatabases;
+  vault: SecretVault;
+  logger: Logger;
+  sandbox: SandboxSupervisor;
+  egress: HostDeps['egress'];
+  hostLimits: HostLimits;
+  sandboxLimits?: Partial<SandboxLimits>;
+}
+
+type EntryPart = Pick<Invocation, 'entry'> & Record<string, unknown>;
+
+/**
+ * Runs installed plugins: loads (and re-verifies) their published bundle once per process, hands
+ * the sandbox an invocation with a host function limited to the installation's grants, and
+ * meters, logs and circuit-breaks every call. Failures surface as AppErrors with the plugin
+ * codes (PLUGIN_FAILED, PLUGIN_TIMEOUT) for the caller to place on the plugin's own fields.
+ */
+export class PluginRuntime {
+  readonly metering: Metering;
+  readonly #versions = new Map<string, Promise<LoadedVersion>>();
+  readonly #secrets = new Map<string, Promise<Record<string, string>>>();
+  readonly #breakers = new Breakers();
+
+  constructor(private readonly deps: PluginRuntimeDeps) {
+    this.metering = new Metering(deps.control, deps.logger);
+  }
+
+  /** Calls one entry of the plugin installed as `installation` in `tenant`. */
+  async invoke(tenant: TenantContext, installation: Installation, part: EntryPart): Promise<unknown> {
+    const breakerKey = installation.id;
+    const wait = this.#breakers.retryAfter(breakerKey);
+    if (wait > 0) {
+      throw new AppError('PLUGIN_FAILED', `${installation.pluginId} failed repeatedly and is paused for ${Math.ceil(wait / 1000)}s`);
+    }
+    const version = await this.#version(installation.pluginId, installation.version);
+    const secrets = await this.#secretsOf(installation);
+    const usage = { fetches: 0, fetchBytes: 0 };
+    const host = createHostFunction({
+      tenant, // the host acts as `plugin:<id>` (see host/acting-tenant.ts)
+      installation,
+      secrets,
+      egress: this.deps.egress,
+      limits: this.deps.hostLimits,
+      log: (entry) => this.metering.log({ tenantId: tenant.tenantId, pluginId: installation.pluginId, ...entry }),
+      usage,
+    });
+    const invocation = {
+      ...part,
+      // A new revision (config, version, grants) gets a fresh isolate; tenants never share one.
+      installationKey: `${tenant.tenantId}/${installation.id}/${installation.revision}`,
+      bundle: { code: version.bundle, sha256: version.bundleSha256 },
+      context: {
+        tenant: { id: tenant.tenantId, slug: tenant.tenantSlug },
+        installation: { id: installation.id, pluginId: installation.pluginId, version: installation.version },
+        config: installation.config,
+      },
+      limits: this.deps.sandboxLimits,
+    } as Invocation;
+    const sample = { tenantId: tenant.tenantId, pluginId: installation.pluginId };
+    try {
+      const result = await this.deps.sandbox.invoke(invocation, host);
+      this.#breakers.succeeded(breakerKey);
+      this.metering.record({ ...sample, failed: false, cpuMs: result.metrics.cpuMs, wallMs: result.metrics.wallMs, ...usage });
+      return result.value;
+    } catch (err) {
+      this.#breakers.failed(breakerKey);
+      const metrics = isPluginError(err) ? err.metrics : { cpuMs: 0, wallMs: 0 };
+      this.metering.record({ ...sample, failed: true, cpuMs: metrics.cpuMs, wallMs: metrics.wallMs, ...usage });
+      const code = isPluginError(err) ? err.code : 'PLUGIN_FAILED';
+      const message = err instanceof Error ? err.message : String(err);
+      this.metering.log({ ...sample, level: 'error', message: `${describe(part)} failed: ${message}`, data: { code } });
+      throw new AppError(code, `${installation.pluginId}: ${message}`);
+    }
+  }
+
+  /** Drops cached secrets of a tenant's installations (after configure/uninstall). */
+  forget(installationId?: string): void {
+    if (!installationId) return this.#secrets.clear();
+    for (const key of this.#secrets.keys()) if (key.startsWith(`${installationId}/`)) this.#secrets.delete(key);
+  }
+
+  async close(): Promise<void> {
+    await this.metering.close();
+  }
+
+  #version(pluginId: string, version: string): Promise<LoadedVersion> {
+    const key = `${pluginId}@${version}`;
+    let pending = this.#versions.get(key);
+    if (!pending) {
+      pending = loadVersion(this.deps.control, pluginId, version);
+      pending.catch(() => this.#versions.delete(key));
+      this.#versions.set(key, pending);
+    }
+    return pending;
+  }
+
+  #secretsOf(installation: Installation): Promise<Record<string, string>> {
+    const key = `${installation.id}/${installation.revision}`;
+    let pending = this.#secrets.get(key);
+    if (!pending) {
+      pending = readSecrets(this.deps.control, this.deps.vault, installation.id);
+      pending.catch(() => this.#secrets.delete(key));
+      this.#secrets.set(key, pending);
+    }
+    return pending;
+  }
+}
+
+function describe(part: EntryPart): string {
+  const e = part.entry;
+  return e.kind === 'resolver' ? `resolver ${e.type}.${e.field}` : e.kind === 'event' ? `event handler ${e.type}` : `${e.kind} ${e.name}`;
+}
