@@ -31,6 +31,8 @@ export function tenantDatabaseName(tenantId: string): string {
  */
 export class TenantDatabases {
   readonly #open = new Map<string, Promise<TenantDb>>();
+  /** Called after each committed write transaction (the event dispatcher drains the outbox then). */
+  onCommit: (tenantId: string) => void = () => {};
 
   constructor(private readonly config: DatabaseConfig) {}
 
@@ -67,7 +69,11 @@ export class TenantDatabases {
       name,
       db,
       client,
-      write: (fn) => lock.runExclusive(() => db.transaction(fn)),
+      write: async (fn) => {
+        const result = await lock.runExclusive(() => db.transaction(fn));
+        this.onCommit(tenantId);
+        return result;
+      },
     };
   }
 }

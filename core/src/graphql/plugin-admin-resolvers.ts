@@ -32,7 +32,7 @@ export const pluginAdminResolvers: IResolvers<unknown, GraphQLContext> = {
     secretNames: (i: Installation, _: unknown, ctx: GraphQLContext) => secretNames(ctx.plugins!.installer.control, i.id),
     webhookPaths: async (i: Installation, _: unknown, ctx: GraphQLContext) => {
       const { manifest } = await loadVersion(ctx.plugins!.installer.control, i.pluginId, i.version);
-      return manifest.webhooks.map((w) => `/hooks/${i.id}/${w.name}`);
+      return manifest.webhooks.map((w) => `/t/${ctx.tenant.tenantSlug}/webhooks/${i.id}/${w.name}`);
     },
   },
   Query: {
@@ -52,6 +52,11 @@ export const pluginAdminResolvers: IResolvers<unknown, GraphQLContext> = {
       return plugins.installer.control.select().from(pluginLogs)
         .where(and(eq(pluginLogs.tenantId, who.tenantId), eq(pluginLogs.pluginId, args.pluginId)))
         .orderBy(desc(pluginLogs.at)).limit(first);
+    },
+    deadLetters: async (_: unknown, args: { pluginId?: string | null; first: number }, ctx: GraphQLContext) => {
+      const { plugins, who } = admin(ctx);
+      const letters = await plugins.events.listDeadLetters(who.tenantId, { pluginId: args.pluginId ?? undefined, first: args.first });
+      return letters.map((l) => ({ ...l, eventType: l.event.type, payload: l.event.payload }));
     },
     pluginUsage: async (_: unknown, args: { pluginId: string }, ctx: GraphQLContext) => {
       const { plugins, who } = admin(ctx);
@@ -85,6 +90,11 @@ export const pluginAdminResolvers: IResolvers<unknown, GraphQLContext> = {
     rollbackPlugin: async (_: unknown, args: { pluginId: string }, ctx: GraphQLContext) => {
       const { plugins, who } = admin(ctx);
       return { installation: await rollbackPlugin(plugins.installer, who, args.pluginId) };
+    },
+    replayDeadLetter: async (_: unknown, args: { eventId: string; pluginId: string }, ctx: GraphQLContext) => {
+      const { plugins, who } = admin(ctx);
+      await plugins.events.replay(who.tenantId, args.eventId, args.pluginId);
+      return { eventId: args.eventId, pluginId: args.pluginId };
     },
     uninstallPlugin: async (_: unknown, args: { pluginId: string }, ctx: GraphQLContext) => {
       const { plugins, who } = admin(ctx);

@@ -57,7 +57,21 @@ type PluginUsage {
   fetchBytes: Int!
 }
 
+"""An event a plugin's handler failed on until it gave up; replay sends it again."""
+type DeadLetter {
+  eventId: ID!
+  pluginId: String!
+  eventType: String!
+  payload: JSON
+  attempts: Int!
+  lastError: String
+  failedAt: DateTime!
+}
+
+type ReplayDeadLetterPayload { eventId: ID! pluginId: String! }
+
 extend type Query {
+  deadLetters(pluginId: String, first: Int = 50): [DeadLetter!]!
   """Every published plugin with its versions."""
   marketplace: [MarketplacePlugin!]!
   pluginInstallations: [PluginInstallation!]!
@@ -92,5 +106,6 @@ extend type Mutation {
   rollbackPlugin(pluginId: String!): PluginInstallationPayload!
   uninstallPlugin(pluginId: String!): PluginInstallationPayload!
   purgePluginData(pluginId: String!): PurgePluginDataPayload!
+  replayDeadLetter(eventId: ID!, pluginId: String!): ReplayDeadLetterPayload!
 }
 `;

@@ -6,6 +6,7 @@ import type { MosaicYoga } from '../graphql/yoga.js';
 import type { Platform } from '../platform.js';
 import { accessLog } from './access-log.js';
 import { authenticate, errorResponse, type AppEnv } from './authenticate.js';
+import { mountPluginWebhooks } from './plugin-webhooks.js';
 
 /** GraphiQL is a page anyone may load; the operations it sends still need a key. */
 const isGraphiQLPage = (req: Request) =>
@@ -40,6 +41,8 @@ export function createApp(platform: Platform, yoga: MosaicYoga): Hono<AppEnv> {
     if (isGraphiQLPage(c.req.raw)) return yoga.fetch(c.req.raw, {} as never);
     return next();
   }, authenticate(platform), (c) => handOver(c, yoga, platform.plugins));
+
+  mountPluginWebhooks(app, platform);
 
   app.notFound((c) => errorResponse(c, 404, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`));
   app.onError((err, c) => {

@@ -16,6 +16,8 @@ export async function startServer(platform: Platform, overrides: { port?: number
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: app.fetch, port: overrides.port ?? platform.config.port, hostname: host }, () => resolve(s));
   });
+  // This process serves requests, so it also delivers their events to plugins.
+  platform.plugins.events.start();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {

@@ -5,7 +5,11 @@ import type { TenantDatabases } from '../db/tenant-db.js';
 import type { Logger } from '../lib/logger.js';
 import type { TenantContext } from '../tenancy/context.js';
 import type { HostDeps, HostLimits } from './host/index.js';
-import { vaultFromEnv, type InstallerDeps } from './installer/index.js';
+import { eq } from 'drizzle-orm';
+import { tenants as tenantsTable } from '../db/control-schema.js';
+import { notFound } from '../lib/errors.js';
+import { EventDispatcher, exponentialBackoff, handleInboundWebhook, type InboundWebhookRequest, type WebhookResult } from './events/index.js';
+import { vaultFromEnv, type Installation, type InstallerDeps } from './installer/index.js';
 import { pluginParents } from './parents.js';
 import { PluginRuntime } from './runtime/runtime.js';
 import { SandboxSupervisor } from './sandbox/index.js';
@@ -24,7 +28,10 @@ export interface PluginPlatform {
   runtime: PluginRuntime;
   schemas: TenantSchemas;
   installer: InstallerDeps;
+  events: EventDispatcher;
   schemaFor(tenant: TenantContext): Promise<GraphQLSchema>;
+  /** Verifies an inbound webhook's signature and runs the plugin's handler. */
+  webhook(request: InboundWebhookRequest): Promise<WebhookResult>;
   close(): Promise<void>;
 }
 
@@ -54,6 +61,31 @@ export function createPluginPlatform(deps: {
     });
     return value as unknown[];
   });
+  const slugs = new Map<string, string>();
+  /** Who a plugin runs for when no API caller is involved (events, webhooks). */
+  const systemContext = async (tenantId: string, actor: string): Promise<TenantContext> => {
+    let slug = slugs.get(tenantId);
+    if (!slug) {
+      const [row] = await deps.control.select({ slug: tenantsTable.slug }).from(tenantsTable).where(eq(tenantsTable.id, tenantId)).limit(1);
+      if (!row) throw notFound('tenant');
+      slugs.set(tenantId, (slug = row.slug));
+    }
+    return { tenantId, tenantSlug: slug, role: 'agent', actor, data: await deps.tenants.get(tenantId) };
+  };
+  const events = new EventDispatcher({
+    control: deps.control,
+    tenants: deps.tenants,
+    logger: deps.logger,
+    // Long enough that a plugin paused by its breaker (30 s) is retried after the pause, not dead-lettered during it.
+    maxAttempts: 8,
+    backoff: exponentialBackoff({ baseMs: 2_000 }),
+    deliver: async (tenantId, installation, event) => {
+      await runtime.invoke(await systemContext(tenantId, 'system:events'), installation, { entry: { kind: 'event', type: event.type }, event });
+    },
+  });
+  deps.tenants.onCommit = (tenantId) => events.notify(tenantId);
+  const runWebhook = async (tenantId: string, installation: Installation, name: string, request: { method: string; headers: Record<string, string>; query: Record<string, string>; body: string }) =>
+    (await runtime.invoke(await systemContext(tenantId, 'system:webhook'), installation, { entry: { kind: 'webhook', name }, request })) as WebhookResult;
   const installer: InstallerDeps = {
     control: deps.control,
     tenants: deps.tenants,
@@ -69,8 +101,11 @@ export function createPluginPlatform(deps: {
     runtime,
     schemas,
     installer,
+    events,
     schemaFor: (tenant) => schemas.schemaFor(tenant),
+    webhook: (request) => handleInboundWebhook({ control: deps.control, vault, runWebhook, manifests: events.manifests, logger: deps.logger }, request),
     async close() {
+      await events.stop();
       await runtime.close();
       await sandbox.close();
     },

@@ -1,0 +1,104 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serverConfigFromEnv } from '../config.js';
+import { startServer, type RunningServer } from '../http/server.js';
+import { createLogger } from '../lib/logger.js';
+import { openPlatform, type Platform } from '../platform.js';
+import { createTenant } from '../tenancy/tenants.js';
+import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook } from './events/index.js';
+import { createPublisher } from './registry/index.js';
+import { buildFixture } from './testing/build-fixture.js';
+
+type Gql = (query: string, variables?: Record<string, unknown>) => Promise<{ data?: any; errors?: { message: string; extensions?: { code?: string } }[] }>;
+
+async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (!ok(value) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    value = await read();
+  }
+  return value;
+}
+
+describe('plugin events and webhooks through a running server', () => {
+  let dir: string;
+  let platform: Platform;
+  let server: RunningServer;
+  let gql: Gql;
+  let installationId: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mosaic-events-e2e-'));
+    platform = await openPlatform(serverConfigFromEnv({ ...process.env, MOSAIC_DATA_DIR: dir, PORT: '0' }), createLogger('silent'));
+    server = await startServer(platform);
+    const { apiKey } = await createTenant(platform.control.db, platform.tenants, { slug: 'events-co' });
+    gql = async (query, variables) => (await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+      body: JSON.stringify({ query, variables }),
+    })).json() as never;
+    const pub = await createPublisher(platform.control.db, { handle: 'acme' });
+    const built = await buildFixture('listener', '1.0.0');
+    const published = await gql(`mutation($i: PublishPluginVersionInput!) { publishPluginVersion(input: $i) { version { events } } }`,
+      { i: { publisherId: pub.publisher.id, manifest: built.manifest, bundle: built.bundle, signature: built.sign(pub.privateKeyPem) } });
+    expect(published.data?.publishPluginVersion.version.events).toEqual(['customer.created']);
+    const installed = await gql(`mutation { installPlugin(input: { pluginId: "acme.listener", grantScopes: ["storage"], secrets: [{ name: "HOOK_SECRET", value: "whsec-1" }] }) { installation { id webhookPaths } } }`);
+    installationId = installed.data!.installPlugin.installation.id;
+    expect(installed.data!.installPlugin.installation.webhookPaths).toEqual([`/t/events-co/webhooks/${installationId}/ping`]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await server?.close();
+    await platform?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const seen = async () => (await gql('{ acme_listener_seen }')).data!.acme_listener_seen as string[];
+
+  it('delivers a domain event to the subscribed plugin once, keyed by the event id', async () => {
+    await gql(`mutation { createCustomer(input: { name: "Ada" }) { customer { id } } }`);
+    const after = await eventually(seen, (s) => s.length > 0);
+    expect(after).toHaveLength(1);
+    expect(after[0]).toMatch(/^[0-9a-f-]{36}:Ada$/);
+  });
+
+  it('runs a webhook only when its signature verifies', async () => {
+    const path = `${server.url}/t/events-co/webhooks/${installationId}/ping`;
+    const body = '{"hello":"world"}';
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const forged = await fetch(path, { method: 'POST', body, headers: { [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: `sha256=${'0'.repeat(64)}` } });
+    expect(forged.status).toBe(401);
+    expect((await seen()).some((s) => s.startsWith('webhook:'))).toBe(false);
+    const elsewhere = await fetch(`${server.url}/t/other-tenant/webhooks/${installationId}/ping`, { method: 'POST', body });
+    expect(elsewhere.status).toBe(404);
+    const signature = signWebhook({ secret: 'whsec-1', timestamp, body });
+    const ok = await fetch(path, { method: 'POST', body, headers: { [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signature } });
+    expect(ok.status).toBe(202);
+    expect(await ok.json()).toEqual({ ok: true });
+    expect(await seen()).toContain(`webhook:${body}`);
+  });
+  it('a handler that keeps failing ends in the dead-letter list, where an admin can see and replay it', async () => {
+    await gql(`mutation { createCustomer(input: { name: "Crash" }) { customer { id } } }`);
+    // Make retries immediate: the test cannot wait for minutes of backoff.
+    const letters = await eventually(async () => {
+      await platform.tenants.get((await platform.control.db.query.tenants.findFirst())!.id).then((d) =>
+        d.client.execute(`update event_deliveries set next_attempt_at = 0 where status = 'pending'`));
+      platform.plugins.events.notify((await platform.control.db.query.tenants.findFirst())!.id);
+      return (await gql('{ deadLetters { eventId pluginId eventType attempts lastError payload } }')).data!.deadLetters as any[];
+    }, (l) => l.length > 0, 60_000);
+    expect(letters).toHaveLength(1);
+    expect(letters[0]).toMatchObject({ pluginId: 'acme.listener', eventType: 'customer.created', attempts: 8, payload: { name: 'Crash' } });
+    // Repeated failures also trip the plugin's breaker, so the last error may be the pause itself;
+    // the handler's own error is in the plugin's logs.
+    expect(letters[0].lastError).toMatch(/cannot handle Crash|failed repeatedly and is paused/);
+    const logs = (await gql('{ pluginLogs(pluginId: "acme.listener") { message } }')).data!.pluginLogs as { message: string }[];
+    expect(logs.some((l) => l.message.includes('cannot handle Crash'))).toBe(true);
+    const replay = await gql(`mutation($e: ID!) { replayDeadLetter(eventId: $e, pluginId: "acme.listener") { eventId } }`, { e: letters[0].eventId });
+    expect(replay.errors).toBeUndefined();
+    expect((await gql('{ deadLetters { eventId } }')).data!.deadLetters).toEqual([]);
+  }, 90_000);
+
+});

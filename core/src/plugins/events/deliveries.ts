@@ -1,0 +1,137 @@
+import { and, asc, eq, inArray, isNull, lte, min, sql } from 'drizzle-orm';
+import type { TenantDb, TenantDrizzle } from '../../db/tenant-db.js';
+import { eventDeliveries, outbox } from '../../db/tenant-schema.js';
+
+/**
+ * The delivery table's state changes. Every write is conditional on the state it was read in, so
+ * two core processes draining the same tenant never both run or settle one delivery.
+ */
+
+/** What a plugin's event handler receives. `id` is the outbox row's id and doubles as the idempotency key. */
+export interface DeliveredEvent {
+  id: string;
+  type: string;
+  subjectId: string;
+  /** When the change happened (the outbox row's creation), ISO 8601. */
+  occurredAt: string;
+  payload: Record<string, unknown>;
+}
+
+export interface DueDelivery {
+  eventId: string;
+  pluginId: string;
+  attempts: number;
+  nextAttemptAt: Date;
+  event: DeliveredEvent;
+}
+
+/** The claim a process holds while it runs a delivery; settling requires it unchanged. */
+export interface Lease {
+  eventId: string;
+  pluginId: string;
+  attempts: number;
+  until: Date;
+}
+
+const MAX_ERROR_CHARS = 1_000;
+const INSERT_CHUNK = 200;
+
+const key = (d: { eventId: string; pluginId: string }) =>
+  and(eq(eventDeliveries.eventId, d.eventId), eq(eventDeliveries.pluginId, d.pluginId));
+
+export function toDeliveredEvent(row: { id: string; type: string; subjectId: string; createdAt: Date; payload: unknown }): DeliveredEvent {
+  return { id: row.id, type: row.type, subjectId: row.subjectId, occurredAt: row.createdAt.toISOString(), payload: row.payload as Record<string, unknown> };
+}
+
+/**
+ * Takes up to `limit` undispatched outbox rows in order, creates a pending delivery for each
+ * subscriber and marks the rows dispatched, in one transaction: an event is either fanned out
+ * completely or not at all. Returns how many rows it took.
+ */
+export async function dispatchOutbox(data: TenantDb, subscribers: (type: string) => string[], now: Date, limit: number): Promise<number> {
+  return data.write(async (tx) => {
+    const events = await tx.select({ id: outbox.id, type: outbox.type }).from(outbox)
+      .where(isNull(outbox.dispatchedAt)).orderBy(asc(outbox.createdAt), asc(outbox.id)).limit(limit);
+    if (events.length === 0) return 0;
+    const rows = events.flatMap((e) => subscribers(e.type).map((pluginId) => ({
+      eventId: e.id, pluginId, status: 'pending' as const, attempts: 0, nextAttemptAt: now, lastError: null, updatedAt: now,
+    })));
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      await tx.insert(eventDeliveries).values(rows.slice(i, i + INSERT_CHUNK)).onConflictDoNothing();
+    }
+    await tx.update(outbox).set({ dispatchedAt: now })
+      .where(and(inArray(outbox.id, events.map((e) => e.id)), isNull(outbox.dispatchedAt)));
+    return events.length;
+  });
+}
+
+/** Pending deliveries due by `now`, oldest first (so one plugin sees its events in order). */
+export async function dueDeliveries(db: TenantDrizzle, now: Date, limit: number): Promise<DueDelivery[]> {
+  const rows = await db.select({ d: eventDeliveries, e: outbox }).from(eventDeliveries)
+    .innerJoin(outbox, eq(outbox.id, eventDeliveries.eventId))
+    .where(and(eq(eventDeliveries.status, 'pending'), lte(eventDeliveries.nextAttemptAt, now)))
+    .orderBy(asc(eventDeliveries.nextAttemptAt), asc(eventDeliveries.eventId))
+    .limit(limit);
+  return rows.map(({ d, e }) => ({
+    eventId: d.eventId, pluginId: d.pluginId, attempts: d.attempts, nextAttemptAt: d.nextAttemptAt, event: toDeliveredEvent(e),
+  }));
+}
+
+/**
+ * Claims a due delivery for one attempt: counts the attempt and pushes `nextAttemptAt` out to
+ * the end of the lease, if and only if the row is still as it was read. Only the process whose
+ * UPDATE changed the row runs the delivery; if that process dies, the row falls due again when
+ * the lease runs out. Counting at claim time means a crash mid-attempt still uses up an attempt.
+ */
+export async function claimDelivery(data: TenantDb, due: DueDelivery, leaseUntil: Date, now: Date): Promise<Lease | null> {
+  const result = await data.write((tx) => tx.update(eventDeliveries)
+    .set({ attempts: sql`${eventDeliveries.attempts} + 1`, nextAttemptAt: leaseUntil, updatedAt: now })
+    .where(and(key(due), eq(eventDeliveries.status, 'pending'), eq(eventDeliveries.nextAttemptAt, due.nextAttemptAt), eq(eventDeliveries.attempts, due.attempts))));
+  return result.rowsAffected === 1 ? { eventId: due.eventId, pluginId: due.pluginId, attempts: due.attempts + 1, until: leaseUntil } : null;
+}
+
+const held = (lease: Lease) =>
+  and(key(lease), eq(eventDeliveries.status, 'pending'), eq(eventDeliveries.nextAttemptAt, lease.until), eq(eventDeliveries.attempts, lease.attempts));
+
+export const truncateError = (message: string) =>
+  message.length > MAX_ERROR_CHARS ? `${message.slice(0, MAX_ERROR_CHARS - 1)}…` : message;
+
+/** Returns false when the lease was lost (it expired and another process took the delivery over). */
+export async function settleDelivered(data: TenantDb, lease: Lease, now: Date): Promise<boolean> {
+  const result = await data.write((tx) => tx.update(eventDeliveries)
+    .set({ status: 'delivered', lastError: null, updatedAt: now }).where(held(lease)));
+  return result.rowsAffected === 1;
+}
+
+/** Records a failed attempt: due again at `retryAt`, or dead when `retryAt` is null. */
+export async function settleFailed(data: TenantDb, lease: Lease, error: string, retryAt: Date | null, now: Date): Promise<boolean> {
+  const lastError = truncateError(error);
+  const change = retryAt
+    ? { lastError, nextAttemptAt: retryAt, updatedAt: now }
+    : { status: 'dead' as const, lastError, updatedAt: now };
+  const result = await data.write((tx) => tx.update(eventDeliveries).set(change).where(held(lease)));
+  return result.rowsAffected === 1;
+}
+
+/** Dead-letters a due delivery without running it (plugin gone, or its last attempt never finished). */
+export async function abandonDelivery(data: TenantDb, due: DueDelivery, error: string, now: Date): Promise<boolean> {
+  const result = await data.write((tx) => tx.update(eventDeliveries)
+    .set({ status: 'dead', lastError: truncateError(error), updatedAt: now })
+    .where(and(key(due), eq(eventDeliveries.status, 'pending'), eq(eventDeliveries.nextAttemptAt, due.nextAttemptAt), eq(eventDeliveries.attempts, due.attempts))));
+  return result.rowsAffected === 1;
+}
+
+export async function hasUndispatched(db: TenantDrizzle): Promise<boolean> {
+  const [row] = await db.select({ one: sql`1` }).from(outbox).where(isNull(outbox.dispatchedAt)).limit(1);
+  return Boolean(row);
+}
+
+/**
+ * When the tenant next has something to do, in epoch ms: now-ish (0) for undispatched events,
+ * else the earliest pending delivery (a lease's end counts too), else null for nothing at all.
+ */
+export async function nextWorkAt(db: TenantDrizzle): Promise<number | null> {
+  if (await hasUndispatched(db)) return 0;
+  const [row] = await db.select({ at: min(eventDeliveries.nextAttemptAt) }).from(eventDeliveries).where(eq(eventDeliveries.status, 'pending'));
+  return row?.at ? row.at.getTime() : null;
+}

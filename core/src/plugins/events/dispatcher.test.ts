@@ -1,0 +1,317 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { eventDeliveries, outbox } from '../../db/tenant-schema.js';
+import { createCustomer } from '../../domain/customers.js';
+import { emitEvent } from '../../domain/outbox.js';
+import { AppError } from '../../lib/errors.js';
+import { uninstallPlugin } from '../installer/index.js';
+import { claimDelivery, dueDeliveries } from './deliveries.js';
+import { EventDispatcher, type DeliverEvent, type EventDispatcherOptions } from './index.js';
+import { createEventsWorld, GREETER, PINGED, QUIET, type EventsWorld } from './test-fixtures.js';
+
+const code = (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (e instanceof AppError ? e.code : String(e)));
+
+describe('EventDispatcher', () => {
+  let world: EventsWorld;
+  let now: number;
+  const clock = () => now;
+  const dispatcher = (deliver: DeliverEvent, options: Partial<EventDispatcherOptions> = {}) => new EventDispatcher({
+    control: world.control.db, tenants: world.tenants, logger: world.logger, deliver, clock, backoff: (attempt) => attempt * 1_000, ...options,
+  });
+  const recorder = () => vi.fn<DeliverEvent>(async () => {});
+  const deliveriesOf = async (tenantId: string) => (await world.tenants.get(tenantId)).db.select().from(eventDeliveries);
+
+  beforeAll(async () => {
+    world = await createEventsWorld();
+  }, 120_000);
+  afterAll(() => world?.close());
+
+  it('delivers a domain event once to each subscribed plugin of that tenant only', async () => {
+    const a = await world.tenant([GREETER, QUIET]);
+    const b = await world.tenant([GREETER, QUIET]);
+    now = Date.now();
+    const deliver = recorder();
+    const d = dispatcher(deliver);
+    const customer = await createCustomer(a.ctx, { name: 'Ada Lovelace', email: 'ada@example.com' });
+    await d.drain(a.id);
+    await d.drain(a.id);
+    await d.drain(b.id);
+
+    expect(deliver).toHaveBeenCalledTimes(1);
+    const [tenantId, installation, event] = deliver.mock.calls[0]!;
+    expect(tenantId).toBe(a.id);
+    expect(installation).toMatchObject({ id: a.installs[GREETER]!.id, tenantId: a.id, pluginId: GREETER });
+    expect(event).toMatchObject({ type: 'customer.created', subjectId: customer.id, payload: { name: 'Ada Lovelace', email: 'ada@example.com' } });
+    expect(new Date(event.occurredAt).toISOString()).toBe(event.occurredAt);
+
+    const [row] = await a.ctx.data.db.select().from(outbox).where(eq(outbox.id, event.id));
+    expect(row!.dispatchedAt).not.toBeNull();
+    expect(await deliveriesOf(a.id)).toEqual([expect.objectContaining({ eventId: event.id, pluginId: GREETER, status: 'delivered', attempts: 1 })]);
+    expect(await deliveriesOf(b.id)).toEqual([]);
+  });
+
+  it("delivers a plugin's own events to other subscribers but never back to itself", async () => {
+    const t = await world.tenant([GREETER, QUIET]);
+    now = Date.now();
+    const deliver = recorder();
+    await t.ctx.data.write((tx) => emitEvent(tx, PINGED, 'subject-1', { n: 1 }));
+    await dispatcher(deliver).drain(t.id);
+    expect(deliver.mock.calls.map(([, installation, event]) => [installation.pluginId, event.type])).toEqual([[QUIET, PINGED]]);
+  });
+
+  it('retries a failing handler with backoff and the same event id until it succeeds', async () => {
+    const t = await world.tenant([GREETER]);
+    now = Date.now();
+    let calls = 0;
+    const deliver = vi.fn<DeliverEvent>(async () => {
+      if (++calls <= 2) throw new AppError('PLUGIN_FAILED', `carrier API down (${calls})`);
+    });
+    const d = dispatcher(deliver);
+    await createCustomer(t.ctx, { name: 'Grace' });
+    const state = async () => (await deliveriesOf(t.id))[0]!;
+
+    await d.drain(t.id);
+    expect(await state()).toMatchObject({ status: 'pending', attempts: 1, lastError: 'PLUGIN_FAILED: carrier API down (1)' });
+    expect((await state()).nextAttemptAt.getTime()).toBe(now + 1_000);
+    await d.drain(t.id); // not due yet
+    expect(deliver).toHaveBeenCalledTimes(1);
+
+    now += 1_000;
+    await d.drain(t.id);
+    expect(await state()).toMatchObject({ status: 'pending', attempts: 2 });
+    expect((await state()).nextAttemptAt.getTime()).toBe(now + 2_000);
+    now += 1_999;
+    await d.drain(t.id);
+    expect(deliver).toHaveBeenCalledTimes(2);
+
+    now += 1;
+    await d.drain(t.id);
+    expect(await state()).toMatchObject({ status: 'delivered', attempts: 3, lastError: null });
+    const ids = deliver.mock.calls.map(([, , event]) => event.id);
+    expect(ids).toHaveLength(3);
+    expect(new Set(ids).size).toBe(1);
+  });
+
+  it('dead-letters after maxAttempts, lists the dead letter and replays it', async () => {
+    const t = await world.tenant([GREETER, QUIET]);
+    const other = await world.tenant([GREETER]);
+    now = Date.now();
+    let broken = true;
+    const deliver = vi.fn<DeliverEvent>(async () => {
+      if (broken) throw new Error(`boom ${'x'.repeat(5_000)}`);
+    });
+    const d = dispatcher(deliver, { maxAttempts: 3 });
+    const customer = await createCustomer(t.ctx, { name: 'Linus', email: 'linus@example.com' });
+    for (let i = 0; i < 5; i++) {
+      await d.drain(t.id);
+      now += 60_000;
+    }
+    expect(deliver).toHaveBeenCalledTimes(3);
+    const [letter, ...rest] = await d.listDeadLetters(t.id);
+    expect(rest).toEqual([]);
+    expect(letter).toMatchObject({
+      pluginId: GREETER, attempts: 3,
+      event: { type: 'customer.created', subjectId: customer.id, payload: { name: 'Linus', email: 'linus@example.com' } },
+    });
+    expect(letter!.lastError!.startsWith('boom x')).toBe(true);
+    expect(letter!.lastError!.length).toBeLessThanOrEqual(1_000);
+    expect(await d.listDeadLetters(t.id, { pluginId: QUIET })).toEqual([]);
+    expect(await d.listDeadLetters(other.id)).toEqual([]);
+
+    // Only that tenant's dead letter of that plugin can be replayed.
+    expect(await code(d.replay(other.id, letter!.eventId, GREETER))).toBe('NOT_FOUND');
+    expect(await code(d.replay(t.id, letter!.eventId, QUIET))).toBe('NOT_FOUND');
+    broken = false;
+    await d.replay(t.id, letter!.eventId, GREETER);
+    expect(await code(d.replay(t.id, letter!.eventId, GREETER))).toBe('NOT_FOUND'); // pending now, not dead
+    await d.drain(t.id);
+    expect(deliver).toHaveBeenCalledTimes(4);
+    expect(deliver.mock.calls[3]![2].id).toBe(letter!.eventId);
+    expect(await deliveriesOf(t.id)).toEqual([expect.objectContaining({ status: 'delivered', attempts: 1 })]);
+    expect(await d.listDeadLetters(t.id)).toEqual([]);
+  });
+
+  it('two dispatchers draining one tenant at once run each delivery once', async () => {
+    const t = await world.tenant([GREETER, QUIET]);
+    now = Date.now();
+    const seen: string[] = [];
+    const deliver: DeliverEvent = async (_tenant, installation, event) => {
+      seen.push(`${installation.pluginId}/${event.id}`);
+      await sleep(1);
+    };
+    const one = dispatcher(deliver);
+    const two = dispatcher(deliver);
+    for (let i = 0; i < 20; i++) {
+      await createCustomer(t.ctx, { name: `Customer ${i}` });
+      await t.ctx.data.write((tx) => emitEvent(tx, PINGED, `s${i}`, { i }));
+    }
+    await Promise.all([one.drain(t.id), two.drain(t.id)]);
+    await Promise.all([one.drain(t.id), two.drain(t.id)]);
+
+    expect(seen).toHaveLength(40);
+    expect(new Set(seen).size).toBe(40);
+    const rows = await deliveriesOf(t.id);
+    expect(rows).toHaveLength(40);
+    expect(rows.every((r) => r.status === 'delivered' && r.attempts === 1)).toBe(true);
+  });
+
+  it('two core processes over the same database files deliver each event exactly once', async () => {
+    const t = await world.tenant([GREETER, QUIET]);
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./second-process.fixture.ts', import.meta.url)), world.config.kind === 'embedded' ? world.config.dataDir : '', t.id], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { err += chunk.toString(); });
+    const exited = once(child, 'exit');
+    await vi.waitFor(() => { if (!out.includes('ready')) throw new Error(`second process not ready: ${err}`); }, { timeout: 20_000, interval: 20 });
+
+    const seen: string[] = [];
+    const here = new EventDispatcher({
+      control: world.control.db, tenants: world.tenants, logger: world.logger,
+      deliver: async (_tenant, installation, event) => {
+        seen.push(`${installation.pluginId}/${event.id}`);
+        await sleep(10);
+      },
+    });
+    await here.drain(t.id); // warm up like the other process did
+    for (let i = 0; i < 30; i++) {
+      await createCustomer(t.ctx, { name: `Customer ${i}` });
+      await t.ctx.data.write((tx) => emitEvent(tx, PINGED, `s${i}`, { i }));
+    }
+    child.stdin.write('go\n');
+    for (let i = 0; i < 3; i++) await here.drain(t.id);
+    const [exitCode] = await exited;
+    expect({ exitCode, err }).toEqual({ exitCode: 0, err: '' });
+
+    const there = out.split('\n').filter((l) => l.startsWith('delivered ')).map((l) => l.slice('delivered '.length));
+    const all = [...seen, ...there];
+    expect(all).toHaveLength(60);
+    expect(new Set(all).size).toBe(60);
+    const rows = await deliveriesOf(t.id);
+    expect(rows).toHaveLength(60);
+    expect(rows.every((r) => r.status === 'delivered' && r.attempts === 1)).toBe(true);
+  }, 60_000);
+
+  it('takes over a delivery whose process died mid-attempt once its lease runs out', async () => {
+    const t = await world.tenant([GREETER]);
+    now = Date.now();
+    const deliver = recorder();
+    await createCustomer(t.ctx, { name: 'Crashed' });
+    await createCustomer(t.ctx, { name: 'Crashed on its last attempt' });
+    // Fan out without delivering, then claim both as a process that dies right after would.
+    await dispatcher(deliver).drain(t.id);
+    deliver.mockClear();
+    await t.ctx.data.write((tx) => tx.update(eventDeliveries).set({ status: 'pending', attempts: 0, nextAttemptAt: new Date(now) }));
+    const [first, last] = await dueDeliveries(t.ctx.data.db, new Date(now), 10);
+    await t.ctx.data.write((tx) => tx.update(eventDeliveries).set({ attempts: 1 }).where(eq(eventDeliveries.eventId, last!.eventId)));
+    expect(await claimDelivery(t.ctx.data, first!, new Date(now + 60_000), new Date(now))).not.toBeNull();
+    expect(await claimDelivery(t.ctx.data, { ...last!, attempts: 1 }, new Date(now + 60_000), new Date(now))).not.toBeNull();
+    // The same row cannot be claimed twice.
+    expect(await claimDelivery(t.ctx.data, first!, new Date(now + 60_000), new Date(now))).toBeNull();
+
+    const d = dispatcher(deliver, { maxAttempts: 2 });
+    await d.drain(t.id);
+    expect(deliver).not.toHaveBeenCalled(); // leases still held
+    now += 60_000;
+    await d.drain(t.id);
+    expect(deliver).toHaveBeenCalledTimes(1);
+    expect(deliver.mock.calls[0]![2].id).toBe(first!.eventId);
+    const rows = await deliveriesOf(t.id);
+    expect(rows.find((r) => r.eventId === first!.eventId)).toMatchObject({ status: 'delivered', attempts: 2 });
+    expect(rows.find((r) => r.eventId === last!.eventId)).toMatchObject({ status: 'dead', attempts: 2, lastError: expect.stringContaining('never finished') });
+  });
+
+  it('creates an event\'s deliveries and marks it dispatched in one transaction', async () => {
+    const t = await world.tenant([GREETER]);
+    now = Date.now();
+    const deliver = recorder();
+    const d = dispatcher(deliver);
+    await createCustomer(t.ctx, { name: 'Barbara' });
+    // Make marking the outbox row fail after the deliveries were inserted.
+    await t.ctx.data.client.execute(`CREATE TRIGGER outbox_frozen BEFORE UPDATE ON outbox BEGIN SELECT RAISE(ABORT, 'outbox frozen'); END`);
+    await d.drain(t.id);
+    expect(await deliveriesOf(t.id)).toEqual([]);
+    expect((await t.ctx.data.db.select().from(outbox))[0]!.dispatchedAt).toBeNull();
+    expect(deliver).not.toHaveBeenCalled();
+
+    await t.ctx.data.client.execute('DROP TRIGGER outbox_frozen');
+    await d.drain(t.id);
+    expect(deliver).toHaveBeenCalledTimes(1);
+    expect(await deliveriesOf(t.id)).toEqual([expect.objectContaining({ status: 'delivered' })]);
+  });
+
+  it('dead-letters pending deliveries of a plugin that was uninstalled', async () => {
+    const t = await world.tenant([GREETER]);
+    now = Date.now();
+    const deliver = vi.fn<DeliverEvent>(async () => { throw new Error('down'); });
+    const d = dispatcher(deliver);
+    await createCustomer(t.ctx, { name: 'Edsger' });
+    await d.drain(t.id);
+    await uninstallPlugin(world.installer, { tenantId: t.id, actor: 'test' }, GREETER);
+    now += 60_000;
+    await d.drain(t.id);
+    expect(deliver).toHaveBeenCalledTimes(1);
+    const [row] = await deliveriesOf(t.id);
+    expect(row).toMatchObject({ status: 'dead', attempts: 1, lastError: `${GREETER} is not installed` });
+  });
+
+  it('started: sweeps tenants with work, drains on notify, retries on its own and stops cleanly', async () => {
+    const t = await world.tenant([GREETER]);
+    await createCustomer(t.ctx, { name: 'Before start' }); // committed while no dispatcher ran
+    let failOnce = true;
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const deliver = vi.fn<DeliverEvent>(async (_tenant, _installation, event) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      await sleep(5);
+      inFlight--;
+      if (event.payload.name === 'Flaky' && failOnce) {
+        failOnce = false;
+        throw new Error('flaky');
+      }
+    });
+    const d = new EventDispatcher({
+      control: world.control.db, tenants: world.tenants, logger: world.logger, deliver, pollMs: 20, backoff: () => 30, retentionSweepMs: 0,
+    });
+    d.notify(t.id); // ignored: not started
+    d.start();
+    try {
+      await vi.waitFor(() => expect(deliver).toHaveBeenCalledTimes(1), { timeout: 5_000 });
+      for (let i = 0; i < 10; i++) {
+        await createCustomer(t.ctx, { name: i === 5 ? 'Flaky' : `Burst ${i}` });
+        d.notify(t.id);
+      }
+      await vi.waitFor(async () => {
+        const rows = await deliveriesOf(t.id);
+        expect(rows).toHaveLength(11);
+        expect(rows.every((r) => r.status === 'delivered')).toBe(true);
+      }, { timeout: 5_000 });
+      expect(deliver).toHaveBeenCalledTimes(12); // 11 events, one retried
+      expect(maxInFlight).toBe(1); // one plugin's deliveries run one at a time
+
+      // stop() waits for the delivery in flight to finish and be recorded.
+      let release!: () => void;
+      deliver.mockImplementationOnce(() => new Promise<void>((resolve) => { release = resolve; }));
+      await createCustomer(t.ctx, { name: 'Slow' });
+      d.notify(t.id);
+      await vi.waitFor(() => expect(deliver).toHaveBeenCalledTimes(13), { timeout: 5_000 });
+      let stopped = false;
+      const stopping = d.stop().then(() => { stopped = true; });
+      await sleep(30);
+      expect(stopped).toBe(false);
+      release();
+      await stopping;
+      const slow = (await deliveriesOf(t.id)).filter((r) => r.status === 'delivered');
+      expect(slow).toHaveLength(12);
+    } finally {
+      await d.stop();
+    }
+  });
+});
