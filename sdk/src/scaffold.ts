@@ -12,7 +12,7 @@ const SDK_PACKAGE = JSON.parse(readFileSync(new URL('../package.json', import.me
 
 /**
  * Writes a working plugin project into `dir` (which must be empty or missing): a resolver adding
- * a namespaced field to Customer, a widget, and a test. `id` is the plugin id, `publisher.name`.
+ * a namespaced field to Customer, a widget, and a test that runs them in the isolate harness. `id` is the plugin id, `publisher.name`.
  */
 export async function scaffoldPlugin(dir: string, id: string): Promise<string[]> {
   const valid = manifestInputSchema.shape.id.safeParse(id);
@@ -42,7 +42,8 @@ function templates(id: string): Record<string, string> {
       scripts: { build: 'mosaic-plugin build', test: 'vitest run', typecheck: 'tsc --noEmit' },
       // The zod the SDK is built with, so the config schema's types agree with definePlugin's.
       dependencies: { '@mosaic/sdk': `^${SDK_PACKAGE.version}`, zod: SDK_PACKAGE.dependencies.zod },
-      devDependencies: { typescript: '~5.9.3', vitest: '^4.1.12' },
+      // @mosaic/sdk/testing runs the plugin in the sandbox that ships with core.
+      devDependencies: { '@mosaic/core': `^${SDK_PACKAGE.version}`, typescript: '~5.9.3', vitest: '^4.1.12' },
     }, null, 2)}\n`,
     'tsconfig.json': `${JSON.stringify({
       compilerOptions: {
@@ -103,9 +104,12 @@ export default definePlugin({
 });
 `,
     'src/index.test.ts': `import type { Customer } from '@mosaic/sdk';
-import { runResolver } from '@mosaic/sdk/testing';
-import { describe, expect, it } from 'vitest';
-import plugin from './index.js';
+import { createTestHarness, type TestHarness } from '@mosaic/sdk/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The plugin's directory (npm test runs in it): the harness builds the plugin and runs the
+// bundle in Mosaic's real sandbox, an isolate with the limits it has in production.
+const PLUGIN_DIR = '.';
 
 const customer = (id: string, name: string): Customer => ({
   id,
@@ -120,16 +124,34 @@ const customer = (id: string, name: string): Customer => ({
   updatedAt: '2024-01-01T00:00:00Z',
 });
 
-describe('Customer.${field}', () => {
-  it('greets every customer in the batch', async () => {
+describe('${title}', () => {
+  let harness: TestHarness;
+  beforeAll(async () => {
+    harness = await createTestHarness(PLUGIN_DIR, { config: { greeting: 'Hi' } });
+  });
+  afterAll(() => harness?.close());
+
+  it('greets every customer in the batch, in one call into the sandbox', async () => {
     const parents = [customer('c1', 'Ada'), customer('c2', 'Lin')];
-    const greetings = await runResolver(plugin, 'Customer.${field}', parents, { config: { greeting: 'Hi' } });
-    expect(greetings).toEqual(['Hi, Ada!', 'Hi, Lin!']);
+    expect(await harness.resolve('Customer.${field}', parents)).toEqual(['Hi, Ada!', 'Hi, Lin!']);
+    expect(harness.invocations).toHaveLength(1);
   });
 
   it('falls back to the default greeting', async () => {
-    const greetings = await runResolver(plugin, 'Customer.${field}', [customer('c1', 'Ada')]);
-    expect(greetings).toEqual(['Hello, Ada!']);
+    const defaults = await createTestHarness(PLUGIN_DIR);
+    try {
+      expect(await defaults.resolve('Customer.${field}', [customer('c1', 'Ada')])).toEqual(['Hello, Ada!']);
+    } finally {
+      await defaults.close();
+    }
+  });
+
+  it('renders its widget', async () => {
+    expect(await harness.renderWidget('greeting', { customer: customer('c1', 'Ada') })).toEqual({
+      type: 'card',
+      title: '${title}',
+      children: [{ type: 'text', text: 'Hi, Ada!' }],
+    });
   });
 });
 `,

@@ -1,66 +1,256 @@
-import type { PluginContext } from './context.js';
-import type { DeclaredManifest } from './manifest.js';
-import type { PluginScope } from './scopes.js';
-
-export type CtxOverrides<TConfig> = Partial<Omit<PluginContext<TConfig>, 'config'>>;
-
-const refuse = (what: string) => async () => {
-  throw new Error(`${what} is not faked: pass it in the ctx option`);
-};
-
 /**
- * An in-process ctx with the host's scope and egress checks, an in-memory storage and no-op
- * log and emit; anything reaching core data must be faked by the test through `overrides`.
+ * The host side of `@mosaic/sdk/testing`: answers a sandboxed plugin's `ctx.*` calls from fake
+ * tenant data, an in-memory storage and recorded fetch responses, with the scope checks, codes
+ * and per-call limits of core's host capabilities (core/src/plugins/host), so a plugin meets in
+ * its tests the same refusals it meets in production.
  */
-export function createTestContext<TConfig>(
-  manifest: DeclaredManifest,
-  config: TConfig,
-  overrides: CtxOverrides<TConfig> = {},
-): PluginContext<TConfig> {
-  const granted = (scope: PluginScope) => {
-    if (!manifest.scopes.includes(scope)) {
-      throw Object.assign(new Error(`FORBIDDEN: the manifest does not request the "${scope}" scope`), { code: 'FORBIDDEN' });
-    }
-  };
-  const guard = <T extends object>(scope: PluginScope, api: T): T =>
-    new Proxy(api, { get: (target, key) => (granted(scope), Reflect.get(target, key)) });
+import type { Case, CreateCaseInput, Customer, Order, UpdateCaseInput } from './generated/core-types.js';
+import type { JsonObject, JsonValue } from './json.js';
+import type { PluginScope } from './scopes.js';
+import { HostError, jsonProblem, utf8Bytes } from './test-errors.js';
+import { createFetchCapability, type FetchLimits, type RecordedFetch, type RecordedResponses } from './test-fetch.js';
 
-  const store = new Map<string, string>();
-  const base: PluginContext<TConfig> = {
-    tenant: { id: 'tenant-test', slug: 'test' },
-    installation: { id: 'installation-test', pluginId: manifest.id, version: manifest.version },
-    config,
-    customers: { get: refuse('ctx.customers.get'), list: refuse('ctx.customers.list') },
-    orders: { get: refuse('ctx.orders.get'), listByCustomer: refuse('ctx.orders.listByCustomer') },
-    cases: { get: refuse('ctx.cases.get'), create: refuse('ctx.cases.create'), update: refuse('ctx.cases.update') },
-    storage: {
-      get: async (key) => (store.has(key) ? JSON.parse(store.get(key) as string) : null),
-      set: async (key, value) => void store.set(key, JSON.stringify(value)),
-      delete: async (key) => void store.delete(key),
-      list: async (prefix = '') => [...store.keys()].filter((k) => k.startsWith(prefix)).sort(),
-    },
-    fetch: refuse('ctx.fetch'),
-    log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
-    emit: async () => {},
-  };
-  const ctx = { ...base, ...overrides };
-  const cases = ctx.cases;
-  return {
-    ...ctx,
-    customers: guard('customers:read', ctx.customers),
-    orders: guard('orders:read', ctx.orders),
-    cases: {
-      get: (id) => (granted('cases:read'), cases.get(id)),
-      create: (input) => (granted('cases:write'), cases.create(input)),
-      update: (id, input) => (granted('cases:write'), cases.update(id, input)),
-    },
-    storage: guard('storage', ctx.storage),
-    fetch: (url, init) => (allowedHost(manifest.egress, url), ctx.fetch(url, init)),
-  };
+/** What the sandbox hands the host for each `ctx.*` call (core's HostFunction). */
+export type HostFunction = (capability: string, args: unknown) => Promise<unknown>;
+
+export interface FakeData {
+  customers?: Customer[];
+  orders?: Order[];
+  cases?: Case[];
 }
 
-function allowedHost(egress: readonly string[], url: string): void {
-  const host = new URL(url).hostname;
-  const ok = egress.some((h) => (h.startsWith('*.') ? host.endsWith(h.slice(1)) : host === h));
-  if (!ok) throw Object.assign(new Error(`FORBIDDEN: ${host} is not in the manifest's egress`), { code: 'FORBIDDEN' });
+/** Per-call limits; the defaults are core's (core/src/config.ts). */
+export interface HostLimits extends FetchLimits {
+  /** Key plus value bytes the plugin may keep. */
+  storageQuotaBytes: number;
+  /** JSON bytes of one stored value. */
+  maxStorageValueBytes: number;
+  maxEmitsPerCall: number;
+}
+
+export const DEFAULT_HOST_LIMITS: Readonly<HostLimits> = Object.freeze({
+  storageQuotaBytes: 1024 * 1024,
+  maxStorageValueBytes: 64 * 1024,
+  maxFetchesPerCall: 10,
+  maxFetchBytesPerCall: 2 * 1024 * 1024,
+  maxResponseBytes: 1024 * 1024,
+  maxEmitsPerCall: 20,
+});
+
+export interface LogEntry {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  message: string;
+  data?: unknown;
+}
+
+export interface EmittedEvent {
+  /** As core files it: `plugin.<pluginId>.<type>`. */
+  type: string;
+  payload: JsonObject;
+}
+
+export interface FakeHostOptions {
+  pluginId: string;
+  grantedScopes: readonly PluginScope[];
+  grantedEgress: readonly string[];
+  secrets: Record<string, string>;
+  data: FakeData;
+  storage: Map<string, JsonValue>;
+  responses: RecordedResponses;
+  limits: HostLimits;
+}
+
+/** What the fake host has seen, for tests to assert on; shared by every invocation. */
+export interface HostRecord {
+  fetches: RecordedFetch[];
+  logs: LogEntry[];
+  emitted: EmittedEvent[];
+}
+
+const MAX_KEY_CHARS = 200;
+const DEFAULT_PAGE_SIZE = 20;
+const MAX_PAGE_SIZE = 100;
+const MAX_EMIT_PAYLOAD_BYTES = 16 * 1024;
+const EMIT_TYPE = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
+
+type Handler = (args: Record<string, unknown>) => unknown;
+
+export interface InvocationHost {
+  host: HostFunction;
+  /** The fetches of this invocation alone (also in the record). */
+  fetches: RecordedFetch[];
+}
+
+/**
+ * A host for one installation. `forInvocation()` gives the function for one invocation: like
+ * core's, it counts fetches and emits per invocation, so call it once per sandbox call.
+ */
+export function createFakeHost(options: FakeHostOptions): { record: HostRecord; forInvocation(): InvocationHost } {
+  const record: HostRecord = { fetches: [], logs: [], emitted: [] };
+  const { data, storage, limits } = options;
+  const cases = data.cases ?? (data.cases = []);
+
+  const requireScope = (...anyOf: PluginScope[]) => {
+    if (anyOf.some((s) => options.grantedScopes.includes(s))) return;
+    const names = anyOf.map((s) => `'${s}'`).join(' or ');
+    throw new HostError('FORBIDDEN', `this installation of ${options.pluginId} was not granted the ${names} scope`);
+  };
+
+  const forInvocation = (): InvocationHost => {
+    let emits = 0;
+    const fetches: RecordedFetch[] = [];
+    const fetch = createFetchCapability({
+      ...options,
+      record: (entry) => {
+        fetches.push(entry);
+        record.fetches.push(entry);
+      },
+    });
+    const handlers: Record<string, Handler> = {
+      'customers.get': ({ id }) => (requireScope('customers:read'), copy(byId(data.customers, id))),
+      'customers.list': (args) => (requireScope('customers:read'), page(newest(data.customers, 'createdAt'), args)),
+      'orders.get': ({ id }) => (requireScope('orders:read'), copy(byId(data.orders, id))),
+      'orders.listByCustomer': ({ customerId, ...args }) => {
+        requireScope('orders:read');
+        const mine = (data.orders ?? []).filter((o) => o.customer.id === customerId);
+        return page(newest(mine, 'placedAt'), args);
+      },
+      'cases.get': ({ id }) => (requireScope('cases:read', 'cases:write'), copy(byId(cases, id))),
+      'cases.create': ({ input }) => (requireScope('cases:write'), copy(createCase(cases, data, input as CreateCaseInput))),
+      'cases.update': ({ id, input }) => (requireScope('cases:write'), copy(updateCase(cases, String(id), input as UpdateCaseInput))),
+      'storage.get': ({ key }) => (requireScope('storage'), copy(storage.get(storageKey(key)) ?? null)),
+      'storage.set': ({ key, value }) => {
+        requireScope('storage');
+        setStored(storage, storageKey(key), value, limits);
+        return undefined;
+      },
+      'storage.delete': ({ key }) => (requireScope('storage'), void storage.delete(storageKey(key))),
+      'storage.list': ({ prefix }) => {
+        requireScope('storage');
+        const start = typeof prefix === 'string' ? prefix : '';
+        return [...storage.keys()].filter((k) => k.startsWith(start)).sort();
+      },
+      fetch: (args) => fetch(args),
+      log: ({ level, message, data: extra }) => {
+        const known = level === 'debug' || level === 'info' || level === 'warn' || level === 'error';
+        record.logs.push({ level: known ? level : 'info', message: String(message ?? ''), ...(extra !== undefined && { data: extra }) });
+        return undefined;
+      },
+      emit: ({ type, payload = {} }) => {
+        if (typeof type !== 'string' || type.length > 100 || !EMIT_TYPE.test(type)) {
+          throw new HostError('BAD_USER_INPUT', 'invalid arguments for emit: type: letters, digits, _ and - in dot-separated parts, e.g. shipment.delivered');
+        }
+        const problem = typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? jsonProblem(payload) : 'must be a JSON object';
+        if (problem) throw new HostError('BAD_USER_INPUT', `invalid arguments for emit: payload: ${problem}`);
+        if (Object.hasOwn(payload as object, 'actor')) throw new HostError('BAD_USER_INPUT', 'payload.actor is set by the host; use another name');
+        const bytes = utf8Bytes(JSON.stringify(payload));
+        if (bytes > MAX_EMIT_PAYLOAD_BYTES) {
+          throw new HostError('BAD_USER_INPUT', `event payload is ${bytes} bytes of JSON; the limit is ${MAX_EMIT_PAYLOAD_BYTES}`);
+        }
+        if (emits >= limits.maxEmitsPerCall) {
+          throw new HostError('LIMIT_EXCEEDED', `a plugin may emit at most ${limits.maxEmitsPerCall} events per call`);
+        }
+        emits += 1;
+        record.emitted.push({ type: `plugin.${options.pluginId}.${type}`, payload: copy(payload) as JsonObject });
+        return undefined;
+      },
+    };
+    // A Map, as in core, so a capability named like an Object.prototype member finds nothing.
+    const table = new Map(Object.entries(handlers));
+    const host: HostFunction = async (capability, args) => {
+      const handler = table.get(capability);
+      if (!handler) throw new HostError('UNKNOWN_CAPABILITY', `there is no host capability named '${capability}'`);
+      return handler(typeof args === 'object' && args !== null ? (args as Record<string, unknown>) : {});
+    };
+    return { host, fetches };
+  };
+  return { record, forInvocation };
+}
+
+/** Plain copies out, as across the bridge: the plugin never holds the test's own objects. */
+const copy = <T>(value: T): T => (value === undefined ? value : structuredClone(value));
+
+function byId<T extends { id: string }>(rows: T[] | undefined, id: unknown): T | null {
+  return rows?.find((row) => row.id === id) ?? null;
+}
+
+function newest<T>(rows: T[] | undefined, field: keyof T): T[] {
+  return [...(rows ?? [])].sort((a, b) => String(b[field]).localeCompare(String(a[field])));
+}
+
+/** Forward pages over the list; the cursor is the offset, which is opaque to the plugin anyway. */
+function page<T>(rows: T[], args: Record<string, unknown>) {
+  const first = args.first ?? DEFAULT_PAGE_SIZE;
+  if (typeof first !== 'number' || !Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
+    throw new HostError('BAD_USER_INPUT', `invalid arguments: first: must be an integer from 0 to ${MAX_PAGE_SIZE}`);
+  }
+  const start = typeof args.after === 'string' && /^\d+$/.test(args.after) ? Number(args.after) : 0;
+  const nodes = rows.slice(start, start + first);
+  const end = start + nodes.length;
+  return copy({ nodes, pageInfo: { hasNextPage: end < rows.length, endCursor: nodes.length ? String(end) : null } });
+}
+
+function storageKey(key: unknown): string {
+  if (typeof key !== 'string' || key.length < 1 || key.length > MAX_KEY_CHARS) {
+    throw new HostError('BAD_USER_INPUT', `invalid arguments for storage: key: must be a string of 1 to ${MAX_KEY_CHARS} characters`);
+  }
+  return key;
+}
+
+function setStored(storage: Map<string, JsonValue>, key: string, value: unknown, limits: HostLimits): void {
+  const problem = jsonProblem(value);
+  if (problem) throw new HostError('BAD_USER_INPUT', `invalid arguments for storage.set: value: ${problem}`);
+  const json = JSON.stringify(value);
+  const valueBytes = utf8Bytes(json);
+  if (valueBytes > limits.maxStorageValueBytes) {
+    throw new HostError('BAD_USER_INPUT', `storage value is ${valueBytes} bytes of JSON; the limit is ${limits.maxStorageValueBytes}`);
+  }
+  const rowBytes = (k: string, v: JsonValue) => utf8Bytes(k) + utf8Bytes(JSON.stringify(v));
+  let after = utf8Bytes(key) + valueBytes;
+  for (const [k, v] of storage) if (k !== key) after += rowBytes(k, v);
+  if (after > limits.storageQuotaBytes) {
+    throw new HostError('QUOTA_EXCEEDED', `storage would hold ${after} bytes; this plugin may keep ${limits.storageQuotaBytes} (keys and values) in this tenant`);
+  }
+  storage.set(key, JSON.parse(json) as JsonValue);
+}
+
+function createCase(cases: Case[], data: FakeData, input: CreateCaseInput): Case {
+  const customer = byId(data.customers, input?.customerId);
+  if (!customer) throw new HostError('NOT_FOUND', 'Customer not found');
+  if (typeof input.subject !== 'string' || !input.subject.trim()) throw new HostError('BAD_USER_INPUT', 'subject: must not be empty');
+  const now = new Date().toISOString();
+  const created: Case = {
+    id: `case-${cases.length + 1}`,
+    number: Math.max(0, ...cases.map((c) => c.number)) + 1,
+    subject: input.subject,
+    description: input.description ?? null,
+    status: 'NEW',
+    priority: input.priority ?? 'NORMAL',
+    channel: input.channel ?? null,
+    customer: { id: customer.id },
+    queue: input.queueId ? { id: input.queueId } : null,
+    assignee: input.assigneeId ? { id: input.assigneeId } : null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  cases.push(created);
+  return created;
+}
+
+function updateCase(cases: Case[], id: string, input: Omit<UpdateCaseInput, 'id'>): Case {
+  const index = cases.findIndex((c) => c.id === id);
+  const current = cases[index];
+  if (!current) throw new HostError('NOT_FOUND', 'Case not found');
+  const updated: Case = {
+    ...current,
+    ...(input.subject != null && { subject: input.subject }),
+    ...(input.description !== undefined && { description: input.description }),
+    ...(input.status != null && { status: input.status }),
+    ...(input.priority != null && { priority: input.priority }),
+    ...(input.queueId !== undefined && { queue: input.queueId ? { id: input.queueId } : null }),
+    ...(input.assigneeId !== undefined && { assignee: input.assigneeId ? { id: input.assigneeId } : null }),
+    updatedAt: new Date().toISOString(),
+  };
+  cases[index] = updated;
+  return updated;
 }

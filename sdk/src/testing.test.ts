@@ -1,84 +1,82 @@
-import { describe, expect, it } from 'vitest';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import vm from 'node:vm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPlugin, type BuildResult } from './build.js';
+import { harnessBundle, loadPlugin, widgetAction } from './test-bundle.js';
+import { createTestHarness, HarnessError } from './testing.js';
+
+// What can be checked without core's sandbox; examples/shipment-tracking-plugin runs the
+// harness itself, in the isolate (it can depend on @mosaic/core; this package cannot).
+
+const ZOD = dirname(fileURLToPath(import.meta.resolve('zod/package.json')));
+
+const SOURCE = `
+import { definePlugin } from '@mosaic/sdk';
 import * as z from 'zod';
-import { definePlugin } from './define-plugin.js';
-import type { Order } from './generated/core-types.js';
-import { runResolver } from './testing.js';
-
-const order = (id: string, status: Order['status']): Order => ({
-  id, number: `N-${id}`, status, currency: 'EUR', totalCents: 1000, lines: [], customer: { id: 'c1' }, placedAt: '2024-05-01T10:00:00Z',
-});
-
-const plugin = definePlugin({
+export default definePlugin({
   manifest: {
-    id: 'acme.tracking',
-    version: '0.1.0',
-    name: 'Tracking',
-    publisher: 'acme',
-    description: 'Tracks orders.',
-    scopes: ['storage'],
-    egress: ['*.carrier.example'],
+    id: 'acme.harness', version: '1.0.0', name: 'Harness', publisher: 'acme', description: 'Harness checks.',
+    scopes: ['storage'], egress: ['api.example.com'], secrets: [{ name: 'TOKEN', description: 'API token' }],
   },
-  config: z.object({ prefix: z.string().default('#') }),
-  resolvers: {
-    Order: {
-      acme_tracking_label: async (orders, _args, ctx) => orders.map((o) => `${ctx.config.prefix}${o.number}`),
-      acme_tracking_mutates: async (orders) => orders.map((o) => ((o.status = 'CANCELLED'), o.status)),
-      acme_tracking_partial: async (orders) => orders.map((o) => (o.status === 'PAID' ? 'ok' : new Error(`no tracking for ${o.id}`))),
-      acme_tracking_short: async () => [],
-      acme_tracking_customer: async (orders, _args, ctx) => Promise.all(orders.map((o) => ctx.customers.get(o.customer.id))),
-      acme_tracking_seen: async (orders, _args, ctx) => {
-        await ctx.storage.set('seen', orders.length);
-        return Promise.all(orders.map(() => ctx.storage.get('seen')));
-      },
-      acme_tracking_fetch: async (orders, args, ctx) => {
-        const res = await ctx.fetch(String(args.url));
-        return orders.map(() => res.status);
-      },
-    },
-  },
+  config: z.object({ label: z.string().min(2).default('hi'), limit: z.int().min(1).default(3) }),
+  schema: 'extend type Customer { acme_harness_label: String }',
+  resolvers: { Customer: { acme_harness_label: async (cs, _a, ctx) => cs.map(() => ctx.config.label) } },
+  actions: { ping: async () => ({ message: 'pong' }) },
+  widgets: [{ id: 'label', extensionPoint: 'console.customer.sidebar', title: 'Label',
+    render: async ({ customer }) => ({ type: 'text', text: customer.name }) }],
 });
+`;
 
-describe('runResolver (in-process stand-in for the isolate harness)', () => {
-  it('calls the resolver once with all parents and the parsed config', async () => {
-    expect(await runResolver(plugin, 'Order.acme_tracking_label', [order('1', 'PAID'), order('2', 'SHIPPED')])).toEqual(['#N-1', '#N-2']);
-    expect(await runResolver(plugin, 'Order.acme_tracking_label', [order('1', 'PAID')], { config: { prefix: 'No. ' } })).toEqual(['No. N-1']);
+describe('harness setup', () => {
+  let root: string;
+  let project: string;
+  let built: BuildResult;
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'mosaic-harness-test-'));
+    project = join(root, 'plugin');
+    await mkdir(join(project, 'src'), { recursive: true });
+    await mkdir(join(project, 'node_modules'));
+    await symlink(ZOD, join(project, 'node_modules', 'zod'));
+    await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'harness', type: 'module' }));
+    await writeFile(join(project, 'src', 'index.ts'), SOURCE);
+    built = await buildPlugin(project);
+  });
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  it('loads a project (built afresh), a built directory, or a build result', async () => {
+    const fromProject = await loadPlugin(project);
+    expect(fromProject.manifest.id).toBe('acme.harness');
+    expect(fromProject.code).toBe(built.code);
+    expect((await loadPlugin(join(project, 'dist'))).manifest).toEqual(built.manifest);
+    expect((await loadPlugin(built)).code).toBe(built.code);
   });
 
-  it('hands over copies, as the bridge does', async () => {
-    const parents = [order('1', 'PAID')];
-    expect(await runResolver(plugin, 'Order.acme_tracking_mutates', parents)).toEqual(['CANCELLED']);
-    expect(parents[0]?.status).toBe('PAID');
+  it('refuses a bundle its manifest does not describe, and a directory that is neither', async () => {
+    await expect(loadPlugin({ code: `${built.code}//tampered`, manifest: built.manifest })).rejects.toThrow("the bundle does not match its manifest's sha256");
+    await expect(loadPlugin({ code: built.code, manifest: { ...built.manifest, id: 'Bad' } })).rejects.toThrow(HarnessError);
+    await expect(loadPlugin(root)).rejects.toThrow('neither a plugin project');
   });
 
-  it('keeps per-parent errors in place', async () => {
-    const [ok, failed] = await runResolver(plugin, 'Order.acme_tracking_partial', [order('1', 'PAID'), order('2', 'PENDING')]);
-    expect(ok).toBe('ok');
-    expect(failed).toEqual(new Error('no tracking for 2'));
+  it('checks config, grants and secrets as the installer does, before starting a sandbox', async () => {
+    await expect(createTestHarness(built, { config: { label: 'x', limit: 0 } }))
+      .rejects.toThrow(/^invalid config: config\.label: .*; config\.limit: /);
+    await expect(createTestHarness(built, { grantScopes: ['storage', 'orders:read'] })).rejects.toThrow('acme.harness@1.0.0 does not ask for orders:read');
+    await expect(createTestHarness(built, { grantEgress: ['evil.example'] })).rejects.toThrow('does not ask for evil.example');
+    await expect(createTestHarness(built, { secrets: { OTHER: 'x' } })).rejects.toThrow('acme.harness declares no secret named OTHER');
   });
 
-  it('insists on one result per parent', async () => {
-    await expect(runResolver(plugin, 'Order.acme_tracking_short', [order('1', 'PAID')]))
-      .rejects.toThrow('Order.acme_tracking_short must return one result per parent: got 0 for 1');
-  });
-
-  it('refuses capabilities the manifest has no scope or egress for, like the host', async () => {
-    const ctx = { customers: { get: async () => null, list: async () => ({ nodes: [], pageInfo: { hasNextPage: false, endCursor: null } }) } };
-    await expect(runResolver(plugin, 'Order.acme_tracking_customer', [order('1', 'PAID')], { ctx }))
-      .rejects.toThrow('FORBIDDEN: the manifest does not request the "customers:read" scope');
-    await expect(runResolver(plugin, 'Order.acme_tracking_fetch', [order('1', 'PAID')], { args: { url: 'https://evil.example/x' } }))
-      .rejects.toThrow('FORBIDDEN: evil.example is not in the manifest\'s egress');
-  });
-
-  it('gives granted capabilities working fakes, or the test\'s own', async () => {
-    expect(await runResolver(plugin, 'Order.acme_tracking_seen', [order('1', 'PAID'), order('2', 'PAID')])).toEqual([2, 2]);
-    const fetch = async () => ({ status: 204, headers: {}, text: async () => '', json: async () => null });
-    expect(await runResolver(plugin, 'Order.acme_tracking_fetch', [order('1', 'PAID')], { args: { url: 'https://api.carrier.example/t' }, ctx: { fetch } }))
-      .toEqual([204]);
-    await expect(runResolver(plugin, 'Order.acme_tracking_fetch', [order('1', 'PAID')], { args: { url: 'https://api.carrier.example/t' } }))
-      .rejects.toThrow('ctx.fetch is not faked: pass it in the ctx option');
-  });
-
-  it('names the resolvers there are when asked for a missing one', async () => {
-    await expect(runResolver(plugin, 'Order.nope', [])).rejects.toThrow(/^The plugin has no resolver Order\.nope; it has Order\.acme_tracking_label, /);
+  it('adds each widget\'s render to the bundle as a reserved action, and keeps the plugin intact', async () => {
+    const bundle = harnessBundle(built.code);
+    const context = vm.createContext({});
+    vm.runInContext(bundle.code, context);
+    const plugin = context.mosaicPlugin;
+    expect(Object.keys(plugin.actions)).toEqual(['ping', widgetAction('label')]);
+    expect(await plugin.actions[widgetAction('label')]({ customer: { name: 'Ada' } }, {})).toEqual({ type: 'text', text: 'Ada' });
+    expect(plugin.manifest).toEqual(JSON.parse(JSON.stringify(vm.runInContext('mosaicPlugin.manifest', context))));
+    expect(Object.isFrozen(plugin)).toBe(true);
+    expect(bundle.sha256).not.toBe(built.manifest.bundle.sha256);
   });
 });

@@ -1,42 +1,240 @@
 /**
- * @mosaic/sdk/testing — run a plugin's code from its own tests.
+ * @mosaic/sdk/testing — run a plugin from its own tests exactly as Mosaic runs it: the BUILT
+ * bundle, in a real isolated-vm isolate, through core's sandbox supervisor (worker process,
+ * memory/CPU/time limits, copies only across the bridge, one batched call per field). Only the
+ * host is fake: tenant data, storage and outbound HTTP come from the test.
  *
- * STOPGAP: runResolver calls the resolver in this process, with a fake ctx: no isolate, no
- * memory, CPU or time limits, and capabilities that must be faked by the test. It keeps the
- * contract the sandbox enforces (copied arguments, scope and egress checks, one result per
- * parent) so a passing test means something, and will be replaced by a harness that loads the
- * built bundle in the real isolate; tests written against runResolver should carry over.
+ * The sandbox ships with `@mosaic/core`, loaded when a harness is created; add it as a
+ * devDependency of the plugin (`npm install --save-dev @mosaic/core`).
+ *
+ * ```ts
+ * const harness = await createTestHarness(new URL('..', import.meta.url), {
+ *   secrets: { CARRIER_TOKEN: 'test-token' },
+ *   fetch: { 'https://carrier.example.test/v1/shipments/X1': { json: { status: 'IN_TRANSIT' } } },
+ * });
+ * expect(await harness.resolve('Order.acme_tracking_status', [order])).toEqual(['IN_TRANSIT']);
+ * expect(harness.fetches[0]?.headers.authorization).toBe('Bearer test-token');
+ * await harness.close();
+ * ```
  */
-import type { z } from 'zod';
-import type { ConfigSchema, PluginDefinition } from './define-plugin.js';
-import { createTestContext, type CtxOverrides } from './test-context.js';
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Case, Customer, Order } from './generated/core-types.js';
+import type { JsonObject, JsonValue } from './json.js';
+import type { PluginManifest } from './manifest.js';
+import type { PluginScope } from './scopes.js';
+import { harnessBundle, loadPlugin, widgetAction, type PluginSource } from './test-bundle.js';
+import { createFakeHost, DEFAULT_HOST_LIMITS, type EmittedEvent, type FakeData, type HostLimits, type LogEntry } from './test-context.js';
+import { HarnessError } from './test-errors.js';
+import type { RecordedFetch, RecordedResponses } from './test-fetch.js';
+import { leaseSupervisor, type Invocation, type InvocationMetrics, type SandboxLimits, type SandboxModule } from './test-sandbox.js';
+import { validateWidgetTree, type WidgetNode } from './widgets.js';
 
-export type { CtxOverrides } from './test-context.js';
+export { HarnessError } from './test-errors.js';
+export { DEFAULT_HOST_LIMITS } from './test-context.js';
+export type { EmittedEvent, FakeData, HostLimits, LogEntry } from './test-context.js';
+export type { OutboundRequest, RecordedFetch, RecordedFailure, RecordedResponse, RecordedResponses, RecordedSuccess } from './test-fetch.js';
+export type { InvocationMetrics, SandboxLimits, SandboxModule } from './test-sandbox.js';
+export type { PluginSource } from './test-bundle.js';
 
-export interface RunResolverOptions<S extends ConfigSchema> {
-  args?: Record<string, unknown>;
-  /** The tenant's settings before parsing; the plugin's config schema fills in defaults. */
-  config?: z.input<S>;
-  /** Fakes for the capabilities the resolver uses, e.g. `{ orders: { get: async (id) => ... } }`. */
-  ctx?: CtxOverrides<z.output<S>>;
+export interface HarnessOptions {
+  /** The tenant's settings; checked against the manifest's JSON Schema, defaults filled in, as at install. */
+  config?: Record<string, unknown>;
+  /** Installation secrets by name; each must be declared in the manifest. */
+  secrets?: Record<string, string>;
+  /** Default: every scope the manifest requests. Grant fewer to test the plugin's FORBIDDEN path. */
+  grantScopes?: PluginScope[];
+  /** Default: every host the manifest's egress lists. */
+  grantEgress?: string[];
+  /** What ctx.customers, ctx.orders and ctx.cases read (cases created by the plugin are added). */
+  data?: FakeData;
+  /** The plugin's storage before the test. */
+  storage?: Record<string, JsonValue>;
+  /** Recorded responses by URL (or `METHOD URL`); an unrecorded URL fails the call. */
+  fetch?: RecordedResponses;
+  /** Sandbox limits for every call (core's defaults otherwise). */
+  limits?: Partial<SandboxLimits>;
+  /** Host limits per call (core's defaults otherwise). */
+  hostLimits?: Partial<HostLimits>;
+  tenant?: { id: string; slug: string };
+  /** The sandbox module, when `@mosaic/core/sandbox` cannot be imported from here. */
+  sandbox?: SandboxModule;
 }
 
-/** Calls `Type.field` once with all `parents`, as the sandbox would, and returns its results. */
-export async function runResolver<S extends ConfigSchema>(
-  plugin: PluginDefinition<S>,
-  field: `${string}.${string}`,
-  parents: readonly unknown[],
-  options: RunResolverOptions<S> = {},
-): Promise<unknown[]> {
-  const [type = '', name = ''] = field.split('.');
-  const resolve = plugin.resolvers[type]?.[name];
-  if (!resolve) throw new Error(`The plugin has no resolver ${field}; it has ${plugin.manifest.resolvers.join(', ') || 'none'}`);
-  const config = (plugin.config ? plugin.config.parse(options.config ?? {}) : {}) as z.output<S>;
-  const ctx = createTestContext(plugin.manifest, config, options.ctx);
-  // Only copies cross the bridge, so mutations inside the resolver never reach the caller's objects.
-  const results = await resolve(structuredClone([...parents]), structuredClone(options.args ?? {}), ctx);
-  if (!Array.isArray(results) || results.length !== parents.length) {
-    throw new Error(`${field} must return one result per parent: got ${Array.isArray(results) ? results.length : typeof results} for ${parents.length}`);
+export interface HarnessEvent {
+  type: string;
+  subjectId?: string;
+  payload?: JsonObject;
+  /** Doubles as the idempotency key; generated when missing. */
+  id?: string;
+  occurredAt?: string;
+}
+
+/** One crossing into the sandbox. */
+export interface InvocationRecord {
+  entry: string;
+  ok: boolean;
+  metrics: InvocationMetrics;
+}
+
+export interface TestHarness {
+  readonly manifest: PluginManifest;
+  /** The config the plugin sees, after defaults. */
+  readonly config: Record<string, unknown>;
+  /** Calls `Type.field` once with all parents, as a query does; one result per parent. */
+  resolve(field: `${string}.${string}`, parents: readonly unknown[], args?: Record<string, unknown>): Promise<unknown[]>;
+  /** Delivers an event; false when the plugin does not subscribe to its type (nothing runs). */
+  deliverEvent(event: HarnessEvent): Promise<boolean>;
+  runAction(name: string, input?: JsonValue): Promise<{ message?: string } | undefined>;
+  /** Renders a widget for a target (e.g. `{ order }`); the tree is validated as the host would. */
+  renderWidget(id: string, target: Record<string, unknown>): Promise<WidgetNode | null>;
+  /** Outbound requests as they would leave the host: secrets filled in. */
+  readonly fetches: RecordedFetch[];
+  readonly logs: LogEntry[];
+  readonly emitted: EmittedEvent[];
+  /** The plugin's storage, live: read it, or seed it between calls. */
+  readonly storage: Map<string, JsonValue>;
+  readonly data: { customers: Customer[]; orders: Order[]; cases: Case[] };
+  readonly invocations: InvocationRecord[];
+  close(): Promise<void>;
+}
+
+/**
+ * Loads a plugin (a project directory is built first; a built directory or a `buildPlugin`
+ * result is used as is) and prepares its installation in a fake tenant.
+ */
+export async function createTestHarness(plugin: PluginSource, options: HarnessOptions = {}): Promise<TestHarness> {
+  const { manifest, code } = await loadPlugin(plugin);
+  const config = parseConfig(manifest, options.config);
+  const grantedScopes = granted(manifest, 'scopes', options.grantScopes ?? manifest.scopes);
+  const grantedEgress = granted(manifest, 'egress', options.grantEgress ?? manifest.egress);
+  const secrets = { ...options.secrets };
+  const undeclared = Object.keys(secrets).filter((name) => !manifest.secrets.some((s) => s.name === name));
+  if (undeclared.length) throw new HarnessError(`${manifest.id} declares no secret named ${undeclared.join(', ')}`);
+
+  const data = { customers: [...(options.data?.customers ?? [])], orders: [...(options.data?.orders ?? [])], cases: [...(options.data?.cases ?? [])] };
+  const storage = new Map<string, JsonValue>(Object.entries(structuredClone(options.storage ?? {})));
+  const fake = createFakeHost({
+    pluginId: manifest.id,
+    grantedScopes,
+    grantedEgress,
+    secrets,
+    data,
+    storage,
+    responses: options.fetch ?? {},
+    limits: { ...DEFAULT_HOST_LIMITS, ...options.hostLimits },
+  });
+  const lease = await leaseSupervisor(options.sandbox);
+  const bundle = harnessBundle(code);
+  // Unique per harness, so no two harnesses ever share an isolate.
+  const installationKey = `sdk-test/${manifest.id}/${randomUUID()}`;
+  const tenant = options.tenant ?? { id: 'tenant-test', slug: 'test' };
+  const context = { tenant, installation: { id: 'installation-test', pluginId: manifest.id, version: manifest.version }, config };
+  const invocations: InvocationRecord[] = [];
+  let closed = false;
+  let events = 0;
+
+  type Part = Invocation extends infer I ? (I extends Invocation ? Omit<I, 'installationKey' | 'bundle' | 'context' | 'limits'> : never) : never;
+  const invoke = async (label: string, part: Part): Promise<unknown> => {
+    if (closed) throw new HarnessError('the harness is closed');
+    const { host, fetches } = fake.forInvocation();
+    const invocation = { ...part, installationKey, bundle, context, ...(options.limits && { limits: options.limits }) } as Invocation;
+    let outcome: { value: unknown } | { error: unknown };
+    try {
+      const result = await lease.supervisor.invoke(invocation, host);
+      invocations.push({ entry: label, ok: true, metrics: result.metrics });
+      outcome = { value: result.value };
+    } catch (error) {
+      const metrics = (error as { metrics?: InvocationMetrics }).metrics ?? { cpuMs: 0, wallMs: 0, hostCalls: 0, coldStart: false };
+      invocations.push({ entry: label, ok: false, metrics });
+      outcome = { error };
+    }
+    // A missing recording is the test's mistake, whatever the plugin made of the error it got.
+    const unrecorded = fetches.filter((f) => !f.recorded);
+    if (unrecorded.length) {
+      const list = unrecorded.map((f) => `${f.method} ${f.url}`).join(', ');
+      throw new HarnessError(`${label} fetched without a recorded response: ${list}; add them to the harness's fetch option`, {
+        cause: 'error' in outcome ? outcome.error : undefined,
+      });
+    }
+    if ('error' in outcome) throw outcome.error;
+    return outcome.value;
+  };
+
+  return {
+    manifest,
+    config,
+    fetches: fake.record.fetches,
+    logs: fake.record.logs,
+    emitted: fake.record.emitted,
+    storage,
+    data,
+    invocations,
+
+    async resolve(field, parents, args = {}) {
+      if (!manifest.resolvers.includes(field)) {
+        throw new HarnessError(`${manifest.id} has no resolver ${field}; it has ${manifest.resolvers.join(', ') || 'none'}`);
+      }
+      const [type = '', name = ''] = field.split('.');
+      return (await invoke(`resolver ${field}`, { entry: { kind: 'resolver', type, field: name }, parents, args })) as unknown[];
+    },
+
+    async deliverEvent(event) {
+      // The dispatcher delivers only the types a plugin's manifest subscribes to.
+      if (!manifest.events.includes(event.type)) return false;
+      events += 1;
+      const delivered = {
+        id: event.id ?? `event-${events}`,
+        type: event.type,
+        subjectId: event.subjectId ?? '',
+        occurredAt: event.occurredAt ?? new Date().toISOString(),
+        payload: event.payload ?? {},
+      };
+      await invoke(`event ${event.type}`, { entry: { kind: 'event', type: event.type }, event: delivered });
+      return true;
+    },
+
+    async runAction(name, input = null) {
+      if (!manifest.actions.includes(name)) {
+        throw new HarnessError(`${manifest.id} has no action ${name}; it has ${manifest.actions.join(', ') || 'none'}`);
+      }
+      return (await invoke(`action ${name}`, { entry: { kind: 'action', name }, input })) as { message?: string } | undefined;
+    },
+
+    async renderWidget(id, target) {
+      if (!manifest.widgets.some((w) => w.id === id)) {
+        throw new HarnessError(`${manifest.id} has no widget ${id}; it has ${manifest.widgets.map((w) => w.id).join(', ') || 'none'}`);
+      }
+      const tree = await invoke(`widget ${id}`, { entry: { kind: 'action', name: widgetAction(id) }, input: target });
+      if (tree === null || tree === undefined) return null;
+      const checked = validateWidgetTree(tree, { actions: manifest.actions });
+      if (!checked.success) throw new HarnessError(`widget ${id} rendered a tree the host would refuse:\n  ${checked.errors.join('\n  ')}`);
+      return checked.data;
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await lease.release();
+    },
+  };
+}
+
+/** As the installer does: the manifest's JSON Schema checks the config and fills in defaults. */
+function parseConfig(manifest: PluginManifest, config: Record<string, unknown> = {}): Record<string, unknown> {
+  const schema = z.fromJSONSchema(manifest.configSchema as Parameters<typeof z.fromJSONSchema>[0]);
+  const parsed = schema.safeParse(structuredClone(config));
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `config${i.path.map((p) => `.${String(p)}`).join('')}: ${i.message}`);
+    throw new HarnessError(`invalid config: ${issues.join('; ')}`);
   }
-  return results;
+  return parsed.data as Record<string, unknown>;
+}
+
+/** Grants are what the manifest asks for, or less; the installer refuses anything more. */
+function granted<K extends 'scopes' | 'egress'>(manifest: PluginManifest, kind: K, grant: readonly string[]): PluginManifest[K] {
+  const asked: readonly string[] = manifest[kind];
+  const extra = grant.filter((g) => !asked.includes(g));
+  if (extra.length) throw new HarnessError(`${manifest.id}@${manifest.version} does not ask for ${extra.join(', ')}`);
+  return asked.filter((a) => grant.includes(a)) as PluginManifest[K];
 }

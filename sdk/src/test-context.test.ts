@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import type { Customer, Order } from './generated/core-types.js';
+import type { JsonValue } from './json.js';
+import type { PluginScope } from './scopes.js';
+import { createFakeHost, DEFAULT_HOST_LIMITS } from './test-context.js';
+
+const customer: Customer = {
+  id: 'c1', name: 'Ada', email: null, phone: null, status: 'ACTIVE', account: null, mergedInto: null, identities: [],
+  createdAt: '2024-01-01T00:00:00Z', updatedAt: '2024-01-01T00:00:00Z',
+};
+const order = (id: string, placedAt: string): Order => ({
+  id, number: `N-${id}`, status: 'SHIPPED', currency: 'EUR', totalCents: 100, lines: [], customer: { id: 'c1' }, placedAt,
+});
+
+function host(scopes: PluginScope[] = ['customers:read', 'orders:read', 'cases:write', 'storage'], limits = {}) {
+  const storage = new Map<string, JsonValue>();
+  const data = { customers: [customer], orders: [order('o1', '2024-01-01T00:00:00Z'), order('o2', '2024-02-01T00:00:00Z')], cases: [] };
+  const fake = createFakeHost({
+    pluginId: 'acme.tracking', grantedScopes: scopes, grantedEgress: [], secrets: {}, data, storage, responses: {},
+    limits: { ...DEFAULT_HOST_LIMITS, ...limits },
+  });
+  return { ...fake, call: fake.forInvocation().host, storage, data };
+}
+
+describe('fake host', () => {
+  it('reads the test\'s data as copies, null for unknown ids', async () => {
+    const { call, data } = host();
+    const got = await call('customers.get', { id: 'c1' }) as Customer;
+    expect(got).toEqual(customer);
+    got.name = 'changed';
+    expect(data.customers[0]?.name).toBe('Ada');
+    expect(await call('orders.get', { id: 'nope' })).toBeNull();
+  });
+
+  it('pages a customer\'s orders newest first', async () => {
+    const { call } = host();
+    const first = await call('orders.listByCustomer', { customerId: 'c1', first: 1 }) as { nodes: Order[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
+    expect(first.nodes.map((o) => o.id)).toEqual(['o2']);
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    const next = await call('orders.listByCustomer', { customerId: 'c1', first: 1, after: first.pageInfo.endCursor }) as typeof first;
+    expect(next.nodes.map((o) => o.id)).toEqual(['o1']);
+    expect(next.pageInfo.hasNextPage).toBe(false);
+  });
+
+  it('refuses capabilities without their scope, with core\'s code and message', async () => {
+    const { call } = host(['storage']);
+    await expect(call('orders.get', { id: 'o1' })).rejects.toMatchObject({
+      code: 'FORBIDDEN', message: "this installation of acme.tracking was not granted the 'orders:read' scope",
+    });
+    await expect(call('cases.get', { id: 'x' })).rejects.toMatchObject({ message: expect.stringContaining("'cases:read' or 'cases:write'") });
+    await expect(call('nope', {})).rejects.toMatchObject({ code: 'UNKNOWN_CAPABILITY' });
+  });
+
+  it('keeps storage as JSON within core\'s value and quota limits', async () => {
+    const { call, storage } = host(undefined, { maxStorageValueBytes: 20, storageQuotaBytes: 40 });
+    await call('storage.set', { key: 'a', value: { n: 1 } });
+    expect(storage.get('a')).toEqual({ n: 1 });
+    expect(await call('storage.list', { prefix: '' })).toEqual(['a']);
+    await expect(call('storage.set', { key: 'b', value: 'x'.repeat(30) })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    await call('storage.set', { key: 'b', value: 'x'.repeat(15) });
+    await expect(call('storage.set', { key: 'c', value: 'x'.repeat(15) })).rejects.toMatchObject({ code: 'QUOTA_EXCEEDED' });
+    await call('storage.delete', { key: 'a' });
+    expect(await call('storage.get', { key: 'a' })).toBeNull();
+    await expect(call('storage.get', { key: '' })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+  });
+
+  it('creates and updates cases, records logs and namespaced emits, and counts emits per invocation', async () => {
+    const fake = host(undefined, { maxEmitsPerCall: 1 });
+    const created = await fake.call('cases.create', { input: { customerId: 'c1', subject: 'Late parcel' } }) as { id: string; status: string };
+    expect(created).toMatchObject({ id: 'case-1', number: 1, status: 'NEW', priority: 'NORMAL', customer: { id: 'c1' } });
+    expect(await fake.call('cases.update', { id: 'case-1', input: { status: 'OPEN' } })).toMatchObject({ status: 'OPEN' });
+    expect(fake.data.cases).toHaveLength(1);
+    await fake.call('log', { level: 'warn', message: 'hm', data: { a: 1 } });
+    await fake.call('emit', { type: 'shipment.late', payload: { id: 'o1' } });
+    await expect(fake.call('emit', { type: 'again' })).rejects.toMatchObject({ code: 'LIMIT_EXCEEDED' });
+    await fake.forInvocation().host('emit', { type: 'again' });
+    expect(fake.record.logs).toEqual([{ level: 'warn', message: 'hm', data: { a: 1 } }]);
+    expect(fake.record.emitted.map((e) => e.type)).toEqual(['plugin.acme.tracking.shipment.late', 'plugin.acme.tracking.again']);
+    await expect(fake.call('emit', { type: 'x', payload: { actor: 'me' } })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+  });
+});
