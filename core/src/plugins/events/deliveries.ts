@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, isNull, lte, min, sql } from 'drizzle-orm';
 import type { TenantDb, TenantDrizzle } from '../../db/tenant-db.js';
+import { publicIds } from './public-ids.js';
 import { eventDeliveries, outbox } from '../../db/tenant-schema.js';
 
 /**
@@ -40,7 +41,8 @@ const key = (d: { eventId: string; pluginId: string }) =>
   and(eq(eventDeliveries.eventId, d.eventId), eq(eventDeliveries.pluginId, d.pluginId));
 
 export function toDeliveredEvent(row: { id: string; type: string; subjectId: string; createdAt: Date; payload: unknown }): DeliveredEvent {
-  return { id: row.id, type: row.type, subjectId: row.subjectId, occurredAt: row.createdAt.toISOString(), payload: row.payload as Record<string, unknown> };
+  const ids = publicIds(row.type, row.subjectId, (row.payload ?? {}) as Record<string, unknown>);
+  return { id: row.id, type: row.type, subjectId: ids.subjectId, occurredAt: row.createdAt.toISOString(), payload: ids.payload };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { toGlobalId } from '../../lib/ids.js';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -45,7 +46,7 @@ describe('EventDispatcher', () => {
     const [tenantId, installation, event] = deliver.mock.calls[0]!;
     expect(tenantId).toBe(a.id);
     expect(installation).toMatchObject({ id: a.installs[GREETER]!.id, tenantId: a.id, pluginId: GREETER });
-    expect(event).toMatchObject({ type: 'customer.created', subjectId: customer.id, payload: { name: 'Ada Lovelace', email: 'ada@example.com' } });
+    expect(event).toMatchObject({ type: 'customer.created', subjectId: toGlobalId('Customer', customer.id), payload: { name: 'Ada Lovelace', email: 'ada@example.com' } });
     expect(new Date(event.occurredAt).toISOString()).toBe(event.occurredAt);
 
     const [row] = await a.ctx.data.db.select().from(outbox).where(eq(outbox.id, event.id));
@@ -115,7 +116,7 @@ describe('EventDispatcher', () => {
     expect(rest).toEqual([]);
     expect(letter).toMatchObject({
       pluginId: GREETER, attempts: 3,
-      event: { type: 'customer.created', subjectId: customer.id, payload: { name: 'Linus', email: 'linus@example.com' } },
+      event: { type: 'customer.created', subjectId: toGlobalId('Customer', customer.id), payload: { name: 'Linus', email: 'linus@example.com' } },
     });
     expect(letter!.lastError!.startsWith('boom x')).toBe(true);
     expect(letter!.lastError!.length).toBeLessThanOrEqual(1_000);
