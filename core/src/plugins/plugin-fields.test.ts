@@ -112,6 +112,17 @@ describe('plugin fields in a tenant\'s GraphQL schema', () => {
     expect((await a(QUERY)).errors).toBeUndefined();
   });
 
+  it('a batched resolver can fail one parent: only that parent\'s field errors', async () => {
+    await publish('1.2.0', (s) => s.replace('customers.map((c) => `${ctx.config.greeting}, ${c.name}!`)',
+      'customers.map((c) => (c.name === "Grace" ? new Error("no greeting for Grace") : `${ctx.config.greeting}, ${c.name}!`))'));
+    await a(`mutation { upgradePlugin(input: { pluginId: "acme.greeter", version: "1.2.0" }) { installation { version } } }`);
+    const res = await a(QUERY);
+    expect(res.data.customers.edges.map((e: any) => e.node.acme_greeter_greeting)).toEqual(['Ahoy, Ada!', 'Ahoy, Alan!', null]);
+    expect(res.errors).toHaveLength(1);
+    expect(res.errors![0]).toMatchObject({ path: ['customers', 'edges', 2, 'node', 'acme_greeter_greeting'], extensions: { code: 'PLUGIN_FAILED' } });
+    expect(res.errors![0]!.message).toContain('no greeting for Grace');
+  });
+
   it('only admins manage plugins; uninstall removes the fields at once', async () => {
     const res = await a(`mutation { uninstallPlugin(pluginId: "acme.greeter") { installation { status } } }`);
     expect(res.data.uninstallPlugin.installation.status).toBe('uninstalled');

@@ -27,6 +27,8 @@ const StringCtor = String;
 const uncurryThis = Function.prototype.bind.bind(Function.prototype.call);
 const stringSlice = uncurryThis(String.prototype.slice);
 const promiseThen = uncurryThis(Promise.prototype.then);
+const isArray = Array.isArray;
+const isErrorLike = uncurryThis(Object.prototype.isPrototypeOf).bind(null, Error.prototype);
 const bridgeApply = uncurryThis(bridge.apply);
 
 // Not for plugins: shared memory and wasm sidestep the isolate's limits, and finalizer
@@ -164,6 +166,24 @@ function describeError(error) {
   return failWith(stringSlice(code, 0, 100), stringSlice(message, 0, MAX_MESSAGE));
 }
 
+// A batched resolver may fail some parents only: an Error in its result array becomes a marked
+// entry that the host turns into an error on that parent's field alone.
+function itemErrors(value) {
+  if (!isArray(value)) return value;
+  const out = [];
+  for (let i = 0; i < value.length; i++) {
+    const item = value[i];
+    let failed = false;
+    try {
+      failed = item !== null && typeof item === 'object' && isErrorLike(item);
+    } catch {
+      failed = false;
+    }
+    out[i] = failed ? { __proto__: null, __mosaicItemError: stringSlice(StringCtor(item.message), 0, MAX_MESSAGE) } : item;
+  }
+  return out;
+}
+
 return async function run(invocationId, kind, name, field, payloadJson, contextJson, maxResultBytes, maxArgBytes) {
   try {
     const group = own(own(global, 'mosaicPlugin'), ENTRY_GROUPS[kind]);
@@ -177,7 +197,7 @@ return async function run(invocationId, kind, name, field, payloadJson, contextJ
     const ctx = makeContext(invocationId, parse(contextJson), maxArgBytes);
     const args = kind === 'resolver' ? [payload[0], payload[1], ctx] : [payload[0], ctx];
     const value = await reflectApply(fn, holder, args);
-    const json = value === undefined ? undefined : stringify(value);
+    const json = value === undefined ? undefined : stringify(kind === 'resolver' ? itemErrors(value) : value);
     if (json === undefined) return 'U';
     // A UTF-8 byte is never less than a UTF-16 unit, so this refuses before anything is copied.
     if (json.length > maxResultBytes) {

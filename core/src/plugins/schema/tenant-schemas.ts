@@ -2,6 +2,7 @@ import DataLoader from 'dataloader';
 import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
 import type { ControlDb } from '../../db/control.js';
 import type { TenantContext } from '../../tenancy/context.js';
+import { AppError } from '../../lib/errors.js';
 import { listInstallations, type Installation } from '../installer/index.js';
 import { loadVersion } from '../registry/index.js';
 import { composeSchema, type SchemaContribution } from './compose.js';
@@ -23,6 +24,12 @@ interface Cached {
 }
 
 type Contribution = SchemaContribution & { installation: Installation };
+
+/** An entry the sandbox marked as that parent's own failure becomes an error on its field only. */
+const itemResult = (c: SchemaContribution) => (item: unknown): unknown => {
+  const failure = item !== null && typeof item === 'object' ? (item as { __mosaicItemError?: unknown }).__mosaicItemError : undefined;
+  return typeof failure === 'string' ? new AppError('PLUGIN_FAILED', `${c.pluginId}: ${failure}`) : item;
+};
 
 /** Per-request DataLoaders for plugin fields, kept on the GraphQL context object. */
 const loadersOf = new WeakMap<object, Map<string, DataLoader<unknown, unknown>>>();
@@ -101,7 +108,7 @@ export class TenantSchemas {
       let loader = loaders.get(key);
       if (!loader) {
         loader = new DataLoader<unknown, unknown>(
-          (parents) => this.resolveBatch(context.tenant, c.installation, { type, field }, parents, args, context),
+          async (parents) => (await this.resolveBatch(context.tenant, c.installation, { type, field }, parents, args, context)).map(itemResult(c)),
           { cache: false },
         );
         loaders.set(key, loader);
