@@ -176,7 +176,13 @@ export async function createTestHarness(plugin: PluginSource, options: HarnessOp
         throw new HarnessError(`${manifest.id} has no resolver ${field}; it has ${manifest.resolvers.join(', ') || 'none'}`);
       }
       const [type = '', name = ''] = field.split('.');
-      return (await invoke(`resolver ${field}`, { entry: { kind: 'resolver', type, field: name }, parents, args })) as unknown[];
+      const results = (await invoke(`resolver ${field}`, { entry: { kind: 'resolver', type, field: name }, parents, args })) as unknown[];
+      // The sandbox marks a parent the resolver failed (an Error in its array); production turns
+      // the mark into an error on that field, the harness into an Error in the same place.
+      return results.map((r) => {
+        const failure = r !== null && typeof r === 'object' ? (r as { __mosaicItemError?: unknown }).__mosaicItemError : undefined;
+        return typeof failure === 'string' ? new Error(failure) : r;
+      });
     },
 
     async deliverEvent(event) {
