@@ -1,12 +1,18 @@
 /**
  * Bad input on every mutation of the SDL: each answers a stable code and a message naming what
- * to fix, and leaves every table (outbox included) exactly as it was — also when the failure
- * comes after the transaction has already inserted rows.
+ * to fix, and leaves every table (outbox included) exactly as it was — the tenant's and the
+ * control plane's (registry, installations, secrets, audit log) — also when the failure comes
+ * after the transaction has already inserted rows.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// Publishers have no API (the CLI makes them) and plugins are built with the SDK: core's own
+// test helpers do both.
+import { createPublisher } from '../../core/src/plugins/registry/index.js';
+import { buildFixture, type BuiltFixture } from '../../core/src/plugins/testing/build-fixture.js';
 import { startTestPlatform, type Client, type TestPlatform } from './harness.js';
 import {
-  create, dumpTenant, expectError, MUTATION_NAMES, mutate, ok, randomGid, rowCounts, seedWorld,
+  create, dumpControl, dumpTenant, expectError, MUTATION_NAMES, mutate, ok, randomGid, rowCounts, seedWorld,
   type MutationName, type World,
 } from './fixtures.js';
 
@@ -15,6 +21,19 @@ let t: Client & { tenantId: string };
 let w: World;
 /** Fixtures the bad inputs point at, made once. */
 let extra: { mergedCustomer: string; closedCase: string; otherCase: string; orphanQueueCase: string; agentEmail: string };
+/** An agent's key of the same tenant: plugins are for admins only. */
+let agent: Client;
+/**
+ * Plugins: publisher acme (and globex, another ISV); acme.greeter 1.0.0 installed, 1.2.0 (which
+ * also asks for orders:read) published; acme.hello 1.0.0 published, not installed; acme.greeter
+ * 1.3.0 built and signed but not published — the valid request the bad publishes deviate from.
+ */
+let plugins: {
+  acme: { id: string; key: string };
+  globex: { id: string; key: string };
+  greeter1: BuiltFixture;
+  greeter13: BuiltFixture;
+};
 
 beforeAll(async () => {
   tp = await startTestPlatform();
@@ -29,14 +48,51 @@ beforeAll(async () => {
   const orphan = (await create(t, 'createCase', { customerId: w.customer, subject: 'nobody speaks it', queueId: rare })).case.id;
   await create(t, 'createOrder', { customerId: w.customer, number: 'SO-TAKEN', currency: 'EUR', lines: [{ sku: 'S', name: 'N', quantity: 1, unitPriceCents: 1 }] });
   extra = { mergedCustomer: merged, closedCase: closed, otherCase, orphanQueueCase: orphan, agentEmail: 'agent@bad.example' };
+  agent = await tp.keyFor(t.tenantId, 'agent');
+
+  const publisher = async (handle: string) => {
+    const made = await createPublisher(tp.platform.control.db, { handle });
+    return { id: made.publisher.id, key: made.privateKeyPem };
+  };
+  const hello = (src: string) =>
+    src.replaceAll('acme.greeter', 'acme.hello').replaceAll('acme_greeter_', 'acme_hello_').replaceAll('Acme_Greeter_', 'Acme_Hello_');
+  const [acme, globex, greeter1, greeter12, greeter13, hello1] = await Promise.all([
+    publisher('acme'),
+    publisher('globex'),
+    buildFixture('greeter', '1.0.0'),
+    buildFixture('greeter', '1.2.0', (src) => src.replace(`scopes: ['customers:read', 'storage']`, `scopes: ['customers:read', 'orders:read', 'storage']`)),
+    buildFixture('greeter', '1.3.0'),
+    buildFixture('greeter', '1.0.0', hello),
+  ]);
+  for (const built of [greeter1, greeter12, hello1]) {
+    await create(t, 'publishPluginVersion', { publisherId: acme.id, manifest: built.manifest, bundle: built.bundle, signature: built.sign(acme.key) });
+  }
+  const installed = await create(t, 'installPlugin', {
+    pluginId: 'acme.greeter', version: '1.0.0', grantScopes: ['customers:read', 'storage'], grantEgress: ['api.greetings.test'],
+    config: { greeting: 'Hi' }, secrets: [{ name: 'GREETINGS_TOKEN', value: 'tok-1' }],
+  });
+  expect(installed.installation).toMatchObject({ version: '1.0.0', status: 'active', previousVersion: null, secretNames: ['GREETINGS_TOKEN'] });
+  plugins = { acme, globex, greeter1, greeter13 };
 });
 afterAll(() => tp?.close());
 
 const long = (n: number) => 'x'.repeat(n);
 const line = { sku: 'SKU', name: 'Thing', quantity: 1, unitPriceCents: 100 };
 
-/** [mutation, what is wrong, input, code, what the message must say] */
-type BadCase = [MutationName, string, () => unknown, string, RegExp];
+/** [mutation, what is wrong, input, code, what the message must say, sent with an agent's key] */
+type BadCase = [MutationName, string, () => unknown, string, RegExp, 'agent'?];
+
+/** The valid publish each bad one deviates from in one respect: acme.greeter 1.3.0, signed by acme. */
+const publishing = (over: Record<string, unknown> = {}) => {
+  const { acme, greeter13 } = plugins;
+  return { publisherId: acme.id, manifest: greeter13.manifest, bundle: greeter13.bundle, signature: greeter13.sign(acme.key), ...over };
+};
+/** A valid install of acme.hello (published, not installed). */
+const installing = (over: Record<string, unknown> = {}) => ({
+  pluginId: 'acme.hello', version: '^1', grantScopes: ['customers:read', 'storage'], grantEgress: ['api.greetings.test'],
+  config: { greeting: 'Hey' }, secrets: [{ name: 'GREETINGS_TOKEN', value: 'tok-2' }], ...over,
+});
+const ADMIN_ONLY = /^this operation needs an admin API key$/;
 
 const CASES: BadCase[] = [
   ['createAccount', 'empty name', () => ({ name: '' }), 'BAD_USER_INPUT', /name/],
@@ -156,6 +212,65 @@ const CASES: BadCase[] = [
   ['createQueue', 'empty name', () => ({ name: '' }), 'BAD_USER_INPUT', /name/],
   ['createQueue', 'bad skill', () => ({ name: 'Q', requiredSkill: 'Bad Skill' }), 'BAD_USER_INPUT', /requiredSkill: a skill is/],
   ['createQueue', 'name taken', () => ({ name: 'bad billing' }), 'CONFLICT', /a queue named bad billing already exists/],
+
+  ['publishPluginVersion', 'manifest not JSON', () => publishing({ manifest: '{ not json' }), 'BAD_USER_INPUT', /^manifest is not JSON$/],
+  ['publishPluginVersion', 'garbage manifest', () => publishing({ manifest: JSON.stringify({ id: 'acme.greeter', version: 'one' }) }), 'BAD_USER_INPUT', /Invalid plugin manifest:[\s\S]*manifest\.version: must be a semver version/],
+  ['publishPluginVersion', 'unsigned', () => publishing({ signature: '' }), 'BAD_USER_INPUT', /signature must be the base64 ed25519 signature/],
+  ['publishPluginVersion', 'signature not base64', () => publishing({ signature: 'signed, honestly' }), 'BAD_USER_INPUT', /signature must be the base64 ed25519 signature/],
+  ['publishPluginVersion', 'signed with another key', () => publishing({ signature: plugins.greeter13.sign(plugins.globex.key) }), 'FORBIDDEN', /signature does not verify with acme's key/],
+  ['publishPluginVersion', "another version's signature", () => publishing({ signature: plugins.greeter1.sign(plugins.acme.key) }), 'FORBIDDEN', /signature does not verify/],
+  ['publishPluginVersion', 'manifest changed after signing', () => publishing({ manifest: plugins.greeter13.manifest.replace('Greets customers', 'Steals customers') }), 'FORBIDDEN', /signature does not verify/],
+  ['publishPluginVersion', 'bundle changed after signing', () => publishing({ bundle: `${plugins.greeter13.bundle}\n/* injected */` }), 'BAD_USER_INPUT', /bundle sha256 [0-9a-f]{64} differs from the manifest's/],
+  ['publishPluginVersion', 'unknown publisher', () => publishing({ publisherId: randomUUID() }), 'NOT_FOUND', /^publisher [0-9a-f-]{36} not found$/],
+  ['publishPluginVersion', "another publisher's namespace", () => publishing({ publisherId: plugins.globex.id, signature: plugins.greeter13.sign(plugins.globex.key) }), 'FORBIDDEN', /publisher "globex" cannot publish acme\.greeter/],
+  ['publishPluginVersion', 'version already published', () => publishing({ manifest: plugins.greeter1.manifest, bundle: plugins.greeter1.bundle, signature: plugins.greeter1.sign(plugins.acme.key) }), 'CONFLICT', /acme\.greeter@1\.0\.0 is already published; versions are immutable/],
+  ['publishPluginVersion', 'non-admin key', () => publishing(), 'FORBIDDEN', ADMIN_ONLY, 'agent'],
+
+  ['installPlugin', 'bad semver range', () => installing({ version: 'one point oh' }), 'BAD_USER_INPUT', /"one point oh" is not a semver range/],
+  ['installPlugin', 'no version in range', () => installing({ version: '^2' }), 'NOT_FOUND', /no version of acme\.hello matches \^2 \(published: 1\.0\.0\)/],
+  ['installPlugin', 'unknown plugin', () => installing({ pluginId: 'acme.nope' }), 'NOT_FOUND', /^plugin acme\.nope not found$/],
+  ['installPlugin', 'missing consent', () => installing({ grantScopes: ['customers:read'], grantEgress: [] }), 'CONSENT_REQUIRED', /acme\.hello@1\.0\.0 needs the admin's consent for scopes storage and egress to api\.greetings\.test/],
+  ['installPlugin', 'scope not asked for', () => installing({ grantScopes: ['customers:read', 'storage', 'orders:read'] }), 'BAD_USER_INPUT', /acme\.hello@1\.0\.0 does not ask for orders:read/],
+  ['installPlugin', 'egress not asked for', () => installing({ grantEgress: ['api.greetings.test', 'evil.example'] }), 'BAD_USER_INPUT', /does not ask for evil\.example/],
+  ['installPlugin', 'bad config', () => installing({ config: { greeting: '' } }), 'BAD_USER_INPUT', /invalid config: config\.greeting: must NOT have fewer than 1 characters/],
+  ['installPlugin', 'config of the wrong type', () => installing({ config: { greeting: 42 } }), 'BAD_USER_INPUT', /invalid config: config\.greeting: must be string/],
+  ['installPlugin', 'config not an object', () => installing({ config: 'Hey' }), 'BAD_USER_INPUT', /invalid input: config/],
+  ['installPlugin', 'unknown secret name', () => installing({ secrets: [{ name: 'NOPE', value: 'x' }] }), 'BAD_USER_INPUT', /acme\.hello declares no secret named NOPE/],
+  ['installPlugin', 'empty secret value', () => installing({ secrets: [{ name: 'GREETINGS_TOKEN', value: '' }] }), 'BAD_USER_INPUT', /invalid input: secrets\.GREETINGS_TOKEN/],
+  ['installPlugin', 'already installed', () => installing({ pluginId: 'acme.greeter' }), 'CONFLICT', /acme\.greeter is already installed \(1\.0\.0\); upgrade it instead/],
+  ['installPlugin', 'non-admin key', () => installing(), 'FORBIDDEN', ADMIN_ONLY, 'agent'],
+
+  ['configurePlugin', 'not installed', () => ({ pluginId: 'acme.hello', config: { greeting: 'Yo' } }), 'NOT_FOUND', /^installation of acme\.hello not found$/],
+  ['configurePlugin', 'bad config', () => ({ pluginId: 'acme.greeter', config: { greeting: '' } }), 'BAD_USER_INPUT', /invalid config: config\.greeting/],
+  ['configurePlugin', 'bad config beside a good secret', () => ({ pluginId: 'acme.greeter', config: { greeting: 7 }, secrets: [{ name: 'GREETINGS_TOKEN', value: 'tok-new' }] }), 'BAD_USER_INPUT', /invalid config: config\.greeting: must be string/],
+  ['configurePlugin', 'good config beside an unknown secret', () => ({ pluginId: 'acme.greeter', config: { greeting: 'Yo' }, secrets: [{ name: 'NOPE', value: 'x' }] }), 'BAD_USER_INPUT', /acme\.greeter declares no secret named NOPE/],
+  ['configurePlugin', 'empty secret value', () => ({ pluginId: 'acme.greeter', secrets: [{ name: 'GREETINGS_TOKEN', value: '' }] }), 'BAD_USER_INPUT', /invalid input: secrets\.GREETINGS_TOKEN/],
+  ['configurePlugin', 'non-admin key', () => ({ pluginId: 'acme.greeter', config: { greeting: 'Yo' } }), 'FORBIDDEN', ADMIN_ONLY, 'agent'],
+
+  ['upgradePlugin', 'bad semver range', () => ({ pluginId: 'acme.greeter', version: 'latest!' }), 'BAD_USER_INPUT', /"latest!" is not a semver range/],
+  ['upgradePlugin', 'not newer', () => ({ pluginId: 'acme.greeter', version: '1.0.0' }), 'CONFLICT', /acme\.greeter 1\.0\.0 is installed; the newest match for 1\.0\.0 is 1\.0\.0, not newer/],
+  ['upgradePlugin', 'new scope without consent', () => ({ pluginId: 'acme.greeter', version: '^1' }), 'CONSENT_REQUIRED', /acme\.greeter@1\.2\.0 needs the admin's consent for scopes orders:read$/],
+  ['upgradePlugin', 'scope not asked for', () => ({ pluginId: 'acme.greeter', version: '^1', grantScopes: ['orders:read', 'cases:write'] }), 'BAD_USER_INPUT', /acme\.greeter@1\.2\.0 does not ask for cases:write/],
+  ['upgradePlugin', 'no version in range', () => ({ pluginId: 'acme.greeter', version: '^3' }), 'NOT_FOUND', /no version of acme\.greeter matches \^3/],
+  ['upgradePlugin', 'not installed', () => ({ pluginId: 'acme.hello', version: '^1' }), 'NOT_FOUND', /^installation of acme\.hello not found$/],
+  ['upgradePlugin', 'unknown plugin', () => ({ pluginId: 'acme.nope' }), 'NOT_FOUND', /^installation of acme\.nope not found$/],
+  ['upgradePlugin', 'non-admin key', () => ({ pluginId: 'acme.greeter', version: '^1', grantScopes: ['orders:read'] }), 'FORBIDDEN', ADMIN_ONLY, 'agent'],
+
+  ['rollbackPlugin', 'nothing to roll back', () => 'acme.greeter', 'CONFLICT', /^acme\.greeter has no earlier version to roll back to$/],
+  ['rollbackPlugin', 'not installed', () => 'acme.hello', 'NOT_FOUND', /^installation of acme\.hello not found$/],
+  ['rollbackPlugin', 'non-admin key', () => 'acme.greeter', 'FORBIDDEN', ADMIN_ONLY, 'agent'],
+
+  ['uninstallPlugin', 'not installed', () => 'acme.hello', 'NOT_FOUND', /^installation of acme\.hello not found$/],
+  ['uninstallPlugin', 'unknown plugin', () => 'acme.nope', 'NOT_FOUND', /^installation of acme\.nope not found$/],
+  ['uninstallPlugin', 'non-admin key', () => 'acme.greeter', 'FORBIDDEN', ADMIN_ONLY, 'agent'],
+
+  ['purgePluginData', 'while installed', () => 'acme.greeter', 'CONFLICT', /^uninstall acme\.greeter before purging its data$/],
+  ['purgePluginData', 'never installed', () => 'acme.hello', 'NOT_FOUND', /^installation of acme\.hello not found$/],
+  ['purgePluginData', 'non-admin key', () => 'acme.greeter', 'FORBIDDEN', ADMIN_ONLY, 'agent'],
+
+  ['replayDeadLetter', 'unknown event', () => ({ eventId: randomUUID(), pluginId: 'acme.greeter' }), 'NOT_FOUND', /^dead letter not found$/],
+  ['replayDeadLetter', 'plugin not installed', () => ({ eventId: randomUUID(), pluginId: 'acme.hello' }), 'NOT_FOUND', /^dead letter not found$/],
+  ['replayDeadLetter', 'non-admin key', () => ({ eventId: randomUUID(), pluginId: 'acme.greeter' }), 'FORBIDDEN', ADMIN_ONLY, 'agent'],
 ];
 
 describe('every mutation refuses bad input and writes nothing', () => {
@@ -165,14 +280,19 @@ describe('every mutation refuses bad input and writes nothing', () => {
     expect(new Set(CASES.map((c) => c[0]))).toEqual(new Set(fields));
   });
 
-  it.each(CASES)('%s: %s', async (name, _what, input, code, message) => {
+  it.each(CASES)('%s: %s', async (name, _what, input, code, message, role) => {
     const before = await dumpTenant(tp, t.tenantId);
-    const res = await mutate(t, name, input());
+    const controlBefore = await dumpControl(tp);
+    const res = await mutate(role === 'agent' ? agent : t, name, input());
     expectError(res, code, message);
     expect(res.data ?? null).toBeNull();
     const after = await dumpTenant(tp, t.tenantId);
     expect(rowCounts(after)).toEqual(rowCounts(before));
     expect(after).toEqual(before);
+    // Registry, installations, secrets and audit log too (plugin mutations write there).
+    const controlAfter = await dumpControl(tp);
+    expect(rowCounts(controlAfter)).toEqual(rowCounts(controlBefore));
+    expect(controlAfter).toEqual(controlBefore);
   });
 });
 
@@ -241,5 +361,22 @@ describe('a failure after the first insert rolls the whole transaction back', ()
     // the largest representable total is fine and reads back exactly
     const max = await create(t, 'createOrder', { customerId: w.customer, currency: 'EUR', lines: [{ ...line, quantity: 1, unitPriceCents: 2_147_483_647 }] });
     expect(max.order.totalCents).toBe(2_147_483_647);
+  });
+});
+
+describe('the plugin requests the bad inputs deviate from are accepted', () => {
+  it('publishes, installs, configures, upgrades, rolls back, uninstalls and purges', async () => {
+    expect((await create(t, 'publishPluginVersion', publishing())).version).toMatchObject({ pluginId: 'acme.greeter', version: '1.3.0' });
+    expect((await create(t, 'installPlugin', installing())).installation).toMatchObject({
+      pluginId: 'acme.hello', version: '1.0.0', status: 'active', config: { greeting: 'Hey' }, secretNames: ['GREETINGS_TOKEN'],
+    });
+    const configured = await create(t, 'configurePlugin', { pluginId: 'acme.greeter', config: { greeting: 'Yo' }, secrets: [{ name: 'GREETINGS_TOKEN', value: 'tok-new' }] });
+    expect(configured.installation).toMatchObject({ config: { greeting: 'Yo' }, secretNames: ['GREETINGS_TOKEN'] });
+    const upgraded = await create(t, 'upgradePlugin', { pluginId: 'acme.greeter', version: '1.2.0', grantScopes: ['orders:read'] });
+    expect(upgraded.installation).toMatchObject({ version: '1.2.0', previousVersion: '1.0.0', grantedScopes: ['customers:read', 'orders:read', 'storage'] });
+    const rolledBack = await create(t, 'rollbackPlugin', 'acme.greeter');
+    expect(rolledBack.installation).toMatchObject({ version: '1.0.0', previousVersion: '1.2.0', grantedScopes: ['customers:read', 'storage'] });
+    expect((await create(t, 'uninstallPlugin', 'acme.greeter')).installation).toMatchObject({ status: 'uninstalled' });
+    expect(await create(t, 'purgePluginData', 'acme.greeter')).toEqual({ pluginId: 'acme.greeter', deletedKeys: 0 });
   });
 });

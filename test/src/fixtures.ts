@@ -39,6 +39,8 @@ export function expectError(res: GraphQLResponse, code: string, message?: RegExp
 // ---------------------------------------------------------------------------------------------
 // One document per mutation in the SDL; each takes its input as `$input`.
 
+const INSTALLATION = 'id pluginId version previousVersion status grantedScopes grantedEgress config secretNames';
+
 const PAYLOADS = {
   createAccount: ['CreateAccountInput!', 'account { id name domain tier }'],
   updateAccount: ['UpdateAccountInput!', 'account { id name domain tier }'],
@@ -60,20 +62,40 @@ const PAYLOADS = {
   createAgent: ['CreateAgentInput!', 'agent { id name email status capacity skills { skill level } }'],
   updateAgent: ['UpdateAgentInput!', 'agent { id status capacity }'],
   createQueue: ['CreateQueueInput!', 'queue { id name requiredSkill }'],
+  // The plugin admin mutations; the last three take the plugin id as `$input`.
+  publishPluginVersion: ['PublishPluginVersionInput!', 'version { pluginId version scopes egress }'],
+  installPlugin: ['InstallPluginInput!', `installation { ${INSTALLATION} }`],
+  configurePlugin: ['ConfigurePluginInput!', `installation { ${INSTALLATION} }`],
+  upgradePlugin: ['UpgradePluginInput!', `installation { ${INSTALLATION} }`],
+  rollbackPlugin: ['String!', `installation { ${INSTALLATION} }`],
+  uninstallPlugin: ['String!', `installation { ${INSTALLATION} }`],
+  purgePluginData: ['String!', 'pluginId deletedKeys'],
+  // Several arguments: `$input` is an object of them, each passed as its own variable.
+  replayDeadLetter: [{ eventId: 'ID!', pluginId: 'String!' }, 'eventId pluginId'],
 } as const;
 
 export type MutationName = keyof typeof PAYLOADS;
 export const MUTATION_NAMES = Object.keys(PAYLOADS) as MutationName[];
 
-/** The document for `name`; routeCase takes the case id as `$input` too. */
+const ARGUMENT: Partial<Record<MutationName, string>> = {
+  routeCase: 'id', rollbackPlugin: 'pluginId', uninstallPlugin: 'pluginId', purgePluginData: 'pluginId',
+};
+
+/** The document for `name`; mutations that take a single id get it as `$input` too. */
 export function mutationDoc(name: MutationName): string {
   const [type, selection] = PAYLOADS[name];
-  const arg = name === 'routeCase' ? 'id: $input' : 'input: $input';
+  if (typeof type !== 'string') {
+    const vars = Object.entries(type).map(([arg, t]) => `$${arg}: ${t}`).join(', ');
+    const args = Object.keys(type).map((arg) => `${arg}: $${arg}`).join(', ');
+    return `mutation Do(${vars}) { ${name}(${args}) { ${selection} } }`;
+  }
+  const arg = `${ARGUMENT[name] ?? 'input'}: $input`;
   return `mutation Do($input: ${type}) { ${name}(${arg}) { ${selection} } }`;
 }
 
 export function mutate(client: Client, name: MutationName, input: unknown) {
-  return client.gql(mutationDoc(name), { input });
+  const several = typeof PAYLOADS[name][0] !== 'string';
+  return client.gql(mutationDoc(name), several ? (input as Record<string, unknown>) : { input });
 }
 
 /** Runs a mutation that must succeed and returns its payload. */
@@ -164,6 +186,23 @@ export async function dumpTenant(tp: TestPlatform, tenantId: string): Promise<Re
   const dump: Record<string, unknown[][]> = {};
   for (const { name } of tables.rows) {
     const rs = await client.execute(`select * from "${String(name)}" order by 1`);
+    dump[String(name)] = rs.rows.map((row) => rs.columns.map((_, i) => row[i]));
+  }
+  return dump;
+}
+
+/**
+ * Every table of the control plane (but the migration journal): tenants, keys, audit log, the
+ * plugin registry, installations and their secrets, plugin logs and usage.
+ */
+export async function dumpControl(tp: TestPlatform): Promise<Record<string, unknown[][]>> {
+  const { client } = tp.platform.control;
+  const tables = await client.execute(
+    "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name <> '__drizzle_migrations' order by name",
+  );
+  const dump: Record<string, unknown[][]> = {};
+  for (const { name } of tables.rows) {
+    const rs = await client.execute(`select * from "${String(name)}" order by 1, 2`);
     dump[String(name)] = rs.rows.map((row) => rs.columns.map((_, i) => row[i]));
   }
   return dump;

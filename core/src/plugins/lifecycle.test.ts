@@ -73,6 +73,8 @@ describe('plugin registry and lifecycle', () => {
     const tamperedManifest = v1.manifest.replace('Greets customers', 'Steals customers');
     expect(await publish(v1, { manifest: tamperedManifest })).toBe('FORBIDDEN'); // signature no longer covers it
     expect(await publish(v1, { signature: v1.sign(other.privateKeyPem) })).toBe('FORBIDDEN');
+    expect(await publish(v1, { signature: '' })).toBe('BAD_USER_INPUT'); // unsigned: input to fix, not a forgery
+    expect(await publish(v1, { signature: 'not base64!' })).toBe('BAD_USER_INPUT');
     expect(await publish(v1, { publisherId: other.publisher.id, signature: v1.sign(other.privateKeyPem) })).toBe('FORBIDDEN');
     expect(await publish(v1)).toBe('ok');
     expect(await publish(v1)).toBe('CONFLICT');

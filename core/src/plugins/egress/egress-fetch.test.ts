@@ -12,7 +12,9 @@ let policy: EgressPolicy;
 beforeAll(async () => {
   carrier = await startServer((req, res, body) => {
     if (req.url === '/echo-secret') {
-      res.writeHead(200, { 'x-echo': String(req.headers.authorization) });
+      // Also in a header name when it may go there (a token).
+      const auth = String(req.headers.authorization);
+      res.writeHead(200, { 'x-echo': auth, ...(/^[\w-]+$/.test(auth) && { [`x-echo-${auth}`]: 'name' }) });
       res.end(`you sent ${req.headers.authorization}`);
       return;
     }
@@ -137,6 +139,10 @@ describe('secret injection', () => {
     const res = await egressFetch({ url: at('/echo-secret'), headers: { authorization: '{{secret:CARRIER_TOKEN}}' } }, policy);
     expect(res.headers['x-echo']).toBe('[redacted:CARRIER_TOKEN]');
     expect(JSON.stringify({ ...res, body: undefined })).not.toContain(SECRET);
+    // Sent in a header name, which arrives lower-cased.
+    const word = await egressFetch({ url: at('/echo-secret'), headers: { authorization: '{{secret:WORD}}' } }, { ...policy, secrets: { WORD: 'Tok3n-X' } });
+    expect(word.headers['x-echo-[redacted:WORD]']).toBe('name');
+    expect(JSON.stringify({ ...word, body: undefined }).toLowerCase()).not.toContain('tok3n-x');
     expect(res.body).toBe(`you sent ${SECRET}`);
   });
 

@@ -75,8 +75,10 @@ async function run(request: EgressRequest, policy: EgressPolicy, secrets: Record
         // Secrets are the plugin's to use, not to read: a server echoing one in a header or the
         // final URL does not hand it over (the body is the remote's business and left intact).
         const headers = new Map<string, string>();
-        res.headers.forEach((value, name) => {
+        res.headers.forEach((value, rawName) => {
           const clean = redact(value, secrets);
+          // A secret can be echoed into a header's name as well (it arrives lower-cased).
+          const name = redact(rawName, lowerCased(secrets));
           const prev = headers.get(name); // repeated set-cookie
           headers.set(name, prev === undefined ? clean : `${prev}, ${clean}`);
         });
@@ -95,6 +97,9 @@ async function run(request: EgressRequest, policy: EgressPolicy, secrets: Record
     clearTimeout(timer);
   }
 }
+
+const lowerCased = (secrets: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(Object.entries(secrets).map(([name, value]) => [name, value.toLowerCase()]));
 
 /** A one-line reason from a network error, e.g. 'ECONNREFUSED' from undici's 'fetch failed'. */
 function describe(e: unknown): string {

@@ -48,6 +48,11 @@ export async function publishVersion(control: ControlDb, req: PublishRequest): P
   }
   const sha = sha256Hex(req.bundle);
   if (sha !== manifest.bundle.sha256) throw new AppError('BAD_USER_INPUT', `bundle sha256 ${sha} differs from the manifest's ${manifest.bundle.sha256}`);
+  // A missing or malformed signature is the caller's input to fix (BAD_USER_INPUT); FORBIDDEN is
+  // for a well-formed one that does not verify. (Both used to answer FORBIDDEN "does not verify".)
+  if (!isSignatureShaped(req.signature)) {
+    throw new AppError('BAD_USER_INPUT', 'signature must be the base64 ed25519 signature (64 bytes) of this version, made with the publisher\'s private key');
+  }
   const payload = signingPayload({ pluginId: manifest.id, version: manifest.version, manifest: req.manifest, bundle: req.bundle });
   if (!verifyVersion(publisher.publicKey, payload, req.signature)) {
     throw new AppError('FORBIDDEN', `signature does not verify with ${publisher.handle}'s key: manifest or bundle changed after signing, or signed with another key`);
@@ -70,3 +75,8 @@ export async function publishVersion(control: ControlDb, req: PublishRequest): P
   return manifest;
 }
 
+/** Canonical base64 of 64 bytes, the size of an ed25519 signature. */
+function isSignatureShaped(signature: string): boolean {
+  const bytes = Buffer.from(signature, 'base64');
+  return bytes.length === 64 && bytes.toString('base64') === signature;
+}
