@@ -1,0 +1,108 @@
+/**
+ * What the plugin benchmarks share: the fixture plugin's bundle (built with the real SDK build),
+ * SDL-shaped orders to hand it, a supervisor, and formatting of goals.
+ *
+ * The sandbox is not part of `@mosaic/core`'s public face, so it is imported from core's source
+ * by relative path (bench is private tooling; see README.md).
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createLogger } from '../core/src/lib/logger.js';
+import {
+  SandboxSupervisor, type HostFunction, type InvocationContext, type PluginBundle, type ResolverInvocation,
+} from '../core/src/plugins/sandbox/index.js';
+import { buildFixture } from '../core/src/plugins/testing/build-fixture.js';
+
+/** core/src/plugins/testing/fixtures/order-badge: `Order.acme_orderBadge_label` = "<number> (<status>)". */
+export const FIXTURE = 'order-badge';
+export const PLUGIN_ID = 'acme.order-badge';
+export const FIELD = 'acme_orderBadge_label';
+export const ENTRY = { kind: 'resolver', type: 'Order', field: FIELD } as const;
+
+/** What the fixture's resolver computes, to check every answer against. */
+export const badge = (order: { number: string; status: string }): string => `${order.number} (${order.status})`;
+
+export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** The fixture built at `version` (the version is part of the code, so versions give distinct bundles). */
+export async function fixtureBundle(version = '1.0.0'): Promise<PluginBundle> {
+  const built = await buildFixture(FIXTURE, version);
+  return { code: built.bundle, sha256: sha256(built.bundle) };
+}
+
+/** An order as plugin resolvers receive it (core's sdl-shapes.ts: global ids, ISO dates, lines). */
+export interface SdlOrder {
+  id: string;
+  number: string;
+  status: string;
+  currency: string;
+  totalCents: number;
+  lines: { sku: string; name: string; quantity: number; unitPriceCents: number; lineTotalCents: number }[];
+  customer: { id: string };
+  placedAt: string;
+}
+
+const STATUSES = ['PENDING', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'RETURNED'];
+
+export function sdlOrders(count: number): SdlOrder[] {
+  return Array.from({ length: count }, (_, i) => {
+    const quantity = 1 + (i % 3);
+    const unitPriceCents = 1_000 + 37 * i;
+    return {
+      id: Buffer.from(`Order:01JBENCH${String(i).padStart(10, '0')}`).toString('base64url'),
+      number: `ORD-${String(i + 1).padStart(6, '0')}`,
+      status: STATUSES[i % STATUSES.length]!,
+      currency: 'EUR',
+      totalCents: quantity * unitPriceCents,
+      lines: [{ sku: `SKU-${i % 97}`, name: `Widget ${i % 97}`, quantity, unitPriceCents, lineTotalCents: quantity * unitPriceCents }],
+      customer: { id: Buffer.from('Customer:01JBENCHCUSTOMER').toString('base64url') },
+      placedAt: new Date(Date.UTC(2025, 0, 1) + i * 3_600_000).toISOString(),
+    };
+  });
+}
+
+export function invocationContext(tenant: string, installation: string): InvocationContext {
+  return {
+    tenant: { id: `${tenant}-id`, slug: tenant },
+    installation: { id: installation, pluginId: PLUGIN_ID, version: '1.0.0' },
+    config: {},
+  };
+}
+
+export function resolverInvocation(installationKey: string, bundle: PluginBundle, parents: readonly unknown[], tenant = 'bench'): ResolverInvocation {
+  return { installationKey, bundle, context: invocationContext(tenant, installationKey), entry: ENTRY, parents, args: {} };
+}
+
+/** The fixture makes no host calls; any would be refused. */
+export const noHost: HostFunction = async (capability) => {
+  throw Object.assign(new Error(`${capability} is not granted`), { code: 'FORBIDDEN' });
+};
+
+export const quietLogger = createLogger('silent');
+
+export async function startSupervisor(options: { workers?: number; maxWarmInstallations: number }): Promise<SandboxSupervisor> {
+  const supervisor = new SandboxSupervisor({ workers: options.workers ?? 1, maxWarmInstallations: options.maxWarmInstallations, logger: quietLogger });
+  await supervisor.start();
+  return supervisor;
+}
+
+/** Resident set size of a process in bytes (Linux), from /proc/<pid>/status VmRSS. */
+export function rssBytes(pid: number): number {
+  const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match) throw new Error(`no VmRSS in /proc/${pid}/status`);
+  return Number(match[1]) * 1024;
+}
+
+export function expectLabels(value: unknown, parents: readonly SdlOrder[], what: string): void {
+  const expected = parents.map(badge);
+  if (JSON.stringify(value) !== JSON.stringify(expected)) {
+    throw new Error(`${what}: the plugin answered ${JSON.stringify(value).slice(0, 200)}, expected ${JSON.stringify(expected).slice(0, 200)}`);
+  }
+}
+
+export const fmtUs = (ms: number): string => (Number.isFinite(ms) ? (ms * 1000).toFixed(1) : '—');
+export const fmtMB = (bytes: number): string => (Number.isFinite(bytes) ? (bytes / 1024 / 1024).toFixed(1) : '—');
+export const verdict = (value: number, goal: number): string => (Number.isFinite(value) ? (value <= goal ? 'PASS' : '**MISS**') : '—');
+
+/** Lets a process settle between phases (GC, pending IPC), so one phase's tail does not land in the next. */
+export const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,52 @@
+/**
+ * Runs the benchmarks named on the command line (all when none) and prints each one's markdown
+ * report on stdout; progress goes to stderr. Exits non-zero if a benchmark threw or saw bad
+ * responses — its table is printed anyway.
+ *
+ *   npm run bench                       # all
+ *   npm run bench -- full-stack scale   # by name
+ *   npm run bench -- plugins            # the plugin sandbox
+ */
+import { fullStack } from './full-stack.js';
+import type { BenchResult } from './lib.js';
+import { plugins } from './plugins.js';
+import { scale } from './scale.js';
+
+const benchmarks: Record<string, () => Promise<BenchResult>> = {
+  'full-stack': fullStack,
+  scale,
+  plugins,
+};
+
+const requested = process.argv.slice(2).filter((a) => a !== '--');
+const unknown = requested.filter((name) => !(name in benchmarks));
+if (unknown.length) {
+  process.stderr.write(`unknown benchmark: ${unknown.join(', ')} (known: ${Object.keys(benchmarks).join(', ')})\n`);
+  process.exit(2);
+}
+
+const names = requested.length ? requested : Object.keys(benchmarks);
+const { cpus: listCpus, loadavg } = await import('node:os');
+const cpus = listCpus();
+process.stdout.write(
+  `## Mosaic benchmarks — ${new Date().toISOString()}, Node ${process.version}, ${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}\n\n`,
+);
+
+let failed = false;
+for (const name of names) {
+  try {
+    const loadBefore = loadavg()[0]!;
+    const { report, failures } = await benchmarks[name]!();
+    // Other work on the machine skews everything; say how busy it was.
+    const load = `Machine load average (1 min) before / after: ${loadBefore.toFixed(2)} / ${loadavg()[0]!.toFixed(2)} on ${cpus.length} cores.`;
+    process.stdout.write(`${report}\n\n${load}\n\n`);
+    if (failures.length) {
+      failed = true;
+      process.stderr.write(`${name}: FAILED\n${failures.map((f) => `  - ${f}`).join('\n')}\n`);
+    }
+  } catch (err) {
+    failed = true;
+    process.stderr.write(`${name}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  }
+}
+process.exitCode = failed ? 1 : 0;

@@ -1,0 +1,110 @@
+/**
+ * The server side of `plugins` (plugins-query.ts), run as its own process by lib.ts
+ * `startFixture`: a real platform and HTTP server over a temp data dir with one tenant, one
+ * customer with 50 orders, and the `order-badge` fixture plugin (core/src/plugins/testing/fixtures)
+ * built with the real SDK build, published and installed through the admin GraphQL API — the
+ * same path an ISV's plugin takes. Prints one JSON line once it listens, then serves until its
+ * stdin closes (or SIGTERM/SIGINT), and cleans up.
+ *
+ * The plugin's sandbox worker is a child of this process (MOSAIC_SANDBOX_WORKERS, default 1).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createLogger, createTenant, domain, openPlatform, serverConfigFromEnv, startServer, tenantContext, toGlobalId,
+} from '@mosaic/core';
+// Not part of core's public face; bench is private tooling, so it reaches into core's source.
+import { createPublisher } from '../core/src/plugins/registry/index.js';
+import { buildFixture } from '../core/src/plugins/testing/build-fixture.js';
+import { FIXTURE, PLUGIN_ID } from './plugins-common.js';
+
+export interface PluginQueryFixture {
+  graphqlUrl: string;
+  apiKey: string;
+  customerId: string;
+  orders: number;
+}
+
+const ORDERS = 50;
+const STATUSES = ['PENDING', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'RETURNED'] as const;
+
+const dataDir = mkdtempSync(join(tmpdir(), 'mosaic-bench-plugins-'));
+const config = serverConfigFromEnv({
+  ...process.env,
+  MOSAIC_DATA_DIR: dataDir,
+  PORT: '0',
+  HOST: '127.0.0.1',
+  MOSAIC_RATE_LIMIT_PER_MINUTE: process.env.MOSAIC_RATE_LIMIT_PER_MINUTE ?? '1000000000000',
+});
+const platform = await openPlatform(config, createLogger('silent'));
+const server = await startServer(platform);
+const cleanups: (() => Promise<void> | void)[] = [
+  () => server.close(),
+  () => platform.close(),
+  () => rmSync(dataDir, { recursive: true, force: true }),
+];
+
+const { tenant, apiKey } = await createTenant(platform.control.db, platform.tenants, { slug: 'bench' });
+const principal = await platform.keys.verify(apiKey);
+if (!principal) throw new Error('the new admin key does not verify');
+const ctx = tenantContext(principal, await platform.tenants.get(tenant.id));
+const customer = await domain.customers.createCustomer(ctx, { name: 'Ada Lovelace', email: 'ada@example.com' });
+for (let i = 0; i < ORDERS; i++) {
+  await domain.orders.createOrder(ctx, {
+    customerId: customer.id,
+    number: `ORD-${String(i + 1).padStart(6, '0')}`,
+    currency: 'EUR',
+    status: STATUSES[i % STATUSES.length],
+    placedAt: new Date(Date.UTC(2025, 0, 1) + i * 86_400_000),
+    lines: [
+      { sku: `SKU-${i % 7}`, name: `Widget ${i % 7}`, quantity: 1 + (i % 3), unitPriceCents: 1_999 },
+      ...(i % 2 ? [{ sku: 'SKU-GIFT', name: 'Gift wrap', quantity: 1, unitPriceCents: 499 }] : []),
+    ],
+  });
+}
+
+// Publish and install exactly as the plugin-fields test does: through the admin API.
+const graphqlUrl = `${server.url}/graphql`;
+const gql = async (query: string, variables: Record<string, unknown>): Promise<unknown> => {
+  const res = await fetch(graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: unknown; errors?: unknown[] };
+  if (!res.ok || body.errors) throw new Error(`${query.slice(0, 60)}…: ${res.status} ${JSON.stringify(body).slice(0, 500)}`);
+  return body.data;
+};
+const { publisher, privateKeyPem } = await createPublisher(platform.control.db, { handle: 'acme' });
+const built = await buildFixture(FIXTURE, '1.0.0');
+await gql(
+  'mutation($i: PublishPluginVersionInput!) { publishPluginVersion(input: $i) { version { version } } }',
+  { i: { publisherId: publisher.id, manifest: built.manifest, bundle: built.bundle, signature: built.sign(privateKeyPem) } },
+);
+await gql('mutation($i: InstallPluginInput!) { installPlugin(input: $i) { installation { version } } }', {
+  i: { pluginId: PLUGIN_ID, version: '1.0.0' },
+});
+
+emit<PluginQueryFixture>({
+  graphqlUrl,
+  apiKey,
+  customerId: toGlobalId('Customer', customer.id),
+  orders: ORDERS,
+});
+
+let stopping = false;
+async function shutdown(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  for (const cleanup of cleanups) await cleanup();
+  process.exit(0);
+}
+process.stdin.on('end', () => void shutdown());
+process.stdin.resume();
+process.on('SIGTERM', () => void shutdown());
+process.on('SIGINT', () => void shutdown());
+
+function emit<T>(info: T): void {
+  process.stdout.write(`${JSON.stringify(info)}\n`);
+}
