@@ -370,7 +370,7 @@ async function queryPlans(platform: Platform, ctx: TenantContext, body: { variab
       const scanned = /^SCAN (\S+)/.exec(detail)?.[1];
       if (scanned && big.has(scanned)) violations.push(`${name}: "${detail}" (${fmtInt(big.get(scanned)!)} rows)`);
     }
-    sections.push(`${name}\n    ${oneLine(stmt.sql).slice(0, 400)}\n${lines.map((l) => `    → ${l}`).join('\n')}`);
+    sections.push(`${name}\n    ${oneLine(stmt.sql)}\n${lines.map((l) => `    → ${l}`).join('\n')}`);
   }
   // If the instrumentation missed the reads this benchmark is about, say so rather than pass.
   for (const expected of ['timeline', 'cases of a customer', 'orders of a customer']) {
