@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { GraphQLError, getNamedType, isObjectType, type GraphQLField } from 'graphql';
+import { GraphQLError, getNamedType, isObjectType, type DocumentNode, type GraphQLField, type GraphQLSchema } from 'graphql';
+import { LRUCache } from 'lru-cache';
 import type { ComplexityEstimatorArgs } from 'graphql-query-complexity';
 import type { Plugin } from 'graphql-yoga';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../domain/pagination.js';
@@ -31,6 +32,35 @@ function connectionEstimator({ field, args, childComplexity }: ComplexityEstimat
   return 1 + Math.max(first, 1) * childComplexity;
 }
 
+const estimators = [connectionEstimator, simpleEstimator({ defaultComplexity: 1 })];
+
+/**
+ * Cost depends only on schema, document, operation and variables. yoga hands the same parsed
+ * document object for the same query text, so results are kept per schema and document, a few
+ * variable sets each: a repeated query is not walked again on every request.
+ */
+const costs = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, LRUCache<string, number | GraphQLError>>>();
+
+function costOf(schema: GraphQLSchema, document: DocumentNode, variables: unknown, operationName: string | null | undefined) {
+  let bySchema = costs.get(schema);
+  if (!bySchema) costs.set(schema, (bySchema = new WeakMap()));
+  let byVariables = bySchema.get(document);
+  if (!byVariables) bySchema.set(document, (byVariables = new LRUCache({ max: 64 })));
+  const key = `${operationName ?? ''}\u0000${JSON.stringify(variables ?? {})}`;
+  let cost = byVariables.get(key);
+  if (cost === undefined) {
+    try {
+      cost = getComplexity({
+        schema, query: document, variables: (variables ?? {}) as Record<string, unknown>, operationName: operationName ?? undefined, estimators,
+      });
+    } catch (error) {
+      cost = error instanceof GraphQLError ? error : new GraphQLError(String(error), { extensions: { code: 'BAD_USER_INPUT' } });
+    }
+    byVariables.set(key, cost);
+  }
+  return cost;
+}
+
 /**
  * Prices each operation with its variables (page sizes multiply), refuses ones over the
  * per-operation ceiling, and charges the rest to the calling tenant's budget — all before any
@@ -41,18 +71,8 @@ export function queryCostPlugin(limits: ServerConfig['limits']): Plugin<ServerCo
   return {
     onExecute({ args, setResultAndStopExecution, extendContext }) {
       const reject = (error: GraphQLError) => setResultAndStopExecution({ errors: [error] });
-      let cost: number;
-      try {
-        cost = getComplexity({
-          schema: args.schema,
-          query: args.document,
-          variables: (args.variableValues ?? {}) as Record<string, unknown>,
-          operationName: args.operationName ?? undefined,
-          estimators: [connectionEstimator, simpleEstimator({ defaultComplexity: 1 })],
-        });
-      } catch (error) {
-        return reject(error instanceof GraphQLError ? error : new GraphQLError(String(error), { extensions: { code: 'BAD_USER_INPUT' } }));
-      }
+      const cost = costOf(args.schema, args.document, args.variableValues, args.operationName);
+      if (cost instanceof GraphQLError) return reject(cost);
       // An operation dearer than a whole minute's budget could never be served: answering
       // RATE_LIMITED with a retry time would send the client into retrying for ever.
       const maxCost = Math.min(limits.maxQueryCost, limits.costPerMinute);
