@@ -53,9 +53,10 @@ describe('an ISV\'s plugin through the mosaic CLI: scaffold → build → publis
     expect(built).toMatchObject({ pluginId: 'greetco.hello', version: '0.1.0' });
     expect(built.sha256).toMatch(/^[0-9a-f]{64}$/);
 
-    const noKey = await mosaicFails('plugin', 'publish', 'hello', '--publisher', publisher.id);
-    expect(noKey.stderr).toMatch(/^mosaic: BAD_USER_INPUT: --key-file .* is required\n$/);
-    const published = await mosaic('plugin', 'publish', 'hello', '--publisher', publisher.id, '--key-file', publisher.keyFile, '--json');
+    const noKey = await mosaicFails('plugin', 'publish', 'hello', '--publisher', publisher.id, '--key-file', 'missing.pem');
+    expect(noKey.stderr).toBe('mosaic: BAD_USER_INPUT: no private key at missing.pem; name the publisher\'s key file with --key-file\n');
+    // Without --key-file, the key publisher create wrote in this folder is used.
+    const published = await mosaic('plugin', 'publish', 'hello', '--publisher', publisher.id, '--json');
     expect(published).toEqual({ pluginId: 'greetco.hello', version: '0.1.0' });
     const again = await mosaicFails('plugin', 'publish', 'hello', '--publisher', publisher.id, '--key-file', publisher.keyFile);
     expect(again.stderr).toMatch(/^mosaic: CONFLICT: greetco.hello@0.1.0 is already published/);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { and, desc, eq } from 'drizzle-orm';
 import { buildPlugin, scaffoldPlugin } from '@mosaic/sdk/build';
@@ -6,7 +6,9 @@ import { pluginLogs } from '../../db/control-schema.js';
 import {
   configurePlugin, installPlugin, purgePluginData, rollbackPlugin, uninstallPlugin, upgradePlugin, type Installation,
 } from '../../plugins/installer/index.js';
-import { listCatalog, loadVersion, publishVersion, resolveVersion, signVersion, signingPayload } from '../../plugins/registry/index.js';
+import {
+  listCatalog, loadVersion, publishVersion, requirePublisher, resolveVersion, signVersion, signingPayload,
+} from '../../plugins/registry/index.js';
 import type { Platform } from '../../platform.js';
 import { requireTenantBySlug } from '../../tenancy/tenants.js';
 import type { CliOptions } from '../main.js';
@@ -39,6 +41,13 @@ async function grantsFor(p: Platform, options: CliOptions, pluginId: string, ran
 const printInstallation = (options: CliOptions, verb: string) => (i: Installation) =>
   print(options.json, { installation: installationView(i) }, `${verb} ${i.pluginId}@${i.version} (${i.status})`);
 
+/** A file of the plugin's build output, or a usage error saying to build first. */
+function readBuilt(dir: string, file: string): string {
+  const path = join(dir, 'dist', file);
+  if (!existsSync(path)) throw new UsageError(`${path} does not exist; run mosaic plugin build ${dir} first`);
+  return readFileSync(path, 'utf8');
+}
+
 const handlers: Record<string, Handler> = {
   async new([dir], options) {
     if (!dir) throw new UsageError('usage: mosaic plugin new <dir> [--id publisher.name]');
@@ -54,14 +63,17 @@ const handlers: Record<string, Handler> = {
   },
   async publish([dir], options) {
     if (!dir || !options.publisher) throw new UsageError('usage: mosaic plugin publish <dir> --publisher <id> [--key-file path]');
-    const manifest = readFileSync(join(dir, 'dist', 'manifest.json'), 'utf8');
-    const bundle = readFileSync(join(dir, 'dist', 'plugin.js'), 'utf8');
+    const manifest = readBuilt(dir, 'manifest.json');
+    const bundle = readBuilt(dir, 'plugin.js');
     const { id, version } = JSON.parse(manifest) as { id: string; version: string };
-    const keyFile = options['key-file'];
-    if (!keyFile) throw new UsageError('--key-file <path of the publisher\'s private key> is required');
-    const signature = signVersion(readFileSync(keyFile, 'utf8'), signingPayload({ pluginId: id, version, manifest, bundle }));
     const publisherId = options.publisher;
-    const published = await withPlatform((p) => publishVersion(p.control.db, { publisherId, manifest, bundle, signature }));
+    const published = await withPlatform(async (p) => {
+      // Default: the key file `publisher create` wrote for this publisher in the current folder.
+      const keyFile = options['key-file'] ?? `${(await requirePublisher(p.control.db, publisherId)).handle}.publisher-key.pem`;
+      if (!existsSync(keyFile)) throw new UsageError(`no private key at ${keyFile}; name the publisher's key file with --key-file`);
+      const signature = signVersion(readFileSync(keyFile, 'utf8'), signingPayload({ pluginId: id, version, manifest, bundle }));
+      return publishVersion(p.control.db, { publisherId, manifest, bundle, signature });
+    });
     print(options.json, { pluginId: published.id, version: published.version }, `published ${published.id}@${published.version}`);
   },
   async list(_, options) {
