@@ -9,9 +9,9 @@ import { openPlatform, type Platform } from '../platform.js';
 import { createTenant } from '../tenancy/tenants.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook } from './events/index.js';
 import { createPublisher } from './registry/index.js';
+import { graphqlClient, type Gql } from './testing/graphql-client.js';
 import { buildFixture } from './testing/build-fixture.js';
 
-type Gql = (query: string, variables?: Record<string, unknown>) => Promise<{ data?: any; errors?: { message: string; extensions?: { code?: string } }[] }>;
 
 async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -35,11 +35,7 @@ describe('plugin events and webhooks through a running server', () => {
     platform = await openPlatform(serverConfigFromEnv({ ...process.env, MOSAIC_DATA_DIR: dir, PORT: '0' }), createLogger('silent'));
     server = await startServer(platform);
     const { apiKey } = await createTenant(platform.control.db, platform.tenants, { slug: 'events-co' });
-    gql = async (query, variables) => (await fetch(`${server.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-      body: JSON.stringify({ query, variables }),
-    })).json() as never;
+    gql = graphqlClient(server.url, apiKey);
     const pub = await createPublisher(platform.control.db, { handle: 'acme' });
     const built = await buildFixture('listener', '1.0.0');
     const published = await gql(`mutation($i: PublishPluginVersionInput!) { publishPluginVersion(input: $i) { version { events } } }`,

@@ -22,11 +22,9 @@ import { openPlatform, type Platform } from '../platform.js';
 import { tenantContext } from '../tenancy/context.js';
 import { createTenant } from '../tenancy/tenants.js';
 import { createPublisher } from './registry/index.js';
+import { graphqlClient, type Gql, type GqlResponse as Res } from './testing/graphql-client.js';
 import { buildFixture, type BuiltFixture } from './testing/build-fixture.js';
 
-type GqlError = { message: string; path?: (string | number)[]; extensions?: { code?: string } };
-type Res = { data?: any; errors?: GqlError[] };
-type Gql = (query: string, variables?: Record<string, unknown>) => Promise<Res>;
 
 /**
  * With characters URL-encoding changes, so redaction of encoded forms is exercised too, yet a
@@ -118,14 +116,7 @@ async function startWorld(slug: string, env: Record<string, string>): Promise<Wo
   const logger = pino({ level: 'debug' }, sink) as unknown as Logger;
   const platform = await openPlatform(serverConfigFromEnv({ ...process.env, MOSAIC_DATA_DIR: dir, PORT: '0', ...env }), logger);
   const server = await startServer(platform);
-  const client = (apiKey: string): Gql => async (query, variables) => {
-    const res = await fetch(`${server.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    return res.json() as never;
-  };
+  const client = (apiKey: string) => graphqlClient(server.url, apiKey);
   const seed = async (tenantSlug: string, people: { name: string; email?: string }[]) => {
     const created = await createTenant(platform.control.db, platform.tenants, { slug: tenantSlug });
     const ctx = tenantContext((await platform.keys.verify(created.apiKey))!, await platform.tenants.get(created.tenant.id));

@@ -10,9 +10,9 @@ import { openPlatform, type Platform } from '../platform.js';
 import { tenantContext } from '../tenancy/context.js';
 import { createTenant } from '../tenancy/tenants.js';
 import { createPublisher } from './registry/index.js';
+import { graphqlClient, type Gql } from './testing/graphql-client.js';
 import { buildFixture } from './testing/build-fixture.js';
 
-type Gql = (query: string, variables?: Record<string, unknown>) => Promise<{ data?: any; errors?: { message: string; path?: unknown[]; extensions?: { code?: string } }[] }>;
 
 describe('plugin fields in a tenant\'s GraphQL schema', () => {
   let dir: string;
@@ -23,14 +23,7 @@ describe('plugin fields in a tenant\'s GraphQL schema', () => {
   let publisherId: string;
   let publisherKey: string;
 
-  const client = (apiKey: string): Gql => async (query, variables) => {
-    const res = await fetch(`${server.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    return res.json() as never;
-  };
+  const client = (apiKey: string) => graphqlClient(server.url, apiKey);
 
   async function publish(version: string, edit?: (src: string) => string) {
     const built = await buildFixture('greeter', version, edit);

@@ -1,0 +1,19 @@
+/** What core's plugin tests read from a GraphQL response. */
+export interface GqlResponse {
+  data?: any;
+  errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string; [key: string]: unknown } }[];
+}
+
+export type Gql = (query: string, variables?: Record<string, unknown>) => Promise<GqlResponse>;
+
+/** A client for a running server, speaking real HTTP with one API key. */
+export function graphqlClient(baseUrl: string, apiKey: string): Gql {
+  return async (query, variables) => {
+    const res = await fetch(`${baseUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    return res.json() as Promise<GqlResponse>;
+  };
+}
