@@ -55,7 +55,8 @@ const declaredShape = {
 const derivedShape = {
   /** The SDK contract the bundle was built against. */
   sdkApiVersion: z.int().positive(),
-  events: unique(z.string().regex(/^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$/, 'must be an event type such as order.created'), 'events'),
+  // Segments may hold hyphens so another plugin's events (plugin.acme.shipment-tracking.x) can be subscribed to.
+  events: unique(z.string().regex(/^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_-]*)+$/, 'must be an event type such as order.created'), 'events'),
   actions: unique(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, 'must be an identifier such as refreshTracking'), 'actions'),
   /** `Type.field` for every field the plugin resolves. */
   resolvers: unique(z.string().regex(new RegExp(`^${GRAPHQL_NAME}\\.${GRAPHQL_NAME}$`), 'must be Type.field'), 'resolvers'),

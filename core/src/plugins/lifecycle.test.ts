@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openControlPlane, type ControlPlane } from '../db/control.js';
 import { installationSecrets, pluginVersions } from '../db/control-schema.js';
 import { TenantDatabases } from '../db/tenant-db.js';
-import { pluginStorage } from '../db/tenant-schema.js';
+import { eventDeliveries, pluginStorage } from '../db/tenant-schema.js';
 import { createBaseSchema } from '../graphql/schema.js';
 import { AppError } from '../lib/errors.js';
 import { createTenant } from '../tenancy/tenants.js';
@@ -132,6 +132,7 @@ describe('plugin registry and lifecycle', () => {
   it('uninstall removes the schema extension at once, keeps data for retention, purge deletes it', async () => {
     const data = await tenants.get(tenantA);
     await data.db.insert(pluginStorage).values({ pluginId: 'acme.greeter', key: 'calls', value: '3', updatedAt: new Date() });
+    await data.db.insert(eventDeliveries).values({ eventId: 'e1', pluginId: 'acme.greeter', status: 'dead', attempts: 8, nextAttemptAt: new Date(), updatedAt: new Date() });
     expect(await code(purgePluginData(deps, asAdmin(tenantA), 'acme.greeter'))).toBe('CONFLICT');
     const gone = await uninstallPlugin(deps, asAdmin(tenantA), 'acme.greeter');
     expect(gone.status).toBe('uninstalled');
@@ -141,5 +142,6 @@ describe('plugin registry and lifecycle', () => {
     expect(await readSecrets(control.db, deps.vault, gone.id)).toEqual({});
     expect(await purgePluginData(deps, asAdmin(tenantA), 'acme.greeter')).toEqual({ deletedKeys: 1 });
     expect(await data.db.select().from(pluginStorage)).toHaveLength(0);
+    expect(await data.db.select().from(eventDeliveries)).toHaveLength(0);
   });
 });

@@ -5,7 +5,7 @@ import type { PluginManifest } from '@mosaic/sdk/schema';
 import type { ControlDb } from '../../db/control.js';
 import { installations, installationSecrets } from '../../db/control-schema.js';
 import type { TenantDatabases } from '../../db/tenant-db.js';
-import { pluginStorage } from '../../db/tenant-schema.js';
+import { eventDeliveries, pluginStorage } from '../../db/tenant-schema.js';
 import { AppError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { parseInput } from '../../lib/validate.js';
@@ -182,12 +182,15 @@ export async function uninstallPlugin(deps: InstallerDeps, who: Actor, pluginId:
   return { ...current, ...changes };
 }
 
-/** Deletes an uninstalled plugin's data now rather than at the end of retention. */
+/** Deletes an uninstalled plugin's data (storage, pending and dead deliveries) now rather than at the end of retention. */
 export async function purgePluginData(deps: InstallerDeps, who: Actor, pluginId: string): Promise<{ deletedKeys: number }> {
   const current = await requireInstallation(deps.control, who.tenantId, pluginId, { includeUninstalled: true });
   if (current.status === 'active') throw new AppError('CONFLICT', `uninstall ${pluginId} before purging its data`);
   const data = await deps.tenants.get(who.tenantId);
-  const deleted = await data.write((tx) => tx.delete(pluginStorage).where(eq(pluginStorage.pluginId, pluginId)));
+  const deleted = await data.write(async (tx) => {
+    await tx.delete(eventDeliveries).where(eq(eventDeliveries.pluginId, pluginId));
+    return tx.delete(pluginStorage).where(eq(pluginStorage.pluginId, pluginId));
+  });
   await deps.control.delete(installationSecrets).where(inArray(installationSecrets.installationId, [current.id]));
   await deps.control.delete(installations).where(and(eq(installations.id, current.id), eq(installations.status, 'uninstalled')));
   await recordAudit(deps.control, { tenantId: who.tenantId, actor: who.actor, action: 'plugin.purge', target: pluginId, detail: { deletedKeys: deleted.rowsAffected } });
