@@ -197,6 +197,8 @@ export const outbox = sqliteTable('outbox', {
   id: text('id').primaryKey(),
   type: text('type').notNull(),
   subjectId: text('subject_id').notNull(),
+  /** Who caused it: an API key id, `plugin:<id>` or `system`; null on rows written before this column. */
+  actor: text('actor'),
   payload: text('payload', { mode: 'json' }).notNull(),
   createdAt: ts('created_at').notNull(),
   dispatchedAt: ts('dispatched_at'),

@@ -43,7 +43,7 @@ export async function createAccount(ctx: TenantContext, raw: unknown): Promise<A
       id: newId(), name: input.name, domain: input.domain ?? null, tier: input.tier ?? null, createdAt: now, updatedAt: now,
     };
     await tx.insert(accounts).values(account);
-    await emitEvent(tx, 'account.created', account.id, { name: account.name });
+    await emitEvent(tx, ctx.actor, 'account.created', account.id, { name: account.name });
     return account;
   });
 }
@@ -55,7 +55,7 @@ export async function updateAccount(ctx: TenantContext, id: string, raw: unknown
     const current = await requireRow(tx, accounts, id, 'Account');
     const changes = { ...input, updatedAt: new Date() };
     await tx.update(accounts).set(changes).where(eq(accounts.id, id));
-    await emitEvent(tx, 'account.updated', id, { fields: Object.keys(input) });
+    await emitEvent(tx, ctx.actor, 'account.updated', id, { fields: Object.keys(input) });
     return { ...current, ...changes } as Account;
   });
 }

@@ -88,7 +88,7 @@ export async function createAgent(ctx: TenantContext, raw: unknown): Promise<Age
     };
     await tx.insert(agents).values(agent);
     if (input.skills.length) await tx.insert(agentSkills).values(input.skills.map((s) => ({ agentId: agent.id, ...s })));
-    await emitEvent(tx, 'agent.created', agent.id, { name: agent.name });
+    await emitEvent(tx, ctx.actor, 'agent.created', agent.id, { name: agent.name });
     return agent;
   });
 }
@@ -106,7 +106,7 @@ export async function updateAgent(ctx: TenantContext, id: string, raw: unknown):
       await tx.delete(agentSkills).where(eq(agentSkills.agentId, id));
       if (skills.length) await tx.insert(agentSkills).values(skills.map((s) => ({ agentId: id, ...s })));
     }
-    await emitEvent(tx, 'agent.updated', id, { fields: Object.keys(input) });
+    await emitEvent(tx, ctx.actor, 'agent.updated', id, { fields: Object.keys(input) });
     return { ...current, ...fields };
   });
 }
@@ -121,7 +121,7 @@ export async function createQueue(ctx: TenantContext, raw: unknown): Promise<Que
       id: newId(), name: input.name, description: input.description ?? null, requiredSkill: input.requiredSkill ?? null, createdAt: new Date(),
     };
     await tx.insert(queues).values(queue);
-    await emitEvent(tx, 'queue.created', queue.id, { name: queue.name });
+    await emitEvent(tx, ctx.actor, 'queue.created', queue.id, { name: queue.name });
     return queue;
   });
 }

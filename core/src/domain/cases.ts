@@ -97,7 +97,7 @@ export async function createCase(ctx: TenantContext, raw: unknown): Promise<Case
       updatedAt: now,
     };
     await tx.insert(cases).values(row);
-    await emitEvent(tx, 'case.created', row.id, { number: row.number, customerId: row.customerId, priority: row.priority });
+    await emitEvent(tx, ctx.actor, 'case.created', row.id, { number: row.number, customerId: row.customerId, priority: row.priority });
     return row;
   });
 }
@@ -110,7 +110,7 @@ export async function updateCase(ctx: TenantContext, id: string, raw: unknown): 
     await assertRefs(tx, input);
     const changes = { ...input, updatedAt: new Date() };
     await tx.update(cases).set(changes).where(eq(cases.id, id));
-    await emitEvent(tx, 'case.updated', id, { fields: Object.keys(input), status: changes.status ?? current.status });
+    await emitEvent(tx, ctx.actor, 'case.updated', id, { fields: Object.keys(input), status: changes.status ?? current.status });
     return { ...current, ...changes } as Case;
   });
 }

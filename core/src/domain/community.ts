@@ -86,7 +86,7 @@ export async function createThread(ctx: TenantContext, raw: unknown): Promise<{ 
     const thread: CommunityThread = { id: newId(), title: input.title, authorCustomerId: input.authorCustomerId ?? null, createdAt: now };
     await tx.insert(communityThreads).values(thread);
     const post = await insertPost(tx, thread.id, input.body, input, now);
-    await emitEvent(tx, 'community.thread_created', thread.id, { title: thread.title });
+    await emitEvent(tx, ctx.actor, 'community.thread_created', thread.id, { title: thread.title });
     return { thread, post };
   });
 }
@@ -98,7 +98,7 @@ export async function createPost(ctx: TenantContext, raw: unknown): Promise<Comm
     await requireRow(tx, communityThreads, input.threadId, 'CommunityThread');
     await assertAuthor(tx, input);
     const post = await insertPost(tx, input.threadId, input.body, input, new Date());
-    await emitEvent(tx, 'community.post_created', post.id, { threadId: input.threadId });
+    await emitEvent(tx, ctx.actor, 'community.post_created', post.id, { threadId: input.threadId });
     return post;
   });
 }
@@ -116,7 +116,7 @@ export async function votePost(ctx: TenantContext, raw: unknown): Promise<Commun
     const [updated] = await tx.update(communityPosts)
       .set({ score: sql`(select coalesce(sum(${communityVotes.value}), 0) from ${communityVotes} where ${communityVotes.postId} = ${input.postId})` })
       .where(eq(communityPosts.id, input.postId)).returning();
-    await emitEvent(tx, 'community.post_voted', input.postId, { value: input.value });
+    await emitEvent(tx, ctx.actor, 'community.post_voted', input.postId, { value: input.value });
     return updated!;
   });
 }

@@ -149,7 +149,7 @@ export async function createCustomer(ctx: TenantContext, raw: unknown): Promise<
     };
     await tx.insert(customers).values(customer);
     await attachIdentities(tx, customer.id, [...contactHandles(input), ...(input.identities ?? [])], now);
-    await emitEvent(tx, 'customer.created', customer.id, { name: customer.name, email: customer.email });
+    await emitEvent(tx, ctx.actor, 'customer.created', customer.id, { name: customer.name, email: customer.email });
     return customer;
   });
 }
@@ -169,7 +169,7 @@ export async function updateCustomer(ctx: TenantContext, id: string, raw: unknow
     if (input.accountId !== undefined) changes.accountId = input.accountId;
     await attachIdentities(tx, id, contactHandles(input), now);
     await tx.update(customers).set(changes).where(eq(customers.id, id));
-    await emitEvent(tx, 'customer.updated', id, { fields: Object.keys(input) });
+    await emitEvent(tx, ctx.actor, 'customer.updated', id, { fields: Object.keys(input) });
     return { ...current, ...changes };
   });
 }
@@ -214,7 +214,7 @@ export async function mergeCustomers(
     await tx.update(customers)
       .set({ status: 'MERGED', mergedIntoId: survivorId, updatedAt: now })
       .where(and(eq(customers.id, duplicateId), ne(customers.status, 'MERGED')));
-    await emitEvent(tx, 'customer.merged', survivorId, { survivorId, duplicateId });
+    await emitEvent(tx, ctx.actor, 'customer.merged', survivorId, { survivorId, duplicateId });
     return {
       survivor: { ...survivor, ...fill },
       merged: { ...duplicate, status: 'MERGED' as const, mergedIntoId: survivorId, updatedAt: now },

@@ -72,7 +72,7 @@ export async function addInteraction(ctx: TenantContext, raw: unknown): Promise<
       createdAt: now,
     };
     await tx.insert(interactions).values(row);
-    await emitEvent(tx, 'interaction.added', row.id, { customerId: row.customerId, caseId: row.caseId, channel: row.channel });
+    await emitEvent(tx, ctx.actor, 'interaction.added', row.id, { customerId: row.customerId, caseId: row.caseId, channel: row.channel });
     return row;
   });
 }

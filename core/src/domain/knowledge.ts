@@ -61,7 +61,7 @@ export async function createArticle(ctx: TenantContext, raw: unknown): Promise<K
     const now = new Date();
     const article: KnowledgeArticle = { id: newId(), ...input, helpfulCount: 0, notHelpfulCount: 0, createdAt: now, updatedAt: now };
     await tx.insert(knowledgeArticles).values(article);
-    await emitEvent(tx, 'knowledge.article_created', article.id, { title: article.title, status: article.status });
+    await emitEvent(tx, ctx.actor, 'knowledge.article_created', article.id, { title: article.title, status: article.status });
     return article;
   });
 }
@@ -73,7 +73,7 @@ export async function updateArticle(ctx: TenantContext, id: string, raw: unknown
     const current = await requireRow(tx, knowledgeArticles, id, 'KnowledgeArticle');
     const changes = { ...input, updatedAt: new Date() };
     await tx.update(knowledgeArticles).set(changes).where(eq(knowledgeArticles.id, id));
-    await emitEvent(tx, 'knowledge.article_updated', id, { fields: Object.keys(input) });
+    await emitEvent(tx, ctx.actor, 'knowledge.article_updated', id, { fields: Object.keys(input) });
     return { ...current, ...changes };
   });
 }
@@ -94,7 +94,7 @@ export async function rateArticle(ctx: TenantContext, raw: unknown): Promise<{ a
     const [article] = await tx.update(knowledgeArticles)
       .set(input.helpful ? { helpfulCount: sql`${counter} + 1` } : { notHelpfulCount: sql`${counter} + 1` })
       .where(eq(knowledgeArticles.id, input.articleId)).returning();
-    await emitEvent(tx, 'knowledge.article_rated', input.articleId, { helpful: input.helpful });
+    await emitEvent(tx, ctx.actor, 'knowledge.article_rated', input.articleId, { helpful: input.helpful });
     return { article: article!, rating };
   });
 }

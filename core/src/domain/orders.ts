@@ -77,7 +77,7 @@ export async function createOrder(ctx: TenantContext, raw: unknown): Promise<Ord
     };
     await tx.insert(orders).values(order);
     await tx.insert(orderLines).values(input.lines.map((l) => ({ id: newId(), orderId: id, ...l })));
-    await emitEvent(tx, 'order.created', id, { number, customerId: order.customerId, totalCents, currency: order.currency });
+    await emitEvent(tx, ctx.actor, 'order.created', id, { number, customerId: order.customerId, totalCents, currency: order.currency });
     return order;
   });
 }
@@ -88,7 +88,7 @@ export async function updateOrderStatus(ctx: TenantContext, id: string, raw: unk
   return ctx.data.write(async (tx) => {
     const current = await requireRow(tx, orders, id, 'Order');
     await tx.update(orders).set({ status: input.status }).where(eq(orders.id, id));
-    await emitEvent(tx, 'order.status_changed', id, { from: current.status, to: input.status });
+    await emitEvent(tx, ctx.actor, 'order.status_changed', id, { from: current.status, to: input.status });
     return { ...current, status: input.status };
   });
 }

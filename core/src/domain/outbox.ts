@@ -5,9 +5,10 @@ import { newId } from '../lib/ids.js';
 /** Records a domain event in the same transaction as the change it announces. */
 export async function emitEvent(
   tx: TenantTx,
+  actor: string,
   type: string,
   subjectId: string,
   payload: Record<string, unknown>,
 ): Promise<void> {
-  await tx.insert(outbox).values({ id: newId(), type, subjectId, payload, createdAt: new Date() });
+  await tx.insert(outbox).values({ id: newId(), type, subjectId, actor, payload, createdAt: new Date() });
 }

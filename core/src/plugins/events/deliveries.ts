@@ -51,11 +51,13 @@ export function toDeliveredEvent(row: { id: string; type: string; subjectId: str
  * completely or not at all. Returns how many rows it took.
  */
 export async function dispatchOutbox(data: TenantDb, subscribers: (type: string) => string[], now: Date, limit: number): Promise<number> {
+  // A plugin is never handed an event it caused (its actor): that would let a handler feed itself.
+  const audience = (e: { type: string; actor: string | null }) => subscribers(e.type).filter((pluginId) => e.actor !== `plugin:${pluginId}`);
   return data.write(async (tx) => {
-    const events = await tx.select({ id: outbox.id, type: outbox.type }).from(outbox)
+    const events = await tx.select({ id: outbox.id, type: outbox.type, actor: outbox.actor }).from(outbox)
       .where(isNull(outbox.dispatchedAt)).orderBy(asc(outbox.createdAt), asc(outbox.id)).limit(limit);
     if (events.length === 0) return 0;
-    const rows = events.flatMap((e) => subscribers(e.type).map((pluginId) => ({
+    const rows = events.flatMap((e) => audience(e).map((pluginId) => ({
       eventId: e.id, pluginId, status: 'pending' as const, attempts: 0, nextAttemptAt: now, lastError: null, updatedAt: now,
     })));
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {

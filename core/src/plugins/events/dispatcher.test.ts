@@ -59,9 +59,20 @@ describe('EventDispatcher', () => {
     const t = await world.tenant([GREETER, QUIET]);
     now = Date.now();
     const deliver = recorder();
-    await t.ctx.data.write((tx) => emitEvent(tx, PINGED, 'subject-1', { n: 1 }));
+    await t.ctx.data.write((tx) => emitEvent(tx, `plugin:${GREETER}`, PINGED, 'subject-1', { n: 1 }));
     await dispatcher(deliver).drain(t.id);
     expect(deliver.mock.calls.map(([, installation, event]) => [installation.pluginId, event.type])).toEqual([[QUIET, PINGED]]);
+  });
+
+  it('never hands a plugin a domain event it caused itself (no feedback loops)', async () => {
+    const t = await world.tenant([GREETER]);
+    now = Date.now();
+    const deliver = recorder();
+    // As if GREETER's handler had created a customer through ctx: the event names it as actor.
+    await createCustomer({ ...t.ctx, actor: `plugin:${GREETER}` }, { name: 'Made by the plugin' });
+    await createCustomer(t.ctx, { name: 'Made by a person' });
+    await dispatcher(deliver).drain(t.id);
+    expect(deliver.mock.calls.map(([, , event]) => event.payload.name)).toEqual(['Made by a person']);
   });
 
   it('retries a failing handler with backoff and the same event id until it succeeds', async () => {
@@ -148,7 +159,7 @@ describe('EventDispatcher', () => {
     const two = dispatcher(deliver);
     for (let i = 0; i < 20; i++) {
       await createCustomer(t.ctx, { name: `Customer ${i}` });
-      await t.ctx.data.write((tx) => emitEvent(tx, PINGED, `s${i}`, { i }));
+      await t.ctx.data.write((tx) => emitEvent(tx, 'test', PINGED, `s${i}`, { i }));
     }
     await Promise.all([one.drain(t.id), two.drain(t.id)]);
     await Promise.all([one.drain(t.id), two.drain(t.id)]);
@@ -183,7 +194,7 @@ describe('EventDispatcher', () => {
     await here.drain(t.id); // warm up like the other process did
     for (let i = 0; i < 30; i++) {
       await createCustomer(t.ctx, { name: `Customer ${i}` });
-      await t.ctx.data.write((tx) => emitEvent(tx, PINGED, `s${i}`, { i }));
+      await t.ctx.data.write((tx) => emitEvent(tx, 'test', PINGED, `s${i}`, { i }));
     }
     child.stdin.write('go\n');
     for (let i = 0; i < 3; i++) await here.drain(t.id);

@@ -54,7 +54,8 @@ describe('cases.create', () => {
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       type: 'case.created',
-      payload: { number: created.number, customerId: ada.id, priority: 'HIGH', actor: `plugin:${PLUGIN_ID}` },
+      actor: `plugin:${PLUGIN_ID}`,
+      payload: { number: created.number, customerId: ada.id, priority: 'HIGH' },
     });
   });
 
@@ -96,7 +97,7 @@ describe('cases.update and cases.get', () => {
     expect(updated).toMatchObject({ id: created.id, status: 'OPEN', assignee: { id: toGlobalId('Agent', agentId) }, description: 'customer called twice' });
     const events = await eventsOf(tenants.a, localId('Case', created.id));
     expect(events.map((e) => e.type).sort()).toEqual(['case.created', 'case.updated']);
-    expect(events.every((e) => (e.payload as { actor: string }).actor === `plugin:${PLUGIN_ID}`)).toBe(true);
+    expect(events.every((e) => e.actor === `plugin:${PLUGIN_ID}`)).toBe(true);
 
     const reader = hostFor(tenants.a, { scopes: ['cases:read'] }).host;
     expect(await reader('cases.get', { id: created.id })).toStrictEqual(updated);

@@ -25,8 +25,6 @@ export function emitCapabilities({ installation, limits }: HostDeps, tenant: Ten
   return {
     emit: async (args) => {
       const { type, payload = {} } = parseArgs('emit', emitArgs, args);
-      // The host stamps payload.actor on every event written for a plugin (acting-tenant.ts).
-      if (Object.hasOwn(payload, 'actor')) throw new HostError('BAD_USER_INPUT', 'payload.actor is set by the host; use another name');
       const bytes = utf8Bytes(JSON.stringify(payload));
       if (bytes > MAX_EMIT_PAYLOAD_BYTES) {
         throw new HostError('BAD_USER_INPUT', `event payload is ${bytes} bytes of JSON; the limit is ${MAX_EMIT_PAYLOAD_BYTES}`);
@@ -35,7 +33,7 @@ export function emitCapabilities({ installation, limits }: HostDeps, tenant: Ten
         throw new HostError('LIMIT_EXCEEDED', `a plugin may emit at most ${limits.maxEmitsPerCall} events per call`);
       }
       emitted += 1;
-      await tenant.data.write((tx) => emitEvent(tx, `plugin.${installation.pluginId}.${type}`, installation.id, payload));
+      await tenant.data.write((tx) => emitEvent(tx, tenant.actor, `plugin.${installation.pluginId}.${type}`, installation.id, payload));
       return undefined;
     },
   };
