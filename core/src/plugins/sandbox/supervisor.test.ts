@@ -211,6 +211,16 @@ describe('SandboxSupervisor', () => {
     expect(error).toMatchObject({ code: 'PLUGIN_FAILED', pluginCode: 'INTERNAL', message: 'the host could not complete orders.get' });
   });
 
+  it('treats driver and system errors as host faults even though they carry a code', async () => {
+    for (const code of ['SQLITE_ERROR', 'ERR_INVALID_ARG_TYPE', 'ENOENT']) {
+      const failing = async () => {
+        throw Object.assign(new Error('select secret from tenant_keys at /var/lib/mosaic'), { code });
+      };
+      const error = await supervisor.invoke(resolver('refused', [{}]), failing).catch((e: unknown) => e);
+      expect(error).toMatchObject({ pluginCode: 'INTERNAL', message: 'the host could not complete orders.get' });
+    }
+  });
+
   it('rejects invalid limits before running anything', async () => {
     await expect(supervisor.invoke({ ...resolver('loyalty', []), limits: { memoryMb: 1 } }, noHost)).rejects.not.toBeInstanceOf(PluginError);
   });

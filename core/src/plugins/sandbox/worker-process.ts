@@ -278,12 +278,20 @@ export class WorkerProcess {
 }
 
 /**
+ * Codes of refusals meant for plugins look like ours (FORBIDDEN, QUOTA_EXCEEDED, EGRESS_...).
+ * Driver and system errors also carry codes (SQLITE_ERROR, ERR_INVALID_ARG, ENOENT) and their
+ * messages hold SQL or paths; they are host faults even if one slipped past the host's masking.
+ */
+const isRefusalCode = (code: string) =>
+  /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/.test(code) && !/^(?:SQLITE|LIBSQL|ERR|HRANA)_/.test(code) && !/^E[A-Z]+$/.test(code);
+
+/**
  * What the plugin sees when the host function throws. Errors carrying a string code are meant
  * for it (FORBIDDEN, NOT_FOUND, ...); anything else is a host fault whose text stays here.
  */
 function refusal(error: unknown, capability: string, logger: Logger | undefined): string {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  if (typeof code === 'string' && code !== '') {
+  if (typeof code === 'string' && isRefusalCode(code)) {
     return envelope.error(code, error instanceof Error ? error.message : String(error));
   }
   logger?.error({ err: error, capability }, 'plugin host capability failed');
