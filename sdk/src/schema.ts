@@ -9,3 +9,4 @@ export type { DeclaredManifest, ManifestInput, PluginManifest } from './manifest
 export { validateWidgetTree, WIDGET_COMPONENTS, WIDGET_LIMITS, widgetNodeSchema } from './widgets.js';
 export type { WidgetValidation } from './widgets.js';
 export { checkPluginSdl } from './sdl.js';
+export { jsonProblem } from './json-check.js';

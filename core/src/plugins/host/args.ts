@@ -1,4 +1,5 @@
 import type { JsonObject, JsonValue } from '@mosaic/sdk';
+import { jsonProblem } from '@mosaic/sdk/schema';
 import { z } from 'zod';
 import { MAX_PAGE_SIZE } from '../../domain/pagination.js';
 import { parseGlobalId } from '../../lib/ids.js';
@@ -6,7 +7,6 @@ import { HostError } from './errors.js';
 
 const MAX_ISSUES = 5;
 const MAX_MESSAGE_CHARS = 1000;
-const MAX_JSON_DEPTH = 64;
 
 /** Parses a capability's arguments. Plugin code is hostile: anything off is BAD_USER_INPUT. */
 export function parseArgs<S extends z.ZodType>(capability: string, schema: S, args: unknown): z.output<S> {
@@ -37,33 +37,7 @@ export const pageArgs = {
   after: z.string().max(1000).nullish(),
 };
 
-/**
- * Why `value` is not plain JSON data, or null when it is. Iterative, so hostile nesting cannot
- * exhaust the stack; `__proto__` keys are refused because whoever consumes the data next (an
- * event handler, a webhook receiver) may merge it into an object of their own.
- */
-export function jsonProblem(value: unknown): string | null {
-  const pending: Array<[unknown, number]> = [[value, 0]];
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    const [v, depth] = next;
-    if (v === null || typeof v === 'string' || typeof v === 'boolean') continue;
-    if (typeof v === 'number') {
-      if (!Number.isFinite(v)) return 'numbers must be finite';
-      continue;
-    }
-    if (typeof v !== 'object') return `${typeof v} is not JSON`;
-    if (depth >= MAX_JSON_DEPTH) return `nested deeper than ${MAX_JSON_DEPTH} levels`;
-    if (Array.isArray(v)) {
-      for (const item of v) pending.push([item, depth + 1]);
-      continue;
-    }
-    const proto: unknown = Object.getPrototypeOf(v);
-    if (proto !== Object.prototype && proto !== null) return 'objects must be plain JSON objects';
-    if (Object.hasOwn(v, '__proto__')) return "the key '__proto__' is not allowed";
-    for (const item of Object.values(v)) pending.push([item, depth + 1]);
-  }
-  return null;
-}
+export { jsonProblem };
 
 const refineJson = (value: unknown, ctx: z.RefinementCtx) => {
   const problem = jsonProblem(value);
