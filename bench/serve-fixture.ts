@@ -17,6 +17,7 @@ import {
   createLogger, createTenant, domain, openPlatform, parseGlobalId, serverConfigFromEnv, startServer, tenantContext,
   toGlobalId, type Platform,
 } from '@mosaic/core';
+import { emit, serveUntilStopped } from './fixture-process.js';
 
 /** Everything the load generator needs; printed as one JSON line. */
 export interface FullStackFixture {
@@ -65,21 +66,7 @@ if (existingDir) {
   });
 }
 
-let stopping = false;
-async function shutdown(): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  for (const cleanup of cleanups) await cleanup();
-  process.exit(0);
-}
-process.stdin.on('end', () => void shutdown());
-process.stdin.resume();
-process.on('SIGTERM', () => void shutdown());
-process.on('SIGINT', () => void shutdown());
-
-function emit<T>(info: T): void {
-  process.stdout.write(`${JSON.stringify(info)}\n`);
-}
+serveUntilStopped(cleanups);
 
 /**
  * The baseline: what `{customer(id){id name email}}` has to do, without GraphQL — verify the

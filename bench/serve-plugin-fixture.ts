@@ -18,6 +18,7 @@ import {
 import { createPublisher } from '../core/src/plugins/registry/index.js';
 import { buildFixture } from '../core/src/plugins/testing/build-fixture.js';
 import { FIXTURE, PLUGIN_ID } from './plugins-common.js';
+import { emit, serveUntilStopped } from './fixture-process.js';
 
 export interface PluginQueryFixture {
   graphqlUrl: string;
@@ -93,18 +94,4 @@ emit<PluginQueryFixture>({
   orders: ORDERS,
 });
 
-let stopping = false;
-async function shutdown(): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  for (const cleanup of cleanups) await cleanup();
-  process.exit(0);
-}
-process.stdin.on('end', () => void shutdown());
-process.stdin.resume();
-process.on('SIGTERM', () => void shutdown());
-process.on('SIGINT', () => void shutdown());
-
-function emit<T>(info: T): void {
-  process.stdout.write(`${JSON.stringify(info)}\n`);
-}
+serveUntilStopped(cleanups);
