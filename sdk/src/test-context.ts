@@ -142,7 +142,6 @@ export function createFakeHost(options: FakeHostOptions): { record: HostRecord; 
         }
         const problem = typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? jsonProblem(payload) : 'must be a JSON object';
         if (problem) throw new HostError('BAD_USER_INPUT', `invalid arguments for emit: payload: ${problem}`);
-        if (Object.hasOwn(payload as object, 'actor')) throw new HostError('BAD_USER_INPUT', 'payload.actor is set by the host; use another name');
         const bytes = utf8Bytes(JSON.stringify(payload));
         if (bytes > MAX_EMIT_PAYLOAD_BYTES) {
           throw new HostError('BAD_USER_INPUT', `event payload is ${bytes} bytes of JSON; the limit is ${MAX_EMIT_PAYLOAD_BYTES}`);
