@@ -10,3 +10,4 @@ export { validateWidgetTree, WIDGET_COMPONENTS, WIDGET_LIMITS, widgetNodeSchema 
 export type { WidgetValidation } from './widgets.js';
 export { checkPluginSdl } from './sdl.js';
 export { jsonProblem } from './json-check.js';
+export { EMIT_TYPE_PATTERN, MAX_EMIT_PAYLOAD_BYTES, MAX_EMIT_TYPE_CHARS } from './emit-rules.js';

@@ -9,6 +9,7 @@ import type { JsonObject, JsonValue } from './json.js';
 import type { PluginScope } from './scopes.js';
 import { HostError, jsonProblem, utf8Bytes } from './test-errors.js';
 import { createFetchCapability, type FetchLimits, type RecordedFetch, type RecordedResponses } from './test-fetch.js';
+import { EMIT_TYPE_PATTERN, MAX_EMIT_PAYLOAD_BYTES, MAX_EMIT_TYPE_CHARS } from './emit-rules.js';
 
 /** What the sandbox hands the host for each `ctx.*` call (core's HostFunction). */
 export type HostFunction = (capability: string, args: unknown) => Promise<unknown>;
@@ -70,8 +71,6 @@ export interface HostRecord {
 const MAX_KEY_CHARS = 200;
 const DEFAULT_PAGE_SIZE = 20;
 const MAX_PAGE_SIZE = 100;
-const MAX_EMIT_PAYLOAD_BYTES = 16 * 1024;
-const EMIT_TYPE = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 
 type Handler = (args: Record<string, unknown>) => unknown;
 
@@ -137,7 +136,7 @@ export function createFakeHost(options: FakeHostOptions): { record: HostRecord; 
         return undefined;
       },
       emit: ({ type, payload = {} }) => {
-        if (typeof type !== 'string' || type.length > 100 || !EMIT_TYPE.test(type)) {
+        if (typeof type !== 'string' || type.length > MAX_EMIT_TYPE_CHARS || !EMIT_TYPE_PATTERN.test(type)) {
           throw new HostError('BAD_USER_INPUT', 'invalid arguments for emit: type: letters, digits, _ and - in dot-separated parts, e.g. shipment.delivered');
         }
         const problem = typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? jsonProblem(payload) : 'must be a JSON object';

@@ -1,3 +1,4 @@
+import { EMIT_TYPE_PATTERN, MAX_EMIT_PAYLOAD_BYTES, MAX_EMIT_TYPE_CHARS } from '@mosaic/sdk/schema';
 import { z } from 'zod';
 import { emitEvent } from '../../domain/outbox.js';
 import type { TenantContext } from '../../tenancy/context.js';
@@ -5,13 +6,13 @@ import { jsonObjectArg, parseArgs, utf8Bytes } from './args.js';
 import { HostError } from './errors.js';
 import type { CapabilityHandlers, HostDeps } from './types.js';
 
-export const MAX_EMIT_PAYLOAD_BYTES = 16 * 1024;
+export { MAX_EMIT_PAYLOAD_BYTES };
 
 const emitArgs = z.strictObject({
   type: z
     .string()
-    .max(100)
-    .regex(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, 'letters, digits, _ and - in dot-separated parts, e.g. shipment.delivered'),
+    .max(MAX_EMIT_TYPE_CHARS)
+    .regex(EMIT_TYPE_PATTERN, 'letters, digits, _ and - in dot-separated parts, e.g. shipment.delivered'),
   payload: jsonObjectArg.optional(),
 });
 
