@@ -236,3 +236,19 @@ export const eventDeliveries = sqliteTable('event_deliveries', {
   primaryKey({ columns: [t.eventId, t.pluginId] }),
   index('event_deliveries_due_idx').on(t.status, t.nextAttemptAt),
 ]);
+
+/**
+ * Inbound webhook signatures already accepted, so a captured request cannot be delivered again
+ * while its timestamp is still fresh. Claimed with the primary key before the handler runs, so
+ * two processes on one database (or two concurrent copies) run the handler once; rows are
+ * useless once `expires_at` passes (the signature's timestamp is stale by then) and are pruned.
+ */
+export const inboundWebhookReplays = sqliteTable('inbound_webhook_replays', {
+  installationId: text('installation_id').notNull(),
+  /** SHA-256 of the verified signature, hex: the MAC itself is not kept. */
+  signatureDigest: text('signature_digest').notNull(),
+  expiresAt: ts('expires_at').notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.installationId, t.signatureDigest] }),
+  index('inbound_webhook_replays_expiry_idx').on(t.expiresAt),
+]);
