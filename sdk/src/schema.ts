@@ -11,3 +11,7 @@ export type { WidgetValidation } from './widgets.js';
 export { checkPluginSdl } from './sdl.js';
 export { jsonProblem } from './json-check.js';
 export { EMIT_TYPE_PATTERN, MAX_EMIT_PAYLOAD_BYTES, MAX_EMIT_TYPE_CHARS } from './emit-rules.js';
+export {
+  identifierProblem, MAX_QUOTED_CHARS, MAX_STORAGE_KEY_BYTES, quoteExcerpt, repairText, textIssues, textProblem,
+} from './text-rules.js';
+export type { TextIssue } from './text-rules.js';
