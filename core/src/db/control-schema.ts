@@ -20,6 +20,8 @@ export const apiKeys = sqliteTable('api_keys', {
   tenantId: text('tenant_id').notNull().references(() => tenants.id),
   role: text('role', { enum: ROLES }).notNull(),
   label: text('label'),
+  /** For an agent key: the agent (in the tenant's database) whose presence it may change. */
+  agentId: text('agent_id'),
   secretHash: text('secret_hash').notNull(),
   createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
   revokedAt: integer('revoked_at', { mode: 'timestamp_ms' }),
