@@ -58,7 +58,7 @@ export function createPluginPlatform(deps: {
       entry: { kind: 'resolver', type, field },
       parents: await pluginParents(tenant, type, parents),
       args,
-    });
+    }, { actor: tenant.actor, role: tenant.role });
     return value as unknown[];
   });
   const slugs = new Map<string, string>();
@@ -80,12 +80,12 @@ export function createPluginPlatform(deps: {
     maxAttempts: 8,
     backoff: exponentialBackoff({ baseMs: 2_000 }),
     deliver: async (tenantId, installation, event) => {
-      await runtime.invoke(await systemContext(tenantId, 'system:events'), installation, { entry: { kind: 'event', type: event.type }, event });
+      await runtime.invoke(await systemContext(tenantId, 'system:events'), installation, { entry: { kind: 'event', type: event.type }, event }, null);
     },
   });
   deps.tenants.onCommit = (tenantId) => events.notify(tenantId);
   const runWebhook = async (tenantId: string, installation: Installation, name: string, request: { method: string; headers: Record<string, string>; query: Record<string, string>; body: string }) =>
-    (await runtime.invoke(await systemContext(tenantId, 'system:webhook'), installation, { entry: { kind: 'webhook', name }, request })) as WebhookResult;
+    (await runtime.invoke(await systemContext(tenantId, 'system:webhook'), installation, { entry: { kind: 'webhook', name }, request }, null)) as WebhookResult;
   const installer: InstallerDeps = {
     control: deps.control,
     tenants: deps.tenants,

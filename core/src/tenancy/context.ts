@@ -21,8 +21,10 @@ export function tenantContext(principal: Principal, data: TenantDb): TenantConte
 }
 
 /** Integrators read; agents and admins change customer-service data. */
+export const canWrite = (role: Role): boolean => role !== 'integrator';
+
 export function assertCanWrite(ctx: TenantContext): void {
-  if (ctx.role === 'integrator') throw new AppError('FORBIDDEN', 'this API key is read-only (integrator role)');
+  if (!canWrite(ctx.role)) throw new AppError('FORBIDDEN', 'this API key is read-only (integrator role)');
 }
 
 /** Workforce and configuration changes are for admins. */

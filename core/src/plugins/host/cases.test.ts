@@ -78,11 +78,14 @@ describe('cases.create', () => {
     expect(await tenants.b.data.db.select().from(outbox)).toEqual([]);
   });
 
-  it('acts as the plugin with agent rights, whoever triggered it', async () => {
-    const integrator: TenantContext = { ...tenants.a, role: 'integrator' };
-    const { host } = hostFor(integrator);
-    const created = await host('cases.create', { input: { customerId: toGlobalId('Customer', ada.id), subject: 'Hello' } });
-    expect(created).toMatchObject({ subject: 'Hello', status: 'NEW' });
+  it('never with more rights than its caller: a plugin mutation called with a read-only key is FORBIDDEN', async () => {
+    const integrator: TenantContext = { ...tenants.a, role: 'integrator', actor: 'key-ro' };
+    const { host, audits } = hostFor(integrator, { cause: { entry: 'mutation', caller: { actor: 'key-ro', role: 'integrator' } } });
+    const before = await tenants.a.data.db.select().from(cases);
+    const error = await refusal(host('cases.create', { input: { customerId: toGlobalId('Customer', ada.id), subject: 'Hello' } }), 'FORBIDDEN');
+    expect(error.message).toContain('read-only');
+    expect(await tenants.a.data.db.select().from(cases)).toEqual(before);
+    expect(audits).toEqual([]);
   });
 });
 

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { createCase, getCase, updateCase } from '../../domain/cases.js';
 import { localId } from '../../lib/ids.js';
-import type { TenantContext } from '../../tenancy/context.js';
 import { globalIdArg, localIdOrNull, parseArgs } from './args.js';
 import { nullIfNotFound, requireScope } from './errors.js';
+import type { InvocationAuthority } from './authority.js';
 import { toSdlCase } from './sdl-shapes.js';
 import type { CapabilityHandlers, HostDeps } from './types.js';
 
@@ -49,26 +49,30 @@ function decodeRefs(input: Record<string, unknown>): Record<string, unknown> {
 
 /**
  * `cases:read` (or `cases:write`) to read; `cases:write` to create and update through the domain
- * functions, so validation, transactions and outbox events are those of any API user.
+ * functions, so validation, transactions and outbox events are those of any API user. Writes also
+ * need an invocation that may write (`authority.write`), checked right after the scope.
  */
-export function caseCapabilities({ installation }: HostDeps, tenant: TenantContext): CapabilityHandlers {
+export function caseCapabilities({ installation }: HostDeps, authority: InvocationAuthority): CapabilityHandlers {
+  const caseId = (c: { id: string }) => c.id;
   return {
     'cases.get': async (args) => {
       requireScope(installation, 'cases:read', 'cases:write');
       const { id } = parseArgs('cases.get', getArgs, args);
       const local = localIdOrNull('Case', id);
-      const row = local === null ? null : await nullIfNotFound(getCase(tenant, local));
+      const row = local === null ? null : await nullIfNotFound(getCase(authority.reader, local));
       return row === null ? null : toSdlCase(row);
     },
     'cases.create': async (args) => {
       requireScope(installation, 'cases:write');
+      authority.assertMayWrite('cases.create');
       const { input } = parseArgs('cases.create', createArgs, args);
-      return toSdlCase(await createCase(tenant, decodeRefs(input)));
+      return authority.write('cases.create', async (writer) => toSdlCase(await createCase(writer, decodeRefs(input))), caseId);
     },
     'cases.update': async (args) => {
       requireScope(installation, 'cases:write');
+      authority.assertMayWrite('cases.update');
       const { id, input } = parseArgs('cases.update', updateArgs, args);
-      return toSdlCase(await updateCase(tenant, localId('Case', id), decodeRefs(input)));
+      return authority.write('cases.update', async (writer) => toSdlCase(await updateCase(writer, localId('Case', id), decodeRefs(input))), caseId);
     },
   };
 }

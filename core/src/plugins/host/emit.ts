@@ -1,8 +1,8 @@
 import { EMIT_TYPE_PATTERN, MAX_EMIT_PAYLOAD_BYTES, MAX_EMIT_TYPE_CHARS } from '@mosaic/sdk/schema';
 import { z } from 'zod';
 import { emitEvent } from '../../domain/outbox.js';
-import type { TenantContext } from '../../tenancy/context.js';
 import { jsonObjectArg, parseArgs, utf8Bytes } from './args.js';
+import type { InvocationAuthority } from './authority.js';
 import { HostError } from './errors.js';
 import type { CapabilityHandlers, HostDeps } from './types.js';
 
@@ -19,12 +19,14 @@ const emitArgs = z.strictObject({
 /**
  * `ctx.emit`, needing no scope: the plugin can only speak for itself. The type is filed under
  * `plugin.<pluginId>.` so it can neither collide with nor impersonate core or other plugins'
- * events, and the event is written to the tenant outbox in its own transaction.
+ * events, and the event is written to the tenant outbox in its own transaction. It counts as a
+ * write (it runs other plugins' handlers, which may write): refused where writes are.
  */
-export function emitCapabilities({ installation, limits }: HostDeps, tenant: TenantContext): CapabilityHandlers {
+export function emitCapabilities({ installation, limits }: HostDeps, authority: InvocationAuthority): CapabilityHandlers {
   let emitted = 0;
   return {
     emit: async (args) => {
+      authority.assertMayWrite('emit');
       const { type, payload = {} } = parseArgs('emit', emitArgs, args);
       const bytes = utf8Bytes(JSON.stringify(payload));
       if (bytes > MAX_EMIT_PAYLOAD_BYTES) {
@@ -34,7 +36,8 @@ export function emitCapabilities({ installation, limits }: HostDeps, tenant: Ten
         throw new HostError('LIMIT_EXCEEDED', `a plugin may emit at most ${limits.maxEmitsPerCall} events per call`);
       }
       emitted += 1;
-      await tenant.data.write((tx) => emitEvent(tx, tenant.actor, `plugin.${installation.pluginId}.${type}`, installation.id, payload));
+      const filed = `plugin.${installation.pluginId}.${type}`;
+      await authority.write('emit', (writer) => writer.data.write((tx) => emitEvent(tx, writer.actor, filed, installation.id, payload)), () => filed);
       return undefined;
     },
   };

@@ -5,7 +5,7 @@
  * scope before it acts; arguments are validated as hostile; only plain copies are returned.
  */
 import { truncate } from './args.js';
-import { actingTenant } from './acting-tenant.js';
+import { invocationAuthority } from './authority.js';
 import { caseCapabilities } from './cases.js';
 import { customerCapabilities } from './customers.js';
 import { emitCapabilities } from './emit.js';
@@ -17,7 +17,7 @@ import { storageCapabilities } from './storage.js';
 import type { HostDeps, HostFunction } from './types.js';
 
 export { HostError, isHostError, type HostErrorCode } from './errors.js';
-export { actingTenant } from './acting-tenant.js';
+export { invocationCause, type Caller, type InvocationCause } from './authority.js';
 export { sdlCustomers, sdlOrders, toSdlCase, toSdlCustomer, toSdlOrder } from './sdl-shapes.js';
 export type { SdlCase, SdlCustomer, SdlOrder } from './sdl-shapes.js';
 export { MAX_EMIT_PAYLOAD_BYTES } from './emit.js';
@@ -39,17 +39,18 @@ export {
  * are counted in it, fetches and fetch bytes in the `usage` object the caller passes.
  */
 export function createHostFunction(deps: HostDeps): HostFunction {
-  const tenant = actingTenant(deps.tenant, deps.installation.pluginId);
+  // Reads go through its read-only context; every write of tenant data through its `write`.
+  const authority = invocationAuthority(deps);
   // A Map, so a capability named like an Object.prototype member ('constructor') finds nothing.
   const handlers = new Map(
     Object.entries({
-      ...customerCapabilities(deps, tenant),
-      ...orderCapabilities(deps, tenant),
-      ...caseCapabilities(deps, tenant),
+      ...customerCapabilities(deps, authority.reader),
+      ...orderCapabilities(deps, authority.reader),
+      ...caseCapabilities(deps, authority),
       ...storageCapabilities(deps),
       ...fetchCapabilities(deps),
       ...logCapabilities(deps),
-      ...emitCapabilities(deps, tenant),
+      ...emitCapabilities(deps, authority),
     }),
   );
   return async (capability, args) => {

@@ -8,8 +8,9 @@ import { createAccount } from '../../domain/accounts.js';
 import { createCustomer, type Customer } from '../../domain/customers.js';
 import { createOrder, type Order } from '../../domain/orders.js';
 import { newId } from '../../lib/ids.js';
+import type { AuditEntry } from '../../tenancy/audit.js';
 import type { TenantContext } from '../../tenancy/context.js';
-import { createHostFunction, type HostError, type HostErrorCode } from './index.js';
+import { createHostFunction, type HostError, type HostErrorCode, type InvocationCause } from './index.js';
 import type { HostEgressSettings, HostLimits, HostLogEntry, HostUsage } from './types.js';
 
 export const PLUGIN_ID = 'acme.helpdesk';
@@ -55,11 +56,14 @@ export interface HostOptions {
   secrets?: Record<string, string>;
   egressSettings?: HostEgressSettings;
   limits?: Partial<HostLimits>;
+  /** Default: an event handler (the installation acts on its own, so writes are allowed). */
+  cause?: InvocationCause;
 }
 
-/** A host function for one invocation, with the log lines and usage it produced. */
+/** A host function for one invocation, with the log lines, usage and audit rows it produced. */
 export function hostFor(tenant: TenantContext, options: HostOptions = {}) {
   const logs: HostLogEntry[] = [];
+  const audits: AuditEntry[] = [];
   const usage: HostUsage = { fetches: 0, fetchBytes: 0 };
   const pluginId = options.pluginId ?? PLUGIN_ID;
   const host = createHostFunction({
@@ -74,10 +78,12 @@ export function hostFor(tenant: TenantContext, options: HostOptions = {}) {
     secrets: options.secrets ?? {},
     egress: options.egressSettings ?? {},
     limits: { ...TEST_LIMITS, ...options.limits },
+    cause: options.cause ?? { entry: 'event' },
+    audit: async (entry) => void audits.push(entry),
     log: (entry) => logs.push(entry),
     usage,
   });
-  return { host, logs, usage };
+  return { host, logs, usage, audits };
 }
 
 /** The HostError a call was refused with, after checking its code. */

@@ -1,5 +1,7 @@
+import type { AuditEntry } from '../../tenancy/audit.js';
 import type { TenantContext } from '../../tenancy/context.js';
 import type { EgressPolicy } from '../egress/index.js';
+import type { InvocationCause } from './authority.js';
 
 /** The installation a host function acts for, as the installer recorded and granted it. */
 export interface HostInstallation {
@@ -44,6 +46,10 @@ export type HostEgressSettings = Pick<EgressPolicy, 'allowPrivateHosts' | 'looku
 export interface HostDeps {
   tenant: TenantContext;
   installation: HostInstallation;
+  /** Which entry point runs and for whom: decides whether host calls may write (see authority.ts). */
+  cause: InvocationCause;
+  /** Records a write of tenant data in the audit log (control database). */
+  audit: (entry: AuditEntry) => Promise<void>;
   /** Decrypted installation secrets: substituted into fetch headers, never handed to the plugin. */
   secrets: Record<string, string>;
   egress: HostEgressSettings;

@@ -2,8 +2,9 @@ import type { ControlDb } from '../../db/control.js';
 import type { TenantDatabases } from '../../db/tenant-db.js';
 import { AppError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
+import { recordAudit } from '../../tenancy/audit.js';
 import type { TenantContext } from '../../tenancy/context.js';
-import { createHostFunction, type HostDeps, type HostLimits } from '../host/index.js';
+import { createHostFunction, invocationCause, type Caller, type HostDeps, type HostLimits } from '../host/index.js';
 import { readSecrets, type Installation, type SecretVault } from '../installer/index.js';
 import { loadVersion, type LoadedVersion } from '../registry/index.js';
 import { isPluginError, type Invocation, type SandboxLimits, type SandboxSupervisor } from '../sandbox/index.js';
@@ -39,8 +40,11 @@ export class PluginRuntime {
     this.metering = new Metering(deps.control, deps.logger);
   }
 
-  /** Calls one entry of the plugin installed as `installation` in `tenant`. */
-  async invoke(tenant: TenantContext, installation: Installation, part: EntryPart): Promise<unknown> {
+  /**
+   * Calls one entry of the plugin installed as `installation` in `tenant`, for `caller` (the
+   * API principal of a GraphQL request; null for events and webhooks, where the installation acts).
+   */
+  async invoke(tenant: TenantContext, installation: Installation, part: EntryPart, caller: Caller | null): Promise<unknown> {
     const breakerKey = installation.id;
     const wait = this.#breakers.retryAfter(breakerKey);
     if (wait > 0) {
@@ -50,8 +54,10 @@ export class PluginRuntime {
     const secrets = await this.#secretsOf(installation);
     const usage = { fetches: 0, fetchBytes: 0 };
     const host = createHostFunction({
-      tenant, // the host acts as `plugin:<id>` (see host/acting-tenant.ts)
+      tenant, // the host acts as `plugin:<id>`, with what the cause allows (see host/authority.ts)
       installation,
+      cause: invocationCause(part.entry, caller),
+      audit: (entry) => recordAudit(this.deps.control, entry),
       secrets,
       egress: this.deps.egress,
       limits: this.deps.hostLimits,
