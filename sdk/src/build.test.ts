@@ -195,6 +195,30 @@ describe('buildPlugin', () => {
     ]);
   });
 
+  it.each([
+    ['0x7f000001', '127.0.0.1'],
+    ['0xa9fea9fe', '169.254.169.254'],
+    ['0x0', '0.0.0.0'],
+    ['127.0.0.0x1', '127.0.0.1'],
+    ['2130706433', '127.0.0.1'],
+    ['0177.0.0.1', '127.0.0.1'],
+    ['127.1', '127.0.0.1'],
+  ])('fails on an egress host %j that is the IP address %s written another way, writing nothing', async (entry, canonical) => {
+    const bad = fixture['src/plugin.ts'].replace('"egress":["api.carrier.example"]', `"egress":["api.carrier.example","${entry}"]`);
+    const dir = await project({ ...fixture, 'src/plugin.ts': bad });
+    expect(await buildProblems(dir)).toEqual([
+      `manifest.egress[1]: '${entry}' is the IP address ${canonical} written another way; write an IP address in its canonical form, ${canonical}`,
+    ]);
+    expect(await readdir(dir)).not.toContain('dist');
+  });
+
+  it('writes egress hosts in canonical form', async () => {
+    const spelled = fixture['src/plugin.ts'].replace('"egress":["api.carrier.example"]', '"egress":["API.Carrier.Example.","Bücher.example"]');
+    const built = await buildPlugin(await project({ ...fixture, 'src/plugin.ts': spelled }));
+    const written = JSON.parse(await readFile(built.manifestFile, 'utf8')) as { egress: string[] };
+    expect(written.egress).toEqual(['api.carrier.example', 'xn--bcher-kva.example']);
+  });
+
   it('fails on SDL that leaves the namespace or lacks a resolver', async () => {
     const bad = fixture['src/plugin.ts'].replace('Order { acme_shipmentTracking_tracking: Acme_ShipmentTracking_Tracking }', 'Order { acme_shipmentTracking_tracking: Acme_ShipmentTracking_Tracking eta: String }');
     expect(await buildProblems(await project({ ...fixture, 'src/plugin.ts': bad }))).toEqual([

@@ -54,9 +54,11 @@ describe('plugin manifest', () => {
     ['an empty name', { name: ' ' }, 'manifest.name:'],
     ['an unknown scope', { scopes: ['customers:write'] }, 'manifest.scopes[0]: Invalid option'],
     ['a repeated scope', { scopes: ['storage', 'storage'] }, 'manifest.scopes: scopes must be unique'],
-    ['an egress URL instead of a host', { egress: ['https://api.carrier.example'] }, 'manifest.egress[0]: must be a lowercase hostname'],
-    ['an egress IP address', { egress: ['10.0.0.1'] }, 'manifest.egress[0]: must be a lowercase hostname'],
-    ['an egress wildcard on a TLD', { egress: ['*.com'] }, 'manifest.egress[0]: a wildcard must sit under a registrable domain'],
+    ['an egress URL instead of a host', { egress: ['https://api.carrier.example'] }, "manifest.egress[0]: 'https://api.carrier.example' is not a valid bare host name"],
+    ['an egress host with a port', { egress: ['api.carrier.example:8443'] }, 'manifest.egress[0]: '],
+    ['an egress wildcard on a TLD', { egress: ['*.com'] }, "manifest.egress[0]: '*.com' is too broad"],
+    ['an egress host with an underscore', { egress: ['api_carrier.example'] }, 'must be a hostname of letters, digits and hyphens'],
+    ['the same egress host twice, once in capitals', { egress: ['api.carrier.example', 'API.Carrier.Example.'] }, 'manifest.egress: egress hosts must be unique'],
     ['a secret not in UPPER_SNAKE', { secrets: [{ name: 'apiKey', description: 'x' }] }, 'manifest.secrets[0].name: must be UPPER_SNAKE_CASE'],
     ['a secret without a description', { secrets: [{ name: 'API_KEY' }] }, 'manifest.secrets[0].description:'],
     ['a webhook naming an undeclared secret', { webhooks: [{ name: 'carrier-update', secret: 'OTHER_SECRET' }] },
@@ -70,6 +72,42 @@ describe('plugin manifest', () => {
     ['a bundle hash that is not SHA-256', { bundle: { file: 'plugin.js', sha256: 'abc' } }, 'manifest.bundle.sha256: must be a hex SHA-256'],
   ])('rejects %s, saying where and why', (_, changes, message) => {
     expect(problems(changes)).toEqual([expect.stringContaining(message)]);
+  });
+
+  // WHATWG URL parsing turns each of these into an IP address; the admin must see that address.
+  it.each([
+    ['0x7f000001', '127.0.0.1'],
+    ['0xa9fea9fe', '169.254.169.254'],
+    ['0x0', '0.0.0.0'],
+    ['127.0.0.0x1', '127.0.0.1'],
+    ['0177.0.0.1', '127.0.0.1'],
+    ['2130706433', '127.0.0.1'],
+    ['127.1', '127.0.0.1'],
+    ['0x7f.1', '127.0.0.1'],
+    ['%31%32%37.0.0.1', '127.0.0.1'],
+    ['[::ffff:127.0.0.1]', '[::ffff:7f00:1]'],
+  ])('refuses the egress host %j, which is the IP address %s written another way', (entry, canonical) => {
+    expect(problems({ egress: ['api.carrier.example', entry] })).toEqual([
+      `manifest.egress[1]: '${entry}' is the IP address ${canonical} written another way; write an IP address in its canonical form, ${canonical}`,
+    ]);
+  });
+
+  it('refuses a wildcard over a disguised IP address, naming the address', () => {
+    expect(problems({ egress: ['*.0x7f000001'] })).toEqual([
+      "manifest.egress[0]: '*.0x7f000001' is not a wildcard over a host name: '0x7f000001' is the IP address 127.0.0.1 written another way; write an IP address in its canonical form, 127.0.0.1",
+    ]);
+  });
+
+  it.each([['exa%2emple.com', 'exa.mple.com'], ['ｅｘａｍｐｌｅ。com', 'example.com'], ['exa\u00admple.com', 'example.com']])(
+    'refuses the egress host %j, which a URL parser reshapes into %s',
+    (entry, canonical) => {
+      expect(problems({ egress: [entry] })).toEqual([expect.stringContaining(`changes when parsed as a URL host (it becomes '${canonical}')`)]);
+    },
+  );
+
+  it('keeps egress hosts in canonical form: lower case, no trailing dot, punycode, IP addresses as written canonically', () => {
+    const egress = ['API.Carrier.Example.', 'Bücher.example', '*.Tracking.example', '203.0.113.7', '[::1]'];
+    expect(parseManifest({ ...valid, egress }).egress).toEqual(['api.carrier.example', 'xn--bcher-kva.example', '*.tracking.example', '203.0.113.7', '[::1]']);
   });
 
   it('reports every problem at once, one line each', () => {

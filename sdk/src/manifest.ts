@@ -1,6 +1,7 @@
 import semver from 'semver';
 import { z } from 'zod';
 import { EXTENSION_POINTS } from './extension-points.js';
+import { canonicalHostPattern, isIpHost } from './egress-host.js';
 import { formatIssues } from './issues.js';
 import { PLUGIN_SCOPES } from './scopes.js';
 
@@ -13,9 +14,24 @@ import { PLUGIN_SCOPES } from './scopes.js';
 const PART = '[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)*';
 const PART_RULE = 'lowercase letters, digits and hyphens, starting with a letter, a letter after each hyphen';
 const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
-// The last label must hold a letter: IP literals are not hostnames, and private ranges are refused anyway.
-const HOST = `(?:${LABEL}\\.)*[a-z0-9-]*[a-z][a-z0-9-]*`;
+// Checked on the canonical form, where a name's last label is never numeric (that would be an IPv4 address).
+const HOST_NAME = new RegExp(`^(?:\\*\\.)?(?:${LABEL}\\.)*${LABEL}$`);
 const GRAPHQL_NAME = '[_A-Za-z][_0-9A-Za-z]*';
+
+/**
+ * One egress entry in its canonical form (see egress-host.ts), which is what is stored, shown
+ * to the admin and enforced. An IP address is accepted only as written canonically.
+ */
+function egressHost(entry: string, ctx: z.RefinementCtx): string {
+  const reading = canonicalHostPattern(entry);
+  let problem = reading.problem;
+  if (reading.host !== undefined && !isIpHost(reading.host) && (reading.host.length > 253 || !HOST_NAME.test(reading.host))) {
+    problem = `'${entry}' (canonical form '${reading.host}') must be a hostname of letters, digits and hyphens, or *.domain`;
+  }
+  if (problem === undefined) return reading.host!;
+  ctx.addIssue({ code: 'custom', message: problem, input: entry });
+  return z.NEVER;
+}
 
 const unique = <T extends z.ZodType>(item: T, what: string, key: (v: z.output<T>) => string = String) =>
   z.array(item).refine((items) => new Set(items.map(key)).size === items.length, `${what} must be unique`);
@@ -29,12 +45,11 @@ const declaredShape = {
   publisher: z.string().max(32).regex(new RegExp(`^${PART}$`), `must be the publisher's handle (${PART_RULE})`),
   description: z.string().trim().min(1).max(500),
   scopes: unique(z.enum(PLUGIN_SCOPES), 'scopes').default([]),
-  /** Hosts ctx.fetch may reach; `*.example.com` covers every subdomain (not example.com itself). */
-  egress: unique(
-    z.string().max(253).regex(new RegExp(`^(?:\\*\\.)?${HOST}$`), 'must be a lowercase hostname or *.domain, without scheme, port or path')
-      .refine((h) => !h.startsWith('*.') || h.split('.').length >= 3, 'a wildcard must sit under a registrable domain, e.g. *.example.com'),
-    'egress hosts',
-  ).default([]),
+  /**
+   * Hosts ctx.fetch may reach; `*.example.com` covers every subdomain (not example.com itself).
+   * Kept in canonical form (lower case, punycode); an IP address only as written canonically.
+   */
+  egress: unique(z.string().transform(egressHost), 'egress hosts').default([]),
   secrets: unique(
     z.strictObject({ name: secretName, description: z.string().trim().min(1).max(200) }),
     'secret names',

@@ -9,6 +9,9 @@ export type { DeclaredManifest, ManifestInput, PluginManifest } from './manifest
 export { validateWidgetTree, WIDGET_COMPONENTS, WIDGET_LIMITS, widgetNodeSchema } from './widgets.js';
 export type { WidgetValidation } from './widgets.js';
 export { checkPluginSdl } from './sdl.js';
+export { canonicalHost, canonicalHostPattern, hostMatchesPattern, isIpHost, urlHost } from './egress-host.js';
+export type { HostReading } from './egress-host.js';
+export { refusedHeaderReason } from './egress-headers.js';
 export { jsonProblem } from './json-check.js';
 export { EMIT_TYPE_PATTERN, MAX_EMIT_PAYLOAD_BYTES, MAX_EMIT_TYPE_CHARS } from './emit-rules.js';
 export {

@@ -71,6 +71,29 @@ describe('harness fetch', () => {
     await expect(fetch({ url: 'https://api.carrier.example/t/1', body: 'x' })).rejects.toEqual(refusal('EGRESS_BAD_REQUEST', 'a GET request cannot have a body'));
   });
 
+  it('reads the URL host as core does: an IP address only in canonical form, names compared canonically', async () => {
+    const { fetch, seen } = fetcher({
+      grantedEgress: ['127.0.0.1', 'api.carrier.example'],
+      responses: { 'http://127.0.0.1/x': { body: 'ok' }, 'https://api.carrier.example/t/1': { body: 'ok' } },
+    });
+    for (const host of ['0x7f000001', '2130706433', '0177.0.0.1', '127.1', '0x7f.1', '127.0.0.0x1', '127.0.0.1.', '%31%32%37.0.0.1']) {
+      await expect(fetch({ url: `http://${host}/x` })).rejects.toEqual(refusal('EGRESS_BAD_REQUEST', /written another way; write an IP address in its canonical form, 127\.0\.0\.1/));
+    }
+    await expect(fetch({ url: 'http://[::ffff:7f00:1]/x' })).rejects.toEqual(refusal('EGRESS_HOST_NOT_ALLOWED'));
+    expect(seen).toEqual([]);
+    expect(await fetch({ url: 'http://127.0.0.1/x' })).toMatchObject({ status: 200 });
+    expect(await fetch({ url: 'https://API.Carrier.Example./t/1' })).toMatchObject({ status: 200 });
+  });
+
+  it.each(['Proxy', 'Proxy-Authorization', 'Forwarded', 'Via', 'X-Forwarded-For', 'x-forwarded-proto', 'X-Real-IP', 'True-Client-IP'])(
+    'refuses the header %s, as core does',
+    async (name) => {
+      const { fetch, seen } = fetcher();
+      await expect(fetch({ url: 'https://api.carrier.example/t/1', headers: { [name]: '127.0.0.1' } })).rejects.toEqual(refusal('EGRESS_BAD_REQUEST', `header '${name}'`));
+      expect(seen).toEqual([]);
+    },
+  );
+
   it('holds each call to core\'s fetch count and byte limits', async () => {
     const { fetch } = fetcher();
     for (let i = 0; i < 3; i++) await fetch({ url: 'https://api.carrier.example/t/1' });

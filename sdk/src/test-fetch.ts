@@ -3,6 +3,8 @@
  * limits; core/src/plugins/egress) in the order core applies them, then a recorded response
  * instead of the network. A URL without a recording fails loudly, never silently.
  */
+import { refusedHeaderReason } from './egress-headers.js';
+import { hostMatchesPattern, urlHost } from './egress-host.js';
 import { HarnessError, HostError, utf8Bytes } from './test-errors.js';
 
 /** A response as the test recorded it; `json` is serialized as the body. */
@@ -62,7 +64,6 @@ export interface FetchOptions {
 export const NOT_RECORDED = 'HARNESS_NOT_RECORDED';
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
-const REJECTED_HEADERS = new Set(['host', 'content-length', 'transfer-encoding']);
 const PLACEHOLDER = /\{\{\s*secret:([A-Za-z0-9_.-]+)\s*\}\}/g;
 const DEFAULT_USER_AGENT = 'mosaic-plugin-egress/1';
 
@@ -156,11 +157,16 @@ function prepare(args: Record<string, unknown>, options: FetchOptions): Outbound
     throw new HostError('EGRESS_BAD_REQUEST', `method '${String(rawMethod)}' is not supported; use one of ${[...METHODS].join(', ')}`);
   }
   if (body !== undefined && (method === 'GET' || method === 'HEAD')) throw new HostError('EGRESS_BAD_REQUEST', `a ${method} request cannot have a body`);
-  // Core checks the allowlist before anything touches the network, secrets included.
-  if (!hostAllowed(url.hostname, options.grantedEgress)) {
+  // Core reads the host as written (an IP address only in canonical form), then checks the
+  // allowlist before anything touches the network, secrets included.
+  const host = urlHost(rawUrl, url);
+  if (host.problem !== undefined) throw new HostError('EGRESS_BAD_REQUEST', `request URL host: ${host.problem}`);
+  // 'example.com.' and 'example.com' are one host; the request goes out (and is keyed) in the plain form.
+  if (url.hostname !== host.host) url.hostname = host.host;
+  if (!options.grantedEgress.some((pattern) => hostMatchesPattern(host.host, pattern))) {
     throw new HostError(
       'EGRESS_HOST_NOT_ALLOWED',
-      `host '${url.hostname}' is not in this plugin's allowed hosts; declare it in the manifest's egress hosts and have the installation grant it`,
+      `host '${host.host}' is not in this plugin's allowed hosts; declare it in the manifest's egress hosts and have the installation grant it`,
     );
   }
   const headers = injectSecrets(rawHeaders as Record<string, unknown>, options.secrets);
@@ -168,18 +174,12 @@ function prepare(args: Record<string, unknown>, options: FetchOptions): Outbound
   return { method, url: url.href, headers, ...(body !== undefined && { body }) };
 }
 
-function hostAllowed(hostname: string, granted: readonly string[]): boolean {
-  const host = hostname.toLowerCase().replace(/\.$/, '');
-  return granted.some((pattern) => (pattern.startsWith('*.') ? host.endsWith(pattern.slice(1)) : host === pattern));
-}
-
 function injectSecrets(headers: Record<string, unknown>, secrets: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (typeof value !== 'string') throw new HostError('EGRESS_BAD_REQUEST', `header '${name}' must have a string value`);
-    if (REJECTED_HEADERS.has(name.toLowerCase()) || name.toLowerCase().startsWith('proxy-')) {
-      throw new HostError('EGRESS_BAD_REQUEST', `header '${name}' is controlled by the host and may not be set by a plugin`);
-    }
+    const refused = refusedHeaderReason(name);
+    if (refused !== undefined) throw new HostError('EGRESS_BAD_REQUEST', refused);
     out[name] = value.replace(PLACEHOLDER, (_, key: string) => {
       if (!Object.hasOwn(secrets, key)) {
         throw new HostError('EGRESS_BAD_REQUEST', `header '${name}' refers to secret '${key}', which is not configured for this plugin installation`);
