@@ -8,6 +8,7 @@ import { armorLimits } from './plugins/armor-limits.js';
 import { errorCodes } from './plugins/error-codes.js';
 import { introspectionPolicy } from './plugins/introspection-policy.js';
 import { queryCostPlugin } from './plugins/query-cost.js';
+import { textArguments } from './plugins/text-arguments.js';
 import { createBaseSchema } from './schema.js';
 import type { PluginPlatform } from '../plugins/platform.js';
 
@@ -33,6 +34,8 @@ export function createGraphQLServer(config: ServerConfig, logger: Logger, plugin
       errorCodes(),
       ...armorLimits(config.limits),
       introspectionPolicy(config.introspection),
+      // Before pricing: an operation with text the API refuses is neither run nor charged.
+      textArguments(),
       queryCostPlugin(config.limits),
     ],
   });

@@ -1,6 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
 import semver from 'semver';
-import type { PluginManifest } from '@mosaic/sdk/schema';
+import { quoteExcerpt, type PluginManifest } from '@mosaic/sdk/schema';
 import type { ControlDb } from '../../db/control.js';
 import { pluginVersions, publishers } from '../../db/control-schema.js';
 import { AppError, notFound } from '../../lib/errors.js';
@@ -34,7 +34,7 @@ export async function listCatalog(control: ControlDb): Promise<CatalogEntry[]> {
 
 /** The highest published version matching `range` (default: the latest). */
 export async function resolveVersion(control: ControlDb, pluginId: string, range = '*'): Promise<string> {
-  if (!semver.validRange(range)) throw new AppError('BAD_USER_INPUT', `"${range}" is not a semver range`);
+  if (!semver.validRange(range)) throw new AppError('BAD_USER_INPUT', `${quoteExcerpt(range)} is not a semver range`);
   const rows = await control.select({ version: pluginVersions.version }).from(pluginVersions).where(eq(pluginVersions.pluginId, pluginId));
   if (rows.length === 0) throw notFound(`plugin ${pluginId}`);
   const best = semver.maxSatisfying(rows.map((r) => r.version), range);

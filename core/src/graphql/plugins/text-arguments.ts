@@ -1,0 +1,102 @@
+import { quoteExcerpt, textIssues, textProblem } from '@mosaic/sdk/schema';
+import {
+  getNullableType, getVariableValues, GraphQLError, isInputObjectType, isListType, isScalarType, Kind, TypeInfo,
+  valueFromAST, visit, visitWithTypeInfo, type ArgumentNode, type DocumentNode, type GraphQLInputType,
+  type GraphQLSchema, type OperationDefinitionNode,
+} from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { stringCap } from '../string-caps.js';
+
+const MAX_ISSUES = 5;
+
+interface Issue {
+  /** The field or directive the argument belongs to, e.g. `createCase`. */
+  field: string;
+  /** From the argument down, e.g. `input.identities.0.value`. */
+  path: string;
+  message: string;
+  node: ArgumentNode;
+}
+
+/**
+ * Every String and ID value of every argument, at any depth of input objects and lists, literal
+ * or variable, plugin fields included, must pass the platform's text rule and its length cap
+ * (string-caps.ts) — checked from the schema before any resolver runs, so a refused operation
+ * writes nothing and no over-long value reaches the database, a log line or an error message.
+ */
+export function textArguments(): Plugin {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const issues = badArguments(args.schema, args.document, args.variableValues, args.operationName);
+      if (issues.length === 0) return;
+      const summary = issues.map((i) => `${i.field}(${i.path}): ${i.message}`).join('; ');
+      setResultAndStopExecution({
+        errors: [new GraphQLError(`invalid input: ${summary}`, {
+          nodes: issues.map((i) => i.node),
+          extensions: { code: 'BAD_USER_INPUT', issues: issues.map(({ field, path, message }) => ({ field, path, message })) },
+        })],
+      });
+    },
+  };
+}
+
+/** The problems of the operation's arguments; none when variables do not coerce (execute reports that). */
+export function badArguments(
+  schema: GraphQLSchema, document: DocumentNode, rawVariables: unknown, operationName?: string | null,
+): Issue[] {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+  if (!operation) return [];
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], (rawVariables ?? {}) as Record<string, unknown>, { maxErrors: 1 });
+  if (coerced.errors) return [];
+
+  const issues: Issue[] = [];
+  const typeInfo = new TypeInfo(schema);
+  const visitor = visitWithTypeInfo(typeInfo, {
+    Argument(node) {
+      const arg = typeInfo.getArgument();
+      const owner = typeInfo.getDirective() ?? typeInfo.getFieldDef();
+      if (!arg || !owner || issues.length >= MAX_ISSUES) return;
+      const value: unknown = valueFromAST(node.value, arg.type, coerced.coerced);
+      const ownerCoordinate = typeInfo.getDirective() ? `@${owner.name}` : `${typeInfo.getParentType()?.name}.${owner.name}`;
+      const report = (path: string, message: string) => issues.length < MAX_ISSUES && issues.push({ field: owner.name, path, message, node });
+      checkValue(value, arg.type, `${ownerCoordinate}(${arg.name}:)`, arg.name, arg.name, report);
+    },
+  });
+  for (const definition of document.definitions) {
+    if (definition === operation || definition.kind === Kind.FRAGMENT_DEFINITION) visit(definition, visitor);
+  }
+  return issues;
+}
+
+function checkValue(
+  value: unknown, type: GraphQLInputType, coordinate: string, name: string, path: string,
+  report: (path: string, message: string) => unknown,
+): void {
+  if (value === null || value === undefined) return;
+  const nullable = getNullableType(type);
+  if (isListType(nullable)) {
+    if (Array.isArray(value)) value.forEach((item, i) => checkValue(item, nullable.ofType, coordinate, name, `${path}.${i}`, report));
+    return;
+  }
+  if (isInputObjectType(nullable)) {
+    for (const field of Object.values(nullable.getFields())) {
+      const item = (value as Record<string, unknown>)[field.name];
+      checkValue(item, field.type, `${nullable.name}.${field.name}`, field.name, `${path}.${field.name}`, report);
+    }
+    return;
+  }
+  if (!isScalarType(nullable)) return;
+  if (typeof value === 'string') {
+    const cap = stringCap(coordinate, name, nullable.name);
+    if (value.length > cap) return void report(path, `is ${value.length} characters; the limit is ${cap}`);
+    const problem = textProblem(value);
+    if (problem !== null) report(path, problem);
+    return;
+  }
+  // A JSON value (plugin config): every string and key in it follows the same text rule.
+  for (const issue of textIssues(value)) report([path, ...issue.path.map(pathPart)].join('.'), issue.problem);
+}
+
+/** A key as a path part: escaped, so control characters show, and short, so nothing huge is echoed. */
+const pathPart = (part: string | number): string => (typeof part === 'number' ? String(part) : quoteExcerpt(part).replace(/^"|"(?= \(|$)/g, ''));

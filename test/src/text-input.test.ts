@@ -1,0 +1,247 @@
+/**
+ * Text the API would not give back as it was sent is refused: a NUL (SQLite's C API cuts TEXT
+ * there on the way out), a lone surrogate (stored as U+FFFD), other control characters, and
+ * strings over their cap (a 50 000-character LIKE pattern used to fail inside SQLite and echo
+ * the SQL). Every String and ID of every mutation input and every query argument and filter is
+ * attacked over real HTTP: BAD_USER_INPUT naming the path, nothing written, no echo of the input.
+ * Valid text with tabs, line breaks, emoji and CJK comes back exactly.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  create, dumpControl, dumpTenant, expectError, MUTATION_NAMES, mutate, ok, randomGid, rowCounts, seedWorld,
+  type MutationName, type World,
+} from './fixtures.js';
+import { startTestPlatform, type Client, type GraphQLResponse, type TestPlatform } from './harness.js';
+
+let tp: TestPlatform;
+let t: Client & { tenantId: string };
+let w: World;
+
+beforeAll(async () => {
+  tp = await startTestPlatform();
+  t = await tp.tenant('text-input');
+  w = await seedWorld(t, 'txt');
+});
+afterAll(() => tp?.close());
+
+/** The default cap of a String (README, API conventions); IDs have 200. */
+const STRING_CAP = 1_000;
+const ID_CAP = 200;
+const line = { sku: 'SKU', name: 'Thing', quantity: 1, unitPriceCents: 100 };
+
+/**
+ * One input per mutation, valid but for the plugin ones (whose plugin does not exist here: the
+ * text rule answers before any lookup), with every String and ID field it can carry filled in.
+ */
+const inputs = (): Record<MutationName, unknown> => ({
+  createAccount: { name: 'A', domain: 'a.example', tier: 'gold' },
+  updateAccount: { id: w.account, name: 'A2', domain: 'b.example', tier: 'silver' },
+  createCustomer: { name: 'C', email: 'c@c.example', phone: '+1 555 0199', accountId: w.account, identities: [{ kind: 'SOCIAL', value: '@c', provider: 'x' }] },
+  updateCustomer: { id: w.customer2, name: 'C2', email: 'c2@c.example', phone: '+1 555 0198', accountId: w.account },
+  mergeCustomers: { survivorId: w.customer, duplicateId: w.customer2 },
+  createCase: { customerId: w.customer, subject: 'S', description: 'D', queueId: w.queue, assigneeId: w.agent },
+  updateCase: { id: w.case, subject: 'S2', description: 'D2', queueId: w.queue, assigneeId: w.agent },
+  routeCase: w.case,
+  addInteraction: { customerId: w.customer, caseId: w.case, agentId: w.agent, channel: 'EMAIL', direction: 'INBOUND', subject: 'S', body: 'B' },
+  createOrder: { customerId: w.customer, number: 'SO-1', currency: 'EUR', lines: [line] },
+  updateOrderStatus: { id: w.order, status: 'PAID' },
+  createKnowledgeArticle: { title: 'T', body: 'B', locale: 'en', tags: ['t'] },
+  updateKnowledgeArticle: { id: w.article, title: 'T2', body: 'B2', tags: ['u'] },
+  rateKnowledgeArticle: { articleId: w.article, helpful: true, comment: 'C', customerId: w.customer },
+  createCommunityThread: { title: 'T', body: 'B', authorCustomerId: w.customer },
+  createCommunityPost: { threadId: w.thread, body: 'B', authorAgentId: w.agent },
+  voteCommunityPost: { postId: w.agentPost, customerId: w.customer2, value: 1 },
+  createAgent: { name: 'A', email: 'a@a.example', skills: [{ skill: 'x' }] },
+  updateAgent: { id: w.agent, name: 'A2' },
+  createQueue: { name: 'Q', description: 'D', requiredSkill: 'x' },
+  publishPluginVersion: { publisherId: randomUUID(), manifest: '{}', bundle: 'x', signature: 's' },
+  installPlugin: { pluginId: 'acme.none', version: '^1', grantScopes: ['storage'], grantEgress: ['a.example'], config: { greeting: 'Hi' }, secrets: [{ name: 'N', value: 'v' }] },
+  configurePlugin: { pluginId: 'acme.none', config: { greeting: 'Hi' }, secrets: [{ name: 'N', value: 'v' }] },
+  upgradePlugin: { pluginId: 'acme.none', version: '^1', grantScopes: ['storage'], grantEgress: ['a.example'] },
+  rollbackPlugin: 'acme.none',
+  uninstallPlugin: 'acme.none',
+  purgePluginData: 'acme.none',
+  replayDeadLetter: { eventId: randomUUID(), pluginId: 'acme.none' },
+});
+
+/** Fields that are not String or ID in the SDL (enums, numbers, booleans, JSON). */
+const NOT_TEXT = new Set(['kind', 'channel', 'direction', 'status', 'helpful', 'value', 'quantity', 'unitPriceCents', 'level', 'capacity', 'priority']);
+
+/** Every string leaf of `input` with its path, skipping enum-typed and JSON fields. */
+function stringPaths(input: unknown, path: Array<string | number> = []): Array<Array<string | number>> {
+  if (typeof input === 'string') return [path];
+  if (Array.isArray(input)) return input.flatMap((item, i) => stringPaths(item, [...path, i]));
+  if (typeof input !== 'object' || input === null) return [];
+  return Object.entries(input).flatMap(([k, v]) => (NOT_TEXT.has(k) || k === 'config' ? [] : stringPaths(v, [...path, k])));
+}
+
+function replaced(input: unknown, path: Array<string | number>, value: string): unknown {
+  if (path.length === 0) return value;
+  const copy: any = Array.isArray(input) ? [...input] : { ...(input as object) };
+  copy[path[0]!] = replaced(copy[path[0]!], path.slice(1), value);
+  return copy;
+}
+
+/** The argument path as the API names it: `input.lines.0.sku`, or the argument itself. */
+const SINGLE_ARGUMENT: Partial<Record<MutationName, string>> = {
+  routeCase: 'id', rollbackPlugin: 'pluginId', uninstallPlugin: 'pluginId', purgePluginData: 'pluginId',
+};
+const apiPath = (name: MutationName, path: Array<string | number>) =>
+  name === 'replayDeadLetter' ? path.join('.') : [SINGLE_ARGUMENT[name] ?? 'input', ...path].join('.');
+
+const HUGE = 50_000;
+const ATTACKS: Array<[string, string, RegExp]> = [
+  ['a NUL', 'ab\u0000cd', /control character U\+0000/],
+  ['a lone surrogate', 'ab\uD800cd', /lone UTF-16 surrogate/],
+  ['an escape sequence', '\u001B[2J', /control character U\+001B/],
+  ['a C1 control', 'ab\u0085', /control character U\+0085/],
+  ['50 000 characters', 'y'.repeat(HUGE), /is 50000 characters; the limit is \d+/],
+];
+
+/** Caps of the fields whose cap is not the default (README, API conventions). */
+const LONGER: Record<string, number> = {
+  'createCase.description': 20_000, 'updateCase.description': 20_000, 'addInteraction.body': 100_000,
+  'createKnowledgeArticle.body': 200_000, 'updateKnowledgeArticle.body': 200_000, 'rateKnowledgeArticle.comment': 2_000,
+  'createCommunityThread.body': 50_000, 'createCommunityPost.body': 50_000, 'publishPluginVersion.manifest': 200_000,
+  'installPlugin.value': 4_096, 'configurePlugin.value': 4_096,
+};
+function capOf(name: MutationName, path: Array<string | number>): number {
+  const field = String(path.at(-1) ?? SINGLE_ARGUMENT[name]);
+  if (field === 'pluginId') return 64;
+  if (field === 'id' || field.endsWith('Id')) return ID_CAP;
+  return LONGER[`${name}.${field}`] ?? STRING_CAP;
+}
+
+/** The refusal names the path and the rule, and carries nothing large of what was sent. */
+function expectRefused(res: GraphQLResponse, path: string, why: RegExp) {
+  expectError(res, 'BAD_USER_INPUT', why);
+  expect(res.data ?? null).toBeNull();
+  const issue = res.errors![0]!.extensions!.issues[0];
+  expect(issue.path).toBe(path);
+  expect(issue.message).toMatch(why);
+  expect(JSON.stringify(res).length).toBeLessThan(2_000);
+  expect(JSON.stringify(res)).not.toMatch(/select|insert|y{100}/i);
+}
+
+describe('every String and ID of every mutation input refuses what would not come back as sent', () => {
+  it('the inputs cover every mutation', () => {
+    expect(Object.keys(inputs()).sort()).toEqual([...MUTATION_NAMES].sort());
+  });
+
+  it.each(MUTATION_NAMES)('%s', async (name) => {
+    const base = inputs()[name];
+    const paths = stringPaths(base);
+    expect(paths.length).toBeGreaterThan(0);
+    const before = await dumpTenant(tp, t.tenantId);
+    const controlBefore = await dumpControl(tp);
+    for (const path of paths) {
+      const cap = capOf(name, path);
+      const over: [string, RegExp] = ['y'.repeat(cap + 1), new RegExp(`is ${cap + 1} characters; the limit is ${cap}$`)];
+      // A bundle over its 5 MiB cap is a request body over the server's limit: tested there.
+      const attacks = path.at(-1) === 'bundle' ? ATTACKS.slice(0, -1) : [...ATTACKS.slice(0, -1), ['over the cap', ...over] as const];
+      for (const [, value, why] of attacks) {
+        const res = await mutate(t, name, replaced(base, path, value));
+        expectRefused(res, apiPath(name, path), why);
+      }
+    }
+    const after = await dumpTenant(tp, t.tenantId);
+    expect(rowCounts(after)).toEqual(rowCounts(before));
+    expect(after).toEqual(before);
+    expect(await dumpControl(tp)).toEqual(controlBefore);
+  });
+
+  it('keys and strings inside a JSON config follow the same rule', async () => {
+    const controlBefore = await dumpControl(tp);
+    const bad = await mutate(t, 'configurePlugin', { pluginId: 'acme.none', config: { greeting: 'a\u0000' } });
+    expectRefused(bad, 'input.config.greeting', /U\+0000/);
+    const badKey = await mutate(t, 'configurePlugin', { pluginId: 'acme.none', config: { ['k\uDC00']: 'x' } });
+    expectError(badKey, 'BAD_USER_INPUT', /lone UTF-16 surrogate/);
+    expect(await dumpControl(tp)).toEqual(controlBefore);
+  });
+
+  it('a literal in the document is checked like a variable', async () => {
+    const before = await dumpTenant(tp, t.tenantId);
+    const res = await t.gql(`mutation { createAccount(input: { name: "${'z'.repeat(HUGE)}" }) { account { id } } }`);
+    expectError(res, 'BAD_USER_INPUT', /createAccount\(input\.name\): is 50000 characters; the limit is 1000/);
+    expect(JSON.stringify(res).length).toBeLessThan(2_000);
+    const nul = await t.gql('mutation { createAccount(input: { name: "ab\\u0000cd" }) { account { id } } }');
+    expectError(nul, 'BAD_USER_INPUT', /U\+0000/);
+    expect(await dumpTenant(tp, t.tenantId)).toEqual(before);
+  });
+
+  it('one bad field refuses every mutation of the request: nothing runs', async () => {
+    const before = await dumpTenant(tp, t.tenantId);
+    const res = await t.gql('mutation($bad: String!) { a: createAccount(input: { name: "Fine" }) { account { id } } b: createAccount(input: { name: $bad }) { account { id } } }', { bad: 'x\u0000' });
+    expectError(res, 'BAD_USER_INPUT', /createAccount\(input\.name\)/);
+    expect(await dumpTenant(tp, t.tenantId)).toEqual(before);
+  });
+
+  it('a value at its cap is accepted; one over is refused naming the cap', async () => {
+    const atCap = await mutate(t, 'createCase', { customerId: w.customer, subject: 'S', description: 'd'.repeat(20_000) });
+    expect(ok(atCap).createCase.case.id).toBeTruthy();
+    const over = await mutate(t, 'createCase', { customerId: w.customer, subject: 'S', description: 'd'.repeat(20_001) });
+    // The GraphQL ceiling is the domain's own limit for this field, so the message names it.
+    expectError(over, 'BAD_USER_INPUT', /description/);
+  });
+});
+
+describe('every query argument and filter has a cap and the text rule', () => {
+  const QUERIES: Array<[string, string, (v: string) => Record<string, unknown>, string]> = [
+    ['customers nameStartsWith', 'query($v: String) { customers(first: 5, filter: { nameStartsWith: $v }) { edges { node { id } } } }', (v) => ({ v }), 'filter.nameStartsWith'],
+    ['customers email', 'query($v: String) { customers(first: 5, filter: { email: $v }) { edges { node { id } } } }', (v) => ({ v }), 'filter.email'],
+    ['customers accountId', 'query($v: ID) { customers(first: 5, filter: { accountId: $v }) { edges { node { id } } } }', (v) => ({ v }), 'filter.accountId'],
+    ['customers after', 'query($v: String) { customers(first: 5, after: $v) { edges { node { id } } } }', (v) => ({ v }), 'after'],
+    ['knowledge search', 'query($v: String) { knowledgeArticles(first: 5, filter: { search: $v }) { edges { node { id } } } }', (v) => ({ v }), 'filter.search'],
+    ['cases customerId', 'query($v: ID) { cases(first: 5, filter: { customerId: $v }) { edges { node { id } } } }', (v) => ({ v }), 'filter.customerId'],
+    ['customer id', 'query($v: ID!) { customer(id: $v) { id } }', (v) => ({ v }), 'id'],
+    ['node id', 'query($v: ID!) { node(id: $v) { id } }', (v) => ({ v }), 'id'],
+    ['pluginLogs pluginId', 'query($v: String!) { pluginLogs(pluginId: $v) { message } }', (v) => ({ v }), 'pluginId'],
+    ['deadLetters pluginId', 'query($v: String) { deadLetters(pluginId: $v) { eventId } }', (v) => ({ v }), 'pluginId'],
+  ];
+
+  it.each(QUERIES)('%s', async (_what, query, variables, path) => {
+    for (const [, value, why] of ATTACKS) expectRefused(await t.gql(query, variables(value)), path, why);
+  });
+
+  it('a 50 000-character search names the field and the cap, and the server keeps serving', async () => {
+    const res = await t.gql('query($v: String) { knowledgeArticles(first: 5, filter: { search: $v }) { edges { node { id } } } }', { v: '%'.repeat(HUGE) });
+    expectError(res, 'BAD_USER_INPUT', /knowledgeArticles\(filter\.search\): is 50000 characters; the limit is 1000/);
+    const fine = ok(await t.gql('query($v: String) { knowledgeArticles(first: 5, filter: { search: $v }) { edges { node { title } } } }', { v: 'refund' }));
+    expect(fine.knowledgeArticles.edges.map((e: any) => e.node.title)).toEqual(['Refunds']);
+  });
+
+  it('caps: a String at 1 000 passes, an ID over 200 and a plugin id over 64 are refused', async () => {
+    ok(await t.gql('query($v: String) { customers(first: 5, filter: { nameStartsWith: $v }) { edges { node { id } } } }', { v: 'n'.repeat(STRING_CAP) }));
+    expectRefused(await t.gql('query($v: ID!) { customer(id: $v) { id } }', { v: 'i'.repeat(ID_CAP + 1) }), 'id', /the limit is 200/);
+    expect((await t.gql('query($v: ID!) { customer(id: $v) { id } }', { v: randomGid('Customer') })).data).toEqual({ customer: null });
+    expectRefused(await t.gql('query($v: String!) { pluginLogs(pluginId: $v) { message } }', { v: 'p'.repeat(65) }), 'pluginId', /the limit is 64/);
+  });
+});
+
+describe('an invalid semver range is quoted as a short excerpt', () => {
+  it('installPlugin with a long, invalid version', async () => {
+    const res = await mutate(t, 'installPlugin', { pluginId: 'acme.none', version: `v${'9'.repeat(990)}` });
+    expectError(res, 'BAD_USER_INPUT', /^"v9{39}…" \(991 characters\) is not a semver range$/);
+  });
+});
+
+describe('valid text round-trips exactly', () => {
+  const TEXT = 'Tab\there, lines\nand\r\nbreaks; emoji 🎉👩‍💻, CJK 漢字かな, RTL עברית, NBSP\u00A0, U+FFFD \uFFFD';
+
+  it('through a mutation and back, in every kind of field', async () => {
+    const created = await create(t, 'createCase', { customerId: w.customer, subject: 'Round trip 🎉 漢字', description: TEXT });
+    const read = ok(await t.gql('query($id: ID!) { case(id: $id) { subject description } }', { id: created.case.id }));
+    expect(read.case).toEqual({ subject: 'Round trip 🎉 漢字', description: TEXT });
+    const posted = await create(t, 'addInteraction', { customerId: w.customer, channel: 'EMAIL', direction: 'INBOUND', body: TEXT });
+    const back = ok(await t.gql('query($id: ID!) { interaction(id: $id) { body } }', { id: posted.interaction.id }));
+    expect(back.interaction.body).toBe(TEXT);
+  });
+
+  it('a multi-byte name at its cap, found again by its prefix', async () => {
+    const name = '漢'.repeat(100) + '🎉'.repeat(50); // 200 UTF-16 units, the name cap
+    const made = await create(t, 'createCustomer', { name });
+    const found = ok(await t.gql('query($v: String) { customers(first: 5, filter: { nameStartsWith: $v }) { edges { node { id name } } } }', { v: '漢'.repeat(100) }));
+    expect(found.customers.edges.map((e: any) => e.node)).toEqual([{ id: made.customer.id, name }]);
+  });
+});
