@@ -11,17 +11,7 @@ import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook } from './events/index.
 import { createPublisher } from './registry/index.js';
 import { graphqlClient, type Gql } from './testing/graphql-client.js';
 import { buildFixture } from './testing/build-fixture.js';
-
-
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await read();
-  while (!ok(value) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 100));
-    value = await read();
-  }
-  return value;
-}
+import { eventually } from './testing/eventually.js';
 
 describe('plugin events and webhooks through a running server', () => {
   let dir: string;
@@ -75,6 +65,41 @@ describe('plugin events and webhooks through a running server', () => {
     expect(ok.status).toBe(202);
     expect(await ok.json()).toEqual({ ok: true });
     expect(await seen()).toContain(`webhook:${body}`);
+  });
+
+  it('accepts each signed webhook request once, over its raw bytes, and caps the body before reading it', async () => {
+    const path = `${server.url}/t/events-co/webhooks/${installationId}/ping`;
+    const post = (body: BodyInit, timestamp: string, signature: string, init: RequestInit = {}) =>
+      fetch(path, { method: 'POST', body, headers: { [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signature }, ...init });
+    const webhookRuns = async () => (await seen()).filter((s) => s.startsWith('webhook:'));
+    const before = (await webhookRuns()).length;
+    const timestamp = String(Math.floor(Date.now() / 1000));
+
+    // A captured request sent again: refused with a code, the handler does not run twice.
+    const body = '{"replayed":"maybe"}';
+    const signature = signWebhook({ secret: 'whsec-1', timestamp, body });
+    expect((await post(body, timestamp, signature)).status).toBe(202);
+    const again = await post(body, timestamp, signature);
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({ errors: [{ extensions: { code: 'WEBHOOK_REPLAYED' } }] });
+    expect((await webhookRuns()).filter((s) => s === `webhook:${body}`)).toHaveLength(1);
+
+    // Bytes that decode to the same text are still other bytes: the signature does not carry over.
+    const sent = Uint8Array.from([0x7b, 0xff, 0x7d]);
+    const bytesSignature = signWebhook({ secret: 'whsec-1', timestamp, body: sent });
+    const forged = await post(Uint8Array.from([0x7b, 0xfe, 0x7d]), timestamp, bytesSignature);
+    expect(forged.status).toBe(401);
+    expect((await forged.json()).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+    expect((await post(sent, timestamp, bytesSignature)).status).toBe(202);
+
+    // Too big, announced by Content-Length or streamed without one: refused before the handler.
+    const big = 'x'.repeat(256 * 1024 + 1);
+    const announced = await post(big, timestamp, signWebhook({ secret: 'whsec-1', timestamp, body: big }));
+    expect(announced.status).toBe(413);
+    expect((await announced.json()).errors[0].extensions.code).toBe('BAD_REQUEST');
+    const streamed = await post(new Blob([big]).stream(), timestamp, signWebhook({ secret: 'whsec-1', timestamp, body: big }), { duplex: 'half' } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect((await webhookRuns()).length).toBe(before + 2);
   });
   it('a handler that keeps failing ends in the dead-letter list, where an admin can see and replay it', async () => {
     await gql(`mutation { createCustomer(input: { name: "Crash" }) { customer { id } } }`);
