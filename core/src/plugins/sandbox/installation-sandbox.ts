@@ -1,4 +1,5 @@
 import ivm from 'isolated-vm';
+import { afterElapsed } from '../../lib/after-elapsed.js';
 import type { SandboxLimits } from './limits.js';
 import { installPrelude, type BridgeFunction, type Runner } from './prelude.js';
 import { decodeEnvelope, failure, type Failure, type Outcome } from './protocol.js';
@@ -127,16 +128,16 @@ export class InstallationSandbox {
    */
   async responds(withinMs: number): Promise<boolean> {
     if (this.isolate.isDisposed) return true;
-    let timer: NodeJS.Timeout | undefined;
+    let cancel = (): void => {};
     const late = new Promise<boolean>((resolve) => {
-      timer = setTimeout(resolve, withinMs, false);
+      cancel = afterElapsed(withinMs, () => resolve(false));
     });
     const probe = this.context.eval('0').then(
       () => true,
       () => true,
     );
     const answer = await Promise.race([probe, late]);
-    clearTimeout(timer);
+    cancel();
     return answer;
   }
 

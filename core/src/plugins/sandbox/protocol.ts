@@ -59,9 +59,17 @@ export interface DoneMessage {
   id: number;
   outcome: Outcome;
   usage: Usage;
+  /** The worker's resident set size as the call ended: the core recycles a worker past its ceiling. */
+  rssBytes: number;
 }
 
-export type WorkerMessage = ReadyMessage | NeedBundleMessage | HostCallMessage | DoneMessage;
+/** Worker → core, now and then while calls run, so that growth is seen before a long call ends. */
+export interface MemoryMessage {
+  type: 'memory';
+  rssBytes: number;
+}
+
+export type WorkerMessage = ReadyMessage | NeedBundleMessage | HostCallMessage | DoneMessage | MemoryMessage;
 
 export interface Failure {
   ok: false;

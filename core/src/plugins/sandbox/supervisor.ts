@@ -14,8 +14,17 @@ export interface SandboxSupervisorOptions {
   defaultLimits?: Partial<SandboxLimits>;
   /** How long past an invocation's deadline a silent worker is given before it is killed. */
   backstopMs?: number;
+  /**
+   * Resident set size (MB) past which a worker process is recycled: a replacement takes new
+   * calls and the old process ends once its calls have finished. The isolates' own heap limits
+   * are approximate; this bounds the process that hosts them.
+   */
+  maxWorkerRssMb?: number;
   logger?: Logger;
 }
+
+/** Far above a worker with 100 small warm isolates (~200 MB), far below a runaway one. */
+const DEFAULT_MAX_WORKER_RSS_MB = 1024;
 
 /**
  * Runs plugin code for the core. Isolates live in worker processes (DESIGN.md decision 5);
@@ -30,15 +39,19 @@ export class SandboxSupervisor {
   constructor(options: SandboxSupervisorOptions = {}) {
     const count = options.workers ?? 1;
     const maxWarm = options.maxWarmInstallations ?? 100;
+    const maxRssMb = options.maxWorkerRssMb ?? DEFAULT_MAX_WORKER_RSS_MB;
     if (!Number.isInteger(count) || count < 1) throw new RangeError('workers must be a positive integer');
     if (!Number.isInteger(maxWarm) || maxWarm < 1) throw new RangeError('maxWarmInstallations must be a positive integer');
+    if (!Number.isInteger(maxRssMb) || maxRssMb < 1) throw new RangeError('maxWorkerRssMb must be a positive integer');
     this.limits = resolveLimits(DEFAULT_LIMITS, options.defaultLimits);
     const entry = workerEntry();
     const logger = options.logger ?? createLogger();
     const config = { maxWarm: Math.ceil(maxWarm / count) };
+    const backstopMs = options.backstopMs ?? 5_000;
+    const maxRssBytes = maxRssMb * 2 ** 20;
     this.workers = Array.from(
       { length: count },
-      () => new WorkerProcess({ entry, config, backstopMs: options.backstopMs ?? 5_000, logger }),
+      () => new WorkerProcess({ entry, config, backstopMs, maxRssBytes, logger }),
     );
   }
 
@@ -80,6 +93,11 @@ export class SandboxSupervisor {
   /** The worker process an installation runs in (for operators and crash tests). */
   workerPid(installationKey: string): number | undefined {
     return this.workerFor(installationKey).pid;
+  }
+
+  /** That process's resident set size in bytes as it last reported it (0 before its first call). */
+  workerRssBytes(installationKey: string): number {
+    return this.workerFor(installationKey).rssBytes;
   }
 
   async close(): Promise<void> {

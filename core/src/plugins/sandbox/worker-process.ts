@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LRUCache } from 'lru-cache';
+import { afterElapsed } from '../../lib/after-elapsed.js';
 import type { Logger } from '../../lib/logger.js';
 import type { SandboxLimits } from './limits.js';
 import {
@@ -54,7 +55,7 @@ interface InFlight {
   request: RunRequest;
   host: HostFunction;
   hostCalls: number;
-  backstop: NodeJS.Timeout;
+  cancelBackstop: () => void;
   resolve: (reply: Reply) => void;
 }
 
@@ -63,46 +64,174 @@ export interface WorkerProcessOptions {
   config: WorkerConfig;
   /** How long past an invocation's wall deadline the worker may stay silent before it is killed. */
   backstopMs: number;
+  /**
+   * Resident set size past which the process is replaced. isolated-vm's heap limit is
+   * approximate (one large JSON.parse can overshoot it several times), so the process that
+   * hosts the isolates is bounded as well. Unbounded when omitted.
+   */
+  maxRssBytes?: number;
   logger?: Logger;
 }
 
 /**
- * The core's handle on one sandbox worker process: forks it, queues messages until it is ready,
- * answers its host calls with each invocation's host function, and when it dies fails what was
- * in flight on it and forks a new one.
+ * The core's handle on one sandbox worker slot. Calls go to its current process. When that
+ * process dies, what was in flight on it fails and a new one is forked (backing off if it keeps
+ * dying). When it grows past `maxRssBytes` it is recycled: a replacement takes new calls at
+ * once, and the old process ends once the calls it took have finished.
  */
 export class WorkerProcess {
-  private child: ChildProcess | undefined;
-  private ready = false;
-  private queue: CoreMessage[] = [];
-  private readonly inflight = new Map<number, InFlight>();
-  /** Bundles this process already has, so their code is not sent again. */
-  private readonly shipped = new LRUCache<string, true>({ max: 10_000 });
-  private readyWaiters: Array<() => void> = [];
+  private current: ForkedWorker;
+  /** Recycled processes finishing their last calls. */
+  private readonly draining = new Set<ForkedWorker>();
   private crashes: number[] = [];
   private restartTimer: NodeJS.Timeout | undefined;
   private closing = false;
 
-  constructor(private readonly options: WorkerProcessOptions) {}
+  constructor(private readonly options: WorkerProcessOptions) {
+    this.current = this.nextWorker();
+  }
+
+  get pid(): number | undefined {
+    return this.current.pid;
+  }
+
+  /** The current process's resident set size as it last reported it (0 before it has run a call). */
+  get rssBytes(): number {
+    return this.current.rssBytes;
+  }
+
+  async whenReady(): Promise<void> {
+    // A process that dies before it is ready hands over to its replacement.
+    while (!this.closing) {
+      this.ensureStarted();
+      if (await this.current.whenReady()) return;
+    }
+  }
+
+  run(request: RunRequest, host: HostFunction): Promise<Reply> {
+    this.ensureStarted();
+    return this.current.run(request, host);
+  }
+
+  /** Kills the processes; what is in flight fails. */
+  async close(): Promise<void> {
+    this.closing = true;
+    clearTimeout(this.restartTimer);
+    const workers = [this.current, ...this.draining];
+    await Promise.all(workers.map((worker) => worker.close('the plugin sandbox is shutting down')));
+  }
+
+  private ensureStarted(): void {
+    if (!this.restartTimer && !this.closing) this.current.start();
+  }
+
+  private nextWorker(): ForkedWorker {
+    const worker: ForkedWorker = new ForkedWorker(this.options, {
+      onRss: (rssBytes) => this.checkMemory(worker, rssBytes),
+      onExit: () => this.exited(worker),
+    });
+    return worker;
+  }
+
+  /** Past the ceiling: new calls go to a replacement; the old process ends when its calls have. */
+  private checkMemory(worker: ForkedWorker, rssBytes: number): void {
+    const max = this.options.maxRssBytes;
+    if (worker !== this.current || this.closing || max === undefined || rssBytes <= max) return;
+    const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+    this.options.logger?.warn(
+      { pid: worker.pid, rssMb: mb(rssBytes), maxRssMb: mb(max) },
+      'sandbox worker over its memory ceiling; replacing it once its calls finish',
+    );
+    this.current = this.nextWorker();
+    this.current.start();
+    this.draining.add(worker);
+    worker.drain();
+  }
+
+  private exited(worker: ForkedWorker): void {
+    this.draining.delete(worker);
+    if (worker !== this.current || this.closing) return;
+    this.current = this.nextWorker();
+    this.scheduleRestart();
+  }
+
+  /** Immediately after a lone crash; backing off when the worker keeps dying. */
+  private scheduleRestart(): void {
+    const now = Date.now();
+    this.crashes = [...this.crashes.filter((at) => now - at < 60_000), now];
+    const delay = this.crashes.length <= 2 ? 0 : Math.min(5_000, 100 * 2 ** (this.crashes.length - 3));
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      this.ensureStarted();
+    }, delay);
+  }
+}
+
+interface ForkedWorkerEvents {
+  /** Each memory report of the process. */
+  onRss: (rssBytes: number) => void;
+  /** The process ended, whether it was told to or not. */
+  onExit: () => void;
+}
+
+/**
+ * One forked worker process: queues messages until it is ready, answers its host calls with
+ * each invocation's host function, and fails what is in flight on it if it dies. Forked at most
+ * once; a replacement is another ForkedWorker.
+ */
+class ForkedWorker {
+  rssBytes = 0;
+  private child: ChildProcess | undefined;
+  private started = false;
+  private ready = false;
+  /** Told to end (drained or closed): its exit is no crash. */
+  private stopping = false;
+  /** Takes no new calls; ends when the last one settles. */
+  private draining = false;
+  private queue: CoreMessage[] = [];
+  private readonly inflight = new Map<number, InFlight>();
+  /** Bundles this process already has, so their code is not sent again. */
+  private readonly shipped = new LRUCache<string, true>({ max: 10_000 });
+  private readyWaiters: Array<(ready: boolean) => void> = [];
+
+  constructor(
+    private readonly options: WorkerProcessOptions,
+    private readonly events: ForkedWorkerEvents,
+  ) {}
 
   get pid(): number | undefined {
     return this.child?.pid;
   }
 
-  whenReady(): Promise<void> {
-    this.ensureStarted();
-    if (this.ready) return Promise.resolve();
-    const ready = new Promise<void>((resolve) => this.readyWaiters.push(resolve));
+  /** Resolves true once the process can take calls, false if it ends first. */
+  whenReady(): Promise<boolean> {
+    if (this.ready) return Promise.resolve(true);
+    if (this.stopping || (this.started && !this.child)) return Promise.resolve(false);
+    const ready = new Promise<boolean>((resolve) => this.readyWaiters.push(resolve));
     this.updateRef();
     return ready;
   }
 
+  start(): void {
+    if (this.started || this.stopping) return;
+    this.started = true;
+    const { entry, config } = this.options;
+    const child = fork(entry.file, [JSON.stringify(config)], {
+      execArgv: entry.execArgv,
+      serialization: 'advanced',
+    });
+    this.child = child;
+    child.on('message', (message: WorkerMessage) => this.onMessage(child, message));
+    child.on('exit', (code, signal) => this.onExit(child, code, signal));
+    child.on('error', (error) => this.options.logger?.error({ err: error }, 'sandbox worker process error'));
+    this.updateRef();
+  }
+
   run(request: RunRequest, host: HostFunction): Promise<Reply> {
-    this.ensureStarted();
     return new Promise<Reply>((resolve) => {
       const silentFor = request.limits.wallTimeoutMs + this.options.backstopMs;
-      const backstop = setTimeout(() => this.unresponsive(request.id), silentFor);
-      this.inflight.set(request.id, { request, host, hostCalls: 0, backstop, resolve });
+      const cancelBackstop = afterElapsed(silentFor, () => this.unresponsive(request.id));
+      this.inflight.set(request.id, { request, host, hostCalls: 0, cancelBackstop, resolve });
       this.updateRef();
       const { sha256, code } = request.bundle;
       const ship = !this.shipped.has(sha256);
@@ -111,11 +240,21 @@ export class WorkerProcess {
     });
   }
 
-  /** Kills the process; what is in flight fails. */
-  async close(): Promise<void> {
-    this.closing = true;
-    clearTimeout(this.restartTimer);
-    this.failAll('the plugin sandbox is shutting down');
+  /** No new calls come; the process ends once the ones in flight have settled. */
+  drain(): void {
+    this.draining = true;
+    if (this.inflight.size === 0) void this.stop();
+  }
+
+  /** Fails what is in flight with `message` and ends the process. */
+  close(message: string): Promise<void> {
+    this.stopping = true;
+    this.failAll(message);
+    return this.stop();
+  }
+
+  private async stop(): Promise<void> {
+    this.stopping = true;
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -125,28 +264,12 @@ export class WorkerProcess {
     clearTimeout(force);
   }
 
-  private ensureStarted(): void {
-    if (this.child || this.restartTimer || this.closing) return;
-    const { entry, config } = this.options;
-    const child = fork(entry.file, [JSON.stringify(config)], {
-      execArgv: entry.execArgv,
-      serialization: 'advanced',
-    });
-    this.child = child;
-    this.ready = false;
-    child.on('message', (message: WorkerMessage) => this.onMessage(child, message));
-    child.on('exit', (code, signal) => this.onExit(child, code, signal));
-    child.on('error', (error) => this.options.logger?.error({ err: error }, 'sandbox worker process error'));
-    this.updateRef();
-  }
-
   private onMessage(child: ChildProcess, message: WorkerMessage): void {
-    if (child !== this.child) return;
     switch (message.type) {
       case 'ready': {
         this.ready = true;
         for (const queued of this.queue.splice(0)) this.send(child, queued);
-        for (const resolve of this.readyWaiters.splice(0)) resolve();
+        for (const resolve of this.readyWaiters.splice(0)) resolve(true);
         this.updateRef();
         return;
       }
@@ -162,8 +285,17 @@ export class WorkerProcess {
         return;
       case 'done':
         this.settle(message.id, { outcome: message.outcome, usage: message.usage });
+        this.reportRss(message.rssBytes);
+        return;
+      case 'memory':
+        this.reportRss(message.rssBytes);
         return;
     }
+  }
+
+  private reportRss(rssBytes: number): void {
+    this.rssBytes = rssBytes;
+    this.events.onRss(rssBytes);
   }
 
   private async answer(child: ChildProcess, message: HostCallMessage): Promise<void> {
@@ -181,8 +313,8 @@ export class WorkerProcess {
       } catch (error) {
         reply = refusal(error, message.capability, this.options.logger);
       }
-      // Ended (or the process was replaced) while the host worked: nobody is waiting.
-      if (this.inflight.get(message.id) !== call || this.child !== child) return;
+      // Ended (or the process died) while the host worked: nobody is waiting.
+      if (this.inflight.get(message.id) !== call) return;
     }
     this.send(child, { type: 'host-result', id: message.id, callId: message.callId, envelope: reply });
   }
@@ -191,10 +323,11 @@ export class WorkerProcess {
     const call = this.inflight.get(id);
     if (!call) return;
     this.inflight.delete(id);
-    clearTimeout(call.backstop);
+    call.cancelBackstop();
     // The worker counts host calls it refused itself too; prefer its count.
     call.resolve({ ...reply, usage: { ...reply.usage, hostCalls: Math.max(reply.usage.hostCalls, call.hostCalls) } });
     this.updateRef();
+    if (this.draining && this.inflight.size === 0) void this.stop();
   }
 
   /** The worker missed an invocation's deadline by the whole backstop: its event loop is stuck. */
@@ -210,27 +343,16 @@ export class WorkerProcess {
   }
 
   private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
-    if (child !== this.child) return;
     this.child = undefined;
     this.ready = false;
     this.queue = [];
-    this.shipped.clear();
-    if (this.closing) return;
-    const how = signal ? `signal ${signal}` : `exit code ${code}`;
-    this.options.logger?.error({ pid: child.pid, code, signal }, 'sandbox worker process died');
-    this.failAll(`the plugin sandbox process crashed (${how})`);
-    this.scheduleRestart();
-  }
-
-  /** Immediately after a lone crash; backing off when the worker keeps dying. */
-  private scheduleRestart(): void {
-    const now = Date.now();
-    this.crashes = [...this.crashes.filter((at) => now - at < 60_000), now];
-    const delay = this.crashes.length <= 2 ? 0 : Math.min(5_000, 100 * 2 ** (this.crashes.length - 3));
-    this.restartTimer = setTimeout(() => {
-      this.restartTimer = undefined;
-      this.ensureStarted();
-    }, delay);
+    if (!this.stopping) {
+      const how = signal ? `signal ${signal}` : `exit code ${code}`;
+      this.options.logger?.error({ pid: child.pid, code, signal }, 'sandbox worker process died');
+      this.failAll(`the plugin sandbox process crashed (${how})`);
+    }
+    for (const resolve of this.readyWaiters.splice(0)) resolve(false);
+    this.events.onExit();
   }
 
   private failAll(message: string): void {

@@ -4,10 +4,18 @@
  * supervisor forks this file (or dist/sandbox-worker.js) with --no-node-snapshot and talks to
  * it over IPC (protocol.ts). Nothing here outlives the parent: a closed channel ends the process.
  */
+import { afterElapsed } from '../../lib/after-elapsed.js';
 import { HostBridge } from './bridge.js';
 import type { CachedBundle, InstallationSandbox } from './installation-sandbox.js';
 import { IsolatePool } from './isolate-pool.js';
-import { failure, type CoreMessage, type InvokeMessage, type Outcome, type WorkerMessage } from './protocol.js';
+import {
+  failure,
+  type CoreMessage,
+  type InvokeMessage,
+  type Outcome,
+  type Usage,
+  type WorkerMessage,
+} from './protocol.js';
 
 export interface WorkerConfig {
   maxWarm: number;
@@ -19,12 +27,22 @@ const bundlesKept = (maxWarm: number): number => Math.max(2 * maxWarm, 16);
 /** A probe slower than this after a missed deadline means plugin code is still spinning. */
 const RESPONSIVE_WITHIN_MS = 100;
 
+/** How often a worker with calls running reports its memory (it also does after every call). */
+const MEMORY_REPORT_MS = 1_000;
+
 export function startWorker(config: WorkerConfig): void {
   const send = (message: WorkerMessage): void => {
     // A closed channel means the core is gone; 'disconnect' below ends the process.
     if (process.connected) process.send?.(message, undefined, undefined, () => {});
   };
   const bridge = new HostBridge(send);
+  const done = (id: number, outcome: Outcome, usage: Usage): void => {
+    send({ type: 'done', id, outcome, usage, rssBytes: process.memoryUsage.rss() });
+  };
+  let running = 0;
+  setInterval(() => {
+    if (running > 0) send({ type: 'memory', rssBytes: process.memoryUsage.rss() });
+  }, MEMORY_REPORT_MS).unref();
   const pool = new IsolatePool({
     maxWarm: config.maxWarm,
     maxBundles: bundlesKept(config.maxWarm),
@@ -44,7 +62,7 @@ export function startWorker(config: WorkerConfig): void {
     if (code !== undefined) {
       const added = pool.addBundle(sha256, code);
       if ('ok' in added) {
-        send({ type: 'done', id: message.id, outcome: added, usage: { cpuMs: 0, hostCalls: 0, coldStart: false } });
+        done(message.id, added, { cpuMs: 0, hostCalls: 0, coldStart: false });
         return;
       }
       bundle = added;
@@ -53,7 +71,8 @@ export function startWorker(config: WorkerConfig): void {
       send({ type: 'need-bundle', id: message.id });
       return;
     }
-    void run(message, bundle);
+    running++;
+    void run(message, bundle).finally(() => running--);
   };
 
   const run = async (message: InvokeMessage, bundle: CachedBundle): Promise<void> => {
@@ -83,12 +102,13 @@ export function startWorker(config: WorkerConfig): void {
       }
     })().catch((error: unknown) => failure('PLUGIN_FAILED', `plugin sandbox error: ${String(error)}`));
 
-    let timer: NodeJS.Timeout | undefined;
+    let cancelDeadline = (): void => {};
     const deadline = new Promise<'deadline'>((resolve) => {
-      timer = setTimeout(resolve, limits.wallTimeoutMs, 'deadline');
+      // Not a moment early by performance.now(), the clock the core reports wallMs in.
+      cancelDeadline = afterElapsed(limits.wallTimeoutMs, () => resolve('deadline'));
     });
     const settled = await Promise.race([work, deadline]);
-    clearTimeout(timer);
+    cancelDeadline();
     const timedOut = settled === 'deadline';
     const cpuNs = sandbox ? sandbox.cpuTimeNs - cpuStart : 0n;
 
@@ -104,12 +124,7 @@ export function startWorker(config: WorkerConfig): void {
     // or spinning in a continuation no isolated-vm timer covers, which costs it the isolate.
     // Vetting starts before 'done' goes out so that the next call waits for the verdict.
     if (timedOut && sandbox) void pool.vet(sandbox, RESPONSIVE_WITHIN_MS);
-    send({
-      type: 'done',
-      id,
-      outcome,
-      usage: { cpuMs: cpuNs > 0n ? Number(cpuNs) / 1e6 : 0, hostCalls: invocation.hostCalls, coldStart },
-    });
+    done(id, outcome, { cpuMs: cpuNs > 0n ? Number(cpuNs) / 1e6 : 0, hostCalls: invocation.hostCalls, coldStart });
   };
 
   process.on('message', (message: CoreMessage) => {
