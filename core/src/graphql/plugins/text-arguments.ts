@@ -47,8 +47,8 @@ export function badArguments(
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
   if (!operation) return [];
-  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], (rawVariables ?? {}) as Record<string, unknown>, { maxErrors: 1 });
-  if (coerced.errors) return [];
+  const coerced = variablesOrNull(schema, operation, rawVariables);
+  if (!coerced) return [];
 
   const issues: Issue[] = [];
   const typeInfo = new TypeInfo(schema);
@@ -57,7 +57,7 @@ export function badArguments(
       const arg = typeInfo.getArgument();
       const owner = typeInfo.getDirective() ?? typeInfo.getFieldDef();
       if (!arg || !owner || issues.length >= MAX_ISSUES) return;
-      const value: unknown = valueFromAST(node.value, arg.type, coerced.coerced);
+      const value: unknown = valueFromAST(node.value, arg.type, coerced);
       const ownerCoordinate = typeInfo.getDirective() ? `@${owner.name}` : `${typeInfo.getParentType()?.name}.${owner.name}`;
       const report = (path: string, message: string) => issues.length < MAX_ISSUES && issues.push({ field: owner.name, path, message, node });
       checkValue(value, arg.type, `${ownerCoordinate}(${arg.name}:)`, arg.name, arg.name, report);
@@ -67,6 +67,12 @@ export function badArguments(
     if (definition === operation || definition.kind === Kind.FRAGMENT_DEFINITION) visit(definition, visitor);
   }
   return issues;
+}
+
+/** The operation's variables coerced, or null when they do not coerce. */
+function variablesOrNull(schema: GraphQLSchema, operation: OperationDefinitionNode, raw: unknown): Record<string, unknown> | null {
+  const result = getVariableValues(schema, operation.variableDefinitions ?? [], (raw ?? {}) as Record<string, unknown>, { maxErrors: 1 });
+  return result.errors ? null : result.coerced;
 }
 
 function checkValue(
