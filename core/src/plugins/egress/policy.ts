@@ -1,5 +1,5 @@
+import { canonicalHostPattern, hostMatchesPattern } from '@mosaic/sdk/schema';
 import { EgressError } from './errors.js';
-import { isIpLiteralHostname } from './address-rules.js';
 
 export interface ResolvedAddress {
   address: string;
@@ -10,11 +10,15 @@ export type Lookup = (hostname: string) => Promise<ResolvedAddress[]>;
 
 /** What one plugin installation may reach, as the operator granted it. */
 export interface EgressPolicy {
-  /** Exact hostnames, IP literals, or `*.example.com` (any subdomain depth, not the apex). */
+  /**
+   * Exact hostnames, IP literals, or `*.example.com` (any subdomain depth, not the apex), read
+   * with the SDK's `canonicalHostPattern`: an IP address only in canonical form.
+   */
   allowedHosts: string[];
   /**
-   * Operator's development allowlist: these hosts (same pattern syntax) may resolve to private or
-   * loopback addresses. They must also be in `allowedHosts` to be reachable at all.
+   * Operator's development allowlist: these hosts (same pattern syntax, same canonical reading)
+   * may resolve to private or loopback addresses. They must also be in `allowedHosts` to be
+   * reachable at all.
    */
   allowPrivateHosts?: string[];
   /** Values for `{{secret:NAME}}` placeholders in request header values. */
@@ -30,6 +34,7 @@ export interface EgressPolicy {
 }
 
 export interface ResolvedPolicy {
+  /** Both take a canonical hostname (`urlHost`'s reading of the request URL). */
   isAllowed(hostname: string): boolean;
   mayBePrivate(hostname: string): boolean;
   secrets: Record<string, string>;
@@ -66,35 +71,13 @@ function nonNegative(value: number | undefined, fallback: number, name: string):
 }
 
 /**
- * Canonical form of a hostname as WHATWG URL parsing produces it (lower case, punycode for IDN,
- * IPv4 in dotted decimal, IPv6 bracketed and compressed), without a trailing dot.
+ * One allowlist entry in canonical form; throws for an entry that is not a host, is an IP address
+ * written other than canonically (`0x7f000001`), or is a wildcard too broad to be safe.
  */
-export function canonicalHostname(hostname: string): string {
-  return hostname.toLowerCase().replace(/\.$/, '');
-}
-
-/** Normalises one allowlist entry; throws for entries that can never match safely. */
 export function normalizeHostPattern(entry: string): string {
-  const raw = entry.trim();
-  const wildcard = raw.startsWith('*.');
-  const host = wildcard ? raw.slice(2) : raw;
-  const notAHost = new EgressError('EGRESS_BAD_REQUEST', `egress allowlist entry '${entry}' is not a hostname`);
-  let url: URL;
-  try {
-    // A bare IPv6 literal needs brackets to parse as a URL host.
-    url = new URL(`http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}/`);
-  } catch {
-    throw notAHost;
-  }
-  if (url.port || url.username || url.password || url.pathname !== '/' || url.search || url.hash) throw notAHost;
-  const parsed = canonicalHostname(url.hostname);
-  if (!parsed || parsed.includes('*')) {
-    throw new EgressError('EGRESS_BAD_REQUEST', `egress allowlist entry '${entry}' is not a hostname; wildcards are only allowed as a leading '*.'`);
-  }
-  if (wildcard && (isIpLiteralHostname(parsed) || !parsed.includes('.'))) {
-    throw new EgressError('EGRESS_BAD_REQUEST', `egress allowlist entry '${entry}' is too broad; a wildcard needs a domain of at least two labels`);
-  }
-  return wildcard ? `*.${parsed}` : parsed;
+  const reading = canonicalHostPattern(typeof entry === 'string' ? entry.trim() : entry);
+  if (reading.problem !== undefined) throw new EgressError('EGRESS_BAD_REQUEST', `egress allowlist entry refused: ${reading.problem}`);
+  return reading.host;
 }
 
 /** Compiles patterns into a predicate over canonical hostnames. */
@@ -102,17 +85,6 @@ function compileHostPatterns(entries: string[], field: string): (hostname: strin
   if (!Array.isArray(entries)) {
     throw new EgressError('EGRESS_BAD_REQUEST', `egress policy ${field} must be an array of hostnames`);
   }
-  const exact = new Set<string>();
-  const suffixes: string[] = [];
-  for (const entry of entries) {
-    const pattern = normalizeHostPattern(entry);
-    if (pattern.startsWith('*.')) suffixes.push(pattern.slice(1));
-    else exact.add(pattern);
-  }
-  return (hostname) => {
-    const host = canonicalHostname(hostname);
-    if (exact.has(host)) return true;
-    // Wildcards never match IP literals: '*.1.2' must not admit '3.1.2'-style addresses.
-    return !isIpLiteralHostname(host) && suffixes.some((s) => host.endsWith(s));
-  };
+  const patterns = entries.map(normalizeHostPattern);
+  return (hostname) => patterns.some((pattern) => hostMatchesPattern(hostname, pattern));
 }

@@ -52,9 +52,15 @@ describe('redirects', () => {
     await expect(egressFetch({ url: redirect(to) }, { ...policy, allowedHosts: [...policy.allowedHosts, '127.0.0.1'] })).rejects.toMatchObject({
       code: 'EGRESS_ADDRESS_BLOCKED',
     });
-    await expect(egressFetch({ url: redirect(`http://2130706433:${internal.port}/`, 307) }, { ...policy, allowedHosts: [...policy.allowedHosts, '127.0.0.1'] })).rejects.toMatchObject({
-      code: 'EGRESS_ADDRESS_BLOCKED',
-    });
+    // A disguised spelling is refused as written, even where the operator allows the canonical address.
+    const loopbackAllowed = { ...policy, allowedHosts: [...policy.allowedHosts, '127.0.0.1'], allowPrivateHosts: ['carrier.test', '127.0.0.1'] };
+    for (const spelling of ['2130706433', '0x7f000001', '127.1', '0177.0.0.1', '127.0.0.1.']) {
+      await expect(egressFetch({ url: redirect(`http://${spelling}:${internal.port}/`, 307) }, loopbackAllowed)).rejects.toMatchObject({
+        code: 'EGRESS_BAD_REQUEST',
+        message: expect.stringMatching(/^redirect URL host refused: .* canonical form, 127\.0\.0\.1$/),
+      });
+      await expect(egressFetch({ url: redirect(`//${spelling}:${internal.port}/`, 307) }, loopbackAllowed)).rejects.toMatchObject({ code: 'EGRESS_BAD_REQUEST' });
+    }
     expect(internal.requests).toEqual([]);
   });
 

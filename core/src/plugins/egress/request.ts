@@ -1,3 +1,4 @@
+import { refusedHeaderReason, urlHost } from '@mosaic/sdk/schema';
 import { EgressError } from './errors.js';
 import { hasSecretPlaceholder, injectSecrets } from './secrets.js';
 
@@ -21,12 +22,12 @@ export interface PreparedRequest {
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 /**
- * Refused outright: they would change where or how the request is routed or framed, and a
- * plugin that sets them is relying on something the host will not do.
- */
-const REJECTED = new Set(['host', 'content-length', 'transfer-encoding']);
-const REJECTED_PREFIXES = ['proxy-'];
-/**
+ * Refused outright (the SDK's `refusedHeaderReason`, which the test harness applies too): routing
+ * and framing (`host`, `content-length`, `transfer-encoding`, `proxy`, `proxy-*`), which a
+ * plugin would be relying on the host to honour, and origin claims (`forwarded`, `via`,
+ * `x-forwarded-*`, `x-real-ip` and the like), which would let a plugin pose to the remote
+ * service as another client or as a proxy.
+ *
  * Hop-by-hop headers belong to the host's own connection; dropped silently because ported
  * code often sets them (`connection: keep-alive`) and they are harmless to omit.
  * Cookie is allowed: there is no ambient cookie jar here, so a plugin can only send a cookie it
@@ -76,9 +77,8 @@ function checkHeaders(input: Record<string, string>): Record<string, string> {
     if (!TOKEN.test(name)) throw new EgressError('EGRESS_BAD_REQUEST', `header name '${name}' is not a valid HTTP token`);
     if (typeof value !== 'string') throw new EgressError('EGRESS_BAD_REQUEST', `header '${name}' must have a string value`);
     if (BAD_VALUE.test(value)) throw new EgressError('EGRESS_BAD_REQUEST', `header '${name}' has a line break or NUL in its value`);
-    if (REJECTED.has(lower) || REJECTED_PREFIXES.some((p) => lower.startsWith(p))) {
-      throw new EgressError('EGRESS_BAD_REQUEST', `header '${name}' is controlled by the host and may not be set by a plugin`);
-    }
+    const refused = refusedHeaderReason(name);
+    if (refused !== undefined) throw new EgressError('EGRESS_BAD_REQUEST', refused);
     if (seen.has(lower)) throw new EgressError('EGRESS_BAD_REQUEST', `header '${name}' is given twice (header names are case-insensitive)`);
     seen.add(lower);
     if (STRIPPED.has(lower)) continue;
@@ -88,8 +88,10 @@ function checkHeaders(input: Record<string, string>): Record<string, string> {
 }
 
 /**
- * Parses with WHATWG URL rules, which also turn IPv4-in-disguise forms (2130706433, 0x7f000001,
- * 0177.0.0.1, 127.1) into dotted decimal and IDN into punycode before any policy check.
+ * Parses with WHATWG URL rules, and reads the host as written with the SDK's `urlHost`: names
+ * become canonical (lower case, punycode, no trailing dot); an IP address must already be in
+ * canonical form, so 2130706433, 0x7f000001, 0177.0.0.1 or 127.1 are refused, not sent to
+ * 127.0.0.1. The policy then compares canonical to canonical.
  */
 export function parseTargetUrl(raw: string, what: 'request' | 'redirect', base?: URL): URL {
   let url: URL;
@@ -107,10 +109,10 @@ export function parseTargetUrl(raw: string, what: 'request' | 'redirect', base?:
   if (what === 'request' && hasSecretPlaceholder(decodeURIComponentSafe(url.href))) {
     throw new EgressError('EGRESS_BAD_REQUEST', `${what} URL contains a {{secret:...}} placeholder; secrets are only substituted in header values`);
   }
+  const host = urlHost(raw, url, base);
+  if (host.problem !== undefined) throw new EgressError('EGRESS_BAD_REQUEST', `${what} URL host refused: ${host.problem}`);
   // 'example.com.' and 'example.com' are the same host; keep Host and TLS SNI in the plain form.
-  const hostname = url.hostname.replace(/\.+$/, '');
-  if (!hostname) throw new EgressError('EGRESS_BAD_REQUEST', `${what} URL '${raw}' has no host`);
-  if (hostname !== url.hostname) url.hostname = hostname;
+  if (host.host !== url.hostname) url.hostname = host.host;
   return url;
 }
 

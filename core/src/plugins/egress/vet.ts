@@ -2,7 +2,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { classifyAddress, isIpLiteralHostname, unbracket } from './address-rules.js';
 import { EgressError } from './errors.js';
-import { canonicalHostname, type ResolvedAddress, type ResolvedPolicy } from './policy.js';
+import type { ResolvedAddress, ResolvedPolicy } from './policy.js';
 
 /** A destination that passed every rule: the host is allowed and these addresses are safe. */
 export interface VettedTarget {
@@ -19,7 +19,8 @@ const defaultLookup = (hostname: string): Promise<ResolvedAddress[]> =>
  * one private address is refused, because which one a client uses is not ours to predict.
  */
 export async function vetTarget(url: URL, policy: ResolvedPolicy, signal: AbortSignal): Promise<VettedTarget> {
-  const hostname = canonicalHostname(url.hostname);
+  // Canonical already: parseTargetUrl read it with the SDK's urlHost.
+  const hostname = url.hostname;
   if (!policy.isAllowed(hostname)) {
     throw new EgressError(
       'EGRESS_HOST_NOT_ALLOWED',

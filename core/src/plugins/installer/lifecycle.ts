@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import semver from 'semver';
 import { z } from 'zod';
-import type { PluginManifest } from '@mosaic/sdk/schema';
+import { canonicalHostPattern, type PluginManifest } from '@mosaic/sdk/schema';
 import type { ControlDb } from '../../db/control.js';
 import { installations, installationSecrets } from '../../db/control-schema.js';
 import type { TenantDatabases } from '../../db/tenant-db.js';
@@ -49,7 +49,8 @@ const upgradeInput = z.object({ pluginId: z.string(), range: z.string().default(
  * and again for anything new at upgrade. Grants of things not asked for are refused too, so what
  * is stored is exactly what was reviewed.
  */
-function checkConsent(manifest: PluginManifest, granted: { scopes: string[]; egress: string[] }, previously = { scopes: [] as string[], egress: [] as string[] }) {
+function checkConsent(manifest: PluginManifest, asGiven: { scopes: string[]; egress: string[] }, previously = { scopes: [] as string[], egress: [] as string[] }) {
+  const granted = { scopes: asGiven.scopes, egress: asGiven.egress.map(canonicalGrant) };
   const missingScopes = manifest.scopes.filter((s) => !granted.scopes.includes(s) && !previously.scopes.includes(s));
   const missingEgress = manifest.egress.filter((h) => !granted.egress.includes(h) && !previously.egress.includes(h));
   if (missingScopes.length || missingEgress.length) {
@@ -62,6 +63,16 @@ function checkConsent(manifest: PluginManifest, granted: { scopes: string[]; egr
     scopes: manifest.scopes.filter((s) => granted.scopes.includes(s) || previously.scopes.includes(s)),
     egress: manifest.egress.filter((h) => granted.egress.includes(h) || previously.egress.includes(h)),
   };
+}
+
+/**
+ * An egress grant in the canonical form the manifest is stored in, so `API.Example.com` grants
+ * `api.example.com`; an IP address written another way (`0x7f000001`) is refused, naming it.
+ */
+function canonicalGrant(entry: string): string {
+  const reading = canonicalHostPattern(entry);
+  if (reading.problem !== undefined) throw new AppError('BAD_USER_INPUT', `grantEgress: ${reading.problem}`, { entry });
+  return reading.host;
 }
 
 function checkSecretNames(manifest: PluginManifest, secrets: Record<string, string>) {
