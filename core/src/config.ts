@@ -23,6 +23,8 @@ const serverEnv = z.object({
   MOSAIC_INTROSPECTION: z.enum(['admins', 'all', 'none']).default('admins'),
   /** Sandbox worker processes hosting plugin isolates. */
   MOSAIC_SANDBOX_WORKERS: int(1),
+  /** RSS (MB) past which a sandbox worker is replaced once its calls finish; below 128 it would thrash. */
+  MOSAIC_SANDBOX_WORKER_MAX_RSS_MB: z.coerce.number().int().min(128).default(1024),
   MOSAIC_PLUGIN_WARM_INSTALLATIONS: int(100),
   MOSAIC_PLUGIN_RETENTION_DAYS: int(30),
   MOSAIC_PLUGIN_STORAGE_QUOTA_BYTES: int(1024 * 1024),
@@ -72,6 +74,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
     introspection: e.MOSAIC_INTROSPECTION,
     plugins: {
       sandboxWorkers: e.MOSAIC_SANDBOX_WORKERS,
+      sandboxWorkerMaxRssMb: e.MOSAIC_SANDBOX_WORKER_MAX_RSS_MB,
       maxWarmInstallations: e.MOSAIC_PLUGIN_WARM_INSTALLATIONS,
       retentionDays: e.MOSAIC_PLUGIN_RETENTION_DAYS,
       egress: { allowPrivateHosts: e.MOSAIC_EGRESS_ALLOW_PRIVATE_HOSTS.split(',').map((h) => h.trim()).filter(Boolean) },

@@ -17,6 +17,8 @@ import { TenantSchemas } from './schema/tenant-schemas.js';
 
 export interface PluginSettings {
   sandboxWorkers: number;
+  /** RSS ceiling of one sandbox worker process in MB; the supervisor's default when omitted. */
+  sandboxWorkerMaxRssMb?: number;
   maxWarmInstallations: number;
   retentionDays: number;
   egress: HostDeps['egress'];
@@ -47,6 +49,7 @@ export function createPluginPlatform(deps: {
   const sandbox = new SandboxSupervisor({
     workers: deps.settings.sandboxWorkers,
     maxWarmInstallations: deps.settings.maxWarmInstallations,
+    maxWorkerRssMb: deps.settings.sandboxWorkerMaxRssMb,
     logger: deps.logger,
   });
   const runtime = new PluginRuntime({
