@@ -14,6 +14,8 @@ export type { HostReading } from './egress-host.js';
 export { refusedHeaderReason } from './egress-headers.js';
 export { jsonProblem } from './json-check.js';
 export { EMIT_TYPE_PATTERN, MAX_EMIT_PAYLOAD_BYTES, MAX_EMIT_TYPE_CHARS } from './emit-rules.js';
+export { WRITE_CAPABILITIES, writeRefusal, writeRefusedMessage } from './write-rules.js';
+export type { CallerRole, EntryKind, WriteCapability } from './write-rules.js';
 export {
   identifierProblem, MAX_QUOTED_CHARS, MAX_STORAGE_KEY_BYTES, quoteExcerpt, repairText, textIssues, textProblem,
 } from './text-rules.js';

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { Customer, Order } from './generated/core-types.js';
 import type { JsonValue } from './json.js';
 import type { PluginScope } from './scopes.js';
-import { createFakeHost, DEFAULT_HOST_LIMITS } from './test-context.js';
+import { createFakeHost, DEFAULT_HOST_LIMITS, type SimulatedCause } from './test-context.js';
+
+/** An event handler: the installation acts on its own, so writes are allowed. */
+const EVENT: SimulatedCause = { entry: 'event', callerRole: null };
 
 const customer: Customer = {
   id: 'c1', name: 'Ada', email: null, phone: null, status: 'ACTIVE', account: null, mergedInto: null, identities: [],
@@ -19,7 +22,7 @@ function host(scopes: PluginScope[] = ['customers:read', 'orders:read', 'cases:w
     pluginId: 'acme.tracking', grantedScopes: scopes, grantedEgress: [], secrets: {}, data, storage, responses: {},
     limits: { ...DEFAULT_HOST_LIMITS, ...limits },
   });
-  return { ...fake, call: fake.forInvocation().host, storage, data };
+  return { ...fake, call: fake.forInvocation(EVENT).host, storage, data };
 }
 
 describe('fake host', () => {
@@ -73,11 +76,40 @@ describe('fake host', () => {
     await fake.call('log', { level: 'warn', message: 'hm', data: { a: 1 } });
     await fake.call('emit', { type: 'shipment.late', payload: { id: 'o1' } });
     await expect(fake.call('emit', { type: 'again' })).rejects.toMatchObject({ code: 'LIMIT_EXCEEDED' });
-    await fake.forInvocation().host('emit', { type: 'again' });
+    await fake.forInvocation(EVENT).host('emit', { type: 'again' });
     expect(fake.record.logs).toEqual([{ level: 'warn', message: 'hm', data: { a: 1 } }]);
     expect(fake.record.emitted.map((e) => e.type)).toEqual(['plugin.acme.tracking.shipment.late', 'plugin.acme.tracking.again']);
     // As in core, who emitted is recorded by the host apart from the payload, so `actor` is plain data.
-    await fake.forInvocation().host('emit', { type: 'x', payload: { actor: 'me' } });
+    await fake.forInvocation(EVENT).host('emit', { type: 'x', payload: { actor: 'me' } });
     expect(fake.record.emitted.at(-1)).toEqual({ type: 'plugin.acme.tracking.x', payload: { actor: 'me' } });
+  });
+
+  it('refuses tenant writes where core does: field resolvers, and mutations for a read-only caller; storage stays writable', async () => {
+    const fake = host();
+    const attempt = async (cause: SimulatedCause) => {
+      const { host: call } = fake.forInvocation(cause);
+      const outcomes = [];
+      for (const [capability, args] of [
+        ['cases.create', { input: { customerId: 'c1', subject: 'From a plugin' } }],
+        ['cases.update', { id: 'case-1', input: { priority: 'HIGH' } }],
+        ['emit', { type: 'noted' }],
+        ['storage.set', { key: 'k', value: 1 }],
+      ] as const) {
+        outcomes.push(await call(capability, args).then(() => 'ok', (e: { code: string }) => e.code));
+      }
+      return outcomes;
+    };
+    await fake.forInvocation(EVENT).host('cases.create', { input: { customerId: 'c1', subject: 'Seed' } });
+    for (const callerRole of ['admin', 'agent', 'integrator'] as const) {
+      expect(await attempt({ entry: 'field', callerRole })).toEqual(['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'ok']);
+    }
+    expect(await attempt({ entry: 'mutation', callerRole: 'integrator' })).toEqual(['FORBIDDEN', 'FORBIDDEN', 'FORBIDDEN', 'ok']);
+    expect(fake.data.cases).toHaveLength(1);
+    expect(fake.record.emitted).toEqual([]);
+    expect(await attempt({ entry: 'mutation', callerRole: 'agent' })).toEqual(['ok', 'ok', 'ok', 'ok']);
+    expect(await attempt({ entry: 'webhook', callerRole: null })).toEqual(['ok', 'ok', 'ok', 'ok']);
+    await expect(fake.forInvocation({ entry: 'field', callerRole: 'admin' }).host('emit', { type: 'x' })).rejects.toMatchObject({
+      message: expect.stringMatching(/^emit was refused: Query and object-type field resolvers are read-only/),
+    });
   });
 });

@@ -10,6 +10,7 @@ import type { PluginScope } from './scopes.js';
 import { HostError, jsonProblem, utf8Bytes } from './test-errors.js';
 import { createFetchCapability, type FetchLimits, type RecordedFetch, type RecordedResponses } from './test-fetch.js';
 import { EMIT_TYPE_PATTERN, MAX_EMIT_PAYLOAD_BYTES, MAX_EMIT_TYPE_CHARS } from './emit-rules.js';
+import { writeRefusal, writeRefusedMessage, type CallerRole, type EntryKind, type WriteCapability } from './write-rules.js';
 
 /** What the sandbox hands the host for each `ctx.*` call (core's HostFunction). */
 export type HostFunction = (capability: string, args: unknown) => Promise<unknown>;
@@ -74,6 +75,13 @@ const MAX_PAGE_SIZE = 100;
 
 type Handler = (args: Record<string, unknown>) => unknown;
 
+/** Which entry point an invocation simulates, and for whom: decides whether it may write, as in core. */
+export interface SimulatedCause {
+  entry: EntryKind;
+  /** The calling key's role; null for events and webhooks. */
+  callerRole: CallerRole | null;
+}
+
 export interface InvocationHost {
   host: HostFunction;
   /** The fetches of this invocation alone (also in the record). */
@@ -84,7 +92,7 @@ export interface InvocationHost {
  * A host for one installation. `forInvocation()` gives the function for one invocation: like
  * core's, it counts fetches and emits per invocation, so call it once per sandbox call.
  */
-export function createFakeHost(options: FakeHostOptions): { record: HostRecord; forInvocation(): InvocationHost } {
+export function createFakeHost(options: FakeHostOptions): { record: HostRecord; forInvocation(cause: SimulatedCause): InvocationHost } {
   const record: HostRecord = { fetches: [], logs: [], emitted: [] };
   const { data, storage, limits } = options;
   const cases = data.cases ?? (data.cases = []);
@@ -95,8 +103,13 @@ export function createFakeHost(options: FakeHostOptions): { record: HostRecord; 
     throw new HostError('FORBIDDEN', `this installation of ${options.pluginId} was not granted the ${names} scope`);
   };
 
-  const forInvocation = (): InvocationHost => {
+  const forInvocation = (cause: SimulatedCause): InvocationHost => {
     let emits = 0;
+    // Right after the scope check, as in core's host (core/src/plugins/host/authority.ts).
+    const requireWrite = (capability: WriteCapability) => {
+      const reason = writeRefusal(cause.entry, cause.callerRole);
+      if (reason !== null) throw new HostError('FORBIDDEN', writeRefusedMessage(capability, reason));
+    };
     const fetches: RecordedFetch[] = [];
     const fetch = createFetchCapability({
       ...options,
@@ -115,8 +128,8 @@ export function createFakeHost(options: FakeHostOptions): { record: HostRecord; 
         return page(newest(mine, 'placedAt'), args);
       },
       'cases.get': ({ id }) => (requireScope('cases:read', 'cases:write'), copy(byId(cases, id))),
-      'cases.create': ({ input }) => (requireScope('cases:write'), copy(createCase(cases, data, input as CreateCaseInput))),
-      'cases.update': ({ id, input }) => (requireScope('cases:write'), copy(updateCase(cases, String(id), input as UpdateCaseInput))),
+      'cases.create': ({ input }) => (requireScope('cases:write'), requireWrite('cases.create'), copy(createCase(cases, data, input as CreateCaseInput))),
+      'cases.update': ({ id, input }) => (requireScope('cases:write'), requireWrite('cases.update'), copy(updateCase(cases, String(id), input as UpdateCaseInput))),
       'storage.get': ({ key }) => (requireScope('storage'), copy(storage.get(storageKey(key)) ?? null)),
       'storage.set': ({ key, value }) => {
         requireScope('storage');
@@ -136,6 +149,7 @@ export function createFakeHost(options: FakeHostOptions): { record: HostRecord; 
         return undefined;
       },
       emit: ({ type, payload = {} }) => {
+        requireWrite('emit');
         if (typeof type !== 'string' || type.length > MAX_EMIT_TYPE_CHARS || !EMIT_TYPE_PATTERN.test(type)) {
           throw new HostError('BAD_USER_INPUT', 'invalid arguments for emit: type: letters, digits, _ and - in dot-separated parts, e.g. shipment.delivered');
         }

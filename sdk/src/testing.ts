@@ -24,15 +24,17 @@ import type { JsonObject, JsonValue } from './json.js';
 import type { PluginManifest } from './manifest.js';
 import type { PluginScope } from './scopes.js';
 import { harnessBundle, loadPlugin, widgetAction, type PluginSource } from './test-bundle.js';
-import { createFakeHost, DEFAULT_HOST_LIMITS, type EmittedEvent, type FakeData, type HostLimits, type LogEntry } from './test-context.js';
+import { createFakeHost, DEFAULT_HOST_LIMITS, type EmittedEvent, type FakeData, type HostLimits, type LogEntry, type SimulatedCause } from './test-context.js';
 import { HarnessError } from './test-errors.js';
 import type { RecordedFetch, RecordedResponses } from './test-fetch.js';
 import { leaseSupervisor, type Invocation, type InvocationMetrics, type SandboxLimits, type SandboxModule } from './test-sandbox.js';
 import { validateWidgetTree, type WidgetNode } from './widgets.js';
+import type { CallerRole } from './write-rules.js';
 
 export { HarnessError } from './test-errors.js';
 export { DEFAULT_HOST_LIMITS } from './test-context.js';
 export type { EmittedEvent, FakeData, HostLimits, LogEntry } from './test-context.js';
+export type { CallerRole } from './write-rules.js';
 export type { OutboundRequest, RecordedFetch, RecordedFailure, RecordedResponse, RecordedResponses, RecordedSuccess } from './test-fetch.js';
 export type { InvocationMetrics, SandboxLimits, SandboxModule } from './test-sandbox.js';
 export type { PluginSource } from './test-bundle.js';
@@ -57,6 +59,12 @@ export interface HarnessOptions {
   /** Host limits per call (core's defaults otherwise). */
   hostLimits?: Partial<HostLimits>;
   tenant?: { id: string; slug: string };
+  /**
+   * The role of the API key a `resolve` simulates (default `agent`). As in production, Query and
+   * object-type fields never write tenant data (cases, emit) and Mutation fields write with this
+   * role's permissions: `integrator` is read-only. Event handlers act as the installation.
+   */
+  callerRole?: CallerRole;
   /** The sandbox module, when `@mosaic/core/sandbox` cannot be imported from here. */
   sandbox?: SandboxModule;
 }
@@ -82,7 +90,7 @@ export interface TestHarness {
   /** The config the plugin sees, after defaults. */
   readonly config: Record<string, unknown>;
   /** Calls `Type.field` once with all parents, as a query does; one result per parent. */
-  resolve(field: `${string}.${string}`, parents: readonly unknown[], args?: Record<string, unknown>): Promise<unknown[]>;
+  resolve(field: `${string}.${string}`, parents: readonly unknown[], args?: Record<string, unknown>, call?: { callerRole?: CallerRole }): Promise<unknown[]>;
   /** Delivers an event; false when the plugin does not subscribe to its type (nothing runs). */
   deliverEvent(event: HarnessEvent): Promise<boolean>;
   runAction(name: string, input?: JsonValue): Promise<{ message?: string } | undefined>;
@@ -131,13 +139,16 @@ export async function createTestHarness(plugin: PluginSource, options: HarnessOp
   const tenant = options.tenant ?? { id: 'tenant-test', slug: 'test' };
   const context = { tenant, installation: { id: 'installation-test', pluginId: manifest.id, version: manifest.version }, config };
   const invocations: InvocationRecord[] = [];
+  const callerRole = options.callerRole ?? 'agent';
+  // Widget renders and actions are read-only in core until they have a caller path of their own.
+  const readOnly: SimulatedCause = { entry: 'field', callerRole };
   let closed = false;
   let events = 0;
 
   type Part = Invocation extends infer I ? (I extends Invocation ? Omit<I, 'installationKey' | 'bundle' | 'context' | 'limits'> : never) : never;
-  const invoke = async (label: string, part: Part): Promise<unknown> => {
+  const invoke = async (label: string, part: Part, cause: SimulatedCause): Promise<unknown> => {
     if (closed) throw new HarnessError('the harness is closed');
-    const { host, fetches } = fake.forInvocation();
+    const { host, fetches } = fake.forInvocation(cause);
     const invocation = { ...part, installationKey, bundle, context, ...(options.limits && { limits: options.limits }) } as Invocation;
     let outcome: { value: unknown } | { error: unknown };
     try {
@@ -171,12 +182,13 @@ export async function createTestHarness(plugin: PluginSource, options: HarnessOp
     data,
     invocations,
 
-    async resolve(field, parents, args = {}) {
+    async resolve(field, parents, args = {}, call = {}) {
       if (!manifest.resolvers.includes(field)) {
         throw new HarnessError(`${manifest.id} has no resolver ${field}; it has ${manifest.resolvers.join(', ') || 'none'}`);
       }
       const [type = '', name = ''] = field.split('.');
-      const results = (await invoke(`resolver ${field}`, { entry: { kind: 'resolver', type, field: name }, parents, args })) as unknown[];
+      const cause: SimulatedCause = { entry: type === 'Mutation' ? 'mutation' : 'field', callerRole: call.callerRole ?? callerRole };
+      const results = (await invoke(`resolver ${field}`, { entry: { kind: 'resolver', type, field: name }, parents, args }, cause)) as unknown[];
       // The sandbox marks a parent the resolver failed (an Error in its array); production turns
       // the mark into an error on that field, the harness into an Error in the same place.
       return results.map((r) => {
@@ -196,7 +208,7 @@ export async function createTestHarness(plugin: PluginSource, options: HarnessOp
         occurredAt: event.occurredAt ?? new Date().toISOString(),
         payload: event.payload ?? {},
       };
-      await invoke(`event ${event.type}`, { entry: { kind: 'event', type: event.type }, event: delivered });
+      await invoke(`event ${event.type}`, { entry: { kind: 'event', type: event.type }, event: delivered }, { entry: 'event', callerRole: null });
       return true;
     },
 
@@ -204,14 +216,14 @@ export async function createTestHarness(plugin: PluginSource, options: HarnessOp
       if (!manifest.actions.includes(name)) {
         throw new HarnessError(`${manifest.id} has no action ${name}; it has ${manifest.actions.join(', ') || 'none'}`);
       }
-      return (await invoke(`action ${name}`, { entry: { kind: 'action', name }, input })) as { message?: string } | undefined;
+      return (await invoke(`action ${name}`, { entry: { kind: 'action', name }, input }, readOnly)) as { message?: string } | undefined;
     },
 
     async renderWidget(id, target) {
       if (!manifest.widgets.some((w) => w.id === id)) {
         throw new HarnessError(`${manifest.id} has no widget ${id}; it has ${manifest.widgets.map((w) => w.id).join(', ') || 'none'}`);
       }
-      const tree = await invoke(`widget ${id}`, { entry: { kind: 'action', name: widgetAction(id) }, input: target });
+      const tree = await invoke(`widget ${id}`, { entry: { kind: 'action', name: widgetAction(id) }, input: target }, readOnly);
       if (tree === null || tree === undefined) return null;
       const checked = validateWidgetTree(tree, { actions: manifest.actions });
       if (!checked.success) throw new HarnessError(`widget ${id} rendered a tree the host would refuse:\n  ${checked.errors.join('\n  ')}`);

@@ -23,7 +23,8 @@ export default definePlugin({
     acme_probe_label: String acme_probe_mutates: String acme_probe_short: String acme_probe_customer: String
     acme_probe_seen: Int acme_probe_fetch: Int acme_probe_spin: Int acme_probe_hog: Int acme_probe_globals: [String]
     acme_probe_case: String
-  }\`,
+  }
+  extend type Mutation { acme_probe_open_case(customerId: ID!): String }\`,
   resolvers: {
     Order: {
       acme_probe_label: async (orders, _args, ctx) => orders.map((o) => ctx.config.prefix + o.number),
@@ -46,6 +47,13 @@ export default definePlugin({
         const created = await ctx.cases.create({ customerId: orders[0].customer.id, subject: 'Where is my parcel?' });
         await ctx.emit('case.opened', { caseId: created.id });
         return orders.map(() => created.id);
+      },
+    },
+    Mutation: {
+      acme_probe_open_case: async (_root, args, ctx) => {
+        const created = await ctx.cases.create({ customerId: String(args.customerId), subject: 'Where is my parcel?' });
+        await ctx.emit('case.opened', { caseId: created.id });
+        return [created.id];
       },
     },
   },
@@ -132,9 +140,23 @@ describe('@mosaic/sdk/testing in the isolate', () => {
     expect(await h.resolve('Order.acme_probe_seen', parents)).toEqual([4, 4]);
     expect(h.storage.get('seen')).toBe(4);
     expect(await h.resolve('Order.acme_probe_fetch', parents, { url: 'https://api.carrier.example/t' })).toEqual([204, 204]);
-    const [caseId] = await h.resolve('Order.acme_probe_case', parents.slice(0, 1));
+    const [caseId] = await h.resolve('Mutation.acme_probe_open_case', [{}], { customerId: 'customer-1' });
     expect(h.data.cases).toEqual([expect.objectContaining({ id: caseId, subject: 'Where is my parcel?', customer: { id: 'customer-1' } })]);
     expect(h.emitted).toEqual([{ type: 'plugin.acme.probe.case.opened', payload: { caseId } }]);
+  });
+
+  it('refuses tenant writes where production does: from object fields, and from mutations for a read-only key', async () => {
+    const h = await harness({ data: { customers: [customer] } });
+    await expect(h.resolve('Order.acme_probe_case', parents.slice(0, 1))).rejects.toMatchObject({
+      code: 'PLUGIN_FAILED', message: expect.stringContaining('cases.create was refused'),
+    });
+    await expect(h.resolve('Mutation.acme_probe_open_case', [{}], { customerId: 'customer-1' }, { callerRole: 'integrator' })).rejects.toMatchObject({
+      message: expect.stringContaining('read-only (integrator role)'),
+    });
+    expect(h.data.cases).toEqual([]);
+    expect(h.emitted).toEqual([]);
+    // Storage stays writable from a field: it is the plugin's own cache.
+    expect(await h.resolve('Order.acme_probe_seen', parents)).toEqual([2, 2]);
   });
 
   it('stops a plugin that spins past its CPU limit, and keeps serving it afterwards', async () => {

@@ -1,5 +1,6 @@
+import { writeRefusal, writeRefusedMessage, type WriteCapability } from '@mosaic/sdk/schema';
 import type { Role } from '../../db/control-schema.js';
-import { canWrite, type TenantContext } from '../../tenancy/context.js';
+import type { TenantContext } from '../../tenancy/context.js';
 import type { AuditEntry } from '../../tenancy/audit.js';
 import type { InvocationEntry } from '../sandbox/index.js';
 import { HostError } from './errors.js';
@@ -13,7 +14,8 @@ export interface Caller {
 }
 
 /**
- * Why a plugin runs, which decides what it may do (DESIGN.md decision 12):
+ * Why a plugin runs, which decides what it may do (DESIGN.md decision 12; the rule per entry kind
+ * is `writeRefusal` in @mosaic/sdk/schema):
  * - `field`: a resolver of a Query or object-type field. Reads only, for any caller.
  * - `mutation`: a resolver of a Mutation field the plugin defines. Writes with the caller's
  *   permissions: an integrator (read-only) key cannot write through it.
@@ -24,9 +26,6 @@ export type InvocationCause =
   | { entry: 'mutation'; caller: Caller | null }
   | { entry: 'event' }
   | { entry: 'webhook' };
-
-/** The capabilities that change tenant data; each goes through `InvocationAuthority.write`. */
-export type WriteCapability = 'cases.create' | 'cases.update' | 'emit';
 
 /** What the entry point being run and the caller make of an invocation. */
 export function invocationCause(entry: InvocationEntry, caller: Caller | null): InvocationCause {
@@ -42,23 +41,6 @@ export function invocationCause(entry: InvocationEntry, caller: Caller | null): 
       // When they get one: a render stays 'field'; a person pressing a button becomes 'mutation'
       // with that person as caller (their permissions, their name in the audit log).
       return { entry: 'field', caller };
-  }
-}
-
-/** Why this invocation may not write tenant data, or null when it may. */
-function writeRefusal(cause: InvocationCause): string | null {
-  switch (cause.entry) {
-    case 'event':
-    case 'webhook':
-      return null;
-    case 'mutation':
-      if (cause.caller === null) return 'a plugin mutation may write only for a caller, and there is none';
-      return canWrite(cause.caller.role)
-        ? null
-        : `the calling API key is read-only (${cause.caller.role} role), and a plugin never acts with more rights than its caller`;
-    case 'field':
-      return 'Query and object-type field resolvers are read-only for tenant data; ' +
-        'write from a Mutation field of the plugin or from an event or webhook handler (storage stays writable as a cache)';
   }
 }
 
@@ -92,11 +74,12 @@ export function invocationAuthority({ tenant, installation, cause, audit }: Auth
   const actor = `plugin:${installation.pluginId}`;
   const reader: TenantContext = { ...tenant, role: 'integrator', actor };
   const writer: TenantContext = { ...tenant, role: 'agent', actor };
-  const refusal = writeRefusal(cause);
   const caller = cause.entry === 'field' || cause.entry === 'mutation' ? cause.caller : null;
+  // The rule itself is shared with the SDK's test harness (@mosaic/sdk/schema), so the two agree.
+  const refusal = writeRefusal(cause.entry, caller?.role ?? null);
 
   const assertMayWrite = (capability: WriteCapability) => {
-    if (refusal !== null) throw new HostError('FORBIDDEN', `${capability} was refused: ${refusal}`);
+    if (refusal !== null) throw new HostError('FORBIDDEN', writeRefusedMessage(capability, refusal));
   };
   return {
     reader,
