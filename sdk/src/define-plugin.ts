@@ -45,11 +45,31 @@ export type EventHandler<TConfig> = (event: PluginEvent, ctx: PluginContext<TCon
 /** What a widget's button sends; `message` is shown to the person who pressed it. */
 export type ActionHandler<TConfig> = (input: JsonValue, ctx: PluginContext<TConfig>) => Promise<{ message?: string } | void>;
 
-/** An inbound call whose signature the host has already verified with the webhook's secret. */
+/**
+ * An inbound call whose signature the host has already verified with the webhook's secret.
+ * It arrives at `POST /t/<tenant>/webhooks/<installation id>/<webhook name>`, and the sender signs it so:
+ * - header `x-mosaic-timestamp`: the time of sending, in Unix seconds;
+ * - header `x-mosaic-signature`: `sha256=` and the hex HMAC-SHA256, keyed with the secret the
+ *   tenant set for the webhook, of the timestamp, a `.`, and the raw body bytes;
+ * - a timestamp more than 300 s from the host's clock is refused (401 `UNAUTHENTICATED`);
+ * - each signed request is accepted once: the same one again within those 300 s answers
+ *   409 `WEBHOOK_REPLAYED` and the handler does not run, so a retry is signed anew with a fresh
+ *   timestamp. Bodies are limited to 256 KiB (413 `PAYLOAD_TOO_LARGE`).
+ *
+ * @example
+ * // the sender, in Node
+ * import { createHmac } from 'node:crypto';
+ * const timestamp = String(Math.floor(Date.now() / 1000));
+ * const body = JSON.stringify({ tracking: '1Z999', status: 'delivered' });
+ * const signature = 'sha256=' + createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex');
+ * await fetch(webhookUrl, { method: 'POST', body, headers: { 'x-mosaic-timestamp': timestamp, 'x-mosaic-signature': signature } });
+ */
 export interface WebhookRequest {
   method: string;
+  /** Header names in lower case. */
   headers: Record<string, string>;
   query: Record<string, string>;
+  /** The body decoded as UTF-8 (the signature was checked over its raw bytes). */
   body: string;
 }
 export interface WebhookResponse {

@@ -6,19 +6,23 @@ import type { Platform } from '../platform.js';
 import { findTenantBySlug } from '../tenancy/tenants.js';
 import { errorResponse, type AppEnv } from './authenticate.js';
 
-const STATUS_OF = { NOT_FOUND: 404, UNAUTHENTICATED: 401, BAD_REQUEST: 400, BAD_USER_INPUT: 400, FORBIDDEN: 403 } as const;
+const STATUS_OF = { NOT_FOUND: 404, UNAUTHENTICATED: 401, BAD_REQUEST: 400, BAD_USER_INPUT: 400, FORBIDDEN: 403, WEBHOOK_REPLAYED: 409 } as const;
 
 /**
  * Inbound webhooks for installed plugins: `POST /t/<tenant>/webhooks/<installation id>/<name>`.
  * The request must be signed with the secret the plugin declared for that webhook; the plugin's
- * handler runs only after the signature checks out. Unknown tenant, installation or webhook all
- * answer the same 404.
+ * handler runs only after the signature checks out, once per signed request (a replay answers
+ * 409 WEBHOOK_REPLAYED). Unknown tenant, installation or webhook all answer the same 404. The body
+ * is capped before it is read and passed on as bytes: the signature covers the raw bytes.
  */
 export function mountPluginWebhooks(app: Hono<AppEnv>, platform: Platform): void {
   app.post('/t/:tenant/webhooks/:installationId/:name',
     bodyLimit({
       maxSize: DEFAULT_MAX_WEBHOOK_BODY_BYTES,
-      onError: (c) => errorResponse(c, 413, 'BAD_REQUEST', `webhook bodies are limited to ${DEFAULT_MAX_WEBHOOK_BODY_BYTES} bytes`),
+      onError: (c) => {
+        c.header('connection', 'close'); // the rest of the body is never read
+        return errorResponse(c, 413, 'PAYLOAD_TOO_LARGE', `webhook bodies are limited to ${DEFAULT_MAX_WEBHOOK_BODY_BYTES} bytes`);
+      },
     }),
     async (c) => {
       const tenant = await findTenantBySlug(platform.control.db, c.req.param('tenant'));
@@ -31,7 +35,7 @@ export function mountPluginWebhooks(app: Hono<AppEnv>, platform: Platform): void
           method: c.req.method,
           headers: Object.fromEntries(c.req.raw.headers),
           query: c.req.query(),
-          body: await c.req.text(),
+          body: new Uint8Array(await c.req.arrayBuffer()),
         });
         return c.json((result.body ?? null) as never, (result.status ?? 200) as 200);
       } catch (err) {

@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'PLUGIN_TIMEOUT',
   'PLUGIN_TAMPERED',
   'CONSENT_REQUIRED',
+  'WEBHOOK_REPLAYED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -106,7 +106,7 @@ export function createPluginPlatform(deps: {
     installer,
     events,
     schemaFor: (tenant) => schemas.schemaFor(tenant),
-    webhook: (request) => handleInboundWebhook({ control: deps.control, vault, runWebhook, manifests: events.manifests, logger: deps.logger }, request),
+    webhook: (request) => handleInboundWebhook({ control: deps.control, tenants: deps.tenants, vault, runWebhook, manifests: events.manifests, logger: deps.logger }, request),
     async close() {
       await events.stop();
       await runtime.close();

@@ -1,13 +1,17 @@
 import { and, eq } from 'drizzle-orm';
 import type { ControlDb } from '../../db/control.js';
+import type { TenantDatabases } from '../../db/tenant-db.js';
 import { installations } from '../../db/control-schema.js';
 import { AppError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { readSecrets, type Installation, type SecretVault } from '../installer/index.js';
 import { ManifestCache } from './subscriptions.js';
+import { claimWebhookSignature } from './webhook-replays.js';
 import { DEFAULT_TOLERANCE_SECONDS, SIGNATURE_HEADER, TIMESTAMP_HEADER, verifyWebhookSignature } from './webhook-signature.js';
 
 export const DEFAULT_MAX_WEBHOOK_BODY_BYTES = 256 * 1024;
+
+const utf8 = new TextDecoder();
 
 export interface InboundWebhookRequest {
   /** Set when the URL names a tenant: an installation of another tenant then answers NOT_FOUND. */
@@ -19,7 +23,7 @@ export interface InboundWebhookRequest {
   headers: Record<string, string>;
   query: Record<string, string>;
   /** The raw body, exactly as received: the signature covers these bytes. */
-  body: string;
+  body: Uint8Array;
 }
 
 export interface WebhookResult {
@@ -27,7 +31,7 @@ export interface WebhookResult {
   body?: unknown;
 }
 
-/** Runs the plugin's webhook handler in the sandbox (injected). */
+/** Runs the plugin's webhook handler in the sandbox (injected); it gets the body as UTF-8 text. */
 export type RunWebhook = (
   tenantId: string,
   installation: Installation,
@@ -37,6 +41,8 @@ export type RunWebhook = (
 
 export interface InboundWebhookDeps {
   control: ControlDb;
+  /** Where accepted signatures are remembered, so every process sharing the database refuses a replay. */
+  tenants: TenantDatabases;
   vault: SecretVault;
   runWebhook: RunWebhook;
   /** Share the dispatcher's (`dispatcher.manifests`) so verified manifests are reused. */
@@ -64,10 +70,19 @@ const REASONS = {
  * in its manifest, checks the request's signature with the secret the tenant admin set, and only
  * then lets the plugin's handler run. Unknown, uninstalled and other tenants' installations and
  * undeclared webhook names all answer NOT_FOUND alike; a bad signature answers UNAUTHENTICATED.
+ *
+ * The scheme a sender follows:
+ * - headers `x-mosaic-timestamp: <Unix seconds>` and `x-mosaic-signature: sha256=<hex>`;
+ * - the signature is HMAC-SHA256, keyed with the webhook's secret, of the timestamp, a `.`, and
+ *   the raw body bytes (see {@link signWebhook});
+ * - the timestamp must be within `toleranceSeconds` (default 300) of the receiver's clock;
+ * - each signature is accepted once: a second delivery of the same signed request within the
+ *   tolerance answers WEBHOOK_REPLAYED (HTTP 409) without running the handler, so a retry must
+ *   be signed again with a fresh timestamp.
  */
 export async function handleInboundWebhook(deps: InboundWebhookDeps, request: InboundWebhookRequest): Promise<WebhookResult> {
   const maxBytes = deps.maxBodyBytes ?? DEFAULT_MAX_WEBHOOK_BODY_BYTES;
-  if (Buffer.byteLength(request.body, 'utf8') > maxBytes) {
+  if (request.body.byteLength > maxBytes) {
     throw new AppError('BAD_REQUEST', `webhook bodies are limited to ${maxBytes} bytes`);
   }
   const scope = request.tenantId
@@ -93,18 +108,31 @@ export async function handleInboundWebhook(deps: InboundWebhookDeps, request: In
     throw unauthenticated('the webhook has no secret configured');
   }
   const headers = lowerCaseKeys(request.headers);
+  const now = (deps.clock ?? Date.now)();
+  const tolerance = deps.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
   const check = verifyWebhookSignature({
     secret,
     timestamp: headers[TIMESTAMP_HEADER],
     signature: headers[SIGNATURE_HEADER],
     body: request.body,
-    now: (deps.clock ?? Date.now)(),
-    toleranceSeconds: deps.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS,
+    now,
+    toleranceSeconds: tolerance,
   });
   if (!check.ok) throw unauthenticated(REASONS[check.reason]);
 
+  // Claimed before the handler runs: of two copies of one request, only the first gets past here.
+  const fresh = await claimWebhookSignature(await deps.tenants.get(installation.tenantId), {
+    installationId: installation.id,
+    signature: check.signature,
+    expiresAt: new Date((Number(headers[TIMESTAMP_HEADER]) + tolerance) * 1000),
+    now: new Date(now),
+  });
+  if (!fresh) {
+    throw new AppError('WEBHOOK_REPLAYED', 'this signed request was already received; sign each delivery (a retry too) with a fresh timestamp');
+  }
+
   return deps.runWebhook(installation.tenantId, installation, hook.name, {
-    method: request.method, headers, query: request.query, body: request.body,
+    method: request.method, headers, query: request.query, body: utf8.decode(request.body),
   });
 }
 

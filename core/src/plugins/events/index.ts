@@ -1,8 +1,9 @@
 /**
  * Plugin events (DESIGN.md decision 7): the dispatcher fans outbox rows out to subscribed
  * plugins and delivers them with retries, backoff and a dead-letter list; inbound webhooks reach
- * a plugin only after their signature checks out. Handlers get the event id as idempotency key:
- * it is the same on every retry and replay, and delivery is at least once.
+ * a plugin only after their signature (over the raw body) checks out, once per signed request.
+ * Handlers get the event id as idempotency key: it is the same on every retry and replay, and
+ * delivery is at least once.
  */
 export { EventDispatcher, type DeliverEvent, type EventDispatcherOptions } from './dispatcher.js';
 export { exponentialBackoff, type Backoff, type BackoffOptions } from './backoff.js';

@@ -16,6 +16,8 @@ export const QUIET = 'acme.quiet';
 /** An event the greeter emits; the quiet plugin subscribes to it, and so (pointlessly) does the greeter. */
 export const PINGED = 'plugin.acme.greeter.pinged';
 export const WEBHOOK_SECRET = 'whsec-test-0123456789';
+/** The secret vault's key, for a second process opening the same databases. */
+export const VAULT_KEY = Buffer.alloc(32, 9);
 
 /**
  * Two real, signed plugin versions, built with the SDK from the greeter fixture:
@@ -54,7 +56,7 @@ export async function createEventsWorld(): Promise<EventsWorld> {
   const config: DatabaseConfig = { kind: 'embedded', dataDir: dir };
   const control = await openControlPlane(config);
   const tenants = new TenantDatabases(config);
-  const vault = new SecretVault(Buffer.alloc(32, 9));
+  const vault = new SecretVault(VAULT_KEY);
   const installer: InstallerDeps = {
     control: control.db, tenants, vault, retentionDays: 30, checkSchema: async () => {}, changed: () => {},
   };
