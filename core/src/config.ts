@@ -8,7 +8,10 @@ const int = (fallback: number) => z.coerce.number().int().positive().default(fal
 const serverEnv = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().default('127.0.0.1'),
-  NODE_ENV: z.string().default('development'),
+  /** `1` shows unexpected errors' messages to clients (local development only). */
+  MOSAIC_DEV_ERRORS: z.enum(['0', '1', '']).default(''),
+  /** Largest request body accepted, in bytes. */
+  MOSAIC_MAX_BODY_BYTES: int(1024 * 1024),
   MOSAIC_MAX_DEPTH: int(12),
   MOSAIC_MAX_ALIASES: int(30),
   MOSAIC_MAX_TOKENS: int(5000),
@@ -35,7 +38,9 @@ const serverEnv = z.object({
 export interface ServerConfig {
   port: number;
   host: string;
-  production: boolean;
+  /** Unexpected errors reach the client with their message (never by default). */
+  devErrors: boolean;
+  maxBodyBytes: number;
   database: DatabaseConfig;
   limits: {
     maxDepth: number;
@@ -60,7 +65,8 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
   return {
     port: e.PORT,
     host: e.HOST,
-    production: e.NODE_ENV === 'production',
+    devErrors: e.MOSAIC_DEV_ERRORS === '1',
+    maxBodyBytes: e.MOSAIC_MAX_BODY_BYTES,
     database: databaseConfigFromEnv(env),
     limits: {
       maxDepth: e.MOSAIC_MAX_DEPTH,

@@ -1,11 +1,13 @@
 import { GraphQLError } from 'graphql';
-import type { Logger } from '../lib/logger.js';
+import { currentLogContext, type Logger } from '../lib/logger.js';
 import { AppError } from '../lib/errors.js';
 
 /**
  * What a client sees of an error: AppErrors keep their code and message; GraphQL errors that
- * already carry a code pass through; anything else is an internal fault, logged in full and
- * shown only as a generic message with INTERNAL_SERVER_ERROR (unless in development).
+ * already carry a code pass through; anything else is an internal fault (its message may hold SQL
+ * and its parameters), logged in full with the request id and tenant and shown only as a generic
+ * message with INTERNAL_SERVER_ERROR and the request id — its message only when `isDev`
+ * (MOSAIC_DEV_ERRORS=1).
  */
 export function createErrorMasker(logger: Logger) {
   return (error: unknown, message: string, isDev?: boolean): Error => {
@@ -21,10 +23,12 @@ export function createErrorMasker(logger: Logger) {
     if (original instanceof GraphQLError && original.extensions.code) return original;
     if (graphqlError && !graphqlError.originalError && graphqlError.extensions.code) return graphqlError;
     logger.error({ err: original, path: graphqlError?.path }, 'unexpected error while resolving');
-    return new GraphQLError(isDev ? `${message}: ${(original as Error)?.message}` : message, {
+    const requestId = currentLogContext()?.requestId;
+    const shown = isDev ? `${message}: ${(original as Error)?.message}` : requestId ? `${message} (request id ${requestId})` : message;
+    return new GraphQLError(shown, {
       nodes: graphqlError?.nodes,
       path: graphqlError?.path,
-      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      extensions: { code: 'INTERNAL_SERVER_ERROR', ...(requestId ? { requestId } : {}) },
     });
   };
 }

@@ -6,6 +6,7 @@ import { createErrorMasker } from './errors.js';
 import { createLoaders } from './loaders.js';
 import { armorLimits } from './plugins/armor-limits.js';
 import { errorCodes } from './plugins/error-codes.js';
+import { inputDepthLimit } from './plugins/input-depth.js';
 import { introspectionPolicy } from './plugins/introspection-policy.js';
 import { queryCostPlugin } from './plugins/query-cost.js';
 import { textArguments } from './plugins/text-arguments.js';
@@ -28,9 +29,10 @@ export function createGraphQLServer(config: ServerConfig, logger: Logger, plugin
     graphiql: { title: 'Mosaic GraphQL', headers: JSON.stringify({ Authorization: 'Bearer <your API key>' }) },
     logging: false,
     cors: false,
-    maskedErrors: { maskError: createErrorMasker(logger), isDev: !config.production },
+    maskedErrors: { maskError: createErrorMasker(logger), isDev: config.devErrors },
     context: ({ tenant }) => ({ loaders: createLoaders(tenant) }),
     plugins: [
+      inputDepthLimit(config.limits),
       errorCodes(),
       ...armorLimits(config.limits),
       introspectionPolicy(config.introspection),

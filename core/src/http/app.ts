@@ -3,9 +3,11 @@ import { Hono, type Context } from 'hono';
 import { requestId } from 'hono/request-id';
 import { sql } from 'drizzle-orm';
 import type { MosaicYoga } from '../graphql/yoga.js';
+import { withLogContext } from '../lib/logger.js';
 import type { Platform } from '../platform.js';
 import { accessLog } from './access-log.js';
 import { authenticate, errorResponse, type AppEnv } from './authenticate.js';
+import { requestBodyLimit } from './body-limit.js';
 import { mountPluginWebhooks } from './plugin-webhooks.js';
 
 /** GraphiQL is a page anyone may load; the operations it sends still need a key. */
@@ -15,22 +17,27 @@ const isGraphiQLPage = (req: Request) =>
 /**
  * Passes an authenticated request to yoga. Under @hono/node-server yoga reads and writes the
  * Node request/response itself: building a WHATWG Request (AbortSignal, header copies, body
- * stream) for every call cost more than executing a small query. Elsewhere it gets the Request.
+ * stream) for every call cost more than executing a small query. Elsewhere, and when the body
+ * limit already read a chunked body, it gets the Request. Every log line written meanwhile
+ * names the request and tenant.
  */
 async function handOver(c: Context<AppEnv>, yoga: MosaicYoga, plugins: Platform['plugins']) {
   const context = { tenant: c.get('tenant')!, requestId: c.get('requestId'), plugins };
-  const { incoming, outgoing } = c.env ?? {};
-  if (!incoming || !outgoing) return yoga.fetch(c.req.raw, context);
-  // `handle(req, res, ctx)` writes the response itself (handleNodeRequestAndResponse only
-  // returns it, which would leave the client waiting once hono is told it was sent).
-  await yoga.handle(incoming, outgoing, context);
-  return RESPONSE_ALREADY_SENT;
+  return withLogContext({ requestId: context.requestId, tenant: context.tenant.tenantSlug }, async () => {
+    const { incoming, outgoing } = c.env ?? {};
+    if (!incoming || !outgoing || c.get('bodyBuffered')) return yoga.fetch(c.req.raw, context);
+    // `handle(req, res, ctx)` writes the response itself (handleNodeRequestAndResponse only
+    // returns it, which would leave the client waiting once hono is told it was sent).
+    await yoga.handle(incoming, outgoing, context);
+    return RESPONSE_ALREADY_SENT;
+  });
 }
 
 export function createApp(platform: Platform, yoga: MosaicYoga): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestId());
   app.use(accessLog(platform.logger));
+  app.use(requestBodyLimit(platform.config.maxBodyBytes));
 
   app.get('/healthz', async (c) => {
     await platform.control.db.run(sql`select 1`);

@@ -4,7 +4,11 @@ import type { Platform } from '../platform.js';
 import { tenantContext, type TenantContext } from '../tenancy/context.js';
 
 /** Bindings are present when served by @hono/node-server; absent under app.request() in tests. */
-export type AppEnv = { Variables: { tenant?: TenantContext; requestId: string }; Bindings: Partial<HttpBindings> };
+export type AppEnv = {
+  /** `bodyBuffered`: the body was read into `c.req.raw` (see body-limit.ts); the Node stream is spent. */
+  Variables: { tenant?: TenantContext; requestId: string; bodyBuffered?: boolean };
+  Bindings: Partial<HttpBindings>;
+};
 
 /** A GraphQL-shaped error body, so clients parse every failure the same way. */
 export function errorResponse(c: Context, status: 400 | 401 | 403 | 404 | 413 | 429 | 500, code: string, message: string) {

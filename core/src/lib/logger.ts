@@ -1,8 +1,67 @@
-import { pino, type Logger } from 'pino';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
-/** Structured JSON logs on stdout; MOSAIC_LOG_LEVEL=silent turns them off (tests). */
-export function createLogger(level = process.env.MOSAIC_LOG_LEVEL ?? 'info'): Logger {
-  return pino({ level, base: { service: 'mosaic' }, timestamp: pino.stdTimeFunctions.isoTime });
+/** Who a log line is about: set once per request, carried to every line written while serving it. */
+export interface LogContext {
+  requestId: string;
+  tenant?: string;
+}
+
+const requestScope = new AsyncLocalStorage<LogContext>();
+
+/** Runs `fn` so that every log line it causes (however deep, however async) names the request. */
+export function withLogContext<T>(context: LogContext, fn: () => T): T {
+  return requestScope.run(context, fn);
+}
+
+/** The request being served here, if any (for messages that point an operator at the logs). */
+export const currentLogContext = (): LogContext | undefined => requestScope.getStore();
+
+/** A log line longer than this is rewritten with its long strings cut (a client's input can be megabytes). */
+export const MAX_LOG_LINE_CHARS = 16 * 1024;
+/** What each string keeps when a line is too long. */
+export const MAX_LOG_STRING_CHARS = 2 * 1024;
+
+const cut = (s: string) => `${s.slice(0, MAX_LOG_STRING_CHARS)}…[${s.length - MAX_LOG_STRING_CHARS} more chars]`;
+
+/** Cuts every long string of a parsed log line, walking it without recursion. */
+function cutLongStrings(root: Record<string, unknown>): void {
+  const pending: unknown[] = [root];
+  while (pending.length) {
+    const node = pending.pop() as Record<string, unknown>;
+    for (const key of Object.keys(node)) {
+      const value = node[key];
+      if (typeof value === 'string' && value.length > MAX_LOG_STRING_CHARS) node[key] = cut(value);
+      else if (value && typeof value === 'object') pending.push(value);
+    }
+  }
+}
+
+/** Keeps every line under MAX_LOG_LINE_CHARS; ordinary lines pass through untouched. */
+function capLine(line: string): string {
+  if (line.length <= MAX_LOG_LINE_CHARS) return line;
+  const parsed = JSON.parse(line) as Record<string, unknown>;
+  cutLongStrings(parsed);
+  const shortened = `${JSON.stringify({ ...parsed, truncated: true })}\n`;
+  if (shortened.length <= MAX_LOG_LINE_CHARS) return shortened;
+  // Many fields, each under the cap: keep what identifies the line.
+  const { level, time, msg, requestId, tenant } = parsed;
+  return `${JSON.stringify({ level, time, msg, requestId, tenant, truncated: true, chars: line.length })}\n`;
+}
+
+/**
+ * Structured JSON logs on stdout; MOSAIC_LOG_LEVEL=silent turns them off (tests). Lines written
+ * while serving a request carry its `requestId` and `tenant` (see withLogContext).
+ */
+export function createLogger(level = process.env.MOSAIC_LOG_LEVEL ?? 'info', destination?: DestinationStream): Logger {
+  const options = {
+    level,
+    base: { service: 'mosaic' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    mixin: () => ({ ...requestScope.getStore() }),
+    hooks: { streamWrite: capLine },
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export type { Logger };

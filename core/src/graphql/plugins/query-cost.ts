@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { GraphQLError, getNamedType, isObjectType, type DocumentNode, type GraphQLField, type GraphQLSchema } from 'graphql';
+import {
+  GraphQLError, Kind, getNamedType, getOperationAST, isObjectType, type DocumentNode, type GraphQLField, type GraphQLSchema,
+} from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { ComplexityEstimatorArgs } from 'graphql-query-complexity';
 import type { Plugin } from 'graphql-yoga';
@@ -35,29 +38,56 @@ function connectionEstimator({ field, args, childComplexity }: ComplexityEstimat
 const estimators = [connectionEstimator, simpleEstimator({ defaultComplexity: 1 })];
 
 /**
- * Cost depends only on schema, document, operation and variables. yoga hands the same parsed
- * document object for the same query text, so results are kept per schema and document, a few
- * variable sets each: a repeated query is not walked again on every request.
+ * What the cost can depend on besides the document: page sizes (`first: $n`, an Int) and
+ * `@include/@skip(if: $b)` (a Boolean). Those values, digested, are the cache key — never the
+ * raw variables, which may be megabytes. Undefined when a value is not a plain scalar (it will
+ * fail coercion anyway): such a request is priced without the cache.
  */
-const costs = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, LRUCache<string, number | GraphQLError>>>();
+function costKey(document: DocumentNode, variables: Record<string, unknown>, operationName: string | undefined): string | undefined {
+  const operation = getOperationAST(document, operationName);
+  if (!operation) return undefined;
+  const relevant: unknown[] = [operationName ?? ''];
+  for (const definition of operation.variableDefinitions ?? []) {
+    const type = definition.type.kind === Kind.NON_NULL_TYPE ? definition.type.type : definition.type;
+    if (type.kind !== Kind.NAMED_TYPE || (type.name.value !== 'Int' && type.name.value !== 'Boolean')) continue;
+    const value = variables[definition.variable.name.value];
+    if (value !== undefined && value !== null && typeof value !== 'number' && typeof value !== 'boolean') return undefined;
+    relevant.push(value === undefined ? 'default' : value); // absent takes the default; null does not
+  }
+  return createHash('sha1').update(JSON.stringify(relevant)).digest('base64');
+}
 
-function costOf(schema: GraphQLSchema, document: DocumentNode, variables: unknown, operationName: string | null | undefined) {
+/**
+ * yoga hands the same parsed document object for the same query text, so costs are kept per
+ * schema and document, a few page-size combinations each (fixed-size keys, at most 64 per
+ * document): a repeated query is not walked again on every request.
+ */
+const costs = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, LRUCache<string, number>>>();
+
+function computeCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName: string | undefined) {
+  try {
+    return getComplexity({ schema, query: document, variables, operationName, estimators });
+  } catch (error) {
+    // Bad variables or page sizes; anything else is an internal fault for the error masker.
+    if (error instanceof GraphQLError) return error;
+    throw error;
+  }
+}
+
+function costOf(schema: GraphQLSchema, document: DocumentNode, rawVariables: unknown, rawOperationName: string | null | undefined) {
+  const variables = (rawVariables ?? {}) as Record<string, unknown>;
+  const operationName = rawOperationName ?? undefined;
+  const key = costKey(document, variables, operationName);
+  if (key === undefined) return computeCost(schema, document, variables, operationName);
   let bySchema = costs.get(schema);
   if (!bySchema) costs.set(schema, (bySchema = new WeakMap()));
-  let byVariables = bySchema.get(document);
-  if (!byVariables) bySchema.set(document, (byVariables = new LRUCache({ max: 64 })));
-  const key = `${operationName ?? ''}\u0000${JSON.stringify(variables ?? {})}`;
-  let cost = byVariables.get(key);
-  if (cost === undefined) {
-    try {
-      cost = getComplexity({
-        schema, query: document, variables: (variables ?? {}) as Record<string, unknown>, operationName: operationName ?? undefined, estimators,
-      });
-    } catch (error) {
-      cost = error instanceof GraphQLError ? error : new GraphQLError(String(error), { extensions: { code: 'BAD_USER_INPUT' } });
-    }
-    byVariables.set(key, cost);
-  }
+  let byKey = bySchema.get(document);
+  if (!byKey) bySchema.set(document, (byKey = new LRUCache({ max: 64 })));
+  const cached = byKey.get(key);
+  if (cached !== undefined) return cached;
+  const cost = computeCost(schema, document, variables, operationName);
+  // An error may come from a variable outside the key (a bad String, say): never cache it.
+  if (typeof cost === 'number') byKey.set(key, cost);
   return cost;
 }
 

@@ -1,5 +1,6 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { AppError } from '../../lib/errors.js';
+import { assertInputDepth } from '../../lib/input-depth.js';
 
 const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: false });
 const compiled = new WeakMap<object, ReturnType<typeof ajv.compile>>();
@@ -14,6 +15,7 @@ export function validateConfig(schema: Record<string, unknown>, config: unknown)
     validate = ajv.compile(schema);
     compiled.set(schema, validate);
   }
+  assertInputDepth(config, 'config'); // before cloning and ajv walk it recursively
   const value = structuredClone(config ?? {}) as Record<string, unknown>;
   if (!validate(value)) {
     const issues = (validate.errors ?? []).map((e) => `config${e.instancePath.replace(/\//g, '.')}: ${e.message ?? 'invalid'}`);
