@@ -354,18 +354,22 @@ describe('hostile plugins are contained (localhost allowed as a private egress h
     await expectRecovered(w);
   });
 
-  const SSRF: [string, (port: number) => string, string][] = [
-    ['127.0.0.1', (port) => `http://127.0.0.1:${port}/ssrf`, '127.0.0.1'],
-    ['[::1]', (port) => `http://[::1]:${port}/ssrf`, '[::1]'],
-    ['::ffff:127.0.0.1', (port) => `http://[::ffff:127.0.0.1]:${port}/ssrf`, '[::ffff:7f00:1]'],
-    ['169.254.169.254 (cloud metadata)', () => 'http://169.254.169.254/latest/meta-data/', '169.254.169.254'],
-    ['0.0.0.0', (port) => `http://0.0.0.0:${port}/ssrf`, '0.0.0.0'],
-    ['2130706433 (127.0.0.1 as one number)', (port) => `http://2130706433:${port}/ssrf`, '127.0.0.1'],
+  const notAllowed = (host: string) => new RegExp(`^acme\\.hostile: EGRESS_HOST_NOT_ALLOWED: host '${host.replace(/[.[\]]/g, '\\$&')}' is not in this plugin's allowed hosts`);
+  // Another spelling of an address is refused as written, naming the canonical form.
+  const disguised = (canonical: string) => new RegExp(`^acme\\.hostile: EGRESS_BAD_REQUEST: .* written another way; write an IP address in its canonical form, ${canonical.replace(/[.[\]]/g, '\\$&')}`);
+  const SSRF: [string, (port: number) => string, RegExp][] = [
+    ['127.0.0.1', (port) => `http://127.0.0.1:${port}/ssrf`, notAllowed('127.0.0.1')],
+    ['[::1]', (port) => `http://[::1]:${port}/ssrf`, notAllowed('[::1]')],
+    ['::ffff:127.0.0.1', (port) => `http://[::ffff:127.0.0.1]:${port}/ssrf`, disguised('[::ffff:7f00:1]')],
+    ['169.254.169.254 (cloud metadata)', () => 'http://169.254.169.254/latest/meta-data/', notAllowed('169.254.169.254')],
+    ['0.0.0.0', (port) => `http://0.0.0.0:${port}/ssrf`, notAllowed('0.0.0.0')],
+    ['2130706433 (127.0.0.1 as one number)', (port) => `http://2130706433:${port}/ssrf`, disguised('127.0.0.1')],
+    ['0x7f000001 (127.0.0.1 in hex)', (port) => `http://0x7f000001:${port}/ssrf`, disguised('127.0.0.1')],
   ];
 
-  it.each(SSRF)('refuses SSRF to %s', async (_what, url, canonical) => {
+  it.each(SSRF)('refuses SSRF to %s', async (_what, url, refusal) => {
     const res = await attack(w, 'fetch', url(echo.port));
-    expectContained(res, 'PLUGIN_FAILED', new RegExp(`^acme\\.hostile: EGRESS_HOST_NOT_ALLOWED: host '${canonical.replace(/[.[\]]/g, '\\$&')}' is not in this plugin's allowed hosts`));
+    expectContained(res, 'PLUGIN_FAILED', refusal);
     expect(echo.requests.filter((r) => r.path === '/ssrf')).toEqual([]);
     await expectRecovered(w);
   });
