@@ -53,13 +53,21 @@ export interface PluginContext<TConfig = Record<string, never>> {
     get(id: string): Promise<Order | null>;
     listByCustomer(customerId: string, page?: PageArgs): Promise<Page<Order>>;
   };
-  /** `cases:read` for get; `cases:write` for create and update. */
+  /**
+   * `cases:read` for get; `cases:write` for create and update. Writes are `FORBIDDEN` from Query
+   * and object-type field resolvers, and from Mutation fields called with a read-only
+   * (integrator) key: a plugin never writes with more rights than its caller. Event and webhook
+   * handlers write as the installation.
+   * @example
+   * // in `resolvers.Mutation`, never in `resolvers.Order`
+   * const opened = await ctx.cases.create({ customerId, subject: 'Parcel lost' });
+   */
   cases: {
     get(id: string): Promise<Case | null>;
     create(input: CreateCaseInput): Promise<Case>;
     update(id: string, input: Omit<UpdateCaseInput, 'id'>): Promise<Case>;
   };
-  /** `storage`: the plugin's own key-value store within this tenant. */
+  /** `storage`: the plugin's own key-value store within this tenant, writable from every entry point (a cache). */
   storage: {
     get(key: string): Promise<JsonValue | null>;
     set(key: string, value: JsonValue): Promise<void>;
@@ -70,6 +78,9 @@ export interface PluginContext<TConfig = Record<string, never>> {
   /** Only to hosts the manifest's `egress` lists. */
   fetch(url: string, init?: FetchInit): Promise<FetchResponse>;
   log: PluginLogger;
-  /** Publishes an event of the plugin's own; the host files it under the plugin's id. */
+  /**
+   * Publishes an event of the plugin's own; the host files it under the plugin's id. Counts as a
+   * write (it runs other plugins' handlers): allowed where `cases.create` is.
+   */
   emit(type: string, payload: JsonObject): Promise<void>;
 }
