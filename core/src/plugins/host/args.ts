@@ -1,5 +1,5 @@
 import type { JsonObject, JsonValue } from '@mosaic/sdk';
-import { jsonProblem } from '@mosaic/sdk/schema';
+import { identifierProblem, jsonProblem } from '@mosaic/sdk/schema';
 import { z } from 'zod';
 import { MAX_PAGE_SIZE } from '../../domain/pagination.js';
 import { parseGlobalId } from '../../lib/ids.js';
@@ -38,6 +38,16 @@ export const pageArgs = {
 };
 
 export { jsonProblem };
+
+/**
+ * A name the plugin chooses (a storage key or prefix): the platform's identifier rule (no control
+ * characters, well-formed Unicode) and a cap in bytes of UTF-8, the unit the database stores.
+ */
+export const identifierArg = (maxBytes: number, { allowEmpty = false } = {}) =>
+  z.string().superRefine((name, ctx) => {
+    const problem = identifierProblem(name, maxBytes, { allowEmpty });
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 const refineJson = (value: unknown, ctx: z.RefinementCtx) => {
   const problem = jsonProblem(value);

@@ -35,6 +35,12 @@ describe('log', () => {
     ]);
   });
 
+  it('replaces NUL, other control characters and lone surrogates with U+FFFD, keeping tabs, line breaks and emoji', async () => {
+    const { host, logs } = hostFor(tenant);
+    await host('log', { message: 'cut\u0000here \u001B[2J \uD800 tab\tline\nemoji 🎉 漢字' });
+    expect(logs).toEqual([{ level: 'info', message: 'cut\uFFFDhere \uFFFD[2J \uFFFD tab\tline\nemoji 🎉 漢字' }]);
+  });
+
   it('truncates the message to 1000 characters and data to 4 KB of JSON', async () => {
     const { host, logs } = hostFor(tenant);
     const data = { rows: Array.from({ length: 500 }, (_, i) => ({ i, note: 'ünïcode' })) };

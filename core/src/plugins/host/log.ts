@@ -1,3 +1,4 @@
+import { repairText } from '@mosaic/sdk/schema';
 import { jsonProblem, truncate, truncateUtf8, utf8Bytes } from './args.js';
 import { LOG_LEVELS, type CapabilityHandlers, type HostDeps, type LogLevel } from './types.js';
 
@@ -8,7 +9,9 @@ const isLevel = (v: unknown): v is LogLevel => (LOG_LEVELS as readonly unknown[]
 
 /**
  * `ctx.log.*`, needing no scope. It never refuses: the prelude does not even wait for it, and a
- * log line lost over a bad level would hide the very problem being logged. Sizes are truncated.
+ * log line lost over a bad level would hide the very problem being logged. Sizes are truncated,
+ * and what the text rule refuses elsewhere (control characters, lone surrogates) is replaced by
+ * U+FFFD, so the stored line reads back whole and cannot forge lines or terminal escapes.
  */
 export function logCapabilities({ log }: HostDeps): CapabilityHandlers {
   return {
@@ -17,7 +20,7 @@ export function logCapabilities({ log }: HostDeps): CapabilityHandlers {
       const data = own(args, 'data');
       log({
         level: isLevel(level) ? level : 'info',
-        message: truncate(asText(own(args, 'message')), MAX_LOG_MESSAGE_CHARS),
+        message: repairText(truncate(asText(own(args, 'message')), MAX_LOG_MESSAGE_CHARS)),
         ...(data !== undefined && { data: boundedData(data) }),
       });
       return undefined;

@@ -89,14 +89,68 @@ describe('storage limits', () => {
     expect(results.filter((r) => r.status === 'rejected').every((r) => (r.reason as { code: string }).code === 'QUOTA_EXCEEDED')).toBe(true);
   });
 
-  it('refuses a value over the per-value limit, a key over 200 characters and an empty key', async () => {
+  it('refuses a value over the per-value limit, a key over 500 bytes and an empty key', async () => {
     const { host } = hostFor(tenants.a, { pluginId: 'sizes', limits: { maxStorageValueBytes: 100 } });
     const error = await refusal(host('storage.set', { key: 'k', value: 'x'.repeat(99) }), 'BAD_USER_INPUT');
     expect(error.message).toBe('storage value is 101 bytes of JSON; the limit is 100');
-    await refusal(host('storage.set', { key: 'k'.repeat(201), value: 1 }), 'BAD_USER_INPUT');
+    await refusal(host('storage.set', { key: 'k'.repeat(501), value: 1 }), 'BAD_USER_INPUT');
     await refusal(host('storage.get', { key: '' }), 'BAD_USER_INPUT');
-    await refusal(host('storage.list', { prefix: 'p'.repeat(201) }), 'BAD_USER_INPUT');
+    await refusal(host('storage.list', { prefix: 'p'.repeat(501) }), 'BAD_USER_INPUT');
     await refusal(host('storage.set', { key: 'k' }), 'BAD_USER_INPUT');
     expect(await rowsOf('sizes')).toEqual([]);
+  });
+});
+
+describe('storage keys: one identifier rule, and list() gives back every key exactly as it was set', () => {
+  /** Sorted as SQLite compares TEXT: by UTF-8 bytes. */
+  const byUtf8 = (keys: string[]) => [...keys].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  const atCap = `${'漢'.repeat(166)}ab`; // 166 × 3 + 2 = 500 bytes of UTF-8
+
+  it.each([
+    ['a NUL', 'a\u0000b', /key: contains the control character U\+0000/],
+    ['a lone high surrogate', '\uD800', /key: is not well-formed Unicode/],
+    ['a lone low surrogate', 'x\uDC00', /key: is not well-formed Unicode/],
+    ['a tab', 'a\tb', /key: contains the control character U\+0009/],
+    ['a line feed', 'a\nb', /key: contains the control character U\+000A/],
+    ['DEL', 'a\u007Fb', /key: contains the control character U\+007F/],
+    ['501 bytes', `${atCap}c`, /key: is 501 bytes of UTF-8; the limit is 500/],
+  ])('refuses a key with %s in every capability, writing nothing', async (_what, bad, why) => {
+    const { host } = hostFor(tenants.a, { pluginId: 'bad-keys' });
+    for (const [capability, args] of [
+      ['storage.set', { key: bad, value: 1 }], ['storage.get', { key: bad }], ['storage.delete', { key: bad }], ['storage.list', { prefix: bad }],
+    ] as const) {
+      const error = await refusal(host(capability, args), 'BAD_USER_INPUT');
+      expect(error.message).toMatch(capability === 'storage.list' ? new RegExp(why.source.replace('key', 'prefix')) : why);
+      expect(error.message).toMatch(new RegExp(`^invalid arguments for ${capability.replace('.', '\\.')}: `));
+    }
+    expect(await rowsOf('bad-keys')).toEqual([]);
+  });
+
+  it('U+FFFD is a key of its own, no longer one a lone surrogate collides with', async () => {
+    const { host } = hostFor(tenants.a, { pluginId: 'replacement' });
+    await host('storage.set', { key: '\uFFFD', value: 'mine' });
+    await refusal(host('storage.set', { key: '\uD800', value: 'theirs' }), 'BAD_USER_INPUT');
+    expect(await host('storage.get', { key: '\uFFFD' })).toBe('mine');
+    expect(await host('storage.list', {})).toEqual(['\uFFFD']);
+  });
+
+  it('lists by prefixes holding LIKE and GLOB metacharacters, backslashes and multi-byte text, up to the byte cap', async () => {
+    const { host } = hostFor(tenants.a, { pluginId: 'prefixes' });
+    const keys = [
+      'a%b', 'a%', 'aXb', 'a_b', 'a_', 'aab', 'a*b', 'a*', 'a?b', 'a[b]', 'a[', 'ab]', 'a\\b', 'a\\', 'a\\%', 'A%b', "a'b", 'a"b',
+      '漢字/1', '漢字/2', '漢/3', '漢', 'é', 'e\u0301', '🎉x', '🎉', '\uE000', 'tab-free spaces ok', atCap, `${atCap.slice(0, -1)}c`,
+    ];
+    for (const [i, key] of keys.entries()) await host('storage.set', { key, value: i });
+    const prefixes = [
+      '', 'a', 'a%', 'a_', 'a*', 'a?', 'a[', 'a[b', 'a\\', 'a\\%', '%', '_', '*', '[', '\\', "a'", 'a"', 'A',
+      '漢', '漢字', '漢字/', 'e', 'é', '🎉', atCap, atCap.slice(0, -1), atCap.slice(0, 3),
+    ];
+    for (const prefix of prefixes) {
+      const listed = await host('storage.list', prefix === '' ? {} : { prefix });
+      expect(listed, `prefix ${JSON.stringify(prefix)}`).toEqual(byUtf8(keys.filter((k) => k.startsWith(prefix))));
+    }
+    // Every key comes back byte for byte, and reads back its own value.
+    expect(await host('storage.list', {})).toEqual(byUtf8(keys));
+    for (const [i, key] of keys.entries()) expect(await host('storage.get', { key })).toBe(i);
   });
 });

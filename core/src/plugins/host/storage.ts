@@ -1,16 +1,17 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
+import { MAX_STORAGE_KEY_BYTES } from '@mosaic/sdk/schema';
 import { z } from 'zod';
 import { pluginStorage } from '../../db/tenant-schema.js';
-import { jsonValueArg, parseArgs, utf8Bytes } from './args.js';
+import { identifierArg, jsonValueArg, parseArgs, utf8Bytes } from './args.js';
 import { HostError, requireScope } from './errors.js';
 import type { CapabilityHandlers, HostDeps } from './types.js';
 
-const MAX_KEY_CHARS = 200;
-
-const key = z.string().min(1).max(MAX_KEY_CHARS);
+// A NUL would come back cut short from SQLite and a lone surrogate be stored as U+FFFD, so a key
+// could not be listed as it was set: both are refused with every other control character.
+const key = identifierArg(MAX_STORAGE_KEY_BYTES);
 const keyArgs = z.strictObject({ key });
 const setArgs = z.strictObject({ key, value: jsonValueArg });
-const listArgs = z.strictObject({ prefix: z.string().max(MAX_KEY_CHARS).optional() });
+const listArgs = z.strictObject({ prefix: identifierArg(MAX_STORAGE_KEY_BYTES, { allowEmpty: true }).optional() });
 
 /** Bytes a row counts against the quota: key and value, as SQLite stores them (UTF-8). */
 const rowBytes = sql<number>`length(cast(${pluginStorage.key} as blob)) + length(cast(${pluginStorage.value} as blob))`;
