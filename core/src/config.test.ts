@@ -14,4 +14,15 @@ describe('serverConfigFromEnv', () => {
       /bad configuration: MOSAIC_SANDBOX_WORKER_MAX_RSS_MB/,
     );
   });
+
+  it('reads the private-host allowance in canonical form and refuses an address written another way', () => {
+    const allow = (list: string) => serverConfigFromEnv({ ...env, MOSAIC_EGRESS_ALLOW_PRIVATE_HOSTS: list }).plugins.egress.allowPrivateHosts;
+    expect(allow(' 127.0.0.1, Carrier.Test. ,[::1]')).toEqual(['127.0.0.1', 'carrier.test', '[::1]']);
+    expect(allow('')).toEqual([]);
+    for (const spelling of ['0x7f000001', '2130706433', '127.1', '0177.0.0.1']) {
+      expect(() => allow(`carrier.test,${spelling}`)).toThrow(
+        `bad configuration: MOSAIC_EGRESS_ALLOW_PRIVATE_HOSTS: '${spelling}' is the IP address 127.0.0.1 written another way`,
+      );
+    }
+  });
 });

@@ -1,3 +1,4 @@
+import { canonicalHostPattern } from '@mosaic/sdk/schema';
 import { z } from 'zod';
 import { databaseConfigFromEnv, type DatabaseConfig } from './db/config.js';
 import type { PluginSettings } from './plugins/platform.js';
@@ -32,8 +33,20 @@ const serverEnv = z.object({
   MOSAIC_PLUGIN_RETENTION_DAYS: int(30),
   MOSAIC_PLUGIN_STORAGE_QUOTA_BYTES: int(1024 * 1024),
   /** Hostnames plugins may reach on private or loopback addresses (local development only). */
-  MOSAIC_EGRESS_ALLOW_PRIVATE_HOSTS: z.string().default(''),
+  MOSAIC_EGRESS_ALLOW_PRIVATE_HOSTS: z.string().default('').transform(canonicalHostList),
 });
+
+/**
+ * A comma-separated host list in canonical form; an entry the egress guard would refuse (an IP
+ * address written other than canonically, such as 0x7f000001) stops the server at start-up.
+ */
+function canonicalHostList(list: string, ctx: z.RefinementCtx): string[] {
+  return list.split(',').map((h) => h.trim()).filter(Boolean).map((entry) => {
+    const reading = canonicalHostPattern(entry);
+    if (reading.problem !== undefined) ctx.addIssue({ code: 'custom', message: reading.problem });
+    return reading.host ?? entry;
+  });
+}
 
 export interface ServerConfig {
   port: number;
@@ -83,7 +96,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
       sandboxWorkerMaxRssMb: e.MOSAIC_SANDBOX_WORKER_MAX_RSS_MB,
       maxWarmInstallations: e.MOSAIC_PLUGIN_WARM_INSTALLATIONS,
       retentionDays: e.MOSAIC_PLUGIN_RETENTION_DAYS,
-      egress: { allowPrivateHosts: e.MOSAIC_EGRESS_ALLOW_PRIVATE_HOSTS.split(',').map((h) => h.trim()).filter(Boolean) },
+      egress: { allowPrivateHosts: e.MOSAIC_EGRESS_ALLOW_PRIVATE_HOSTS },
       hostLimits: {
         storageQuotaBytes: e.MOSAIC_PLUGIN_STORAGE_QUOTA_BYTES,
         maxStorageValueBytes: 64 * 1024,
