@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClient, type Client } from '@libsql/client';
 import type { DatabaseConfig } from './config.js';
+import { ensurePrivateDatabaseFile, ensurePrivateDir } from './private-files.js';
 
 /** How long a writer waits for SQLite's lock before giving up (embedded mode). */
 const BUSY_TIMEOUT_MS = 5_000;
@@ -13,8 +13,10 @@ const BUSY_TIMEOUT_MS = 5_000;
  */
 export function openLibsqlClient(config: DatabaseConfig, name: string): Client {
   if (config.kind === 'embedded') {
-    mkdirSync(config.dataDir, { recursive: true });
-    return createClient({ url: `file:${join(config.dataDir, `${name}.db`)}`, timeout: BUSY_TIMEOUT_MS });
+    ensurePrivateDir(config.dataDir);
+    const file = join(config.dataDir, `${name}.db`);
+    ensurePrivateDatabaseFile(file);
+    return createClient({ url: `file:${file}`, timeout: BUSY_TIMEOUT_MS });
   }
   const namespace = Buffer.from(name).toString('base64').replace(/=+$/, '');
   return createClient({

@@ -1,7 +1,8 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatabaseConfig } from '../../db/config.js';
+import { ensurePrivateDir } from '../../db/private-files.js';
 
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
@@ -62,8 +63,9 @@ function vaultKey(database: DatabaseConfig, env: NodeJS.ProcessEnv): Buffer {
   }
   const file = join(database.dataDir, 'secrets.key');
   if (!existsSync(file)) {
-    mkdirSync(database.dataDir, { recursive: true });
+    ensurePrivateDir(database.dataDir);
     writeFileSync(file, randomBytes(KEY_BYTES).toString('base64'), { mode: 0o600, flag: 'wx' });
   }
+  chmodSync(file, 0o600); // a key file an older version wrote readable by others
   return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
 }
