@@ -451,7 +451,7 @@ describe('roles', () => {
   it('an agent works cases and sets its own availability but cannot manage the workforce', async () => {
     const admin = await newTenant();
     const w = await seedWorld(admin, 'agentrole');
-    const agentKey = await tp.keyFor(admin.tenantId, 'agent');
+    const agentKey = await tp.keyFor(admin.tenantId, 'agent', { agent: w.agent });
     const before = await dumpTenant(tp, admin.tenantId);
     expectError(await mutate(agentKey, 'createAgent', { name: 'Eve', email: 'eve@example.com' }), 'FORBIDDEN', /admin/);
     expectError(await mutate(agentKey, 'createQueue', { name: 'Shadow' }), 'FORBIDDEN', /admin/);

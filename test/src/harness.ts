@@ -25,8 +25,8 @@ export interface TestPlatform {
   client(apiKey: string): Client;
   /** Creates a tenant and returns an admin client for it. */
   tenant(slug: string): Promise<Client & { tenantId: string }>;
-  /** Another key of the same tenant with a given role. */
-  keyFor(tenantId: string, role: 'admin' | 'agent' | 'integrator'): Promise<Client>;
+  /** Another key of the same tenant with a given role; an agent key may be tied to an agent (global id). */
+  keyFor(tenantId: string, role: 'admin' | 'agent' | 'integrator', options?: { agent?: string }): Promise<Client>;
   close(): Promise<void>;
 }
 
@@ -62,8 +62,9 @@ export async function startTestPlatform(env: Record<string, string> = {}): Promi
       const { tenant, apiKey } = await createTenant(platform.control.db, platform.tenants, { slug });
       return { ...client(apiKey), tenantId: tenant.id };
     },
-    async keyFor(tenantId, role) {
-      const { apiKey } = await createApiKey(platform.control.db, { tenantId, role });
+    async keyFor(tenantId, role, options) {
+      const agentId = options?.agent ? Buffer.from(options.agent, 'base64url').toString('utf8').split(':')[1] : undefined;
+      const { apiKey } = await createApiKey(platform.control.db, { tenantId, role, agentId });
       return client(apiKey);
     },
     async close() {

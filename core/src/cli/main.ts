@@ -15,7 +15,7 @@ const USAGE = `usage: mosaic <command>
   seed [--tenant slug] [--customers N] [--interactions-per-customer N] [--seed N]
   tenant create <slug> [--name text] [--json]
   tenant list [--json]
-  apikey create --tenant <slug> --role admin|agent|integrator [--label text] [--json]
+  apikey create --tenant <slug> --role admin|agent|integrator [--agent <agent id>] [--label text] [--json]
   apikey revoke <key-id> --tenant <slug> [--json]
   publisher create <handle> [--name text] [--key-file path] [--json]
   plugin new <dir> [--id publisher.name]          scaffold a plugin project with a test
@@ -35,6 +35,7 @@ const OPTIONS = {
   name: { type: 'string' },
   role: { type: 'string' },
   label: { type: 'string' },
+  agent: { type: 'string' },
   customers: { type: 'string' },
   'interactions-per-customer': { type: 'string' },
   seed: { type: 'string' },

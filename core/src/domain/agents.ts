@@ -93,11 +93,18 @@ export async function createAgent(ctx: TenantContext, raw: unknown): Promise<Age
   });
 }
 
-/** Admins change anything; agents may change their availability (status) only. */
+/**
+ * Admins change anything and supervise everyone's presence; an agent key changes only the status
+ * of the agent it is tied to (`mosaic apikey create --role agent --agent <id>`). The model has no
+ * supervisor flag: supervising is what admin keys are for.
+ */
 export async function updateAgent(ctx: TenantContext, id: string, raw: unknown): Promise<Agent> {
   assertCanWrite(ctx);
   const input = parseInput(updateAgentInput, raw);
-  if (ctx.role !== 'admin' && Object.keys(input).some((k) => k !== 'status')) assertAdmin(ctx);
+  if (ctx.role !== 'admin') {
+    if (Object.keys(input).some((k) => k !== 'status')) assertAdmin(ctx);
+    assertOwnAgent(ctx, id);
+  }
   return ctx.data.write(async (tx) => {
     const current = await requireRow(tx, agents, id, 'Agent');
     const { skills, ...fields } = input;
@@ -109,6 +116,13 @@ export async function updateAgent(ctx: TenantContext, id: string, raw: unknown):
     await emitEvent(tx, ctx.actor, 'agent.updated', id, { fields: Object.keys(input) });
     return { ...current, ...fields };
   });
+}
+
+function assertOwnAgent(ctx: TenantContext, id: string): void {
+  if (!ctx.agentId) {
+    throw new AppError('FORBIDDEN', 'this agent key is not tied to an agent, so it changes no agent\'s status; use a key made with --agent <id>, or an admin key');
+  }
+  if (ctx.agentId !== id) throw new AppError('FORBIDDEN', 'an agent key changes only its own agent\'s status; an admin key changes anyone\'s');
 }
 
 export async function createQueue(ctx: TenantContext, raw: unknown): Promise<Queue> {

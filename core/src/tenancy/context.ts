@@ -13,11 +13,15 @@ export interface TenantContext {
   readonly role: Role;
   /** Who acts: an API key id (or `system` for the CLI and seeding). */
   readonly actor: string;
+  /** The agent an agent key is tied to; only this agent's presence is theirs to change. */
+  readonly agentId?: string | null;
   readonly data: TenantDb;
 }
 
 export function tenantContext(principal: Principal, data: TenantDb): TenantContext {
-  return { tenantId: principal.tenantId, tenantSlug: principal.tenantSlug, role: principal.role, actor: principal.keyId, data };
+  return {
+    tenantId: principal.tenantId, tenantSlug: principal.tenantSlug, role: principal.role, actor: principal.keyId, agentId: principal.agentId, data,
+  };
 }
 
 /** Integrators read; agents and admins change customer-service data. */

@@ -1,5 +1,8 @@
 import { ROLES, type Role } from '../../db/control-schema.js';
+import { agents } from '../../db/tenant-schema.js';
+import { requireRow } from '../../domain/rows.js';
 import { AppError } from '../../lib/errors.js';
+import { localId } from '../../lib/ids.js';
 import { createApiKey, revokeApiKey } from '../../tenancy/api-keys.js';
 import { recordAudit } from '../../tenancy/audit.js';
 import { requireTenantBySlug } from '../../tenancy/tenants.js';
@@ -13,16 +16,21 @@ export async function apikeyCommand([sub, keyId]: string[], options: CliOptions)
   const slug = options.tenant;
   if (sub === 'create') {
     if (!slug || !isRole(options.role)) {
-      throw new UsageError(`usage: mosaic apikey create --tenant <slug> --role ${ROLES.join('|')} [--json]`);
+      throw new UsageError(`usage: mosaic apikey create --tenant <slug> --role ${ROLES.join('|')} [--agent <agent id>] [--label text] [--json]`);
     }
     const role = options.role;
     const key = await withPlatform(async (p) => {
       const tenant = await requireTenantBySlug(p.control.db, slug);
-      const created = await createApiKey(p.control.db, { tenantId: tenant.id, role, label: options.label });
-      await recordAudit(p.control.db, { tenantId: tenant.id, actor: 'cli', action: 'apikey.create', target: created.id, detail: { role } });
+      // The agent must exist in this tenant; a foreign or made-up id is NOT_FOUND like anywhere else.
+      const agentId = options.agent === undefined
+        ? undefined
+        : (await requireRow((await p.tenants.get(tenant.id)).db, agents, localId('Agent', options.agent), 'Agent')).id;
+      const created = await createApiKey(p.control.db, { tenantId: tenant.id, role, label: options.label, agentId });
+      await recordAudit(p.control.db, { tenantId: tenant.id, actor: 'cli', action: 'apikey.create', target: created.id, detail: { role, agentId } });
       return created;
     });
-    print(options.json, { id: key.id, tenant: slug, role, apiKey: key.apiKey }, `${role} API key for ${slug} (shown once): ${key.apiKey}`);
+    const agent = options.agent ? { agent: options.agent } : {};
+    print(options.json, { id: key.id, tenant: slug, role, ...agent, apiKey: key.apiKey }, `${role} API key for ${slug} (shown once): ${key.apiKey}`);
     return;
   }
   if (sub === 'revoke') {
