@@ -113,3 +113,37 @@ describe('fake host', () => {
     });
   });
 });
+
+describe('storage keys follow core\'s identifier rule', () => {
+  it('refuses what core refuses, with core\'s message, in every storage capability', async () => {
+    const { call, storage } = host(['storage']);
+    const atCap = `${'漢'.repeat(166)}ab`; // 500 bytes of UTF-8
+    const cases: Array<[string, RegExp]> = [
+      ['a\u0000b', /control character U\+0000/], ['\uD800', /not well-formed Unicode/], ['a\tb', /U\+0009/], [`${atCap}c`, /501 bytes of UTF-8; the limit is 500/],
+    ];
+    for (const [bad, why] of cases) {
+      await expect(call('storage.set', { key: bad, value: 1 })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(new RegExp(`^invalid arguments for storage\\.set: key: .*${why.source}`)) });
+      await expect(call('storage.get', { key: bad })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+      await expect(call('storage.delete', { key: bad })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+      await expect(call('storage.list', { prefix: bad })).rejects.toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/^invalid arguments for storage\.list: prefix: /) });
+    }
+    expect(storage.size).toBe(0);
+    await call('storage.set', { key: atCap, value: 1 });
+    expect(await call('storage.list', { prefix: atCap })).toEqual([atCap]);
+  });
+
+  it('lists exactly, in SQLite\'s UTF-8 order', async () => {
+    const { call } = host(['storage']);
+    for (const key of ['a%b', 'a_b', 'a\\b', '\uE000', '🎉', 'z']) await call('storage.set', { key, value: 0 });
+    expect(await call('storage.list', { prefix: 'a%' })).toEqual(['a%b']);
+    expect(await call('storage.list', { prefix: 'a\\' })).toEqual(['a\\b']);
+    // U+E000 is 3 bytes of UTF-8 and sorts before the 4-byte 🎉, though after it in UTF-16.
+    expect(await call('storage.list', {})).toEqual(['a%b', 'a\\b', 'a_b', 'z', '\uE000', '🎉']);
+  });
+
+  it('logs what core stores: refused characters replaced by U+FFFD', async () => {
+    const fake = host([]);
+    await fake.call('log', { level: 'info', message: 'cut\u0000here\ttab' });
+    expect(fake.record.logs).toEqual([{ level: 'info', message: 'cut\uFFFDhere\ttab' }]);
+  });
+});

@@ -10,6 +10,7 @@ import type { PluginScope } from './scopes.js';
 import { HostError, jsonProblem, utf8Bytes } from './test-errors.js';
 import { createFetchCapability, type FetchLimits, type RecordedFetch, type RecordedResponses } from './test-fetch.js';
 import { EMIT_TYPE_PATTERN, MAX_EMIT_PAYLOAD_BYTES, MAX_EMIT_TYPE_CHARS } from './emit-rules.js';
+import { identifierProblem, MAX_STORAGE_KEY_BYTES, repairText } from './text-rules.js';
 import { writeRefusal, writeRefusedMessage, type CallerRole, type EntryKind, type WriteCapability } from './write-rules.js';
 
 /** What the sandbox hands the host for each `ctx.*` call (core's HostFunction). */
@@ -69,7 +70,6 @@ export interface HostRecord {
   emitted: EmittedEvent[];
 }
 
-const MAX_KEY_CHARS = 200;
 const DEFAULT_PAGE_SIZE = 20;
 const MAX_PAGE_SIZE = 100;
 
@@ -130,22 +130,23 @@ export function createFakeHost(options: FakeHostOptions): { record: HostRecord; 
       'cases.get': ({ id }) => (requireScope('cases:read', 'cases:write'), copy(byId(cases, id))),
       'cases.create': ({ input }) => (requireScope('cases:write'), requireWrite('cases.create'), copy(createCase(cases, data, input as CreateCaseInput))),
       'cases.update': ({ id, input }) => (requireScope('cases:write'), requireWrite('cases.update'), copy(updateCase(cases, String(id), input as UpdateCaseInput))),
-      'storage.get': ({ key }) => (requireScope('storage'), copy(storage.get(storageKey(key)) ?? null)),
+      'storage.get': ({ key }) => (requireScope('storage'), copy(storage.get(storageKey('storage.get', key)) ?? null)),
       'storage.set': ({ key, value }) => {
         requireScope('storage');
-        setStored(storage, storageKey(key), value, limits);
+        setStored(storage, storageKey('storage.set', key), value, limits);
         return undefined;
       },
-      'storage.delete': ({ key }) => (requireScope('storage'), void storage.delete(storageKey(key))),
+      'storage.delete': ({ key }) => (requireScope('storage'), void storage.delete(storageKey('storage.delete', key))),
       'storage.list': ({ prefix }) => {
         requireScope('storage');
-        const start = typeof prefix === 'string' ? prefix : '';
-        return [...storage.keys()].filter((k) => k.startsWith(start)).sort();
+        const start = prefix === undefined ? '' : storageKey('storage.list', prefix, 'prefix');
+        // In SQLite's order (UTF-8 bytes), which differs from sort()'s UTF-16 order past U+E000.
+        return [...storage.keys()].filter((k) => k.startsWith(start)).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
       },
       fetch: (args) => fetch(args),
       log: ({ level, message, data: extra }) => {
         const known = level === 'debug' || level === 'info' || level === 'warn' || level === 'error';
-        record.logs.push({ level: known ? level : 'info', message: String(message ?? ''), ...(extra !== undefined && { data: extra }) });
+        record.logs.push({ level: known ? level : 'info', message: repairText(String(message ?? '')), ...(extra !== undefined && { data: extra }) });
         return undefined;
       },
       emit: ({ type, payload = {} }) => {
@@ -202,11 +203,11 @@ function page<T>(rows: T[], args: Record<string, unknown>) {
   return copy({ nodes, pageInfo: { hasNextPage: end < rows.length, endCursor: nodes.length ? String(end) : null } });
 }
 
-function storageKey(key: unknown): string {
-  if (typeof key !== 'string' || key.length < 1 || key.length > MAX_KEY_CHARS) {
-    throw new HostError('BAD_USER_INPUT', `invalid arguments for storage: key: must be a string of 1 to ${MAX_KEY_CHARS} characters`);
-  }
-  return key;
+/** A storage key (or list prefix) by core's identifier rule, refused with core's message. */
+function storageKey(capability: string, key: unknown, field: 'key' | 'prefix' = 'key'): string {
+  const problem = typeof key === 'string' ? identifierProblem(key, MAX_STORAGE_KEY_BYTES, { allowEmpty: field === 'prefix' }) : 'must be a string';
+  if (problem !== null) throw new HostError('BAD_USER_INPUT', `invalid arguments for ${capability}: ${field}: ${problem}`);
+  return key as string;
 }
 
 function setStored(storage: Map<string, JsonValue>, key: string, value: unknown, limits: HostLimits): void {
