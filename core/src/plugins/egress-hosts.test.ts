@@ -109,6 +109,9 @@ describe('egress hosts at publish and install', () => {
         });
       }
       expect(await installedRows()).toEqual([]);
+      // The marketplace still lists the plugin's other versions, without the unreadable one.
+      const good = await publishVersion(control.db, withEgress(['api.greetings.test']));
+      expect((await listCatalog(control.db)).map((e) => [e.pluginId, e.versions, e.latest.version])).toEqual([['acme.greeter', [good.version], good.version]]);
     } finally {
       await control.db.delete(pluginVersions).where(eq(pluginVersions.version, legacy.version));
     }

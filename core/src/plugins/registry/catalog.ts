@@ -26,10 +26,27 @@ export async function listCatalog(control: ControlDb): Promise<CatalogEntry[]> {
     .from(pluginVersions).orderBy(asc(pluginVersions.pluginId));
   const byPlugin = new Map<string, typeof rows>();
   for (const r of rows) byPlugin.set(r.pluginId, [...(byPlugin.get(r.pluginId) ?? []), r]);
-  return [...byPlugin.entries()].map(([pluginId, versions]) => {
-    const sorted = versions.sort((a, b) => semver.rcompare(a.version, b.version));
-    return { pluginId, latest: readManifest(sorted[0]!.manifest), versions: sorted.map((v) => v.version) };
+  return [...byPlugin.entries()].flatMap(([pluginId, versions]) => {
+    const offered = versions
+      .map((v) => ({ version: v.version, manifest: readableManifest(v.manifest) }))
+      .filter((v): v is { version: string; manifest: PluginManifest } => v.manifest !== undefined)
+      .sort((a, b) => semver.rcompare(a.version, b.version));
+    return offered.length ? [{ pluginId, latest: offered[0]!.manifest, versions: offered.map((v) => v.version) }] : [];
   });
+}
+
+/**
+ * A stored manifest, or undefined when it no longer passes today's rules (e.g. an egress host
+ * that is an IP address written another way, accepted before that was refused). Such a version
+ * is not offered, and installing it is refused with the reason; one cannot hide the others.
+ */
+function readableManifest(text: string): PluginManifest | undefined {
+  try {
+    return readManifest(text);
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'BAD_USER_INPUT') return undefined;
+    throw err;
+  }
 }
 
 /** The highest published version matching `range` (default: the latest). */
