@@ -108,7 +108,8 @@ const LONGER: Record<string, number> = {
 };
 function capOf(name: MutationName, path: Array<string | number>): number {
   const field = String(path.at(-1) ?? SINGLE_ARGUMENT[name]);
-  if (field === 'pluginId') return 64;
+  if (field === 'pluginId' || path.includes('grantScopes') || (path.includes('secrets') && field === 'name')) return 64;
+  if (path.includes('grantEgress')) return 253;
   if (field === 'id' || field.endsWith('Id')) return ID_CAP;
   return LONGER[`${name}.${field}`] ?? STRING_CAP;
 }

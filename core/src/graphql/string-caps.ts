@@ -19,8 +19,12 @@ export const STRING_CAPS = {
 export const NAMED_STRING_CAPS: ReadonlyMap<string, number> = new Map(Object.entries({
   // Cursors carry the sort value (a name of up to 200 characters) and an id, base64url-encoded.
   after: 2_000,
-  // Plugin ids are at most 64 characters (the manifest's rule).
+  // Plugin ids are at most 64 characters (the manifest's rule), hostnames 253; scope and secret
+  // names are short. Errors name what was not granted or declared, so these bound the echo too.
   pluginId: 64,
+  grantScopes: 64,
+  grantEgress: 253,
+  'SecretValueInput.name': 64,
   'CreateCaseInput.description': 20_000,
   'UpdateCaseInput.description': 20_000,
   'AddInteractionInput.body': 100_000,
