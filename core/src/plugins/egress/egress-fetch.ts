@@ -1,4 +1,5 @@
 import { fetch } from 'undici';
+import { afterElapsed } from '../../lib/after-elapsed.js';
 import { readCappedBody } from './body.js';
 import { EgressError, isEgressError } from './errors.js';
 import { createPinnedAgent } from './pinned-agent.js';
@@ -40,7 +41,8 @@ async function run(request: EgressRequest, policy: EgressPolicy, secrets: Record
     'EGRESS_TIMEOUT',
     `request to ${hop.url.origin} did not complete within ${rules.timeoutMs} ms (DNS, connect, redirects and body together)`,
   );
-  const timer = setTimeout(() => controller.abort(timeout), rules.timeoutMs);
+  // Never aborts before the reported timeout has passed (see afterElapsed).
+  const cancelTimeout = afterElapsed(rules.timeoutMs, () => controller.abort(timeout));
   const { signal } = controller;
   try {
     for (let redirects = 0, from: URL | undefined; ; redirects++) {
@@ -94,7 +96,7 @@ async function run(request: EgressRequest, policy: EgressPolicy, secrets: Record
     if (isEgressError(e)) throw e;
     throw new EgressError('EGRESS_FAILED', `request to ${hop.url.origin} failed: ${describe(e)}`);
   } finally {
-    clearTimeout(timer);
+    cancelTimeout();
   }
 }
 
