@@ -10,6 +10,8 @@ export const mosaicBin = () => join(dirname(require.resolve('@mosaic/core/packag
 
 export interface CoreProcess {
   url: string;
+  /** The server's process id (e.g. to read its memory from /proc/<pid>/status). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -31,6 +33,7 @@ export async function startCoreProcess(env: Record<string, string>): Promise<Cor
   }
   return {
     url,
+    pid: child.pid!,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
