@@ -163,9 +163,12 @@ describe('every String and ID of every mutation input refuses what would not com
 
   it('a literal in the document is checked like a variable', async () => {
     const before = await dumpTenant(tp, t.tenantId);
-    const res = await t.gql(`mutation { createAccount(input: { name: "${'z'.repeat(HUGE)}" }) { account { id } } }`);
-    expectError(res, 'BAD_USER_INPUT', /createAccount\(input\.name\): is 50000 characters; the limit is 1000/);
-    expect(JSON.stringify(res).length).toBeLessThan(2_000);
+    const doc = `mutation { createAccount(input: { name: "${'z'.repeat(HUGE)}" }) { account { id } } }`;
+    // Twice: the second answer comes from the plan kept for the parsed document.
+    for (const res of [await t.gql(doc), await t.gql(doc)]) {
+      expectError(res, 'BAD_USER_INPUT', /createAccount\(input\.name\): is 50000 characters; the limit is 1000/);
+      expect(JSON.stringify(res).length).toBeLessThan(2_000);
+    }
     const nul = await t.gql('mutation { createAccount(input: { name: "ab\\u0000cd" }) { account { id } } }');
     expectError(nul, 'BAD_USER_INPUT', /U\+0000/);
     expect(await dumpTenant(tp, t.tenantId)).toEqual(before);

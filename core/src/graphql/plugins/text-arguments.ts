@@ -40,6 +40,27 @@ export function textArguments(): Plugin {
   };
 }
 
+/** An argument of the operation (or of a fragment it may spread), with what checking it needs. */
+interface Site {
+  node: ArgumentNode;
+  type: GraphQLInputType;
+  field: string;
+  coordinate: string;
+  name: string;
+}
+
+/** What one operation of a document needs checked: literals once, variable-fed arguments per request. */
+interface Plan {
+  literalIssues: Issue[];
+  variableSites: Site[];
+}
+
+/**
+ * Plans per schema and operation node (yoga hands the same parsed document for the same query
+ * text), so a repeated operation is not walked again: only its variable-fed arguments are checked.
+ */
+const plans = new WeakMap<GraphQLSchema, WeakMap<OperationDefinitionNode, Plan>>();
+
 /** The problems of the operation's arguments; none when variables do not coerce (execute reports that). */
 export function badArguments(
   schema: GraphQLSchema, document: DocumentNode, rawVariables: unknown, operationName?: string | null,
@@ -47,26 +68,51 @@ export function badArguments(
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
   if (!operation) return [];
-  const coerced = variablesOrNull(schema, operation, rawVariables);
-  if (!coerced) return [];
+  let bySchema = plans.get(schema);
+  if (!bySchema) plans.set(schema, (bySchema = new WeakMap()));
+  let plan = bySchema.get(operation);
+  if (!plan) bySchema.set(operation, (plan = planFor(schema, document, operation)));
+  if (plan.variableSites.length === 0) return plan.literalIssues;
 
-  const issues: Issue[] = [];
+  const variables = variablesOrNull(schema, operation, rawVariables);
+  if (!variables) return [];
+  const issues = [...plan.literalIssues];
+  for (const site of plan.variableSites) checkSite(site, variables, issues);
+  return issues;
+}
+
+function planFor(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode): Plan {
+  const plan: Plan = { literalIssues: [], variableSites: [] };
   const typeInfo = new TypeInfo(schema);
   const visitor = visitWithTypeInfo(typeInfo, {
     Argument(node) {
       const arg = typeInfo.getArgument();
-      const owner = typeInfo.getDirective() ?? typeInfo.getFieldDef();
-      if (!arg || !owner || issues.length >= MAX_ISSUES) return;
-      const value: unknown = valueFromAST(node.value, arg.type, coerced);
-      const ownerCoordinate = typeInfo.getDirective() ? `@${owner.name}` : `${typeInfo.getParentType()?.name}.${owner.name}`;
-      const report = (path: string, message: string) => issues.length < MAX_ISSUES && issues.push({ field: owner.name, path, message, node });
-      checkValue(value, arg.type, `${ownerCoordinate}(${arg.name}:)`, arg.name, arg.name, report);
+      const directive = typeInfo.getDirective();
+      const owner = directive ?? typeInfo.getFieldDef();
+      if (!arg || !owner) return;
+      const ownerCoordinate = directive ? `@${owner.name}` : `${typeInfo.getParentType()?.name}.${owner.name}`;
+      const site: Site = { node, type: arg.type, field: owner.name, coordinate: `${ownerCoordinate}(${arg.name}:)`, name: arg.name };
+      if (usesVariables(node)) plan.variableSites.push(site);
+      else checkSite(site, {}, plan.literalIssues);
     },
   });
   for (const definition of document.definitions) {
     if (definition === operation || definition.kind === Kind.FRAGMENT_DEFINITION) visit(definition, visitor);
   }
-  return issues;
+  return plan;
+}
+
+function usesVariables(node: ArgumentNode): boolean {
+  let found = false;
+  visit(node.value, { Variable: () => void (found = true) });
+  return found;
+}
+
+function checkSite(site: Site, variables: Record<string, unknown>, issues: Issue[]): void {
+  if (issues.length >= MAX_ISSUES) return;
+  const value: unknown = valueFromAST(site.node.value, site.type, variables);
+  const report = (path: string, message: string) => issues.length < MAX_ISSUES && issues.push({ field: site.field, path, message, node: site.node });
+  checkValue(value, site.type, site.coordinate, site.name, site.name, report);
 }
 
 /** The operation's variables coerced, or null when they do not coerce. */
