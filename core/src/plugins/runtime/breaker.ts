@@ -1,10 +1,21 @@
 /**
- * A per-installation circuit breaker: after `threshold` failures in a row the plugin is not called
- * for `cooldownMs`; then one trial call decides whether it closes again. Failing fast keeps a
- * broken plugin from costing every request its full timeout.
+ * How a failed call counts: the plugin's own failure, or the caller's bad input (the plugin
+ * refused the arguments with BAD_USER_INPUT, or they were refused before the plugin ran).
+ */
+export type FailureKind = 'plugin' | 'bad-input';
+
+/** Bad input says nothing about the plugin's health, so it never counts towards a pause. */
+export const failureKind = (code: string): FailureKind => (code === 'BAD_USER_INPUT' ? 'bad-input' : 'plugin');
+
+/**
+ * A per-installation circuit breaker: after `threshold` failures of the plugin's own in a row
+ * the plugin is not called for `cooldownMs`; then one trial call decides whether it closes
+ * again. Failing fast keeps a broken plugin from costing every request its full timeout.
+ * Bad input is counted apart and trips nothing: the pause holds for every caller of the tenant,
+ * so any caller able to send bad arguments could otherwise pause a healthy plugin for everyone.
  */
 export class Breakers {
-  readonly #state = new Map<string, { failures: number; openUntil: number }>();
+  readonly #state = new Map<string, { failures: number; openUntil: number; badInput: number }>();
 
   constructor(
     private readonly threshold = 5,
@@ -22,10 +33,24 @@ export class Breakers {
     this.#state.delete(key);
   }
 
-  failed(key: string): void {
-    const s = this.#state.get(key) ?? { failures: 0, openUntil: 0 };
-    s.failures += 1;
-    if (s.failures >= this.threshold) s.openUntil = this.now() + this.cooldownMs;
+  /**
+   * Records a failed call. Bad input neither counts towards the pause nor clears the count of
+   * the plugin's own failures (interleaved bad calls must not keep a broken plugin running).
+   */
+  failed(key: string, kind: FailureKind = 'plugin'): void {
+    const s = this.#state.get(key) ?? { failures: 0, openUntil: 0, badInput: 0 };
+    if (kind === 'bad-input') {
+      s.badInput += 1;
+    } else {
+      s.failures += 1;
+      if (s.failures >= this.threshold) s.openUntil = this.now() + this.cooldownMs;
+    }
     this.#state.set(key, s);
+  }
+
+  /** Failures of `key` since its last success, by kind (for operators and tests). */
+  counts(key: string): { plugin: number; badInput: number } {
+    const s = this.#state.get(key);
+    return { plugin: s?.failures ?? 0, badInput: s?.badInput ?? 0 };
   }
 }

@@ -8,7 +8,7 @@ import { createHostFunction, invocationCause, type Caller, type HostDeps, type H
 import { readSecrets, type Installation, type SecretVault } from '../installer/index.js';
 import { loadVersion, type LoadedVersion } from '../registry/index.js';
 import { isPluginError, type Invocation, type SandboxLimits, type SandboxSupervisor } from '../sandbox/index.js';
-import { Breakers } from './breaker.js';
+import { Breakers, failureKind } from './breaker.js';
 import { Metering } from './metering.js';
 
 export interface PluginRuntimeDeps {
@@ -83,12 +83,15 @@ export class PluginRuntime {
       this.metering.record({ ...sample, failed: false, cpuMs: result.metrics.cpuMs, wallMs: result.metrics.wallMs, ...usage });
       return result.value;
     } catch (err) {
-      this.#breakers.failed(breakerKey);
+      const code = isPluginError(err) ? err.code : 'PLUGIN_FAILED';
+      // The plugin's verdict that the caller's input is bad is counted apart: it must not pause
+      // the plugin for everyone. (Arguments refused before the plugin runs never get here.)
+      const kind = failureKind(code);
+      this.#breakers.failed(breakerKey, kind);
       const metrics = isPluginError(err) ? err.metrics : { cpuMs: 0, wallMs: 0 };
       this.metering.record({ ...sample, failed: true, cpuMs: metrics.cpuMs, wallMs: metrics.wallMs, ...usage });
-      const code = isPluginError(err) ? err.code : 'PLUGIN_FAILED';
       const message = err instanceof Error ? err.message : String(err);
-      this.metering.log({ ...sample, level: 'error', message: `${describe(part)} failed: ${message}`, data: { code } });
+      this.metering.log({ ...sample, level: kind === 'bad-input' ? 'warn' : 'error', message: `${describe(part)} failed: ${message}`, data: { code } });
       throw new AppError(code, `${installation.pluginId}: ${message}`);
     }
   }

@@ -109,7 +109,7 @@ export class InstallationSandbox {
         { timeout: limits.cpuTimeoutMs, result: { promise: true } },
       );
       const decoded = decodeEnvelope(reply);
-      if (!decoded.ok) return failure('PLUGIN_FAILED', decoded.message, decoded.code);
+      if (!decoded.ok) return failure(decoded.userError ? 'BAD_USER_INPUT' : 'PLUGIN_FAILED', decoded.message, decoded.code);
       // The isolate bounded the length in UTF-16 units; this is the exact UTF-8 size.
       if (decoded.json !== undefined && Buffer.byteLength(decoded.json) > limits.maxResultBytes) {
         const message = `the result exceeds ${limits.maxResultBytes} bytes of JSON`;

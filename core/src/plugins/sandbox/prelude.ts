@@ -30,6 +30,9 @@ const promiseThen = uncurryThis(Promise.prototype.then);
 const isArray = Array.isArray;
 const isErrorLike = uncurryThis(Object.prototype.isPrototypeOf).bind(null, Error.prototype);
 const bridgeApply = uncurryThis(bridge.apply);
+const refusals = new WeakSet();
+const addRefusal = uncurryThis(WeakSet.prototype.add);
+const isRefusal = uncurryThis(WeakSet.prototype.has);
 
 // Not for plugins: shared memory and wasm sidestep the isolate's limits, and finalizer
 // callbacks run outside any invocation (so outside every timer).
@@ -53,6 +56,7 @@ function codedError(code, message) {
   const error = new ErrorCtor(StringCtor(message));
   const descriptor = { __proto__: null, value: StringCtor(code), enumerable: true, writable: true, configurable: true };
   defineProperty(error, 'code', descriptor);
+  addRefusal(refusals, error);
   return error;
 }
 
@@ -142,13 +146,19 @@ function own(object, key) {
   return hasOwn(object, key) ? object[key] : undefined;
 }
 
-function failWith(code, message) {
-  return 'E' + stringify({ __proto__: null, code, message });
+function failWith(code, message, userError) {
+  return 'E' + stringify({ __proto__: null, code, message, userError: userError === true ? true : undefined });
 }
+
+// The plugin's own verdict that the caller's input is wrong (a thrown error with code
+// BAD_USER_INPUT, e.g. the SDK's UserInputError); a host refusal it let escape is not one, since
+// the plugin, not the caller, sent the host that input.
+const USER_ERROR_CODE = 'BAD_USER_INPUT';
 
 function describeError(error) {
   let code = 'PLUGIN_ERROR';
   let message = 'plugin threw a non-error value';
+  let userError = false;
   try {
     if (typeof error === 'string') {
       message = error;
@@ -156,14 +166,16 @@ function describeError(error) {
       const text = error.message;
       const name = error.name;
       const errorCode = error.code;
-      if (typeof text === 'string') message = text;
-      if (typeof name === 'string' && name !== 'Error' && name !== '') message = name + ': ' + message;
       if (typeof errorCode === 'string' && errorCode !== '') code = errorCode;
+      userError = code === USER_ERROR_CODE && !isRefusal(refusals, error);
+      if (typeof text === 'string') message = text;
+      // A user error's message is for the caller; its class name is not.
+      if (!userError && typeof name === 'string' && name !== 'Error' && name !== '') message = name + ': ' + message;
     }
   } catch {
     // a throwing getter on the error: keep the generic text
   }
-  return failWith(stringSlice(code, 0, 100), stringSlice(message, 0, MAX_MESSAGE));
+  return failWith(stringSlice(code, 0, 100), stringSlice(message, 0, MAX_MESSAGE), userError);
 }
 
 // A batched resolver may fail some parents only: an Error in its result array becomes a marked

@@ -101,7 +101,8 @@ export const envelope = {
 
 export type Decoded =
   | { ok: true; json: string | undefined }
-  | { ok: false; code: string; message: string };
+  /** `userError`: the plugin itself refused the caller's input (see the prelude). */
+  | { ok: false; code: string; message: string; userError?: true };
 
 export function decodeEnvelope(text: unknown): Decoded {
   if (typeof text !== 'string' || text.length === 0) {
@@ -112,8 +113,8 @@ export function decodeEnvelope(text: unknown): Decoded {
   if (tag === 'R') return { ok: true, json: text.slice(1) };
   if (tag !== 'E') return { ok: false, code: 'INTERNAL', message: 'malformed reply from the plugin sandbox' };
   try {
-    const { code, message } = JSON.parse(text.slice(1)) as { code?: unknown; message?: unknown };
-    return { ok: false, code: String(code), message: String(message) };
+    const { code, message, userError } = JSON.parse(text.slice(1)) as { code?: unknown; message?: unknown; userError?: unknown };
+    return { ok: false, code: String(code), message: String(message), ...(userError === true && { userError }) };
   } catch {
     return { ok: false, code: 'INTERNAL', message: 'malformed error from the plugin sandbox' };
   }

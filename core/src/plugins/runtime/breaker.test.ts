@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { Breakers, failureKind } from './breaker.js';
+
+describe('Breakers', () => {
+  let now = 0;
+  const breakers = () => new Breakers(5, 30_000, () => now);
+
+  it('opens after five failures of the plugin\'s own in a row, for the cooldown', () => {
+    now = 1_000;
+    const b = breakers();
+    for (let i = 0; i < 4; i++) b.failed('i1');
+    expect(b.retryAfter('i1')).toBe(0);
+    b.failed('i1');
+    expect(b.retryAfter('i1')).toBe(30_000);
+    now += 30_000;
+    expect(b.retryAfter('i1')).toBe(0);
+    expect(b.retryAfter('other')).toBe(0);
+  });
+
+  it('counts bad input apart: any amount opens nothing, and it does not reset the plugin\'s count', () => {
+    const b = breakers();
+    for (let i = 0; i < 100; i++) b.failed('i1', failureKind('BAD_USER_INPUT'));
+    expect(b.retryAfter('i1')).toBe(0);
+    for (let i = 0; i < 4; i++) {
+      b.failed('i1', failureKind('PLUGIN_FAILED'));
+      b.failed('i1', 'bad-input');
+    }
+    expect(b.counts('i1')).toEqual({ plugin: 4, badInput: 104 });
+    b.failed('i1', failureKind('PLUGIN_TIMEOUT'));
+    expect(b.retryAfter('i1')).toBeGreaterThan(0);
+    b.succeeded('i1');
+    expect(b.counts('i1')).toEqual({ plugin: 0, badInput: 0 });
+  });
+});
