@@ -387,6 +387,25 @@ describe('hostile plugins are contained (localhost allowed as a private egress h
     await expectRecovered(w);
   });
 
+  it('refuses storage keys that would not list back as set (NUL, lone surrogate), and lists every valid key exactly', async () => {
+    const before = await storageRows(w, w.tenantA, 'acme.hostile');
+    const nul = await attack(w, 'storeKeys', JSON.stringify(['a\u0000b']));
+    expectContained(nul, 'PLUGIN_FAILED', /BAD_USER_INPUT: invalid arguments for storage\.set: key: contains the control character U\+0000$/);
+    const surrogate = await attack(w, 'storeKeys', JSON.stringify(['\uD800']));
+    expectContained(surrogate, 'PLUGIN_FAILED', /BAD_USER_INPUT: invalid arguments for storage\.set: key: is not well-formed Unicode/);
+    expect(await storageRows(w, w.tenantA, 'acme.hostile')).toEqual(before);
+    await expectRecovered(w);
+
+    // Across the bridge and back: metacharacters, a backslash, U+FFFD itself, multi-byte text.
+    const keys = ['k%_*[\\]', '\uFFFD', '漢字 🎉', `${'é'.repeat(250)}`];
+    const res = await attack(w, 'storeKeys', JSON.stringify(keys));
+    expect(res.errors).toBeUndefined();
+    const { listed, values } = JSON.parse(res.data.acme_hostile_attack) as { listed: string[]; values: string[] };
+    expect(listed.filter((k) => keys.includes(k)).sort()).toEqual([...keys].sort());
+    expect(values).toEqual(keys);
+    expect(await storageRows(w, w.tenantA, 'acme.hostile')).toEqual(before);
+  });
+
   it('holds the storage quota with a coded error and writes nothing of a refused value', async () => {
     const quota = /QUOTA_EXCEEDED: storage would hold (\d+) bytes; this plugin may keep 4096 \(keys and values\) in this tenant$/;
     const stored = await attack(w, 'store', 'a=1000,b=1000,c=1000');
