@@ -404,6 +404,14 @@ describe('hostile plugins are contained (localhost allowed as a private egress h
     expect(listed.filter((k) => keys.includes(k)).sort()).toEqual([...keys].sort());
     expect(values).toEqual(keys);
     expect(await storageRows(w, w.tenantA, 'acme.hostile')).toEqual(before);
+
+    // A plugin field's own arguments follow the API's text rule and caps: refused before the plugin runs.
+    for (const [arg, why] of [['a\u0000', /acme_hostile_attack\(arg\): contains the control character U\+0000/], ['x'.repeat(1001), /acme_hostile_attack\(arg\): is 1001 characters; the limit is 1000/]] as const) {
+      const refused = await w.a(attackQuery(), { kind: 'storeKeys', arg });
+      expect(refused.data ?? null).toBeNull();
+      expect(refused.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+      expect(refused.errors![0]!.message).toMatch(why);
+    }
   });
 
   it('holds the storage quota with a coded error and writes nothing of a refused value', async () => {
