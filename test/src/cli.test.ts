@@ -80,6 +80,13 @@ describe('the mosaic CLI (built package)', () => {
       const res = await graphqlClient(`http://127.0.0.1:${port}`, key!).gql('{ viewer { tenantSlug role } customers(first: 3) { edges { node { name } } } }');
       expect(res.data!.viewer).toEqual({ tenantSlug: 'demo', role: 'INTEGRATOR' });
       expect(res.data!.customers.edges).toHaveLength(3);
+      // the demo agent key speaks for the first agent: it sets that agent's presence, no one else's
+      const agentClient = graphqlClient(`http://127.0.0.1:${port}`, saved.keys.agent);
+      const listed = await agentClient.gql('{ agents(first: 2) { edges { node { id } } } }');
+      const [first, second] = listed.data!.agents.edges.map((e: { node: { id: string } }) => e.node.id);
+      const setStatus = (id: string) => agentClient.gql('mutation($id: ID!) { updateAgent(input: { id: $id, status: AWAY }) { agent { status } } }', { id });
+      expect((await setStatus(first)).data).toEqual({ updateAgent: { agent: { status: 'AWAY' } } });
+      expect((await setStatus(second)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       const page = await fetch(`http://127.0.0.1:${port}/graphql`, { headers: { accept: 'text/html' } });
       expect(await page.text()).toContain('Mosaic GraphQL');
     } finally {

@@ -1,5 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { asc } from 'drizzle-orm';
+import { agents } from '../db/tenant-schema.js';
 import type { Platform } from '../platform.js';
 import { seedTenant } from '../seed/index.js';
 import { createApiKey } from '../tenancy/api-keys.js';
@@ -27,7 +29,10 @@ export async function bootstrapDemo(platform: Platform): Promise<DemoCredentials
     seed: 42,
     onProgress: progressReporter('seeding demo tenant'),
   });
-  const agent = await createApiKey(platform.control.db, { tenantId: tenant.id, role: 'agent', label: 'demo agent' });
+  // The demo agent key speaks for the first seeded agent, so it can set that agent's presence.
+  const [firstAgent] = await (await platform.tenants.get(tenant.id)).db.select({ id: agents.id }).from(agents)
+    .orderBy(asc(agents.createdAt), asc(agents.id)).limit(1);
+  const agent = await createApiKey(platform.control.db, { tenantId: tenant.id, role: 'agent', label: 'demo agent', agentId: firstAgent?.id });
   const integrator = await createApiKey(platform.control.db, { tenantId: tenant.id, role: 'integrator', label: 'demo integrator' });
   const credentials: DemoCredentials = { tenant: DEMO_SLUG, keys: { admin: apiKey, agent: agent.apiKey, integrator: integrator.apiKey } };
   if (platform.config.database.kind === 'embedded') {

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { keyValues } from '../../cli/commands/plugin-values.js';
+import { validateConfig } from './config-validation.js';
+
+const schema = { type: 'object', properties: { greeting: { type: 'string', default: 'Hi' } } };
+const deepJson = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
+
+describe('plugin config nesting', () => {
+  it('a config nested 5 000 deep (GraphQL JSON or the CLI\'s --config k=<json>) → BAD_USER_INPUT, not a stack overflow', () => {
+    for (const config of [JSON.parse(deepJson(5000)), keyValues([`deep=${deepJson(5000)}`], 'config')]) {
+      let thrown: unknown;
+      try {
+        validateConfig(schema, config);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toMatchObject({ code: 'BAD_USER_INPUT', message: 'config nests deeper than 32 levels; flatten it' });
+    }
+  });
+
+  it('ordinary nesting is validated as before', () => {
+    expect(validateConfig(schema, { nested: JSON.parse(deepJson(10)) })).toEqual({ greeting: 'Hi', nested: JSON.parse(deepJson(10)) });
+  });
+});
