@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Customer, Order } from './generated/core-types.js';
+import type { Case, Customer, Order } from './generated/core-types.js';
 import type { JsonValue } from './json.js';
 import type { PluginScope } from './scopes.js';
 import { createFakeHost, DEFAULT_HOST_LIMITS, type SimulatedCause } from './test-context.js';
@@ -139,6 +139,18 @@ describe('storage keys follow core\'s identifier rule', () => {
     expect(await call('storage.list', { prefix: 'a\\' })).toEqual(['a\\b']);
     // U+E000 is 3 bytes of UTF-8 and sorts before the 4-byte 🎉, though after it in UTF-16.
     expect(await call('storage.list', {})).toEqual(['a%b', 'a\\b', 'a_b', 'z', '\uE000', '🎉']);
+  });
+
+  it('refuses case text core refuses (NUL, lone surrogates), as core\'s input validation does', async () => {
+    const { call, data } = host();
+    await expect(call('cases.create', { input: { customerId: 'c1', subject: 'a\u0000b' } })).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT', message: expect.stringMatching(/^invalid input: subject: contains the control character U\+0000/),
+    });
+    const made = (await call('cases.create', { input: { customerId: 'c1', subject: 'ok\ttab 🎉' } })) as { id: string };
+    await expect(call('cases.update', { id: made.id, input: { description: '\uDC00' } })).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT', message: expect.stringMatching(/^invalid input: description: is not well-formed Unicode/),
+    });
+    expect((data.cases as Case[]).map((c) => [c.subject, c.description])).toEqual([['ok\ttab 🎉', null]]);
   });
 
   it('logs what core stores: refused characters replaced by U+FFFD', async () => {

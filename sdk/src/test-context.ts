@@ -10,7 +10,7 @@ import type { PluginScope } from './scopes.js';
 import { HostError, jsonProblem, utf8Bytes } from './test-errors.js';
 import { createFetchCapability, type FetchLimits, type RecordedFetch, type RecordedResponses } from './test-fetch.js';
 import { EMIT_TYPE_PATTERN, MAX_EMIT_PAYLOAD_BYTES, MAX_EMIT_TYPE_CHARS } from './emit-rules.js';
-import { identifierProblem, MAX_STORAGE_KEY_BYTES, repairText } from './text-rules.js';
+import { identifierProblem, MAX_STORAGE_KEY_BYTES, repairText, textIssues } from './text-rules.js';
 import { writeRefusal, writeRefusedMessage, type CallerRole, type EntryKind, type WriteCapability } from './write-rules.js';
 
 /** What the sandbox hands the host for each `ctx.*` call (core's HostFunction). */
@@ -227,7 +227,14 @@ function setStored(storage: Map<string, JsonValue>, key: string, value: unknown,
   storage.set(key, JSON.parse(json) as JsonValue);
 }
 
+/** As core's input validation (parseInput): every string of an input passes the shared text rule. */
+function requireWellFormedText(input: unknown): void {
+  const issues = textIssues(input);
+  if (issues.length > 0) throw new HostError('BAD_USER_INPUT', `invalid input: ${issues.map((i) => `${i.path.join('.')}: ${i.problem}`).join('; ')}`);
+}
+
 function createCase(cases: Case[], data: FakeData, input: CreateCaseInput): Case {
+  requireWellFormedText(input);
   const customer = byId(data.customers, input?.customerId);
   if (!customer) throw new HostError('NOT_FOUND', 'Customer not found');
   if (typeof input.subject !== 'string' || !input.subject.trim()) throw new HostError('BAD_USER_INPUT', 'subject: must not be empty');
@@ -251,6 +258,7 @@ function createCase(cases: Case[], data: FakeData, input: CreateCaseInput): Case
 }
 
 function updateCase(cases: Case[], id: string, input: Omit<UpdateCaseInput, 'id'>): Case {
+  requireWellFormedText(input);
   const index = cases.findIndex((c) => c.id === id);
   const current = cases[index];
   if (!current) throw new HostError('NOT_FOUND', 'Case not found');
