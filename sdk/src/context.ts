@@ -67,12 +67,16 @@ export interface PluginContext<TConfig = Record<string, never>> {
     create(input: CreateCaseInput): Promise<Case>;
     update(id: string, input: Omit<UpdateCaseInput, 'id'>): Promise<Case>;
   };
-  /** `storage`: the plugin's own key-value store within this tenant, writable from every entry point (a cache). */
+  /**
+   * `storage`: the plugin's own key-value store within this tenant, writable from every entry point (a cache).
+   * A key (and a `list` prefix) is well-formed Unicode without control characters, at most 500
+   * bytes of UTF-8 (`MAX_STORAGE_KEY_BYTES`); anything else is refused with `BAD_USER_INPUT`.
+   */
   storage: {
     get(key: string): Promise<JsonValue | null>;
     set(key: string, value: JsonValue): Promise<void>;
     delete(key: string): Promise<void>;
-    /** Keys starting with `prefix`. */
+    /** Keys starting with `prefix`, compared exactly (no wildcards), in UTF-8 byte order. */
     list(prefix?: string): Promise<string[]>;
   };
   /** Only to hosts the manifest's `egress` lists. */
