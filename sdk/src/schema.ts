@@ -17,6 +17,6 @@ export { EMIT_TYPE_PATTERN, MAX_EMIT_PAYLOAD_BYTES, MAX_EMIT_TYPE_CHARS } from '
 export { WRITE_CAPABILITIES, writeRefusal, writeRefusedMessage } from './write-rules.js';
 export type { CallerRole, EntryKind, WriteCapability } from './write-rules.js';
 export {
-  identifierProblem, MAX_QUOTED_CHARS, MAX_STORAGE_KEY_BYTES, quoteExcerpt, repairText, textIssues, textProblem,
+  excerpt, identifierProblem, MAX_QUOTED_CHARS, MAX_STORAGE_KEY_BYTES, quoteExcerpt, repairText, textIssues, textProblem,
 } from './text-rules.js';
 export type { TextIssue } from './text-rules.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { identifierProblem, MAX_STORAGE_KEY_BYTES, quoteExcerpt, repairText, textIssues, textProblem } from './text-rules.js';
+import { excerpt, identifierProblem, MAX_STORAGE_KEY_BYTES, quoteExcerpt, repairText, textIssues, textProblem } from './text-rules.js';
 
 describe('textProblem', () => {
   it.each(['', 'plain', 'tab\there', 'lines\nand\r\nbreaks', 'emoji 🎉 and CJK 漢字', '\u00A0nbsp', '\uFFFD itself'])('accepts %j', (text) => {
@@ -52,6 +52,11 @@ describe('quoteExcerpt', () => {
     const quoted = quoteExcerpt('x'.repeat(50_000));
     expect(quoted.length).toBeLessThan(80);
     expect(quoted).toMatch(/\(50000 characters\)$/);
+  });
+
+  it('excerpt cuts without quoting', () => {
+    expect(excerpt('^1 || ^2')).toBe('^1 || ^2');
+    expect(excerpt('9'.repeat(100))).toBe(`${'9'.repeat(40)}…`);
   });
 
   it('never ends an excerpt in half a surrogate pair', () => {

@@ -63,16 +63,26 @@ export function repairText(text: string): string {
 }
 
 /**
- * A short excerpt of a value a client sent, JSON-quoted, for an error message: errors never echo
- * a huge input back, and the quoting keeps control characters visible.
+ * At most `maxChars` of a value a client sent, with "…" when cut (never inside a surrogate pair),
+ * for an error message: errors never echo a huge input back. For text already known printable.
+ *
+ * @example
+ * excerpt('^1.2'); // '^1.2'
+ */
+export function excerpt(value: string, maxChars = MAX_QUOTED_CHARS): string {
+  if (value.length <= maxChars) return value;
+  return `${value.slice(0, maxChars).replace(/[\uD800-\uDBFF]$/, '')}…`;
+}
+
+/**
+ * {@link excerpt}, JSON-quoted so control characters stay visible, with the full length when cut.
  *
  * @example
  * quoteExcerpt('x'.repeat(50_000)); // '"xxxx…" (50000 characters)'
  */
 export function quoteExcerpt(value: string, maxChars = MAX_QUOTED_CHARS): string {
-  if (value.length <= maxChars) return JSON.stringify(value);
-  const head = value.slice(0, maxChars).replace(/[\uD800-\uDBFF]$/, '');
-  return `${JSON.stringify(`${head}…`)} (${value.length} characters)`;
+  const quoted = JSON.stringify(excerpt(value, maxChars));
+  return value.length <= maxChars ? quoted : `${quoted} (${value.length} characters)`;
 }
 
 /** Where in a value a string breaks the text rule, and why. */

@@ -110,6 +110,7 @@ function capOf(name: MutationName, path: Array<string | number>): number {
   const field = String(path.at(-1) ?? SINGLE_ARGUMENT[name]);
   if (field === 'pluginId' || path.includes('grantScopes') || (path.includes('secrets') && field === 'name')) return 64;
   if (path.includes('grantEgress')) return 253;
+  if (field === 'version') return 256;
   if (field === 'id' || field.endsWith('Id')) return ID_CAP;
   return LONGER[`${name}.${field}`] ?? STRING_CAP;
 }
@@ -225,8 +226,8 @@ describe('every query argument and filter has a cap and the text rule', () => {
 
 describe('an invalid semver range is quoted as a short excerpt', () => {
   it('installPlugin with a long, invalid version', async () => {
-    const res = await mutate(t, 'installPlugin', { pluginId: 'acme.none', version: `v${'9'.repeat(990)}` });
-    expectError(res, 'BAD_USER_INPUT', /^"v9{39}…" \(991 characters\) is not a semver range$/);
+    const res = await mutate(t, 'installPlugin', { pluginId: 'acme.none', version: `v${'9'.repeat(250)}` });
+    expectError(res, 'BAD_USER_INPUT', /^"v9{39}…" \(251 characters\) is not a semver range$/);
   });
 });
 

@@ -22,6 +22,8 @@ export const NAMED_STRING_CAPS: ReadonlyMap<string, number> = new Map(Object.ent
   // Plugin ids are at most 64 characters (the manifest's rule), hostnames 253; scope and secret
   // names are short. Errors name what was not granted or declared, so these bound the echo too.
   pluginId: 64,
+  // A semver range; semver itself refuses versions over 256 characters.
+  version: 256,
   grantScopes: 64,
   grantEgress: 253,
   'SecretValueInput.name': 64,

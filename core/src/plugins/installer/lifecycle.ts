@@ -1,7 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import semver from 'semver';
 import { z } from 'zod';
-import { canonicalHostPattern, type PluginManifest } from '@mosaic/sdk/schema';
+import { canonicalHostPattern, excerpt, type PluginManifest } from '@mosaic/sdk/schema';
 import type { ControlDb } from '../../db/control.js';
 import { installations, installationSecrets } from '../../db/control-schema.js';
 import type { TenantDatabases } from '../../db/tenant-db.js';
@@ -139,7 +139,7 @@ export async function upgradePlugin(deps: InstallerDeps, who: Actor, raw: unknow
   const current = await requireInstallation(deps.control, who.tenantId, input.pluginId);
   const version = await resolveVersion(deps.control, input.pluginId, input.range);
   if (!semver.gt(version, current.version)) {
-    throw new AppError('CONFLICT', `${input.pluginId} ${current.version} is installed; the newest match for ${input.range} is ${version}, not newer`);
+    throw new AppError('CONFLICT', `${input.pluginId} ${current.version} is installed; the newest match for ${excerpt(input.range)} is ${version}, not newer`);
   }
   return switchVersion(deps, who, current, version, { scopes: input.grantScopes, egress: input.grantEgress }, 'plugin.upgrade');
 }

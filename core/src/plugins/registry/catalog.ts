@@ -1,6 +1,6 @@
 import { and, asc, eq } from 'drizzle-orm';
 import semver from 'semver';
-import { quoteExcerpt, type PluginManifest } from '@mosaic/sdk/schema';
+import { excerpt, quoteExcerpt, type PluginManifest } from '@mosaic/sdk/schema';
 import type { ControlDb } from '../../db/control.js';
 import { pluginVersions, publishers } from '../../db/control-schema.js';
 import { AppError, notFound } from '../../lib/errors.js';
@@ -55,7 +55,7 @@ export async function resolveVersion(control: ControlDb, pluginId: string, range
   const rows = await control.select({ version: pluginVersions.version }).from(pluginVersions).where(eq(pluginVersions.pluginId, pluginId));
   if (rows.length === 0) throw notFound(`plugin ${pluginId}`);
   const best = semver.maxSatisfying(rows.map((r) => r.version), range);
-  if (!best) throw new AppError('NOT_FOUND', `no version of ${pluginId} matches ${range} (published: ${rows.map((r) => r.version).join(', ')})`);
+  if (!best) throw new AppError('NOT_FOUND', `no version of ${pluginId} matches ${excerpt(range)} (published: ${rows.map((r) => r.version).join(', ')})`);
   return best;
 }
 
