@@ -164,6 +164,17 @@ describe('request bodies, variables and the cost cache', () => {
     const missing = await integrator.gql(query, { n: 3 });
     expect(missing.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expectError(await integrator.gql(query, { n: 3, id: 'nope' }), 'NOT_FOUND');
+    // a scalar that refuses its value, once the cost is cached: a client error, not an internal one
+    const wrongType = await integrator.gql(query, { n: 3, id: { not: 'an id' } });
+    expectError(wrongType, 'BAD_USER_INPUT', /Variable "\$id" got invalid value/);
+    expect(wrongType.status).toBe(400);
+    const mutation = 'mutation Do($input: CreateAccountInput!) { createAccount(input: $input) { account { name } } }';
+    expect(ok(await admin.gql(mutation, { input: { name: 'Priced once' } })).createAccount.account.name).toBe('Priced once');
+    const before = await dumpTenant(tp, admin.tenantId);
+    const badName = await admin.gql(mutation, { input: { name: 5, tier: ['x'] } });
+    expect(badName.status).toBe(400);
+    expect(badName.errors!.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT']);
+    expect(await dumpTenant(tp, admin.tenantId)).toEqual(before);
   });
 });
 
