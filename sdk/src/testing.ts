@@ -26,6 +26,7 @@ import type { PluginScope } from './scopes.js';
 import { harnessBundle, loadPlugin, widgetAction, type PluginSource } from './test-bundle.js';
 import { createFakeHost, DEFAULT_HOST_LIMITS, type EmittedEvent, type FakeData, type HostLimits, type LogEntry, type SimulatedCause } from './test-context.js';
 import { HarnessError } from './test-errors.js';
+import { UserInputError } from './user-input-error.js';
 import type { RecordedFetch, RecordedResponses } from './test-fetch.js';
 import { leaseSupervisor, type Invocation, type InvocationMetrics, type SandboxLimits, type SandboxModule } from './test-sandbox.js';
 import { validateWidgetTree, type WidgetNode } from './widgets.js';
@@ -192,8 +193,10 @@ export async function createTestHarness(plugin: PluginSource, options: HarnessOp
       // The sandbox marks a parent the resolver failed (an Error in its array); production turns
       // the mark into an error on that field, the harness into an Error in the same place.
       return results.map((r) => {
-        const failure = r !== null && typeof r === 'object' ? (r as { __mosaicItemError?: unknown }).__mosaicItemError : undefined;
-        return typeof failure === 'string' ? new Error(failure) : r;
+        if (r === null || typeof r !== 'object') return r;
+        const { __mosaicItemError: failure, __mosaicItemCode: code } = r as { __mosaicItemError?: unknown; __mosaicItemCode?: unknown };
+        if (typeof failure !== 'string') return r;
+        return code === 'BAD_USER_INPUT' ? new UserInputError(failure) : new Error(failure);
       });
     },
 

@@ -72,11 +72,14 @@ describe('the plugin breaker counts the caller\'s bad input apart from the plugi
       expect(refused.data).toBeUndefined();
       expect(refused.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
     }
+    // A batched resolver refusing one parent's input: BAD_USER_INPUT on that field alone.
+    expectFieldError(await integrator(`{ acme_picky_check(number: "nope") }`), 'acme_picky_check', 'BAD_USER_INPUT',
+      /^acme\.picky: "nope" is not a tracking number$/);
     await answersAgent();
     expect(await admin(TRACK, { n: GOOD_NUMBER })).toEqual({ data: { acme_picky_track: `in transit: ${GOOD_NUMBER}` } });
     // The plugin ran for each of its own refusals, and they were recorded as failed calls.
     const usage = await admin(`{ pluginUsage(pluginId: "acme.picky") { calls failures } }`);
-    expect(usage.data.pluginUsage).toEqual([{ calls: 13, failures: 10 }]);
+    expect(usage.data.pluginUsage).toEqual([{ calls: 14, failures: 10 }]);
   });
 
   it('5 failures of the plugin\'s own still pause it, bad input in between neither counting nor resetting', async () => {

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildPlugin, type BuildResult } from '@mosaic/sdk/build';
+import { UserInputError } from '@mosaic/sdk';
 import { createTestHarness, HarnessError, type HarnessOptions, type TestHarness } from '@mosaic/sdk/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { order } from './fixtures.js';
@@ -10,7 +11,7 @@ import { order } from './fixtures.js';
 // in core's real sandbox (copies, limits, no Node), not in the test's process.
 
 const SOURCE = `
-import { definePlugin } from '@mosaic/sdk';
+import { definePlugin, UserInputError } from '@mosaic/sdk';
 import * as z from 'zod';
 
 export default definePlugin({
@@ -22,7 +23,7 @@ export default definePlugin({
   schema: \`extend type Order {
     acme_probe_label: String acme_probe_mutates: String acme_probe_short: String acme_probe_customer: String
     acme_probe_seen: Int acme_probe_fetch: Int acme_probe_spin: Int acme_probe_hog: Int acme_probe_globals: [String]
-    acme_probe_case: String
+    acme_probe_case: String acme_probe_picky(number: String): String
   }
   extend type Mutation { acme_probe_open_case(customerId: ID!): String }\`,
   resolvers: {
@@ -30,6 +31,10 @@ export default definePlugin({
       acme_probe_label: async (orders, _args, ctx) => orders.map((o) => ctx.config.prefix + o.number),
       acme_probe_mutates: async (orders) => orders.map((o) => ((o.status = 'CANCELLED'), o.status)),
       acme_probe_short: async () => [],
+      acme_probe_picky: async (orders, args) => {
+        if (args.number === undefined) throw new UserInputError('number is required');
+        return orders.map((o) => (o.status === 'PAID' ? new UserInputError(\`\${o.number} is not shipped yet\`) : 'ok'));
+      },
       acme_probe_customer: async (orders, _args, ctx) => Promise.all(orders.map((o) => ctx.customers.get(o.customer.id))),
       acme_probe_seen: async (orders, _args, ctx) => {
         const before = (await ctx.storage.get('seen')) ?? 0;
@@ -120,6 +125,15 @@ describe('@mosaic/sdk/testing in the isolate', () => {
     await expect(h.resolve('Order.acme_probe_short', parents)).rejects.toMatchObject({
       code: 'PLUGIN_FAILED', pluginCode: 'BAD_RESULT', message: 'resolver Order.acme_probe_short returned 0 values for 2 parents',
     });
+  });
+
+  it('shows the plugin\'s own UserInputError as core does: BAD_USER_INPUT, thrown or per parent', async () => {
+    const h = await harness();
+    await expect(h.resolve('Order.acme_probe_picky', parents)).rejects.toMatchObject({ code: 'BAD_USER_INPUT', message: 'number is required' });
+    const [paid, fresh] = await h.resolve('Order.acme_probe_picky', parents, { number: '1Z' });
+    expect(paid).toBeInstanceOf(UserInputError);
+    expect(paid).toMatchObject({ code: 'BAD_USER_INPUT', message: 'N-1 is not shipped yet' });
+    expect(fresh).toBe('ok');
   });
 
   it('refuses what the installation was not granted, with core\'s codes', async () => {

@@ -179,19 +179,28 @@ function describeError(error) {
 }
 
 // A batched resolver may fail some parents only: an Error in its result array becomes a marked
-// entry that the host turns into an error on that parent's field alone.
+// entry that the host turns into an error on that parent's field alone (BAD_USER_INPUT when it
+// is the plugin's own user error, as for a thrown one).
 function itemErrors(value) {
   if (!isArray(value)) return value;
   const out = [];
   for (let i = 0; i < value.length; i++) {
     const item = value[i];
     let failed = false;
+    let userError = false;
     try {
       failed = item !== null && typeof item === 'object' && isErrorLike(item);
+      userError = failed && item.code === USER_ERROR_CODE && !isRefusal(refusals, item);
     } catch {
       failed = false;
     }
-    out[i] = failed ? { __proto__: null, __mosaicItemError: stringSlice(StringCtor(item.message), 0, MAX_MESSAGE) } : item;
+    if (!failed) {
+      out[i] = item;
+      continue;
+    }
+    const mark = { __proto__: null, __mosaicItemError: stringSlice(StringCtor(item.message), 0, MAX_MESSAGE) };
+    if (userError) mark.__mosaicItemCode = USER_ERROR_CODE;
+    out[i] = mark;
   }
   return out;
 }

@@ -18,6 +18,12 @@ const plugin = pluginBundle(`{
         return parents;
       },
       otherCode: async () => { throw Object.assign(new Error('nope'), { code: 'UNAUTHENTICATED' }); },
+      perParent: async (parents, args, ctx) => {
+        class UserInputError extends Error { code = 'BAD_USER_INPUT'; }
+        let refusal;
+        try { await ctx.storage.set('k', 'v'); } catch (error) { refusal = error; }
+        return [new UserInputError('bad first'), new Error('broken second'), refusal, Object.assign(new Error('mine'), { code: 'UNAUTHENTICATED' }), 'fine'];
+      },
     },
   },
 }`);
@@ -53,6 +59,20 @@ describe('a plugin\'s own BAD_USER_INPUT', () => {
         code: 'PLUGIN_FAILED', pluginCode: 'BAD_USER_INPUT', message: 'storage value is 70002 bytes of JSON; the limit is 65536',
       });
     }
+  });
+
+  it('marks a batched resolver\'s per-parent user errors, and only those, as BAD_USER_INPUT', async () => {
+    const result = await supervisor.invoke({
+      installationKey: 'tenant-a/inst-1', bundle: plugin, context: testContext('a'),
+      entry: { kind: 'resolver', type: 'Query', field: 'perParent' }, parents: [{}, {}, {}, {}, {}], args: {},
+    }, refusingHost);
+    expect(result.value).toEqual([
+      { __mosaicItemError: 'bad first', __mosaicItemCode: 'BAD_USER_INPUT' },
+      { __mosaicItemError: 'broken second' },
+      { __mosaicItemError: 'storage value is 70002 bytes of JSON; the limit is 65536' },
+      { __mosaicItemError: 'mine' },
+      'fine',
+    ]);
   });
 
   it('is the only code a plugin can choose: any other stays PLUGIN_FAILED', async () => {

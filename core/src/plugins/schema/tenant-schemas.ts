@@ -25,10 +25,15 @@ interface Cached {
 
 type Contribution = SchemaContribution & { installation: Installation };
 
-/** An entry the sandbox marked as that parent's own failure becomes an error on its field only. */
+/**
+ * An entry the sandbox marked as that parent's own failure becomes an error on its field only:
+ * BAD_USER_INPUT when the plugin said the caller's input is wrong, else PLUGIN_FAILED.
+ */
 const itemResult = (c: SchemaContribution) => (item: unknown): unknown => {
-  const failure = item !== null && typeof item === 'object' ? (item as { __mosaicItemError?: unknown }).__mosaicItemError : undefined;
-  return typeof failure === 'string' ? new AppError('PLUGIN_FAILED', `${c.pluginId}: ${failure}`) : item;
+  if (item === null || typeof item !== 'object') return item;
+  const { __mosaicItemError: failure, __mosaicItemCode: code } = item as { __mosaicItemError?: unknown; __mosaicItemCode?: unknown };
+  if (typeof failure !== 'string') return item;
+  return new AppError(code === 'BAD_USER_INPUT' ? 'BAD_USER_INPUT' : 'PLUGIN_FAILED', `${c.pluginId}: ${failure}`);
 };
 
 /** Per-request DataLoaders for plugin fields, kept on the GraphQL context object. */
