@@ -38,7 +38,7 @@ describe('inbound webhook replays across two core processes on one sqld', () => 
       `mutation($s: String!) { installPlugin(input: { pluginId: "acme.listener", grantScopes: ["storage"], secrets: [{ name: "HOOK_SECRET", value: $s }] }) { installation { webhookPaths } } }`,
       { s: HOOK_SECRET });
     expect(installed.errors).toBeUndefined();
-    [hookPath] = installed.data!.installPlugin.installation.webhookPaths as string[];
+    hookPath = (installed.data!.installPlugin.installation.webhookPaths as string[])[0]!;
   });
   afterAll(async () => {
     await Promise.all((cores ?? []).map((c) => c.stop()));
