@@ -172,6 +172,21 @@ describe('a plugin acts with no more rights than whoever caused the call', () =>
     expect(await traces()).toEqual(before);
   });
 
+  it('a refusal for the caller that the plugin lets escape answers FORBIDDEN and never pauses the plugin', async () => {
+    const before = await traces();
+    // More than the breaker's threshold (5): were these the plugin's failures, it would be paused.
+    for (let i = 0; i < 8; i++) {
+      const res = await gql.integrator(`mutation { acme_deputy_raw(op: "cases.create", arg: "${customerId}") }`);
+      expect(res.data).toBeNull();
+      expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(res.errors?.[0]?.message).toContain('read-only');
+    }
+    expect(await traces()).toEqual(before);
+    const forAgent = await gql.agent(`mutation { acme_deputy_raw(op: "storage", arg: "after-refusals") }`);
+    expect(forAgent.errors).toBeUndefined();
+    expect(forAgent.data.acme_deputy_raw).toBe('ok');
+  });
+
   const outcomeOf = async (subject: string) => {
     const [row] = await data.db.select({ value: pluginStorage.value }).from(pluginStorage)
       .where(and(eq(pluginStorage.pluginId, PLUGIN), eq(pluginStorage.key, `outcome:${subject}`)));

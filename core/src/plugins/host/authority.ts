@@ -50,6 +50,11 @@ export interface AuthorityDeps {
   cause: InvocationCause;
   /** Records one write in the audit log (control database). */
   audit: (entry: AuditEntry) => Promise<void>;
+  /**
+   * Told when a write is refused for the caller's lack of rights rather than the plugin's
+   * doing, so the runtime can answer FORBIDDEN and keep it out of the plugin's breaker.
+   */
+  onRefusedForCaller?: () => void;
 }
 
 /** What one invocation may do with tenant data: read always, write only through `write`. */
@@ -70,16 +75,20 @@ export interface InvocationAuthority {
 }
 
 /** The one place that turns entry point, caller and grants into what a plugin's host calls may do. */
-export function invocationAuthority({ tenant, installation, cause, audit }: AuthorityDeps): InvocationAuthority {
+export function invocationAuthority({ tenant, installation, cause, audit, onRefusedForCaller }: AuthorityDeps): InvocationAuthority {
   const actor = `plugin:${installation.pluginId}`;
   const reader: TenantContext = { ...tenant, role: 'integrator', actor };
   const writer: TenantContext = { ...tenant, role: 'agent', actor };
   const caller = cause.entry === 'field' || cause.entry === 'mutation' ? cause.caller : null;
   // The rule itself is shared with the SDK's test harness (@mosaic/sdk/schema), so the two agree.
   const refusal = writeRefusal(cause.entry, caller?.role ?? null);
+  // A mutation refused although it may write for some callers: the caller's rights are short.
+  const refusedForCaller = refusal !== null && caller !== null && writeRefusal(cause.entry, 'admin') === null;
 
   const assertMayWrite = (capability: WriteCapability) => {
-    if (refusal !== null) throw new HostError('FORBIDDEN', writeRefusedMessage(capability, refusal));
+    if (refusal === null) return;
+    if (refusedForCaller) onRefusedForCaller?.();
+    throw new HostError('FORBIDDEN', writeRefusedMessage(capability, refusal));
   };
   return {
     reader,

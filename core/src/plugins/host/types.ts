@@ -50,6 +50,8 @@ export interface HostDeps {
   cause: InvocationCause;
   /** Records a write of tenant data in the audit log (control database). */
   audit: (entry: AuditEntry) => Promise<void>;
+  /** Told when a write is refused for the caller's lack of rights (see authority.ts). */
+  onRefusedForCaller?: () => void;
   /** Decrypted installation secrets: substituted into fetch headers, never handed to the plugin. */
   secrets: Record<string, string>;
   egress: HostEgressSettings;

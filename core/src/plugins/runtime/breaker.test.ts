@@ -17,18 +17,19 @@ describe('Breakers', () => {
     expect(b.retryAfter('other')).toBe(0);
   });
 
-  it('counts bad input apart: any amount opens nothing, and it does not reset the plugin\'s count', () => {
+  it("counts the caller's failures (bad input, missing rights) apart: any amount opens nothing, and it does not reset the plugin's count", () => {
     const b = breakers();
-    for (let i = 0; i < 100; i++) b.failed('i1', failureKind('BAD_USER_INPUT'));
+    for (let i = 0; i < 50; i++) b.failed('i1', failureKind('BAD_USER_INPUT'));
+    for (let i = 0; i < 50; i++) b.failed('i1', failureKind('FORBIDDEN'));
     expect(b.retryAfter('i1')).toBe(0);
     for (let i = 0; i < 4; i++) {
       b.failed('i1', failureKind('PLUGIN_FAILED'));
-      b.failed('i1', 'bad-input');
+      b.failed('i1', 'caller');
     }
-    expect(b.counts('i1')).toEqual({ plugin: 4, badInput: 104 });
+    expect(b.counts('i1')).toEqual({ plugin: 4, caller: 104 });
     b.failed('i1', failureKind('PLUGIN_TIMEOUT'));
     expect(b.retryAfter('i1')).toBeGreaterThan(0);
     b.succeeded('i1');
-    expect(b.counts('i1')).toEqual({ plugin: 0, badInput: 0 });
+    expect(b.counts('i1')).toEqual({ plugin: 0, caller: 0 });
   });
 });

@@ -1,21 +1,23 @@
 /**
- * How a failed call counts: the plugin's own failure, or the caller's bad input (the plugin
- * refused the arguments with BAD_USER_INPUT, or they were refused before the plugin ran).
+ * How a failed call counts: the plugin's own failure, or the caller's: bad input (the plugin
+ * refused the arguments with BAD_USER_INPUT, or they were refused before the plugin ran) or
+ * rights the caller lacks (a write refused FORBIDDEN because the calling key is read-only).
  */
-export type FailureKind = 'plugin' | 'bad-input';
+export type FailureKind = 'plugin' | 'caller';
 
-/** Bad input says nothing about the plugin's health, so it never counts towards a pause. */
-export const failureKind = (code: string): FailureKind => (code === 'BAD_USER_INPUT' ? 'bad-input' : 'plugin');
+/** The caller's failures say nothing about the plugin's health, so they never count towards a pause. */
+export const failureKind = (code: string): FailureKind => (code === 'BAD_USER_INPUT' || code === 'FORBIDDEN' ? 'caller' : 'plugin');
 
 /**
  * A per-installation circuit breaker: after `threshold` failures of the plugin's own in a row
  * the plugin is not called for `cooldownMs`; then one trial call decides whether it closes
  * again. Failing fast keeps a broken plugin from costing every request its full timeout.
- * Bad input is counted apart and trips nothing: the pause holds for every caller of the tenant,
- * so any caller able to send bad arguments could otherwise pause a healthy plugin for everyone.
+ * The caller's failures are counted apart and trip nothing: the pause holds for every caller of
+ * the tenant, so any caller able to send bad arguments (or to call a writing mutation with a
+ * read-only key) could otherwise pause a healthy plugin for everyone.
  */
 export class Breakers {
-  readonly #state = new Map<string, { failures: number; openUntil: number; badInput: number }>();
+  readonly #state = new Map<string, { failures: number; openUntil: number; callerFailures: number }>();
 
   constructor(
     private readonly threshold = 5,
@@ -34,13 +36,13 @@ export class Breakers {
   }
 
   /**
-   * Records a failed call. Bad input neither counts towards the pause nor clears the count of
-   * the plugin's own failures (interleaved bad calls must not keep a broken plugin running).
+   * Records a failed call. The caller's failures neither count towards the pause nor clear the
+   * count of the plugin's own (interleaved bad calls must not keep a broken plugin running).
    */
   failed(key: string, kind: FailureKind = 'plugin'): void {
-    const s = this.#state.get(key) ?? { failures: 0, openUntil: 0, badInput: 0 };
-    if (kind === 'bad-input') {
-      s.badInput += 1;
+    const s = this.#state.get(key) ?? { failures: 0, openUntil: 0, callerFailures: 0 };
+    if (kind === 'caller') {
+      s.callerFailures += 1;
     } else {
       s.failures += 1;
       if (s.failures >= this.threshold) s.openUntil = this.now() + this.cooldownMs;
@@ -49,8 +51,8 @@ export class Breakers {
   }
 
   /** Failures of `key` since its last success, by kind (for operators and tests). */
-  counts(key: string): { plugin: number; badInput: number } {
+  counts(key: string): { plugin: number; caller: number } {
     const s = this.#state.get(key);
-    return { plugin: s?.failures ?? 0, badInput: s?.badInput ?? 0 };
+    return { plugin: s?.failures ?? 0, caller: s?.callerFailures ?? 0 };
   }
 }

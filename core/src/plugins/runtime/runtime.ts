@@ -7,7 +7,7 @@ import type { TenantContext } from '../../tenancy/context.js';
 import { createHostFunction, invocationCause, type Caller, type HostDeps, type HostLimits } from '../host/index.js';
 import { readSecrets, type Installation, type SecretVault } from '../installer/index.js';
 import { loadVersion, type LoadedVersion } from '../registry/index.js';
-import { isPluginError, type Invocation, type SandboxLimits, type SandboxSupervisor } from '../sandbox/index.js';
+import { isPluginError, type Invocation, type PluginErrorCode, type SandboxLimits, type SandboxSupervisor } from '../sandbox/index.js';
 import { Breakers, failureKind } from './breaker.js';
 import { Metering } from './metering.js';
 
@@ -53,11 +53,15 @@ export class PluginRuntime {
     const version = await this.#version(installation.pluginId, installation.version);
     const secrets = await this.#secretsOf(installation);
     const usage = { fetches: 0, fetchBytes: 0 };
+    let refusedForCaller = false;
     const host = createHostFunction({
       tenant, // the host acts as `plugin:<id>`, with what the cause allows (see host/authority.ts)
       installation,
       cause: invocationCause(part.entry, caller),
       audit: (entry) => recordAudit(this.deps.control, entry),
+      onRefusedForCaller: () => {
+        refusedForCaller = true;
+      },
       secrets,
       egress: this.deps.egress,
       limits: this.deps.hostLimits,
@@ -83,15 +87,16 @@ export class PluginRuntime {
       this.metering.record({ ...sample, failed: false, cpuMs: result.metrics.cpuMs, wallMs: result.metrics.wallMs, ...usage });
       return result.value;
     } catch (err) {
-      const code = isPluginError(err) ? err.code : 'PLUGIN_FAILED';
-      // The plugin's verdict that the caller's input is bad is counted apart: it must not pause
-      // the plugin for everyone. (Arguments refused before the plugin runs never get here.)
+      const code = failureCode(err, refusedForCaller);
+      // The caller's failures (input the plugin refused, a write the caller's key may not make)
+      // are counted apart: they must not pause the plugin for everyone. (Arguments refused
+      // before the plugin runs never get here.)
       const kind = failureKind(code);
       this.#breakers.failed(breakerKey, kind);
       const metrics = isPluginError(err) ? err.metrics : { cpuMs: 0, wallMs: 0 };
       this.metering.record({ ...sample, failed: true, cpuMs: metrics.cpuMs, wallMs: metrics.wallMs, ...usage });
       const message = err instanceof Error ? err.message : String(err);
-      this.metering.log({ ...sample, level: kind === 'bad-input' ? 'warn' : 'error', message: `${describe(part)} failed: ${message}`, data: { code } });
+      this.metering.log({ ...sample, level: kind === 'caller' ? 'warn' : 'error', message: `${describe(part)} failed: ${message}`, data: { code } });
       throw new AppError(code, `${installation.pluginId}: ${message}`);
     }
   }
@@ -127,6 +132,16 @@ export class PluginRuntime {
     }
     return pending;
   }
+}
+
+/**
+ * The code a failed invocation answers with: the plugin's (BAD_USER_INPUT, PLUGIN_FAILED,
+ * PLUGIN_TIMEOUT), or FORBIDDEN when the plugin let escape a write refused for the caller's
+ * rights: the caller then learns it lacks them, as it would from a core mutation.
+ */
+function failureCode(err: unknown, refusedForCaller: boolean): PluginErrorCode | 'FORBIDDEN' {
+  if (!isPluginError(err)) return 'PLUGIN_FAILED';
+  return refusedForCaller && err.pluginCode === 'FORBIDDEN' ? 'FORBIDDEN' : err.code;
 }
 
 function describe(part: EntryPart): string {
