@@ -1,10 +1,9 @@
 import { writeRefusal, writeRefusedMessage, type WriteCapability } from '@mosaic/sdk/schema';
 import type { Role } from '../../db/control-schema.js';
 import type { TenantContext } from '../../tenancy/context.js';
-import type { AuditEntry } from '../../tenancy/audit.js';
 import type { InvocationEntry } from '../sandbox/index.js';
 import { HostError } from './errors.js';
-import type { HostInstallation } from './types.js';
+import type { HostDeps } from './types.js';
 
 /** The principal whose API call led to a plugin invocation. */
 export interface Caller {
@@ -44,18 +43,8 @@ export function invocationCause(entry: InvocationEntry, caller: Caller | null): 
   }
 }
 
-export interface AuthorityDeps {
-  tenant: TenantContext;
-  installation: HostInstallation;
-  cause: InvocationCause;
-  /** Records one write in the audit log (control database). */
-  audit: (entry: AuditEntry) => Promise<void>;
-  /**
-   * Told when a write is refused for the caller's lack of rights rather than the plugin's
-   * doing, so the runtime can answer FORBIDDEN and keep it out of the plugin's breaker.
-   */
-  onRefusedForCaller?: () => void;
-}
+/** What the authority needs of the host's dependencies (see HostDeps for each). */
+export type AuthorityDeps = Pick<HostDeps, 'tenant' | 'installation' | 'cause' | 'audit' | 'onRefusedForCaller'>;
 
 /** What one invocation may do with tenant data: read always, write only through `write`. */
 export interface InvocationAuthority {

@@ -50,7 +50,10 @@ export interface HostDeps {
   cause: InvocationCause;
   /** Records a write of tenant data in the audit log (control database). */
   audit: (entry: AuditEntry) => Promise<void>;
-  /** Told when a write is refused for the caller's lack of rights (see authority.ts). */
+  /**
+   * Told when a write is refused for the caller's lack of rights rather than the plugin's
+   * doing, so the runtime can answer FORBIDDEN and keep it out of the plugin's breaker.
+   */
   onRefusedForCaller?: () => void;
   /** Decrypted installation secrets: substituted into fetch headers, never handed to the plugin. */
   secrets: Record<string, string>;
