@@ -99,13 +99,13 @@ type PurgePluginDataPayload { pluginId: String! deletedKeys: Int! }
 
 extend type Mutation {
   """Publishes a signed version; the signature, checked against the publisher's key, authenticates it."""
-  publishPluginVersion(input: PublishPluginVersionInput!): PluginVersionPayload!
-  installPlugin(input: InstallPluginInput!): PluginInstallationPayload!
-  configurePlugin(input: ConfigurePluginInput!): PluginInstallationPayload!
-  upgradePlugin(input: UpgradePluginInput!): PluginInstallationPayload!
-  rollbackPlugin(pluginId: String!): PluginInstallationPayload!
-  uninstallPlugin(pluginId: String!): PluginInstallationPayload!
-  purgePluginData(pluginId: String!): PurgePluginDataPayload!
-  replayDeadLetter(eventId: ID!, pluginId: String!): ReplayDeadLetterPayload!
+  publishPluginVersion(input: PublishPluginVersionInput!): PluginVersionPayload
+  installPlugin(input: InstallPluginInput!): PluginInstallationPayload
+  configurePlugin(input: ConfigurePluginInput!): PluginInstallationPayload
+  upgradePlugin(input: UpgradePluginInput!): PluginInstallationPayload
+  rollbackPlugin(pluginId: String!): PluginInstallationPayload
+  uninstallPlugin(pluginId: String!): PluginInstallationPayload
+  purgePluginData(pluginId: String!): PurgePluginDataPayload
+  replayDeadLetter(eventId: ID!, pluginId: String!): ReplayDeadLetterPayload
 }
 `;
