@@ -310,27 +310,27 @@ type AgentPayload { agent: Agent! }
 type QueuePayload { queue: Queue! }
 
 type Mutation {
-  createAccount(input: CreateAccountInput!): AccountPayload!
-  updateAccount(input: UpdateAccountInput!): AccountPayload!
-  createCustomer(input: CreateCustomerInput!): CustomerPayload!
-  updateCustomer(input: UpdateCustomerInput!): CustomerPayload!
+  createAccount(input: CreateAccountInput!): AccountPayload
+  updateAccount(input: UpdateAccountInput!): AccountPayload
+  createCustomer(input: CreateCustomerInput!): CustomerPayload
+  updateCustomer(input: UpdateCustomerInput!): CustomerPayload
   """Folds the duplicate into the survivor; the duplicate remains as MERGED."""
-  mergeCustomers(input: MergeCustomersInput!): MergeCustomersPayload!
-  createCase(input: CreateCaseInput!): CasePayload!
-  updateCase(input: UpdateCaseInput!): CasePayload!
+  mergeCustomers(input: MergeCustomersInput!): MergeCustomersPayload
+  createCase(input: CreateCaseInput!): CasePayload
+  updateCase(input: UpdateCaseInput!): CasePayload
   """Assigns the case to the best online agent with the queue's skill and spare capacity."""
-  routeCase(id: ID!): CasePayload!
-  addInteraction(input: AddInteractionInput!): InteractionPayload!
-  createOrder(input: CreateOrderInput!): OrderPayload!
-  updateOrderStatus(input: UpdateOrderStatusInput!): OrderPayload!
-  createKnowledgeArticle(input: CreateKnowledgeArticleInput!): KnowledgeArticlePayload!
-  updateKnowledgeArticle(input: UpdateKnowledgeArticleInput!): KnowledgeArticlePayload!
-  rateKnowledgeArticle(input: RateKnowledgeArticleInput!): RateKnowledgeArticlePayload!
-  createCommunityThread(input: CreateCommunityThreadInput!): CommunityThreadPayload!
-  createCommunityPost(input: CreateCommunityPostInput!): CommunityPostPayload!
-  voteCommunityPost(input: VoteCommunityPostInput!): CommunityPostPayload!
-  createAgent(input: CreateAgentInput!): AgentPayload!
-  updateAgent(input: UpdateAgentInput!): AgentPayload!
-  createQueue(input: CreateQueueInput!): QueuePayload!
+  routeCase(id: ID!): CasePayload
+  addInteraction(input: AddInteractionInput!): InteractionPayload
+  createOrder(input: CreateOrderInput!): OrderPayload
+  updateOrderStatus(input: UpdateOrderStatusInput!): OrderPayload
+  createKnowledgeArticle(input: CreateKnowledgeArticleInput!): KnowledgeArticlePayload
+  updateKnowledgeArticle(input: UpdateKnowledgeArticleInput!): KnowledgeArticlePayload
+  rateKnowledgeArticle(input: RateKnowledgeArticleInput!): RateKnowledgeArticlePayload
+  createCommunityThread(input: CreateCommunityThreadInput!): CommunityThreadPayload
+  createCommunityPost(input: CreateCommunityPostInput!): CommunityPostPayload
+  voteCommunityPost(input: VoteCommunityPostInput!): CommunityPostPayload
+  createAgent(input: CreateAgentInput!): AgentPayload
+  updateAgent(input: UpdateAgentInput!): AgentPayload
+  createQueue(input: CreateQueueInput!): QueuePayload
 }
 `;
