@@ -1,6 +1,7 @@
 import { canonicalHostPattern } from '@mosaic/sdk/schema';
 import { z } from 'zod';
 import { databaseConfigFromEnv, type DatabaseConfig } from './db/config.js';
+import { ROLES, type Role } from './db/control-schema.js';
 import type { PluginSettings } from './plugins/platform.js';
 
 const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -23,8 +24,10 @@ const serverEnv = z.object({
   MOSAIC_MAX_QUERY_COST: int(25_000),
   /** Cost points each tenant may spend per minute; bursts up to one minute's worth. */
   MOSAIC_RATE_LIMIT_PER_MINUTE: int(300_000),
-  /** Who may introspect the schema: admins (default), everyone, or nobody. */
-  MOSAIC_INTROSPECTION: z.enum(['admins', 'all', 'none']).default('admins'),
+  /** Roles whose keys may introspect their tenant's schema (comma-separated; empty for nobody). */
+  MOSAIC_INTROSPECTION_ROLES: z.string().optional(),
+  /** The earlier switch, still read when MOSAIC_INTROSPECTION_ROLES is unset: admins, all or none. */
+  MOSAIC_INTROSPECTION: z.enum(['admins', 'all', 'none']).optional(),
   /** Sandbox worker processes hosting plugin isolates. */
   MOSAIC_SANDBOX_WORKERS: int(1),
   /** RSS (MB) past which a sandbox worker is replaced once its calls finish; below 128 it would thrash. */
@@ -48,6 +51,27 @@ function canonicalHostList(list: string, ctx: z.RefinementCtx): string[] {
   });
 }
 
+const DEFAULT_INTROSPECTION_ROLES: readonly Role[] = ['admin', 'integrator'];
+const LEGACY_INTROSPECTION: Record<'admins' | 'all' | 'none', readonly Role[]> = { admins: ['admin'], all: ROLES, none: [] };
+
+/**
+ * MOSAIC_INTROSPECTION_ROLES as a role list; MOSAIC_INTROSPECTION (admins|all|none) still works on
+ * its own, but both at once would leave one silently ignored, so that stops the start-up.
+ */
+function introspectionRoles(list: string | undefined, legacy: keyof typeof LEGACY_INTROSPECTION | undefined): readonly Role[] {
+  if (list !== undefined && legacy !== undefined) {
+    throw new Error('bad configuration: set MOSAIC_INTROSPECTION_ROLES or the older MOSAIC_INTROSPECTION, not both');
+  }
+  if (legacy !== undefined) return LEGACY_INTROSPECTION[legacy];
+  if (list === undefined) return DEFAULT_INTROSPECTION_ROLES;
+  const roles = list.split(',').map((r) => r.trim().toLowerCase()).filter(Boolean);
+  const unknown = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
+  if (unknown.length) {
+    throw new Error(`bad configuration: MOSAIC_INTROSPECTION_ROLES: unknown role ${unknown.map((r) => `"${r}"`).join(', ')} (roles: ${ROLES.join(', ')})`);
+  }
+  return ROLES.filter((r) => roles.includes(r));
+}
+
 export interface ServerConfig {
   port: number;
   host: string;
@@ -64,7 +88,8 @@ export interface ServerConfig {
     maxQueryCost: number;
     costPerMinute: number;
   };
-  introspection: 'admins' | 'all' | 'none';
+  /** Who may introspect their tenant's schema; a refusal names these roles. */
+  introspection: { roles: readonly Role[] };
   plugins: PluginSettings;
 }
 
@@ -90,7 +115,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
       maxQueryCost: e.MOSAIC_MAX_QUERY_COST,
       costPerMinute: e.MOSAIC_RATE_LIMIT_PER_MINUTE,
     },
-    introspection: e.MOSAIC_INTROSPECTION,
+    introspection: { roles: introspectionRoles(e.MOSAIC_INTROSPECTION_ROLES, e.MOSAIC_INTROSPECTION) },
     plugins: {
       sandboxWorkers: e.MOSAIC_SANDBOX_WORKERS,
       sandboxWorkerMaxRssMb: e.MOSAIC_SANDBOX_WORKER_MAX_RSS_MB,

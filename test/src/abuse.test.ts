@@ -3,6 +3,7 @@
  * in mutations and finding the database untouched — and the server keeps serving afterwards.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serverConfigFromEnv } from '@mosaic/core';
 import { startTestPlatform, type Client, type TestPlatform } from './harness.js';
 import { dumpTenant, expectError, ok, rawPost, rowCounts } from './fixtures.js';
 
@@ -112,36 +113,68 @@ describe('structural limits, checked before execution', () => {
 
 describe('introspection policy', () => {
   const INTROSPECT = '{ __schema { queryType { name } types { name } } }';
+  const refusedAs = (res: Awaited<ReturnType<Client['gql']>>, roles: RegExp) => {
+    expect(res.data).toBeUndefined();
+    expect(res.errors).toHaveLength(1);
+    expect(res.errors![0]!.extensions?.code).toBe('FORBIDDEN');
+    expect(res.errors![0]!.message).toMatch(roles);
+  };
 
-  it('admins may introspect; agents and integrators get GRAPHQL_VALIDATION_FAILED', async () => {
-    const schema = ok(await t.gql(INTROSPECT)).__schema;
-    expect(schema.queryType.name).toBe('Query');
-    expect(schema.types.map((x: any) => x.name)).toContain('Customer');
-    for (const role of ['agent', 'integrator'] as const) {
-      const client = await tp.keyFor(t.tenantId, role);
-      const res = await client.gql(INTROSPECT);
-      expect(res.data).toBeUndefined();
-      expect(res.errors!.length).toBeGreaterThan(0);
-      for (const e of res.errors!) {
-        expect(e.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
-        expect(e.message).toMatch(/introspection has been disabled/);
-      }
-      expect((await client.gql('{ __type(name: "Customer") { name } }')).errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
-      // __typename is not introspection and stays available
-      expect(ok(await client.gql('{ __typename viewer { role } }'))).toEqual({ __typename: 'Query', viewer: { role: role.toUpperCase() } });
+  it('admins and integrators may introspect by default; an agent gets FORBIDDEN naming who may', async () => {
+    for (const client of [t, await tp.keyFor(t.tenantId, 'integrator')]) {
+      const schema = ok(await client.gql(INTROSPECT)).__schema;
+      expect(schema.queryType.name).toBe('Query');
+      expect(schema.types.map((x: any) => x.name)).toContain('Customer');
+    }
+    const agent = await tp.keyFor(t.tenantId, 'agent');
+    refusedAs(await agent.gql(INTROSPECT), /^introspection is open to admin and integrator API keys, and this key's role is agent; .*mosaic schema print/);
+    refusedAs(await agent.gql('{ __type(name: "Customer") { name } }'), /admin and integrator/);
+    // introspection hidden among ordinary fields is refused as a whole, with one error
+    refusedAs(await agent.gql('{ viewer { role } a: __schema { types { name } } b: __type(name: "Case") { name } }'), /admin and integrator/);
+    // __typename is not introspection and stays available
+    expect(ok(await agent.gql('{ __typename viewer { role } }'))).toEqual({ __typename: 'Query', viewer: { role: 'AGENT' } });
+    // a validation error is 200 for application/json (GraphQL over HTTP); the newer media type gets 403
+    const spec = await rawPost(tp, { apiKey: agent.apiKey, body: { query: INTROSPECT }, headers: { accept: 'application/graphql-response+json' } });
+    expect(spec.status).toBe(403);
+    refusedAs(spec, /admin and integrator/);
+  });
+
+  it('MOSAIC_INTROSPECTION_ROLES chooses the roles; empty closes introspection for everyone', async () => {
+    const agentsOnly = await startTestPlatform({ MOSAIC_INTROSPECTION_ROLES: 'agent' });
+    const closed = await startTestPlatform({ MOSAIC_INTROSPECTION_ROLES: '' });
+    try {
+      const admin = await agentsOnly.tenant('agents-only');
+      ok(await (await agentsOnly.keyFor(admin.tenantId, 'agent')).gql(INTROSPECT));
+      refusedAs(await admin.gql(INTROSPECT), /^introspection is open to agent API keys, and this key's role is admin/);
+      refusedAs(await (await agentsOnly.keyFor(admin.tenantId, 'integrator')).gql(INTROSPECT), /role is integrator/);
+      const closedAdmin = await closed.tenant('closed');
+      refusedAs(await closedAdmin.gql(INTROSPECT), /^introspection is turned off on this server/);
+    } finally {
+      await agentsOnly.close();
+      await closed.close();
     }
   });
 
-  it('with MOSAIC_INTROSPECTION=all an integrator may introspect', async () => {
+  it('the older MOSAIC_INTROSPECTION still works: all lets an agent introspect, admins refuses the integrator', async () => {
     const open = await startTestPlatform({ MOSAIC_INTROSPECTION: 'all' });
+    const adminsOnly = await startTestPlatform({ MOSAIC_INTROSPECTION: 'admins' });
     try {
       const admin = await open.tenant('open');
-      const integrator = await open.keyFor(admin.tenantId, 'integrator');
-      const schema = ok(await integrator.gql(INTROSPECT)).__schema;
-      expect(schema.types.map((x: any) => x.name)).toContain('Customer');
+      ok(await (await open.keyFor(admin.tenantId, 'agent')).gql(INTROSPECT));
+      const other = await adminsOnly.tenant('admins-only');
+      ok(await other.gql(INTROSPECT));
+      refusedAs(await (await adminsOnly.keyFor(other.tenantId, 'integrator')).gql(INTROSPECT), /^introspection is open to admin API keys/);
     } finally {
       await open.close();
+      await adminsOnly.close();
     }
+  });
+
+  it('a role list naming an unknown role, or both variables at once, stops the start-up', async () => {
+    expect(() => serverConfigFromEnv({ MOSAIC_INTROSPECTION_ROLES: 'admin,root' })).toThrow(/MOSAIC_INTROSPECTION_ROLES: unknown role "root"/);
+    expect(() => serverConfigFromEnv({ MOSAIC_INTROSPECTION_ROLES: 'admin', MOSAIC_INTROSPECTION: 'all' })).toThrow(/not both/);
+    expect(serverConfigFromEnv({ MOSAIC_INTROSPECTION_ROLES: ' Integrator , admin ' }).introspection.roles).toEqual(['admin', 'integrator']);
+    expect(serverConfigFromEnv({}).introspection.roles).toEqual(['admin', 'integrator']);
   });
 });
 
