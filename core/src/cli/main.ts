@@ -4,6 +4,7 @@ import { apikeyCommand } from './commands/apikey.js';
 import { migrateCommand } from './commands/migrate.js';
 import { pluginCommand } from './commands/plugin.js';
 import { publisherCommand } from './commands/publisher.js';
+import { schemaCommand } from './commands/schema.js';
 import { seedCommand } from './commands/seed.js';
 import { serveCommand } from './commands/serve.js';
 import { tenantCommand } from './commands/tenant.js';
@@ -17,6 +18,7 @@ const USAGE = `usage: mosaic <command>
   tenant list [--json]
   apikey create --tenant <slug> --role admin|agent|integrator [--agent <agent id>] [--label text] [--json]
   apikey revoke <key-id> --tenant <slug> [--json]
+  schema print --tenant <slug> [--out file]      the tenant's GraphQL schema (SDL, plugins included)
   publisher create <handle> [--name text] [--key-file path] [--json]
   plugin new <dir> [--id publisher.name]          scaffold a plugin project with a test
   plugin build <dir>                              bundle to dist/plugin.js + dist/manifest.json (+ sha256)
@@ -41,6 +43,7 @@ const OPTIONS = {
   seed: { type: 'string' },
   'no-demo': { type: 'boolean', default: false },
   'key-file': { type: 'string' },
+  out: { type: 'string' },
   publisher: { type: 'string' },
   id: { type: 'string' },
   'grant-all': { type: 'boolean', default: false },
@@ -69,6 +72,7 @@ const COMMANDS: Record<string, (args: string[], options: CliOptions) => Promise<
   apikey: apikeyCommand,
   publisher: publisherCommand,
   plugin: pluginCommand,
+  schema: schemaCommand,
 };
 
 async function main(argv: string[]): Promise<void> {
