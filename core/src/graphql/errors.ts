@@ -32,3 +32,16 @@ export function createErrorMasker(logger: Logger) {
     });
   };
 }
+
+/**
+ * `extensions.http` of an error that refuses the whole request before anything executes (so the
+ * response has no `data`): yoga answers 400 under `Accept: application/graphql-response+json`, as
+ * the GraphQL-over-HTTP spec asks, and with `spec: true` keeps 200 for legacy `application/json`
+ * clients. yoga strips `extensions.http` from what the client sees.
+ */
+export const REQUEST_REFUSED = { status: 400, spec: true } as const;
+
+/** A coded error that refuses the whole request before execution (see REQUEST_REFUSED). */
+export function requestRefused(message: string, code: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...extensions, http: REQUEST_REFUSED } });
+}

@@ -26,4 +26,15 @@ export class CostBuckets {
     }
     return { ok: false, retryAfterSeconds: Math.ceil((cost - bucket.points) / refillPerMs / 1000) };
   }
+
+  /** What `key` could spend now, its ceiling and refill rate (Shopify's `throttleStatus` shape). */
+  status(key: string): { maximumAvailable: number; currentlyAvailable: number; restoreRate: number } {
+    const bucket = this.#buckets.get(key);
+    const refilled = bucket ? bucket.points + (this.now() - bucket.at) * (this.perMinute / 60_000) : this.capacity;
+    return {
+      maximumAvailable: this.capacity,
+      currentlyAvailable: Math.floor(Math.min(this.capacity, refilled)),
+      restoreRate: this.perMinute / 60,
+    };
+  }
 }

@@ -5,11 +5,12 @@ import {
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { ComplexityEstimatorArgs } from 'graphql-query-complexity';
-import type { Plugin } from 'graphql-yoga';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../domain/pagination.js';
 import { CostBuckets } from '../../lib/cost-buckets.js';
 import type { ServerConfig } from '../../config.js';
 import type { ServerContext } from '../context.js';
+import { REQUEST_REFUSED, requestRefused } from '../errors.js';
 
 // Its ESM build imports graphql/index.mjs while everything else gets graphql's CJS entry (graphql 16
 // has no exports map); two graphql instances reject each other's schemas, so take the CJS build.
@@ -30,7 +31,7 @@ function connectionEstimator({ field, args, childComplexity }: ComplexityEstimat
   if (!isConnection(field)) return undefined;
   const first = args.first ?? DEFAULT_PAGE_SIZE;
   if (typeof first !== 'number' || first < 0 || first > MAX_PAGE_SIZE) {
-    throw new GraphQLError(`first must be an integer from 0 to ${MAX_PAGE_SIZE}`, { extensions: { code: 'BAD_USER_INPUT' } });
+    throw new GraphQLError(`first must be an integer from 0 to ${MAX_PAGE_SIZE}`, { extensions: { code: 'BAD_USER_INPUT', http: REQUEST_REFUSED } });
   }
   return 1 + Math.max(first, 1) * childComplexity;
 }
@@ -94,31 +95,41 @@ function costOf(schema: GraphQLSchema, document: DocumentNode, rawVariables: unk
 /**
  * Prices each operation with its variables (page sizes multiply), refuses ones over the
  * per-operation ceiling, and charges the rest to the calling tenant's budget — all before any
- * resolver runs.
+ * resolver runs. Every response of an authenticated caller then tells the price and what is left
+ * in `extensions.cost` (Shopify's shape), so clients can pace themselves instead of guessing:
+ * `{ requestedQueryCost, throttleStatus: { maximumAvailable, currentlyAvailable, restoreRate } }`
+ * (`requestedQueryCost` is 0 when the operation was refused before it was priced).
  */
 export function queryCostPlugin(limits: ServerConfig['limits']): Plugin<ServerContext> {
   const buckets = new CostBuckets(limits.costPerMinute);
+  const requested = new WeakMap<Request, number>();
   return {
     onExecute({ args, setResultAndStopExecution, extendContext }) {
       const reject = (error: GraphQLError) => setResultAndStopExecution({ errors: [error] });
       const cost = costOf(args.schema, args.document, args.variableValues, args.operationName);
       if (cost instanceof GraphQLError) return reject(cost);
+      const context = args.contextValue as ServerContext & { request: Request };
+      requested.set(context.request, cost);
       // An operation dearer than a whole minute's budget could never be served: answering
       // RATE_LIMITED with a retry time would send the client into retrying for ever.
       const maxCost = Math.min(limits.maxQueryCost, limits.costPerMinute);
       if (cost > maxCost) {
-        return reject(new GraphQLError(`query cost ${cost} exceeds the limit of ${maxCost}; ask for smaller pages`, {
-          extensions: { code: 'QUERY_TOO_COMPLEX', cost, maxCost },
-        }));
+        return reject(requestRefused(`query cost ${cost} exceeds the limit of ${maxCost}; ask for smaller pages`, 'QUERY_TOO_COMPLEX', { cost, maxCost }));
       }
-      const tenant = (args.contextValue as ServerContext).tenant;
-      const taken = buckets.take(tenant.tenantId, cost);
+      const taken = buckets.take(context.tenant.tenantId, cost);
       if (!taken.ok) {
         return reject(new GraphQLError(`rate limit reached for this tenant; retry in ${taken.retryAfterSeconds}s`, {
           extensions: { code: 'RATE_LIMITED', retryAfterSeconds: taken.retryAfterSeconds, http: { status: 429, headers: { 'retry-after': String(taken.retryAfterSeconds) } } },
         }));
       }
       extendContext({ queryCost: cost } as never);
+    },
+    onResultProcess({ request, result, setResult, serverContext }) {
+      // Absent for requests that never reached GraphQL with a key (GraphiQL's page).
+      const tenant = (serverContext as Partial<ServerContext>).tenant;
+      if (!tenant || Array.isArray(result) || isAsyncIterable(result)) return;
+      const cost = { requestedQueryCost: requested.get(request) ?? 0, throttleStatus: buckets.status(tenant.tenantId) };
+      setResult({ ...result, extensions: { ...result.extensions, cost } });
     },
   };
 }

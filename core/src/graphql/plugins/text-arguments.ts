@@ -5,6 +5,7 @@ import {
   type GraphQLSchema, type OperationDefinitionNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { REQUEST_REFUSED } from '../errors.js';
 import { stringCap } from '../string-caps.js';
 
 const MAX_ISSUES = 5;
@@ -12,8 +13,8 @@ const MAX_ISSUES = 5;
 interface Issue {
   /** The field or directive the argument belongs to, e.g. `createCase`. */
   field: string;
-  /** From the argument down, e.g. `input.identities.0.value`. */
-  path: string;
+  /** From the argument down, e.g. `["input", "identities", 0, "value"]`. */
+  path: Array<string | number>;
   message: string;
   node: ArgumentNode;
 }
@@ -29,11 +30,11 @@ export function textArguments(): Plugin {
     onExecute({ args, setResultAndStopExecution }) {
       const issues = badArguments(args.schema, args.document, args.variableValues, args.operationName);
       if (issues.length === 0) return;
-      const summary = issues.map((i) => `${i.field}(${i.path}): ${i.message}`).join('; ');
+      const summary = issues.map((i) => `${i.field}(${i.path.join('.')}): ${i.message}`).join('; ');
       setResultAndStopExecution({
         errors: [new GraphQLError(`invalid input: ${summary}`, {
           nodes: issues.map((i) => i.node),
-          extensions: { code: 'BAD_USER_INPUT', issues: issues.map(({ field, path, message }) => ({ field, path, message })) },
+          extensions: { code: 'BAD_USER_INPUT', issues: issues.map(({ field, path, message }) => ({ field, path, message })), http: REQUEST_REFUSED },
         })],
       });
     },
@@ -111,8 +112,8 @@ function usesVariables(node: ArgumentNode): boolean {
 function checkSite(site: Site, variables: Record<string, unknown>, issues: Issue[]): void {
   if (issues.length >= MAX_ISSUES) return;
   const value: unknown = valueFromAST(site.node.value, site.type, variables);
-  const report = (path: string, message: string) => issues.length < MAX_ISSUES && issues.push({ field: site.field, path, message, node: site.node });
-  checkValue(value, site.type, site.coordinate, site.name, site.name, report);
+  const report = (path: Array<string | number>, message: string) => issues.length < MAX_ISSUES && issues.push({ field: site.field, path, message, node: site.node });
+  checkValue(value, site.type, site.coordinate, site.name, [site.name], report);
 }
 
 /** The operation's variables coerced, or null when they do not coerce. */
@@ -122,19 +123,19 @@ function variablesOrNull(schema: GraphQLSchema, operation: OperationDefinitionNo
 }
 
 function checkValue(
-  value: unknown, type: GraphQLInputType, coordinate: string, name: string, path: string,
-  report: (path: string, message: string) => unknown,
+  value: unknown, type: GraphQLInputType, coordinate: string, name: string, path: Array<string | number>,
+  report: (path: Array<string | number>, message: string) => unknown,
 ): void {
   if (value === null || value === undefined) return;
   const nullable = getNullableType(type);
   if (isListType(nullable)) {
-    if (Array.isArray(value)) value.forEach((item, i) => checkValue(item, nullable.ofType, coordinate, name, `${path}.${i}`, report));
+    if (Array.isArray(value)) value.forEach((item, i) => checkValue(item, nullable.ofType, coordinate, name, [...path, i], report));
     return;
   }
   if (isInputObjectType(nullable)) {
     for (const field of Object.values(nullable.getFields())) {
       const item = (value as Record<string, unknown>)[field.name];
-      checkValue(item, field.type, `${nullable.name}.${field.name}`, field.name, `${path}.${field.name}`, report);
+      checkValue(item, field.type, `${nullable.name}.${field.name}`, field.name, [...path, field.name], report);
     }
     return;
   }
@@ -147,8 +148,8 @@ function checkValue(
     return;
   }
   // A JSON value (plugin config): every string and key in it follows the same text rule.
-  for (const issue of textIssues(value)) report([path, ...issue.path.map(pathPart)].join('.'), issue.problem);
+  for (const issue of textIssues(value)) report([...path, ...issue.path.map(pathPart)], issue.problem);
 }
 
 /** A key as a path part: escaped, so control characters show, and short, so nothing huge is echoed. */
-const pathPart = (part: string | number): string => (typeof part === 'number' ? String(part) : quoteExcerpt(part).replace(/^"|"(?= \(|$)/g, ''));
+const pathPart = (part: string | number): string | number => (typeof part === 'number' ? part : quoteExcerpt(part).replace(/^"|"(?= \(|$)/g, ''));
