@@ -1,6 +1,6 @@
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Hono, type Context } from 'hono';
-import { requestId } from 'hono/request-id';
+import { requestId } from './request-id.js';
 import { sql } from 'drizzle-orm';
 import type { MosaicYoga } from '../graphql/yoga.js';
 import { withLogContext } from '../lib/logger.js';
