@@ -12,6 +12,7 @@ import { queryCostPlugin } from './plugins/query-cost.js';
 import { textArguments } from './plugins/text-arguments.js';
 import { createBaseSchema } from './schema.js';
 import type { PluginPlatform } from '../plugins/platform.js';
+import { graphiqlOptions, renderGraphiQLPage } from '../http/graphiql.js';
 
 export type MosaicYoga = YogaServerInstance<ServerContext, object>;
 
@@ -26,7 +27,9 @@ export function createGraphQLServer(config: ServerConfig, logger: Logger, plugin
     schema: (ctx) => (plugins && ctx.tenant ? plugins.schemaFor(ctx.tenant) : base),
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    graphiql: { title: 'Mosaic GraphQL', headers: JSON.stringify({ Authorization: 'Bearer <your API key>' }) },
+    // Our own page with GraphiQL's assets served locally (core/src/http/graphiql.ts).
+    graphiql: graphiqlOptions,
+    renderGraphiQL: renderGraphiQLPage,
     logging: false,
     cors: false,
     maskedErrors: { maskError: createErrorMasker(logger), isDev: config.devErrors },

@@ -2,17 +2,16 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { Hono, type Context } from 'hono';
 import { requestId } from './request-id.js';
 import { sql } from 'drizzle-orm';
+import { shouldRenderGraphiQL } from 'graphql-yoga';
 import type { MosaicYoga } from '../graphql/yoga.js';
 import { withLogContext } from '../lib/logger.js';
 import type { Platform } from '../platform.js';
 import { accessLog } from './access-log.js';
 import { authenticate, errorResponse, type AppEnv } from './authenticate.js';
 import { requestBodyLimit } from './body-limit.js';
+import { serveGraphiQLPage } from './graphiql.js';
+import { mountGraphiQLAssets } from './graphiql-assets.js';
 import { mountPluginWebhooks } from './plugin-webhooks.js';
-
-/** GraphiQL is a page anyone may load; the operations it sends still need a key. */
-const isGraphiQLPage = (req: Request) =>
-  req.method === 'GET' && (req.headers.get('accept') ?? '').includes('text/html') && !new URL(req.url).searchParams.has('query');
 
 /**
  * Passes an authenticated request to yoga. Under @hono/node-server yoga reads and writes the
@@ -44,10 +43,14 @@ export function createApp(platform: Platform, yoga: MosaicYoga): Hono<AppEnv> {
     return c.json({ status: 'ok' });
   });
 
+  // GraphiQL is a page anyone may load (also as /graphql?query=..., the URL it writes); the
+  // operations it sends still need a key. The predicate is yoga's own, so no page request
+  // reaches yoga after authentication.
   app.on(['GET', 'POST'], '/graphql', async (c, next) => {
-    if (isGraphiQLPage(c.req.raw)) return yoga.fetch(c.req.raw, {} as never);
+    if (shouldRenderGraphiQL(c.req.raw)) return serveGraphiQLPage(c, yoga);
     return next();
   }, authenticate(platform), (c) => handOver(c, yoga, platform.plugins));
+  mountGraphiQLAssets(app);
 
   mountPluginWebhooks(app, platform);
 
