@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,10 +15,11 @@ const WORK = fileURLToPath(new URL('../.work/', import.meta.url));
 
 describe('an ISV\'s plugin through the mosaic CLI: scaffold → build → publish → install', () => {
   let dataDir: string;
+  let configDir: string;
   let workDir: string;
   let server: ChildProcess | undefined;
   let url: string;
-  const env = () => ({ ...process.env, MOSAIC_DATA_DIR: dataDir, MOSAIC_LOG_LEVEL: 'warn' });
+  const env = () => ({ ...process.env, MOSAIC_DATA_DIR: dataDir, XDG_CONFIG_HOME: configDir, MOSAIC_LOG_LEVEL: 'warn' });
   const mosaic = async (...args: string[]) => {
     const { stdout } = await run(process.execPath, [mosaicBin(), ...args], { env: env(), cwd: workDir });
     return args.includes('--json') ? JSON.parse(stdout) : stdout;
@@ -31,6 +32,7 @@ describe('an ISV\'s plugin through the mosaic CLI: scaffold → build → publis
 
   beforeAll(() => {
     dataDir = mkdtempSync(join(tmpdir(), 'mosaic-cli-plugins-'));
+    configDir = mkdtempSync(join(tmpdir(), 'mosaic-cli-config-'));
     mkdirSync(WORK, { recursive: true });
     workDir = mkdtempSync(join(WORK, 'isv-'));
   });
@@ -38,6 +40,7 @@ describe('an ISV\'s plugin through the mosaic CLI: scaffold → build → publis
     server?.kill('SIGTERM');
     if (server && server.exitCode === null) await new Promise((r) => server!.once('exit', r));
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(configDir, { recursive: true, force: true });
     rmSync(workDir, { recursive: true, force: true });
   });
 
@@ -45,7 +48,12 @@ describe('an ISV\'s plugin through the mosaic CLI: scaffold → build → publis
     const a = await mosaic('tenant', 'create', 'isv-a', '--json');
     const b = await mosaic('tenant', 'create', 'isv-b', '--json');
     const publisher = await mosaic('publisher', 'create', 'greetco', '--json');
-    expect(publisher.keyFile).toBe(join(workDir, 'greetco.publisher-key.pem'));
+    // The private key goes to the user's config folder, owner-only, never into the project.
+    const keyDir = join(configDir, 'mosaic', 'keys');
+    expect(publisher.keyFile).toBe(join(keyDir, 'greetco.publisher-key.pem'));
+    expect(statSync(publisher.keyFile).mode & 0o777).toBe(0o600);
+    expect(statSync(keyDir).mode & 0o777).toBe(0o700);
+    expect(readdirSync(workDir)).toEqual([]);
 
     const scaffolded = await mosaic('plugin', 'new', 'hello', '--id', 'greetco.hello', '--json');
     expect(scaffolded.files).toContain('src/index.ts');
@@ -55,8 +63,8 @@ describe('an ISV\'s plugin through the mosaic CLI: scaffold → build → publis
 
     const noKey = await mosaicFails('plugin', 'publish', 'hello', '--publisher', publisher.id, '--key-file', 'missing.pem');
     expect(noKey.stderr).toBe('mosaic: BAD_USER_INPUT: no private key at missing.pem; name the publisher\'s key file with --key-file\n');
-    // Without --key-file, the key publisher create wrote in this folder is used.
-    const published = await mosaic('plugin', 'publish', 'hello', '--publisher', publisher.id, '--json');
+    // Without --key-file, the key publisher create wrote is found; the publisher is named by handle.
+    const published = await mosaic('plugin', 'publish', 'hello', '--publisher', 'greetco', '--json');
     expect(published).toEqual({ pluginId: 'greetco.hello', version: '0.1.0' });
     const again = await mosaicFails('plugin', 'publish', 'hello', '--publisher', publisher.id, '--key-file', publisher.keyFile);
     expect(again.stderr).toMatch(/^mosaic: CONFLICT: greetco.hello@0.1.0 is already published/);

@@ -22,7 +22,7 @@ const USAGE = `usage: mosaic <command>
   publisher create <handle> [--name text] [--key-file path] [--json]
   plugin new <dir> [--id publisher.name]          scaffold a plugin project with a test
   plugin build <dir>                              bundle to dist/plugin.js + dist/manifest.json (+ sha256)
-  plugin publish <dir> --publisher <id> --key-file <pem> [--json]
+  plugin publish <dir> --publisher <handle|id> [--key-file pem] [--json]
   plugin list [--json]
   plugin install <plugin-id>[@range] --tenant <slug> [--grant-all | --grant-scope s --grant-egress h]
                  [--config k=v] [--secret k=v] [--json]

@@ -5,11 +5,23 @@ export function print(json: boolean, value: Record<string, unknown>, human: stri
   process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${human}\n`);
 }
 
-/** A failed command says why in one line on stderr and exits non-zero. */
+/**
+ * A failed command says why on stderr and exits non-zero: one coded line, followed by the
+ * problems themselves when there are several (e.g. every error of a plugin build).
+ */
 export function fail(err: unknown): never {
-  const reason = err instanceof AppError ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err);
-  process.stderr.write(`mosaic: ${reason.split('\n')[0]}\n`);
+  const coded = err instanceof AppError || err instanceof CliError;
+  const reason = coded ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err);
+  process.stderr.write(`mosaic: ${reason.trimEnd()}\n`);
   process.exit(err instanceof AppError && err.code === 'BAD_USER_INPUT' ? 2 : 1);
+}
+
+/** A failure of the command line itself (not of the API), with a stable code of its own. */
+export class CliError extends Error {
+  constructor(readonly code: 'ADDRESS_IN_USE' | 'PLUGIN_BUILD_FAILED', message: string) {
+    super(message);
+    this.name = 'CliError';
+  }
 }
 
 export class UsageError extends AppError {

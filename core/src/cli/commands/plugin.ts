@@ -1,18 +1,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { and, desc, eq } from 'drizzle-orm';
-import { buildPlugin, scaffoldPlugin } from '@mosaic/sdk/build';
+import { buildPlugin, PluginBuildError, scaffoldPlugin } from '@mosaic/sdk/build';
 import { pluginLogs } from '../../db/control-schema.js';
 import {
   configurePlugin, installPlugin, purgePluginData, rollbackPlugin, uninstallPlugin, upgradePlugin, type Installation,
 } from '../../plugins/installer/index.js';
 import {
-  listCatalog, loadVersion, publishVersion, requirePublisher, resolveVersion, signVersion, signingPayload,
+  listCatalog, loadVersion, publishVersion, requirePublisherByRef, resolveVersion, signVersion, signingPayload,
 } from '../../plugins/registry/index.js';
 import type { Platform } from '../../platform.js';
 import { requireTenantBySlug } from '../../tenancy/tenants.js';
 import type { CliOptions } from '../main.js';
-import { print, UsageError } from '../output.js';
+import { CliError, print, UsageError } from '../output.js';
+import { defaultPublisherKeyFile } from '../publisher-keys.js';
 import { withPlatform } from './context.js';
 import { keyValues, pluginRef } from './plugin-values.js';
 
@@ -57,22 +58,26 @@ const handlers: Record<string, Handler> = {
   },
   async build([dir], options) {
     if (!dir) throw new UsageError('usage: mosaic plugin build <dir>');
-    const built = await buildPlugin(dir);
+    const built = await buildPlugin(dir).catch((err: unknown) => {
+      if (!(err instanceof PluginBuildError)) throw err;
+      throw new CliError('PLUGIN_BUILD_FAILED', `${dir} did not build:\n  ${err.problems.join('\n  ')}`);
+    });
     print(options.json, { pluginId: built.manifest.id, version: built.manifest.version, pluginFile: built.pluginFile, manifestFile: built.manifestFile, sha256: built.manifest.bundle.sha256 },
       `built ${built.manifest.id}@${built.manifest.version} → ${built.pluginFile} (sha256 ${built.manifest.bundle.sha256})`);
   },
   async publish([dir], options) {
-    if (!dir || !options.publisher) throw new UsageError('usage: mosaic plugin publish <dir> --publisher <id> [--key-file path]');
+    if (!dir || !options.publisher) throw new UsageError('usage: mosaic plugin publish <dir> --publisher <handle or id> [--key-file path]');
     const manifest = readBuilt(dir, 'manifest.json');
     const bundle = readBuilt(dir, 'plugin.js');
     const { id, version } = JSON.parse(manifest) as { id: string; version: string };
-    const publisherId = options.publisher;
+    const publisherRef = options.publisher;
     const published = await withPlatform(async (p) => {
-      // Default: the key file `publisher create` wrote for this publisher in the current folder.
-      const keyFile = options['key-file'] ?? `${(await requirePublisher(p.control.db, publisherId)).handle}.publisher-key.pem`;
+      const publisher = await requirePublisherByRef(p.control.db, publisherRef);
+      // Default: where `publisher create` wrote this publisher's key.
+      const keyFile = options['key-file'] ?? defaultPublisherKeyFile(publisher.handle);
       if (!existsSync(keyFile)) throw new UsageError(`no private key at ${keyFile}; name the publisher's key file with --key-file`);
       const signature = signVersion(readFileSync(keyFile, 'utf8'), signingPayload({ pluginId: id, version, manifest, bundle }));
-      return publishVersion(p.control.db, { publisherId, manifest, bundle, signature });
+      return publishVersion(p.control.db, { publisherId: publisher.id, manifest, bundle, signature });
     });
     print(options.json, { pluginId: published.id, version: published.version }, `published ${published.id}@${published.version}`);
   },

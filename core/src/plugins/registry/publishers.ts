@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, or } from 'drizzle-orm';
 import { z } from 'zod';
 import type { ControlDb } from '../../db/control.js';
 import { publishers } from '../../db/control-schema.js';
@@ -30,5 +30,12 @@ export async function createPublisher(control: ControlDb, raw: unknown): Promise
 export async function requirePublisher(control: ControlDb, id: string): Promise<Publisher> {
   const [row] = await control.select().from(publishers).where(eq(publishers.id, id)).limit(1);
   if (!row) throw notFound(`publisher ${id}`);
+  return row;
+}
+
+/** A publisher named by its id or its handle (handles are at most 32 characters, ids 36). */
+export async function requirePublisherByRef(control: ControlDb, ref: string): Promise<Publisher> {
+  const [row] = await control.select().from(publishers).where(or(eq(publishers.id, ref), eq(publishers.handle, ref))).limit(1);
+  if (!row) throw notFound(`publisher ${ref}`);
   return row;
 }
