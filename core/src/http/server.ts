@@ -13,8 +13,13 @@ export interface RunningServer {
 export async function startServer(platform: Platform, overrides: { port?: number; host?: string } = {}): Promise<RunningServer> {
   const app = createApp(platform, createGraphQLServer(platform.config, platform.logger, platform.plugins));
   const host = overrides.host ?? platform.config.host;
-  const server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: overrides.port ?? platform.config.port, hostname: host }, () => resolve(s));
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: overrides.port ?? platform.config.port, hostname: host }, () => {
+      s.off('error', reject);
+      resolve(s);
+    });
+    // e.g. EADDRINUSE when another process took the port after the CLI checked it.
+    s.once('error', reject);
   });
   // This process serves requests, so it also delivers their events to plugins.
   platform.plugins.events.start();

@@ -2,11 +2,13 @@ import { serverConfigFromEnv } from '../../config.js';
 import { startServer } from '../../http/server.js';
 import { createLogger } from '../../lib/logger.js';
 import { openPlatform } from '../../platform.js';
-import { bootstrapDemo } from '../demo.js';
+import { bootstrapDemo, type DemoBootstrap } from '../demo.js';
 import type { CliOptions } from '../main.js';
+import { assertPortFree } from '../port-check.js';
 
 export async function serveCommand(_: string[], options: CliOptions): Promise<void> {
   const config = serverConfigFromEnv();
+  await assertPortFree(config.host, config.port);
   const logger = createLogger();
   const platform = await openPlatform(config, logger);
   const demo = options['no-demo'] ? null : await bootstrapDemo(platform);
@@ -16,17 +18,8 @@ export async function serveCommand(_: string[], options: CliOptions): Promise<vo
     `Mosaic is running at ${server.url}`,
     `  GraphQL API + GraphiQL  ${server.url}/graphql`,
     `  Health                  ${server.url}/healthz`,
+    ...(demo ? demoLines(demo) : []),
   ];
-  if (demo) {
-    lines.push(
-      '',
-      `Demo tenant "${demo.tenant}" created with sample data. API keys (send as "Authorization: Bearer <key>"):`,
-      `  admin       ${demo.keys.admin}`,
-      `  agent       ${demo.keys.agent}`,
-      `  integrator  ${demo.keys.integrator}`,
-    );
-    if (config.database.kind === 'embedded') lines.push(`  (also saved in ${config.database.dataDir}/demo-credentials.json)`);
-  }
   process.stderr.write(`${lines.join('\n')}\n\n`);
   const stop = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
@@ -36,4 +29,22 @@ export async function serveCommand(_: string[], options: CliOptions): Promise<vo
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+function demoLines(demo: DemoBootstrap): string[] {
+  const saved = demo.credentialsFile ? [`  (also saved in ${demo.credentialsFile})`] : [];
+  if (demo.status === 'ready') {
+    return demo.credentialsFile
+      ? ['', `Demo tenant "${demo.tenant}": its API keys are in ${demo.credentialsFile}`]
+      : ['', `Demo tenant "${demo.tenant}": its API keys were printed when it was created`];
+  }
+  const what = demo.status === 'created' ? 'created with sample data' : 'finished (an earlier start was interrupted; earlier keys revoked)';
+  return [
+    '',
+    `Demo tenant "${demo.credentials.tenant}" ${what}. API keys (send as "Authorization: Bearer <key>"):`,
+    `  admin       ${demo.credentials.keys.admin}`,
+    `  agent       ${demo.credentials.keys.agent}`,
+    `  integrator  ${demo.credentials.keys.integrator}`,
+    ...saved,
+  ];
 }
