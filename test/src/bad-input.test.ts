@@ -103,8 +103,9 @@ const CASES: BadCase[] = [
   ['updateAccount', 'nothing to change', () => ({ id: w.account }), 'BAD_USER_INPUT', /at least one field/],
   ['updateAccount', 'empty tier', () => ({ id: w.account, tier: '' }), 'BAD_USER_INPUT', /tier/],
   ['updateAccount', 'unknown id', () => ({ id: randomGid('Account'), name: 'X' }), 'NOT_FOUND', /^Account not found$/],
-  ['updateAccount', 'id of another type', () => ({ id: w.customer, name: 'X' }), 'NOT_FOUND', /^Account not found$/],
-  ['updateAccount', 'malformed id', () => ({ id: '%%%', name: 'X' }), 'NOT_FOUND', /^Account not found$/],
+  // decoding an id needs no database, so a malformed one is bad input like any other field
+  ['updateAccount', 'id of another type', () => ({ id: w.customer, name: 'X' }), 'BAD_USER_INPUT', /^invalid input: input\.id: is not a valid Account id$/],
+  ['updateAccount', 'malformed id', () => ({ id: '%%%', name: 'X' }), 'BAD_USER_INPUT', /^invalid input: input\.id: is not a valid Account id$/],
 
   ['createCustomer', 'bad email', () => ({ name: 'C', email: 'not-an-email' }), 'BAD_USER_INPUT', /email/],
   ['createCustomer', 'bad phone', () => ({ name: 'C', phone: 'call me maybe' }), 'BAD_USER_INPUT', /phone: not a phone number/],
@@ -124,7 +125,7 @@ const CASES: BadCase[] = [
   ['mergeCustomers', 'into itself', () => ({ survivorId: w.customer, duplicateId: w.customer }), 'BAD_USER_INPUT', /cannot be merged into itself/],
   ['mergeCustomers', 'unknown duplicate', () => ({ survivorId: w.customer, duplicateId: randomGid('Customer') }), 'NOT_FOUND', /^Customer not found$/],
   ['mergeCustomers', 'already merged', () => ({ survivorId: w.customer, duplicateId: extra.mergedCustomer }), 'CONFLICT', /already merged/],
-  ['mergeCustomers', 'a case id as customer', () => ({ survivorId: w.customer, duplicateId: w.case }), 'NOT_FOUND', /^Customer not found$/],
+  ['mergeCustomers', 'a case id as customer', () => ({ survivorId: w.customer, duplicateId: w.case }), 'BAD_USER_INPUT', /input\.duplicateId: is not a valid Customer id/],
 
   ['createCase', 'empty subject', () => ({ customerId: w.customer, subject: '' }), 'BAD_USER_INPUT', /subject/],
   ['createCase', 'subject too long', () => ({ customerId: w.customer, subject: long(301) }), 'BAD_USER_INPUT', /subject/],
