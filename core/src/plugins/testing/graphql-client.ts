@@ -6,7 +6,7 @@ export interface GqlResponse {
 
 export type Gql = (query: string, variables?: Record<string, unknown>) => Promise<GqlResponse>;
 
-/** A client for a running server, speaking real HTTP with one API key. */
+/** A client for a running server, speaking real HTTP with one API key; answers data and errors. */
 export function graphqlClient(baseUrl: string, apiKey: string): Gql {
   return async (query, variables) => {
     const res = await fetch(`${baseUrl}/graphql`, {
@@ -14,6 +14,9 @@ export function graphqlClient(baseUrl: string, apiKey: string): Gql {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
       body: JSON.stringify({ query, variables }),
     });
-    return res.json() as Promise<GqlResponse>;
+    // Data and errors only: every response also carries extensions.cost (the tenant's budget),
+    // which the API tests check and which would make every comparison here depend on timing.
+    const { data, errors } = (await res.json()) as GqlResponse;
+    return { data, errors };
   };
 }
