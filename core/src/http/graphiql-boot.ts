@@ -9,7 +9,9 @@ export const GRAPHIQL_OPTIONS_ELEMENT_ID = 'graphiql-options';
 /**
  * Starts GraphiQL. Monaco's workers are loaded from the same folder as this script (yoga's own
  * page fetches them from a CDN and wraps them in blob: URLs, which a strict CSP refuses). The
- * query GraphiQL wrote into `?query=` wins over the default, so a reload keeps the work.
+ * query GraphiQL wrote into `?query=` wins over the default, so a reload keeps the work. The
+ * browser test (test/src/graphiql.browser.test.ts) covers all of it, the refetch button's label
+ * included.
  */
 export const GRAPHIQL_BOOT_SCRIPT = `(function () {
   'use strict';
@@ -26,6 +28,19 @@ export const GRAPHIQL_BOOT_SCRIPT = `(function () {
   document.addEventListener('DOMContentLoaded', function () {
     var options = JSON.parse(document.getElementById(${JSON.stringify(GRAPHIQL_OPTIONS_ELEMENT_ID)}).textContent);
     options.query = new URL(location.href).searchParams.get('query') || options.defaultQuery;
+    // GraphiQL loads the schema (and so the docs) once, when the page opens, which is before a
+    // newcomer has entered a key: load it again once the headers change and parse.
+    var fetchedWith = options.headers;
+    var timer;
+    options.onEditHeaders = function (headers) {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        if (headers === fetchedWith) return;
+        try { JSON.parse(headers); } catch (_notYet) { return; }
+        var refetch = document.querySelector('[aria-label^="Re-fetch GraphQL schema"]');
+        if (refetch) { fetchedWith = headers; refetch.click(); }
+      }, 500);
+    };
     YogaGraphiQL.renderYogaGraphiQL(document.getElementById('root'), options);
   });
 })();
