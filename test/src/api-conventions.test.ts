@@ -78,6 +78,13 @@ describe('API conventions', () => {
       expect(after.map((c: any) => c.subject)).not.toContain('   ');
     });
 
+    it('every Mutation field of the schema returns a nullable payload', async () => {
+      const schema = ok(await admin.gql('{ __schema { mutationType { fields { name type { kind } } } } }'));
+      const fields = schema.__schema.mutationType.fields as Array<{ name: string; type: { kind: string } }>;
+      expect(fields.length).toBeGreaterThan(25);
+      expect(fields.filter((f) => f.type.kind === 'NON_NULL').map((f) => f.name)).toEqual([]);
+    });
+
     it('a mutation refused for the key (integrator: read-only) is null with FORBIDDEN beside a query field that answers', async () => {
       const answer = await post(tp, integrator.apiKey, {
         query: 'mutation($c: ID!) { a: createCase(input: { customerId: $c, subject: "Nope" }) { case { id } } b: createCase(input: { customerId: $c, subject: "Nope 2" }) { case { id } } }',
