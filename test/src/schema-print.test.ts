@@ -7,8 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildClientSchema, buildSchema, getIntrospectionQuery, lexicographicSortSchema, printSchema, type GraphQLSchema, type IntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPublisher, publishVersion } from '../../core/src/plugins/registry/index.js';
-import { installPlugin } from '../../core/src/plugins/installer/lifecycle.js';
+import { createPublisher } from '../../core/src/plugins/registry/index.js';
 import { buildFixture } from '../../core/src/plugins/testing/build-fixture.js';
 import { ok } from './fixtures.js';
 import { startTestPlatform, type Client, type TestPlatform } from './harness.js';
@@ -29,10 +28,11 @@ beforeAll(async () => {
   // Tenant A installs a plugin that adds fields to Customer; tenant B does not.
   const greeter = await buildFixture('greeter', '1.0.0');
   const { publisher, privateKeyPem } = await createPublisher(tp.platform.control.db, { handle: 'acme' });
-  await publishVersion(tp.platform.control.db, { publisherId: publisher.id, manifest: greeter.manifest, bundle: greeter.bundle, signature: greeter.sign(privateKeyPem) });
-  await installPlugin(tp.platform.plugins.installer, { tenantId: a.tenantId, actor: 'test-admin' }, {
-    pluginId: 'acme.greeter', range: '^1.0.0', config: { greeting: 'Hi' }, grantScopes: ['customers:read', 'storage'], grantEgress: ['api.greetings.test'],
-  });
+  ok(await a.gql('mutation($i: PublishPluginVersionInput!) { publishPluginVersion(input: $i) { version { pluginId } } }',
+    { i: { publisherId: publisher.id, manifest: greeter.manifest, bundle: greeter.bundle, signature: greeter.sign(privateKeyPem) } }));
+  ok(await a.gql('mutation($i: InstallPluginInput!) { installPlugin(input: $i) { installation { status } } }', {
+    i: { pluginId: 'acme.greeter', config: { greeting: 'Hi' }, grantScopes: ['customers:read', 'storage'], grantEgress: ['api.greetings.test'] },
+  }));
 }, 120_000);
 afterAll(async () => {
   await tp?.close();
