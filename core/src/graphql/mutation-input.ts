@@ -38,7 +38,7 @@ function examine(input: Record<string, unknown>, ids: IdFields, schema: z.ZodTyp
     if (value === null || value === undefined) continue;
     const parsed = typeof value === 'string' ? parseGlobalId(value) : null;
     if (parsed?.type === type) decoded[field] = parsed.id;
-    else issues.push({ path: [field], message: `is not a ${type} id` });
+    else issues.push({ path: [field], message: `is not a valid ${type} id` });
   }
   const badIds = new Set(issues.map((i) => i.path[0]));
   issues.push(...inputIssues(schema, decoded).filter((i) => !badIds.has(i.path[0]!)));
