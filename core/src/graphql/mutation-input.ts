@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AppError } from '../lib/errors.js';
 import { parseGlobalId } from '../lib/ids.js';
 import { inputIssues, invalidInput, type InputIssue } from '../lib/validate.js';
 
@@ -28,6 +29,27 @@ export function decodeIdArgument(argument: string, value: string, type: string):
   const { decoded, issues } = examine({ [argument]: value }, { [argument]: type }, anything);
   if (issues.length > 0) throw invalidInput(issues);
   return decoded[argument] as string;
+}
+
+const isInputIssue = (issue: unknown): issue is InputIssue =>
+  typeof issue === 'object' && issue !== null && Array.isArray((issue as InputIssue).path) && typeof (issue as InputIssue).message === 'string';
+
+/**
+ * Runs a resolver whose input a lower layer (the plugin installer) validates under its own
+ * names, and names every issue of its BAD_USER_INPUT from the argument down as `decodeInput`
+ * does: `renamed` maps the layer's names back to the API's (`range` → `version`).
+ */
+export async function issuesUnder<T>(argument: string, run: () => Promise<T>, renamed: Record<string, string> = {}): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== 'BAD_USER_INPUT') throw error;
+    const issues = error.details?.issues;
+    if (!Array.isArray(issues) || !issues.every(isInputIssue)) throw error;
+    const named = issues.map(({ path: [first, ...rest], message }) =>
+      ({ path: [argument, ...(first === undefined ? [] : [renamed[first] ?? first]), ...rest], message }));
+    throw new AppError('BAD_USER_INPUT', error.message, { ...error.details, issues: named });
+  }
 }
 
 function examine(input: Record<string, unknown>, ids: IdFields, schema: z.ZodType) {

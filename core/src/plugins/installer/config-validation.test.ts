@@ -22,3 +22,20 @@ describe('plugin config nesting', () => {
     expect(validateConfig(schema, { nested: JSON.parse(deepJson(10)) })).toEqual({ greeting: 'Hi', nested: JSON.parse(deepJson(10)) });
   });
 });
+
+describe('plugin config problems', () => {
+  it('every problem is an issue with its path from `config` down', () => {
+    const strict = { type: 'object', properties: { greeting: { type: 'string', minLength: 1 }, lines: { type: 'array', items: { type: 'integer' } } } };
+    let thrown: unknown;
+    try {
+      validateConfig(strict, { greeting: '', lines: [1, 'two'] });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: expect.stringMatching(/^invalid config: config\.greeting: must NOT have fewer than 1 characters; config\.lines\.1: must be integer$/),
+      details: { issues: [{ path: ['config', 'greeting'], message: expect.any(String) }, { path: ['config', 'lines', 1], message: 'must be integer' }] },
+    });
+  });
+});

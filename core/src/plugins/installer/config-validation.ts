@@ -5,6 +5,10 @@ import { assertInputDepth } from '../../lib/input-depth.js';
 const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: false });
 const compiled = new WeakMap<object, ReturnType<typeof ajv.compile>>();
 
+/** A JSON pointer (`/lines/0/name`) as path parts (`["lines", 0, "name"]`). */
+const pointerPath = (pointer: string): Array<string | number> =>
+  pointer.split('/').slice(1).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~')).map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+
 /**
  * Checks an installation's config against the JSON Schema the plugin published (its zod schema,
  * exported at build time) and fills in defaults. BAD_USER_INPUT lists every problem.
@@ -18,8 +22,9 @@ export function validateConfig(schema: Record<string, unknown>, config: unknown)
   assertInputDepth(config, 'config'); // before cloning and ajv walk it recursively
   const value = structuredClone(config ?? {}) as Record<string, unknown>;
   if (!validate(value)) {
-    const issues = (validate.errors ?? []).map((e) => `config${e.instancePath.replace(/\//g, '.')}: ${e.message ?? 'invalid'}`);
-    throw new AppError('BAD_USER_INPUT', `invalid config: ${issues.join('; ')}`, { issues });
+    const issues = (validate.errors ?? []).map((e) => ({ path: ['config', ...pointerPath(e.instancePath)], message: e.message ?? 'invalid' }));
+    const summary = issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new AppError('BAD_USER_INPUT', `invalid config: ${summary}`, { issues });
   }
   return value;
 }
