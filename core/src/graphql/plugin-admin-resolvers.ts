@@ -10,6 +10,7 @@ import { listCatalog, loadVersion, publishVersion } from '../plugins/registry/in
 import { AppError } from '../lib/errors.js';
 import { assertAdmin } from '../tenancy/context.js';
 import type { GraphQLContext } from './context.js';
+import { issuesUnder } from './mutation-input.js';
 
 type SecretList = { name: string; value: string }[] | null | undefined;
 
@@ -75,17 +76,19 @@ export const pluginAdminResolvers: IResolvers<unknown, GraphQLContext> = {
     installPlugin: async (_: unknown, { input }: { input: Record<string, unknown> & { version: string; secrets: SecretList } }, ctx: GraphQLContext) => {
       const { plugins, who } = admin(ctx);
       const { version, secrets, ...rest } = input;
-      return { installation: await installPlugin(plugins.installer, who, { ...rest, range: version, secrets: secretsRecord(secrets), config: rest.config ?? {} }) };
+      return issuesUnder('input', async () => ({
+        installation: await installPlugin(plugins.installer, who, { ...rest, range: version, secrets: secretsRecord(secrets), config: rest.config ?? {} }),
+      }), { range: 'version' });
     },
     configurePlugin: async (_: unknown, { input }: { input: { pluginId: string; config?: unknown; secrets?: SecretList } }, ctx: GraphQLContext) => {
       const { plugins, who } = admin(ctx);
       const raw = { pluginId: input.pluginId, config: input.config ?? undefined, secrets: input.secrets ? secretsRecord(input.secrets) : undefined };
-      return { installation: await configurePlugin(plugins.installer, who, raw) };
+      return issuesUnder('input', async () => ({ installation: await configurePlugin(plugins.installer, who, raw) }));
     },
     upgradePlugin: async (_: unknown, { input }: { input: Record<string, unknown> & { version: string } }, ctx: GraphQLContext) => {
       const { plugins, who } = admin(ctx);
       const { version, ...rest } = input;
-      return { installation: await upgradePlugin(plugins.installer, who, { ...rest, range: version }) };
+      return issuesUnder('input', async () => ({ installation: await upgradePlugin(plugins.installer, who, { ...rest, range: version }) }), { range: 'version' });
     },
     rollbackPlugin: async (_: unknown, args: { pluginId: string }, ctx: GraphQLContext) => {
       const { plugins, who } = admin(ctx);
