@@ -1,12 +1,12 @@
-import { and, desc, eq, type SQL } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { accounts } from '../db/tenant-schema.js';
 import { newId } from '../lib/ids.js';
 import { parseInput } from '../lib/validate.js';
 import { assertCanWrite, type TenantContext } from '../tenancy/context.js';
 import { emitEvent } from './outbox.js';
-import { afterCursor, pageSize, timeKey, toConnection, type Connection, type PageArgs } from './pagination.js';
-import { requireRow } from './rows.js';
+import { timeKey, type Connection, type PageArgs } from './pagination.js';
+import { pageOfRows, requireRow } from './rows.js';
 
 export type Account = typeof accounts.$inferSelect;
 
@@ -26,12 +26,10 @@ export function getAccount(ctx: TenantContext, id: string): Promise<Account> {
   return requireRow(ctx.data.db, accounts, id, 'Account');
 }
 
-export async function listAccounts(ctx: TenantContext, args: PageArgs): Promise<Connection<Account>> {
-  const limit = pageSize(args.first);
-  const where: (SQL | undefined)[] = [afterCursor(accounts.createdAt, accounts.id, 'desc', args.after)];
-  const rows = await ctx.data.db.select().from(accounts).where(and(...where))
-    .orderBy(desc(accounts.createdAt), desc(accounts.id)).limit(limit + 1);
-  return toConnection(rows, limit, (a) => timeKey(a.createdAt), Boolean(args.after));
+export function listAccounts(ctx: TenantContext, args: PageArgs): Promise<Connection<Account>> {
+  return pageOfRows(ctx.data.db, accounts, [], {
+    sort: accounts.createdAt, id: accounts.id, direction: 'desc', sortValue: (a) => timeKey(a.createdAt),
+  }, args);
 }
 
 export async function createAccount(ctx: TenantContext, raw: unknown): Promise<Account> {

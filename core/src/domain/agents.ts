@@ -6,8 +6,8 @@ import { newId } from '../lib/ids.js';
 import { parseInput } from '../lib/validate.js';
 import { assertAdmin, assertCanWrite, type TenantContext } from '../tenancy/context.js';
 import { emitEvent } from './outbox.js';
-import { afterCursor, pageSize, timeKey, toConnection, type Connection, type PageArgs } from './pagination.js';
-import { requireRow } from './rows.js';
+import { timeKey, type Connection, type PageArgs } from './pagination.js';
+import { pageOfRows, requireRow } from './rows.js';
 
 export type Agent = typeof agents.$inferSelect;
 export type AgentSkill = typeof agentSkills.$inferSelect;
@@ -47,20 +47,16 @@ export function getQueue(ctx: TenantContext, id: string): Promise<Queue> {
   return requireRow(ctx.data.db, queues, id, 'Queue');
 }
 
-export async function listAgents(ctx: TenantContext, args: PageArgs): Promise<Connection<Agent>> {
-  const limit = pageSize(args.first);
-  const rows = await ctx.data.db.select().from(agents)
-    .where(afterCursor(agents.createdAt, agents.id, 'asc', args.after))
-    .orderBy(asc(agents.createdAt), asc(agents.id)).limit(limit + 1);
-  return toConnection(rows, limit, (a) => timeKey(a.createdAt), Boolean(args.after));
+export function listAgents(ctx: TenantContext, args: PageArgs): Promise<Connection<Agent>> {
+  return pageOfRows(ctx.data.db, agents, [], {
+    sort: agents.createdAt, id: agents.id, direction: 'asc', sortValue: (a) => timeKey(a.createdAt),
+  }, args);
 }
 
-export async function listQueues(ctx: TenantContext, args: PageArgs): Promise<Connection<Queue>> {
-  const limit = pageSize(args.first);
-  const rows = await ctx.data.db.select().from(queues)
-    .where(afterCursor(queues.createdAt, queues.id, 'asc', args.after))
-    .orderBy(asc(queues.createdAt), asc(queues.id)).limit(limit + 1);
-  return toConnection(rows, limit, (q) => timeKey(q.createdAt), Boolean(args.after));
+export function listQueues(ctx: TenantContext, args: PageArgs): Promise<Connection<Queue>> {
+  return pageOfRows(ctx.data.db, queues, [], {
+    sort: queues.createdAt, id: queues.id, direction: 'asc', sortValue: (q) => timeKey(q.createdAt),
+  }, args);
 }
 
 export function skillsOfAgents(ctx: TenantContext, agentIds: readonly string[]): Promise<AgentSkill[]> {

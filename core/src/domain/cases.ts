@@ -1,4 +1,4 @@
-import { and, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { agents, cases, counters, customers, queues, CASE_PRIORITIES, CASE_STATUSES, CHANNELS } from '../db/tenant-schema.js';
 import type { TenantTx } from '../db/tenant-db.js';
@@ -8,8 +8,8 @@ import { parseInput } from '../lib/validate.js';
 import { assertCanWrite, type TenantContext } from '../tenancy/context.js';
 import { getQueue, pickAgentForQueue } from './agents.js';
 import { emitEvent } from './outbox.js';
-import { afterCursor, pageSize, timeKey, toConnection, type Connection, type PageArgs } from './pagination.js';
-import { requireRow } from './rows.js';
+import { timeKey, type Connection, type PageArgs } from './pagination.js';
+import { pageOfRows, requireRow } from './rows.js';
 
 export type Case = typeof cases.$inferSelect;
 
@@ -45,17 +45,16 @@ export function getCase(ctx: TenantContext, id: string): Promise<Case> {
 }
 
 export async function listCases(ctx: TenantContext, args: PageArgs & { filter?: CaseFilter | null }): Promise<Connection<Case>> {
-  const limit = pageSize(args.first);
   const f = args.filter ?? {};
-  const where: (SQL | undefined)[] = [afterCursor(cases.createdAt, cases.id, 'desc', args.after)];
+  const where: (SQL | undefined)[] = [];
   if (f.status) where.push(eq(cases.status, f.status));
   if (f.priority) where.push(eq(cases.priority, f.priority));
   if (f.customerId) where.push(eq(cases.customerId, f.customerId));
   if (f.assigneeId) where.push(eq(cases.assigneeId, f.assigneeId));
   if (f.queueId) where.push(eq(cases.queueId, f.queueId));
-  const rows = await ctx.data.db.select().from(cases).where(and(...where))
-    .orderBy(desc(cases.createdAt), desc(cases.id)).limit(limit + 1);
-  return toConnection(rows, limit, (c) => timeKey(c.createdAt), Boolean(args.after));
+  return pageOfRows(ctx.data.db, cases, where, {
+    sort: cases.createdAt, id: cases.id, direction: 'desc', sortValue: (c) => timeKey(c.createdAt),
+  }, args);
 }
 
 /** Next human-facing case number, allocated inside the creating transaction. */

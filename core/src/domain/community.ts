@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { agents, communityPosts, communityThreads, communityVotes, customers } from '../db/tenant-schema.js';
 import type { TenantTx } from '../db/tenant-db.js';
@@ -7,8 +7,8 @@ import { newId } from '../lib/ids.js';
 import { parseInput } from '../lib/validate.js';
 import { assertCanWrite, type TenantContext } from '../tenancy/context.js';
 import { emitEvent } from './outbox.js';
-import { afterCursor, pageSize, timeKey, toConnection, type Connection, type PageArgs } from './pagination.js';
-import { requireRow } from './rows.js';
+import { timeKey, type Connection, type PageArgs } from './pagination.js';
+import { pageOfRows, requireRow } from './rows.js';
 
 export type CommunityThread = typeof communityThreads.$inferSelect;
 export type CommunityPost = typeof communityPosts.$inferSelect;
@@ -44,23 +44,16 @@ export function getPost(ctx: TenantContext, id: string): Promise<CommunityPost> 
   return requireRow(ctx.data.db, communityPosts, id, 'CommunityPost');
 }
 
-export async function listThreads(ctx: TenantContext, args: PageArgs): Promise<Connection<CommunityThread>> {
-  const limit = pageSize(args.first);
-  const rows = await ctx.data.db.select().from(communityThreads)
-    .where(afterCursor(communityThreads.createdAt, communityThreads.id, 'desc', args.after))
-    .orderBy(desc(communityThreads.createdAt), desc(communityThreads.id)).limit(limit + 1);
-  return toConnection(rows, limit, (t) => timeKey(t.createdAt), Boolean(args.after));
+export function listThreads(ctx: TenantContext, args: PageArgs): Promise<Connection<CommunityThread>> {
+  return pageOfRows(ctx.data.db, communityThreads, [], {
+    sort: communityThreads.createdAt, id: communityThreads.id, direction: 'desc', sortValue: (t) => timeKey(t.createdAt),
+  }, args);
 }
 
-export async function listPosts(ctx: TenantContext, threadId: string, args: PageArgs): Promise<Connection<CommunityPost>> {
-  const limit = pageSize(args.first);
-  const where: (SQL | undefined)[] = [
-    eq(communityPosts.threadId, threadId),
-    afterCursor(communityPosts.createdAt, communityPosts.id, 'asc', args.after),
-  ];
-  const rows = await ctx.data.db.select().from(communityPosts).where(and(...where))
-    .orderBy(asc(communityPosts.createdAt), asc(communityPosts.id)).limit(limit + 1);
-  return toConnection(rows, limit, (p) => timeKey(p.createdAt), Boolean(args.after));
+export function listPosts(ctx: TenantContext, threadId: string, args: PageArgs): Promise<Connection<CommunityPost>> {
+  return pageOfRows(ctx.data.db, communityPosts, [eq(communityPosts.threadId, threadId)], {
+    sort: communityPosts.createdAt, id: communityPosts.id, direction: 'asc', sortValue: (p) => timeKey(p.createdAt),
+  }, args);
 }
 
 async function assertAuthor(tx: TenantTx, a: { authorCustomerId?: string | null; authorAgentId?: string | null }) {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, ne, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import {
   accounts, articleRatings, cases, communityPosts, communityThreads, communityVotes, customers,
@@ -10,8 +10,8 @@ import { newId } from '../lib/ids.js';
 import { parseInput } from '../lib/validate.js';
 import { assertCanWrite, type TenantContext } from '../tenancy/context.js';
 import { emitEvent } from './outbox.js';
-import { afterCursor, pageSize, timeKey, toConnection, type Connection, type PageArgs } from './pagination.js';
-import { likeText, requireRow } from './rows.js';
+import { timeKey, type Connection, type PageArgs } from './pagination.js';
+import { likeText, pageOfRows, requireRow } from './rows.js';
 
 export type Customer = typeof customers.$inferSelect;
 export type Identity = typeof identities.$inferSelect;
@@ -59,13 +59,12 @@ export async function listCustomers(
   ctx: TenantContext,
   args: PageArgs & { filter?: CustomerFilter | null; orderBy?: CustomerOrder | null },
 ): Promise<Connection<Customer>> {
-  const limit = pageSize(args.first);
   const order = args.orderBy ?? 'CREATED_AT_DESC';
   const byName = order.startsWith('NAME');
   const direction = order.endsWith('DESC') ? 'desc' : 'asc';
   const sortColumn = byName ? customers.name : customers.createdAt;
   const f = args.filter ?? {};
-  const where: (SQL | undefined)[] = [afterCursor(sortColumn, customers.id, direction, args.after)];
+  const where: (SQL | undefined)[] = [];
   if (f.accountId) where.push(eq(customers.accountId, f.accountId));
   if (f.status) where.push(eq(customers.status, f.status));
   if (f.nameStartsWith) where.push(likeText(customers.name, f.nameStartsWith, 'prefix'));
@@ -76,14 +75,9 @@ export async function listCustomers(
       .where(and(eq(identities.kind, 'EMAIL'), eq(identities.value, f.email.trim().toLowerCase())));
     where.push(inArray(customers.id, owner));
   }
-  const dir = direction === 'desc' ? desc : asc;
-  const rows = await ctx.data.db
-    .select()
-    .from(customers)
-    .where(and(...where))
-    .orderBy(dir(sortColumn), dir(customers.id))
-    .limit(limit + 1);
-  return toConnection(rows, limit, (c) => (byName ? c.name : timeKey(c.createdAt)), Boolean(args.after));
+  return pageOfRows(ctx.data.db, customers, where, {
+    sort: sortColumn, id: customers.id, direction, sortValue: (c) => (byName ? c.name : timeKey(c.createdAt)),
+  }, args);
 }
 
 export function customerIdentities(ctx: TenantContext, customerIds: readonly string[]): Promise<Identity[]> {

@@ -1,4 +1,4 @@
-import { and, desc, eq, type SQL } from 'drizzle-orm';
+import { eq, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { agents, cases, customers, interactions, CHANNELS, DIRECTIONS } from '../db/tenant-schema.js';
 import { AppError } from '../lib/errors.js';
@@ -6,8 +6,8 @@ import { newId } from '../lib/ids.js';
 import { parseInput } from '../lib/validate.js';
 import { assertCanWrite, type TenantContext } from '../tenancy/context.js';
 import { emitEvent } from './outbox.js';
-import { afterCursor, pageSize, timeKey, toConnection, type Connection, type PageArgs } from './pagination.js';
-import { requireRow } from './rows.js';
+import { timeKey, type Connection, type PageArgs } from './pagination.js';
+import { pageOfRows, requireRow } from './rows.js';
 
 export type Interaction = typeof interactions.$inferSelect;
 
@@ -36,15 +36,14 @@ export async function listInteractions(
   ctx: TenantContext,
   args: PageArgs & { filter?: InteractionFilter | null },
 ): Promise<Connection<Interaction>> {
-  const limit = pageSize(args.first);
   const f = args.filter ?? {};
-  const where: (SQL | undefined)[] = [afterCursor(interactions.occurredAt, interactions.id, 'desc', args.after)];
+  const where: (SQL | undefined)[] = [];
   if (f.customerId) where.push(eq(interactions.customerId, f.customerId));
   if (f.caseId) where.push(eq(interactions.caseId, f.caseId));
   if (f.channel) where.push(eq(interactions.channel, f.channel));
-  const rows = await ctx.data.db.select().from(interactions).where(and(...where))
-    .orderBy(desc(interactions.occurredAt), desc(interactions.id)).limit(limit + 1);
-  return toConnection(rows, limit, (i) => timeKey(i.occurredAt), Boolean(args.after));
+  return pageOfRows(ctx.data.db, interactions, where, {
+    sort: interactions.occurredAt, id: interactions.id, direction: 'desc', sortValue: (i) => timeKey(i.occurredAt),
+  }, args);
 }
 
 export async function addInteraction(ctx: TenantContext, raw: unknown): Promise<Interaction> {

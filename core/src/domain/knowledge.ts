@@ -1,12 +1,12 @@
-import { and, desc, eq, or, sql, type SQL } from 'drizzle-orm';
+import { eq, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { articleRatings, customers, knowledgeArticles, ARTICLE_STATUSES } from '../db/tenant-schema.js';
 import { newId } from '../lib/ids.js';
 import { parseInput } from '../lib/validate.js';
 import { assertCanWrite, type TenantContext } from '../tenancy/context.js';
 import { emitEvent } from './outbox.js';
-import { afterCursor, pageSize, timeKey, toConnection, type Connection, type PageArgs } from './pagination.js';
-import { likeText, requireRow } from './rows.js';
+import { timeKey, type Connection, type PageArgs } from './pagination.js';
+import { likeText, pageOfRows, requireRow } from './rows.js';
 
 export type KnowledgeArticle = typeof knowledgeArticles.$inferSelect;
 export type ArticleRating = typeof articleRatings.$inferSelect;
@@ -43,15 +43,14 @@ export function getArticle(ctx: TenantContext, id: string): Promise<KnowledgeArt
 }
 
 export async function listArticles(ctx: TenantContext, args: PageArgs & { filter?: ArticleFilter | null }): Promise<Connection<KnowledgeArticle>> {
-  const limit = pageSize(args.first);
   const f = args.filter ?? {};
-  const where: (SQL | undefined)[] = [afterCursor(knowledgeArticles.createdAt, knowledgeArticles.id, 'desc', args.after)];
+  const where: (SQL | undefined)[] = [];
   if (f.status) where.push(eq(knowledgeArticles.status, f.status));
   const term = f.search?.trim();
   if (term) where.push(or(likeText(knowledgeArticles.title, term, 'contains'), likeText(knowledgeArticles.body, term, 'contains')));
-  const rows = await ctx.data.db.select().from(knowledgeArticles).where(and(...where))
-    .orderBy(desc(knowledgeArticles.createdAt), desc(knowledgeArticles.id)).limit(limit + 1);
-  return toConnection(rows, limit, (a) => timeKey(a.createdAt), Boolean(args.after));
+  return pageOfRows(ctx.data.db, knowledgeArticles, where, {
+    sort: knowledgeArticles.createdAt, id: knowledgeArticles.id, direction: 'desc', sortValue: (a) => timeKey(a.createdAt),
+  }, args);
 }
 
 export async function createArticle(ctx: TenantContext, raw: unknown): Promise<KnowledgeArticle> {

@@ -1,13 +1,14 @@
-import { and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
+import { asc, eq, inArray, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { customers, orderLines, orders, ORDER_STATUSES } from '../db/tenant-schema.js';
 import { AppError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { parseInput } from '../lib/validate.js';
 import { assertCanWrite, type TenantContext } from '../tenancy/context.js';
+import { isCurrencyCode } from './currencies.js';
 import { emitEvent } from './outbox.js';
-import { afterCursor, pageSize, timeKey, toConnection, type Connection, type PageArgs } from './pagination.js';
-import { requireRow } from './rows.js';
+import { timeKey, type Connection, type PageArgs } from './pagination.js';
+import { pageOfRows, requireRow } from './rows.js';
 
 export type Order = typeof orders.$inferSelect;
 export type OrderLine = typeof orderLines.$inferSelect;
@@ -18,7 +19,7 @@ const MAX_TOTAL_CENTS = 2_147_483_647;
 export const createOrderInput = z.object({
   customerId: z.string(),
   number: z.string().trim().min(1).max(64).optional(),
-  currency: z.string().trim().toUpperCase().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as EUR'),
+  currency: z.string().trim().toUpperCase().refine(isCurrencyCode, 'an ISO 4217 code of a currency in circulation, such as EUR'),
   status: z.enum(ORDER_STATUSES).default('PENDING'),
   placedAt: z.coerce.date().refine((d) => !Number.isNaN(d.getTime()), 'not a date').nullish(),
   lines: z.array(z.object({
@@ -41,14 +42,13 @@ export function getOrder(ctx: TenantContext, id: string): Promise<Order> {
 }
 
 export async function listOrders(ctx: TenantContext, args: PageArgs & { filter?: OrderFilter | null }): Promise<Connection<Order>> {
-  const limit = pageSize(args.first);
   const f = args.filter ?? {};
-  const where: (SQL | undefined)[] = [afterCursor(orders.placedAt, orders.id, 'desc', args.after)];
+  const where: (SQL | undefined)[] = [];
   if (f.customerId) where.push(eq(orders.customerId, f.customerId));
   if (f.status) where.push(eq(orders.status, f.status));
-  const rows = await ctx.data.db.select().from(orders).where(and(...where))
-    .orderBy(desc(orders.placedAt), desc(orders.id)).limit(limit + 1);
-  return toConnection(rows, limit, (o) => timeKey(o.placedAt), Boolean(args.after));
+  return pageOfRows(ctx.data.db, orders, where, {
+    sort: orders.placedAt, id: orders.id, direction: 'desc', sortValue: (o) => timeKey(o.placedAt),
+  }, args);
 }
 
 export function linesOfOrders(ctx: TenantContext, orderIds: readonly string[]): Promise<OrderLine[]> {

@@ -1,7 +1,8 @@
-import { eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { AnySQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { TenantDrizzle, TenantTx } from '../db/tenant-db.js';
 import { notFound } from '../lib/errors.js';
+import { keysetPage, type Connection, type Keyset, type PageArgs } from './pagination.js';
 
 type Reader = TenantDrizzle | TenantTx;
 type TableWithId = SQLiteTable & { id: AnySQLiteColumn };
@@ -38,4 +39,33 @@ export async function rowsByIds<T extends TableWithId>(
 export function likeText(column: AnySQLiteColumn, text: string, match: 'prefix' | 'contains'): SQL {
   const escaped = text.replace(/[\\%_]/g, (c) => `\\${c}`);
   return sql`${column} like ${match === 'prefix' ? `${escaped}%` : `%${escaped}%`} escape '\\'`;
+}
+
+/** How many of `table`'s rows match `where`: one COUNT over the same index range a page reads. */
+export async function countRows(db: Reader, table: SQLiteTable, where: SQL | undefined): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(table).where(where);
+  return row?.n ?? 0;
+}
+
+/**
+ * A page of `table`'s rows matching every `filter` condition, in `keyset` order, either way
+ * (first/after or last/before), with its totalCount counted under the same filter.
+ */
+export function pageOfRows<T extends TableWithId>(
+  db: Reader,
+  table: T,
+  filter: (SQL | undefined)[],
+  keyset: Keyset<T['$inferSelect']>,
+  args: PageArgs,
+): Promise<Connection<T['$inferSelect']>> {
+  type Row = T['$inferSelect'] & { id: string };
+  const where = and(...filter);
+  return keysetPage<Row>(
+    args,
+    keyset,
+    // drizzle cannot infer a select over a generic table; the result type is restored here
+    async ({ cursor, orderBy, limit }) =>
+      (await db.select().from(table as SQLiteTable).where(and(where, ...cursor)).orderBy(...orderBy).limit(limit)) as Row[],
+    () => countRows(db, table, where),
+  );
 }

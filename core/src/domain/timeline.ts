@@ -1,9 +1,9 @@
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { cases, interactions, orders } from '../db/tenant-schema.js';
 import type { TenantContext } from '../tenancy/context.js';
-import { decodeCursor, encodeCursor, pageSize, type Connection, type PageArgs } from './pagination.js';
-import { rowsByIds } from './rows.js';
+import { cursorRange, pageWindow, toConnection, type Connection, type PageArgs } from './pagination.js';
+import { countRows, rowsByIds } from './rows.js';
 import type { Case } from './cases.js';
 import type { Interaction } from './interactions.js';
 import type { Order } from './orders.js';
@@ -24,45 +24,42 @@ interface TimelineRef {
 /**
  * A customer's interactions, cases and orders, newest first, as one connection. Each source is
  * read through its (customer, time, id) index with its own LIMIT, so a page costs three short
- * index ranges however long the history; then the page's rows are loaded by id.
+ * index ranges however long the history, either way (last/before reads the same ranges oldest
+ * first); then the page's rows are loaded by id. totalCount is three COUNTs on the same indexes.
  */
 export async function customerTimeline(
   ctx: TenantContext,
   customerId: string,
   args: PageArgs,
 ): Promise<Connection<TimelineItem>> {
-  const limit = pageSize(args.first);
-  const cursor = args.after ? decodeCursor(args.after) : null;
-  const take = limit + 1;
+  const window = pageWindow(args);
+  const read = window.backward ? sql`asc` : sql`desc`;
+  const take = window.limit + 1;
   const branch = (kind: TimelineRef['kind'], table: SourceTable, atColumn: AnySQLiteColumn) =>
     sql`select * from (select ${kind} as kind, ${table.id} as id, ${atColumn} as at from ${table}
-      where ${table.customerId} = ${customerId} ${cursor ? sql`and (${atColumn}, ${table.id}) < (${cursor[0]}, ${cursor[1]})` : sql``}
-      order by ${atColumn} desc, ${table.id} desc limit ${take})`;
+      where ${table.customerId} = ${customerId} ${sql.join(cursorRange(atColumn, table.id, 'desc', args).map((c) => sql`and ${c}`), sql` `)}
+      order by ${atColumn} ${read}, ${table.id} ${read} limit ${take})`;
   const query = sql`${branch('INTERACTION', interactions, interactions.occurredAt)}
     union all ${branch('CASE', cases, cases.createdAt)}
     union all ${branch('ORDER', orders, orders.placedAt)}
-    order by at desc, id desc limit ${take}`;
+    order by at ${read}, id ${read} limit ${take}`;
   const refs = (await ctx.data.db.all(query)) as TimelineRef[];
-  const page = refs.slice(0, limit);
+  const page = refs.slice(0, window.limit);
   const idsOf = (k: TimelineRef['kind']) => page.filter((r) => r.kind === k).map((r) => r.id);
   const [ints, cs, os] = await Promise.all([
     rowsByIds(ctx.data.db, interactions, idsOf('INTERACTION')),
     rowsByIds(ctx.data.db, cases, idsOf('CASE')),
     rowsByIds(ctx.data.db, orders, idsOf('ORDER')),
   ]);
-  const edges = page.flatMap((r) => {
+  const items = page.flatMap((r) => {
     const item = r.kind === 'INTERACTION' ? ints.get(r.id) : r.kind === 'CASE' ? cs.get(r.id) : os.get(r.id);
-    if (!item) return [];
-    const node = { kind: r.kind, at: new Date(r.at), id: r.id, item } as TimelineItem;
-    return [{ cursor: encodeCursor(r.at, r.id), node }];
+    return item ? [{ kind: r.kind, at: new Date(r.at), id: r.id, item } as TimelineItem] : [];
   });
-  return {
-    edges,
-    pageInfo: {
-      hasNextPage: refs.length > limit,
-      hasPreviousPage: Boolean(args.after),
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
-    },
-  };
+  const more = refs.length > window.limit;
+  return toConnection(items, more, window.backward, args, (i) => i.at.getTime(), () => countTimeline(ctx, customerId));
+}
+
+async function countTimeline(ctx: TenantContext, customerId: string): Promise<number> {
+  const counts = await Promise.all([interactions, cases, orders].map((table) => countRows(ctx.data.db, table, eq(table.customerId, customerId))));
+  return counts.reduce((a, b) => a + b, 0);
 }
