@@ -66,7 +66,7 @@ export default definePlugin({
   resolvers: {
     Order: {
       acme_shipmentTracking_tracking: async (orders, _args, ctx) =>
-        orders.map((o) => (o.status === 'SHIPPED' ? { carrier: ctx.config.carrier, eta: formatEta(ctx.config.days) } : null)),
+        orders.map((o) => (o.orderStatus === 'SHIPPED' ? { carrier: ctx.config.carrier, eta: formatEta(ctx.config.days) } : null)),
     },
   },
   events: {
@@ -86,7 +86,7 @@ export default definePlugin({
     render: async ({ order }) => ({
       type: 'card',
       children: [
-        { type: 'text', text: order.number },
+        { type: 'text', text: order.orderNumber },
         { type: 'button', label: 'Refresh', action: 'refreshTracking', input: { orderId: order.id } },
       ],
     }),
@@ -127,9 +127,9 @@ describe('buildPlugin', () => {
     vm.runInContext(built.code, context);
     const plugin = context.mosaicPlugin;
     const ctx = { config: { carrier: 'parcelly', days: 2 } };
-    const results = await plugin.resolvers.Order.acme_shipmentTracking_tracking([{ status: 'SHIPPED' }, { status: 'PAID' }], {}, ctx);
+    const results = await plugin.resolvers.Order.acme_shipmentTracking_tracking([{ orderStatus: 'SHIPPED' }, { orderStatus: 'PAID' }], {}, ctx);
     expect(JSON.parse(JSON.stringify(results))).toEqual([{ carrier: 'parcelly', eta: '2 days' }, null]);
-    const tree = await plugin.widgets.tracking.render({ order: { id: 'o1', number: 'A-1' } }, ctx);
+    const tree = await plugin.widgets.tracking.render({ order: { id: 'o1', orderNumber: 'A-1' } }, ctx);
     expect(tree.children[1]).toMatchObject({ type: 'button', action: 'refreshTracking' });
     expect(Object.keys(plugin)).toEqual(['manifest', 'config', 'schema', 'resolvers', 'events', 'actions', 'webhooks', 'widgets']);
   });

@@ -53,7 +53,7 @@ describe('definePlugin types', () => {
             expectTypeOf(parents).toEqualTypeOf<Order[]>();
             expectTypeOf(parents[0]!.lines[0]!.quantity).toBeNumber();
             expectTypeOf(parents[0]!.customer).toEqualTypeOf<{ id: string }>();
-            return parents.map((o) => o.number);
+            return parents.map((o) => o.orderNumber);
           },
         },
         Customer: { acme_types_vip: async (parents) => (expectTypeOf(parents).toEqualTypeOf<Customer[]>(), parents.map(() => true)) },
@@ -109,7 +109,7 @@ describe('definePlugin types', () => {
           title: 'Order',
           render: async (target) => {
             expectTypeOf(target).toEqualTypeOf<{ order: Order }>();
-            return { type: 'text', text: target.order.number };
+            return { type: 'text', text: target.order.orderNumber };
           },
         },
         {

@@ -12,7 +12,7 @@ const customer: Customer = {
   createdAt: '2024-01-01T00:00:00Z', updatedAt: '2024-01-01T00:00:00Z',
 };
 const order = (id: string, placedAt: string): Order => ({
-  id, number: `N-${id}`, status: 'SHIPPED', currency: 'EUR', totalCents: 100, lines: [], customer: { id: 'c1' }, placedAt,
+  id, orderNumber: `N-${id}`, orderStatus: 'SHIPPED', currency: 'EUR', total: { amount: '1.00', currency: 'EUR' }, totalCents: 100, lines: [], customer: { id: 'c1' }, placedAt,
 });
 
 function host(scopes: PluginScope[] = ['customers:read', 'orders:read', 'cases:write', 'storage'], limits = {}) {

@@ -60,6 +60,18 @@ describe('reads by id', () => {
     }
   });
 
+  it("nodes(ids:) with every one of A's ids answers null in place of each, exactly like never-existing ids", async () => {
+    const query = `query($ids: [ID!]!) { nodes(ids: $ids) { id __typename } }`;
+    const ids = BY_ID.map(([, , key]) => a[key]);
+    expect(ok(await A.gql(query, { ids })).nodes).toEqual(BY_ID.map(([, type, key]) => ({ id: a[key], __typename: type })));
+    const foreign = await B.gql(query, { ids });
+    expect(body(foreign)).toEqual({ data: { nodes: ids.map(() => null) }, errors: undefined });
+    expect(body(foreign)).toEqual(body(await B.gql(query, { ids: BY_ID.map(([, type]) => randomGid(type)) })));
+    // B's own objects among A's come back in place, the rest stay null
+    const mixed = ok(await B.gql(query, { ids: [a.customer, b.customer, 'not-an-id', b.order] })).nodes;
+    expect(mixed).toEqual([null, { id: b.customer, __typename: 'Customer' }, null, { id: b.order, __typename: 'Order' }]);
+  });
+
   it("a nested read cannot reach A's objects either (node of a wrong type, malformed ids)", async () => {
     const res = await B.gql(`query($id: ID!) { customer(id: $id) { id } }`, { id: a.case });
     expect(body(res)).toEqual(body(await B.gql(`query($id: ID!) { customer(id: $id) { id } }`, { id: 'not-an-id' })));

@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codes, startTestPlatform, type Client, type TestPlatform } from './harness.js';
-import { create, dumpTenant, expectError, mutate, ok, pageThrough, seedWorld, uniqueSlug } from './fixtures.js';
+import { create, dumpTenant, expectError, mutate, ok, pageBackThrough, pageThrough, seedWorld, uniqueSlug } from './fixtures.js';
 
 let tp: TestPlatform;
 beforeAll(async () => {
@@ -83,6 +83,37 @@ describe('accounts and customers', () => {
     expect(asc.nodes.map((n) => n.name)).toEqual(sorted);
     const desc = await pageThrough<{ name: string }>(t, CUSTOMERS, ['customers'], 2, { orderBy: 'NAME_DESC' });
     expect(desc.nodes.map((n) => n.name)).toEqual([...sorted].reverse());
+  });
+
+  it('pages backwards (last/before) through the same order, and counts the filter whatever the cursor', async () => {
+    const BACKWARDS = `query($last: Int, $before: String, $filter: CustomerFilter, $orderBy: CustomerOrderBy) {
+      customers(last: $last, before: $before, filter: $filter, orderBy: $orderBy) {
+        totalCount edges { cursor node { name } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`;
+    const sorted = [...NAMES].sort();
+    for (const size of [1, 3, 7]) {
+      const back = await pageBackThrough<{ name: string }>(t, BACKWARDS, ['customers'], size, { orderBy: 'NAME_ASC' });
+      expect(back.nodes.map((n) => n.name)).toEqual(sorted);
+      expect(back.pages).toBe(Math.ceil(7 / size));
+    }
+    const lastTwo = ok(await t.gql(BACKWARDS, { last: 2, filter: { nameStartsWith: 'Al' }, orderBy: 'NAME_ASC' })).customers;
+    expect(lastTwo.edges.map((e: any) => e.node.name)).toEqual(['Alice Archer', 'Alma Mater']);
+    expect(lastTwo.totalCount).toBe(3);
+    expect(lastTwo.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: false });
+    const before = ok(await t.gql(BACKWARDS, { last: 5, before: lastTwo.pageInfo.startCursor, filter: { nameStartsWith: 'Al' }, orderBy: 'NAME_ASC' })).customers;
+    expect(before.edges.map((e: any) => e.node.name)).toEqual(['Alan Turing']);
+    expect(before.totalCount).toBe(3);
+    expect(before.pageInfo).toMatchObject({ hasPreviousPage: false, hasNextPage: true });
+    // between two cursors: after the first and before the last of the prefix
+    const all = ok(await t.gql(CUSTOMERS, { first: 3, filter: { nameStartsWith: 'Al' }, orderBy: 'NAME_ASC' })).customers.edges;
+    const between = ok(await t.gql(`query($a: String, $b: String) { customers(first: 10, after: $a, before: $b, filter: { nameStartsWith: "Al" }, orderBy: NAME_ASC) {
+      edges { node { name } } } }`, { a: all[0].cursor, b: all[2].cursor })).customers.edges;
+    expect(between.map((e: any) => e.node.name)).toEqual(['Alice Archer']);
+  });
+
+  it('refuses first with last, and page sizes or cursors it cannot use, naming the argument', async () => {
+    expectError(await t.gql('{ customers(first: 1, last: 1) { edges { cursor } } }'), 'BAD_USER_INPUT', /give first or last, not both/);
+    expectError(await t.gql('{ customers(last: 101) { edges { cursor } } }'), 'BAD_USER_INPUT', /last must be an integer from 0 to 100/);
+    expectError(await t.gql('{ customers(last: 2, before: "bm90IGEgY3Vyc29y") { edges { cursor } } }'), 'BAD_USER_INPUT', /before is not a cursor this API issued/);
   });
 
   it('filters customers by email (any identity, any case), name prefix and account', async () => {
@@ -189,29 +220,33 @@ describe('workforce, cases, interactions, orders, knowledge and community', () =
 
   it('creates orders with lines and totals, and filters them', async () => {
     const o1 = await create(t, 'createOrder', {
-      customerId: customer, number: 'SO-1001', currency: 'eur', placedAt: '2024-02-01T12:00:00.000Z',
+      customerId: customer, number: 'SO-1001', currency: 'EUR', placedAt: '2024-02-01T12:00:00.000Z',
       lines: [{ sku: 'A-1', name: 'Anvil', quantity: 3, unitPriceCents: 1999 }, { sku: 'B-2', name: 'Bolt', quantity: 10, unitPriceCents: 5 }],
     });
     expect(o1.order).toMatchObject({
-      number: 'SO-1001', status: 'PENDING', currency: 'EUR', totalCents: 3 * 1999 + 50, placedAt: '2024-02-01T12:00:00.000Z',
-      lines: [{ sku: 'A-1', quantity: 3, unitPriceCents: 1999, lineTotalCents: 5997 }, { sku: 'B-2', quantity: 10, unitPriceCents: 5, lineTotalCents: 50 }],
+      orderNumber: 'SO-1001', orderStatus: 'PENDING', currency: 'EUR', total: { amount: '60.47', currency: 'EUR' }, totalCents: 3 * 1999 + 50,
+      placedAt: '2024-02-01T12:00:00.000Z',
+      lines: [
+        { sku: 'A-1', quantity: 3, unitPrice: { amount: '19.99', currency: 'EUR' }, lineTotal: { amount: '59.97', currency: 'EUR' }, unitPriceCents: 1999, lineTotalCents: 5997 },
+        { sku: 'B-2', quantity: 10, unitPrice: { amount: '0.05', currency: 'EUR' }, lineTotal: { amount: '0.50', currency: 'EUR' }, unitPriceCents: 5, lineTotalCents: 50 },
+      ],
     });
     const o2 = await create(t, 'createOrder', {
       customerId: customer, currency: 'USD', status: 'PAID', placedAt: '2024-02-02T12:00:00.000Z',
       lines: [{ sku: 'C-3', name: 'Cog', quantity: 1, unitPriceCents: 100 }],
     });
-    expect(o2.order.number).toMatch(/^ORD-[0-9A-F]{12}$/);
+    expect(o2.order.orderNumber).toMatch(/^ORD-[0-9A-F]{12}$/);
     await create(t, 'createOrder', { customerId: other, currency: 'USD', lines: [{ sku: 'D', name: 'Dial', quantity: 1, unitPriceCents: 1 }] });
-    expect((await create(t, 'updateOrderStatus', { id: o1.order.id, status: 'SHIPPED' })).order.status).toBe('SHIPPED');
+    expect((await create(t, 'updateOrderStatus', { id: o1.order.id, status: 'SHIPPED' })).order.orderStatus).toBe('SHIPPED');
 
     const ORDERS = `query($first: Int, $after: String, $filter: OrderFilter) {
-      orders(first: $first, after: $after, filter: $filter) { edges { cursor node { id number status totalCents } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`;
+      orders(first: $first, after: $after, filter: $filter) { edges { cursor node { id orderNumber orderStatus totalCents } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`;
     const mine = await pageThrough<any>(t, ORDERS, ['orders'], 1, { filter: { customerId: customer } });
     expect(mine.nodes.map((n) => n.id)).toEqual([o2.order.id, o1.order.id]); // newest placedAt first
     const shipped = ok(await t.gql(ORDERS, { filter: { status: 'SHIPPED' } })).orders.edges;
-    expect(shipped.map((e: any) => e.node)).toEqual([{ id: o1.order.id, number: 'SO-1001', status: 'SHIPPED', totalCents: 6047 }]);
-    const viaCustomer = ok(await t.gql(`query($id: ID!) { customer(id: $id) { orders { edges { node { number lines { name } } } } } }`, { id: customer }));
-    expect(viaCustomer.customer.orders.edges[1].node).toEqual({ number: 'SO-1001', lines: [{ name: 'Anvil' }, { name: 'Bolt' }] });
+    expect(shipped.map((e: any) => e.node)).toEqual([{ id: o1.order.id, orderNumber: 'SO-1001', orderStatus: 'SHIPPED', totalCents: 6047 }]);
+    const viaCustomer = ok(await t.gql(`query($id: ID!) { customer(id: $id) { orders { edges { node { orderNumber lines { name } } } } } }`, { id: customer }));
+    expect(viaCustomer.customer.orders.edges[1].node).toEqual({ orderNumber: 'SO-1001', lines: [{ name: 'Anvil' }, { name: 'Bolt' }] });
   });
 
   it('keeps knowledge articles and their rating counters', async () => {
@@ -265,12 +300,12 @@ describe('node(id:)', () => {
     const w = await seedWorld(t, 'nodes');
     const expected: [string, string, string][] = [
       [w.account, 'Account', 'name'], [w.customer, 'Customer', 'name'], [w.case, 'Case', 'subject'],
-      [w.interaction, 'Interaction', 'body'], [w.order, 'Order', 'number'], [w.article, 'KnowledgeArticle', 'title'],
+      [w.interaction, 'Interaction', 'body'], [w.order, 'Order', 'orderNumber'], [w.article, 'KnowledgeArticle', 'title'],
       [w.thread, 'CommunityThread', 'title'], [w.post, 'CommunityPost', 'body'], [w.agent, 'Agent', 'email'], [w.queue, 'Queue', 'name'],
     ];
     const query = `query($id: ID!) { node(id: $id) { __typename id
       ... on Account { name } ... on Customer { name } ... on Case { subject } ... on Interaction { body }
-      ... on Order { number } ... on KnowledgeArticle { title } ... on CommunityThread { title }
+      ... on Order { orderNumber } ... on KnowledgeArticle { title } ... on CommunityThread { title }
       ... on CommunityPost { body } ... on Agent { email } ... on Queue { name } } }`;
     const values: Record<string, string> = {
       Account: 'nodes Corp', Customer: 'nodes Customer', Case: 'Refund please', Interaction: 'Where is my refund?',
@@ -280,7 +315,7 @@ describe('node(id:)', () => {
       const node = ok(await t.gql(query, { id })).node;
       expect(node.__typename).toBe(type);
       expect(node.id).toBe(id);
-      if (type === 'Order') expect(node.number).toMatch(/^ORD-/);
+      if (type === 'Order') expect(node.orderNumber).toMatch(/^ORD-/);
       else expect(node[field]).toBe(values[type]);
     }
   });
@@ -327,8 +362,19 @@ describe('Customer.timeline', () => {
       expect(nodes.map((n) => n.id)).toEqual(expected.map((e) => e[0]));
       expect(pages).toBe(Math.max(1, Math.ceil(expected.length / size)));
     }
+    const BACKWARDS = `query($id: ID!, $last: Int, $before: String) { customer(id: $id) { timeline(last: $last, before: $before) {
+      edges { cursor node { ... on Interaction { id } ... on Case { id } ... on Order { id } } }
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } }`;
+    for (const size of [1, 3, 8]) {
+      const { nodes, pages } = await pageBackThrough<any>(t, BACKWARDS, ['customer', 'timeline'], size, { id: c });
+      expect(nodes.map((n) => n.id)).toEqual(expected.map((e) => e[0]));
+      expect(pages).toBe(Math.ceil(expected.length / size));
+    }
     const edges = ok(await t.gql(TIMELINE, { id: c, first: 20 })).customer.timeline.edges;
     expect(edges.map((e: any) => [e.node.id, e.kind, e.at])).toEqual(expected);
+    const counted = ok(await t.gql(`query($id: ID!, $after: String) { customer(id: $id) { timeline(first: 1, after: $after) { totalCount } } }`,
+      { id: c, after: edges[2].cursor }));
+    expect(counted.customer.timeline.totalCount).toBe(expected.length); // the cursor does not narrow the count
     expect(edges.map((e: any) => e.node.__typename)).toEqual(['Interaction', 'Case', 'Case', 'Interaction', 'Order', 'Interaction', 'Order', 'Interaction']);
   });
 });

@@ -62,7 +62,7 @@ describe('the example shipment-tracking plugin, from build to a tenant\'s orders
       },
     });
     expect((await install([])).errors?.[0]?.extensions?.code).toBe('CONSENT_REQUIRED');
-    expect((await install([CARRIER_HOST])).data?.installPlugin.installation.status).toBe('active');
+    expect((await install([CARRIER_HOST])).data?.installPlugin.installation.status).toBe('ACTIVE');
 
     const customer = await a.gql(`mutation { createCustomer(input: { name: "Ada" }) { customer { id } } }`);
     const customerId = customer.data!.createCustomer.customer.id;
@@ -71,12 +71,12 @@ describe('the example shipment-tracking plugin, from build to a tenant\'s orders
       await a.gql(`mutation($i: CreateOrderInput!) { createOrder(input: $i) { order { id } } }`,
         { i: { customerId, number, status: 'SHIPPED', currency: 'EUR', lines: [{ sku: 'BOOT', name: 'Boots', quantity: 1, unitPriceCents: 9900 }] } });
     }
-    const res = await a.gql(`query($id: ID!) { customer(id: $id) { orders(first: 5) { edges { node { number
+    const res = await a.gql(`query($id: ID!) { customer(id: $id) { orders(first: 5) { edges { node { orderNumber
       example_shipmentTracking_shipment { trackingNumber status events { status } } } } } } }`, { id: customerId });
     expect(res.errors).toBeUndefined();
-    const shipments = res.data!.customer.orders.edges.map((e: any) => e.node).sort((x: any, y: any) => x.number.localeCompare(y.number));
-    for (const { number, example_shipmentTracking_shipment: shipment } of shipments) {
-      const expected = shipmentFor(`MC${number.replace(/[^A-Z0-9]/g, '')}`);
+    const shipments = res.data!.customer.orders.edges.map((e: any) => e.node).sort((x: any, y: any) => x.orderNumber.localeCompare(y.orderNumber));
+    for (const { orderNumber, example_shipmentTracking_shipment: shipment } of shipments) {
+      const expected = shipmentFor(`MC${orderNumber.replace(/[^A-Z0-9]/g, '')}`);
       expect(shipment.trackingNumber).toBe(expected.trackingNumber);
       expect(shipment.status).toBe(expected.status);
       expect(shipment.events.map((e: any) => e.status)).toEqual(expected.events.map((e) => e.status));
@@ -90,7 +90,7 @@ describe('the example shipment-tracking plugin, from build to a tenant\'s orders
     expect(other.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
 
     const removed = await a.gql(`mutation { uninstallPlugin(pluginId: "example.shipment-tracking") { installation { status } } }`);
-    expect(removed.data?.uninstallPlugin.installation.status).toBe('uninstalled');
+    expect(removed.data?.uninstallPlugin.installation.status).toBe('UNINSTALLED');
     const after = await a.gql(`{ orders(first: 1) { edges { node { example_shipmentTracking_shipment { status } } } } }`);
     expect(after.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });

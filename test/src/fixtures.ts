@@ -51,8 +51,8 @@ const PAYLOADS = {
   updateCase: ['UpdateCaseInput!', 'case { id subject status priority queue { id } assignee { id } }'],
   routeCase: ['ID!', 'case { id status assignee { id } }'],
   addInteraction: ['AddInteractionInput!', 'interaction { id channel direction occurredAt customer { id } case { id } agent { id } }'],
-  createOrder: ['CreateOrderInput!', 'order { id number status currency totalCents placedAt lines { sku quantity unitPriceCents lineTotalCents } customer { id } }'],
-  updateOrderStatus: ['UpdateOrderStatusInput!', 'order { id status }'],
+  createOrder: ['CreateOrderInput!', 'order { id orderNumber orderStatus currency total { amount currency } totalCents placedAt lines { sku quantity unitPrice { amount currency } lineTotal { amount currency } unitPriceCents lineTotalCents } customer { id } }'],
+  updateOrderStatus: ['UpdateOrderStatusInput!', 'order { id orderStatus }'],
   createKnowledgeArticle: ['CreateKnowledgeArticleInput!', 'article { id title status locale tags helpfulCount notHelpfulCount }'],
   updateKnowledgeArticle: ['UpdateKnowledgeArticleInput!', 'article { id title status tags }'],
   rateKnowledgeArticle: ['RateKnowledgeArticleInput!', 'article { id helpfulCount notHelpfulCount }'],
@@ -150,27 +150,58 @@ export interface Paged<N> {
  * Pages through the connection at `path` (e.g. ['customer', 'timeline']) of `query`, which must
  * take `$first: Int` and `$after: String`, checking every page's pageInfo on the way.
  */
-export async function pageThrough<N = Record<string, any>>(
+export function pageThrough<N = Record<string, any>>(
   client: Client,
   query: string,
   path: string[],
   first: number,
   variables: Record<string, unknown> = {},
 ): Promise<Paged<N>> {
-  const nodes: N[] = [];
-  let after: string | null = null;
+  return pageAll(client, query, path, first, variables, 'forwards');
+}
+
+/**
+ * Pages backwards through the connection at `path` of `query`, which must take `$last: Int` and
+ * `$before: String`, from the end to the start, checking every page's pageInfo on the way; the
+ * nodes come back in the connection's order.
+ */
+export function pageBackThrough<N = Record<string, any>>(
+  client: Client,
+  query: string,
+  path: string[],
+  last: number,
+  variables: Record<string, unknown> = {},
+): Promise<Paged<N>> {
+  return pageAll(client, query, path, last, variables, 'backwards');
+}
+
+async function pageAll<N>(
+  client: Client,
+  query: string,
+  path: string[],
+  size: number,
+  variables: Record<string, unknown>,
+  direction: 'forwards' | 'backwards',
+): Promise<Paged<N>> {
+  const forwards = direction === 'forwards';
+  const pagesRead: N[][] = [];
+  let cursor: string | null = null;
   for (let pages = 1; pages <= 200; pages++) {
-    const data = ok(await client.gql(query, { ...variables, first, after }));
+    const paging = forwards ? { first: size, after: cursor } : { last: size, before: cursor };
+    const data = ok(await client.gql(query, { ...variables, ...paging }));
     const conn = path.reduce<any>((v, key) => v?.[key], data);
     const { edges, pageInfo } = conn as { edges: { cursor: string; node: N }[]; pageInfo: Record<string, any> };
-    expect(edges.length).toBeLessThanOrEqual(first);
-    expect(pageInfo.hasPreviousPage).toBe(after !== null);
+    const [more, came] = forwards ? [pageInfo.hasNextPage, pageInfo.hasPreviousPage] : [pageInfo.hasPreviousPage, pageInfo.hasNextPage];
+    expect(edges.length).toBeLessThanOrEqual(size);
+    expect(came).toBe(cursor !== null);
     expect(pageInfo.startCursor).toBe(edges[0]?.cursor ?? null);
     expect(pageInfo.endCursor).toBe(edges.at(-1)?.cursor ?? null);
-    if (pageInfo.hasNextPage) expect(edges.length).toBe(first);
-    nodes.push(...edges.map((e) => e.node));
-    if (!pageInfo.hasNextPage) return { nodes, pages };
-    after = pageInfo.endCursor;
+    if (more) expect(edges.length).toBe(size);
+    const nodes = edges.map((e) => e.node);
+    if (forwards) pagesRead.push(nodes);
+    else pagesRead.unshift(nodes);
+    if (!more) return { nodes: pagesRead.flat(), pages };
+    cursor = forwards ? pageInfo.endCursor : pageInfo.startCursor;
   }
   throw new Error('connection did not end within 200 pages');
 }

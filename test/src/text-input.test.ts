@@ -66,7 +66,7 @@ const inputs = (): Record<MutationName, unknown> => ({
 });
 
 /** Fields that are not String or ID in the SDL (enums, numbers, booleans, JSON). */
-const NOT_TEXT = new Set(['kind', 'channel', 'direction', 'status', 'helpful', 'value', 'quantity', 'unitPriceCents', 'level', 'capacity', 'priority']);
+const NOT_TEXT = new Set(['kind', 'channel', 'direction', 'status', 'currency', 'helpful', 'value', 'quantity', 'unitPriceCents', 'level', 'capacity', 'priority']);
 
 /** Every string leaf of `input` with its path, skipping enum-typed and JSON fields. */
 function stringPaths(input: unknown, path: Array<string | number> = []): Array<Array<string | number>> {

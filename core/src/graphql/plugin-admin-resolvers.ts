@@ -3,11 +3,12 @@ import { and, desc, eq } from 'drizzle-orm';
 import type { PluginManifest } from '@mosaic/sdk/schema';
 import { pluginLogs, pluginUsage } from '../db/control-schema.js';
 import {
-  configurePlugin, installPlugin, listInstallations, purgePluginData, rollbackPlugin, secretNames, uninstallPlugin, upgradePlugin,
+  configurePlugin, findInstallationById, installPlugin, listInstallations, purgePluginData, rollbackPlugin, secretNames, uninstallPlugin, upgradePlugin,
   type Installation,
 } from '../plugins/installer/index.js';
 import { listCatalog, loadVersion, publishVersion } from '../plugins/registry/index.js';
 import { AppError } from '../lib/errors.js';
+import { toGlobalId } from '../lib/ids.js';
 import { assertAdmin } from '../tenancy/context.js';
 import type { GraphQLContext } from './context.js';
 import { issuesUnder } from './mutation-input.js';
@@ -28,13 +29,27 @@ function admin(ctx: GraphQLContext) {
   return { plugins: ctx.plugins, who: { tenantId: ctx.tenant.tenantId, actor: ctx.tenant.actor } };
 }
 
+/**
+ * The tenant's installation with this local id, for Query.node: admins only, as
+ * pluginInstallations is; undefined when the tenant has none with that id.
+ */
+export function loadInstallation(ctx: GraphQLContext, id: string): Promise<Installation | undefined> {
+  const { plugins, who } = admin(ctx);
+  return findInstallationById(plugins.installer.control, who.tenantId, id);
+}
+
 export const pluginAdminResolvers: IResolvers<unknown, GraphQLContext> = {
   PluginInstallation: {
+    id: (i: Installation) => toGlobalId('PluginInstallation', i.id),
+    status: (i: Installation) => i.status.toUpperCase(),
     secretNames: (i: Installation, _: unknown, ctx: GraphQLContext) => secretNames(ctx.plugins!.installer.control, i.id),
     webhookPaths: async (i: Installation, _: unknown, ctx: GraphQLContext) => {
       const { manifest } = await loadVersion(ctx.plugins!.installer.control, i.pluginId, i.version);
       return manifest.webhooks.map((w) => `/t/${ctx.tenant.tenantSlug}/webhooks/${i.id}/${w.name}`);
     },
+  },
+  PluginLogEntry: {
+    level: (l: { level: string }) => l.level.toUpperCase(),
   },
   Query: {
     marketplace: async (_: unknown, __: unknown, ctx: GraphQLContext) => {

@@ -9,12 +9,14 @@ import type { InteractionFilter } from '../domain/interactions.js';
 import type { ArticleFilter } from '../domain/knowledge.js';
 import type { OrderFilter } from '../domain/orders.js';
 import type { PageArgs } from '../domain/pagination.js';
-import { notFound } from '../lib/errors.js';
+import { AppError, notFound } from '../lib/errors.js';
 import { parseGlobalId } from '../lib/ids.js';
+import { MAX_NODE_IDS } from './base-sdl.js';
 import type { GraphQLContext } from './context.js';
 import { localId, optionalLocalId } from './ids.js';
 import { isNodeType, type NodeType } from './type-resolvers.js';
 import type { Loaders } from './loaders.js';
+import { loadInstallation } from './plugin-admin-resolvers.js';
 
 const LOADER_OF: Record<NodeType, keyof Loaders> = {
   Account: 'account', Customer: 'customer', Case: 'case', Interaction: 'interaction', Order: 'order',
@@ -30,16 +32,35 @@ async function loadNode(ctx: GraphQLContext, type: NodeType, globalId: string) {
   return row;
 }
 
+/** The object behind a global id of any Node type, typed for Node's resolveType; NOT_FOUND when there is none. */
+async function loadAnyNode(ctx: GraphQLContext, globalId: string): Promise<object> {
+  const parsed = parseGlobalId(globalId);
+  if (parsed?.type === 'PluginInstallation') {
+    const installation = await loadInstallation(ctx, parsed.id);
+    if (!installation) throw notFound('Node');
+    return { ...installation, __typename: parsed.type };
+  }
+  if (!parsed || !isNodeType(parsed.type)) throw notFound('Node');
+  return { ...(await loadNode(ctx, parsed.type, globalId)), __typename: parsed.type };
+}
+
+const isNotFound = (error: unknown) => error instanceof AppError && error.code === 'NOT_FOUND';
+
 const byId = (type: NodeType) => (_: unknown, args: { id: string }, ctx: GraphQLContext) => loadNode(ctx, type, args.id);
 
 type WithFilter<F> = PageArgs & { filter?: F | null };
 
 export const queryResolvers: IResolvers<unknown, GraphQLContext> = {
   Query: {
-    node: async (_: unknown, args: { id: string }, ctx: GraphQLContext) => {
-      const parsed = parseGlobalId(args.id);
-      if (!parsed || !isNodeType(parsed.type)) throw notFound('Node');
-      return { ...(await loadNode(ctx, parsed.type, args.id)), __typename: parsed.type };
+    node: (_: unknown, args: { id: string }, ctx: GraphQLContext) => loadAnyNode(ctx, args.id),
+    // Loaded through the same per-request loaders as node, so the ids of one type cost one query.
+    // An id that is not found is null in its place; any other error is that item's alone.
+    nodes: (_: unknown, args: { ids: string[] }, ctx: GraphQLContext) => {
+      if (args.ids.length > MAX_NODE_IDS) throw new AppError('BAD_USER_INPUT', `ids takes at most ${MAX_NODE_IDS} ids`);
+      return args.ids.map((id) => loadAnyNode(ctx, id).catch((error: unknown) => {
+        if (isNotFound(error)) return null;
+        throw error;
+      }));
     },
     viewer: (_: unknown, __: unknown, ctx: GraphQLContext) => ({ tenantSlug: ctx.tenant.tenantSlug, role: ctx.tenant.role }),
     account: byId('Account'),

@@ -26,3 +26,12 @@ export const DateTime = new GraphQLScalarType({
   parseValue: toDate,
   parseLiteral: (ast) => toDate(ast.kind === Kind.STRING ? ast.value : null),
 });
+
+/**
+ * A scalar's behaviour without its description or specifiedByURL: graphql-tools copies every
+ * property of a scalar resolver onto the SDL's type, and undefined ones would erase what the SDL
+ * documents (its description and @specifiedBy).
+ */
+export function scalarBehaviour(scalar: GraphQLScalarType) {
+  return { serialize: scalar.serialize, parseValue: scalar.parseValue, parseLiteral: scalar.parseLiteral };
+}

@@ -6,13 +6,13 @@ import { pluginAdminResolvers } from './plugin-admin-resolvers.js';
 import { pluginAdminTypeDefs } from './plugin-admin-sdl.js';
 import { mutationResolvers } from './mutation-resolvers.js';
 import { queryResolvers } from './query-resolvers.js';
-import { DateTime } from './scalars.js';
+import { DateTime, scalarBehaviour } from './scalars.js';
 import { typeResolvers } from './type-resolvers.js';
 
 /** The core schema, built once per process; per-tenant extensions compose on top of it. */
 export function createBaseSchema(): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: [baseTypeDefs, pluginAdminTypeDefs],
-    resolvers: [{ DateTime, JSON: JSONResolver }, typeResolvers, queryResolvers, mutationResolvers, pluginAdminResolvers],
+    resolvers: [{ DateTime: scalarBehaviour(DateTime), JSON: scalarBehaviour(JSONResolver) }, typeResolvers, queryResolvers, mutationResolvers, pluginAdminResolvers],
   });
 }

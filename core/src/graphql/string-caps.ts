@@ -19,6 +19,7 @@ export const STRING_CAPS = {
 export const NAMED_STRING_CAPS: ReadonlyMap<string, number> = new Map(Object.entries({
   // Cursors carry the sort value (a name of up to 200 characters) and an id, base64url-encoded.
   after: 2_000,
+  before: 2_000,
   // Plugin ids are at most 64 characters (the manifest's rule), hostnames 253; scope and secret
   // names are short. Errors name what was not granted or declared, so these bound the echo too.
   pluginId: 64,

@@ -4,6 +4,7 @@ import { cases as caseUC, community as communityUC, customers as customerUC,
 import type { Agent, Queue } from '../domain/agents.js';
 import type { Case } from '../domain/cases.js';
 import type { CommunityPost, CommunityThread } from '../domain/community.js';
+import { currencyOrUnknown, toMoney } from '../domain/currencies.js';
 import type { Customer } from '../domain/customers.js';
 import type { Interaction } from '../domain/interactions.js';
 import type { Order, OrderLine } from '../domain/orders.js';
@@ -14,6 +15,7 @@ import { notFound } from '../lib/errors.js';
 import type { GraphQLContext } from './context.js';
 
 type Row = { id: string };
+type PricedLine = OrderLine & { currency: string };
 const globalId = (type: string) => (row: Row) => toGlobalId(type, row.id);
 
 /** Loads a row another row points at; a dangling reference is a bug worth surfacing, not null. */
@@ -70,11 +72,19 @@ export const typeResolvers: IResolvers<unknown, GraphQLContext> = {
   },
   Order: {
     id: globalId('Order'),
-    lines: (o: Order, _: unknown, ctx) => ctx.loaders.orderLines.load(o.id),
+    orderNumber: (o: Order) => o.number,
+    orderStatus: (o: Order) => o.status,
+    currency: (o: Order) => currencyOrUnknown(o.currency),
+    total: (o: Order) => toMoney(o.totalCents, o.currency),
+    // A line has no currency of its own: it is the order's.
+    lines: async (o: Order, _: unknown, ctx) =>
+      (await ctx.loaders.orderLines.load(o.id)).map((line): PricedLine => ({ ...line, currency: o.currency })),
     customer: (o: Order, _: unknown, ctx) => required(ctx.loaders.customer.load(o.customerId), 'Customer'),
   },
   OrderLine: {
-    lineTotalCents: (l: OrderLine) => l.quantity * l.unitPriceCents,
+    unitPrice: (l: PricedLine) => toMoney(l.unitPriceCents, l.currency),
+    lineTotal: (l: PricedLine) => toMoney(l.quantity * l.unitPriceCents, l.currency),
+    lineTotalCents: (l: PricedLine) => l.quantity * l.unitPriceCents,
   },
   KnowledgeArticle: { id: globalId('KnowledgeArticle') },
   CommunityThread: {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverConfigFromEnv } from '../config.js';
 import { startServer, type RunningServer } from '../http/server.js';
+import { localId } from '../lib/ids.js';
 import { createLogger } from '../lib/logger.js';
 import { openPlatform, type Platform } from '../platform.js';
 import { createTenant } from '../tenancy/tenants.js';
@@ -33,7 +34,8 @@ describe('plugin events and webhooks through a running server', () => {
       { i: { publisherId: pub.publisher.id, manifest: built.manifest, bundle: built.bundle, signature: built.sign(pub.privateKeyPem) } });
     expect(published.data?.publishPluginVersion.version.events).toEqual(['customer.created']);
     const installed = await gql(`mutation { installPlugin(input: { pluginId: "acme.listener", grantScopes: ["storage"], secrets: [{ name: "HOOK_SECRET", value: "whsec-1" }] }) { installation { id webhookPaths } } }`);
-    installationId = installed.data!.installPlugin.installation.id;
+    // The global id names the installation in the API; its webhook paths carry its own id.
+    installationId = localId('PluginInstallation', installed.data!.installPlugin.installation.id);
     expect(installed.data!.installPlugin.installation.webhookPaths).toEqual([`/t/events-co/webhooks/${installationId}/ping`]);
   }, 120_000);
 

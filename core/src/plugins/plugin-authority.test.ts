@@ -89,7 +89,8 @@ describe('a plugin acts with no more rights than whoever caused the call', () =>
       pluginId: "${PLUGIN}", grantScopes: ["customers:read", "cases:write", "storage"], secrets: [{ name: "HOOK_SECRET", value: $s }]
     }) { installation { id } } }`, { s: HOOK_SECRET });
     expect(installed.errors).toBeUndefined();
-    installationId = installed.data.installPlugin.installation.id;
+    // The global id names the installation in the API; webhook paths and the audit log carry its own id.
+    installationId = localId('PluginInstallation', installed.data.installPlugin.installation.id);
     const customer = await gql.admin(`mutation { createCustomer(input: { name: "Ada" }) { customer { id } } }`);
     customerId = customer.data.createCustomer.customer.id;
     const kase = await gql.admin(`mutation($c: ID!) { createCase(input: { customerId: $c, subject: "Late parcel" }) { case { id } } }`, { c: customerId });

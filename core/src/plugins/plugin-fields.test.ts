@@ -99,7 +99,7 @@ describe('plugin fields in a tenant\'s GraphQL schema', () => {
     expect(new Set(res.errors!.map((e) => e.extensions?.code))).toEqual(new Set(['PLUGIN_FAILED']));
     expect(res.errors![0]!.message).toContain('greeting service down');
     const logs = await a(`{ pluginLogs(pluginId: "acme.greeter") { level message } }`);
-    expect(logs.data.pluginLogs.some((l: any) => l.level === 'error' && l.message.includes('greeting service down'))).toBe(true);
+    expect(logs.data.pluginLogs.some((l: any) => l.level === 'ERROR' && l.message.includes('greeting service down'))).toBe(true);
     const back = await a(`mutation { rollbackPlugin(pluginId: "acme.greeter") { installation { version } } }`);
     expect(back.data.rollbackPlugin.installation.version).toBe('1.0.0');
     expect((await a(QUERY)).errors).toBeUndefined();
@@ -118,7 +118,7 @@ describe('plugin fields in a tenant\'s GraphQL schema', () => {
 
   it('only admins manage plugins; uninstall removes the fields at once', async () => {
     const res = await a(`mutation { uninstallPlugin(pluginId: "acme.greeter") { installation { status } } }`);
-    expect(res.data.uninstallPlugin.installation.status).toBe('uninstalled');
+    expect(res.data.uninstallPlugin.installation.status).toBe('UNINSTALLED');
     expect((await a(QUERY)).errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 });

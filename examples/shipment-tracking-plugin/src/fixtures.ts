@@ -9,13 +9,17 @@ export const FIELD = 'Order.example_shipmentTracking_shipment';
 /** The plugin's own directory: the harness builds it and runs the bundle in the sandbox. */
 export const PLUGIN_DIR = new URL('..', import.meta.url);
 
-export const order = (id: string, number: string, status: Order['status'] = 'SHIPPED'): Order => ({
+export const order = (id: string, orderNumber: string, orderStatus: Order['orderStatus'] = 'SHIPPED'): Order => ({
   id,
-  number,
-  status,
+  orderNumber,
+  orderStatus,
   currency: 'EUR',
+  total: { amount: '42.00', currency: 'EUR' },
   totalCents: 4200,
-  lines: [{ sku: 'MUG-1', name: 'Mug', quantity: 2, unitPriceCents: 2100, lineTotalCents: 4200 }],
+  lines: [{
+    sku: 'MUG-1', name: 'Mug', quantity: 2,
+    unitPrice: { amount: '21.00', currency: 'EUR' }, lineTotal: { amount: '42.00', currency: 'EUR' }, unitPriceCents: 2100, lineTotalCents: 4200,
+  }],
   customer: { id: 'customer-1' },
   placedAt: '2025-03-01T10:00:00Z',
 });

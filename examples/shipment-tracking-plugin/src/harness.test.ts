@@ -28,12 +28,12 @@ export default definePlugin({
   extend type Mutation { acme_probe_open_case(customerId: ID!): String }\`,
   resolvers: {
     Order: {
-      acme_probe_label: async (orders, _args, ctx) => orders.map((o) => ctx.config.prefix + o.number),
-      acme_probe_mutates: async (orders) => orders.map((o) => ((o.status = 'CANCELLED'), o.status)),
+      acme_probe_label: async (orders, _args, ctx) => orders.map((o) => ctx.config.prefix + o.orderNumber),
+      acme_probe_mutates: async (orders) => orders.map((o) => ((o.orderStatus = 'CANCELLED'), o.orderStatus)),
       acme_probe_short: async () => [],
       acme_probe_picky: async (orders, args) => {
         if (args.number === undefined) throw new UserInputError('number is required');
-        return orders.map((o) => (o.status === 'PAID' ? new UserInputError(\`\${o.number} is not shipped yet\`) : 'ok'));
+        return orders.map((o) => (o.orderStatus === 'PAID' ? new UserInputError(\`\${o.orderNumber} is not shipped yet\`) : 'ok'));
       },
       acme_probe_customer: async (orders, _args, ctx) => Promise.all(orders.map((o) => ctx.customers.get(o.customer.id))),
       acme_probe_seen: async (orders, _args, ctx) => {
@@ -111,7 +111,7 @@ describe('@mosaic/sdk/testing in the isolate', () => {
     const h = await harness();
     const mine = [order('o1', 'N-1', 'PAID')];
     expect(await h.resolve('Order.acme_probe_mutates', mine)).toEqual(['CANCELLED']);
-    expect(mine[0]?.status).toBe('PAID');
+    expect(mine[0]?.orderStatus).toBe('PAID');
   });
 
   // Looked up on globalThis: the bundler shims a bare require inside the bundle itself.

@@ -66,7 +66,7 @@ export default definePlugin({
 
 async function refresh(order: Order | null, ctx: PluginContext<Config>): Promise<{ message: string }> {
   if (!order) return { message: 'That order no longer exists.' };
-  if (!hasShipment(order)) return { message: `Order ${order.number} has not shipped yet.` };
+  if (!hasShipment(order)) return { message: `Order ${order.orderNumber} has not shipped yet.` };
   const trackingNumber = trackingNumberFor(order);
   await ctx.storage.delete(cacheKey(trackingNumber));
   const lookup = (await lookupShipments([trackingNumber], ctx)).get(trackingNumber);

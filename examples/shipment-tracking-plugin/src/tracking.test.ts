@@ -10,7 +10,7 @@ describe('tracking numbers', () => {
   });
 
   it('exist once an order has shipped', () => {
-    expect(['PENDING', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'RETURNED'].filter((s) => hasShipment({ status: s as never })))
+    expect(['PENDING', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'RETURNED'].filter((s) => hasShipment({ orderStatus: s as never })))
       .toEqual(['SHIPPED', 'DELIVERED', 'RETURNED']);
   });
 });

@@ -3,334 +3,1672 @@
 
 /** Core's base SDL, the schema every tenant's schema extends. */
 export const CORE_SDL = `
-"""An instant in ISO 8601 (UTC)."""
-scalar DateTime
+"""An instant: an RFC 3339 date-time with an offset, such as 2024-05-01T12:00:00Z; always returned in UTC with milliseconds."""
+scalar DateTime @specifiedBy(url: "https://datatracker.ietf.org/doc/html/rfc3339")
 
+"""An object with a global id, fetchable through Query.node and Query.nodes."""
 interface Node {
+  """The global id: opaque, stable, and unique across all types."""
   id: ID!
 }
 
+"""Where a page sits in its connection (Relay cursor connections)."""
 type PageInfo {
+  """Whether more items follow this page (paging forwards with first; when paging backwards with last, whether before was given)."""
   hasNextPage: Boolean!
+  """Whether items precede this page (paging backwards with last; when paging forwards with first, whether after was given)."""
   hasPreviousPage: Boolean!
+  """The cursor of the page's first edge; null when the page is empty."""
   startCursor: String
+  """The cursor of the page's last edge; null when the page is empty."""
   endCursor: String
 }
 
-enum Role { ADMIN AGENT INTEGRATOR }
-enum Channel { EMAIL CHAT PHONE SMS SOCIAL PORTAL VIDEO }
-enum Direction { INBOUND OUTBOUND }
-enum CustomerStatus { ACTIVE MERGED }
-enum IdentityKind { EMAIL PHONE SOCIAL }
-enum CaseStatus { NEW OPEN PENDING SOLVED CLOSED }
-enum CasePriority { LOW NORMAL HIGH URGENT }
-enum OrderStatus { PENDING PAID SHIPPED DELIVERED CANCELLED RETURNED }
-enum ArticleStatus { DRAFT PUBLISHED ARCHIVED }
-enum AgentStatus { ONLINE AWAY OFFLINE }
-enum CustomerOrderBy { CREATED_AT_DESC CREATED_AT_ASC NAME_ASC NAME_DESC }
-enum TimelineKind { INTERACTION CASE ORDER }
+"""What an API key may do in its tenant."""
+enum Role {
+  """Everything, including managing plugins."""
+  ADMIN
+  """Reads and writes the tenant's data."""
+  AGENT
+  """Reads and writes the tenant's data from another system."""
+  INTEGRATOR
+}
+
+"""How a customer and the business talk to each other."""
+enum Channel {
+  """Email."""
+  EMAIL
+  """Live chat."""
+  CHAT
+  """A phone call."""
+  PHONE
+  """A text message."""
+  SMS
+  """A social network."""
+  SOCIAL
+  """The self-service portal."""
+  PORTAL
+  """A video call."""
+  VIDEO
+}
+
+"""Which way an interaction went."""
+enum Direction {
+  """From the customer to the business."""
+  INBOUND
+  """From the business to the customer."""
+  OUTBOUND
+}
+
+"""Whether a customer record is in use."""
+enum CustomerStatus {
+  """In use."""
+  ACTIVE
+  """Folded into another customer (see Customer.mergedInto); kept for history."""
+  MERGED
+}
+
+"""What kind of address an identity is."""
+enum IdentityKind {
+  """An email address."""
+  EMAIL
+  """A phone number."""
+  PHONE
+  """A handle on a social network (see Identity.provider)."""
+  SOCIAL
+}
+
+"""Where a case is in its life."""
+enum CaseStatus {
+  """Opened, not yet looked at."""
+  NEW
+  """Being worked on."""
+  OPEN
+  """Waiting for the customer or a third party."""
+  PENDING
+  """Answered; may reopen."""
+  SOLVED
+  """Done for good."""
+  CLOSED
+}
+
+"""How urgent a case is."""
+enum CasePriority {
+  """Whenever there is time."""
+  LOW
+  """The default."""
+  NORMAL
+  """Before normal cases."""
+  HIGH
+  """Now."""
+  URGENT
+}
+
+"""Where an order is in its life."""
+enum OrderStatus {
+  """Placed, not paid yet."""
+  PENDING
+  """Paid, not shipped yet."""
+  PAID
+  """Handed to the carrier."""
+  SHIPPED
+  """Received by the customer."""
+  DELIVERED
+  """Called off before delivery."""
+  CANCELLED
+  """Sent back after delivery."""
+  RETURNED
+}
+
+"""Whether a knowledge article is shown to customers."""
+enum ArticleStatus {
+  """Being written; not shown."""
+  DRAFT
+  """Shown."""
+  PUBLISHED
+  """Withdrawn; not shown, kept for history."""
+  ARCHIVED
+}
+
+"""Whether an agent takes work."""
+enum AgentStatus {
+  """Takes new cases."""
+  ONLINE
+  """Signed in, takes no new cases."""
+  AWAY
+  """Signed out."""
+  OFFLINE
+}
+
+"""The order of Query.customers."""
+enum CustomerOrderBy {
+  """Newest first (the default)."""
+  CREATED_AT_DESC
+  """Oldest first."""
+  CREATED_AT_ASC
+  """By name, A to Z."""
+  NAME_ASC
+  """By name, Z to A."""
+  NAME_DESC
+}
+
+"""What a timeline edge holds."""
+enum TimelineKind {
+  """An Interaction."""
+  INTERACTION
+  """A Case."""
+  CASE
+  """An Order."""
+  ORDER
+}
+
+"""An ISO 4217 currency in circulation."""
+enum CurrencyCode {
+  """United Arab Emirates Dirham."""
+  AED
+  """Afghan Afghani."""
+  AFN
+  """Albanian Lek."""
+  ALL
+  """Armenian Dram."""
+  AMD
+  """Netherlands Antillean Guilder."""
+  ANG
+  """Angolan Kwanza."""
+  AOA
+  """Argentine Peso."""
+  ARS
+  """Australian Dollar."""
+  AUD
+  """Aruban Florin."""
+  AWG
+  """Azerbaijani Manat."""
+  AZN
+  """Bosnia-Herzegovina Convertible Mark."""
+  BAM
+  """Barbadian Dollar."""
+  BBD
+  """Bangladeshi Taka."""
+  BDT
+  """Bulgarian Lev."""
+  BGN
+  """Bahraini Dinar."""
+  BHD
+  """Burundian Franc."""
+  BIF
+  """Bermudan Dollar."""
+  BMD
+  """Brunei Dollar."""
+  BND
+  """Bolivian Boliviano."""
+  BOB
+  """Brazilian Real."""
+  BRL
+  """Bahamian Dollar."""
+  BSD
+  """Bhutanese Ngultrum."""
+  BTN
+  """Botswanan Pula."""
+  BWP
+  """Belarusian Ruble."""
+  BYN
+  """Belize Dollar."""
+  BZD
+  """Canadian Dollar."""
+  CAD
+  """Congolese Franc."""
+  CDF
+  """Swiss Franc."""
+  CHF
+  """Chilean Peso."""
+  CLP
+  """Chinese Yuan."""
+  CNY
+  """Colombian Peso."""
+  COP
+  """Costa Rican Colón."""
+  CRC
+  """Cuban Peso."""
+  CUP
+  """Cape Verdean Escudo."""
+  CVE
+  """Czech Koruna."""
+  CZK
+  """Djiboutian Franc."""
+  DJF
+  """Danish Krone."""
+  DKK
+  """Dominican Peso."""
+  DOP
+  """Algerian Dinar."""
+  DZD
+  """Egyptian Pound."""
+  EGP
+  """Eritrean Nakfa."""
+  ERN
+  """Ethiopian Birr."""
+  ETB
+  """Euro."""
+  EUR
+  """Fijian Dollar."""
+  FJD
+  """Falkland Islands Pound."""
+  FKP
+  """British Pound."""
+  GBP
+  """Georgian Lari."""
+  GEL
+  """Ghanaian Cedi."""
+  GHS
+  """Gibraltar Pound."""
+  GIP
+  """Gambian Dalasi."""
+  GMD
+  """Guinean Franc."""
+  GNF
+  """Guatemalan Quetzal."""
+  GTQ
+  """Guyanaese Dollar."""
+  GYD
+  """Hong Kong Dollar."""
+  HKD
+  """Honduran Lempira."""
+  HNL
+  """Haitian Gourde."""
+  HTG
+  """Hungarian Forint."""
+  HUF
+  """Indonesian Rupiah."""
+  IDR
+  """Israeli New Shekel."""
+  ILS
+  """Indian Rupee."""
+  INR
+  """Iraqi Dinar."""
+  IQD
+  """Iranian Rial."""
+  IRR
+  """Icelandic Króna."""
+  ISK
+  """Jamaican Dollar."""
+  JMD
+  """Jordanian Dinar."""
+  JOD
+  """Japanese Yen."""
+  JPY
+  """Kenyan Shilling."""
+  KES
+  """Kyrgyz Som."""
+  KGS
+  """Cambodian Riel."""
+  KHR
+  """Comorian Franc."""
+  KMF
+  """North Korean Won."""
+  KPW
+  """South Korean Won."""
+  KRW
+  """Kuwaiti Dinar."""
+  KWD
+  """Cayman Islands Dollar."""
+  KYD
+  """Kazakhstani Tenge."""
+  KZT
+  """Laotian Kip."""
+  LAK
+  """Lebanese Pound."""
+  LBP
+  """Sri Lankan Rupee."""
+  LKR
+  """Liberian Dollar."""
+  LRD
+  """Lesotho Loti."""
+  LSL
+  """Libyan Dinar."""
+  LYD
+  """Moroccan Dirham."""
+  MAD
+  """Moldovan Leu."""
+  MDL
+  """Malagasy Ariary."""
+  MGA
+  """Macedonian Denar."""
+  MKD
+  """Myanmar Kyat."""
+  MMK
+  """Mongolian Tugrik."""
+  MNT
+  """Macanese Pataca."""
+  MOP
+  """Mauritanian Ouguiya."""
+  MRU
+  """Mauritian Rupee."""
+  MUR
+  """Maldivian Rufiyaa."""
+  MVR
+  """Malawian Kwacha."""
+  MWK
+  """Mexican Peso."""
+  MXN
+  """Malaysian Ringgit."""
+  MYR
+  """Mozambican Metical."""
+  MZN
+  """Namibian Dollar."""
+  NAD
+  """Nigerian Naira."""
+  NGN
+  """Nicaraguan Córdoba."""
+  NIO
+  """Norwegian Krone."""
+  NOK
+  """Nepalese Rupee."""
+  NPR
+  """New Zealand Dollar."""
+  NZD
+  """Omani Rial."""
+  OMR
+  """Panamanian Balboa."""
+  PAB
+  """Peruvian Sol."""
+  PEN
+  """Papua New Guinean Kina."""
+  PGK
+  """Philippine Peso."""
+  PHP
+  """Pakistani Rupee."""
+  PKR
+  """Polish Zloty."""
+  PLN
+  """Paraguayan Guarani."""
+  PYG
+  """Qatari Riyal."""
+  QAR
+  """Romanian Leu."""
+  RON
+  """Serbian Dinar."""
+  RSD
+  """Russian Ruble."""
+  RUB
+  """Rwandan Franc."""
+  RWF
+  """Saudi Riyal."""
+  SAR
+  """Solomon Islands Dollar."""
+  SBD
+  """Seychellois Rupee."""
+  SCR
+  """Sudanese Pound."""
+  SDG
+  """Swedish Krona."""
+  SEK
+  """Singapore Dollar."""
+  SGD
+  """St. Helena Pound."""
+  SHP
+  """Sierra Leonean Leone."""
+  SLE
+  """Somali Shilling."""
+  SOS
+  """Surinamese Dollar."""
+  SRD
+  """South Sudanese Pound."""
+  SSP
+  """São Tomé & Príncipe Dobra."""
+  STN
+  """Salvadoran Colón."""
+  SVC
+  """Syrian Pound."""
+  SYP
+  """Swazi Lilangeni."""
+  SZL
+  """Thai Baht."""
+  THB
+  """Tajikistani Somoni."""
+  TJS
+  """Turkmenistani Manat."""
+  TMT
+  """Tunisian Dinar."""
+  TND
+  """Tongan Paʻanga."""
+  TOP
+  """Turkish Lira."""
+  TRY
+  """Trinidad & Tobago Dollar."""
+  TTD
+  """New Taiwan Dollar."""
+  TWD
+  """Tanzanian Shilling."""
+  TZS
+  """Ukrainian Hryvnia."""
+  UAH
+  """Ugandan Shilling."""
+  UGX
+  """US Dollar."""
+  USD
+  """Uruguayan Peso."""
+  UYU
+  """Uzbekistani Som."""
+  UZS
+  """Bolívar Soberano."""
+  VED
+  """Venezuelan Bolívar."""
+  VES
+  """Vietnamese Dong."""
+  VND
+  """Vanuatu Vatu."""
+  VUV
+  """Samoan Tala."""
+  WST
+  """Central African CFA Franc."""
+  XAF
+  """East Caribbean Dollar."""
+  XCD
+  """Caribbean Guilder."""
+  XCG
+  """West African CFA Franc."""
+  XOF
+  """CFP Franc."""
+  XPF
+  """Yemeni Rial."""
+  YER
+  """South African Rand."""
+  ZAR
+  """Zambian Kwacha."""
+  ZMW
+  """Zimbabwean Gold."""
+  ZWG
+  """No currency: an order stored before codes were checked against ISO 4217."""
+  XXX
+}
 
 """Who is calling: the tenant and role proven by the API key."""
 type Viewer {
+  """The tenant's slug, as in its URLs."""
   tenantSlug: String!
+  """What the API key may do."""
   role: Role!
 }
 
+"""An amount of money in a currency."""
+type Money {
+  """The amount as a decimal string (never a float, so nothing is rounded), with as many decimals as the currency has: "42.00" for EUR, "4200" for JPY, "1.500" for KWD."""
+  amount: String!
+  """The currency of the amount."""
+  currency: CurrencyCode!
+}
+
+"""A company the business sells to; its people are customers."""
 type Account implements Node {
+  """The global id."""
   id: ID!
+  """The company's name."""
   name: String!
+  """The company's web domain, such as example.com."""
   domain: String
+  """The business's own label for the account (up to 40 characters), such as a plan or segment."""
   tier: String
-  customers(first: Int, after: String): CustomerConnection!
+  """The account's customers, newest first."""
+  customers(
+    """Returns the first n items (0 to 100; 20 when neither first nor last is given). Not together with last."""
+    first: Int
+    """Returns the items after this cursor (an edge's cursor or pageInfo.endCursor; at most 2000 characters)."""
+    after: String
+    """Returns the last n items (0 to 100), for paging backwards. Not together with first."""
+    last: Int
+    """Returns the items before this cursor (an edge's cursor or pageInfo.startCursor; at most 2000 characters)."""
+    before: String
+  ): CustomerConnection!
+  """When the account was created."""
   createdAt: DateTime!
+  """When the account last changed."""
   updatedAt: DateTime!
 }
 
+"""An address a customer is reached at."""
 type Identity {
+  """What kind of address it is."""
   kind: IdentityKind!
+  """The address: an email address, a phone number or a social handle."""
   value: String!
+  """The social network, for SOCIAL identities."""
   provider: String
+  """Whether the customer proved they own the address."""
   verified: Boolean!
 }
 
+"""A person the business serves."""
 type Customer implements Node {
+  """The global id."""
   id: ID!
+  """The customer's name."""
   name: String!
+  """The customer's primary email address."""
   email: String
+  """The customer's primary phone number."""
   phone: String
+  """Whether the record is in use or was merged."""
   status: CustomerStatus!
+  """The company the customer belongs to, if any."""
   account: Account
   """The customer this one was merged into, when status is MERGED."""
   mergedInto: Customer
+  """Every address the customer is reached at."""
   identities: [Identity!]!
-  cases(first: Int, after: String, status: CaseStatus): CaseConnection!
-  interactions(first: Int, after: String, channel: Channel): InteractionConnection!
-  orders(first: Int, after: String): OrderConnection!
+  """The customer's cases, newest first."""
+  cases(
+    """Returns the first n items (0 to 100; 20 when neither first nor last is given). Not together with last."""
+    first: Int
+    """Returns the items after this cursor (an edge's cursor or pageInfo.endCursor; at most 2000 characters)."""
+    after: String
+    """Returns the last n items (0 to 100), for paging backwards. Not together with first."""
+    last: Int
+    """Returns the items before this cursor (an edge's cursor or pageInfo.startCursor; at most 2000 characters)."""
+    before: String
+    """Only cases in this status."""
+    status: CaseStatus
+  ): CaseConnection!
+  """The customer's interactions, newest first."""
+  interactions(
+    """Returns the first n items (0 to 100; 20 when neither first nor last is given). Not together with last."""
+    first: Int
+    """Returns the items after this cursor (an edge's cursor or pageInfo.endCursor; at most 2000 characters)."""
+    after: String
+    """Returns the last n items (0 to 100), for paging backwards. Not together with first."""
+    last: Int
+    """Returns the items before this cursor (an edge's cursor or pageInfo.startCursor; at most 2000 characters)."""
+    before: String
+    """Only interactions on this channel."""
+    channel: Channel
+  ): InteractionConnection!
+  """The customer's orders, newest first."""
+  orders(
+    """Returns the first n items (0 to 100; 20 when neither first nor last is given). Not together with last."""
+    first: Int
+    """Returns the items after this cursor (an edge's cursor or pageInfo.endCursor; at most 2000 characters)."""
+    after: String
+    """Returns the last n items (0 to 100), for paging backwards. Not together with first."""
+    last: Int
+    """Returns the items before this cursor (an edge's cursor or pageInfo.startCursor; at most 2000 characters)."""
+    before: String
+  ): OrderConnection!
   """Interactions, cases and orders together, newest first."""
-  timeline(first: Int, after: String): TimelineConnection!
+  timeline(
+    """Returns the first n items (0 to 100; 20 when neither first nor last is given). Not together with last."""
+    first: Int
+    """Returns the items after this cursor (an edge's cursor or pageInfo.endCursor; at most 2000 characters)."""
+    after: String
+    """Returns the last n items (0 to 100), for paging backwards. Not together with first."""
+    last: Int
+    """Returns the items before this cursor (an edge's cursor or pageInfo.startCursor; at most 2000 characters)."""
+    before: String
+  ): TimelineConnection!
+  """When the customer was created."""
   createdAt: DateTime!
+  """When the customer last changed."""
   updatedAt: DateTime!
 }
 
+"""A customer's request, worked on until solved."""
 type Case implements Node {
+  """The global id."""
   id: ID!
+  """The tenant's sequential case number, as people quote it."""
   number: Int!
-  subject: String!
+  """The case's subject (up to 300 characters). Always set; nullable so that it merges with Interaction.subject when both are selected on a TimelineItem."""
+  subject: String
+  """The full description (up to 20000 characters)."""
   description: String
+  """Where the case is in its life."""
   status: CaseStatus!
+  """How urgent the case is."""
   priority: CasePriority!
+  """The channel the case came in through, if known."""
   channel: Channel
+  """The customer the case is for."""
   customer: Customer!
+  """The queue the case waits in, if any."""
   queue: Queue
+  """The agent working on the case, if any."""
   assignee: Agent
-  interactions(first: Int, after: String): InteractionConnection!
+  """The case's interactions, newest first."""
+  interactions(
+    """Returns the first n items (0 to 100; 20 when neither first nor last is given). Not together with last."""
+    first: Int
+    """Returns the items after this cursor (an edge's cursor or pageInfo.endCursor; at most 2000 characters)."""
+    after: String
+    """Returns the last n items (0 to 100), for paging backwards. Not together with first."""
+    last: Int
+    """Returns the items before this cursor (an edge's cursor or pageInfo.startCursor; at most 2000 characters)."""
+    before: String
+  ): InteractionConnection!
+  """When the case was opened."""
   createdAt: DateTime!
+  """When the case last changed."""
   updatedAt: DateTime!
 }
 
+"""One message or call between a customer and the business."""
 type Interaction implements Node {
+  """The global id."""
   id: ID!
-  channel: Channel!
+  """The channel it happened on. Always set; nullable so that it merges with Case.channel when both are selected on a TimelineItem."""
+  channel: Channel
+  """Which way it went."""
   direction: Direction!
+  """The subject, where the channel has one (up to 300 characters)."""
   subject: String
+  """The content (up to 100000 characters)."""
   body: String!
+  """The customer it was with."""
   customer: Customer!
+  """The case it belongs to, if any."""
   case: Case
+  """The agent who handled it, if any."""
   agent: Agent
+  """When it happened."""
   occurredAt: DateTime!
 }
 
+"""One product line of an order."""
 type OrderLine {
+  """The product's stock-keeping unit."""
   sku: String!
+  """The product's name."""
   name: String!
+  """How many were ordered."""
   quantity: Int!
-  unitPriceCents: Int!
-  lineTotalCents: Int!
+  """The price of one unit."""
+  unitPrice: Money!
+  """quantity times unitPrice."""
+  lineTotal: Money!
+  """The price of one unit in the currency's minor unit (cents, or yen for JPY)."""
+  unitPriceCents: Int! @deprecated(reason: "Use unitPrice: a Money whose amount is a decimal string in the order's currency.")
+  """quantity times unitPriceCents."""
+  lineTotalCents: Int! @deprecated(reason: "Use lineTotal: a Money whose amount is a decimal string in the order's currency.")
 }
 
+"""A purchase by a customer."""
 type Order implements Node {
+  """The global id."""
   id: ID!
-  number: String!
-  status: OrderStatus!
-  currency: String!
-  totalCents: Int!
+  """The business's order number, such as ORD-1001. Named orderNumber (not number) so that it never clashes with Case.number on a TimelineItem."""
+  orderNumber: String!
+  """Where the order is in its life. Named orderStatus (not status) so that it never clashes with Case.status on a TimelineItem."""
+  orderStatus: OrderStatus!
+  """The currency of every amount of the order."""
+  currency: CurrencyCode!
+  """The sum of the lines' totals."""
+  total: Money!
+  """The total in the currency's minor unit (cents, or yen for JPY)."""
+  totalCents: Int! @deprecated(reason: "Use total: a Money whose amount is a decimal string in the order's currency.")
+  """The product lines."""
   lines: [OrderLine!]!
+  """The customer who placed it."""
   customer: Customer!
+  """When it was placed."""
   placedAt: DateTime!
 }
 
+"""A help-center article."""
 type KnowledgeArticle implements Node {
+  """The global id."""
   id: ID!
+  """The title (up to 300 characters)."""
   title: String!
+  """The content (up to 200000 characters)."""
   body: String!
+  """Whether customers see it."""
   status: ArticleStatus!
+  """The language, such as en or en-GB."""
   locale: String!
+  """Lower-case labels (up to 20, each up to 40 characters)."""
   tags: [String!]!
+  """How many readers found it helpful."""
   helpfulCount: Int!
+  """How many readers did not."""
   notHelpfulCount: Int!
+  """When it was created."""
   createdAt: DateTime!
+  """When it last changed."""
   updatedAt: DateTime!
 }
 
+"""A discussion in the community forum."""
 type CommunityThread implements Node {
+  """The global id."""
   id: ID!
+  """The title (up to 300 characters)."""
   title: String!
+  """The customer who started it, when a customer did."""
   author: Customer
-  posts(first: Int, after: String): CommunityPostConnection!
+  """The thread's posts, oldest first."""
+  posts(
+    """Returns the first n items (0 to 100; 20 when neither first nor last is given). Not together with last."""
+    first: Int
+    """Returns the items after this cursor (an edge's cursor or pageInfo.endCursor; at most 2000 characters)."""
+    after: String
+    """Returns the last n items (0 to 100), for paging backwards. Not together with first."""
+    last: Int
+    """Returns the items before this cursor (an edge's cursor or pageInfo.startCursor; at most 2000 characters)."""
+    before: String
+  ): CommunityPostConnection!
+  """When it was started."""
   createdAt: DateTime!
 }
 
+"""A post in a community thread, by a customer or an agent."""
 type CommunityPost implements Node {
+  """The global id."""
   id: ID!
+  """The thread it belongs to."""
   thread: CommunityThread!
+  """The content (up to 50000 characters)."""
   body: String!
+  """Up-votes minus down-votes."""
   score: Int!
+  """The author, when a customer wrote it."""
   authorCustomer: Customer
+  """The author, when an agent wrote it."""
   authorAgent: Agent
+  """When it was posted."""
   createdAt: DateTime!
 }
 
+"""A skill an agent has, and how well."""
 type AgentSkill {
+  """The skill's name (lower case, up to 40 letters, digits, _ or -)."""
   skill: String!
+  """How well, from 1 to 5."""
   level: Int!
 }
 
+"""A person of the business who works on cases."""
 type Agent implements Node {
+  """The global id."""
   id: ID!
+  """The agent's name."""
   name: String!
+  """The agent's email address."""
   email: String!
+  """Whether the agent takes work."""
   status: AgentStatus!
+  """How many open cases the agent takes at once (0 to 100)."""
   capacity: Int!
+  """What the agent is good at."""
   skills: [AgentSkill!]!
   """Cases assigned and not yet solved or closed."""
   openCaseCount: Int!
+  """When the agent was added."""
   createdAt: DateTime!
 }
 
+"""Where cases wait for an agent."""
 type Queue implements Node {
+  """The global id."""
   id: ID!
+  """The queue's name."""
   name: String!
+  """What the queue is for."""
   description: String
+  """The skill an agent needs to be routed this queue's cases."""
   requiredSkill: String
-  cases(first: Int, after: String, status: CaseStatus): CaseConnection!
+  """The queue's cases, newest first."""
+  cases(
+    """Returns the first n items (0 to 100; 20 when neither first nor last is given). Not together with last."""
+    first: Int
+    """Returns the items after this cursor (an edge's cursor or pageInfo.endCursor; at most 2000 characters)."""
+    after: String
+    """Returns the last n items (0 to 100), for paging backwards. Not together with first."""
+    last: Int
+    """Returns the items before this cursor (an edge's cursor or pageInfo.startCursor; at most 2000 characters)."""
+    before: String
+    """Only cases in this status."""
+    status: CaseStatus
+  ): CaseConnection!
+  """When the queue was created."""
   createdAt: DateTime!
 }
 
+"""Something on a customer's timeline. Same-named fields of its members have the same type, so one selection reads them all."""
 union TimelineItem = Interaction | Case | Order
 
-type TimelineEdge { cursor: String! kind: TimelineKind! at: DateTime! node: TimelineItem! }
-type TimelineConnection { edges: [TimelineEdge!]! pageInfo: PageInfo! }
-type AccountEdge { cursor: String! node: Account! }
-type AccountConnection { edges: [AccountEdge!]! pageInfo: PageInfo! }
-type CustomerEdge { cursor: String! node: Customer! }
-type CustomerConnection { edges: [CustomerEdge!]! pageInfo: PageInfo! }
-type CaseEdge { cursor: String! node: Case! }
-type CaseConnection { edges: [CaseEdge!]! pageInfo: PageInfo! }
-type InteractionEdge { cursor: String! node: Interaction! }
-type InteractionConnection { edges: [InteractionEdge!]! pageInfo: PageInfo! }
-type OrderEdge { cursor: String! node: Order! }
-type OrderConnection { edges: [OrderEdge!]! pageInfo: PageInfo! }
-type KnowledgeArticleEdge { cursor: String! node: KnowledgeArticle! }
-type KnowledgeArticleConnection { edges: [KnowledgeArticleEdge!]! pageInfo: PageInfo! }
-type CommunityThreadEdge { cursor: String! node: CommunityThread! }
-type CommunityThreadConnection { edges: [CommunityThreadEdge!]! pageInfo: PageInfo! }
-type CommunityPostEdge { cursor: String! node: CommunityPost! }
-type CommunityPostConnection { edges: [CommunityPostEdge!]! pageInfo: PageInfo! }
-type AgentEdge { cursor: String! node: Agent! }
-type AgentConnection { edges: [AgentEdge!]! pageInfo: PageInfo! }
-type QueueEdge { cursor: String! node: Queue! }
-type QueueConnection { edges: [QueueEdge!]! pageInfo: PageInfo! }
+"""An edge in a page of a customer's timeline."""
+type TimelineEdge {
+  """Where this edge is; pass it as after or before to page from here."""
+  cursor: String!
+  """What the node is."""
+  kind: TimelineKind!
+  """When it happened: an interaction's occurredAt, a case's createdAt, an order's placedAt."""
+  at: DateTime!
+  """The interaction, case or order."""
+  node: TimelineItem!
+}
+"""A page of a customer's timeline, newest first."""
+type TimelineConnection {
+  """The items of this page, newest first."""
+  edges: [TimelineEdge!]!
+  """Whether there are pages before or after this one, and their cursors."""
+  pageInfo: PageInfo!
+  """How many items match, across all pages (the cursors do not narrow it). Costs one count query."""
+  totalCount: Int!
+}
 
+"""An edge in a page of accounts."""
+type AccountEdge {
+  """Where this edge is; pass it as after or before to page from here."""
+  cursor: String!
+  """The Account at this edge."""
+  node: Account!
+}
+"""A page of accounts, with the cursors to the next and previous pages."""
+type AccountConnection {
+  """The items of this page, in the connection's order."""
+  edges: [AccountEdge!]!
+  """Whether there are pages before or after this one, and their cursors."""
+  pageInfo: PageInfo!
+  """How many items match, across all pages (the cursors do not narrow it). Costs one count query."""
+  totalCount: Int!
+}
+
+"""An edge in a page of customers."""
+type CustomerEdge {
+  """Where this edge is; pass it as after or before to page from here."""
+  cursor: String!
+  """The Customer at this edge."""
+  node: Customer!
+}
+"""A page of customers, with the cursors to the next and previous pages."""
+type CustomerConnection {
+  """The items of this page, in the connection's order."""
+  edges: [CustomerEdge!]!
+  """Whether there are pages before or after this one, and their cursors."""
+  pageInfo: PageInfo!
+  """How many items match, across all pages (the cursors do not narrow it). Costs one count query."""
+  totalCount: Int!
+}
+
+"""An edge in a page of cases."""
+type CaseEdge {
+  """Where this edge is; pass it as after or before to page from here."""
+  cursor: String!
+  """The Case at this edge."""
+  node: Case!
+}
+"""A page of cases, with the cursors to the next and previous pages."""
+type CaseConnection {
+  """The items of this page, in the connection's order."""
+  edges: [CaseEdge!]!
+  """Whether there are pages before or after this one, and their cursors."""
+  pageInfo: PageInfo!
+  """How many items match, across all pages (the cursors do not narrow it). Costs one count query."""
+  totalCount: Int!
+}
+
+"""An edge in a page of interactions."""
+type InteractionEdge {
+  """Where this edge is; pass it as after or before to page from here."""
+  cursor: String!
+  """The Interaction at this edge."""
+  node: Interaction!
+}
+"""A page of interactions, with the cursors to the next and previous pages."""
+type InteractionConnection {
+  """The items of this page, in the connection's order."""
+  edges: [InteractionEdge!]!
+  """Whether there are pages before or after this one, and their cursors."""
+  pageInfo: PageInfo!
+  """How many items match, across all pages (the cursors do not narrow it). Costs one count query."""
+  totalCount: Int!
+}
+
+"""An edge in a page of orders."""
+type OrderEdge {
+  """Where this edge is; pass it as after or before to page from here."""
+  cursor: String!
+  """The Order at this edge."""
+  node: Order!
+}
+"""A page of orders, with the cursors to the next and previous pages."""
+type OrderConnection {
+  """The items of this page, in the connection's order."""
+  edges: [OrderEdge!]!
+  """Whether there are pages before or after this one, and their cursors."""
+  pageInfo: PageInfo!
+  """How many items match, across all pages (the cursors do not narrow it). Costs one count query."""
+  totalCount: Int!
+}
+
+"""An edge in a page of knowledge articles."""
+type KnowledgeArticleEdge {
+  """Where this edge is; pass it as after or before to page from here."""
+  cursor: String!
+  """The KnowledgeArticle at this edge."""
+  node: KnowledgeArticle!
+}
+"""A page of knowledge articles, with the cursors to the next and previous pages."""
+type KnowledgeArticleConnection {
+  """The items of this page, in the connection's order."""
+  edges: [KnowledgeArticleEdge!]!
+  """Whether there are pages before or after this one, and their cursors."""
+  pageInfo: PageInfo!
+  """How many items match, across all pages (the cursors do not narrow it). Costs one count query."""
+  totalCount: Int!
+}
+
+"""An edge in a page of community threads."""
+type CommunityThreadEdge {
+  """Where this edge is; pass it as after or before to page from here."""
+  cursor: String!
+  """The CommunityThread at this edge."""
+  node: CommunityThread!
+}
+"""A page of community threads, with the cursors to the next and previous pages."""
+type CommunityThreadConnection {
+  """The items of this page, in the connection's order."""
+  edges: [CommunityThreadEdge!]!
+  """Whether there are pages before or after this one, and their cursors."""
+  pageInfo: PageInfo!
+  """How many items match, across all pages (the cursors do not narrow it). Costs one count query."""
+  totalCount: Int!
+}
+
+"""An edge in a page of community posts."""
+type CommunityPostEdge {
+  """Where this edge is; pass it as after or before to page from here."""
+  cursor: String!
+  """The CommunityPost at this edge."""
+  node: CommunityPost!
+}
+"""A page of community posts, with the cursors to the next and previous pages."""
+type CommunityPostConnection {
+  """The items of this page, in the connection's order."""
+  edges: [CommunityPostEdge!]!
+  """Whether there are pages before or after this one, and their cursors."""
+  pageInfo: PageInfo!
+  """How many items match, across all pages (the cursors do not narrow it). Costs one count query."""
+  totalCount: Int!
+}
+
+"""An edge in a page of agents."""
+type AgentEdge {
+  """Where this edge is; pass it as after or before to page from here."""
+  cursor: String!
+  """The Agent at this edge."""
+  node: Agent!
+}
+"""A page of agents, with the cursors to the next and previous pages."""
+type AgentConnection {
+  """The items of this page, in the connection's order."""
+  edges: [AgentEdge!]!
+  """Whether there are pages before or after this one, and their cursors."""
+  pageInfo: PageInfo!
+  """How many items match, across all pages (the cursors do not narrow it). Costs one count query."""
+  totalCount: Int!
+}
+
+"""An edge in a page of queues."""
+type QueueEdge {
+  """Where this edge is; pass it as after or before to page from here."""
+  cursor: String!
+  """The Queue at this edge."""
+  node: Queue!
+}
+"""A page of queues, with the cursors to the next and previous pages."""
+type QueueConnection {
+  """The items of this page, in the connection's order."""
+  edges: [QueueEdge!]!
+  """Whether there are pages before or after this one, and their cursors."""
+  pageInfo: PageInfo!
+  """How many items match, across all pages (the cursors do not narrow it). Costs one count query."""
+  totalCount: Int!
+}
+
+"""Narrows Query.customers; every field given must match."""
 input CustomerFilter {
+  """Only the account's customers."""
   accountId: ID
+  """Only customers in this status."""
   status: CustomerStatus
+  """Only customers whose name starts with this text (case-insensitive for ASCII; up to 1000 characters)."""
   nameStartsWith: String
+  """Only the customer with this email identity (matched case-insensitively)."""
   email: String
 }
+"""Narrows Query.cases; every field given must match."""
 input CaseFilter {
+  """Only cases in this status."""
   status: CaseStatus
+  """Only cases of this priority."""
   priority: CasePriority
+  """Only the customer's cases."""
   customerId: ID
+  """Only cases assigned to this agent."""
   assigneeId: ID
+  """Only cases in this queue."""
   queueId: ID
 }
-input InteractionFilter { customerId: ID caseId: ID channel: Channel }
-input OrderFilter { customerId: ID status: OrderStatus }
-input KnowledgeArticleFilter { status: ArticleStatus search: String }
-
-type Query {
-  node(id: ID!): Node
-  viewer: Viewer!
-  account(id: ID!): Account
-  accounts(first: Int, after: String): AccountConnection!
-  customer(id: ID!): Customer
-  customers(first: Int, after: String, filter: CustomerFilter, orderBy: CustomerOrderBy = CREATED_AT_DESC): CustomerConnection!
-  case(id: ID!): Case
-  cases(first: Int, after: String, filter: CaseFilter): CaseConnection!
-  interaction(id: ID!): Interaction
-  interactions(first: Int, after: String, filter: InteractionFilter): InteractionConnection!
-  order(id: ID!): Order
-  orders(first: Int, after: String, filter: OrderFilter): OrderConnection!
-  knowledgeArticle(id: ID!): KnowledgeArticle
-  knowledgeArticles(first: Int, after: String, filter: KnowledgeArticleFilter): KnowledgeArticleConnection!
-  communityThread(id: ID!): CommunityThread
-  communityThreads(first: Int, after: String): CommunityThreadConnection!
-  agent(id: ID!): Agent
-  agents(first: Int, after: String): AgentConnection!
-  queue(id: ID!): Queue
-  queues(first: Int, after: String): QueueConnection!
-}
-
-input IdentityInput { kind: IdentityKind! value: String! provider: String }
-input CreateAccountInput { name: String! domain: String tier: String }
-input UpdateAccountInput { id: ID! name: String domain: String tier: String }
-input CreateCustomerInput { name: String! email: String phone: String accountId: ID identities: [IdentityInput!] }
-input UpdateCustomerInput { id: ID! name: String email: String phone: String accountId: ID }
-input MergeCustomersInput { survivorId: ID! duplicateId: ID! }
-input CreateCaseInput {
-  customerId: ID!
-  subject: String!
-  description: String
-  priority: CasePriority
-  channel: Channel
-  queueId: ID
-  assigneeId: ID
-}
-input UpdateCaseInput {
-  id: ID!
-  subject: String
-  description: String
-  status: CaseStatus
-  priority: CasePriority
-  queueId: ID
-  assigneeId: ID
-}
-input AddInteractionInput {
-  customerId: ID!
+"""Narrows Query.interactions; every field given must match."""
+input InteractionFilter {
+  """Only the customer's interactions."""
+  customerId: ID
+  """Only the case's interactions."""
   caseId: ID
-  channel: Channel!
-  direction: Direction!
+  """Only interactions on this channel."""
+  channel: Channel
+}
+"""Narrows Query.orders; every field given must match."""
+input OrderFilter {
+  """Only the customer's orders."""
+  customerId: ID
+  """Only orders in this status."""
+  status: OrderStatus
+}
+"""Narrows Query.knowledgeArticles; every field given must match."""
+input KnowledgeArticleFilter {
+  """Only articles in this status."""
+  status: ArticleStatus
+  """Only articles whose title or body contains this text (up to 1000 characters)."""
+  search: String
+}
+
+"""The entry points for reading."""
+type Query {
+  """The object with this global id. NOT_FOUND when it does not exist in the caller's tenant."""
+  node(
+    """A global id, as any type's id field returns it."""
+    id: ID!
+  ): Node
+  """The objects with these global ids, in the order asked; null in place of an id that does not exist in the caller's tenant. At most 100 ids."""
+  nodes(
+    """Global ids (1 to 100; duplicates are allowed)."""
+    ids: [ID!]!
+  ): [Node]!
+  """Who is calling."""
+  viewer: Viewer!
+  """The account with this id. NOT_FOUND when it does not exist."""
+  account(
+    """The account's global id."""
+    id: ID!
+  ): Account
+  """All accounts, newest first."""
+  accounts(
+    """Returns the first n items (0 to 100; 20 when neither first nor last is given). Not together with last."""
+    first: Int
+    """Returns the items after this cursor (an edge's cursor or pageInfo.endCursor; at most 2000 characters)."""
+    after: String
+    """Returns the last n items (0 to 100), for paging backwards. Not together with first."""
+    last: Int
+    """Returns the items before this cursor (an edge's cursor or pageInfo.startCursor; at most 2000 characters)."""
+    before: String
+  ): AccountConnection!
+  """The customer with this id. NOT_FOUND when it does not exist."""
+  customer(
+    """The customer's global id."""
+    id: ID!
+  ): Customer
+  """Customers, newest first unless orderBy says otherwise."""
+  customers(
+    """Returns the first n items (0 to 100; 20 when neither first nor last is given). Not together with last."""
+    first: Int
+    """Returns the items after this cursor (an edge's cursor or pageInfo.endCursor; at most 2000 characters)."""
+    after: String
+    """Returns the last n items (0 to 100), for paging backwards. Not together with first."""
+    last: Int
+    """Returns the items before this cursor (an edge's cursor or pageInfo.startCursor; at most 2000 characters)."""
+    before: String
+    """Only the customers that match."""
+    filter: CustomerFilter
+    """The order of the customers."""
+    orderBy: CustomerOrderBy = CREATED_AT_DESC
+  ): CustomerConnection!
+  """The case with this id. NOT_FOUND when it does not exist."""
+  case(
+    """The case's global id."""
+    id: ID!
+  ): Case
+  """Cases, newest first."""
+  cases(
+    """Returns the first n items (0 to 100; 20 when neither first nor last is given). Not together with last."""
+    first: Int
+    """Returns the items after this cursor (an edge's cursor or pageInfo.endCursor; at most 2000 characters)."""
+    after: String
+    """Returns the last n items (0 to 100), for paging backwards. Not together with first."""
+    last: Int
+    """Returns the items before this cursor (an edge's cursor or pageInfo.startCursor; at most 2000 characters)."""
+    before: String
+    """Only the cases that match."""
+    filter: CaseFilter
+  ): CaseConnection!
+  """The interaction with this id. NOT_FOUND when it does not exist."""
+  interaction(
+    """The interaction's global id."""
+    id: ID!
+  ): Interaction
+  """Interactions, newest first."""
+  interactions(
+    """Returns the first n items (0 to 100; 20 when neither first nor last is given). Not together with last."""
+    first: Int
+    """Returns the items after this cursor (an edge's cursor or pageInfo.endCursor; at most 2000 characters)."""
+    after: String
+    """Returns the last n items (0 to 100), for paging backwards. Not together with first."""
+    last: Int
+    """Returns the items before this cursor (an edge's cursor or pageInfo.startCursor; at most 2000 characters)."""
+    before: String
+    """Only the interactions that match."""
+    filter: InteractionFilter
+  ): InteractionConnection!
+  """The order with this id. NOT_FOUND when it does not exist."""
+  order(
+    """The order's global id."""
+    id: ID!
+  ): Order
+  """Orders, newest first."""
+  orders(
+    """Returns the first n items (0 to 100; 20 when neither first nor last is given). Not together with last."""
+    first: Int
+    """Returns the items after this cursor (an edge's cursor or pageInfo.endCursor; at most 2000 characters)."""
+    after: String
+    """Returns the last n items (0 to 100), for paging backwards. Not together with first."""
+    last: Int
+    """Returns the items before this cursor (an edge's cursor or pageInfo.startCursor; at most 2000 characters)."""
+    before: String
+    """Only the orders that match."""
+    filter: OrderFilter
+  ): OrderConnection!
+  """The knowledge article with this id. NOT_FOUND when it does not exist."""
+  knowledgeArticle(
+    """The article's global id."""
+    id: ID!
+  ): KnowledgeArticle
+  """Knowledge articles, newest first."""
+  knowledgeArticles(
+    """Returns the first n items (0 to 100; 20 when neither first nor last is given). Not together with last."""
+    first: Int
+    """Returns the items after this cursor (an edge's cursor or pageInfo.endCursor; at most 2000 characters)."""
+    after: String
+    """Returns the last n items (0 to 100), for paging backwards. Not together with first."""
+    last: Int
+    """Returns the items before this cursor (an edge's cursor or pageInfo.startCursor; at most 2000 characters)."""
+    before: String
+    """Only the articles that match."""
+    filter: KnowledgeArticleFilter
+  ): KnowledgeArticleConnection!
+  """The community thread with this id. NOT_FOUND when it does not exist."""
+  communityThread(
+    """The thread's global id."""
+    id: ID!
+  ): CommunityThread
+  """Community threads, newest first."""
+  communityThreads(
+    """Returns the first n items (0 to 100; 20 when neither first nor last is given). Not together with last."""
+    first: Int
+    """Returns the items after this cursor (an edge's cursor or pageInfo.endCursor; at most 2000 characters)."""
+    after: String
+    """Returns the last n items (0 to 100), for paging backwards. Not together with first."""
+    last: Int
+    """Returns the items before this cursor (an edge's cursor or pageInfo.startCursor; at most 2000 characters)."""
+    before: String
+  ): CommunityThreadConnection!
+  """The agent with this id. NOT_FOUND when it does not exist."""
+  agent(
+    """The agent's global id."""
+    id: ID!
+  ): Agent
+  """Agents, oldest first."""
+  agents(
+    """Returns the first n items (0 to 100; 20 when neither first nor last is given). Not together with last."""
+    first: Int
+    """Returns the items after this cursor (an edge's cursor or pageInfo.endCursor; at most 2000 characters)."""
+    after: String
+    """Returns the last n items (0 to 100), for paging backwards. Not together with first."""
+    last: Int
+    """Returns the items before this cursor (an edge's cursor or pageInfo.startCursor; at most 2000 characters)."""
+    before: String
+  ): AgentConnection!
+  """The queue with this id. NOT_FOUND when it does not exist."""
+  queue(
+    """The queue's global id."""
+    id: ID!
+  ): Queue
+  """Queues, oldest first."""
+  queues(
+    """Returns the first n items (0 to 100; 20 when neither first nor last is given). Not together with last."""
+    first: Int
+    """Returns the items after this cursor (an edge's cursor or pageInfo.endCursor; at most 2000 characters)."""
+    after: String
+    """Returns the last n items (0 to 100), for paging backwards. Not together with first."""
+    last: Int
+    """Returns the items before this cursor (an edge's cursor or pageInfo.startCursor; at most 2000 characters)."""
+    before: String
+  ): QueueConnection!
+}
+
+"""An address for a new customer."""
+input IdentityInput {
+  """What kind of address it is."""
+  kind: IdentityKind!
+  """The address (up to 320 characters)."""
+  value: String!
+  """The social network, for SOCIAL identities (up to 64 characters)."""
+  provider: String
+}
+"""A new account."""
+input CreateAccountInput {
+  """The company's name (1 to 200 characters)."""
+  name: String!
+  """The company's web domain, such as example.com."""
+  domain: String
+  """A label of the business's own (up to 40 characters)."""
+  tier: String
+}
+"""Changes to an account; give at least one field besides id. A field left out is unchanged; null clears it."""
+input UpdateAccountInput {
+  """The account's global id."""
+  id: ID!
+  """The company's name (1 to 200 characters)."""
+  name: String
+  """The company's web domain, such as example.com."""
+  domain: String
+  """A label of the business's own (up to 40 characters)."""
+  tier: String
+}
+"""A new customer."""
+input CreateCustomerInput {
+  """The customer's name (1 to 200 characters)."""
+  name: String!
+  """The primary email address (up to 320 characters)."""
+  email: String
+  """The primary phone number (4 to 32 digits, spaces, +, (, ) or -)."""
+  phone: String
+  """The global id of the customer's account."""
+  accountId: ID
+  """Further addresses (up to 20)."""
+  identities: [IdentityInput!]
+}
+"""Changes to a customer; give at least one field besides id. A field left out is unchanged; null clears it."""
+input UpdateCustomerInput {
+  """The customer's global id."""
+  id: ID!
+  """The customer's name (1 to 200 characters)."""
+  name: String
+  """The primary email address (up to 320 characters)."""
+  email: String
+  """The primary phone number (4 to 32 digits, spaces, +, (, ) or -)."""
+  phone: String
+  """The global id of the customer's account."""
+  accountId: ID
+}
+"""Which customer record is folded into which."""
+input MergeCustomersInput {
+  """The global id of the customer that remains."""
+  survivorId: ID!
+  """The global id of the customer folded into the survivor; it remains as MERGED."""
+  duplicateId: ID!
+}
+"""A new case."""
+input CreateCaseInput {
+  """The global id of the customer the case is for (not a MERGED one)."""
+  customerId: ID!
+  """The subject (1 to 300 characters)."""
+  subject: String!
+  """The full description (up to 20000 characters)."""
+  description: String
+  """How urgent it is; NORMAL when left out."""
+  priority: CasePriority
+  """The channel it came in through."""
+  channel: Channel
+  """The global id of the queue it waits in."""
+  queueId: ID
+  """The global id of the agent working on it."""
+  assigneeId: ID
+}
+"""Changes to a case; give at least one field besides id. A field left out is unchanged; null clears it."""
+input UpdateCaseInput {
+  """The case's global id."""
+  id: ID!
+  """The subject (1 to 300 characters)."""
   subject: String
+  """The full description (up to 20000 characters)."""
+  description: String
+  """Where the case is in its life."""
+  status: CaseStatus
+  """How urgent it is."""
+  priority: CasePriority
+  """The global id of the queue it waits in."""
+  queueId: ID
+  """The global id of the agent working on it."""
+  assigneeId: ID
+}
+"""A message or call to record."""
+input AddInteractionInput {
+  """The global id of the customer it was with."""
+  customerId: ID!
+  """The global id of the case it belongs to."""
+  caseId: ID
+  """The channel it happened on."""
+  channel: Channel!
+  """Which way it went."""
+  direction: Direction!
+  """The subject (up to 300 characters)."""
+  subject: String
+  """The content (1 to 100000 characters)."""
   body: String!
+  """The global id of the agent who handled it."""
   agentId: ID
+  """When it happened; now when left out."""
   occurredAt: DateTime
 }
-input OrderLineInput { sku: String! name: String! quantity: Int! unitPriceCents: Int! }
+"""A product line of a new order."""
+input OrderLineInput {
+  """The product's stock-keeping unit (1 to 64 characters)."""
+  sku: String!
+  """The product's name (1 to 300 characters)."""
+  name: String!
+  """How many (1 to 100000)."""
+  quantity: Int!
+  """The price of one unit in the currency's minor unit: cents, or yen for JPY (0 to 100000000000)."""
+  unitPriceCents: Int!
+}
+"""A new order."""
 input CreateOrderInput {
+  """The global id of the customer who placed it."""
   customerId: ID!
+  """The order number (1 to 64 characters, unique in the tenant); ORD- and a generated suffix when left out. Read back as Order.orderNumber."""
   number: String
-  currency: String!
+  """The currency of every amount of the order."""
+  currency: CurrencyCode!
+  """Where the order is in its life; PENDING when left out. Read back as Order.orderStatus."""
   status: OrderStatus
+  """When it was placed; now when left out."""
   placedAt: DateTime
+  """The product lines (1 to 500)."""
   lines: [OrderLineInput!]!
 }
-input UpdateOrderStatusInput { id: ID! status: OrderStatus! }
-input CreateKnowledgeArticleInput { title: String! body: String! status: ArticleStatus locale: String tags: [String!] }
-input UpdateKnowledgeArticleInput { id: ID! title: String body: String status: ArticleStatus tags: [String!] }
-input RateKnowledgeArticleInput { articleId: ID! helpful: Boolean! comment: String customerId: ID }
-input CreateCommunityThreadInput { title: String! body: String! authorCustomerId: ID authorAgentId: ID }
-input CreateCommunityPostInput { threadId: ID! body: String! authorCustomerId: ID authorAgentId: ID }
-input VoteCommunityPostInput { postId: ID! customerId: ID! value: Int! }
-input AgentSkillInput { skill: String! level: Int }
-input CreateAgentInput { name: String! email: String! capacity: Int status: AgentStatus skills: [AgentSkillInput!] }
-input UpdateAgentInput { id: ID! name: String capacity: Int status: AgentStatus skills: [AgentSkillInput!] }
-input CreateQueueInput { name: String! description: String requiredSkill: String }
+"""An order's new status."""
+input UpdateOrderStatusInput {
+  """The order's global id."""
+  id: ID!
+  """The new status."""
+  status: OrderStatus!
+}
+"""A new knowledge article."""
+input CreateKnowledgeArticleInput {
+  """The title (1 to 300 characters)."""
+  title: String!
+  """The content (1 to 200000 characters)."""
+  body: String!
+  """Whether customers see it; DRAFT when left out."""
+  status: ArticleStatus
+  """The language, such as en or en-GB; en when left out."""
+  locale: String
+  """Labels (up to 20, each 1 to 40 characters; stored in lower case)."""
+  tags: [String!]
+}
+"""Changes to a knowledge article; give at least one field besides id. A field left out is unchanged."""
+input UpdateKnowledgeArticleInput {
+  """The article's global id."""
+  id: ID!
+  """The title (1 to 300 characters)."""
+  title: String
+  """The content (1 to 200000 characters)."""
+  body: String
+  """Whether customers see it."""
+  status: ArticleStatus
+  """Labels (up to 20, each 1 to 40 characters; stored in lower case); replaces the old ones."""
+  tags: [String!]
+}
+"""A reader's verdict on an article."""
+input RateKnowledgeArticleInput {
+  """The article's global id."""
+  articleId: ID!
+  """Whether it helped."""
+  helpful: Boolean!
+  """Why (up to 2000 characters)."""
+  comment: String
+  """The global id of the customer who rated it."""
+  customerId: ID
+}
+"""A new community thread and its first post; the author is a customer or an agent, not both."""
+input CreateCommunityThreadInput {
+  """The title (1 to 300 characters)."""
+  title: String!
+  """The first post's content (1 to 50000 characters)."""
+  body: String!
+  """The global id of the customer who writes it."""
+  authorCustomerId: ID
+  """The global id of the agent who writes it."""
+  authorAgentId: ID
+}
+"""A new post in a thread; the author is a customer or an agent, not both."""
+input CreateCommunityPostInput {
+  """The thread's global id."""
+  threadId: ID!
+  """The content (1 to 50000 characters)."""
+  body: String!
+  """The global id of the customer who writes it."""
+  authorCustomerId: ID
+  """The global id of the agent who writes it."""
+  authorAgentId: ID
+}
+"""A customer's vote on a post; voting again replaces the vote."""
+input VoteCommunityPostInput {
+  """The post's global id."""
+  postId: ID!
+  """The global id of the customer who votes."""
+  customerId: ID!
+  """1 for up, -1 for down."""
+  value: Int!
+}
+"""A skill of an agent."""
+input AgentSkillInput {
+  """The skill's name (1 to 40 letters, digits, _ or -; stored in lower case)."""
+  skill: String!
+  """How well, from 1 to 5; 1 when left out."""
+  level: Int
+}
+"""A new agent."""
+input CreateAgentInput {
+  """The agent's name (1 to 200 characters)."""
+  name: String!
+  """The agent's email address."""
+  email: String!
+  """How many open cases the agent takes at once (0 to 100); 5 when left out."""
+  capacity: Int
+  """Whether the agent takes work; OFFLINE when left out."""
+  status: AgentStatus
+  """What the agent is good at (up to 50, each skill once)."""
+  skills: [AgentSkillInput!]
+}
+"""Changes to an agent; give at least one field besides id. A field left out is unchanged."""
+input UpdateAgentInput {
+  """The agent's global id."""
+  id: ID!
+  """The agent's name (1 to 200 characters)."""
+  name: String
+  """How many open cases the agent takes at once (0 to 100)."""
+  capacity: Int
+  """Whether the agent takes work."""
+  status: AgentStatus
+  """What the agent is good at (up to 50, each skill once); replaces the old ones."""
+  skills: [AgentSkillInput!]
+}
+"""A new queue."""
+input CreateQueueInput {
+  """The queue's name (1 to 100 characters)."""
+  name: String!
+  """What the queue is for (up to 1000 characters)."""
+  description: String
+  """The skill an agent needs to be routed the queue's cases."""
+  requiredSkill: String
+}
 
-type AccountPayload { account: Account! }
-type CustomerPayload { customer: Customer! }
-type MergeCustomersPayload { survivor: Customer! merged: Customer! }
-type CasePayload { case: Case! }
-type InteractionPayload { interaction: Interaction! }
-type OrderPayload { order: Order! }
-type KnowledgeArticlePayload { article: KnowledgeArticle! }
-type RateKnowledgeArticlePayload { article: KnowledgeArticle! }
-type CommunityThreadPayload { thread: CommunityThread! post: CommunityPost! }
-type CommunityPostPayload { post: CommunityPost! }
-type AgentPayload { agent: Agent! }
-type QueuePayload { queue: Queue! }
+"""The result of creating or changing an account."""
+type AccountPayload {
+  """The account as it is now."""
+  account: Account!
+}
+"""The result of creating or changing a customer."""
+type CustomerPayload {
+  """The customer as it is now."""
+  customer: Customer!
+}
+"""The result of merging two customers."""
+type MergeCustomersPayload {
+  """The customer that remains."""
+  survivor: Customer!
+  """The customer folded into the survivor, now MERGED."""
+  merged: Customer!
+}
+"""The result of creating, changing or routing a case."""
+type CasePayload {
+  """The case as it is now."""
+  case: Case!
+}
+"""The result of recording an interaction."""
+type InteractionPayload {
+  """The interaction recorded."""
+  interaction: Interaction!
+}
+"""The result of creating or changing an order."""
+type OrderPayload {
+  """The order as it is now."""
+  order: Order!
+}
+"""The result of creating or changing a knowledge article."""
+type KnowledgeArticlePayload {
+  """The article as it is now."""
+  article: KnowledgeArticle!
+}
+"""The result of rating a knowledge article."""
+type RateKnowledgeArticlePayload {
+  """The article with its counts updated."""
+  article: KnowledgeArticle!
+}
+"""The result of starting a community thread."""
+type CommunityThreadPayload {
+  """The thread started."""
+  thread: CommunityThread!
+  """Its first post."""
+  post: CommunityPost!
+}
+"""The result of posting or voting in a community thread."""
+type CommunityPostPayload {
+  """The post as it is now."""
+  post: CommunityPost!
+}
+"""The result of creating or changing an agent."""
+type AgentPayload {
+  """The agent as it is now."""
+  agent: Agent!
+}
+"""The result of creating a queue."""
+type QueuePayload {
+  """The queue created."""
+  queue: Queue!
+}
 
+"""The entry points for writing. A failed mutation answers null with an error; the others in the same request still run."""
 type Mutation {
-  createAccount(input: CreateAccountInput!): AccountPayload
-  updateAccount(input: UpdateAccountInput!): AccountPayload
-  createCustomer(input: CreateCustomerInput!): CustomerPayload
-  updateCustomer(input: UpdateCustomerInput!): CustomerPayload
+  """Creates an account."""
+  createAccount(
+    """The new account."""
+    input: CreateAccountInput!
+  ): AccountPayload
+  """Changes an account."""
+  updateAccount(
+    """What to change."""
+    input: UpdateAccountInput!
+  ): AccountPayload
+  """Creates a customer."""
+  createCustomer(
+    """The new customer."""
+    input: CreateCustomerInput!
+  ): CustomerPayload
+  """Changes a customer."""
+  updateCustomer(
+    """What to change."""
+    input: UpdateCustomerInput!
+  ): CustomerPayload
   """Folds the duplicate into the survivor; the duplicate remains as MERGED."""
-  mergeCustomers(input: MergeCustomersInput!): MergeCustomersPayload
-  createCase(input: CreateCaseInput!): CasePayload
-  updateCase(input: UpdateCaseInput!): CasePayload
+  mergeCustomers(
+    """Which customer is folded into which."""
+    input: MergeCustomersInput!
+  ): MergeCustomersPayload
+  """Opens a case."""
+  createCase(
+    """The new case."""
+    input: CreateCaseInput!
+  ): CasePayload
+  """Changes a case."""
+  updateCase(
+    """What to change."""
+    input: UpdateCaseInput!
+  ): CasePayload
   """Assigns the case to the best online agent with the queue's skill and spare capacity."""
-  routeCase(id: ID!): CasePayload
-  addInteraction(input: AddInteractionInput!): InteractionPayload
-  createOrder(input: CreateOrderInput!): OrderPayload
-  updateOrderStatus(input: UpdateOrderStatusInput!): OrderPayload
-  createKnowledgeArticle(input: CreateKnowledgeArticleInput!): KnowledgeArticlePayload
-  updateKnowledgeArticle(input: UpdateKnowledgeArticleInput!): KnowledgeArticlePayload
-  rateKnowledgeArticle(input: RateKnowledgeArticleInput!): RateKnowledgeArticlePayload
-  createCommunityThread(input: CreateCommunityThreadInput!): CommunityThreadPayload
-  createCommunityPost(input: CreateCommunityPostInput!): CommunityPostPayload
-  voteCommunityPost(input: VoteCommunityPostInput!): CommunityPostPayload
-  createAgent(input: CreateAgentInput!): AgentPayload
-  updateAgent(input: UpdateAgentInput!): AgentPayload
-  createQueue(input: CreateQueueInput!): QueuePayload
+  routeCase(
+    """The case's global id."""
+    id: ID!
+  ): CasePayload
+  """Records an interaction."""
+  addInteraction(
+    """The interaction."""
+    input: AddInteractionInput!
+  ): InteractionPayload
+  """Records an order."""
+  createOrder(
+    """The new order."""
+    input: CreateOrderInput!
+  ): OrderPayload
+  """Moves an order to another status."""
+  updateOrderStatus(
+    """The order and its new status."""
+    input: UpdateOrderStatusInput!
+  ): OrderPayload
+  """Writes a knowledge article."""
+  createKnowledgeArticle(
+    """The new article."""
+    input: CreateKnowledgeArticleInput!
+  ): KnowledgeArticlePayload
+  """Changes a knowledge article."""
+  updateKnowledgeArticle(
+    """What to change."""
+    input: UpdateKnowledgeArticleInput!
+  ): KnowledgeArticlePayload
+  """Records whether an article helped a reader."""
+  rateKnowledgeArticle(
+    """The verdict."""
+    input: RateKnowledgeArticleInput!
+  ): RateKnowledgeArticlePayload
+  """Starts a community thread with its first post."""
+  createCommunityThread(
+    """The new thread."""
+    input: CreateCommunityThreadInput!
+  ): CommunityThreadPayload
+  """Posts in a community thread."""
+  createCommunityPost(
+    """The new post."""
+    input: CreateCommunityPostInput!
+  ): CommunityPostPayload
+  """Votes a post up or down."""
+  voteCommunityPost(
+    """The vote."""
+    input: VoteCommunityPostInput!
+  ): CommunityPostPayload
+  """Adds an agent."""
+  createAgent(
+    """The new agent."""
+    input: CreateAgentInput!
+  ): AgentPayload
+  """Changes an agent."""
+  updateAgent(
+    """What to change."""
+    input: UpdateAgentInput!
+  ): AgentPayload
+  """Creates a queue."""
+  createQueue(
+    """The new queue."""
+    input: CreateQueueInput!
+  ): QueuePayload
 }
 `;

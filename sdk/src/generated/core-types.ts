@@ -6,359 +6,629 @@ export interface NodeRef {
   id: string;
 }
 
-/** An instant in ISO 8601 (UTC). */
+/** An instant: an RFC 3339 date-time with an offset, such as 2024-05-01T12:00:00Z; always returned in UTC with milliseconds. */
 export type DateTime = string;
 
+/** What an API key may do in its tenant. */
 export type Role = 'ADMIN' | 'AGENT' | 'INTEGRATOR';
 
+/** How a customer and the business talk to each other. */
 export type Channel = 'EMAIL' | 'CHAT' | 'PHONE' | 'SMS' | 'SOCIAL' | 'PORTAL' | 'VIDEO';
 
+/** Which way an interaction went. */
 export type Direction = 'INBOUND' | 'OUTBOUND';
 
+/** Whether a customer record is in use. */
 export type CustomerStatus = 'ACTIVE' | 'MERGED';
 
+/** What kind of address an identity is. */
 export type IdentityKind = 'EMAIL' | 'PHONE' | 'SOCIAL';
 
+/** Where a case is in its life. */
 export type CaseStatus = 'NEW' | 'OPEN' | 'PENDING' | 'SOLVED' | 'CLOSED';
 
+/** How urgent a case is. */
 export type CasePriority = 'LOW' | 'NORMAL' | 'HIGH' | 'URGENT';
 
+/** Where an order is in its life. */
 export type OrderStatus = 'PENDING' | 'PAID' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED' | 'RETURNED';
 
+/** Whether a knowledge article is shown to customers. */
 export type ArticleStatus = 'DRAFT' | 'PUBLISHED' | 'ARCHIVED';
 
+/** Whether an agent takes work. */
 export type AgentStatus = 'ONLINE' | 'AWAY' | 'OFFLINE';
 
+/** The order of Query.customers. */
 export type CustomerOrderBy = 'CREATED_AT_DESC' | 'CREATED_AT_ASC' | 'NAME_ASC' | 'NAME_DESC';
 
+/** What a timeline edge holds. */
 export type TimelineKind = 'INTERACTION' | 'CASE' | 'ORDER';
 
+/** An ISO 4217 currency in circulation. */
+export type CurrencyCode = 'AED' | 'AFN' | 'ALL' | 'AMD' | 'ANG' | 'AOA' | 'ARS' | 'AUD' | 'AWG' | 'AZN' | 'BAM' | 'BBD' | 'BDT' | 'BGN' | 'BHD' | 'BIF' | 'BMD' | 'BND' | 'BOB' | 'BRL' | 'BSD' | 'BTN' | 'BWP' | 'BYN' | 'BZD' | 'CAD' | 'CDF' | 'CHF' | 'CLP' | 'CNY' | 'COP' | 'CRC' | 'CUP' | 'CVE' | 'CZK' | 'DJF' | 'DKK' | 'DOP' | 'DZD' | 'EGP' | 'ERN' | 'ETB' | 'EUR' | 'FJD' | 'FKP' | 'GBP' | 'GEL' | 'GHS' | 'GIP' | 'GMD' | 'GNF' | 'GTQ' | 'GYD' | 'HKD' | 'HNL' | 'HTG' | 'HUF' | 'IDR' | 'ILS' | 'INR' | 'IQD' | 'IRR' | 'ISK' | 'JMD' | 'JOD' | 'JPY' | 'KES' | 'KGS' | 'KHR' | 'KMF' | 'KPW' | 'KRW' | 'KWD' | 'KYD' | 'KZT' | 'LAK' | 'LBP' | 'LKR' | 'LRD' | 'LSL' | 'LYD' | 'MAD' | 'MDL' | 'MGA' | 'MKD' | 'MMK' | 'MNT' | 'MOP' | 'MRU' | 'MUR' | 'MVR' | 'MWK' | 'MXN' | 'MYR' | 'MZN' | 'NAD' | 'NGN' | 'NIO' | 'NOK' | 'NPR' | 'NZD' | 'OMR' | 'PAB' | 'PEN' | 'PGK' | 'PHP' | 'PKR' | 'PLN' | 'PYG' | 'QAR' | 'RON' | 'RSD' | 'RUB' | 'RWF' | 'SAR' | 'SBD' | 'SCR' | 'SDG' | 'SEK' | 'SGD' | 'SHP' | 'SLE' | 'SOS' | 'SRD' | 'SSP' | 'STN' | 'SVC' | 'SYP' | 'SZL' | 'THB' | 'TJS' | 'TMT' | 'TND' | 'TOP' | 'TRY' | 'TTD' | 'TWD' | 'TZS' | 'UAH' | 'UGX' | 'USD' | 'UYU' | 'UZS' | 'VED' | 'VES' | 'VND' | 'VUV' | 'WST' | 'XAF' | 'XCD' | 'XCG' | 'XOF' | 'XPF' | 'YER' | 'ZAR' | 'ZMW' | 'ZWG' | 'XXX';
+
+/** An amount of money in a currency. */
+export interface Money {
+  /** The amount as a decimal string (never a float, so nothing is rounded), with as many decimals as the currency has: "42.00" for EUR, "4200" for JPY, "1.500" for KWD. */
+  amount: string;
+  /** The currency of the amount. */
+  currency: CurrencyCode;
+}
+
+/** A company the business sells to; its people are customers. */
 export interface Account {
+  /** The global id. */
   id: string;
+  /** The company's name. */
   name: string;
+  /** The company's web domain, such as example.com. */
   domain: string | null;
+  /** The business's own label for the account (up to 40 characters), such as a plan or segment. */
   tier: string | null;
+  /** When the account was created. */
   createdAt: DateTime;
+  /** When the account last changed. */
   updatedAt: DateTime;
 }
 
+/** An address a customer is reached at. */
 export interface Identity {
+  /** What kind of address it is. */
   kind: IdentityKind;
+  /** The address: an email address, a phone number or a social handle. */
   value: string;
+  /** The social network, for SOCIAL identities. */
   provider: string | null;
+  /** Whether the customer proved they own the address. */
   verified: boolean;
 }
 
+/** A person the business serves. */
 export interface Customer {
+  /** The global id. */
   id: string;
+  /** The customer's name. */
   name: string;
+  /** The customer's primary email address. */
   email: string | null;
+  /** The customer's primary phone number. */
   phone: string | null;
+  /** Whether the record is in use or was merged. */
   status: CustomerStatus;
+  /** The company the customer belongs to, if any. */
   account: NodeRef | null;
   /** The customer this one was merged into, when status is MERGED. */
   mergedInto: NodeRef | null;
+  /** Every address the customer is reached at. */
   identities: Identity[];
+  /** When the customer was created. */
   createdAt: DateTime;
+  /** When the customer last changed. */
   updatedAt: DateTime;
 }
 
+/** A customer's request, worked on until solved. */
 export interface Case {
+  /** The global id. */
   id: string;
+  /** The tenant's sequential case number, as people quote it. */
   number: number;
-  subject: string;
+  /** The case's subject (up to 300 characters). Always set; nullable so that it merges with Interaction.subject when both are selected on a TimelineItem. */
+  subject: string | null;
+  /** The full description (up to 20000 characters). */
   description: string | null;
+  /** Where the case is in its life. */
   status: CaseStatus;
+  /** How urgent the case is. */
   priority: CasePriority;
+  /** The channel the case came in through, if known. */
   channel: Channel | null;
+  /** The customer the case is for. */
   customer: NodeRef;
+  /** The queue the case waits in, if any. */
   queue: NodeRef | null;
+  /** The agent working on the case, if any. */
   assignee: NodeRef | null;
+  /** When the case was opened. */
   createdAt: DateTime;
+  /** When the case last changed. */
   updatedAt: DateTime;
 }
 
+/** One message or call between a customer and the business. */
 export interface Interaction {
+  /** The global id. */
   id: string;
-  channel: Channel;
+  /** The channel it happened on. Always set; nullable so that it merges with Case.channel when both are selected on a TimelineItem. */
+  channel: Channel | null;
+  /** Which way it went. */
   direction: Direction;
+  /** The subject, where the channel has one (up to 300 characters). */
   subject: string | null;
+  /** The content (up to 100000 characters). */
   body: string;
+  /** The customer it was with. */
   customer: NodeRef;
+  /** The case it belongs to, if any. */
   case: NodeRef | null;
+  /** The agent who handled it, if any. */
   agent: NodeRef | null;
+  /** When it happened. */
   occurredAt: DateTime;
 }
 
+/** One product line of an order. */
 export interface OrderLine {
+  /** The product's stock-keeping unit. */
   sku: string;
+  /** The product's name. */
   name: string;
+  /** How many were ordered. */
   quantity: number;
+  /** The price of one unit. */
+  unitPrice: Money;
+  /** quantity times unitPrice. */
+  lineTotal: Money;
+  /** The price of one unit in the currency's minor unit (cents, or yen for JPY). */
   unitPriceCents: number;
+  /** quantity times unitPriceCents. */
   lineTotalCents: number;
 }
 
+/** A purchase by a customer. */
 export interface Order {
+  /** The global id. */
   id: string;
-  number: string;
-  status: OrderStatus;
-  currency: string;
+  /** The business's order number, such as ORD-1001. Named orderNumber (not number) so that it never clashes with Case.number on a TimelineItem. */
+  orderNumber: string;
+  /** Where the order is in its life. Named orderStatus (not status) so that it never clashes with Case.status on a TimelineItem. */
+  orderStatus: OrderStatus;
+  /** The currency of every amount of the order. */
+  currency: CurrencyCode;
+  /** The sum of the lines' totals. */
+  total: Money;
+  /** The total in the currency's minor unit (cents, or yen for JPY). */
   totalCents: number;
+  /** The product lines. */
   lines: OrderLine[];
+  /** The customer who placed it. */
   customer: NodeRef;
+  /** When it was placed. */
   placedAt: DateTime;
 }
 
+/** A help-center article. */
 export interface KnowledgeArticle {
+  /** The global id. */
   id: string;
+  /** The title (up to 300 characters). */
   title: string;
+  /** The content (up to 200000 characters). */
   body: string;
+  /** Whether customers see it. */
   status: ArticleStatus;
+  /** The language, such as en or en-GB. */
   locale: string;
+  /** Lower-case labels (up to 20, each up to 40 characters). */
   tags: string[];
+  /** How many readers found it helpful. */
   helpfulCount: number;
+  /** How many readers did not. */
   notHelpfulCount: number;
+  /** When it was created. */
   createdAt: DateTime;
+  /** When it last changed. */
   updatedAt: DateTime;
 }
 
+/** A discussion in the community forum. */
 export interface CommunityThread {
+  /** The global id. */
   id: string;
+  /** The title (up to 300 characters). */
   title: string;
+  /** The customer who started it, when a customer did. */
   author: NodeRef | null;
+  /** When it was started. */
   createdAt: DateTime;
 }
 
+/** A post in a community thread, by a customer or an agent. */
 export interface CommunityPost {
+  /** The global id. */
   id: string;
+  /** The thread it belongs to. */
   thread: NodeRef;
+  /** The content (up to 50000 characters). */
   body: string;
+  /** Up-votes minus down-votes. */
   score: number;
+  /** The author, when a customer wrote it. */
   authorCustomer: NodeRef | null;
+  /** The author, when an agent wrote it. */
   authorAgent: NodeRef | null;
+  /** When it was posted. */
   createdAt: DateTime;
 }
 
+/** A skill an agent has, and how well. */
 export interface AgentSkill {
+  /** The skill's name (lower case, up to 40 letters, digits, _ or -). */
   skill: string;
+  /** How well, from 1 to 5. */
   level: number;
 }
 
+/** A person of the business who works on cases. */
 export interface Agent {
+  /** The global id. */
   id: string;
+  /** The agent's name. */
   name: string;
+  /** The agent's email address. */
   email: string;
+  /** Whether the agent takes work. */
   status: AgentStatus;
+  /** How many open cases the agent takes at once (0 to 100). */
   capacity: number;
+  /** What the agent is good at. */
   skills: AgentSkill[];
   /** Cases assigned and not yet solved or closed. */
   openCaseCount: number;
+  /** When the agent was added. */
   createdAt: DateTime;
 }
 
+/** Where cases wait for an agent. */
 export interface Queue {
+  /** The global id. */
   id: string;
+  /** The queue's name. */
   name: string;
+  /** What the queue is for. */
   description: string | null;
+  /** The skill an agent needs to be routed this queue's cases. */
   requiredSkill: string | null;
+  /** When the queue was created. */
   createdAt: DateTime;
 }
 
+/** Narrows Query.customers; every field given must match. */
 export interface CustomerFilter {
+  /** Only the account's customers. */
   accountId?: string | null;
+  /** Only customers in this status. */
   status?: CustomerStatus | null;
+  /** Only customers whose name starts with this text (case-insensitive for ASCII; up to 1000 characters). */
   nameStartsWith?: string | null;
+  /** Only the customer with this email identity (matched case-insensitively). */
   email?: string | null;
 }
 
+/** Narrows Query.cases; every field given must match. */
 export interface CaseFilter {
+  /** Only cases in this status. */
   status?: CaseStatus | null;
+  /** Only cases of this priority. */
   priority?: CasePriority | null;
+  /** Only the customer's cases. */
   customerId?: string | null;
+  /** Only cases assigned to this agent. */
   assigneeId?: string | null;
+  /** Only cases in this queue. */
   queueId?: string | null;
 }
 
+/** Narrows Query.interactions; every field given must match. */
 export interface InteractionFilter {
+  /** Only the customer's interactions. */
   customerId?: string | null;
+  /** Only the case's interactions. */
   caseId?: string | null;
+  /** Only interactions on this channel. */
   channel?: Channel | null;
 }
 
+/** Narrows Query.orders; every field given must match. */
 export interface OrderFilter {
+  /** Only the customer's orders. */
   customerId?: string | null;
+  /** Only orders in this status. */
   status?: OrderStatus | null;
 }
 
+/** Narrows Query.knowledgeArticles; every field given must match. */
 export interface KnowledgeArticleFilter {
+  /** Only articles in this status. */
   status?: ArticleStatus | null;
+  /** Only articles whose title or body contains this text (up to 1000 characters). */
   search?: string | null;
 }
 
+/** An address for a new customer. */
 export interface IdentityInput {
+  /** What kind of address it is. */
   kind: IdentityKind;
+  /** The address (up to 320 characters). */
   value: string;
+  /** The social network, for SOCIAL identities (up to 64 characters). */
   provider?: string | null;
 }
 
+/** A new account. */
 export interface CreateAccountInput {
+  /** The company's name (1 to 200 characters). */
   name: string;
+  /** The company's web domain, such as example.com. */
   domain?: string | null;
+  /** A label of the business's own (up to 40 characters). */
   tier?: string | null;
 }
 
+/** Changes to an account; give at least one field besides id. A field left out is unchanged; null clears it. */
 export interface UpdateAccountInput {
+  /** The account's global id. */
   id: string;
+  /** The company's name (1 to 200 characters). */
   name?: string | null;
+  /** The company's web domain, such as example.com. */
   domain?: string | null;
+  /** A label of the business's own (up to 40 characters). */
   tier?: string | null;
 }
 
+/** A new customer. */
 export interface CreateCustomerInput {
+  /** The customer's name (1 to 200 characters). */
   name: string;
+  /** The primary email address (up to 320 characters). */
   email?: string | null;
+  /** The primary phone number (4 to 32 digits, spaces, +, (, ) or -). */
   phone?: string | null;
+  /** The global id of the customer's account. */
   accountId?: string | null;
+  /** Further addresses (up to 20). */
   identities?: IdentityInput[] | null;
 }
 
+/** Changes to a customer; give at least one field besides id. A field left out is unchanged; null clears it. */
 export interface UpdateCustomerInput {
+  /** The customer's global id. */
   id: string;
+  /** The customer's name (1 to 200 characters). */
   name?: string | null;
+  /** The primary email address (up to 320 characters). */
   email?: string | null;
+  /** The primary phone number (4 to 32 digits, spaces, +, (, ) or -). */
   phone?: string | null;
+  /** The global id of the customer's account. */
   accountId?: string | null;
 }
 
+/** Which customer record is folded into which. */
 export interface MergeCustomersInput {
+  /** The global id of the customer that remains. */
   survivorId: string;
+  /** The global id of the customer folded into the survivor; it remains as MERGED. */
   duplicateId: string;
 }
 
+/** A new case. */
 export interface CreateCaseInput {
+  /** The global id of the customer the case is for (not a MERGED one). */
   customerId: string;
+  /** The subject (1 to 300 characters). */
   subject: string;
+  /** The full description (up to 20000 characters). */
   description?: string | null;
+  /** How urgent it is; NORMAL when left out. */
   priority?: CasePriority | null;
+  /** The channel it came in through. */
   channel?: Channel | null;
+  /** The global id of the queue it waits in. */
   queueId?: string | null;
+  /** The global id of the agent working on it. */
   assigneeId?: string | null;
 }
 
+/** Changes to a case; give at least one field besides id. A field left out is unchanged; null clears it. */
 export interface UpdateCaseInput {
+  /** The case's global id. */
   id: string;
+  /** The subject (1 to 300 characters). */
   subject?: string | null;
+  /** The full description (up to 20000 characters). */
   description?: string | null;
+  /** Where the case is in its life. */
   status?: CaseStatus | null;
+  /** How urgent it is. */
   priority?: CasePriority | null;
+  /** The global id of the queue it waits in. */
   queueId?: string | null;
+  /** The global id of the agent working on it. */
   assigneeId?: string | null;
 }
 
+/** A message or call to record. */
 export interface AddInteractionInput {
+  /** The global id of the customer it was with. */
   customerId: string;
+  /** The global id of the case it belongs to. */
   caseId?: string | null;
+  /** The channel it happened on. */
   channel: Channel;
+  /** Which way it went. */
   direction: Direction;
+  /** The subject (up to 300 characters). */
   subject?: string | null;
+  /** The content (1 to 100000 characters). */
   body: string;
+  /** The global id of the agent who handled it. */
   agentId?: string | null;
+  /** When it happened; now when left out. */
   occurredAt?: DateTime | null;
 }
 
+/** A product line of a new order. */
 export interface OrderLineInput {
+  /** The product's stock-keeping unit (1 to 64 characters). */
   sku: string;
+  /** The product's name (1 to 300 characters). */
   name: string;
+  /** How many (1 to 100000). */
   quantity: number;
+  /** The price of one unit in the currency's minor unit: cents, or yen for JPY (0 to 100000000000). */
   unitPriceCents: number;
 }
 
+/** A new order. */
 export interface CreateOrderInput {
+  /** The global id of the customer who placed it. */
   customerId: string;
+  /** The order number (1 to 64 characters, unique in the tenant); ORD- and a generated suffix when left out. Read back as Order.orderNumber. */
   number?: string | null;
-  currency: string;
+  /** The currency of every amount of the order. */
+  currency: CurrencyCode;
+  /** Where the order is in its life; PENDING when left out. Read back as Order.orderStatus. */
   status?: OrderStatus | null;
+  /** When it was placed; now when left out. */
   placedAt?: DateTime | null;
+  /** The product lines (1 to 500). */
   lines: OrderLineInput[];
 }
 
+/** An order's new status. */
 export interface UpdateOrderStatusInput {
+  /** The order's global id. */
   id: string;
+  /** The new status. */
   status: OrderStatus;
 }
 
+/** A new knowledge article. */
 export interface CreateKnowledgeArticleInput {
+  /** The title (1 to 300 characters). */
   title: string;
+  /** The content (1 to 200000 characters). */
   body: string;
+  /** Whether customers see it; DRAFT when left out. */
   status?: ArticleStatus | null;
+  /** The language, such as en or en-GB; en when left out. */
   locale?: string | null;
+  /** Labels (up to 20, each 1 to 40 characters; stored in lower case). */
   tags?: string[] | null;
 }
 
+/** Changes to a knowledge article; give at least one field besides id. A field left out is unchanged. */
 export interface UpdateKnowledgeArticleInput {
+  /** The article's global id. */
   id: string;
+  /** The title (1 to 300 characters). */
   title?: string | null;
+  /** The content (1 to 200000 characters). */
   body?: string | null;
+  /** Whether customers see it. */
   status?: ArticleStatus | null;
+  /** Labels (up to 20, each 1 to 40 characters; stored in lower case); replaces the old ones. */
   tags?: string[] | null;
 }
 
+/** A reader's verdict on an article. */
 export interface RateKnowledgeArticleInput {
+  /** The article's global id. */
   articleId: string;
+  /** Whether it helped. */
   helpful: boolean;
+  /** Why (up to 2000 characters). */
   comment?: string | null;
+  /** The global id of the customer who rated it. */
   customerId?: string | null;
 }
 
+/** A new community thread and its first post; the author is a customer or an agent, not both. */
 export interface CreateCommunityThreadInput {
+  /** The title (1 to 300 characters). */
   title: string;
+  /** The first post's content (1 to 50000 characters). */
   body: string;
+  /** The global id of the customer who writes it. */
   authorCustomerId?: string | null;
+  /** The global id of the agent who writes it. */
   authorAgentId?: string | null;
 }
 
+/** A new post in a thread; the author is a customer or an agent, not both. */
 export interface CreateCommunityPostInput {
+  /** The thread's global id. */
   threadId: string;
+  /** The content (1 to 50000 characters). */
   body: string;
+  /** The global id of the customer who writes it. */
   authorCustomerId?: string | null;
+  /** The global id of the agent who writes it. */
   authorAgentId?: string | null;
 }
 
+/** A customer's vote on a post; voting again replaces the vote. */
 export interface VoteCommunityPostInput {
+  /** The post's global id. */
   postId: string;
+  /** The global id of the customer who votes. */
   customerId: string;
+  /** 1 for up, -1 for down. */
   value: number;
 }
 
+/** A skill of an agent. */
 export interface AgentSkillInput {
+  /** The skill's name (1 to 40 letters, digits, _ or -; stored in lower case). */
   skill: string;
+  /** How well, from 1 to 5; 1 when left out. */
   level?: number | null;
 }
 
+/** A new agent. */
 export interface CreateAgentInput {
+  /** The agent's name (1 to 200 characters). */
   name: string;
+  /** The agent's email address. */
   email: string;
+  /** How many open cases the agent takes at once (0 to 100); 5 when left out. */
   capacity?: number | null;
+  /** Whether the agent takes work; OFFLINE when left out. */
   status?: AgentStatus | null;
+  /** What the agent is good at (up to 50, each skill once). */
   skills?: AgentSkillInput[] | null;
 }
 
+/** Changes to an agent; give at least one field besides id. A field left out is unchanged. */
 export interface UpdateAgentInput {
+  /** The agent's global id. */
   id: string;
+  /** The agent's name (1 to 200 characters). */
   name?: string | null;
+  /** How many open cases the agent takes at once (0 to 100). */
   capacity?: number | null;
+  /** Whether the agent takes work. */
   status?: AgentStatus | null;
+  /** What the agent is good at (up to 50, each skill once); replaces the old ones. */
   skills?: AgentSkillInput[] | null;
 }
 
+/** A new queue. */
 export interface CreateQueueInput {
+  /** The queue's name (1 to 100 characters). */
   name: string;
+  /** What the queue is for (up to 1000 characters). */
   description?: string | null;
+  /** The skill an agent needs to be routed the queue's cases. */
   requiredSkill?: string | null;
 }
 
 /** Core object types by name: what a plugin's resolvers on that type receive as parents. */
 export interface CoreObjectTypes {
+  Money: Money;
   Account: Account;
   Identity: Identity;
   Customer: Customer;

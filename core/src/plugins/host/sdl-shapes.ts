@@ -1,6 +1,6 @@
 /**
  * Rows → the SDL-shaped copies plugin code is promised (`@mosaic/sdk` core types): global ids,
- * `{ id }` references, ISO 8601 instants, and the lists the SDL nests (identities, order lines).
+ * `{ id }` references, ISO 8601 instants, Money, and the lists the SDL nests (identities, order lines).
  * GraphQL plugin resolvers hand the same shapes to plugins as `parents`.
  */
 import type {
@@ -13,6 +13,7 @@ import type {
   OrderLine as SdlOrderLine,
 } from '@mosaic/sdk';
 import type { Case } from '../../domain/cases.js';
+import { currencyOrUnknown, toMoney } from '../../domain/currencies.js';
 import { customerIdentities, type Customer, type Identity } from '../../domain/customers.js';
 import { linesOfOrders, type Order, type OrderLine } from '../../domain/orders.js';
 import { toGlobalId } from '../../lib/ids.js';
@@ -46,21 +47,24 @@ function toSdlIdentity(row: Identity): SdlIdentity {
 export function toSdlOrder(row: Order, lines: readonly OrderLine[]): SdlOrder {
   return {
     id: toGlobalId('Order', row.id),
-    number: row.number,
-    status: row.status,
-    currency: row.currency,
+    orderNumber: row.number,
+    orderStatus: row.status,
+    currency: currencyOrUnknown(row.currency),
+    total: toMoney(row.totalCents, row.currency),
     totalCents: row.totalCents,
-    lines: lines.map(toSdlOrderLine),
+    lines: lines.map((line) => toSdlOrderLine(line, row.currency)),
     customer: ref('Customer', row.customerId),
     placedAt: row.placedAt.toISOString(),
   };
 }
 
-function toSdlOrderLine(row: OrderLine): SdlOrderLine {
+function toSdlOrderLine(row: OrderLine, currency: string): SdlOrderLine {
   return {
     sku: row.sku,
     name: row.name,
     quantity: row.quantity,
+    unitPrice: toMoney(row.unitPriceCents, currency),
+    lineTotal: toMoney(row.quantity * row.unitPriceCents, currency),
     unitPriceCents: row.unitPriceCents,
     lineTotalCents: row.quantity * row.unitPriceCents,
   };

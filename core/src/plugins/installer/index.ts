@@ -1,7 +1,7 @@
 export { SecretVault, vaultFromEnv } from './vault.js';
 export { validateConfig } from './config-validation.js';
 export {
-  findInstallation, listInstallations, readSecrets, requireInstallation, secretNames, type Installation,
+  findInstallation, findInstallationById, listInstallations, readSecrets, requireInstallation, secretNames, type Installation,
 } from './installations.js';
 export {
   configurePlugin, installPlugin, purgePluginData, rollbackPlugin, uninstallPlugin, upgradePlugin,

@@ -12,6 +12,13 @@ export async function findInstallation(control: ControlDb, tenantId: string, plu
   return row;
 }
 
+/** The tenant's installation with this id, active or not; another tenant's is undefined too. */
+export async function findInstallationById(control: ControlDb, tenantId: string, id: string): Promise<Installation | undefined> {
+  const [row] = await control.select().from(installations)
+    .where(and(eq(installations.tenantId, tenantId), eq(installations.id, id))).limit(1);
+  return row;
+}
+
 /** The tenant's installation of `pluginId`, active or (with `includeUninstalled`) not; NOT_FOUND otherwise. */
 export async function requireInstallation(
   control: ControlDb,
