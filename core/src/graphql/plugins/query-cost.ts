@@ -1,16 +1,13 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import {
-  GraphQLError, Kind, getNamedType, getOperationAST, isObjectType, type DocumentNode, type GraphQLField, type GraphQLSchema,
-} from 'graphql';
+import { GraphQLError, Kind, getOperationAST, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import type { ComplexityEstimatorArgs } from 'graphql-query-complexity';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../domain/pagination.js';
 import { CostBuckets } from '../../lib/cost-buckets.js';
 import type { ServerConfig } from '../../config.js';
 import type { ServerContext } from '../context.js';
-import { REQUEST_REFUSED, requestRefused } from '../errors.js';
+import { requestRefused } from '../errors.js';
+import { costEstimators } from './cost-estimators.js';
 
 // Its ESM build imports graphql/index.mjs while everything else gets graphql's CJS entry (graphql 16
 // has no exports map); two graphql instances reject each other's schemas, so take the CJS build.
@@ -21,27 +18,10 @@ const { getComplexity, simpleEstimator } = createRequire(import.meta.url)(
   'graphql-query-complexity',
 ) as typeof import('graphql-query-complexity');
 
-const isConnection = (field: GraphQLField<unknown, unknown>) => {
-  const type = getNamedType(field.type);
-  return isObjectType(type) && type.name.endsWith('Connection');
-};
-
-/** A connection costs its page size times what each item costs; `first` beyond the cap is refused. */
-function connectionEstimator({ field, args, childComplexity }: ComplexityEstimatorArgs): number | void {
-  if (!isConnection(field)) return undefined;
-  const first = args.first ?? DEFAULT_PAGE_SIZE;
-  if (typeof first !== 'number' || first < 0 || first > MAX_PAGE_SIZE) {
-    throw new GraphQLError(`first must be an integer from 0 to ${MAX_PAGE_SIZE}`, { extensions: { code: 'BAD_USER_INPUT', http: REQUEST_REFUSED } });
-  }
-  return 1 + Math.max(first, 1) * childComplexity;
-}
-
-const estimators = [connectionEstimator, simpleEstimator({ defaultComplexity: 1 })];
-
 /**
- * What the cost can depend on besides the document: page sizes (`first: $n`, an Int) and
- * `@include/@skip(if: $b)` (a Boolean). Those values, digested, are the cache key — never the
- * raw variables, which may be megabytes. Undefined when a value is not a plain scalar (it will
+ * What the cost can depend on besides the document: page sizes (`first: $n`, an Int),
+ * `@include/@skip(if: $b)` (a Boolean) and the length of lists (`nodes(ids: $ids)`). Those
+ * values, digested, are the cache key — never the raw variables, which may be megabytes. Undefined when a value is not a plain scalar (it will
  * fail coercion anyway): such a request is priced without the cache.
  */
 function costKey(document: DocumentNode, variables: Record<string, unknown>, operationName: string | undefined): string | undefined {
@@ -50,8 +30,13 @@ function costKey(document: DocumentNode, variables: Record<string, unknown>, ope
   const relevant: unknown[] = [operationName ?? ''];
   for (const definition of operation.variableDefinitions ?? []) {
     const type = definition.type.kind === Kind.NON_NULL_TYPE ? definition.type.type : definition.type;
-    if (type.kind !== Kind.NAMED_TYPE || (type.name.value !== 'Int' && type.name.value !== 'Boolean')) continue;
     const value = variables[definition.variable.name.value];
+    if (type.kind === Kind.LIST_TYPE) {
+      // nodes(ids: $ids) costs per id: a list's length counts, its contents never do.
+      relevant.push(Array.isArray(value) ? value.length : value === undefined ? 'default' : null);
+      continue;
+    }
+    if (type.kind !== Kind.NAMED_TYPE || (type.name.value !== 'Int' && type.name.value !== 'Boolean')) continue;
     if (value !== undefined && value !== null && typeof value !== 'number' && typeof value !== 'boolean') return undefined;
     relevant.push(value === undefined ? 'default' : value); // absent takes the default; null does not
   }
@@ -67,6 +52,7 @@ const costs = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, LRUCache<string, 
 
 function computeCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName: string | undefined) {
   try {
+    const estimators = [...costEstimators(document), simpleEstimator({ defaultComplexity: 1 })];
     return getComplexity({ schema, query: document, variables, operationName, estimators });
   } catch (error) {
     // Bad variables or page sizes; anything else is an internal fault for the error masker.
