@@ -54,7 +54,8 @@ const handlers: Record<string, Handler> = {
     if (!dir) throw new UsageError('usage: mosaic plugin new <dir> [--id publisher.name]');
     const id = options.id ?? `example.${basename(resolve(dir)).toLowerCase().replace(/[^a-z0-9-]/g, '-')}`;
     const files = await scaffoldPlugin(dir, id);
-    print(options.json, { dir: resolve(dir), id, files }, `created plugin ${id} in ${dir}: ${files.join(', ')}`);
+    print(options.json, { dir: resolve(dir), id, files },
+      `created plugin ${id} in ${dir}: ${files.join(', ')}\nnext: npx mosaic plugin build ${dir} (its test: cd ${dir} && npx vitest run)`);
   },
   async build([dir], options) {
     if (!dir) throw new UsageError('usage: mosaic plugin build <dir>');
