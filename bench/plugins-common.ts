@@ -13,14 +13,14 @@ import {
 } from '../core/src/plugins/sandbox/index.js';
 import { buildFixture } from '../core/src/plugins/testing/build-fixture.js';
 
-/** core/src/plugins/testing/fixtures/order-badge: `Order.acme_orderBadge_label` = "<number> (<status>)". */
+/** core/src/plugins/testing/fixtures/order-badge: `Order.acme_orderBadge_label` = "<orderNumber> (<orderStatus>)". */
 export const FIXTURE = 'order-badge';
 export const PLUGIN_ID = 'acme.order-badge';
 export const FIELD = 'acme_orderBadge_label';
 export const ENTRY = { kind: 'resolver', type: 'Order', field: FIELD } as const;
 
 /** What the fixture's resolver computes, to check every answer against. */
-export const badge = (order: { number: string; status: string }): string => `${order.number} (${order.status})`;
+export const badge = (order: { orderNumber: string; orderStatus: string }): string => `${order.orderNumber} (${order.orderStatus})`;
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
@@ -33,14 +33,18 @@ export async function fixtureBundle(version = '1.0.0'): Promise<PluginBundle> {
 /** An order as plugin resolvers receive it (core's sdl-shapes.ts: global ids, ISO dates, lines). */
 export interface SdlOrder {
   id: string;
-  number: string;
-  status: string;
+  orderNumber: string;
+  orderStatus: string;
   currency: string;
+  total: Money;
   totalCents: number;
-  lines: { sku: string; name: string; quantity: number; unitPriceCents: number; lineTotalCents: number }[];
+  lines: { sku: string; name: string; quantity: number; unitPrice: Money; lineTotal: Money; unitPriceCents: number; lineTotalCents: number }[];
   customer: { id: string };
   placedAt: string;
 }
+
+interface Money { amount: string; currency: string }
+const euros = (cents: number): Money => ({ amount: (cents / 100).toFixed(2), currency: 'EUR' });
 
 const STATUSES = ['PENDING', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'RETURNED'];
 
@@ -50,11 +54,15 @@ export function sdlOrders(count: number): SdlOrder[] {
     const unitPriceCents = 1_000 + 37 * i;
     return {
       id: Buffer.from(`Order:01JBENCH${String(i).padStart(10, '0')}`).toString('base64url'),
-      number: `ORD-${String(i + 1).padStart(6, '0')}`,
-      status: STATUSES[i % STATUSES.length]!,
+      orderNumber: `ORD-${String(i + 1).padStart(6, '0')}`,
+      orderStatus: STATUSES[i % STATUSES.length]!,
       currency: 'EUR',
+      total: euros(quantity * unitPriceCents),
       totalCents: quantity * unitPriceCents,
-      lines: [{ sku: `SKU-${i % 97}`, name: `Widget ${i % 97}`, quantity, unitPriceCents, lineTotalCents: quantity * unitPriceCents }],
+      lines: [{
+        sku: `SKU-${i % 97}`, name: `Widget ${i % 97}`, quantity, unitPrice: euros(unitPriceCents), lineTotal: euros(quantity * unitPriceCents),
+        unitPriceCents, lineTotalCents: quantity * unitPriceCents,
+      }],
       customer: { id: Buffer.from('Customer:01JBENCHCUSTOMER').toString('base64url') },
       placedAt: new Date(Date.UTC(2025, 0, 1) + i * 3_600_000).toISOString(),
     };

@@ -16,7 +16,7 @@ import { DEFAULT_LIMITS } from '../core/src/plugins/sandbox/limits.js';
 import { installPrelude, type BridgeFunction } from '../core/src/plugins/sandbox/prelude.js';
 import type { PluginBundle } from '../core/src/plugins/sandbox/index.js';
 import { benchDir } from './lib.js';
-import { ENTRY, expectLabels, invocationContext, type SdlOrder } from './plugins-common.js';
+import { badge, ENTRY, expectLabels, invocationContext, type SdlOrder } from './plugins-common.js';
 
 const limits = DEFAULT_LIMITS;
 const onCatastrophicError = (message: string): void => {
@@ -164,7 +164,7 @@ export async function bareCrossings(iterations: number): Promise<{ sync: number[
 /** What the supervisor does to values in the core per call: stringify parents and context, parse the result. */
 export function coreJson(parents: readonly SdlOrder[], iterations: number): number[] {
   const context = invocationContext('bench', 'json');
-  const resultJson = JSON.stringify(parents.map((o) => `${o.number} (${o.status})`));
+  const resultJson = JSON.stringify(parents.map(badge));
   const times: number[] = [];
   for (let i = 0; i < iterations; i++) {
     const t0 = performance.now();

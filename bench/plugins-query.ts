@@ -92,12 +92,12 @@ export async function pluginQuery(opts: QueryOptions): Promise<QueryRun> {
       targets.push({ name, selection, body, expected: res.body });
       return edges.map((e) => e.node);
     };
-    const native = await addTarget('native fields', 'number status');
+    const native = await addTarget('native fields', 'orderNumber orderStatus');
     const plugin = await addTarget('plugin field', FIELD);
-    await addTarget('native fields + lines (reference)', 'number status lines{sku}');
+    await addTarget('native fields + lines (reference)', 'orderNumber orderStatus lines{sku}');
     // The plugin must have computed exactly what the native fields say, order by order.
     plugin.forEach((node, i) => {
-      const want = badge(native[i] as { number: string; status: string });
+      const want = badge(native[i] as { orderNumber: string; orderStatus: string });
       if (node.id !== native[i]!.id || node[FIELD] !== want) {
         throw new Error(`order ${i}: the plugin said ${JSON.stringify(node)}, the native fields say ${JSON.stringify(native[i])}`);
       }
@@ -195,7 +195,7 @@ export function queryReport(run: QueryRun): { report: string; failures: string[]
     '',
     `c=1: ${fmtInt(run.sequential)} requests per query one at a time on one keep-alive connection, the three queries interleaved request by request. c=${run.connections}: autocannon, ${run.rounds} × ${run.duration} s per query, alternating, ${run.warmup} s warm-up before each. Every response is checked against the first answer.`,
     '',
-    'Query: `{customer(id){name orders(first:50){edges{node{id <selection>}}}}}`, one tenant, one customer with 50 orders (1–2 lines each), served by the real app (auth, graphql-yoga, every plugin) in a child process; the plugin `acme.order-badge` was built with the SDK build, published and installed through the admin API. What is compared: the plugin field `acme_orderBadge_label` (its resolver returns `"<number> (<status>)"` for all 50 orders in **one batched sandbox call**) against the native scalar fields `number status` on the same orders (the same information, resolved in core from the row already loaded). Core has no native `label` field, so that is the closest native equivalent. The plugin path also loads the orders\' lines (core hands plugins SDL-shaped orders, lines included: one batched SQL query); the third row selects `lines{sku}` natively, for the cost of loading lines in core.',
+    'Query: `{customer(id){name orders(first:50){edges{node{id <selection>}}}}}`, one tenant, one customer with 50 orders (1–2 lines each), served by the real app (auth, graphql-yoga, every plugin) in a child process; the plugin `acme.order-badge` was built with the SDK build, published and installed through the admin API. What is compared: the plugin field `acme_orderBadge_label` (its resolver returns `"<orderNumber> (<orderStatus>)"` for all 50 orders in **one batched sandbox call**) against the native scalar fields `orderNumber orderStatus` on the same orders (the same information, resolved in core from the row already loaded). Core has no native `label` field, so that is the closest native equivalent. The plugin path also loads the orders\' lines (core hands plugins SDL-shaped orders, lines included: one batched SQL query); the third row selects `lines{sku}` natively, for the cost of loading lines in core.',
     '',
     markdownTable(['query', 'selection', 'c=1 p50 ms>', 'c=1 p99 ms>', 'c=1 p50 vs native>', `c=${run.connections} req/s>`, 'p50 ms>', 'p99 ms>', 'bad>', 'cost vs native>', 'p50 vs native>'], rows),
     '',

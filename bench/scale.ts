@@ -25,7 +25,7 @@ const QUERY_360 = /* GraphQL */ `query Customer360($id: ID!) {
     account { name }
     identities { kind value }
     cases(first: 5) { edges { node { number subject status } } }
-    orders(first: 5) { edges { node { number totalCents lines { sku } } } }
+    orders(first: 5) { edges { node { orderNumber total { amount currency } lines { sku } } } }
     timeline(first: 20) { edges { kind at node { __typename } } }
   }
 }`;

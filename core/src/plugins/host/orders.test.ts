@@ -26,13 +26,20 @@ describe('orders.get', () => {
     const order = await host('orders.get', { id: toGlobalId('Order', older.id) });
     expect(order).toStrictEqual({
       id: toGlobalId('Order', older.id),
-      number: older.number,
-      status: 'PAID',
+      orderNumber: older.number,
+      orderStatus: 'PAID',
       currency: 'EUR',
+      total: { amount: '110.00', currency: 'EUR' },
       totalCents: 11_000,
       lines: expect.arrayContaining([
-        { sku: 'KB-1', name: 'Keyboard', quantity: 2, unitPriceCents: 4_500, lineTotalCents: 9_000 },
-        { sku: 'MS-1', name: 'Mouse', quantity: 1, unitPriceCents: 2_000, lineTotalCents: 2_000 },
+        {
+          sku: 'KB-1', name: 'Keyboard', quantity: 2, unitPrice: { amount: '45.00', currency: 'EUR' },
+          lineTotal: { amount: '90.00', currency: 'EUR' }, unitPriceCents: 4_500, lineTotalCents: 9_000,
+        },
+        {
+          sku: 'MS-1', name: 'Mouse', quantity: 1, unitPrice: { amount: '20.00', currency: 'EUR' },
+          lineTotal: { amount: '20.00', currency: 'EUR' }, unitPriceCents: 2_000, lineTotalCents: 2_000,
+        },
       ]),
       customer: { id: toGlobalId('Customer', ada.id) },
       placedAt: '2024-05-01T12:00:00.000Z',
