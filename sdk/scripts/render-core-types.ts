@@ -99,9 +99,13 @@ function enums(schema: GraphQLSchema): string[] {
     });
 }
 
+/** A deprecated field says so to the plugin author's editor, with the SDL's reason. */
+const fieldDoc = (f: GraphQLField<unknown, unknown>) =>
+  doc(f.deprecationReason ? `${f.description ?? ''} @deprecated ${f.deprecationReason}`.trim() : f.description, '  ');
+
 function objectInterface(type: GraphQLObjectType): string {
   const fields = exposedFields(type)
-    .map((f) => `${doc(f.description, '  ')}  ${f.name}: ${outputType(f.type)};`)
+    .map((f) => `${fieldDoc(f)}  ${f.name}: ${outputType(f.type)};`)
     .join('\n');
   return `${doc(type.description)}export interface ${type.name} {\n${fields}\n}\n`;
 }

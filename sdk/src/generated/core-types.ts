@@ -170,9 +170,9 @@ export interface OrderLine {
   unitPrice: Money;
   /** quantity times unitPrice. */
   lineTotal: Money;
-  /** The price of one unit in the currency's minor unit (cents, or yen for JPY). */
+  /** The price of one unit in the currency's minor unit (cents, or yen for JPY). @deprecated Use unitPrice: a Money whose amount is a decimal string in the order's currency. */
   unitPriceCents: number;
-  /** quantity times unitPriceCents. */
+  /** quantity times unitPriceCents. @deprecated Use lineTotal: a Money whose amount is a decimal string in the order's currency. */
   lineTotalCents: number;
 }
 
@@ -188,7 +188,7 @@ export interface Order {
   currency: CurrencyCode;
   /** The sum of the lines' totals. */
   total: Money;
-  /** The total in the currency's minor unit (cents, or yen for JPY). */
+  /** The total in the currency's minor unit (cents, or yen for JPY). @deprecated Use total: a Money whose amount is a decimal string in the order's currency. */
   totalCents: number;
   /** The product lines. */
   lines: OrderLine[];
