@@ -31,11 +31,13 @@ function admin(ctx: GraphQLContext) {
 
 /**
  * The tenant's installation with this local id, for Query.node: admins only, as
- * pluginInstallations is; undefined when the tenant has none with that id.
+ * pluginInstallations is; undefined when the tenant has none with that id (or plugins are off,
+ * so there are none).
  */
-export function loadInstallation(ctx: GraphQLContext, id: string): Promise<Installation | undefined> {
-  const { plugins, who } = admin(ctx);
-  return findInstallationById(plugins.installer.control, who.tenantId, id);
+export async function loadInstallation(ctx: GraphQLContext, id: string): Promise<Installation | undefined> {
+  assertAdmin(ctx.tenant);
+  if (!ctx.plugins) return undefined;
+  return findInstallationById(ctx.plugins.installer.control, ctx.tenant.tenantId, id);
 }
 
 export const pluginAdminResolvers: IResolvers<unknown, GraphQLContext> = {
