@@ -31,6 +31,21 @@ describe('plugin SDL', () => {
     expect(checkPluginSdl(sdl, ID, [...resolvers, 'Acme_ShipmentTracking_Tracking.events'])).toEqual([]);
   });
 
+  it('refuses a non-null Mutation field in a new version, and still composes one published before the rule', () => {
+    const mutations = `extend type Mutation {
+      acme_shipmentTracking_ship(orderId: ID!): String!
+      acme_shipmentTracking_cancel(orderId: ID!): String
+    }`;
+    const mutationResolvers = ['Mutation.acme_shipmentTracking_ship', 'Mutation.acme_shipmentTracking_cancel'];
+    expect(checkPluginSdl(mutations, ID, mutationResolvers)).toEqual([
+      "schema: Mutation.acme_shipmentTracking_ship: a mutation field must be nullable (drop the trailing !), so that its failure never discards the other mutations' results",
+    ]);
+    expect(checkPluginSdl(mutations, ID, mutationResolvers, { newVersion: false })).toEqual([]);
+    // Only Mutation's own fields: the plugin's payload types may hold non-null fields.
+    expect(checkPluginSdl(`type Acme_ShipmentTracking_Shipped { id: ID! }
+      extend type Mutation { acme_shipmentTracking_ship: Acme_ShipmentTracking_Shipped }`, ID, ['Mutation.acme_shipmentTracking_ship'])).toEqual([]);
+  });
+
   it.each([
     ['a syntax error', 'extend type Order {', /^schema: Syntax Error/],
     ['a field outside the namespace', 'extend type Order { tracking: String }', 'schema: Order.tracking: fields added to core types must start with acme_shipmentTracking_'],

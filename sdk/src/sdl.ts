@@ -1,5 +1,6 @@
 import {
   buildSchema, extendSchema, isObjectType, isTypeDefinitionNode, Kind, parse, validateSchema,
+  type FieldDefinitionNode,
   type DefinitionNode, type DocumentNode, type GraphQLSchema,
 } from 'graphql';
 import { CORE_SDL } from './generated/core-sdl.js';
@@ -13,8 +14,18 @@ const coreSchema = () => (core ??= buildSchema(CORE_SDL));
  * outside the plugin's namespace (decision 2), anything core would refuse when composing it, and
  * fields without a resolver or resolvers without a field. Core's composer should apply the same
  * rules at install time; a build runs them first so an author sees them at once.
+ *
+ * New versions (a build, a publish) must also declare every Mutation field nullable, so that one
+ * failing mutation never discards the results of the others in a request (GitHub's convention,
+ * which core's own mutations follow). Composing versions published before that rule passes
+ * `{ newVersion: false }`, so they keep working.
  */
-export function checkPluginSdl(sdl: string | undefined, pluginId: string, resolvers: readonly string[]): string[] {
+export function checkPluginSdl(
+  sdl: string | undefined,
+  pluginId: string,
+  resolvers: readonly string[],
+  { newVersion = true }: { newVersion?: boolean } = {},
+): string[] {
   if (!sdl?.trim()) return resolvers.map((r) => `resolvers: ${r} is not a field the plugin's schema adds (it has no schema)`);
   let doc: DocumentNode;
   try {
@@ -22,7 +33,7 @@ export function checkPluginSdl(sdl: string | undefined, pluginId: string, resolv
   } catch (err) {
     return [`schema: ${(err as Error).message}`];
   }
-  const errors = doc.definitions.flatMap((d) => namingErrors(d, pluginId));
+  const errors = doc.definitions.flatMap((d) => [...namingErrors(d, pluginId), ...(newVersion ? mutationErrors(d) : [])]);
   if (errors.length) return errors.map((e) => `schema: ${e}`);
   let schema: GraphQLSchema;
   try {
@@ -32,6 +43,14 @@ export function checkPluginSdl(sdl: string | undefined, pluginId: string, resolv
   }
   const invalid = validateSchema(schema).map((e) => `schema: ${e.message}`);
   return invalid.length ? invalid : resolverErrors(doc, schema, pluginId, resolvers);
+}
+
+/** Mutation fields a plugin adds must be nullable: a failure then nulls that field alone. */
+function mutationErrors(def: DefinitionNode): string[] {
+  if (def.kind !== Kind.OBJECT_TYPE_EXTENSION || def.name.value !== 'Mutation') return [];
+  return (def.fields ?? [])
+    .filter((f: FieldDefinitionNode) => f.type.kind === Kind.NON_NULL_TYPE)
+    .map((f) => `Mutation.${f.name.value}: a mutation field must be nullable (drop the trailing !), so that its failure never discards the other mutations' results`);
 }
 
 function namingErrors(def: DefinitionNode, pluginId: string): string[] {

@@ -32,7 +32,8 @@ export function composeSchema(
   let schema = base;
   for (const c of contributions) {
     if (!c.sdl?.trim()) continue;
-    const problems = checkPluginSdl(c.sdl, c.pluginId, c.resolvers);
+    // Versions are checked as new ones when published; composing must still serve older ones.
+    const problems = checkPluginSdl(c.sdl, c.pluginId, c.resolvers, { newVersion: false });
     if (problems.length) throw refused(c, problems);
     try {
       schema = extendSchema(schema, parse(c.sdl));
