@@ -12,6 +12,8 @@ const LIBRARY_CODES = ['BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE'];
  * plugin that does not handle them fails with PLUGIN_FAILED, which is what a client sees.
  */
 const PLUGIN_FACING = ['src/plugins/egress/', 'src/plugins/sandbox/', 'src/plugins/host/'];
+/** The CLI's own codes (`mosaic: CODE: reason`) are for operators: README's CLI section names them. */
+const CLI_FACING = 'src/cli/';
 const CODE_PATTERNS = [
   /AppError\(\s*'([A-Z][A-Z_]+)'/g,
   /\bcode: '([A-Z][A-Z_]+)'/g,
@@ -27,12 +29,14 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
+const readme = () => readFileSync(join(root, '..', 'README.md'), 'utf8');
+
 /** The backquoted codes of README's "Every error carries `extensions.code`" bullet. */
 function documentedCodes(): Set<string> {
-  const readme = readFileSync(join(root, '..', 'README.md'), 'utf8');
-  const start = readme.indexOf('- Every error carries `extensions.code`');
+  const text = readme();
+  const start = text.indexOf('- Every error carries `extensions.code`');
   expect(start, 'README lists the error codes').toBeGreaterThan(0);
-  const bullet = readme.slice(start, readme.indexOf('\n- ', start + 1));
+  const bullet = text.slice(start, text.indexOf('\n- ', start + 1));
   return new Set([...bullet.matchAll(/`([A-Z][A-Z_]+)`/g)].map((m) => m[1]!));
 }
 
@@ -42,7 +46,7 @@ describe('error codes', () => {
     for (const code of [...ERROR_CODES, ...LIBRARY_CODES]) seen.set(code, 'ERROR_CODES / libraries');
     for (const file of sourceFiles(join(root, 'src'))) {
       const where = relative(root, file);
-      if (PLUGIN_FACING.some((dir) => where.startsWith(dir))) continue;
+      if (PLUGIN_FACING.some((dir) => where.startsWith(dir)) || where.startsWith(CLI_FACING)) continue;
       const text = readFileSync(file, 'utf8');
       for (const pattern of CODE_PATTERNS) for (const [, code] of text.matchAll(pattern)) if (!seen.has(code!)) seen.set(code!, where);
     }
@@ -50,5 +54,18 @@ describe('error codes', () => {
     const missing = [...seen].filter(([code]) => !documented.has(code)).map(([code, where]) => `${code} (${where})`);
     expect(missing).toEqual([]);
     expect(seen.size).toBeGreaterThan(12);
+  });
+
+  it('every code the CLI prints is named in README', () => {
+    const text = readme();
+    const cliCodes = new Set<string>();
+    for (const file of sourceFiles(join(root, CLI_FACING))) {
+      for (const [, codes] of readFileSync(file, 'utf8').matchAll(/readonly code: ((?:'[A-Z_]+'(?: \| )?)+)/g)) {
+        for (const [, code] of codes!.matchAll(/'([A-Z_]+)'/g)) cliCodes.add(code!);
+      }
+      for (const [, code] of readFileSync(file, 'utf8').matchAll(/new CliError\(\s*'([A-Z][A-Z_]+)'/g)) cliCodes.add(code!);
+    }
+    expect(cliCodes.size).toBeGreaterThan(0);
+    expect([...cliCodes].filter((code) => !new RegExp(`\\b${code}\\b`).test(text))).toEqual([]);
   });
 });
