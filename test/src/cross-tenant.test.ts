@@ -5,7 +5,7 @@
  */
 import { createApiKey, revokeApiKey } from '@mosaic/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type Client, type GraphQLResponse, type TestPlatform } from './harness.js';
+import { answer, startTestPlatform, type Client, type GraphQLResponse, type TestPlatform } from './harness.js';
 import {
   dumpTenant, expectError, mutate, ok, randomGid, rawPost, rowCounts, seedWorld,
   type MutationName, type NodeType, type World,
@@ -30,7 +30,6 @@ beforeAll(async () => {
 afterAll(() => tp?.close());
 
 /** The body a client sees, without transport details. */
-const body = (res: GraphQLResponse) => ({ data: res.data, errors: res.errors });
 
 /** [field on Query (CommunityPost has none, so `null`: node only), node type, key in World] for every object type. */
 const BY_ID: [string | null, NodeType, keyof World][] = [
@@ -56,7 +55,7 @@ describe('reads by id', () => {
       const foreign = await B.gql(query, { id: a[key] });
       expectError(foreign, 'NOT_FOUND', new RegExp(`^${type} not found$`));
       expect(foreign.data).toEqual({ [name]: null });
-      expect(body(foreign)).toEqual(body(await B.gql(query, { id: never })));
+      expect(answer(foreign)).toEqual(answer(await B.gql(query, { id: never })));
     }
   });
 
@@ -65,8 +64,8 @@ describe('reads by id', () => {
     const ids = BY_ID.map(([, , key]) => a[key]);
     expect(ok(await A.gql(query, { ids })).nodes).toEqual(BY_ID.map(([, type, key]) => ({ id: a[key], __typename: type })));
     const foreign = await B.gql(query, { ids });
-    expect(body(foreign)).toEqual({ data: { nodes: ids.map(() => null) }, errors: undefined });
-    expect(body(foreign)).toEqual(body(await B.gql(query, { ids: BY_ID.map(([, type]) => randomGid(type)) })));
+    expect(answer(foreign)).toEqual({ data: { nodes: ids.map(() => null) }, errors: undefined });
+    expect(answer(foreign)).toEqual(answer(await B.gql(query, { ids: BY_ID.map(([, type]) => randomGid(type)) })));
     // B's own objects among A's come back in place, the rest stay null
     const mixed = ok(await B.gql(query, { ids: [a.customer, b.customer, 'not-an-id', b.order] })).nodes;
     expect(mixed).toEqual([null, { id: b.customer, __typename: 'Customer' }, null, { id: b.order, __typename: 'Order' }]);
@@ -74,7 +73,7 @@ describe('reads by id', () => {
 
   it("a nested read cannot reach A's objects either (node of a wrong type, malformed ids)", async () => {
     const res = await B.gql(`query($id: ID!) { customer(id: $id) { id } }`, { id: a.case });
-    expect(body(res)).toEqual(body(await B.gql(`query($id: ID!) { customer(id: $id) { id } }`, { id: 'not-an-id' })));
+    expect(answer(res)).toEqual(answer(await B.gql(`query($id: ID!) { customer(id: $id) { id } }`, { id: 'not-an-id' })));
     expectError(res, 'NOT_FOUND', /^Customer not found$/);
   });
 });
@@ -143,7 +142,7 @@ describe('mutations aimed at A', () => {
     expectError(foreign, 'NOT_FOUND', new RegExp(`^${type} not found$`));
     expect(foreign.data).toEqual({ [name]: null }); // nullable payload: the field alone is null
     const never = await mutate(B, name, input(randomGid(type)));
-    expect(body(foreign)).toEqual(body(never));
+    expect(answer(foreign)).toEqual(answer(never));
     const afterB = await dumpTenant(tp, B.tenantId);
     expect(rowCounts(afterB)).toEqual(rowCounts(beforeB));
     expect(afterB).toEqual(beforeB);

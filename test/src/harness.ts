@@ -76,4 +76,6 @@ export async function startTestPlatform(env: Record<string, string> = {}): Promi
 }
 
 /** The codes of a response's errors, for terse assertions. */
+/** What a response answers, without `extensions` (its cost budget changes from request to request). */
+export const answer = (res: GraphQLResponse) => ({ data: res.data, errors: res.errors });
 export const codes = (res: GraphQLResponse) => (res.errors ?? []).map((e) => e.extensions?.code);
