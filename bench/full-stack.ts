@@ -7,7 +7,7 @@
  */
 import type { FullStackFixture } from './serve-fixture.js';
 import {
-  badResponses, combine, describeBad, envNumber, fmtInt, fmtMs, fmtRatio, loadRun, log, markdownTable,
+  answerOf, badResponses, combine, describeBad, envNumber, fmtInt, fmtMs, fmtRatio, loadRun, log, markdownTable,
   sequentialClient, startFixture, summarize, type BenchResult, type LoadRun,
 } from './lib.js';
 
@@ -37,12 +37,12 @@ export async function fullStack(): Promise<BenchResult> {
       },
     ];
 
-    // Both must answer exactly the same bytes before their speed means anything.
+    // Both must answer exactly the same data before their speed means anything.
     for (const t of targets) {
       const client = sequentialClient(t.url, headers);
       const res = await client.post(t.body);
       client.close();
-      if (res.status !== 200 || res.body !== expected) {
+      if (res.status !== 200 || answerOf(res.body) !== expected) {
         throw new Error(`${t.route} answered ${res.status} ${res.body.slice(0, 300)}; expected 200 ${expected}`);
       }
     }
@@ -50,7 +50,7 @@ export async function fullStack(): Promise<BenchResult> {
     const runs = new Map<Target, LoadRun[]>(targets.map((t) => [t, []]));
     const warmups = new Map<Target, LoadRun[]>(targets.map((t) => [t, []]));
     const cannon = (t: Target, seconds: number) =>
-      loadRun({ url: t.url, connections, duration: seconds, method: 'POST', headers, body: t.body, expectBody: expected });
+      loadRun({ url: t.url, connections, duration: seconds, method: 'POST', headers, body: t.body, verifyBody: (body) => answerOf(body) === expected });
     for (let round = 1; round <= rounds; round++) {
       for (const t of targets) {
         log(`full-stack round ${round}/${rounds}: ${t.route}: ${warmup} s warm-up, ${duration} s measured, ${connections} connections`);

@@ -101,6 +101,19 @@ export interface LoadRun {
 }
 
 /** An autocannon run that records the latency of every response (autocannon only keeps a histogram). */
+/**
+ * What a GraphQL response body answers, without `extensions` (its cost budget changes from
+ * request to request); a body that is not JSON answers itself, so it never matches.
+ */
+export function answerOf(body: string): string {
+  try {
+    const { data, errors } = JSON.parse(body) as { data?: unknown; errors?: unknown };
+    return JSON.stringify({ data, errors });
+  } catch {
+    return body;
+  }
+}
+
 export async function loadRun(opts: autocannon.Options): Promise<LoadRun> {
   const latenciesMs: number[] = [];
   const result = await autocannon({

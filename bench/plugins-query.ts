@@ -5,7 +5,7 @@
  */
 import type { PluginQueryFixture } from './serve-plugin-fixture.js';
 import {
-  badResponses, combine, describeBad, fmtInt, fmtMs, fmtRatio, loadRun, log, markdownTable, sequentialClient,
+  answerOf, badResponses, combine, describeBad, fmtInt, fmtMs, fmtRatio, loadRun, log, markdownTable, sequentialClient,
   startFixture, summarize, type LoadRun, type Summary,
 } from './lib.js';
 import { FIELD, PLUGIN_ID, badge, pause, verdict } from './plugins-common.js';
@@ -89,7 +89,7 @@ export async function pluginQuery(opts: QueryOptions): Promise<QueryRun> {
       if (res.status !== 200 || parsed.errors || edges?.length !== orders) {
         throw new Error(`${name}: ${res.status} ${res.body.slice(0, 500)}`);
       }
-      targets.push({ name, selection, body, expected: res.body });
+      targets.push({ name, selection, body, expected: answerOf(res.body) });
       return edges.map((e) => e.node);
     };
     const native = await addTarget('native fields', 'orderNumber orderStatus');
@@ -103,8 +103,8 @@ export async function pluginQuery(opts: QueryOptions): Promise<QueryRun> {
       }
     });
     // Unloaded latency: one request at a time on one keep-alive connection, the targets
-    // interleaved request by request. Every body must be the first answer again (autocannon's
-    // expectBody relies on that too).
+    // interleaved request by request. Every body must answer what the first did (the load runs
+    // check that too).
     const sequential = new Map<QueryTarget, number[]>(targets.map((t) => [t, []]));
     log(`plugins: 360 query, sequential: ${opts.sequentialWarmup} warm-up + ${opts.sequential} measured requests per query, interleaved`);
     const interleaved = async (requests: number, record: boolean) => {
@@ -113,7 +113,7 @@ export async function pluginQuery(opts: QueryOptions): Promise<QueryRun> {
           const t0 = performance.now();
           const res = await client.post(t.body);
           const ms = performance.now() - t0;
-          if (res.status !== 200 || res.body !== t.expected) throw new Error(`${t.name}: request ${i} answered ${res.status} ${res.body.slice(0, 300)}`);
+          if (res.status !== 200 || answerOf(res.body) !== t.expected) throw new Error(`${t.name}: request ${i} answered ${res.status} ${res.body.slice(0, 300)}`);
           if (record) sequential.get(t)!.push(ms);
         }
       }
@@ -128,7 +128,7 @@ export async function pluginQuery(opts: QueryOptions): Promise<QueryRun> {
     const runs = new Map<QueryTarget, LoadRun[]>(targets.map((t) => [t, []]));
     const warmups = new Map<QueryTarget, LoadRun[]>(targets.map((t) => [t, []]));
     const cannon = (t: QueryTarget, seconds: number) =>
-      loadRun({ url: graphqlUrl, connections: opts.connections, duration: seconds, method: 'POST', headers, body: t.body, expectBody: t.expected });
+      loadRun({ url: graphqlUrl, connections: opts.connections, duration: seconds, method: 'POST', headers, body: t.body, verifyBody: (body) => answerOf(body) === t.expected });
     for (let round = 1; round <= opts.rounds; round++) {
       for (const t of targets) {
         log(`plugins: 360 query round ${round}/${opts.rounds}: ${t.name}: ${opts.warmup} s warm-up, ${opts.duration} s measured, ${opts.connections} connections`);
