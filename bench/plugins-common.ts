@@ -89,7 +89,11 @@ export const noHost: HostFunction = async (capability) => {
 export const quietLogger = createLogger('silent');
 
 export async function startSupervisor(options: { workers?: number; maxWarmInstallations: number }): Promise<SandboxSupervisor> {
-  const supervisor = new SandboxSupervisor({ workers: options.workers ?? 1, maxWarmInstallations: options.maxWarmInstallations, logger: quietLogger });
+  // The memory runs warm up to 1 000 isolates (≈ 1.2 GB) to see the LRU bound the worker's RSS:
+  // the worker's RSS ceiling must not recycle it underneath them.
+  const supervisor = new SandboxSupervisor({
+    workers: options.workers ?? 1, maxWarmInstallations: options.maxWarmInstallations, maxWorkerRssMb: 8192, logger: quietLogger,
+  });
   await supervisor.start();
   return supervisor;
 }
