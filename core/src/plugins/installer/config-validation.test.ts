@@ -39,3 +39,18 @@ describe('plugin config problems', () => {
     });
   });
 });
+
+describe('plugin config formats', () => {
+  const withFormats = { type: 'object', properties: { endpoint: { type: 'string', format: 'uri' }, notify: { type: 'string', format: 'email' } } };
+
+  it('checks `format` rather than ignoring it', () => {
+    expect(validateConfig(withFormats, { endpoint: 'https://carrier.example/track', notify: 'ops@example.com' }))
+      .toEqual({ endpoint: 'https://carrier.example/track', notify: 'ops@example.com' });
+    expect(() => validateConfig(withFormats, { endpoint: 'not a uri', notify: 'nobody' })).toThrow(
+      expect.objectContaining({ code: 'BAD_USER_INPUT', details: { issues: [
+        { path: ['config', 'endpoint'], message: 'must match format "uri"' },
+        { path: ['config', 'notify'], message: 'must match format "email"' },
+      ] } }),
+    );
+  });
+});

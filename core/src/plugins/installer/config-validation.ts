@@ -1,8 +1,11 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { default as addFormats } from 'ajv-formats';
 import { AppError } from '../../lib/errors.js';
 import { assertInputDepth } from '../../lib/input-depth.js';
 
 const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: false });
+// Plugins' config schemas use `format` (uri, email, …): checked, not ignored with a warning.
+addFormats.default(ajv);
 const compiled = new WeakMap<object, ReturnType<typeof ajv.compile>>();
 
 /** A JSON pointer (`/lines/0/name`) as path parts (`["lines", 0, "name"]`). */
