@@ -1,37 +1,24 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serverConfigFromEnv } from '../config.js';
-import { startServer, type RunningServer } from '../http/server.js';
+import type { RunningServer } from '../http/server.js';
 import { localId } from '../lib/ids.js';
-import { createLogger } from '../lib/logger.js';
-import { openPlatform, type Platform } from '../platform.js';
-import { createTenant } from '../tenancy/tenants.js';
+import type { Platform } from '../platform.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook } from './events/index.js';
-import { createPublisher } from './registry/index.js';
-import { graphqlClient, type Gql } from './testing/graphql-client.js';
-import { buildFixture } from './testing/build-fixture.js';
+import type { Gql } from './testing/graphql-client.js';
+import { startPluginTestServer, type PluginTestServer } from './testing/plugin-test-server.js';
 import { eventually } from './testing/eventually.js';
 
 describe('plugin events and webhooks through a running server', () => {
-  let dir: string;
+  let t: PluginTestServer;
   let platform: Platform;
   let server: RunningServer;
   let gql: Gql;
   let installationId: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'mosaic-events-e2e-'));
-    platform = await openPlatform(serverConfigFromEnv({ ...process.env, MOSAIC_DATA_DIR: dir, PORT: '0' }), createLogger('silent'));
-    server = await startServer(platform);
-    const { apiKey } = await createTenant(platform.control.db, platform.tenants, { slug: 'events-co' });
-    gql = graphqlClient(server.url, apiKey);
-    const pub = await createPublisher(platform.control.db, { handle: 'acme' });
-    const built = await buildFixture('listener', '1.0.0');
-    const published = await gql(`mutation($i: PublishPluginVersionInput!) { publishPluginVersion(input: $i) { version { events } } }`,
-      { i: { publisherId: pub.publisher.id, manifest: built.manifest, bundle: built.bundle, signature: built.sign(pub.privateKeyPem) } });
+    t = await startPluginTestServer('events-co');
+    ({ platform, server, admin: gql } = t);
+    const published = await t.publish('listener', '1.0.0', 'events');
     expect(published.data?.publishPluginVersion.version.events).toEqual(['customer.created']);
     const installed = await gql(`mutation { installPlugin(input: { pluginId: "acme.listener", grantScopes: ["storage"], secrets: [{ name: "HOOK_SECRET", value: "whsec-1" }] }) { installation { id webhookPaths } } }`);
     // The global id names the installation in the API; its webhook paths carry its own id.
@@ -40,9 +27,7 @@ describe('plugin events and webhooks through a running server', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await server?.close();
-    await platform?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await t?.close();
   });
 
   const seen = async () => (await gql('{ acme_listener_seen }')).data!.acme_listener_seen as string[];

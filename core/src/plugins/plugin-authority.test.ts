@@ -7,25 +7,17 @@
  * change, no outbox row, no audit row; an allowed one must name the installation and the caller.
  */
 import { and, eq } from 'drizzle-orm';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serverConfigFromEnv } from '../config.js';
 import { auditLog } from '../db/control-schema.js';
 import { cases, outbox, pluginStorage } from '../db/tenant-schema.js';
 import type { TenantDb } from '../db/tenant-db.js';
-import { startServer, type RunningServer } from '../http/server.js';
+import type { RunningServer } from '../http/server.js';
 import { localId } from '../lib/ids.js';
-import { createLogger } from '../lib/logger.js';
-import { openPlatform, type Platform } from '../platform.js';
-import { createApiKey } from '../tenancy/api-keys.js';
-import { createTenant } from '../tenancy/tenants.js';
+import type { Platform } from '../platform.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signWebhook } from './events/index.js';
-import { createPublisher } from './registry/index.js';
-import { buildFixture } from './testing/build-fixture.js';
 import { eventually } from './testing/eventually.js';
-import { graphqlClient, type Gql } from './testing/graphql-client.js';
+import type { Gql } from './testing/graphql-client.js';
+import { startPluginTestServer, type PluginTestServer } from './testing/plugin-test-server.js';
 
 const PLUGIN = 'acme.deputy';
 const ACTOR = `plugin:${PLUGIN}`;
@@ -55,7 +47,7 @@ const GRAPHQL_ENTRIES = {
 } as const;
 
 describe('a plugin acts with no more rights than whoever caused the call', () => {
-  let dir: string;
+  let t: PluginTestServer;
   let platform: Platform;
   let server: RunningServer;
   let tenantId: string;
@@ -67,24 +59,15 @@ describe('a plugin acts with no more rights than whoever caused the call', () =>
   let caseId: string;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'mosaic-plugin-authority-'));
-    platform = await openPlatform(serverConfigFromEnv({ ...process.env, MOSAIC_DATA_DIR: dir, PORT: '0' }), createLogger('silent'));
-    server = await startServer(platform);
-    const created = await createTenant(platform.control.db, platform.tenants, { slug: 'deputy-co' });
-    tenantId = created.tenant.id;
+    t = await startPluginTestServer('deputy-co');
+    ({ platform, server, tenantId } = t);
     data = await platform.tenants.get(tenantId);
-    gql.admin = graphqlClient(server.url, created.apiKey);
-    keyIds.admin = (await platform.keys.verify(created.apiKey))!.keyId;
+    gql.admin = t.admin;
+    keyIds.admin = (await platform.keys.verify(t.adminKey))!.keyId;
     for (const role of ['agent', 'integrator'] as const) {
-      const key = await createApiKey(platform.control.db, { tenantId, role });
-      gql[role] = graphqlClient(server.url, key.apiKey);
-      keyIds[role] = key.id;
+      ({ gql: gql[role], keyId: keyIds[role] } = await t.keyFor(role));
     }
-    const pub = await createPublisher(platform.control.db, { handle: 'acme' });
-    const built = await buildFixture('deputy', '1.0.0');
-    const published = await gql.admin(`mutation($i: PublishPluginVersionInput!) { publishPluginVersion(input: $i) { version { version } } }`,
-      { i: { publisherId: pub.publisher.id, manifest: built.manifest, bundle: built.bundle, signature: built.sign(pub.privateKeyPem) } });
-    expect(published.errors).toBeUndefined();
+    expect((await t.publish('deputy')).errors).toBeUndefined();
     const installed = await gql.admin(`mutation($s: String!) { installPlugin(input: {
       pluginId: "${PLUGIN}", grantScopes: ["customers:read", "cases:write", "storage"], secrets: [{ name: "HOOK_SECRET", value: $s }]
     }) { installation { id } } }`, { s: HOOK_SECRET });
@@ -98,9 +81,7 @@ describe('a plugin acts with no more rights than whoever caused the call', () =>
   }, 120_000);
 
   afterAll(async () => {
-    await server?.close();
-    await platform?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await t?.close();
   });
 
   const argFor = (op: Op) => (op === 'cases.create' ? customerId : op === 'cases.update' ? caseId : `note-${Math.random()}`);

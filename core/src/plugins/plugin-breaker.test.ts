@@ -4,19 +4,9 @@
  * The `picky` fixture refuses malformed input with the SDK's UserInputError, fails on purpose in
  * `acme_picky_fail`, and lets a host refusal escape in `acme_picky_stash`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serverConfigFromEnv } from '../config.js';
-import { startServer, type RunningServer } from '../http/server.js';
-import { createLogger } from '../lib/logger.js';
-import { openPlatform, type Platform } from '../platform.js';
-import { createApiKey } from '../tenancy/api-keys.js';
-import { createTenant } from '../tenancy/tenants.js';
-import { createPublisher } from './registry/index.js';
-import { buildFixture } from './testing/build-fixture.js';
-import { graphqlClient, type Gql, type GqlResponse } from './testing/graphql-client.js';
+import type { Gql, GqlResponse } from './testing/graphql-client.js';
+import { startPluginTestServer, type PluginTestServer } from './testing/plugin-test-server.js';
 
 const GOOD_NUMBER = '1Z999AA10123456784';
 const TRACK = `query($n: String!) { acme_picky_track(number: $n) }`;
@@ -29,34 +19,21 @@ function expectFieldError(res: GqlResponse, field: string, code: string, message
 }
 
 describe('the plugin breaker counts the caller\'s bad input apart from the plugin\'s own failures', () => {
-  let dir: string;
-  let platform: Platform;
-  let server: RunningServer;
-  let admin: Gql;
+  let t: PluginTestServer;
   let agent: Gql;
   let integrator: Gql;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'mosaic-plugin-breaker-'));
-    platform = await openPlatform(serverConfigFromEnv({ ...process.env, MOSAIC_DATA_DIR: dir, PORT: '0' }), createLogger('silent'));
-    server = await startServer(platform);
-    const created = await createTenant(platform.control.db, platform.tenants, { slug: 'picky-co' });
-    admin = graphqlClient(server.url, created.apiKey);
-    agent = graphqlClient(server.url, (await createApiKey(platform.control.db, { tenantId: created.tenant.id, role: 'agent' })).apiKey);
-    integrator = graphqlClient(server.url, (await createApiKey(platform.control.db, { tenantId: created.tenant.id, role: 'integrator' })).apiKey);
-    const pub = await createPublisher(platform.control.db, { handle: 'acme' });
-    const built = await buildFixture('picky', '1.0.0');
-    const published = await admin(`mutation($i: PublishPluginVersionInput!) { publishPluginVersion(input: $i) { version { version } } }`,
-      { i: { publisherId: pub.publisher.id, manifest: built.manifest, bundle: built.bundle, signature: built.sign(pub.privateKeyPem) } });
-    expect(published.errors).toBeUndefined();
-    const installed = await admin(`mutation { installPlugin(input: { pluginId: "acme.picky", grantScopes: ["storage"] }) { installation { id } } }`);
+    t = await startPluginTestServer('picky-co');
+    agent = (await t.keyFor('agent')).gql;
+    integrator = (await t.keyFor('integrator')).gql;
+    expect((await t.publish('picky')).errors).toBeUndefined();
+    const installed = await t.admin(`mutation { installPlugin(input: { pluginId: "acme.picky", grantScopes: ["storage"] }) { installation { id } } }`);
     expect(installed.errors).toBeUndefined();
   }, 120_000);
 
   afterAll(async () => {
-    await server?.close();
-    await platform?.close();
-    rmSync(dir, { recursive: true, force: true });
+    await t?.close();
   });
 
   const answersAgent = async () => expect(await agent(TRACK, { n: GOOD_NUMBER })).toEqual({ data: { acme_picky_track: `in transit: ${GOOD_NUMBER}` } });
@@ -76,9 +53,9 @@ describe('the plugin breaker counts the caller\'s bad input apart from the plugi
     expectFieldError(await integrator(`{ acme_picky_check(number: "nope") }`), 'acme_picky_check', 'BAD_USER_INPUT',
       /^acme\.picky: "nope" is not a tracking number$/);
     await answersAgent();
-    expect(await admin(TRACK, { n: GOOD_NUMBER })).toEqual({ data: { acme_picky_track: `in transit: ${GOOD_NUMBER}` } });
+    expect(await t.admin(TRACK, { n: GOOD_NUMBER })).toEqual({ data: { acme_picky_track: `in transit: ${GOOD_NUMBER}` } });
     // The plugin ran for each of its own refusals, and they were recorded as failed calls.
-    const usage = await admin(`{ pluginUsage(pluginId: "acme.picky") { calls failures } }`);
+    const usage = await t.admin(`{ pluginUsage(pluginId: "acme.picky") { calls failures } }`);
     expect(usage.data.pluginUsage).toEqual([{ calls: 14, failures: 10 }]);
   });
 
@@ -94,6 +71,6 @@ describe('the plugin breaker counts the caller\'s bad input apart from the plugi
     expectFieldError(await integrator(`{ acme_picky_fail }`), 'acme_picky_fail', 'PLUGIN_FAILED', /^acme\.picky: the tracking backend is down$/);
     // Open after five: every caller now gets the pause, without the plugin running.
     expectFieldError(await agent(TRACK, { n: GOOD_NUMBER }), 'acme_picky_track', 'PLUGIN_FAILED', /^acme\.picky failed repeatedly and is paused for (29|30)s$/);
-    expectFieldError(await admin(TRACK, { n: GOOD_NUMBER }), 'acme_picky_track', 'PLUGIN_FAILED', /is paused/);
+    expectFieldError(await t.admin(TRACK, { n: GOOD_NUMBER }), 'acme_picky_track', 'PLUGIN_FAILED', /is paused/);
   });
 });
