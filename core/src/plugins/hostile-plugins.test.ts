@@ -532,3 +532,87 @@ describe('hostile plugins without private egress hosts', () => {
     expect(echo.requests.length).toBe(seen);
   });
 });
+
+describe('hostile results, endless waits and floods (worker RSS ceiling 128 MB)', () => {
+  let w: World;
+
+  beforeAll(async () => {
+    // The lowest ceiling the configuration accepts, so a process bloated by one attack is replaced.
+    w = await startWorld('hr', { MOSAIC_SANDBOX_WORKER_MAX_RSS_MB: '128' });
+    await w.publish(hostile);
+    await installHostile(w.a, 'acme.hostile');
+    await expectRecovered(w);
+  }, 120_000);
+
+  afterAll(() => w?.close());
+
+  /** The sandbox worker's pid and RSS as of its last call (one worker: every installation lands on it). */
+  const worker = () => ({ pid: w.platform.plugins.sandbox.workerPid(''), rss: w.platform.plugins.sandbox.workerRssBytes('') });
+
+  /**
+   * Runs `kind` under attack, checks what it answered with `check`, then that the plugin answers
+   * again and its worker's RSS is back within 20 % of what it was before (after a recycle, if the
+   * attack took the process past its ceiling). Returns the pids before and after.
+   */
+  async function contained(kind: string, check: (res: Res) => void, arg?: string) {
+    await expectRecovered(w);
+    const before = worker();
+    check(await attack(w, kind, arg));
+    await expectRecovered(w);
+    const after = worker();
+    expect(after.rss, `RSS ${after.rss} vs ${before.rss} before`).toBeLessThanOrEqual(before.rss * 1.2);
+    return { before: before.pid, after: after.pid };
+  }
+
+  it.each([
+    ['atomicsWait', 'absent: Atomics=undefined SharedArrayBuffer=undefined'],
+    ['wasmGrow', 'absent: WebAssembly=undefined'],
+  ])('finds no way to block or grow outside the heap (%s): the documented value', async (kind, answer) => {
+    const pids = await contained(kind, (res) => {
+      expect(res.errors).toBeUndefined();
+      expect(res.data.acme_hostile_attack).toBe(answer);
+    });
+    expect(pids.after).toBe(pids.before);
+  });
+
+  it.each([
+    ['getterThrows', 'PLUGIN_FAILED', /^acme\.hostile: getter ran$/],
+    ['proxyTraps', 'PLUGIN_FAILED', /^acme\.hostile: proxy trap ran$/],
+    ['cyclic', 'PLUGIN_FAILED', /^acme\.hostile: TypeError: Converting circular structure to JSON/],
+    ['getterSpins', 'PLUGIN_TIMEOUT', /^acme\.hostile: the plugin exceeded its CPU time limit of 1000 ms$/],
+    ['proxySpins', 'PLUGIN_TIMEOUT', /^acme\.hostile: the plugin exceeded its CPU time limit of 1000 ms$/],
+  ] as const)('serialises a hostile result (%s) inside the isolate: %s, the host runs none of it', async (kind, code, message) => {
+    const started = performance.now();
+    await contained(kind, (res) => expectContained(res, code, message));
+    expect(performance.now() - started).toBeLessThan(15_000);
+  });
+
+  it('ends a promise that never settles at the wall-clock deadline: PLUGIN_TIMEOUT', async () => {
+    const started = performance.now();
+    const pids = await contained('neverSettles', (res) =>
+      expectContained(res, 'PLUGIN_TIMEOUT', /^acme\.hostile: the plugin exceeded its wall-clock deadline of 10000 ms$/));
+    expect(performance.now() - started).toBeLessThan(15_000);
+    expect(pids.after).toBe(pids.before);
+  }, 30_000);
+
+  it('bounds a flood of 100 000 log lines by the host-call budget: PLUGIN_FAILED, at most 100 lines kept', async () => {
+    const started = performance.now();
+    await contained('logFlood', (res) =>
+      expectContained(res, 'PLUGIN_FAILED', /^acme\.hostile: the plugin made more than 100 host calls in one invocation$/));
+    expect(performance.now() - started).toBeLessThan(15_000);
+    const logs = await w.a(`{ pluginLogs(pluginId: "acme.hostile", first: 500) { message } }`);
+    const flood = (logs.data.pluginLogs as { message: string }[]).filter((l) => l.message.startsWith('flood '));
+    expect(flood.length).toBeGreaterThan(0);
+    expect(flood.length).toBeLessThanOrEqual(100);
+  }, 30_000);
+
+  it('contains JSON.parse of a 50 MB string: PLUGIN_FAILED, the worker replaced and back to its size', async () => {
+    // V8 runs out of memory inside JSON.parse, past the isolate's heap limit; isolated-vm reports
+    // that as catastrophic and the worker ends itself (worker.ts), so the core forks a new one.
+    let message = '';
+    const pids = await contained('parseHuge', (res) => {
+      message = expectContained(res, 'PLUGIN_FAILED', /^acme\.hostile: (the plugin exceeded its memory limit of 64 MB|the plugin sandbox process crashed \(signal SIGKILL\))$/);
+    });
+    if (message.includes('crashed')) expect(pids.after).not.toBe(pids.before);
+  }, 30_000);
+});

@@ -31,6 +31,8 @@ export interface PluginPlatform {
   schemas: TenantSchemas;
   installer: InstallerDeps;
   events: EventDispatcher;
+  /** The sandbox supervisor (its worker's pid and RSS, for operators and tests). */
+  sandbox: SandboxSupervisor;
   schemaFor(tenant: TenantContext): Promise<GraphQLSchema>;
   /** Verifies an inbound webhook's signature and runs the plugin's handler. */
   webhook(request: InboundWebhookRequest): Promise<WebhookResult>;
@@ -105,6 +107,7 @@ export function createPluginPlatform(deps: {
     schemas,
     installer,
     events,
+    sandbox,
     schemaFor: (tenant) => schemas.schemaFor(tenant),
     webhook: (request) => handleInboundWebhook({ control: deps.control, tenants: deps.tenants, vault, runWebhook, manifests: events.manifests, logger: deps.logger }, request),
     async close() {
