@@ -537,8 +537,9 @@ describe('hostile results, endless waits and floods (worker RSS ceiling 128 MB)'
   let w: World;
 
   beforeAll(async () => {
-    // The lowest ceiling the configuration accepts, so a process bloated by one attack is replaced.
-    w = await startWorld('hr', { MOSAIC_SANDBOX_WORKER_MAX_RSS_MB: '128' });
+    // The lowest ceiling the configuration accepts, so a process bloated by one attack is replaced;
+    // a rate limit B's bystander loop cannot reach while A's call waits out its 10 s deadline.
+    w = await startWorld('hr', { MOSAIC_SANDBOX_WORKER_MAX_RSS_MB: '128', MOSAIC_RATE_LIMIT_PER_MINUTE: '100000000' });
     await w.publish(hostile);
     await installHostile(w.a, 'acme.hostile');
     await expectRecovered(w);
@@ -583,8 +584,10 @@ describe('hostile results, endless waits and floods (worker RSS ceiling 128 MB)'
     ['proxySpins', 'PLUGIN_TIMEOUT', /^acme\.hostile: the plugin exceeded its CPU time limit of 1000 ms$/],
   ] as const)('serialises a hostile result (%s) inside the isolate: %s, the host runs none of it', async (kind, code, message) => {
     const started = performance.now();
-    await contained(kind, (res) => expectContained(res, code, message));
+    const pids = await contained(kind, (res) => expectContained(res, code, message));
     expect(performance.now() - started).toBeLessThan(15_000);
+    // A spin costs the installation its isolate, never the worker process.
+    expect(pids.after).toBe(pids.before);
   });
 
   it('ends a promise that never settles at the wall-clock deadline: PLUGIN_TIMEOUT', async () => {
@@ -597,13 +600,14 @@ describe('hostile results, endless waits and floods (worker RSS ceiling 128 MB)'
 
   it('bounds a flood of 100 000 log lines by the host-call budget: PLUGIN_FAILED, at most 100 lines kept', async () => {
     const started = performance.now();
-    await contained('logFlood', (res) =>
+    const pids = await contained('logFlood', (res) =>
       expectContained(res, 'PLUGIN_FAILED', /^acme\.hostile: the plugin made more than 100 host calls in one invocation$/));
     expect(performance.now() - started).toBeLessThan(15_000);
     const logs = await w.a(`{ pluginLogs(pluginId: "acme.hostile", first: 500) { message } }`);
     const flood = (logs.data.pluginLogs as { message: string }[]).filter((l) => l.message.startsWith('flood '));
     expect(flood.length).toBeGreaterThan(0);
     expect(flood.length).toBeLessThanOrEqual(100);
+    expect(pids.after).toBe(pids.before);
   }, 30_000);
 
   it('answers JSON.parse of a 50 MB string literal (strings fit, if only by the heap limit\'s slack); the worker back to its size', async () => {

@@ -105,6 +105,7 @@ export class InstallationSandbox {
           request.contextJson,
           limits.maxResultBytes,
           limits.maxHostArgBytes,
+          limits.maxHostCalls,
         ],
         { timeout: limits.cpuTimeoutMs, result: { promise: true } },
       );

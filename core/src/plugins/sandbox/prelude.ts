@@ -27,6 +27,7 @@ const StringCtor = String;
 const uncurryThis = Function.prototype.bind.bind(Function.prototype.call);
 const stringSlice = uncurryThis(String.prototype.slice);
 const promiseThen = uncurryThis(Promise.prototype.then);
+const promiseReject = Promise.reject.bind(Promise);
 const isArray = Array.isArray;
 const isErrorLike = uncurryThis(Object.prototype.isPrototypeOf).bind(null, Error.prototype);
 const bridgeApply = uncurryThis(bridge.apply);
@@ -88,10 +89,25 @@ function page(options, extra) {
   return args;
 }
 
-function makeContext(invocationId, context, maxArgBytes) {
-  const call = (capability, args) => callHost(invocationId, capability, args, maxArgBytes);
+function makeContext(invocationId, context, maxArgBytes, maxHostCalls) {
+  // The bridge counts too and fails the invocation at the first call past the budget; calls
+  // after that one get one shared refusal here, so a flood (100 000 log lines) neither crosses
+  // the bridge nor piles up errors and promises in the heap.
+  let hostCalls = 0;
+  let overBudget;
+  const call = (capability, args) => {
+    if (++hostCalls > maxHostCalls + 1) {
+      if (overBudget === undefined) {
+        overBudget = promiseReject(codedError('LIMIT_EXCEEDED', 'the plugin made more than ' + maxHostCalls + ' host calls in one invocation'));
+        promiseThen(overBudget, noop, noop);
+      }
+      return overBudget;
+    }
+    return callHost(invocationId, capability, args, maxArgBytes);
+  };
   const log = (level) => (message, data) => {
-    promiseThen(call('log', { __proto__: null, level, message: StringCtor(message), data }), noop, noop);
+    const sent = call('log', { __proto__: null, level, message: StringCtor(message), data });
+    if (sent !== overBudget) promiseThen(sent, noop, noop);
   };
   const fetch = async (url, init) => {
     const options = init === null || init === undefined ? {} : init;
@@ -205,7 +221,7 @@ function itemErrors(value) {
   return out;
 }
 
-return async function run(invocationId, kind, name, field, payloadJson, contextJson, maxResultBytes, maxArgBytes) {
+return async function run(invocationId, kind, name, field, payloadJson, contextJson, maxResultBytes, maxArgBytes, maxHostCalls) {
   try {
     const group = own(own(global, 'mosaicPlugin'), ENTRY_GROUPS[kind]);
     const holder = kind === 'resolver' ? own(group, name) : group;
@@ -215,7 +231,7 @@ return async function run(invocationId, kind, name, field, payloadJson, contextJ
       return failWith('NO_ENTRY', 'the plugin has no ' + what);
     }
     const payload = parse(payloadJson);
-    const ctx = makeContext(invocationId, parse(contextJson), maxArgBytes);
+    const ctx = makeContext(invocationId, parse(contextJson), maxArgBytes, maxHostCalls);
     const args = kind === 'resolver' ? [payload[0], payload[1], ctx] : [payload[0], ctx];
     const value = await reflectApply(fn, holder, args);
     const json = value === undefined ? undefined : stringify(kind === 'resolver' ? itemErrors(value) : value);
@@ -242,6 +258,7 @@ export type Runner = (
   contextJson: string,
   maxResultBytes: number,
   maxHostArgBytes: number,
+  maxHostCalls: number,
 ) => Promise<string>;
 
 /** The host side of the bridge: (invocationId, capability, argsJson) → envelope. */
