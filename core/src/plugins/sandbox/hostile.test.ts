@@ -31,6 +31,12 @@ const attacker = pluginBundle(`{
         for (let i = 0; i < 5; i++) { try { await ctx.storage.get('k' + i); } catch {} }
         return parents.map(() => 'done');
       },
+      logFlood: async (parents, args, ctx) => {
+        for (let i = 0; i < 100000; i++) ctx.log.info('flood ' + i);
+        let after;
+        try { await ctx.storage.get('k'); } catch (error) { after = error.code + ': ' + error.message; }
+        throw new Error('after the flood: ' + after);
+      },
       tamper: async (parents) => {
         const result = parents.map(() => 'tampered');
         const define = Object.defineProperty;
@@ -270,6 +276,18 @@ describe('hostile plugins', () => {
     );
     expect(error.pluginCode).toBe('LIMIT_EXCEEDED');
     expect(calls).toHaveLength(3);
+  });
+
+  it('keeps a flood of 100 000 log lines inside the isolate: one call past the budget crosses the bridge, no more', async () => {
+    const { host, calls } = recordingHost({ log: () => undefined, 'storage.get': () => 'v' });
+    const error = expectPluginError(
+      await underAttack(attack('logFlood', host, { limits: { maxHostCalls: 3 } })),
+      'PLUGIN_FAILED',
+      /^the plugin made more than 3 host calls in one invocation$/,
+    );
+    expect(error.pluginCode).toBe('LIMIT_EXCEEDED');
+    expect(calls.map((c) => c.capability)).toEqual(['log', 'log', 'log']);
+    expect(error.metrics.hostCalls).toBe(4);
   });
 
   it('keeps the bridge exact after the plugin replaces built-ins and pollutes prototypes', async () => {
