@@ -2,15 +2,15 @@
  * What the plugin benchmarks share: the fixture plugin's bundle (built with the real SDK build),
  * SDL-shaped orders to hand it, a supervisor, and formatting of goals.
  *
- * The sandbox is not part of `@mosaic/core`'s public face, so it is imported from core's source
- * by relative path (bench is private tooling; see README.md).
+ * The sandbox (`@mosaic/sandbox`, core/sandbox) is imported from its source by relative path, as
+ * core is, so a change is measured without a rebuild (bench is private tooling; see README.md).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createLogger } from '../core/src/lib/logger.js';
 import {
   SandboxSupervisor, type HostFunction, type InvocationContext, type PluginBundle, type ResolverInvocation,
-} from '../core/src/plugins/sandbox/index.js';
+} from '../core/sandbox/src/index.js';
 import { buildFixture } from '../core/src/plugins/testing/build-fixture.js';
 
 /** core/src/plugins/testing/fixtures/order-badge: `Order.acme_orderBadge_label` = "<orderNumber> (<orderStatus>)". */

@@ -11,10 +11,10 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ivm from 'isolated-vm';
-import { InstallationSandbox, type CachedBundle } from '../core/src/plugins/sandbox/installation-sandbox.js';
-import { DEFAULT_LIMITS } from '../core/src/plugins/sandbox/limits.js';
-import { installPrelude, type BridgeFunction } from '../core/src/plugins/sandbox/prelude.js';
-import type { PluginBundle } from '../core/src/plugins/sandbox/index.js';
+import { InstallationSandbox, type CachedBundle } from '../core/sandbox/src/installation-sandbox.js';
+import { DEFAULT_LIMITS } from '../core/sandbox/src/limits.js';
+import { installPrelude, type BridgeFunction } from '../core/sandbox/src/prelude.js';
+import type { PluginBundle } from '../core/sandbox/src/index.js';
 import { benchDir } from './lib.js';
 import { badge, ENTRY, expectLabels, invocationContext, type SdlOrder } from './plugins-common.js';
 
@@ -80,7 +80,7 @@ export async function coldStartStages(bundle: PluginBundle, samples: number, use
     const t5 = performance.now();
     const reply = await runner.apply(
       undefined,
-      [1, ENTRY.kind, ENTRY.type, ENTRY.field, payloadJson, contextJson, limits.maxResultBytes, limits.maxHostArgBytes],
+      [1, ENTRY.kind, ENTRY.type, ENTRY.field, payloadJson, contextJson, limits.maxResultBytes, limits.maxHostArgBytes, limits.maxHostCalls],
       { timeout: limits.cpuTimeoutMs, result: { promise: true } },
     );
     const t6 = performance.now();

@@ -3,7 +3,7 @@
  * (Node IPC) → isolate → back. Cold starts, warm batched calls, and the worker's memory as
  * installations warm up.
  */
-import type { PluginBundle, SandboxSupervisor } from '../core/src/plugins/sandbox/index.js';
+import type { PluginBundle, SandboxSupervisor } from '../core/sandbox/src/index.js';
 import { log } from './lib.js';
 import { expectLabels, noHost, resolverInvocation, rssBytes, sdlOrders, startSupervisor, type SdlOrder } from './plugins-common.js';
 

@@ -1,7 +1,7 @@
 import { defineConfig, mergeConfig } from 'vitest/config';
 import { sharedConfig } from '../../vitest.shared.js';
 
-// No aliases: the tests use @mosaic/sdk and @mosaic/core as built, as a third party would.
+// No aliases: the tests use @mosaic/sdk (and the @mosaic/sandbox it brings) as built, as a third party would.
 export default mergeConfig(sharedConfig, defineConfig({
   test: {
     include: ['src/**/*.test.ts'],

@@ -42,8 +42,7 @@ function templates(id: string): Record<string, string> {
       scripts: { build: 'mosaic-plugin build', test: 'vitest run', typecheck: 'tsc --noEmit' },
       // The zod the SDK is built with, so the config schema's types agree with definePlugin's.
       dependencies: { '@mosaic/sdk': `^${SDK_PACKAGE.version}`, zod: SDK_PACKAGE.dependencies.zod },
-      // @mosaic/sdk/testing runs the plugin in the sandbox that ships with core.
-      devDependencies: { '@mosaic/core': `^${SDK_PACKAGE.version}`, typescript: '~5.9.3', vitest: '^4.1.12' },
+      devDependencies: { typescript: '~5.9.3', vitest: '^4.1.12' },
     }, null, 2)}\n`,
     'tsconfig.json': `${JSON.stringify({
       compilerOptions: {

@@ -13,7 +13,10 @@ import { EMIT_TYPE_PATTERN, MAX_EMIT_PAYLOAD_BYTES, MAX_EMIT_TYPE_CHARS } from '
 import { identifierProblem, MAX_STORAGE_KEY_BYTES, repairText, textIssues } from './text-rules.js';
 import { writeRefusal, writeRefusedMessage, type CallerRole, type EntryKind, type WriteCapability } from './write-rules.js';
 
-/** What the sandbox hands the host for each `ctx.*` call (core's HostFunction). */
+/**
+ * What the sandbox hands the host for each `ctx.*` call: @mosaic/sandbox's HostFunction, taking
+ * any name so the fake host can refuse an unknown capability as the real one does.
+ */
 export type HostFunction = (capability: string, args: unknown) => Promise<unknown>;
 
 export interface FakeData {

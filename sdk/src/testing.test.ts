@@ -8,8 +8,8 @@ import { buildPlugin, type BuildResult } from './build.js';
 import { harnessBundle, loadPlugin, widgetAction } from './test-bundle.js';
 import { createTestHarness, HarnessError } from './testing.js';
 
-// What can be checked without core's sandbox; examples/shipment-tracking-plugin runs the
-// harness itself, in the isolate (it can depend on @mosaic/core; this package cannot).
+// What can be checked without starting a sandbox; examples/shipment-tracking-plugin runs the
+// harness itself, in the isolate, as a plugin package would.
 
 const ZOD = dirname(fileURLToPath(import.meta.resolve('zod/package.json')));
 

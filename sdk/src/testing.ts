@@ -1,11 +1,10 @@
 /**
  * @mosaic/sdk/testing — run a plugin from its own tests exactly as Mosaic runs it: the BUILT
- * bundle, in a real isolated-vm isolate, through core's sandbox supervisor (worker process,
+ * bundle, in a real isolated-vm isolate, through the platform's sandbox supervisor (worker process,
  * memory/CPU/time limits, copies only across the bridge, one batched call per field). Only the
  * host is fake: tenant data, storage and outbound HTTP come from the test.
  *
- * The sandbox ships with `@mosaic/core`, loaded when a harness is created; add it as a
- * devDependency of the plugin (`npm install --save-dev @mosaic/core`).
+ * The sandbox is `@mosaic/sandbox`, a dependency of this package, loaded when a harness is created.
  *
  * ```ts
  * const harness = await createTestHarness(new URL('..', import.meta.url), {
@@ -66,7 +65,7 @@ export interface HarnessOptions {
    * role's permissions: `integrator` is read-only. Event handlers act as the installation.
    */
   callerRole?: CallerRole;
-  /** The sandbox module, when `@mosaic/core/sandbox` cannot be imported from here. */
+  /** Another copy of the sandbox module (`@mosaic/sandbox`) to run the plugin in. */
   sandbox?: SandboxModule;
 }
 

@@ -11,7 +11,7 @@ const LIBRARY_CODES = ['BAD_REQUEST', 'OPERATION_RESOLUTION_FAILURE'];
  * Folders whose codes are what plugin code sees from host capabilities (EGRESS_…, QUOTA_…): a
  * plugin that does not handle them fails with PLUGIN_FAILED, which is what a client sees.
  */
-const PLUGIN_FACING = ['src/plugins/egress/', 'src/plugins/sandbox/', 'src/plugins/host/'];
+const PLUGIN_FACING = ['src/plugins/egress/', 'src/plugins/host/'];
 /** The CLI's own codes (`mosaic: CODE: reason`) are for operators: README's CLI section names them. */
 const CLI_FACING = 'src/cli/';
 const CODE_PATTERNS = [

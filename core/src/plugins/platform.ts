@@ -12,7 +12,7 @@ import { EventDispatcher, exponentialBackoff, handleInboundWebhook, type Inbound
 import { vaultFromEnv, type Installation, type InstallerDeps } from './installer/index.js';
 import { pluginParents } from './parents.js';
 import { PluginRuntime } from './runtime/runtime.js';
-import { SandboxSupervisor } from './sandbox/index.js';
+import { SandboxSupervisor } from '@mosaic/sandbox';
 import { TenantSchemas } from './schema/tenant-schemas.js';
 
 export interface PluginSettings {

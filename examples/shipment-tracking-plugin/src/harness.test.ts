@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { order } from './fixtures.js';
 
 // @mosaic/sdk/testing itself, on a small plugin made for it: what holds because the plugin runs
-// in core's real sandbox (copies, limits, no Node), not in the test's process.
+// in the platform's real sandbox (copies, limits, no Node), not in the test's process.
 
 const SOURCE = `
 import { definePlugin, UserInputError } from '@mosaic/sdk';
@@ -195,9 +195,9 @@ describe('@mosaic/sdk/testing in the isolate', () => {
     await expect(h.resolve('Order.acme_probe_label', parents)).rejects.toThrow('the harness is closed');
   });
 
-  it('accepts core\'s sandbox module directly, which keeps the SDK\'s typing of it honest', async () => {
-    // Type-checked by this package's tsc: core's module must satisfy the SDK's SandboxModule.
-    const sandbox = await import('@mosaic/core/sandbox');
+  it('accepts a sandbox module passed in, which runs the plugin in a supervisor of its own', async () => {
+    // The SDK's own dependency, as a plugin's tests would find it after `npm install`.
+    const sandbox = await import('@mosaic/sandbox');
     const h = await harness({ sandbox });
     expect(await h.resolve('Order.acme_probe_label', parents.slice(0, 1))).toEqual(['#N-1']);
   });

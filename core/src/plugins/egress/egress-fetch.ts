@@ -1,5 +1,5 @@
 import { fetch } from 'undici';
-import { afterElapsed } from '../../lib/after-elapsed.js';
+import { afterElapsed } from '@mosaic/sandbox';
 import { readCappedBody } from './body.js';
 import { EgressError, isEgressError } from './errors.js';
 import { createPinnedAgent } from './pinned-agent.js';

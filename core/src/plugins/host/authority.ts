@@ -1,7 +1,7 @@
 import { writeRefusal, writeRefusedMessage, type WriteCapability } from '@mosaic/sdk/schema';
 import type { Role } from '../../db/control-schema.js';
 import type { TenantContext } from '../../tenancy/context.js';
-import type { InvocationEntry } from '../sandbox/index.js';
+import type { InvocationEntry } from '@mosaic/sandbox';
 import { HostError } from './errors.js';
 import type { HostDeps } from './types.js';
 

@@ -7,7 +7,7 @@ import type { TenantContext } from '../../tenancy/context.js';
 import { createHostFunction, invocationCause, type Caller, type HostDeps, type HostLimits } from '../host/index.js';
 import { readSecrets, type Installation, type SecretVault } from '../installer/index.js';
 import { loadVersion, type LoadedVersion } from '../registry/index.js';
-import { isPluginError, type Invocation, type PluginErrorCode, type SandboxLimits, type SandboxSupervisor } from '../sandbox/index.js';
+import { isPluginError, type Invocation, type PluginErrorCode, type SandboxLimits, type SandboxSupervisor } from '@mosaic/sandbox';
 import { Breakers, failureKind } from './breaker.js';
 import { Metering } from './metering.js';
 

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { createLogger, type Logger } from '../../lib/logger.js';
+import { defaultLogger, type SandboxLogger } from './logger.js';
 import { PluginError } from './errors.js';
 import { DEFAULT_LIMITS, resolveLimits, type SandboxLimits } from './limits.js';
 import type { HostFunction, Invocation, InvocationMetrics, InvocationResult } from './types.js';
@@ -20,7 +20,7 @@ export interface SandboxSupervisorOptions {
    * are approximate; this bounds the process that hosts them.
    */
   maxWorkerRssMb?: number;
-  logger?: Logger;
+  logger?: SandboxLogger;
 }
 
 /** Far above a worker with 100 small warm isolates (~200 MB), far below a runaway one. */
@@ -45,7 +45,7 @@ export class SandboxSupervisor {
     if (!Number.isInteger(maxRssMb) || maxRssMb < 1) throw new RangeError('maxWorkerRssMb must be a positive integer');
     this.limits = resolveLimits(DEFAULT_LIMITS, options.defaultLimits);
     const entry = workerEntry();
-    const logger = options.logger ?? createLogger();
+    const logger = options.logger ?? defaultLogger();
     const config = { maxWarm: Math.ceil(maxWarm / count) };
     const backstopMs = options.backstopMs ?? 5_000;
     const maxRssBytes = maxRssMb * 2 ** 20;

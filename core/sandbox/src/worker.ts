@@ -4,7 +4,7 @@
  * supervisor forks this file (or dist/sandbox-worker.js) with --no-node-snapshot and talks to
  * it over IPC (protocol.ts). Nothing here outlives the parent: a closed channel ends the process.
  */
-import { afterElapsed } from '../../lib/after-elapsed.js';
+import { afterElapsed } from './after-elapsed.js';
 import { HostBridge } from './bridge.js';
 import type { CachedBundle, InstallationSandbox } from './installation-sandbox.js';
 import { IsolatePool } from './isolate-pool.js';

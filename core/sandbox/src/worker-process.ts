@@ -2,8 +2,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LRUCache } from 'lru-cache';
-import { afterElapsed } from '../../lib/after-elapsed.js';
-import type { Logger } from '../../lib/logger.js';
+import { afterElapsed } from './after-elapsed.js';
+import type { SandboxLogger } from './logger.js';
 import type { SandboxLimits } from './limits.js';
 import {
   envelope,
@@ -70,7 +70,7 @@ export interface WorkerProcessOptions {
    * hosts the isolates is bounded as well. Unbounded when omitted.
    */
   maxRssBytes?: number;
-  logger?: Logger;
+  logger?: SandboxLogger;
 }
 
 /**
@@ -411,7 +411,7 @@ const isRefusalCode = (code: string) =>
  * What the plugin sees when the host function throws. Errors carrying a string code are meant
  * for it (FORBIDDEN, NOT_FOUND, ...); anything else is a host fault whose text stays here.
  */
-function refusal(error: unknown, capability: string, logger: Logger | undefined): string {
+function refusal(error: unknown, capability: string, logger: SandboxLogger | undefined): string {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   if (typeof code === 'string' && isRefusalCode(code)) {
     return envelope.error(code, error instanceof Error ? error.message : String(error));

@@ -24,3 +24,5 @@ export {
   type WebhookRequest,
   type WebhookResponse,
 } from './types.js';
+export type { SandboxLogger } from './logger.js';
+export { afterElapsed } from './after-elapsed.js';

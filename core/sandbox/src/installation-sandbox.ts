@@ -1,5 +1,5 @@
 import ivm from 'isolated-vm';
-import { afterElapsed } from '../../lib/after-elapsed.js';
+import { afterElapsed } from './after-elapsed.js';
 import type { SandboxLimits } from './limits.js';
 import { installPrelude, type BridgeFunction, type Runner } from './prelude.js';
 import { decodeEnvelope, failure, type Failure, type Outcome } from './protocol.js';

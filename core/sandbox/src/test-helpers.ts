@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { createLogger } from '../../lib/logger.js';
+import { defaultLogger } from './logger.js';
 import type { HostFunction, InvocationContext, PluginBundle } from './types.js';
 
 /** Tests provoke crashes and host faults on purpose; their logs are noise. */
-export const quietLogger = createLogger('silent');
+export const quietLogger = defaultLogger('silent');
 
 /** A bundle from plugin source: `source` is the object assigned to globalThis.mosaicPlugin. */
 export function pluginBundle(source: string): PluginBundle {
