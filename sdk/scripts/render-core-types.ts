@@ -1,5 +1,6 @@
+import { minifyIntrospection } from '@gql.tada/internal';
 import {
-  buildSchema, getNamedType, isEnumType, isInputObjectType, isInterfaceType, isListType,
+  buildSchema, getNamedType, introspectionFromSchema, isEnumType, isInputObjectType, isInterfaceType, isListType,
   isNonNullType, isObjectType, isScalarType, isUnionType,
   type GraphQLField, type GraphQLInputObjectType, type GraphQLInputType, type GraphQLNamedType, type GraphQLObjectType,
   type GraphQLOutputType, type GraphQLSchema,
@@ -39,6 +40,15 @@ export function renderCoreTypes(sdl: string): string {
 export function renderCoreSdl(sdl: string): string {
   const escaped = sdl.replace(/[\\`]/g, (c) => `\\${c}`).replace(/\$\{/g, '\\${');
   return `${HEADER}\n/** Core's base SDL, the schema every tenant's schema extends. */\nexport const CORE_SDL = \`${escaped}\`;\n`;
+}
+
+/**
+ * Core's schema as the type gql.tada reads, so `graphql(\`fragment … on Order { … }\`)` types a
+ * declared input's parents from the selection alone. Descriptions are left out: types only.
+ */
+export function renderCoreIntrospection(sdl: string): string {
+  const introspection = minifyIntrospection(introspectionFromSchema(buildSchema(sdl), { descriptions: false }));
+  return `${HEADER}\nexport type CoreIntrospection = ${JSON.stringify(introspection)};\n`;
 }
 
 const isBuiltIn = (type: GraphQLNamedType) => type.name.startsWith('__');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { baseTypeDefs } from '../../../core/src/graphql/base-sdl.js';
-import { renderCoreSdl, renderCoreTypes } from '../../scripts/render-core-types.js';
+import { renderCoreIntrospection, renderCoreSdl, renderCoreTypes } from '../../scripts/render-core-types.js';
 
 const committed = (file: string) => readFileSync(new URL(file, import.meta.url), 'utf8');
 
@@ -13,5 +13,9 @@ describe('generated core types', () => {
 
   it('core-sdl.ts matches core\'s SDL', () => {
     expect(committed('./core-sdl.ts')).toBe(renderCoreSdl(baseTypeDefs));
+  });
+
+  it('core-introspection.ts matches core\'s SDL', () => {
+    expect(committed('./core-introspection.ts')).toBe(renderCoreIntrospection(baseTypeDefs));
   });
 });
