@@ -9,6 +9,7 @@ import { PluginBuildError } from './build-error.js';
 import { bundlePlugin } from './bundle.js';
 import { extractPlugin } from './extract.js';
 import { ManifestError, parseManifest, type PluginManifest } from './manifest.js';
+import { checkManifestInputs } from './input-rules.js';
 import { checkPluginSdl } from './sdl.js';
 
 export { PluginBuildError } from './build-error.js';
@@ -25,6 +26,8 @@ export interface BuildResult {
   /** The bundle's text, exactly as written to pluginFile. */
   code: string;
   manifest: PluginManifest;
+  /** What builds but deserves the author's attention, one line each. */
+  warnings: string[];
 }
 
 const BUNDLE_FILE = 'plugin.js';
@@ -39,10 +42,13 @@ export async function buildPlugin(dir: string, { outDir = 'dist' }: BuildOptions
     ...extracted.manifest,
     schema: extracted.schema,
     configSchema: extracted.configSchema,
+    inputs: extracted.inputs,
     bundle: { file: BUNDLE_FILE, sha256: createHash('sha256').update(bytes).digest('hex') },
   });
   const sdlProblems = checkPluginSdl(manifest.schema, manifest.id, manifest.resolvers);
   if (sdlProblems.length) throw new PluginBuildError(sdlProblems);
+  const { problems: inputProblems, warnings } = checkManifestInputs(manifest);
+  if (inputProblems.length) throw new PluginBuildError(inputProblems);
 
   const out = resolve(root, outDir);
   const pluginFile = join(out, BUNDLE_FILE);
@@ -50,7 +56,7 @@ export async function buildPlugin(dir: string, { outDir = 'dist' }: BuildOptions
   await mkdir(out, { recursive: true });
   await writeFile(pluginFile, bytes);
   await writeFile(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
-  return { pluginFile, manifestFile, code, manifest };
+  return { pluginFile, manifestFile, code, manifest, warnings };
 }
 
 /** `mosaic.entry`, else `main`, else src/index.ts, from the plugin's package.json. */

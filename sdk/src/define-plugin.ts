@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { PluginContext } from './context.js';
+import type { DeclaredInputs, InputOf } from './declared-input.js';
 import type { CoreObjectTypes } from './generated/core-types.js';
 import type { JsonObject, JsonValue } from './json.js';
 import type { DeclaredManifest, ManifestInput } from './manifest.js';
@@ -26,11 +27,27 @@ type FieldResolvers<TParent, TConfig> = Record<string, BatchResolver<TParent, TC
 /** Root fields get a single empty parent. */
 export type RootParent = Record<string, never>;
 
-/** Resolvers by type then field: core types give typed parents, the plugin's own types give unknown. */
-export type PluginResolvers<TConfig> =
-  & { [T in keyof CoreObjectTypes]?: FieldResolvers<CoreObjectTypes[T], TConfig> }
+/**
+ * A core type's fields: once a type declares inputs, each of its fields has one and its parents
+ * are typed from it; a type without declared inputs gives its fields whole parents.
+ */
+type CoreFieldResolvers<T extends keyof CoreObjectTypes, TConfig, I> = [keyof InputsOn<I, T>] extends [never]
+  ? FieldResolvers<CoreObjectTypes[T], TConfig>
+  : { [F in keyof InputsOn<I, T>]?: BatchResolver<InputOf<InputsOn<I, T>[F]>, TConfig> };
+// Without `inputs` I is its constraint, whose open record would swallow every field.
+type InputsOn<I, T extends PropertyKey> = I extends { [K in T]?: infer On }
+  ? string extends keyof NonNullable<On> ? {} : NonNullable<On>
+  : {};
+
+/**
+ * Resolvers by type then field: on core types a field with a declared input (`inputs`) gets
+ * parents typed from its selection, any other field the whole parent; the plugin's own types give unknown.
+ */
+export type PluginResolvers<TConfig, I extends DeclaredInputs = {}> =
+  & { [T in keyof CoreObjectTypes]?: CoreFieldResolvers<T, TConfig, I> }
   & { Query?: FieldResolvers<RootParent, TConfig>; Mutation?: FieldResolvers<RootParent, TConfig> }
-  & { [type: string]: FieldResolvers<unknown, TConfig> | undefined };
+  // The plugin's own types (Publisher_Name_Type): no core type name holds an underscore.
+  & { [type: `${string}_${string}`]: FieldResolvers<unknown, TConfig> | undefined };
 
 /** A domain event delivered from the outbox (decision 7); `id` doubles as the idempotency key. */
 export interface PluginEvent<TPayload extends JsonObject = JsonObject> {
@@ -78,13 +95,26 @@ export interface WebhookResponse {
 }
 export type WebhookHandler<TConfig> = (request: WebhookRequest, ctx: PluginContext<TConfig>) => Promise<WebhookResponse | void>;
 
-export interface PluginInput<S extends ConfigSchema> {
+export interface PluginInput<S extends ConfigSchema, I extends DeclaredInputs = {}> {
   manifest: ManifestInput;
   /** The tenant's settings; the installer's form comes from its JSON Schema. */
   config?: S;
   /** SDL extending core types with namespaced fields and defining namespaced types. */
   schema?: string;
-  resolvers?: PluginResolvers<ConfigOf<S>>;
+  /**
+   * What each field reads of its parent, by core type then field: a `graphql` fragment on that
+   * type (the anchor is Shopify Functions' input query). The host resolves it with core's own
+   * resolvers, under the caller's rights and the plugin's scopes, batched for every parent of the
+   * level, and sends exactly those fields; the resolver's parents are typed from it. A field
+   * without one receives the whole parent (and the build warns).
+   *
+   * ```ts
+   * inputs: { Order: { acme_eta_promise: graphql(`fragment EtaInput on Order { orderNumber lines { sku } }`) } },
+   * resolvers: { Order: { acme_eta_promise: async (orders) => orders.map((o) => o.lines.length) } },
+   * ```
+   */
+  inputs?: I;
+  resolvers?: PluginResolvers<ConfigOf<S>, NoInfer<I>>;
   /** Handlers by event type, e.g. `order.created`. */
   events?: Record<string, EventHandler<ConfigOf<S>>>;
   actions?: Record<string, ActionHandler<ConfigOf<S>>>;
@@ -99,6 +129,8 @@ export interface PluginDefinition<S extends ConfigSchema = ConfigSchema> {
   readonly config: S | undefined;
   readonly schema: string | undefined;
   readonly resolvers: Readonly<Record<string, Readonly<Record<string, BatchResolver<unknown, ConfigOf<S>>>>>>;
+  /** Declared inputs by type then field, as the documents `graphql` parsed; the build prints them into the manifest. */
+  readonly inputs: DeclaredInputs;
   readonly events: Readonly<Record<string, EventHandler<ConfigOf<S>>>>;
   readonly actions: Readonly<Record<string, ActionHandler<ConfigOf<S>>>>;
   readonly webhooks: Readonly<Record<string, WebhookHandler<ConfigOf<S>>>>;
@@ -111,8 +143,9 @@ export interface PluginDefinition<S extends ConfigSchema = ConfigSchema> {
  * bundle: `mosaic-plugin build` validates the manifest, SDL and widgets before anything ships.
  * It does check what it can cheaply, so a mismatch fails in the author's own tests too.
  */
-export function definePlugin<S extends ConfigSchema = NoConfig>(input: PluginInput<S>): PluginDefinition<S> {
-  const resolvers = mapValues(input.resolvers ?? {}, (fields) => Object.freeze({ ...fields }));
+export function definePlugin<S extends ConfigSchema = NoConfig, const I extends DeclaredInputs = {}>(input: PluginInput<S, I>): PluginDefinition<S> {
+  const resolvers = mapValues(input.resolvers ?? {}, (fields) => Object.freeze({ ...fields })) as PluginDefinition<S>['resolvers'];
+  const inputs = mapValues(input.inputs ?? {}, (fields) => Object.freeze({ ...fields }));
   const events = { ...input.events };
   const actions = { ...input.actions };
   const webhooks = { ...input.webhooks };
@@ -138,6 +171,7 @@ export function definePlugin<S extends ConfigSchema = NoConfig>(input: PluginInp
     config: input.config,
     schema: input.schema,
     resolvers: Object.freeze(resolvers),
+    inputs: Object.freeze(inputs),
     events: Object.freeze(events),
     actions: Object.freeze(actions),
     webhooks: Object.freeze(webhooks),

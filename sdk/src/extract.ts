@@ -1,4 +1,5 @@
 import vm from 'node:vm';
+import { print, type DocumentNode } from 'graphql';
 import { PluginBuildError } from './build-error.js';
 
 export interface ExtractedPlugin {
@@ -6,6 +7,8 @@ export interface ExtractedPlugin {
   manifest: Record<string, unknown>;
   schema: string | undefined;
   configSchema: Record<string, unknown>;
+  /** Declared inputs by `Type.field`, printed as GraphQL. */
+  inputs: Record<string, string>;
 }
 
 const NO_CONFIG = { type: 'object', properties: {}, additionalProperties: false };
@@ -26,12 +29,16 @@ export function extractPlugin(code: string): ExtractedPlugin {
   if (typeof plugin?.manifest?.sdkApiVersion !== 'number') {
     throw new PluginBuildError(['the entry must `export default definePlugin({ ... })`']);
   }
-  return copy({ manifest: plugin.manifest, schema: plugin.schema, configSchema: configSchemaOf(plugin.config) });
+  const { manifest, schema, inputs } = copy<Pick<PluginLike, 'schema' | 'inputs'> & { manifest: Record<string, unknown> }>(
+    { manifest: plugin.manifest, schema: plugin.schema, inputs: plugin.inputs },
+  );
+  return { manifest, schema, configSchema: copy(configSchemaOf(plugin.config) as Record<string, unknown>), inputs: printInputs(inputs ?? {}) };
 }
 
 interface PluginLike {
   manifest?: { sdkApiVersion?: unknown };
   schema?: string;
+  inputs?: Record<string, Record<string, unknown>>;
   config?: { toJSONSchema?: (params: { io: 'input' }) => unknown };
 }
 
@@ -49,7 +56,22 @@ function configSchemaOf(config: PluginLike['config']): unknown {
 }
 
 /** Values from the vm's realm, re-created in ours (and proven to be plain JSON on the way). */
-const copy = (value: object): ExtractedPlugin => JSON.parse(JSON.stringify(value)) as ExtractedPlugin;
+const copy = <T extends object>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
+/** The documents `graphql` parsed, as the text the manifest carries (fragments it spreads included). */
+function printInputs(inputs: Record<string, Record<string, unknown>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [type, fields] of Object.entries(inputs)) {
+    for (const [field, document] of Object.entries(fields)) {
+      try {
+        out[`${type}.${field}`] = print(document as unknown as DocumentNode);
+      } catch {
+        throw new PluginBuildError([`inputs.${type}.${field}: must be a document from graphql(\`fragment … on ${type} { … }\`) of @mosaic/sdk`]);
+      }
+    }
+  }
+  return out;
+}
 
 // Errors from the vm's realm are not `instanceof Error` here.
 const describe = (err: unknown) => String((err as { message?: unknown })?.message ?? err);

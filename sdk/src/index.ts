@@ -7,6 +7,8 @@
  * cannot be tree-shaken, and would put all of zod (every locale, ~800 KB) in each bundle.
  */
 export { definePlugin, SDK_API_VERSION } from './define-plugin.js';
+export { graphql } from './declared-input.js';
+export type { DeclaredInputs, InputOf } from './declared-input.js';
 export { UserInputError } from './user-input-error.js';
 export type {
   ActionHandler, BatchResolver, ConfigSchema, EventHandler, PluginDefinition, PluginEvent, PluginInput,

@@ -2,6 +2,7 @@ import semver from 'semver';
 import { z } from 'zod';
 import { EXTENSION_POINTS } from './extension-points.js';
 import { canonicalHostPattern, isIpHost } from './egress-host.js';
+import { INPUT_LIMITS } from './input-limits.js';
 import { formatIssues } from './issues.js';
 import { PLUGIN_SCOPES } from './scopes.js';
 
@@ -90,6 +91,9 @@ const derivedShape = {
 const builtShape = {
   /** The plugin's SDL (extensions of core types and its own namespaced types). */
   schema: z.string().max(100_000).optional(),
+  /** Declared inputs by `Type.field`: the GraphQL fragments the host resolves for each parent. */
+  inputs: z.record(z.string().regex(new RegExp(`^${GRAPHQL_NAME}\\.${GRAPHQL_NAME}$`), 'must be Type.field'), z.string().max(INPUT_LIMITS.maxChars))
+    .default({}),
   /** JSON Schema of the config the installer asks for (zod's toJSONSchema, input side). */
   configSchema: z.record(z.string(), z.unknown()).refine((s) => s.type === 'object', 'must be a JSON Schema of type object'),
   bundle: z.strictObject({

@@ -8,7 +8,9 @@ export {
 export type { DeclaredManifest, ManifestInput, PluginManifest } from './manifest.js';
 export { validateWidgetTree, WIDGET_COMPONENTS, WIDGET_LIMITS, widgetNodeSchema } from './widgets.js';
 export type { WidgetValidation } from './widgets.js';
-export { checkPluginSdl } from './sdl.js';
+export { checkPluginSdl, pluginSchema } from './sdl.js';
+export { checkManifestInputs, INPUT_LIMITS, INPUT_SCOPES, missingInputScopes, readDeclaredInput } from './input-rules.js';
+export type { DeclaredInput, InputReading, InputReadOptions } from './input-rules.js';
 export { canonicalHost, canonicalHostPattern, hostMatchesPattern, isIpHost, urlHost } from './egress-host.js';
 export type { HostReading } from './egress-host.js';
 export { refusedHeaderReason } from './egress-headers.js';

@@ -7,7 +7,13 @@ import { CORE_SDL } from './generated/core-sdl.js';
 import { pluginNamespace } from './namespace.js';
 
 let core: GraphQLSchema | undefined;
-const coreSchema = () => (core ??= buildSchema(CORE_SDL));
+/** Core's base schema, built once. */
+export const coreSchema = (): GraphQLSchema => (core ??= buildSchema(CORE_SDL));
+
+/** Core's schema with the plugin's SDL applied; call it on SDL checkPluginSdl accepted. */
+export function pluginSchema(sdl: string | undefined): GraphQLSchema {
+  return sdl?.trim() ? extendSchema(coreSchema(), parse(sdl)) : coreSchema();
+}
 
 /**
  * Problems with a plugin's SDL, as `schema: message` lines (none when it is fine): syntax, names

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, join, resolve } from 'node:path';
 import { and, desc, eq } from 'drizzle-orm';
 import { buildPlugin, PluginBuildError, scaffoldPlugin } from '@mosaic/sdk/build';
@@ -42,6 +43,19 @@ async function grantsFor(p: Platform, options: CliOptions, pluginId: string, ran
 const printInstallation = (options: CliOptions, verb: string) => (i: Installation) =>
   print(options.json, { installation: installationView(i) }, `${verb} ${i.pluginId}@${i.version} (${i.status})`);
 
+/**
+ * What to run next in a new plugin project: inside this repository's workspaces the SDK is
+ * already there; anywhere else the project installs it first (see the SDK's README).
+ */
+function nextSteps(dir: string): string {
+  try {
+    createRequire(join(resolve(dir), 'package.json')).resolve('@mosaic/sdk/package.json');
+    return `npx mosaic plugin build ${dir} (its test: cd ${dir} && npx vitest run)`;
+  } catch {
+    return `cd ${dir} && npm install && npm test && npm run build (@mosaic/sdk not on a registry yet? install its packed tarballs as the SDK's README says)`;
+  }
+}
+
 /** A file of the plugin's build output, or a usage error saying to build first. */
 function readBuilt(dir: string, file: string): string {
   const path = join(dir, 'dist', file);
@@ -55,7 +69,7 @@ const handlers: Record<string, Handler> = {
     const id = options.id ?? `example.${basename(resolve(dir)).toLowerCase().replace(/[^a-z0-9-]/g, '-')}`;
     const files = await scaffoldPlugin(dir, id);
     print(options.json, { dir: resolve(dir), id, files },
-      `created plugin ${id} in ${dir}: ${files.join(', ')}\nnext: npx mosaic plugin build ${dir} (its test: cd ${dir} && npx vitest run)`);
+      `created plugin ${id} in ${dir}: ${files.join(', ')}\nnext: ${nextSteps(dir)}`);
   },
   async build([dir], options) {
     if (!dir) throw new UsageError('usage: mosaic plugin build <dir>');
@@ -63,8 +77,8 @@ const handlers: Record<string, Handler> = {
       if (!(err instanceof PluginBuildError)) throw err;
       throw new CliError('PLUGIN_BUILD_FAILED', `${dir} did not build:\n  ${err.problems.join('\n  ')}`);
     });
-    print(options.json, { pluginId: built.manifest.id, version: built.manifest.version, pluginFile: built.pluginFile, manifestFile: built.manifestFile, sha256: built.manifest.bundle.sha256 },
-      `built ${built.manifest.id}@${built.manifest.version} → ${built.pluginFile} (sha256 ${built.manifest.bundle.sha256})`);
+    print(options.json, { pluginId: built.manifest.id, version: built.manifest.version, pluginFile: built.pluginFile, manifestFile: built.manifestFile, sha256: built.manifest.bundle.sha256, warnings: built.warnings },
+      [`built ${built.manifest.id}@${built.manifest.version} → ${built.pluginFile} (sha256 ${built.manifest.bundle.sha256})`, ...built.warnings.map((w) => `warning: ${w}`)].join('\n'));
   },
   async publish([dir], options) {
     if (!dir || !options.publisher) throw new UsageError('usage: mosaic plugin publish <dir> --publisher <handle or id> [--key-file path]');
