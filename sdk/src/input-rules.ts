@@ -199,11 +199,13 @@ interface InputsOfManifest {
 }
 
 /**
- * A build's check of the declared inputs against core and the plugin's own schema (another
- * plugin's fields wait for the installer), with a warning for each resolver on a core type that
+ * A build's (and the registry's) check of the declared inputs against core and the plugin's own
+ * schema (another plugin's fields wait for the installer), and, unless `checkScopes` is false,
+ * against the scopes the manifest requests. The registry leaves scopes to the installer, which
+ * checks them against what the tenant granted. With a warning for each resolver on a core type that
  * declares none and so receives whole parents.
  */
-export function checkManifestInputs(manifest: InputsOfManifest): { problems: string[]; warnings: string[] } {
+export function checkManifestInputs(manifest: InputsOfManifest, { checkScopes = true } = {}): { problems: string[]; warnings: string[] } {
   const problems: string[] = [];
   const schema = pluginSchema(manifest.schema);
   const ownFieldPrefix = pluginNamespace(manifest.id).field;
@@ -213,7 +215,8 @@ export function checkManifestInputs(manifest: InputsOfManifest): { problems: str
       continue;
     }
     const reading = readDeclaredInput(schema, coordinate, text, { deferForeignFields: { ownFieldPrefix } });
-    problems.push(...(reading.ok ? missingInputScopes(reading.input, manifest.scopes).map(asRequest) : reading.problems));
+    if (!reading.ok) problems.push(...reading.problems);
+    else if (checkScopes) problems.push(...missingInputScopes(reading.input, manifest.scopes).map(asRequest));
   }
   const warnings = manifest.resolvers
     .filter((coordinate) => !(coordinate in manifest.inputs) && isCoreEntityField(coordinate))

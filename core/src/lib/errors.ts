@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'PLUGIN_TAMPERED',
   'CONSENT_REQUIRED',
   'WEBHOOK_REPLAYED',
+  'PLUGIN_INPUT_INVALID',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

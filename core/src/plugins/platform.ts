@@ -58,10 +58,10 @@ export function createPluginPlatform(deps: {
     control: deps.control, tenants: deps.tenants, vault, logger: deps.logger, sandbox,
     egress: deps.settings.egress, hostLimits: deps.settings.hostLimits,
   });
-  const schemas = new TenantSchemas(deps.control, deps.baseSchema, async (tenant, installation, { type, field }, parents, args) => {
+  const schemas = new TenantSchemas(deps.control, deps.baseSchema, async (tenant, installation, { type, field }, parents, args, _context, declared) => {
     const value = await runtime.invoke(tenant, installation, {
       entry: { kind: 'resolver', type, field },
-      parents: await pluginParents(tenant, type, parents),
+      parents: declared ? parents : await pluginParents(tenant, type, parents),
       args,
     }, { actor: tenant.actor, role: tenant.role });
     return value as unknown[];

@@ -5,5 +5,5 @@ export {
 } from './installations.js';
 export {
   configurePlugin, installPlugin, purgePluginData, rollbackPlugin, uninstallPlugin, upgradePlugin,
-  type Actor, type InstallerDeps,
+  type Actor, type InstallerDeps, type SchemaChange,
 } from './lifecycle.js';

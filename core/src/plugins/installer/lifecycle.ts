@@ -15,12 +15,24 @@ import { validateConfig } from './config-validation.js';
 import { deleteSecrets, findInstallation, requireInstallation, storeSecrets, type Installation } from './installations.js';
 import type { SecretVault } from './vault.js';
 
+/** What the installer is about to do to one plugin. */
+export interface SchemaChange {
+  pluginId: string;
+  /** null: the plugin goes away. */
+  version: string | null;
+  /** The scopes the change grants (default: all the version asks for). */
+  grantedScopes?: readonly string[];
+}
+
 export interface InstallerDeps {
   control: ControlDb;
   tenants: TenantDatabases;
   vault: SecretVault;
-  /** Composes the tenant's schema as it would be after the change; throws CONFLICT if it cannot. */
-  checkSchema(tenantId: string, change: { pluginId: string; version: string | null }): Promise<void>;
+  /**
+   * Composes the tenant's schema as it would be after the change; throws CONFLICT if it cannot,
+   * PLUGIN_INPUT_INVALID if the plugin's declared inputs cannot be resolved there.
+   */
+  checkSchema(tenantId: string, change: SchemaChange): Promise<void>;
   /** Called after every change so cached schemas and warm sandboxes are dropped at once. */
   changed(tenantId: string): void;
   retentionDays: number;
@@ -90,7 +102,7 @@ export async function installPlugin(deps: InstallerDeps, who: Actor, raw: unknow
   const granted = checkConsent(manifest, { scopes: input.grantScopes, egress: input.grantEgress });
   const config = validateConfig(manifest.configSchema, input.config);
   checkSecretNames(manifest, input.secrets);
-  await deps.checkSchema(who.tenantId, { pluginId: manifest.id, version });
+  await deps.checkSchema(who.tenantId, { pluginId: manifest.id, version, grantedScopes: granted.scopes });
   await deps.tenants.provision(who.tenantId);
   const now = new Date();
   const row: Installation = {
@@ -163,7 +175,7 @@ async function switchVersion(
   const previously = { scopes: current.grantedScopes, egress: current.grantedEgress };
   const granted = checkConsent(manifest, newGrants, previously);
   const config = validateConfig(manifest.configSchema, current.config);
-  await deps.checkSchema(who.tenantId, { pluginId: current.pluginId, version });
+  await deps.checkSchema(who.tenantId, { pluginId: current.pluginId, version, grantedScopes: granted.scopes });
   const changes = {
     version, previousVersion: current.version, grantedScopes: granted.scopes, grantedEgress: granted.egress,
     config, revision: current.revision + 1, updatedAt: new Date(),
@@ -181,6 +193,8 @@ async function switchVersion(
  */
 export async function uninstallPlugin(deps: InstallerDeps, who: Actor, pluginId: string): Promise<Installation> {
   const current = await requireInstallation(deps.control, who.tenantId, pluginId);
+  // Another plugin's declared input may select this one's fields.
+  await deps.checkSchema(who.tenantId, { pluginId, version: null });
   const now = new Date();
   const changes = {
     status: 'uninstalled' as const, revision: current.revision + 1, updatedAt: now,

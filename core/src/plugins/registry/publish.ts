@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { ManifestError, checkPluginSdl, parseManifest, type PluginManifest } from '@mosaic/sdk/schema';
+import { ManifestError, checkManifestInputs, checkPluginSdl, parseManifest, type PluginManifest } from '@mosaic/sdk/schema';
 import type { ControlDb } from '../../db/control.js';
 import { pluginVersions } from '../../db/control-schema.js';
 import { AppError } from '../../lib/errors.js';
@@ -59,6 +59,8 @@ export async function publishVersion(control: ControlDb, req: PublishRequest): P
   }
   const sdlProblems = checkPluginSdl(manifest.schema, manifest.id, manifest.resolvers);
   if (sdlProblems.length) throw new AppError('BAD_USER_INPUT', `plugin schema refused: ${sdlProblems.join('; ')}`, { issues: sdlProblems });
+  const inputProblems = checkManifestInputs(manifest, { checkScopes: false }).problems;
+  if (inputProblems.length) throw new AppError('BAD_USER_INPUT', `declared inputs refused: ${inputProblems.join('; ')}`, { issues: inputProblems });
   const [existing] = await control.select({ v: pluginVersions.version }).from(pluginVersions)
     .where(and(eq(pluginVersions.pluginId, manifest.id), eq(pluginVersions.version, manifest.version))).limit(1);
   if (existing) throw new AppError('CONFLICT', `${manifest.id}@${manifest.version} is already published; versions are immutable, publish a new one`);

@@ -1,6 +1,7 @@
 import { checkPluginSdl } from '@mosaic/sdk/schema';
 import { extendSchema, isObjectType, parse, validateSchema, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { AppError } from '../../lib/errors.js';
+import { checkDeclaredInputs, DeclaredInputResolver } from './declared-inputs.js';
 
 /** What composition needs to know of one active installation. */
 export interface SchemaContribution {
@@ -10,12 +11,25 @@ export interface SchemaContribution {
   sdl?: string;
   /** `Type.field` for every field the plugin resolves. */
   resolvers: readonly string[];
+  /** Declared inputs by `Type.field` (manifest.inputs). */
+  inputs?: Readonly<Record<string, string>>;
+  /** The scopes the installation was (or is about to be) granted. */
+  grantedScopes: readonly string[];
+  /** The installation the change being checked makes, whose problems are its own. */
+  prospective?: boolean;
+}
+
+/** A tenant's composed schema with its plugins' declared inputs, checked and ready to resolve. */
+export interface ComposedSchema {
+  schema: GraphQLSchema;
+  inputs: DeclaredInputResolver;
 }
 
 export type PluginFieldResolverFactory = (
   contribution: SchemaContribution,
   typeName: string,
   fieldName: string,
+  composed: () => ComposedSchema,
 ) => GraphQLFieldResolver<unknown, unknown>;
 
 /**
@@ -23,12 +37,16 @@ export type PluginFieldResolverFactory = (
  * against the schema composed so far: names outside the plugin's namespace, redefinitions of
  * core (or another plugin's) fields and invalid types are refused here, at install time, with the
  * reason; never at query time. Core resolvers carry over; plugin fields get `makeResolver`'s.
+ * Declared inputs are checked once every plugin's fields are in place, since one plugin's input
+ * may select another's fields.
  */
 export function composeSchema(
   base: GraphQLSchema,
   contributions: readonly SchemaContribution[],
   makeResolver: PluginFieldResolverFactory,
-): GraphQLSchema {
+): ComposedSchema {
+  let composed: ComposedSchema | undefined;
+  const done = () => composed!;
   let schema = base;
   for (const c of contributions) {
     if (!c.sdl?.trim()) continue;
@@ -47,10 +65,11 @@ export function composeSchema(
       const type = schema.getType(typeName);
       const field = isObjectType(type) ? type.getFields()[fieldName] : undefined;
       if (!field) throw refused(c, [`${coordinate} is not a field of the composed schema`]);
-      field.resolve = makeResolver(c, typeName, fieldName);
+      field.resolve = makeResolver(c, typeName, fieldName, done);
     }
   }
-  return schema;
+  composed = { schema, inputs: new DeclaredInputResolver(schema, checkDeclaredInputs(schema, contributions)) };
+  return composed;
 }
 
 function refused(c: SchemaContribution, problems: string[]): AppError {

@@ -3,11 +3,15 @@ import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
 import type { ControlDb } from '../../db/control.js';
 import type { TenantContext } from '../../tenancy/context.js';
 import { AppError } from '../../lib/errors.js';
-import { listInstallations, type Installation } from '../installer/index.js';
+import { listInstallations, type Installation, type SchemaChange } from '../installer/index.js';
 import { loadVersion } from '../registry/index.js';
-import { composeSchema, type SchemaContribution } from './compose.js';
+import { composeSchema, type ComposedSchema, type SchemaContribution } from './compose.js';
+import type { ShapedParent } from './declared-inputs.js';
 
-/** How a plugin field's batch is resolved: all parents of one field at one level, one crossing. */
+/**
+ * How a plugin field's batch is resolved: all parents of one field at one level, one crossing.
+ * `declared`: the parents are already the field's declared input, to send as they are.
+ */
 export type ResolveBatch = (
   tenant: TenantContext,
   installation: Installation,
@@ -15,6 +19,7 @@ export type ResolveBatch = (
   parents: readonly unknown[],
   args: Record<string, unknown>,
   context: object,
+  declared: boolean,
 ) => Promise<readonly unknown[]>;
 
 interface Cached {
@@ -35,6 +40,14 @@ const itemResult = (c: SchemaContribution) => (item: unknown): unknown => {
   if (typeof failure !== 'string') return item;
   return new AppError(code === 'BAD_USER_INPUT' ? 'BAD_USER_INPUT' : 'PLUGIN_FAILED', `${c.pluginId}: ${failure}`);
 };
+
+/** Sends the parents whose input resolved; the others answer their input's error. */
+async function withShapedParents(shaped: ShapedParent[], send: (parents: unknown[]) => Promise<unknown[]>): Promise<unknown[]> {
+  const ready = shaped.flatMap((p) => (p.ok ? [p.value] : []));
+  const answers = ready.length ? await send(ready) : [];
+  let next = 0;
+  return shaped.map((p) => (p.ok ? answers[next++] : p.error));
+}
 
 /** Per-request DataLoaders for plugin fields, kept on the GraphQL context object. */
 const loadersOf = new WeakMap<object, Map<string, DataLoader<unknown, unknown>>>();
@@ -72,14 +85,15 @@ export class TenantSchemas {
    * Composes the tenant's schema as it would be with `pluginId` at `version` (or without it, for
    * null), throwing CONFLICT when that is impossible. The installer calls this before committing.
    */
-  async check(tenantId: string, change: { pluginId: string; version: string | null }): Promise<void> {
+  async check(tenantId: string, change: SchemaChange): Promise<void> {
     const others = (await listInstallations(this.control, tenantId, { activeOnly: true })).filter((i) => i.pluginId !== change.pluginId);
     const contributions = await this.contributions(others);
     if (change.version) {
       const { manifest } = await loadVersion(this.control, change.pluginId, change.version);
       contributions.push({
         installationId: 'prospective', pluginId: manifest.id, version: manifest.version, sdl: manifest.schema,
-        resolvers: manifest.resolvers, installation: undefined as never,
+        resolvers: manifest.resolvers, inputs: manifest.inputs, grantedScopes: change.grantedScopes ?? manifest.scopes,
+        prospective: true, installation: undefined as never,
       });
     }
     composeSchema(this.base, contributions, () => () => null);
@@ -94,17 +108,22 @@ export class TenantSchemas {
       const { manifest } = await loadVersion(this.control, installation.pluginId, installation.version);
       return {
         installationId: installation.id, pluginId: installation.pluginId, version: installation.version,
-        sdl: manifest.schema, resolvers: manifest.resolvers, installation,
+        sdl: manifest.schema, resolvers: manifest.resolvers, inputs: manifest.inputs, grantedScopes: installation.grantedScopes, installation,
       };
     }));
   }
 
   private compose(contributions: Contribution[]): GraphQLSchema {
-    return composeSchema(this.base, contributions, (c, type, field) => this.fieldResolver(c as Contribution, type, field));
+    return composeSchema(this.base, contributions, (c, type, field, composed) => this.fieldResolver(c as Contribution, type, field, composed)).schema;
   }
 
-  /** Batches every parent of this field in one request level into one sandbox crossing. */
-  private fieldResolver(c: Contribution, type: string, field: string): GraphQLFieldResolver<unknown, unknown> {
+  /**
+   * Batches every parent of this field in one request level into one sandbox crossing; a field
+   * with a declared input first resolves that input for the batch, and a parent whose input
+   * failed gets the error on this field alone.
+   */
+  private fieldResolver(c: Contribution, type: string, field: string, composed: () => ComposedSchema): GraphQLFieldResolver<unknown, unknown> {
+    const coordinate = `${type}.${field}`;
     return (parent, args, ctx) => {
       const context = ctx as { tenant: TenantContext };
       let loaders = loadersOf.get(context);
@@ -112,8 +131,11 @@ export class TenantSchemas {
       const key = `${c.installationId}|${type}.${field}|${JSON.stringify(args)}`;
       let loader = loaders.get(key);
       if (!loader) {
+        const invoke = async (parents: readonly unknown[], declared: boolean) =>
+          (await this.resolveBatch(context.tenant, c.installation, { type, field }, parents, args, context, declared)).map(itemResult(c));
+        const { inputs } = composed();
         loader = new DataLoader<unknown, unknown>(
-          async (parents) => (await this.resolveBatch(context.tenant, c.installation, { type, field }, parents, args, context)).map(itemResult(c)),
+          inputs.has(coordinate) ? async (parents) => withShapedParents(await inputs.resolve(coordinate, parents, context), (shaped) => invoke(shaped, true)) : (parents) => invoke(parents, false),
           { cache: false },
         );
         loaders.set(key, loader);

@@ -18,7 +18,12 @@ const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
  * original (so `@mosaic/sdk` and `zod` resolve from the repository) with the version and an
  * optional source edit applied.
  */
-export async function buildFixture(name: string, version: string, edit: (src: string) => string = (s) => s): Promise<BuiltFixture> {
+export async function buildFixture(
+  name: string,
+  version: string,
+  edit: (src: string) => string = (s) => s,
+  editManifest: (manifest: Record<string, unknown>) => Record<string, unknown> = (m) => m,
+): Promise<BuiltFixture> {
   const work = mkdtempSync(join(FIXTURES, `.build-${name}-`));
   const out = mkdtempSync(join(tmpdir(), `mosaic-fixture-${name}-`));
   try {
@@ -26,7 +31,8 @@ export async function buildFixture(name: string, version: string, edit: (src: st
     const entry = join(work, 'src', 'index.ts');
     writeFileSync(entry, edit(readFileSync(entry, 'utf8').replace(`version: '0.0.0-fixture'`, `version: '${version}'`)));
     const result = await buildPlugin(work, { outDir: out });
-    const manifest = readFileSync(result.manifestFile, 'utf8');
+    // A manifest changed after the build stands for one made without the SDK's build.
+    const manifest = JSON.stringify(editManifest(JSON.parse(readFileSync(result.manifestFile, 'utf8')) as Record<string, unknown>));
     const bundle = readFileSync(result.pluginFile, 'utf8');
     const payload = signingPayload({ pluginId: result.manifest.id, version, manifest, bundle });
     return { manifest, bundle, sign: (key) => signVersion(key, payload) };

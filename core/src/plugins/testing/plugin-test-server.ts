@@ -25,7 +25,7 @@ export interface PluginTestServer {
    * Builds the fixture plugin `name`, signs it as `acme` and publishes it through the admin API;
    * answers the response, selecting `selection` of the published version.
    */
-  publish(name: string, version?: string, selection?: string): Promise<GqlResponse>;
+  publish(name: string, version?: string, selection?: string, editManifest?: (manifest: Record<string, unknown>) => Record<string, unknown>): Promise<GqlResponse>;
   close(): Promise<void>;
 }
 
@@ -47,8 +47,8 @@ export async function startPluginTestServer(slug: string, env: Record<string, st
       const key = await createApiKey(platform.control.db, { tenantId: created.tenant.id, role });
       return { gql: graphqlClient(server.url, key.apiKey), keyId: key.id };
     },
-    async publish(name, version = '1.0.0', selection = 'version') {
-      const built = await buildFixture(name, version);
+    async publish(name, version = '1.0.0', selection = 'version', editManifest) {
+      const built = await buildFixture(name, version, undefined, editManifest);
       return admin(`mutation($i: PublishPluginVersionInput!) { publishPluginVersion(input: $i) { version { ${selection} } } }`, {
         i: { publisherId: publisher.publisher.id, manifest: built.manifest, bundle: built.bundle, signature: built.sign(publisher.privateKeyPem) },
       });

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../lib/errors.js';
+import { createBaseSchema } from '../../graphql/schema.js';
+import { composeSchema, type SchemaContribution } from './compose.js';
+
+const base = createBaseSchema();
+const plugin = (id: string, field: string, input: string, extra: Partial<SchemaContribution> = {}): SchemaContribution => ({
+  installationId: id, pluginId: id, version: '1.0.0', grantedScopes: ['orders:read'],
+  sdl: `extend type Order { ${field}: String }`, resolvers: [`Order.${field}`], inputs: { [`Order.${field}`]: input }, ...extra,
+});
+const refusal = (contributions: SchemaContribution[]) => {
+  try {
+    composeSchema(base, contributions, () => () => null);
+  } catch (err) {
+    return err as AppError;
+  }
+  throw new Error('composed');
+};
+
+describe('declared inputs when composing a tenant\'s schema', () => {
+  it('refuses inputs that select each other in a cycle', () => {
+    const err = refusal([
+      plugin('acme.a', 'acme_a_x', 'fragment A on Order { acme_b_y }'),
+      plugin('acme.b', 'acme_b_y', 'fragment B on Order { acme_a_x }', { prospective: true }),
+    ]);
+    expect(err).toBeInstanceOf(AppError);
+    expect(err.message).toContain('declared inputs form a cycle (Order.acme_a_x → Order.acme_b_y → Order.acme_a_x)');
+  });
+
+  it('blames the change, not the installed plugin it leaves broken', () => {
+    const installed = plugin('acme.a', 'acme_a_x', 'fragment A on Order { orderNumber acme_b_y }');
+    const broken = refusal([installed]);
+    expect(broken.code).toBe('CONFLICT');
+    expect(broken.message).toContain('this change would leave acme.a@1.0.0');
+    const prospective = refusal([{ ...installed, prospective: true }]);
+    expect(prospective.code).toBe('PLUGIN_INPUT_INVALID');
+  });
+
+  it('checks an input against the installation\'s grant', () => {
+    const err = refusal([plugin('acme.a', 'acme_a_x', 'fragment A on Order { customer { email } }', { grantedScopes: ['orders:read'], prospective: true })]);
+    expect(err.code).toBe('PLUGIN_INPUT_INVALID');
+    expect(err.message).toContain("'customers:read' scope");
+  });
+});

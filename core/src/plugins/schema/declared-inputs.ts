@@ -1,0 +1,135 @@
+import { missingInputScopes, readDeclaredInput, type DeclaredInput } from '@mosaic/sdk/schema';
+import {
+  execute, GraphQLList, GraphQLObjectType, GraphQLSchema, isIntrospectionType, parse,
+  type DocumentNode, type GraphQLError, type GraphQLNamedType,
+} from 'graphql';
+import { AppError } from '../../lib/errors.js';
+import type { SchemaContribution } from './compose.js';
+
+/**
+ * Checks every declared input of the composed schema: valid on it (another plugin's field
+ * resolves only while that plugin is installed), within the installation's granted scopes, and
+ * free of cycles between plugins' fields. The change being made answers PLUGIN_INPUT_INVALID;
+ * a change that breaks another installed plugin's input answers CONFLICT.
+ */
+export function checkDeclaredInputs(schema: GraphQLSchema, contributions: readonly SchemaContribution[]): Map<string, DeclaredInput> {
+  const inputs = new Map<string, DeclaredInput>();
+  const owner = new Map<string, SchemaContribution>();
+  for (const c of contributions) {
+    const problems: string[] = [];
+    for (const [coordinate, text] of Object.entries(c.inputs ?? {})) {
+      const reading = readDeclaredInput(schema, coordinate, text);
+      if (!reading.ok) {
+        problems.push(...reading.problems);
+        continue;
+      }
+      problems.push(...missingInputScopes(reading.input, c.grantedScopes));
+      inputs.set(coordinate, reading.input);
+      owner.set(coordinate, c);
+    }
+    if (problems.length) throw refused(c, problems);
+  }
+  const cycle = findCycle(inputs);
+  if (cycle) {
+    const c = owner.get(cycle[0]!)!;
+    throw refused(c, [`inputs.${cycle[0]}: declared inputs form a cycle (${cycle.join(' → ')}), so none of them could ever resolve`]);
+  }
+  return inputs;
+}
+
+function refused(c: SchemaContribution, problems: string[]): AppError {
+  if (c.prospective) {
+    return new AppError('PLUGIN_INPUT_INVALID', `${c.pluginId}@${c.version}'s declared inputs cannot be resolved in this tenant: ${problems.join('; ')}`, { issues: problems });
+  }
+  return new AppError('CONFLICT', `this change would leave ${c.pluginId}@${c.version}'s declared inputs unresolvable: ${problems.join('; ')}`, { issues: problems });
+}
+
+/** A path of plugin fields whose inputs select each other back to the first, if there is one. */
+function findCycle(inputs: Map<string, DeclaredInput>): string[] | undefined {
+  const state = new Map<string, 'open' | 'done'>();
+  const visit = (coordinate: string, path: string[]): string[] | undefined => {
+    if (state.get(coordinate) === 'open') return [...path.slice(path.indexOf(coordinate)), coordinate];
+    if (state.get(coordinate) === 'done') return undefined;
+    state.set(coordinate, 'open');
+    for (const next of inputs.get(coordinate)?.pluginFields ?? []) {
+      const found = visit(next, [...path, coordinate]);
+      if (found) return found;
+    }
+    state.set(coordinate, 'done');
+    return undefined;
+  };
+  for (const coordinate of inputs.keys()) {
+    const found = visit(coordinate, []);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** One parent's declared input: its data, or why it could not be read. */
+export type ShapedParent = { ok: true; value: unknown } | { ok: false; error: Error };
+
+/**
+ * Resolves declared inputs for a batch of parents in one execution of core's own resolvers (and
+ * other plugins' fields), with the request's context: its loaders batch across the parents, and
+ * what the plugin sees is what the caller's API key would see.
+ */
+export class DeclaredInputResolver {
+  readonly #wrappers = new Map<string, { schema: GraphQLSchema; field: string }>();
+  readonly #documents = new Map<string, DocumentNode>();
+
+  constructor(private readonly schema: GraphQLSchema, private readonly inputs: ReadonlyMap<string, DeclaredInput>) {}
+
+  has(coordinate: string): boolean {
+    return this.inputs.has(coordinate);
+  }
+
+  async resolve(coordinate: string, parents: readonly unknown[], context: object): Promise<ShapedParent[]> {
+    const input = this.inputs.get(coordinate);
+    if (!input) throw new Error(`${coordinate} declares no input`);
+    const [typeName = ''] = coordinate.split('.');
+    const { schema, field } = this.wrapperFor(typeName);
+    const result = await execute({ schema, document: this.documentFor(input, field), rootValue: parents, contextValue: context });
+    const data = (result.data?.[field] ?? []) as unknown[];
+    const failed = new Map<number, GraphQLError>();
+    for (const error of result.errors ?? []) {
+      const index = error.path?.[1];
+      if (typeof index === 'number' && !failed.has(index)) failed.set(index, error);
+    }
+    return parents.map((_, i) => {
+      const error = failed.get(i);
+      if (error) return { ok: false, error: error.originalError ?? error };
+      return { ok: true, value: data[i] };
+    });
+  }
+
+  /**
+   * A schema over the tenant's types whose root is a list of `typeName`: executing the input's
+   * fragment there runs each field's real resolver with the parent row as its source.
+   */
+  private wrapperFor(typeName: string): { schema: GraphQLSchema; field: string } {
+    let wrapper = this.#wrappers.get(typeName);
+    if (!wrapper) {
+      const type = this.schema.getType(typeName) as GraphQLObjectType;
+      const field = 'parents';
+      const root = new GraphQLObjectType({
+        name: 'MosaicDeclaredInputRoot',
+        fields: { [field]: { type: new GraphQLList(type), resolve: (source: unknown) => source } },
+      });
+      const types = Object.values(this.schema.getTypeMap()).filter((t: GraphQLNamedType) => !isIntrospectionType(t));
+      wrapper = { schema: new GraphQLSchema({ query: root, types, directives: this.schema.getDirectives(), assumeValid: true }), field };
+      this.#wrappers.set(typeName, wrapper);
+    }
+    return wrapper;
+  }
+
+  /** `{ parents { ...Input } }` with the input's fragments. */
+  private documentFor(input: DeclaredInput, field: string): DocumentNode {
+    let document = this.#documents.get(input.coordinate);
+    if (!document) {
+      const head = parse(`{ ${field} { ...${input.fragmentName} } }`, { noLocation: true });
+      document = { ...head, definitions: [...head.definitions, ...input.document.definitions] };
+      this.#documents.set(input.coordinate, document);
+    }
+    return document;
+  }
+}
