@@ -5,6 +5,7 @@ const publicEntries = {
   schema: 'src/schema.ts',
   build: 'src/build.ts',
   testing: 'src/testing.ts',
+  publish: 'src/publish.ts',
 };
 
 export default defineConfig({

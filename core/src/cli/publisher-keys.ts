@@ -1,18 +1,9 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
+import { publisherKeyDir } from '@mosaic/sdk/publish';
 
-/**
- * Where `publisher create` keeps a publisher's private key unless told otherwise: a per-user
- * config folder, never the working directory, so a key cannot end up committed with a project.
- */
-export function publisherKeyDir(env: NodeJS.ProcessEnv = process.env): string {
-  const configHome = env.XDG_CONFIG_HOME || join(homedir(), '.config');
-  return join(configHome, 'mosaic', 'keys');
-}
-
-export const defaultPublisherKeyFile = (handle: string, env: NodeJS.ProcessEnv = process.env): string =>
-  join(publisherKeyDir(env), `${handle}.publisher-key.pem`);
+// Where keys go by default is the SDK's to say: `mosaic-plugin publish` looks for them there.
+export { defaultPublisherKeyFile, publisherKeyDir } from '@mosaic/sdk/publish';
 
 /**
  * Writes a private key readable by its owner only, refusing to overwrite a file. The default

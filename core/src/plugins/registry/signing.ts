@@ -1,4 +1,7 @@
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
+
+// What a signature covers is defined once, in the SDK that signs (`mosaic-plugin publish`).
+export { signingPayload, signVersion } from '@mosaic/sdk/publish';
 
 export const sha256Hex = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -9,19 +12,6 @@ export function generatePublisherKeys(): { publicKey: string; privateKeyPem: str
     publicKey: publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
     privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
   };
-}
-
-/**
- * What a signature covers: the plugin id and version and the exact bytes of the manifest and the
- * bundle (by hash). Changing any byte of either, or replaying the signature for another version,
- * breaks it.
- */
-export function signingPayload(v: { pluginId: string; version: string; manifest: string; bundle: string }): Buffer {
-  return Buffer.from(`mosaic-plugin-signature/v1\n${v.pluginId}@${v.version}\nmanifest:${sha256Hex(v.manifest)}\nbundle:${sha256Hex(v.bundle)}\n`);
-}
-
-export function signVersion(privateKeyPem: string, payload: Buffer): string {
-  return sign(null, payload, createPrivateKey(privateKeyPem)).toString('base64');
 }
 
 export function verifyVersion(publicKey: string, payload: Buffer, signature: string): boolean {
