@@ -25,6 +25,7 @@ import type { PluginScope } from './scopes.js';
 import { harnessBundle, loadPlugin, widgetAction, type PluginSource } from './test-bundle.js';
 import { createFakeHost, DEFAULT_HOST_LIMITS, type EmittedEvent, type FakeData, type HostLimits, type LogEntry, type SimulatedCause } from './test-context.js';
 import { HarnessError } from './test-errors.js';
+import { projectDeclaredInput } from './test-inputs.js';
 import { UserInputError } from './user-input-error.js';
 import type { RecordedFetch, RecordedResponses } from './test-fetch.js';
 import { leaseSupervisor, type Invocation, type InvocationMetrics, type SandboxLimits, type SandboxModule } from './test-sandbox.js';
@@ -83,13 +84,18 @@ export interface InvocationRecord {
   entry: string;
   ok: boolean;
   metrics: InvocationMetrics;
+  /** For a field resolver: the parents exactly as sent (just the declared input's fields, if it has one). */
+  parents?: unknown[];
 }
 
 export interface TestHarness {
   readonly manifest: PluginManifest;
   /** The config the plugin sees, after defaults. */
   readonly config: Record<string, unknown>;
-  /** Calls `Type.field` once with all parents, as a query does; one result per parent. */
+  /**
+   * Calls `Type.field` once with all parents, as a query does; one result per parent. A field with
+   * a declared input receives only the fields its selection names, taken from these parents.
+   */
   resolve(field: `${string}.${string}`, parents: readonly unknown[], args?: Record<string, unknown>, call?: { callerRole?: CallerRole }): Promise<unknown[]>;
   /** Delivers an event; false when the plugin does not subscribe to its type (nothing runs). */
   deliverEvent(event: HarnessEvent): Promise<boolean>;
@@ -146,18 +152,18 @@ export async function createTestHarness(plugin: PluginSource, options: HarnessOp
   let events = 0;
 
   type Part = Invocation extends infer I ? (I extends Invocation ? Omit<I, 'installationKey' | 'bundle' | 'context' | 'limits'> : never) : never;
-  const invoke = async (label: string, part: Part, cause: SimulatedCause): Promise<unknown> => {
+  const invoke = async (label: string, part: Part, cause: SimulatedCause, sent: Partial<InvocationRecord> = {}): Promise<unknown> => {
     if (closed) throw new HarnessError('the harness is closed');
     const { host, fetches } = fake.forInvocation(cause);
     const invocation = { ...part, installationKey, bundle, context, ...(options.limits && { limits: options.limits }) } as Invocation;
     let outcome: { value: unknown } | { error: unknown };
     try {
       const result = await lease.supervisor.invoke(invocation, host);
-      invocations.push({ entry: label, ok: true, metrics: result.metrics });
+      invocations.push({ entry: label, ok: true, metrics: result.metrics, ...sent });
       outcome = { value: result.value };
     } catch (error) {
       const metrics = (error as { metrics?: InvocationMetrics }).metrics ?? { cpuMs: 0, wallMs: 0, hostCalls: 0, coldStart: false };
-      invocations.push({ entry: label, ok: false, metrics });
+      invocations.push({ entry: label, ok: false, metrics, ...sent });
       outcome = { error };
     }
     // A missing recording is the test's mistake, whatever the plugin made of the error it got.
@@ -188,7 +194,9 @@ export async function createTestHarness(plugin: PluginSource, options: HarnessOp
       }
       const [type = '', name = ''] = field.split('.');
       const cause: SimulatedCause = { entry: type === 'Mutation' ? 'mutation' : 'field', callerRole: call.callerRole ?? callerRole };
-      const results = (await invoke(`resolver ${field}`, { entry: { kind: 'resolver', type, field: name }, parents, args }, cause)) as unknown[];
+      const input = manifest.inputs[field];
+      const sent = input === undefined ? [...parents] : projectDeclaredInput(field, input, parents);
+      const results = (await invoke(`resolver ${field}`, { entry: { kind: 'resolver', type, field: name }, parents: sent, args }, cause, { parents: sent })) as unknown[];
       // The sandbox marks a parent the resolver failed (an Error in its array); production turns
       // the mark into an error on that field, the harness into an Error in the same place.
       return results.map((r) => {
