@@ -1,4 +1,4 @@
-import { definePlugin, type Order, type PluginContext } from '@mosaic/sdk';
+import { definePlugin, graphql, type Order, type PluginContext } from '@mosaic/sdk';
 import { cacheKey, lookupShipments } from './carrier.js';
 import { config, type Config } from './config.js';
 import { schema } from './schema.js';
@@ -24,6 +24,10 @@ export default definePlugin({
   },
   config,
   schema,
+  // What the field reads of each order: the host sends these two fields and nothing else.
+  inputs: {
+    Order: { example_shipmentTracking_shipment: graphql(`fragment ShipmentInput on Order { orderNumber orderStatus }`) },
+  },
   resolvers: {
     Order: {
       // One call for every order in the response: the carrier is asked once per distinct parcel.
