@@ -5,19 +5,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { newcomerEnv } from './newcomer-env.js';
 
 const run = promisify(execFile);
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-
-/**
- * What `npm test` inherits from npm, turbo and vitest (npm_config_*, NODE_ENV=test, ...) would steer
- * the clone's own tools; a newcomer's shell has none of it.
- */
-function newcomerEnv(): NodeJS.ProcessEnv {
-  const inherited = /^(npm_|VITEST|TURBO_)|^(INIT_CWD|NODE_ENV|NODE_OPTIONS)$/i;
-  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !inherited.test(k)));
-}
 
 // Slow (an install and a full build, from the npm cache): the one test that sees the repository
 // the way a newcomer does, from its committed files alone.
