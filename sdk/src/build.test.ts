@@ -131,7 +131,7 @@ describe('buildPlugin', () => {
     expect(JSON.parse(JSON.stringify(results))).toEqual([{ carrier: 'parcelly', eta: '2 days' }, null]);
     const tree = await plugin.widgets.tracking.render({ order: { id: 'o1', orderNumber: 'A-1' } }, ctx);
     expect(tree.children[1]).toMatchObject({ type: 'button', action: 'refreshTracking' });
-    expect(Object.keys(plugin)).toEqual(['manifest', 'config', 'schema', 'resolvers', 'events', 'actions', 'webhooks', 'widgets']);
+    expect(Object.keys(plugin)).toEqual(['manifest', 'config', 'schema', 'resolvers', 'inputs', 'events', 'actions', 'webhooks', 'widgets']);
   });
 
   it('records the hash of the file it wrote', async () => {
@@ -223,6 +223,31 @@ describe('buildPlugin', () => {
     const bad = fixture['src/plugin.ts'].replace('Order { acme_shipmentTracking_tracking: Acme_ShipmentTracking_Tracking }', 'Order { acme_shipmentTracking_tracking: Acme_ShipmentTracking_Tracking eta: String }');
     expect(await buildProblems(await project({ ...fixture, 'src/plugin.ts': bad }))).toEqual([
       'schema: Order.eta: fields added to core types must start with acme_shipmentTracking_',
+    ]);
+  });
+
+  it('warns when a core-type field takes whole parents, and prints a declared input into the manifest', async () => {
+    expect(built.manifest.inputs).toEqual({});
+    expect(built.warnings).toEqual([
+      'resolvers.Order.acme_shipmentTracking_tracking declares no input, so it receives whole Order parents: declare what it reads in inputs.Order (graphql(`fragment … on Order { … }`))',
+    ]);
+    const declared = fixture['src/plugin.ts']
+      .replace("import { definePlugin } from '@mosaic/sdk';", "import { definePlugin, graphql } from '@mosaic/sdk';")
+      .replace('  resolvers: {', '  inputs: { Order: { acme_shipmentTracking_tracking: graphql(`fragment TrackingInput on Order { orderStatus }`) } },\n  resolvers: {');
+    const result = await buildPlugin(await project({ ...fixture, 'src/plugin.ts': declared }));
+    expect(result.warnings).toEqual([]);
+    expect(result.manifest.inputs).toEqual({ 'Order.acme_shipmentTracking_tracking': 'fragment TrackingInput on Order {\n  orderStatus\n}' });
+  });
+
+  it('fails on a declared input that names an unknown field or needs a scope the manifest does not request', async () => {
+    const withInput = (selection: string) => fixture['src/plugin.ts']
+      .replace("import { definePlugin } from '@mosaic/sdk';", "import { definePlugin, graphql } from '@mosaic/sdk';")
+      .replace('  resolvers: {', `  inputs: { Order: { acme_shipmentTracking_tracking: graphql(\`fragment TrackingInput on Order { ${selection} }\`) } },\n  resolvers: {`);
+    expect(await buildProblems(await project({ ...fixture, 'src/plugin.ts': withInput('orderStatus shippedAt') }))).toEqual([
+      'inputs.Order.acme_shipmentTracking_tracking: Cannot query field "shippedAt" on type "Order".',
+    ]);
+    expect(await buildProblems(await project({ ...fixture, 'src/plugin.ts': withInput('customer { email }') }))).toEqual([
+      "inputs.Order.acme_shipmentTracking_tracking: the selection reads data the 'customers:read' scope covers, which the manifest does not request (add it to manifest.scopes)",
     ]);
   });
 
