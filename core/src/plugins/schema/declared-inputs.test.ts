@@ -42,3 +42,14 @@ describe('declared inputs when composing a tenant\'s schema', () => {
     expect(err.message).toContain("'customers:read' scope");
   });
 });
+
+describe('resolving a declared input for a batch', () => {
+  it('answers each parent its fields, and a parent whose field failed its error alone', async () => {
+    const { inputs } = composeSchema(base, [plugin('acme.a', 'acme_a_x', 'fragment A on Order { orderNumber }')], () => () => null);
+    const broken = { get number(): string { throw new AppError('FORBIDDEN', 'not yours'); } };
+    const shaped = await inputs.resolve('Order.acme_a_x', [{ number: 'ORD-1' }, broken, { number: 'ORD-3' }], {});
+    expect(shaped[0]).toEqual({ ok: true, value: { orderNumber: 'ORD-1' } });
+    expect(shaped[1]).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: 'not yours' } });
+    expect(shaped[2]).toEqual({ ok: true, value: { orderNumber: 'ORD-3' } });
+  });
+});
