@@ -24,6 +24,23 @@ export const badge = (order: { orderNumber: string; orderStatus: string }): stri
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
+/**
+ * A source edit for buildFixture: the fixture's field declares its input (the two fields its
+ * resolver reads) instead of taking whole SDL-shaped orders, which needs the `orders:read` scope.
+ */
+export function declareBadgeInput(src: string): string {
+  const edits: [string, string][] = [
+    [`import { definePlugin } from '@mosaic/sdk';`, `import { definePlugin, graphql } from '@mosaic/sdk';`],
+    [`scopes: [],`, `scopes: ['orders:read'],`],
+    [`  resolvers: {`, `  inputs: { Order: { ${FIELD}: graphql(\`fragment BadgeInput on Order { orderNumber orderStatus }\`) } },\n  resolvers: {`],
+  ];
+  return edits.reduce((code, [from, to]) => {
+    // A fixture that changed shape must fail the build here, not measure the undeclared path.
+    if (!code.includes(from)) throw new Error(`the ${FIXTURE} fixture no longer contains ${JSON.stringify(from)}`);
+    return code.replace(from, to);
+  }, src);
+}
+
 /** The fixture built at `version` (the version is part of the code, so versions give distinct bundles). */
 export async function fixtureBundle(version = '1.0.0'): Promise<PluginBundle> {
   const built = await buildFixture(FIXTURE, version);

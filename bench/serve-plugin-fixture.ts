@@ -3,7 +3,8 @@
  * `startFixture`: a real platform and HTTP server over a temp data dir with one tenant, one
  * customer with 50 orders, and the `order-badge` fixture plugin (core/src/plugins/testing/fixtures)
  * built with the real SDK build, published and installed through the admin GraphQL API — the
- * same path an ISV's plugin takes. Prints one JSON line once it listens, then serves until its
+ * same path an ISV's plugin takes — and a second tenant with the same orders and the fixture's
+ * field declaring its input. Prints one JSON line once it listens, then serves until its
  * stdin closes (or SIGTERM/SIGINT), and cleans up.
  *
  * The plugin's sandbox worker is a child of this process (MOSAIC_SANDBOX_WORKERS, default 1).
@@ -17,18 +18,29 @@ import {
 // Not part of core's public face; bench is private tooling, so it reaches into core's source.
 import { createPublisher } from '../core/src/plugins/registry/index.js';
 import { buildFixture } from '../core/src/plugins/testing/build-fixture.js';
-import { FIXTURE, PLUGIN_ID } from './plugins-common.js';
+import { FIXTURE, PLUGIN_ID, declareBadgeInput } from './plugins-common.js';
 import { emit, serveUntilStopped } from './fixture-process.js';
+
+/** One tenant's half of the fixture: its admin key and the customer whose 50 orders are queried. */
+export interface QueryTenant {
+  apiKey: string;
+  customerId: string;
+}
 
 export interface PluginQueryFixture {
   graphqlUrl: string;
-  apiKey: string;
-  customerId: string;
   orders: number;
+  /** Has the fixture as built (its field takes whole SDL-shaped orders). */
+  wholeParents: QueryTenant;
+  /** The same orders; has the fixture with the field's input declared (`orderNumber orderStatus`). */
+  declaredInput: QueryTenant;
 }
 
 const ORDERS = 50;
 const STATUSES = ['PENDING', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'RETURNED'] as const;
+/** A tenant installs one version of a plugin, so each variant of the fixture gets a tenant of its own. */
+const WHOLE_PARENTS_VERSION = '1.0.0';
+const DECLARED_INPUT_VERSION = '1.1.0';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'mosaic-bench-plugins-'));
 const config = serverConfigFromEnv({
@@ -45,29 +57,33 @@ const cleanups: (() => Promise<void> | void)[] = [
   () => platform.close(),
   () => rmSync(dataDir, { recursive: true, force: true }),
 ];
+const graphqlUrl = `${server.url}/graphql`;
 
-const { tenant, apiKey } = await createTenant(platform.control.db, platform.tenants, { slug: 'bench' });
-const principal = await platform.keys.verify(apiKey);
-if (!principal) throw new Error('the new admin key does not verify');
-const ctx = tenantContext(principal, await platform.tenants.get(tenant.id));
-const customer = await domain.customers.createCustomer(ctx, { name: 'Ada Lovelace', email: 'ada@example.com' });
-for (let i = 0; i < ORDERS; i++) {
-  await domain.orders.createOrder(ctx, {
-    customerId: customer.id,
-    number: `ORD-${String(i + 1).padStart(6, '0')}`,
-    currency: 'EUR',
-    status: STATUSES[i % STATUSES.length],
-    placedAt: new Date(Date.UTC(2025, 0, 1) + i * 86_400_000),
-    lines: [
-      { sku: `SKU-${i % 7}`, name: `Widget ${i % 7}`, quantity: 1 + (i % 3), unitPriceCents: 1_999 },
-      ...(i % 2 ? [{ sku: 'SKU-GIFT', name: 'Gift wrap', quantity: 1, unitPriceCents: 499 }] : []),
-    ],
-  });
+/** A tenant with one customer and the same 50 orders every time (1–2 lines each). */
+async function seededTenant(slug: string): Promise<QueryTenant> {
+  const { tenant, apiKey } = await createTenant(platform.control.db, platform.tenants, { slug });
+  const principal = await platform.keys.verify(apiKey);
+  if (!principal) throw new Error('the new admin key does not verify');
+  const ctx = tenantContext(principal, await platform.tenants.get(tenant.id));
+  const customer = await domain.customers.createCustomer(ctx, { name: 'Ada Lovelace', email: 'ada@example.com' });
+  for (let i = 0; i < ORDERS; i++) {
+    await domain.orders.createOrder(ctx, {
+      customerId: customer.id,
+      number: `ORD-${String(i + 1).padStart(6, '0')}`,
+      currency: 'EUR',
+      status: STATUSES[i % STATUSES.length],
+      placedAt: new Date(Date.UTC(2025, 0, 1) + i * 86_400_000),
+      lines: [
+        { sku: `SKU-${i % 7}`, name: `Widget ${i % 7}`, quantity: 1 + (i % 3), unitPriceCents: 1_999 },
+        ...(i % 2 ? [{ sku: 'SKU-GIFT', name: 'Gift wrap', quantity: 1, unitPriceCents: 499 }] : []),
+      ],
+    });
+  }
+  return { apiKey, customerId: toGlobalId('Customer', customer.id) };
 }
 
 // Publish and install exactly as the plugin-fields test does: through the admin API.
-const graphqlUrl = `${server.url}/graphql`;
-const gql = async (query: string, variables: Record<string, unknown>): Promise<unknown> => {
+const gql = async (apiKey: string, query: string, variables: Record<string, unknown>): Promise<unknown> => {
   const res = await fetch(graphqlUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
@@ -77,21 +93,26 @@ const gql = async (query: string, variables: Record<string, unknown>): Promise<u
   if (!res.ok || body.errors) throw new Error(`${query.slice(0, 60)}…: ${res.status} ${JSON.stringify(body).slice(0, 500)}`);
   return body.data;
 };
-const { publisher, privateKeyPem } = await createPublisher(platform.control.db, { handle: 'acme' });
-const built = await buildFixture(FIXTURE, '1.0.0');
-await gql(
-  'mutation($i: PublishPluginVersionInput!) { publishPluginVersion(input: $i) { version { version } } }',
-  { i: { publisherId: publisher.id, manifest: built.manifest, bundle: built.bundle, signature: built.sign(privateKeyPem) } },
-);
-await gql('mutation($i: InstallPluginInput!) { installPlugin(input: $i) { installation { version } } }', {
-  i: { pluginId: PLUGIN_ID, version: '1.0.0' },
-});
 
-emit<PluginQueryFixture>({
-  graphqlUrl,
-  apiKey,
-  customerId: toGlobalId('Customer', customer.id),
-  orders: ORDERS,
-});
+const wholeParents = await seededTenant('bench');
+const declaredInput = await seededTenant('bench-declared');
+const { publisher, privateKeyPem } = await createPublisher(platform.control.db, { handle: 'acme' });
+const variants = [
+  { tenant: wholeParents, version: WHOLE_PARENTS_VERSION, edit: undefined, grantScopes: [] },
+  { tenant: declaredInput, version: DECLARED_INPUT_VERSION, edit: declareBadgeInput, grantScopes: ['orders:read'] },
+];
+for (const { tenant, version, edit, grantScopes } of variants) {
+  const built = await buildFixture(FIXTURE, version, edit);
+  await gql(
+    tenant.apiKey,
+    'mutation($i: PublishPluginVersionInput!) { publishPluginVersion(input: $i) { version { version } } }',
+    { i: { publisherId: publisher.id, manifest: built.manifest, bundle: built.bundle, signature: built.sign(privateKeyPem) } },
+  );
+  await gql(tenant.apiKey, 'mutation($i: InstallPluginInput!) { installPlugin(input: $i) { installation { version } } }', {
+    i: { pluginId: PLUGIN_ID, version, grantScopes },
+  });
+}
+
+emit<PluginQueryFixture>({ graphqlUrl, orders: ORDERS, wholeParents, declaredInput });
 
 serveUntilStopped(cleanups);
