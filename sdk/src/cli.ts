@@ -35,7 +35,9 @@ async function main(argv: string[]): Promise<void> {
   } else if (command === 'init' && rest.length === 2) {
     const [dir = '', id = ''] = rest;
     const files = await scaffoldPlugin(dir, id);
-    console.log(`created ${id} in ${dir}: ${files.join(', ')}\nnext: cd ${dir} && npm install && npm test && npm run build`);
+    // Until the SDK is on a registry, `npm install` in the project needs the two tarballs named.
+    console.log(`created ${id} in ${dir}: ${files.join(', ')}\nnext: cd ${dir} && npm install && npm test && npm run build`
+      + ' (installing from packed tarballs: npm install <mosaic-sandbox.tgz> <mosaic-sdk.tgz>, see the SDK\'s README)');
   } else if (command === 'publish' && rest.length <= 1) {
     const published = await publishPlugin({
       dir: rest[0] ?? '.', outDir: values['out-dir'], server: values.server, publisherId: values.publisher,

@@ -80,8 +80,9 @@ describe('a plugin written outside the repository, from the packed SDK to a tena
 
   it('scaffolds with mosaic-plugin init from the tarballs and installs them with nothing of the checkout', async () => {
     // As sdk/README.md says: `init` only writes files, so npx skips isolated-vm's compile for it.
-    await sh(npm, ['exec', '--yes', '--ignore-scripts', ...NPM_FLAGS, `--package=${tarballs.sandbox}`, `--package=${tarballs.sdk}`,
+    const init = await sh(npm, ['exec', '--yes', '--ignore-scripts', ...NPM_FLAGS, `--package=${tarballs.sandbox}`, `--package=${tarballs.sdk}`,
       '--', 'mosaic-plugin', 'init', 'hello', 'acme.hello'], root);
+    expect(init.stdout).toContain('next: cd hello && npm install && npm test && npm run build (installing from packed tarballs');
     expect(readdirSync(plugin).sort()).toEqual(['.gitignore', 'package.json', 'src', 'tsconfig.json']);
     const scaffolded = JSON.parse(readFileSync(join(plugin, 'package.json'), 'utf8'));
     expect(scaffolded.dependencies['@mosaic/sdk']).toBe('^0.1.0');
