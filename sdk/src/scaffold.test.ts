@@ -25,6 +25,10 @@ describe('scaffoldPlugin', () => {
     await symlink(ZOD, join(dir, 'node_modules', 'zod'));
     built = await buildPlugin(dir);
   });
+
+  it('builds without warnings: its field declares its input', () => {
+    expect(built.warnings).toEqual([]);
+  });
   afterAll(() => rm(root, { recursive: true, force: true }));
 
   it('writes a plugin project', async () => {
@@ -38,6 +42,8 @@ describe('scaffoldPlugin', () => {
     expect(built.manifest).toMatchObject({
       id: 'acme.hello-world',
       resolvers: [`Customer.${FIELD}`],
+      scopes: ['customers:read'],
+      inputs: { [`Customer.${FIELD}`]: 'fragment GreetingInput on Customer {\n  name\n}' },
       widgets: [{ id: 'greeting', extensionPoint: 'console.customer.sidebar', title: 'Hello World' }],
       configSchema: { properties: { greeting: { type: 'string', default: 'Hello' } } },
     });

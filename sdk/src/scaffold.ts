@@ -60,7 +60,7 @@ function templates(id: string): Record<string, string> {
       include: ['src'],
     }, null, 2)}\n`,
     '.gitignore': 'node_modules/\ndist/\n',
-    'src/index.ts': `import { definePlugin } from '@mosaic/sdk';
+    'src/index.ts': `import { definePlugin, graphql } from '@mosaic/sdk';
 import * as z from 'zod';
 
 export default definePlugin({
@@ -70,6 +70,8 @@ export default definePlugin({
     name: '${title}',
     publisher: '${publisher}',
     description: 'Greets customers by name.',
+    // What the plugin may read; the tenant's admin grants it at install.
+    scopes: ['customers:read'],
   },
   config: z.object({
     greeting: z.string().min(1).default('Hello').describe('How each greeting starts'),
@@ -81,6 +83,10 @@ export default definePlugin({
       ${field}: String!
     }
   \`,
+  // What the field reads of each customer: Mosaic sends exactly this, and types it.
+  inputs: {
+    Customer: { ${field}: graphql(\`fragment GreetingInput on Customer { name }\`) },
+  },
   resolvers: {
     Customer: {
       // Called once with every customer in the response, not once per customer.
@@ -134,6 +140,8 @@ describe('${title}', () => {
     const parents = [customer('c1', 'Ada'), customer('c2', 'Lin')];
     expect(await harness.resolve('Customer.${field}', parents)).toEqual(['Hi, Ada!', 'Hi, Lin!']);
     expect(harness.invocations).toHaveLength(1);
+    // Only what the declared input selects reaches the plugin.
+    expect(harness.invocations[0]?.parents).toEqual([{ name: 'Ada' }, { name: 'Lin' }]);
   });
 
   it('falls back to the default greeting', async () => {

@@ -143,7 +143,7 @@ describe('a plugin written outside the repository, from the packed SDK to a tena
 
     const admin = graphqlClient(server.url, tenant.apiKey);
     const installed = await admin.gql(`mutation($i: InstallPluginInput!) { installPlugin(input: $i) { installation { status version } } }`,
-      { i: { pluginId: 'acme.hello', version: '^0.1', config: { greeting: 'Ahoy' } } });
+      { i: { pluginId: 'acme.hello', version: '^0.1', grantScopes: ['customers:read'], config: { greeting: 'Ahoy' } } });
     expect(installed.errors).toBeUndefined();
     expect(installed.data!.installPlugin.installation).toEqual({ status: 'ACTIVE', version: '0.1.0' });
     await admin.gql(`mutation { createCustomer(input: { name: "Ada" }) { customer { id } } }`);
