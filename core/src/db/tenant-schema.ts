@@ -17,11 +17,23 @@ export const ORDER_STATUSES = ['PENDING', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCE
 export const ARTICLE_STATUSES = ['DRAFT', 'PUBLISHED', 'ARCHIVED'] as const;
 export const AGENT_STATUSES = ['ONLINE', 'AWAY', 'OFFLINE'] as const;
 
+/** A postal address as validated by domain/postal-address.ts; stored as one JSON column. */
+export interface PostalAddress {
+  line1: string;
+  line2: string | null;
+  city: string;
+  region: string | null;
+  postalCode: string | null;
+  /** ISO 3166-1 alpha-2, upper case. */
+  country: string;
+}
+
 export const accounts = sqliteTable('accounts', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
   domain: text('domain'),
   tier: text('tier'),
+  address: text('address', { mode: 'json' }).$type<PostalAddress>(),
   createdAt: ts('created_at').notNull(),
   updatedAt: ts('updated_at').notNull(),
 }, (t) => [index('accounts_created_idx').on(t.createdAt, t.id), index('accounts_name_idx').on(t.name, t.id)]);
@@ -34,6 +46,7 @@ export const customers = sqliteTable('customers', {
   phone: text('phone'),
   status: text('status', { enum: CUSTOMER_STATUSES }).notNull().default('ACTIVE'),
   mergedIntoId: text('merged_into_id'),
+  address: text('address', { mode: 'json' }).$type<PostalAddress>(),
   createdAt: ts('created_at').notNull(),
   updatedAt: ts('updated_at').notNull(),
 }, (t) => [
@@ -113,10 +126,15 @@ export const interactions = sqliteTable('interactions', {
   agentId: text('agent_id').references(() => agents.id),
   occurredAt: ts('occurred_at').notNull(),
   createdAt: ts('created_at').notNull(),
+  /** The plugin installation that wrote it (ctx.interactions.create); null for API writes. */
+  sourceInstallationId: text('source_installation_id'),
+  /** The installation's key for "write this once"; unique per installation (NULLs never collide). */
+  idempotencyKey: text('idempotency_key'),
 }, (t) => [
   index('interactions_customer_idx').on(t.customerId, t.occurredAt, t.id),
   index('interactions_case_idx').on(t.caseId, t.occurredAt, t.id),
   index('interactions_occurred_idx').on(t.occurredAt, t.id),
+  uniqueIndex('interactions_idempotency_uq').on(t.sourceInstallationId, t.idempotencyKey),
 ]);
 
 export const orders = sqliteTable('orders', {

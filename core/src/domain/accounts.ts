@@ -38,7 +38,7 @@ export async function createAccount(ctx: TenantContext, raw: unknown): Promise<A
   return ctx.data.write(async (tx) => {
     const now = new Date();
     const account: Account = {
-      id: newId(), name: input.name, domain: input.domain ?? null, tier: input.tier ?? null, createdAt: now, updatedAt: now,
+      id: newId(), name: input.name, domain: input.domain ?? null, tier: input.tier ?? null, address: null, createdAt: now, updatedAt: now,
     };
     await tx.insert(accounts).values(account);
     await emitEvent(tx, ctx.actor, 'account.created', account.id, { name: account.name });

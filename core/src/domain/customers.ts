@@ -138,6 +138,7 @@ export async function createCustomer(ctx: TenantContext, raw: unknown): Promise<
       phone: input.phone ?? null,
       status: 'ACTIVE',
       mergedIntoId: null,
+      address: null,
       createdAt: now,
       updatedAt: now,
     };

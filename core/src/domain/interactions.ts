@@ -69,6 +69,8 @@ export async function addInteraction(ctx: TenantContext, raw: unknown): Promise<
       agentId: input.agentId ?? null,
       occurredAt: input.occurredAt ?? now,
       createdAt: now,
+      sourceInstallationId: null,
+      idempotencyKey: null,
     };
     await tx.insert(interactions).values(row);
     await emitEvent(tx, ctx.actor, 'interaction.added', row.id, { customerId: row.customerId, caseId: row.caseId, channel: row.channel });
