@@ -47,6 +47,18 @@ describe('readDeclaredInput', () => {
     expect(problemsOf('Order.acme_x_eta', 'fragment A on Order { __type(name: "Order") { name } }')[0]).toBeDefined();
   });
 
+  it('lets accounts:read select a customer\'s Account, which is no parent type itself', () => {
+    const reading = read('Customer.acme_x_region', 'fragment A on Customer { name account { name domain tier } }');
+    expect(reading.ok && reading.input.scopes.sort()).toEqual(['accounts:read', 'customers:read']);
+    if (!reading.ok) return;
+    expect(missingInputScopes(reading.input, ['customers:read'])).toEqual([
+      "inputs.Customer.acme_x_region: the selection reads data the 'accounts:read' scope covers, which the plugin was not granted",
+    ]);
+    const viaOrder = read('Order.acme_x_eta', 'fragment A on Order { customer { account { name } } }');
+    expect(viaOrder.ok && viaOrder.input.scopes.sort()).toEqual(['accounts:read', 'customers:read', 'orders:read']);
+    expect(problemsOf('Account.acme_x_size', 'fragment A on Account { name }')[0]).toContain('Account is none of them');
+  });
+
   it('follows spread fragments for scopes', () => {
     const reading = read('Case.acme_x_tone', 'fragment A on Case { subject customer { ...Who } } fragment Who on Customer { name email }');
     expect(reading.ok && reading.input.scopes.sort()).toEqual(['cases:read', 'customers:read']);

@@ -20,7 +20,14 @@ export const INPUT_SCOPES: Readonly<Record<string, PluginScope>> = {
   Customer: 'customers:read',
   Order: 'orders:read',
   Case: 'cases:read',
+  Account: 'accounts:read',
 };
+
+/**
+ * The types whose plugin fields may declare an input: those whose parents core hands to plugins.
+ * Account is readable through an input (a customer's company) but is not a parent itself.
+ */
+export const INPUT_PARENT_TYPES: readonly string[] = ['Customer', 'Order', 'Case'];
 
 /** A declared input that passed every rule: what core executes and what it depends on. */
 export interface DeclaredInput {
@@ -56,7 +63,9 @@ const UNKNOWN_FIELD = /^Cannot query field "([^"]+)" on type "[^"]+"\./;
 export function readDeclaredInput(schema: GraphQLSchema, coordinate: string, text: string, options: InputReadOptions = {}): InputReading {
   const fail = (...problems: string[]): InputReading => ({ ok: false, problems: problems.map((p) => `inputs.${coordinate}: ${p}`) });
   const [typeName = ''] = coordinate.split('.');
-  if (!INPUT_SCOPES[typeName]) return fail(`inputs are declared for fields on ${Object.keys(INPUT_SCOPES).join(', ')}; ${typeName} is none of them`);
+  if (!INPUT_PARENT_TYPES.includes(typeName) || !INPUT_SCOPES[typeName]) {
+    return fail(`inputs are declared for fields on ${INPUT_PARENT_TYPES.join(', ')}; ${typeName} is none of them`);
+  }
   if (text.length > INPUT_LIMITS.maxChars) return fail(`the selection is ${text.length} characters, over the ${INPUT_LIMITS.maxChars} allowed`);
   let document: DocumentNode;
   try {
