@@ -1,4 +1,4 @@
-import type { Case, CreateCaseInput, Customer, Order, UpdateCaseInput } from './generated/core-types.js';
+import type { AddInteractionInput, Case, CreateCaseInput, Customer, Interaction, Order, UpdateCaseInput } from './generated/core-types.js';
 import type { JsonObject, JsonValue } from './json.js';
 
 /** Forward paging through ctx lists: at most `first` items after the cursor `after`. */
@@ -25,6 +25,21 @@ export interface FetchResponse {
   headers: Record<string, string>;
   text(): Promise<string>;
   json(): Promise<unknown>;
+}
+
+/**
+ * A proactive interaction a plugin records on a customer's timeline (`ctx.interactions.create`):
+ * the API's AddInteractionInput without an agent (the plugin is the author), plus an optional
+ * idempotency key.
+ */
+export interface CreateInteractionInput extends Omit<AddInteractionInput, 'agentId'> {
+  /**
+   * Makes the write happen once per key for this installation, even when a handler runs twice:
+   * a later call with the same key returns the interaction the first one wrote, unchanged
+   * (whatever else it passes). Up to 200 characters without control characters, e.g.
+   * `delay:${orderId}`.
+   */
+  idempotencyKey?: string | null;
 }
 
 export interface PluginLogger {
@@ -66,6 +81,20 @@ export interface PluginContext<TConfig = Record<string, never>> {
     get(id: string): Promise<Case | null>;
     create(input: CreateCaseInput): Promise<Case>;
     update(id: string, input: Omit<UpdateCaseInput, 'id'>): Promise<Case>;
+  };
+  /**
+   * `interactions:write`: records an interaction on a customer's timeline (e.g. "your parcel is
+   * delayed"), written as `plugin:<id>` and announced with an `interaction.added` event. A write,
+   * allowed where `cases.create` is: never from Query or object-type field resolvers.
+   * @example
+   * // in an event handler; the key makes a handler that runs twice write once
+   * await ctx.interactions.create({
+   *   customerId, channel: 'EMAIL', direction: 'OUTBOUND', subject: 'Your parcel is delayed',
+   *   body: 'The carrier reports a delay of two days.', idempotencyKey: `delay:${orderId}`,
+   * });
+   */
+  interactions: {
+    create(input: CreateInteractionInput): Promise<Interaction>;
   };
   /**
    * `storage`: the plugin's own key-value store within this tenant, writable from every entry point (a cache).

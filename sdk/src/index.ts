@@ -14,7 +14,7 @@ export type {
   ActionHandler, BatchResolver, ConfigSchema, EventHandler, PluginDefinition, PluginEvent, PluginInput,
   PluginResolvers, RootParent, WebhookHandler, WebhookRequest, WebhookResponse,
 } from './define-plugin.js';
-export type { FetchInit, FetchResponse, Page, PageArgs, PluginContext, PluginLogger } from './context.js';
+export type { CreateInteractionInput, FetchInit, FetchResponse, Page, PageArgs, PluginContext, PluginLogger } from './context.js';
 export { EXTENSION_POINTS } from './extension-points.js';
 export type { ExtensionPoint, ExtensionPointTargets } from './extension-points.js';
 export { PLUGIN_SCOPES } from './scopes.js';

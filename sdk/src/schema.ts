@@ -17,6 +17,7 @@ export { refusedHeaderReason } from './egress-headers.js';
 export { jsonProblem } from './json-check.js';
 export { EMIT_TYPE_PATTERN, MAX_EMIT_PAYLOAD_BYTES, MAX_EMIT_TYPE_CHARS } from './emit-rules.js';
 export { WRITE_CAPABILITIES, writeRefusal, writeRefusedMessage } from './write-rules.js';
+export { idempotencyKeyProblem, MAX_IDEMPOTENCY_KEY_CHARS } from './interaction-rules.js';
 export type { CallerRole, EntryKind, WriteCapability } from './write-rules.js';
 export {
   excerpt, identifierProblem, MAX_QUOTED_CHARS, MAX_STORAGE_KEY_BYTES, quoteExcerpt, repairText, textIssues, textProblem,

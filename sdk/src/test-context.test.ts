@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Case, Customer, Order } from './generated/core-types.js';
+import type { Case, Customer, Interaction, Order } from './generated/core-types.js';
 import type { JsonValue } from './json.js';
 import type { PluginScope } from './scopes.js';
 import { createFakeHost, DEFAULT_HOST_LIMITS, type SimulatedCause } from './test-context.js';
@@ -17,7 +17,7 @@ const order = (id: string, placedAt: string): Order => ({
 
 function host(scopes: PluginScope[] = ['customers:read', 'orders:read', 'cases:write', 'storage'], limits = {}) {
   const storage = new Map<string, JsonValue>();
-  const data = { customers: [customer], orders: [order('o1', '2024-01-01T00:00:00Z'), order('o2', '2024-02-01T00:00:00Z')], cases: [] };
+  const data = { customers: [customer], orders: [order('o1', '2024-01-01T00:00:00Z'), order('o2', '2024-02-01T00:00:00Z')], cases: [], interactions: [] as Interaction[] };
   const fake = createFakeHost({
     pluginId: 'acme.tracking', grantedScopes: scopes, grantedEgress: [], secrets: {}, data, storage, responses: {},
     limits: { ...DEFAULT_HOST_LIMITS, ...limits },
@@ -111,6 +111,59 @@ describe('fake host', () => {
     await expect(fake.forInvocation({ entry: 'field', callerRole: 'admin' }).host('emit', { type: 'x' })).rejects.toMatchObject({
       message: expect.stringMatching(/^emit was refused: Query and object-type field resolvers are read-only/),
     });
+  });
+});
+
+describe('interactions.create', () => {
+  const note = { customerId: 'c1', channel: 'EMAIL', direction: 'OUTBOUND', subject: ' Parcel delayed ', body: 'Two more days.' };
+
+  it('writes an interaction once per idempotency key, as core\'s unique index does', async () => {
+    const fake = host(['interactions:write']);
+    const first = await fake.call('interactions.create', { input: { ...note, idempotencyKey: 'delay:o1' } });
+    expect(first).toEqual({
+      id: 'interaction-1', channel: 'EMAIL', direction: 'OUTBOUND', subject: 'Parcel delayed', body: 'Two more days.',
+      customer: { id: 'c1' }, case: null, agent: null, occurredAt: expect.any(String),
+    });
+    // A handler that runs again: another invocation, the same key, even a different body.
+    const again = await fake.forInvocation(EVENT).host('interactions.create', { input: { ...note, body: 'changed', idempotencyKey: 'delay:o1' } });
+    expect(again).toEqual(first);
+    await fake.call('interactions.create', { input: { ...note, idempotencyKey: 'delay:o2' } });
+    await fake.call('interactions.create', { input: note });
+    expect(fake.data.interactions.map((i) => i.id)).toEqual(['interaction-1', 'interaction-2', 'interaction-3']);
+  });
+
+  it('refuses without the scope, from read-only entry points and for a read-only caller, writing nothing', async () => {
+    const fake = host(['customers:read']);
+    await expect(fake.call('interactions.create', { input: note })).rejects.toMatchObject({
+      code: 'FORBIDDEN', message: "this installation of acme.tracking was not granted the 'interactions:write' scope",
+    });
+    const granted = host(['interactions:write']);
+    for (const cause of [{ entry: 'field', callerRole: 'admin' }, { entry: 'mutation', callerRole: 'integrator' }] as const) {
+      await expect(granted.forInvocation(cause).host('interactions.create', { input: note })).rejects.toMatchObject({
+        code: 'FORBIDDEN', message: expect.stringMatching(/^interactions\.create was refused: /),
+      });
+    }
+    expect(await granted.forInvocation({ entry: 'mutation', callerRole: 'agent' }).host('interactions.create', { input: note })).toMatchObject({ id: 'interaction-1' });
+    expect(fake.data.interactions).toEqual([]);
+  });
+
+  it('validates as core does: values, the key, the customer and the case', async () => {
+    const fake = host(['interactions:write']);
+    const bad: Array<[Record<string, unknown>, string]> = [
+      [{ ...note, channel: 'PIGEON' }, 'BAD_USER_INPUT'],
+      [{ ...note, body: '' }, 'BAD_USER_INPUT'],
+      [{ ...note, subject: 'x'.repeat(301) }, 'BAD_USER_INPUT'],
+      [{ ...note, body: 'a\u0000b' }, 'BAD_USER_INPUT'],
+      [{ ...note, occurredAt: 'yesterday' }, 'BAD_USER_INPUT'],
+      [{ ...note, idempotencyKey: 'k'.repeat(201) }, 'BAD_USER_INPUT'],
+      [{ ...note, idempotencyKey: 'a\nb' }, 'BAD_USER_INPUT'],
+      [{ ...note, customerId: 'nobody' }, 'NOT_FOUND'],
+      [{ ...note, caseId: 'case-9' }, 'NOT_FOUND'],
+    ];
+    for (const [input, code] of bad) await expect(fake.call('interactions.create', { input }), JSON.stringify(input)).rejects.toMatchObject({ code });
+    expect(fake.data.interactions).toEqual([]);
+    await fake.call('interactions.create', { input: { ...note, idempotencyKey: 'k'.repeat(200) } });
+    expect(fake.data.interactions).toHaveLength(1);
   });
 });
 

@@ -4,7 +4,9 @@
  * and per-call limits of core's host capabilities (core/src/plugins/host), so a plugin meets in
  * its tests the same refusals it meets in production.
  */
-import type { Case, CreateCaseInput, Customer, Order, UpdateCaseInput } from './generated/core-types.js';
+import type { CreateInteractionInput } from './context.js';
+import type { Case, CreateCaseInput, Customer, Interaction, Order, UpdateCaseInput } from './generated/core-types.js';
+import { idempotencyKeyProblem } from './interaction-rules.js';
 import type { JsonObject, JsonValue } from './json.js';
 import type { PluginScope } from './scopes.js';
 import { HostError, jsonProblem, utf8Bytes } from './test-errors.js';
@@ -23,6 +25,8 @@ export interface FakeData {
   customers?: Customer[];
   orders?: Order[];
   cases?: Case[];
+  /** Interactions the plugin wrote with ctx.interactions.create are added here. */
+  interactions?: Interaction[];
 }
 
 /** Per-call limits; the defaults are core's (core/src/config.ts). */
@@ -99,6 +103,9 @@ export function createFakeHost(options: FakeHostOptions): { record: HostRecord; 
   const record: HostRecord = { fetches: [], logs: [], emitted: [] };
   const { data, storage, limits } = options;
   const cases = data.cases ?? (data.cases = []);
+  const interactions = data.interactions ?? (data.interactions = []);
+  // As core's unique index: one interaction per idempotency key of this installation.
+  const byIdempotencyKey = new Map<string, Interaction>();
 
   const requireScope = (...anyOf: PluginScope[]) => {
     if (anyOf.some((s) => options.grantedScopes.includes(s))) return;
@@ -133,6 +140,11 @@ export function createFakeHost(options: FakeHostOptions): { record: HostRecord; 
       'cases.get': ({ id }) => (requireScope('cases:read', 'cases:write'), copy(byId(cases, id))),
       'cases.create': ({ input }) => (requireScope('cases:write'), requireWrite('cases.create'), copy(createCase(cases, data, input as CreateCaseInput))),
       'cases.update': ({ id, input }) => (requireScope('cases:write'), requireWrite('cases.update'), copy(updateCase(cases, String(id), input as UpdateCaseInput))),
+      'interactions.create': ({ input }) => {
+        requireScope('interactions:write');
+        requireWrite('interactions.create');
+        return copy(createInteraction(interactions, data, byIdempotencyKey, input));
+      },
       'storage.get': ({ key }) => (requireScope('storage'), copy(storage.get(storageKey('storage.get', key)) ?? null)),
       'storage.set': ({ key, value }) => {
         requireScope('storage');
@@ -277,4 +289,49 @@ function updateCase(cases: Case[], id: string, input: Omit<UpdateCaseInput, 'id'
   };
   cases[index] = updated;
   return updated;
+}
+
+const CHANNELS = ['EMAIL', 'CHAT', 'PHONE', 'SMS', 'SOCIAL', 'PORTAL', 'VIDEO'];
+const DIRECTIONS = ['INBOUND', 'OUTBOUND'];
+
+/** Core's rules for `ctx.interactions.create` (domain/interactions.ts and the host's key check). */
+function createInteraction(interactions: Interaction[], data: FakeData, byKey: Map<string, Interaction>, raw: unknown): Interaction {
+  if (typeof raw !== 'object' || raw === null) throw new HostError('BAD_USER_INPUT', 'invalid arguments for interactions.create: input: must be an object');
+  const input = raw as CreateInteractionInput;
+  const key = input.idempotencyKey ?? null;
+  const keyProblem = key === null ? null : typeof key === 'string' ? idempotencyKeyProblem(key) : 'must be a string';
+  if (keyProblem !== null) throw new HostError('BAD_USER_INPUT', `invalid arguments for interactions.create: input.idempotencyKey: ${keyProblem}`);
+  requireWellFormedText(input);
+  const problems: string[] = [];
+  if (!CHANNELS.includes(input.channel)) problems.push(`channel: one of ${CHANNELS.join(', ')}`);
+  if (!DIRECTIONS.includes(input.direction)) problems.push(`direction: one of ${DIRECTIONS.join(', ')}`);
+  if (typeof input.body !== 'string' || input.body.length < 1 || input.body.length > 100_000) problems.push('body: 1 to 100000 characters');
+  if (input.subject != null && (typeof input.subject !== 'string' || input.subject.trim().length > 300)) problems.push('subject: up to 300 characters');
+  const occurredAt = input.occurredAt == null ? new Date() : new Date(input.occurredAt);
+  if (Number.isNaN(occurredAt.getTime())) problems.push('occurredAt: not a date');
+  if (problems.length) throw new HostError('BAD_USER_INPUT', `invalid input: ${problems.join('; ')}`);
+  const earlier = key === null ? undefined : byKey.get(key);
+  if (earlier) return earlier;
+  const customer = byId(data.customers, input.customerId);
+  if (!customer) throw new HostError('NOT_FOUND', 'Customer not found');
+  if (customer.status === 'MERGED') throw new HostError('CONFLICT', 'this customer was merged; record the interaction on the customer it was merged into');
+  if (input.caseId != null) {
+    const kase = byId(data.cases, input.caseId);
+    if (!kase) throw new HostError('NOT_FOUND', 'Case not found');
+    if (kase.customer.id !== customer.id) throw new HostError('BAD_USER_INPUT', 'the case belongs to another customer');
+  }
+  const created: Interaction = {
+    id: `interaction-${interactions.length + 1}`,
+    channel: input.channel,
+    direction: input.direction,
+    subject: input.subject == null ? null : input.subject.trim(),
+    body: input.body,
+    customer: { id: customer.id },
+    case: input.caseId != null ? { id: input.caseId } : null,
+    agent: null,
+    occurredAt: occurredAt.toISOString(),
+  };
+  interactions.push(created);
+  if (key !== null) byKey.set(key, created);
+  return created;
 }

@@ -18,7 +18,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Case, Customer, Order } from './generated/core-types.js';
+import type { Case, Customer, Interaction, Order } from './generated/core-types.js';
 import type { JsonObject, JsonValue } from './json.js';
 import type { PluginManifest } from './manifest.js';
 import type { PluginScope } from './scopes.js';
@@ -49,7 +49,7 @@ export interface HarnessOptions {
   grantScopes?: PluginScope[];
   /** Default: every host the manifest's egress lists. */
   grantEgress?: string[];
-  /** What ctx.customers, ctx.orders and ctx.cases read (cases created by the plugin are added). */
+  /** What ctx.customers, ctx.orders and ctx.cases read (cases and interactions the plugin writes are added). */
   data?: FakeData;
   /** The plugin's storage before the test. */
   storage?: Record<string, JsonValue>;
@@ -108,7 +108,7 @@ export interface TestHarness {
   readonly emitted: EmittedEvent[];
   /** The plugin's storage, live: read it, or seed it between calls. */
   readonly storage: Map<string, JsonValue>;
-  readonly data: { customers: Customer[]; orders: Order[]; cases: Case[] };
+  readonly data: { customers: Customer[]; orders: Order[]; cases: Case[]; interactions: Interaction[] };
   readonly invocations: InvocationRecord[];
   close(): Promise<void>;
 }
@@ -126,7 +126,12 @@ export async function createTestHarness(plugin: PluginSource, options: HarnessOp
   const undeclared = Object.keys(secrets).filter((name) => !manifest.secrets.some((s) => s.name === name));
   if (undeclared.length) throw new HarnessError(`${manifest.id} declares no secret named ${undeclared.join(', ')}`);
 
-  const data = { customers: [...(options.data?.customers ?? [])], orders: [...(options.data?.orders ?? [])], cases: [...(options.data?.cases ?? [])] };
+  const data = {
+    customers: [...(options.data?.customers ?? [])],
+    orders: [...(options.data?.orders ?? [])],
+    cases: [...(options.data?.cases ?? [])],
+    interactions: [...(options.data?.interactions ?? [])],
+  };
   const storage = new Map<string, JsonValue>(Object.entries(structuredClone(options.storage ?? {})));
   const fake = createFakeHost({
     pluginId: manifest.id,

@@ -1,7 +1,8 @@
 /**
  * What a plugin may write from each kind of entry point (DESIGN.md decision 12), shared by core's
  * host and the SDK's test harness so the two cannot drift. Writes of tenant data are
- * `ctx.cases.create`, `ctx.cases.update` and `ctx.emit`; the plugin's own storage is not one.
+ * `ctx.cases.create`, `ctx.cases.update`, `ctx.interactions.create` and `ctx.emit`; the plugin's
+ * own storage is not one.
  */
 
 /**
@@ -15,7 +16,7 @@ export type EntryKind = 'field' | 'mutation' | 'event' | 'webhook';
 export type CallerRole = 'admin' | 'agent' | 'integrator';
 
 /** The host capabilities that write tenant data. */
-export const WRITE_CAPABILITIES = ['cases.create', 'cases.update', 'emit'] as const;
+export const WRITE_CAPABILITIES = ['cases.create', 'cases.update', 'interactions.create', 'emit'] as const;
 export type WriteCapability = (typeof WRITE_CAPABILITIES)[number];
 
 /** Why a host call from `entry`, run for a caller of `callerRole` (null: none), may not write tenant data; null when it may. */

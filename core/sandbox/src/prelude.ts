@@ -145,6 +145,9 @@ function makeContext(invocationId, context, maxArgBytes, maxHostCalls) {
       create: (input) => call('cases.create', { __proto__: null, input }),
       update: (id, input) => call('cases.update', { __proto__: null, id, input }),
     }),
+    interactions: freeze({
+      create: (input) => call('interactions.create', { __proto__: null, input }),
+    }),
     storage: freeze({
       get: (key) => call('storage.get', { __proto__: null, key }),
       set: (key, value) => call('storage.set', { __proto__: null, key, value }),

@@ -77,6 +77,7 @@ export const CAPABILITIES = [
   'cases.get',
   'cases.create',
   'cases.update',
+  'interactions.create',
   'storage.get',
   'storage.set',
   'storage.delete',
@@ -104,6 +105,7 @@ export interface CapabilityArgs {
   'cases.get': { id: string };
   'cases.create': { input: unknown };
   'cases.update': { id: string; input: unknown };
+  'interactions.create': { input: unknown };
   'storage.get': { key: string };
   'storage.set': { key: string; value: unknown };
   'storage.delete': { key: string };

@@ -1,9 +1,10 @@
-import { eq, type SQL } from 'drizzle-orm';
+import { and, eq, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { agents, cases, customers, interactions, CHANNELS, DIRECTIONS } from '../db/tenant-schema.js';
 import { AppError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { parseInput } from '../lib/validate.js';
+import type { TenantTx } from '../db/tenant-db.js';
 import { assertCanWrite, type TenantContext } from '../tenancy/context.js';
 import { emitEvent } from './outbox.js';
 import { timeKey, type Connection, type PageArgs } from './pagination.js';
@@ -46,10 +47,36 @@ export async function listInteractions(
   }, args);
 }
 
-export async function addInteraction(ctx: TenantContext, raw: unknown): Promise<Interaction> {
+/**
+ * The plugin installation writing an interaction through the host (`ctx.interactions.create`),
+ * and its key for writing it once: the API has neither.
+ */
+export interface InteractionSource {
+  installationId: string;
+  /** Checked by the caller (the host); unique per installation. */
+  idempotencyKey?: string | null;
+}
+
+function interactionByKey(tx: TenantTx, installationId: string, key: string): Promise<Interaction | undefined> {
+  return tx.select().from(interactions)
+    .where(and(eq(interactions.sourceInstallationId, installationId), eq(interactions.idempotencyKey, key)))
+    .get();
+}
+
+/**
+ * Records an interaction and announces it (`interaction.added`). With a `source` carrying an
+ * idempotency key, a key the installation used before returns that interaction as it was
+ * written, without writing or announcing anything, whatever the rest of `raw` says.
+ */
+export async function addInteraction(ctx: TenantContext, raw: unknown, source?: InteractionSource): Promise<Interaction> {
   assertCanWrite(ctx);
   const input = parseInput(addInteractionInput, raw);
+  const key = source?.idempotencyKey ?? null;
   return ctx.data.write(async (tx) => {
+    if (source && key !== null) {
+      const earlier = await interactionByKey(tx, source.installationId, key);
+      if (earlier) return earlier;
+    }
     const customer = await requireRow(tx, customers, input.customerId, 'Customer');
     if (customer.status === 'MERGED') throw new AppError('CONFLICT', 'this customer was merged; record the interaction on the customer it was merged into');
     if (input.caseId) {
@@ -69,10 +96,16 @@ export async function addInteraction(ctx: TenantContext, raw: unknown): Promise<
       agentId: input.agentId ?? null,
       occurredAt: input.occurredAt ?? now,
       createdAt: now,
-      sourceInstallationId: null,
-      idempotencyKey: null,
+      sourceInstallationId: source?.installationId ?? null,
+      idempotencyKey: key,
     };
-    await tx.insert(interactions).values(row);
+    const inserted = await tx.insert(interactions).values(row).onConflictDoNothing().returning({ id: interactions.id });
+    if (inserted.length === 0) {
+      // Only the key can collide (the id is new): another process wrote it since the check above.
+      const winner = source && key !== null ? await interactionByKey(tx, source.installationId, key) : undefined;
+      if (!winner) throw new AppError('CONFLICT', 'the interaction could not be recorded; try again');
+      return winner;
+    }
     await emitEvent(tx, ctx.actor, 'interaction.added', row.id, { customerId: row.customerId, caseId: row.caseId, channel: row.channel });
     return row;
   });

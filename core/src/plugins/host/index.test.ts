@@ -26,6 +26,11 @@ const MATRIX: Array<{ capability: string; allowedBy: string[]; args: () => unkno
   { capability: 'cases.get', allowedBy: ['cases:read', 'cases:write'], args: () => ({ id: ids.case }) },
   { capability: 'cases.create', allowedBy: ['cases:write'], args: () => ({ input: { customerId: ids.customer, subject: 'From a plugin' } }) },
   { capability: 'cases.update', allowedBy: ['cases:write'], args: () => ({ id: ids.case, input: { priority: 'HIGH' } }) },
+  {
+    capability: 'interactions.create',
+    allowedBy: ['interactions:write'],
+    args: () => ({ input: { customerId: ids.customer, channel: 'EMAIL', direction: 'OUTBOUND', body: 'From a plugin' } }),
+  },
   { capability: 'storage.get', allowedBy: ['storage'], args: () => ({ key: 'k' }) },
   { capability: 'storage.set', allowedBy: ['storage'], args: () => ({ key: 'k', value: { v: 1 } }) },
   { capability: 'storage.delete', allowedBy: ['storage'], args: () => ({ key: 'k' }) },

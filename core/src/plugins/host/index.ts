@@ -11,6 +11,7 @@ import { customerCapabilities } from './customers.js';
 import { emitCapabilities } from './emit.js';
 import { HostError, toHostError } from './errors.js';
 import { fetchCapabilities } from './fetch.js';
+import { interactionCapabilities } from './interactions.js';
 import { logCapabilities } from './log.js';
 import { orderCapabilities } from './orders.js';
 import { storageCapabilities } from './storage.js';
@@ -18,8 +19,8 @@ import type { HostDeps, HostFunction } from './types.js';
 
 export { HostError, isHostError, type HostErrorCode } from './errors.js';
 export { invocationCause, type Caller, type InvocationCause } from './authority.js';
-export { sdlCustomers, sdlOrders, toSdlCase, toSdlCustomer, toSdlOrder } from './sdl-shapes.js';
-export type { SdlCase, SdlCustomer, SdlOrder } from './sdl-shapes.js';
+export { sdlCustomers, sdlOrders, toSdlCase, toSdlCustomer, toSdlInteraction, toSdlOrder } from './sdl-shapes.js';
+export type { SdlCase, SdlCustomer, SdlInteraction, SdlOrder } from './sdl-shapes.js';
 export { MAX_EMIT_PAYLOAD_BYTES } from './emit.js';
 export { MAX_LOG_DATA_BYTES, MAX_LOG_MESSAGE_CHARS } from './log.js';
 export {
@@ -47,6 +48,7 @@ export function createHostFunction(deps: HostDeps): HostFunction {
       ...customerCapabilities(deps, authority.reader),
       ...orderCapabilities(deps, authority.reader),
       ...caseCapabilities(deps, authority),
+      ...interactionCapabilities(deps, authority),
       ...storageCapabilities(deps),
       ...fetchCapabilities(deps),
       ...logCapabilities(deps),

@@ -8,6 +8,7 @@ import type {
   Case as SdlCase,
   Customer as SdlCustomer,
   Identity as SdlIdentity,
+  Interaction as SdlInteraction,
   NodeRef,
   Order as SdlOrder,
   OrderLine as SdlOrderLine,
@@ -15,12 +16,13 @@ import type {
 import type { Case } from '../../domain/cases.js';
 import { currencyOrUnknown, toMoney } from '../../domain/currencies.js';
 import { customerIdentities, type Customer, type Identity } from '../../domain/customers.js';
+import type { Interaction } from '../../domain/interactions.js';
 import { linesOfOrders, type Order, type OrderLine } from '../../domain/orders.js';
 import { toGlobalId } from '../../lib/ids.js';
 import type { Connection } from '../../domain/pagination.js';
 import type { TenantContext } from '../../tenancy/context.js';
 
-export type { SdlCase, SdlCustomer, SdlOrder };
+export type { SdlCase, SdlCustomer, SdlInteraction, SdlOrder };
 
 const ref = (type: string, id: string): NodeRef => ({ id: toGlobalId(type, id) });
 const optionalRef = (type: string, id: string | null): NodeRef | null => (id === null ? null : ref(type, id));
@@ -84,6 +86,20 @@ export function toSdlCase(row: Case): SdlCase {
     assignee: optionalRef('Agent', row.assigneeId),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export function toSdlInteraction(row: Interaction): SdlInteraction {
+  return {
+    id: toGlobalId('Interaction', row.id),
+    channel: row.channel,
+    direction: row.direction,
+    subject: row.subject,
+    body: row.body,
+    customer: ref('Customer', row.customerId),
+    case: optionalRef('Case', row.caseId),
+    agent: optionalRef('Agent', row.agentId),
+    occurredAt: row.occurredAt.toISOString(),
   };
 }
 

@@ -14,7 +14,7 @@ import { createHostFunction, type HostError, type HostErrorCode, type Invocation
 import type { HostEgressSettings, HostLimits, HostLogEntry, HostUsage } from './types.js';
 
 export const PLUGIN_ID = 'acme.helpdesk';
-export const ALL_SCOPES = ['customers:read', 'orders:read', 'cases:read', 'cases:write', 'storage'];
+export const ALL_SCOPES = ['customers:read', 'orders:read', 'cases:read', 'cases:write', 'interactions:write', 'storage'];
 
 export const TEST_LIMITS: HostLimits = {
   storageQuotaBytes: 64 * 1024,
