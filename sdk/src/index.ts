@@ -21,7 +21,7 @@ export { PLUGIN_SCOPES } from './scopes.js';
 export type { PluginScope } from './scopes.js';
 export { pluginNamespace } from './namespace.js';
 export type { PluginNamespace } from './namespace.js';
-export type { Tone, WidgetComponent, WidgetDeclaration, WidgetNode } from './widgets.js';
+export type { GeoPoint, Tone, WidgetComponent, WidgetDeclaration, WidgetNode } from './widgets.js';
 export type { DeclaredManifest, ManifestInput, PluginManifest } from './manifest.js';
 export type { JsonObject, JsonPrimitive, JsonValue } from './json.js';
 export type * from './generated/core-types.js';

@@ -6,7 +6,7 @@ export {
   ManifestError, manifestInputSchema, parseManifest, pluginManifestSchema,
 } from './manifest.js';
 export type { DeclaredManifest, ManifestInput, PluginManifest } from './manifest.js';
-export { validateWidgetTree, WIDGET_COMPONENTS, WIDGET_LIMITS, widgetNodeSchema } from './widgets.js';
+export { MAP_LIMITS, validateWidgetTree, WIDGET_COMPONENTS, WIDGET_LIMITS, widgetNodeSchema } from './widgets.js';
 export type { WidgetValidation } from './widgets.js';
 export { checkPluginSdl, pluginSchema } from './sdl.js';
 export { checkManifestInputs, INPUT_LIMITS, INPUT_SCOPES, missingInputScopes, readDeclaredInput } from './input-rules.js';

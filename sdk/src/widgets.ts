@@ -8,7 +8,18 @@ import type { ExtensionPoint, ExtensionPointTargets } from './extension-points.j
 import { formatIssues } from './issues.js';
 import type { JsonValue } from './json.js';
 
-export const WIDGET_LIMITS = { depth: 8, nodes: 300, children: 50, bytes: 64 * 1024 } as const;
+// 160 KiB of JSON holds a map at its limits (200 markers with the longest labels and a 2 000-point
+// line at full float precision: about 132 KiB) beside a few other components.
+export const WIDGET_LIMITS = { depth: 8, nodes: 300, children: 50, bytes: 160 * 1024 } as const;
+
+/** What one `map` component may carry. */
+export const MAP_LIMITS = { markers: 200, polylinePoints: 2_000, labelChars: 100, captionChars: 300 } as const;
+
+/** A point on Earth in decimal degrees (WGS 84): `lat` −90…90, `lon` −180…180, finite. */
+export interface GeoPoint {
+  lat: number;
+  lon: number;
+}
 
 export type Tone = 'neutral' | 'info' | 'success' | 'warning' | 'danger';
 
@@ -23,7 +34,24 @@ export type WidgetNode =
   | { type: 'table'; columns: string[]; rows: Array<Array<string | number | null>> }
   /** `at` is an ISO 8601 instant with its offset. */
   | { type: 'timeline'; items: Array<{ at: string; title: string; description?: string; tone?: Tone }> }
-  | { type: 'map'; markers: Array<{ lat: number; lng: number; label?: string }>; zoom?: number }
+  /**
+   * A map the host draws offline (no tiles from elsewhere): up to 200 `markers` (a `label` of up
+   * to 100 characters, a `tone` for its colour), an optional `polyline` of 2 to 2 000 points
+   * (a route), the area to show (`bounds`, else fitted to what is drawn; `west` greater than
+   * `east` crosses the antimeridian; `zoom` 1–20 instead) and a `caption` of up to 300
+   * characters. Needs at least one marker or a polyline.
+   * @example
+   * { type: 'map', markers: [{ lat: 48.8566, lon: 2.3522, label: 'Paris hub', tone: 'info' }],
+   *   polyline: [{ lat: 48.8566, lon: 2.3522 }, { lat: 52.52, lon: 13.405 }], caption: 'Route so far' }
+   */
+  | {
+    type: 'map';
+    markers: Array<GeoPoint & { label?: string; tone?: Tone }>;
+    polyline?: GeoPoint[];
+    bounds?: { south: number; west: number; north: number; east: number };
+    zoom?: number;
+    caption?: string;
+  }
   /** `href` is http(s) only. */
   | { type: 'link'; text: string; href: string }
   /** Runs the plugin's action `action` with `input` when pressed. */
@@ -70,14 +98,23 @@ const timeline = z.strictObject({
     tone: tone.optional(),
   })).max(100),
 });
+// zod's number() refuses NaN and ±Infinity, so every coordinate is finite.
+const latitude = z.number().min(-90).max(90);
+const longitude = z.number().min(-180).max(180);
+const geoPoint = { lat: latitude, lon: longitude };
 const map = z.strictObject({
   type: z.literal('map'),
-  markers: z.array(z.strictObject({
-    lat: z.number().min(-90).max(90),
-    lng: z.number().min(-180).max(180),
-    label: text(100).optional(),
-  })).min(1).max(100),
+  markers: z.array(z.strictObject({ ...geoPoint, label: text(MAP_LIMITS.labelChars).optional(), tone: tone.optional() }))
+    .max(MAP_LIMITS.markers),
+  polyline: z.array(z.strictObject(geoPoint)).min(2).max(MAP_LIMITS.polylinePoints).optional(),
+  bounds: z.strictObject({ south: latitude, west: longitude, north: latitude, east: longitude })
+    .refine((b) => b.south <= b.north, { message: 'south must not be north of north', path: ['south'] })
+    .optional(),
   zoom: z.int().min(1).max(20).optional(),
+  caption: text(MAP_LIMITS.captionChars).optional(),
+}).refine((m) => m.markers.length > 0 || m.polyline !== undefined, {
+  message: 'a map needs at least one marker or a polyline',
+  path: ['markers'],
 });
 // z.httpUrl parses with URL first, so `JavaScript:`, ` javascript:` and `java\tscript:` fail too.
 const link = z.strictObject({

@@ -179,7 +179,7 @@ describe('shipment widget', () => {
     expect(children.map((c) => c.type)).toEqual(['stack', 'keyValue', 'map', 'timeline', 'button']);
     expect(children[0]?.children[0]).toEqual({ type: 'badge', text: 'Out for delivery', tone: 'info' });
     expect(children[1]?.items).toContainEqual({ label: 'Last seen', value: `${s.lastLocation.city}, ${s.lastLocation.country}` });
-    expect(children[2]?.markers.at(-1)).toEqual({ lat: s.lastLocation.lat, lng: s.lastLocation.lng, label: `${s.lastLocation.city} (now)` });
+    expect(children[2]?.markers.at(-1)).toEqual({ lat: s.lastLocation.lat, lon: s.lastLocation.lng, label: `${s.lastLocation.city} (now)` });
     expect(children[3]?.items.map((i: { at: string }) => i.at)).toEqual(s.events.map((e) => e.at).reverse());
     expect(children[4]).toEqual({ type: 'button', label: 'Refresh tracking', action: 'refreshTracking', input: { orderId: 'o2' }, variant: 'secondary' });
   });

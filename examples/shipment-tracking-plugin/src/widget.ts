@@ -62,10 +62,10 @@ function details(s: Shipment): WidgetNode[] {
 }
 
 /** One marker per place the parcel passed, in order; the current one says so. */
-function route(s: Shipment): Array<{ lat: number; lng: number; label: string }> {
-  const seen = new Map<string, { lat: number; lng: number; label: string }>();
-  for (const e of s.events) if (e.location) seen.set(e.location.city, { lat: e.location.lat, lng: e.location.lng, label: e.location.city });
+function route(s: Shipment): Array<{ lat: number; lon: number; label: string }> {
+  const seen = new Map<string, { lat: number; lon: number; label: string }>();
+  for (const e of s.events) if (e.location) seen.set(e.location.city, { lat: e.location.lat, lon: e.location.lng, label: e.location.city });
   const last = s.lastLocation;
-  if (last) seen.set(last.city, { lat: last.lat, lng: last.lng, label: `${last.city} (now)` });
+  if (last) seen.set(last.city, { lat: last.lat, lon: last.lng, label: `${last.city} (now)` });
   return [...seen.values()];
 }
