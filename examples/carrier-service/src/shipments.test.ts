@@ -19,6 +19,7 @@ describe('shipmentFor', () => {
       expect(s.lastLocation).toEqual(last.location);
       expect(s.events[0]?.status).toBe('LABEL_CREATED');
       expect(s.deliveredAt).toBe(s.status === 'DELIVERED' ? last.at : null);
+      if (s.status === 'DELIVERED') expect(s.estimatedDelivery).toBe(s.deliveredAt);
       expect(Math.abs(s.lastLocation.lat)).toBeLessThanOrEqual(90);
       expect(Math.abs(s.lastLocation.lng)).toBeLessThanOrEqual(180);
     }
@@ -29,8 +30,27 @@ describe('shipmentFor', () => {
     expect([...seen].sort()).toEqual(['DELIVERED', 'EXCEPTION', 'IN_TRANSIT', 'LABEL_CREATED', 'OUT_FOR_DELIVERY']);
   });
 
-  it('does not depend on the clock', () => {
-    expect(shipmentFor('MCORD00000007').events[0]?.at.startsWith('2025-')).toBe(true);
+  it('depends on the number, the epoch and the time only, and moves on as time passes', () => {
+    const epoch = Date.parse('2030-01-07T08:00:00Z');
+    const at = (hours: number) => shipmentFor('MCORD00000007', { epoch, now: epoch + hours * 3_600_000 });
+    expect(at(0)).toEqual(at(0));
+    expect(Date.parse(at(0).events[0]!.at)).toBeLessThanOrEqual(epoch);
+    const counts = [0, 12, 24, 48, 240].map((h) => at(h).events.length);
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
+    expect(counts.at(-1)).toBeGreaterThan(counts[0]!);
+    expect(['DELIVERED', 'EXCEPTION']).toContain(at(240).status);
+  });
+
+  it('gives a live parcel an ETA after now, and says why it is an exception', () => {
+    const epoch = Date.parse('2030-01-07T08:00:00Z');
+    const reasons = new Set<string | null>();
+    for (const n of NUMBERS) {
+      const s = shipmentFor(n, { epoch, now: epoch });
+      if (s.status !== 'DELIVERED' && s.estimatedDelivery !== null) expect(Date.parse(s.estimatedDelivery)).toBeGreaterThan(epoch);
+      expect(s.exceptionReason === null).toBe(s.status !== 'EXCEPTION');
+      reasons.add(s.exceptionReason);
+    }
+    expect([...reasons].sort()).toEqual(['DELAYED', 'DELIVERY_FAILED', 'LOST', null]);
   });
 });
 
