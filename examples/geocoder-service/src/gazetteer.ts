@@ -38,6 +38,8 @@ export interface Gazetteer {
   place(index: number): Place;
   /** Places whose normalised name (or a listed other name, see exonyms.ts) is exactly `name`, normalised. */
   named(name: string): readonly number[];
+  /** The place's state and county names, normalised ('' when GeoNames names none). */
+  divisions(index: number): { state: string; county: string };
   /** Places `name` (normalised) is a listed other name of (exonyms.ts): Cologne → Köln. */
   otherNamed(name: string): readonly number[];
   /** Places whose name starts with `name` as whole words ("new york" → "New York City"). */
@@ -138,7 +140,7 @@ export function loadGazetteer(): Gazetteer {
       within(lats[index]!, lons[index]!, NEIGHBOURHOOD_KM, () => neighbours++);
       // A place that gives its name to its state or county is usually its seat.
       const name = normalise(names[index]!);
-      const seats = [stateOf[index]!, countyOf[index]!].filter((id) => containsWords(normalise(table.value(id)), name)).length;
+      const seats = [stateOf[index]!, countyOf[index]!].filter((id) => containsWords(table.normalised(id), name)).length;
       score = neighbours * (1 + seats);
       prominenceCache.set(index, score);
     }
@@ -152,6 +154,7 @@ export function loadGazetteer(): Gazetteer {
     place,
     named: (name) => byName.get(name) ?? [],
     otherNamed: (name) => byOtherName.get(name) ?? [],
+    divisions: (index) => ({ state: table.normalised(stateOf[index]!), county: table.normalised(countyOf[index]!) }),
     namedStartingWith(name, max) {
       const prefix = `${name} `;
       const found: number[] = [];
@@ -205,6 +208,7 @@ function lowerBound(sorted: readonly string[], target: string): number {
 function interner() {
   const ids = new Map<string, number>();
   const values: string[] = [];
+  const normalisedValues: Array<string | undefined> = [];
   return {
     id(value: string): number {
       let id = ids.get(value);
@@ -215,5 +219,11 @@ function interner() {
       return id;
     },
     value: (id: number): string => values[id] ?? '',
+    /** The value normalised, computed once: queries compare against division names a lot. */
+    normalised(id: number): string {
+      let value = normalisedValues[id];
+      if (value === undefined) normalisedValues[id] = value = normalise(values[id] ?? '');
+      return value;
+    },
   };
 }

@@ -1,5 +1,5 @@
 import type { Format, Rendering } from './nominatim.js';
-import type { SearchQuery } from './search.js';
+import { MAX_PARTS, type SearchQuery } from './search.js';
 
 /**
  * Reading and checking query parameters. Every refusal is a 400 with a stable code and a message
@@ -33,6 +33,9 @@ export function searchRequest(params: URLSearchParams, acceptLanguage: string | 
   }
   if (q === undefined && !structured) {
     throw new BadRequest('MISSING_QUERY', 'send q (free text) or at least one of street, city, county, state, country, postalcode');
+  }
+  if (q !== undefined && q.split(',').filter((part) => part.trim().length > 0).length > MAX_PARTS) {
+    throw new BadRequest('TOO_MANY_PARTS', `q has at most ${MAX_PARTS} comma-separated parts (street, city, state, country, …)`);
   }
   const countryCodes = list(params, 'countrycodes');
   for (const code of countryCodes) {

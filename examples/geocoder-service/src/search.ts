@@ -35,6 +35,8 @@ interface Candidate { index: number; exact: boolean; listed: boolean; part: numb
 
 // A name that only starts with the query: bounded so "san" does not rank thousands of places.
 const MAX_PREFIX_MATCHES = 200;
+/** Comma parts of a free-text query: an address has fewer; more would only cost time. */
+export const MAX_PARTS = 10;
 
 export function searchPlaces(gazetteer: Gazetteer, query: SearchQuery): Place[] {
   const filter = query.countryCodes?.length ? new Set(query.countryCodes) : undefined;
@@ -62,7 +64,7 @@ function structured(gazetteer: Gazetteer, query: SearchQuery, inFilter: (index: 
 }
 
 function freeText(gazetteer: Gazetteer, text: string, inFilter: (index: number) => boolean): Candidate[] {
-  const parts = text.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
+  const parts = text.split(',').map((p) => p.trim()).filter((p) => p.length > 0).slice(0, MAX_PARTS);
   const last = parts.at(-1);
   const country = parts.length > 1 && last !== undefined ? gazetteer.countries.codeFor(last) : undefined;
   const cityParts = country ? parts.slice(0, -1) : parts;
@@ -78,7 +80,7 @@ function freeText(gazetteer: Gazetteer, text: string, inFilter: (index: number) 
     }
     // A last part that names a country without such a place may be a state ("Atlanta, Georgia");
     // else the country stands ("Cologne, Germany" is not Cologne IT).
-    const stateOnly = (c: Candidate) => !country || namesDivision(gazetteer.place(c.index), normalise(last!));
+    const stateOnly = (c: Candidate) => !country || namesDivision(gazetteer, gazetteer.place(c.index), normalise(last!));
     const found = gather(how, inFilter).filter(stateOnly);
     if (found.length > 0) return found;
     if (how === 'exact' && parts.length === 1) {
@@ -135,15 +137,13 @@ function candidatesFor(
 
 /** How many of the query's other parts name this place's division or country. */
 function contextMatches(gazetteer: Gazetteer, place: Place, context: readonly string[]): number {
-  return context.filter((part) => namesDivision(place, part) || gazetteer.countries.codeFor(part) === place.countryCode).length;
+  return context.filter((part) => namesDivision(gazetteer, place, part) || gazetteer.countries.codeFor(part) === place.countryCode).length;
 }
 
 /** Whether a normalised part names the place's state (or its code, "IL") or county. */
-function namesDivision(place: Place, part: string): boolean {
-  const state = normalise(place.state ?? '');
-  return part.length > 0 && (
-    part === place.stateCode.toLowerCase() || containsWords(state, part) || containsWords(normalise(place.county ?? ''), part)
-  );
+function namesDivision(gazetteer: Gazetteer, place: Place, part: string): boolean {
+  const { state, county } = gazetteer.divisions(place.index);
+  return part.length > 0 && (part === place.stateCode.toLowerCase() || containsWords(state, part) || containsWords(county, part));
 }
 
 function rank(candidates: Candidate[]): Candidate[] {
