@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { FAULT_STATUSES, type Faults } from './faults.js';
-import { credentialHeader, matchesCredential, numberField, objectWith, oneOf, readJson, RequestError, required, stringField } from './input.js';
+import { credentialHeader, matchesCredential, numberField, objectWith, oneOf, readJson, RequestError, required, stringField, type Answer } from './input.js';
 import { SCENARIOS, viewAt, type Journey } from './journey.js';
 import type { RegisterShipment } from './server.js';
 import { SHIPFAST_NUMBER } from './shipfast.js';
@@ -20,8 +20,6 @@ export interface AdminContext {
   webhooks: ReturnType<typeof createWebhookDispatcher>;
   now(): number;
 }
-
-type Answer = [status: number, body: unknown, headers?: Record<string, string>];
 
 const ROUTES = ['/admin/shipments', '/admin/faults', '/admin/subscriptions', '/admin/tick'];
 

@@ -7,6 +7,9 @@ import type { IncomingMessage } from 'node:http';
  * A broken rule is a RequestError: an HTTP status and a stable code for the answer's body.
  */
 
+/** What the service answers: status, JSON body, extra headers. */
+export type Answer = [status: number, body: unknown, headers?: Record<string, string>];
+
 export class RequestError extends Error {
   constructor(
     readonly status: number,

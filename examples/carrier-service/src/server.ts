@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { adminRoute } from './admin.js';
 import { createFaults, type FaultStatus } from './faults.js';
-import { checkUrl, credentialHeader, matchesCredential, objectWith, readJson, RequestError } from './input.js';
+import { checkUrl, credentialHeader, matchesCredential, objectWith, readJson, RequestError, type Answer } from './input.js';
 import type { Journey, Scenario } from './journey.js';
 import { createRateLimiter, type RateLimit } from './rate-limit.js';
 import { SHIPFAST_BATCH_LIMIT, SHIPFAST_NUMBER, shipfastResult, type ShipFastResult } from './shipfast.js';
@@ -89,7 +89,9 @@ export interface CarrierService {
   close(): Promise<void>;
 }
 
-type Answer = [status: number, body: unknown, headers?: Record<string, string>];
+interface Seen {
+  authorized: boolean;
+}
 
 const DEFAULT_RATE_LIMIT: RateLimit = { limit: 120, windowSeconds: 60 };
 
@@ -138,25 +140,26 @@ export async function startCarrierService(options: CarrierServiceOptions = {}): 
     if (fault !== null) throw new RequestError(fault, fault === 503 ? 'unavailable' : 'server_error', 'the carrier failed to answer; try again later');
   };
 
-  async function parcelly(req: IncomingMessage, number: string): Promise<[Answer, boolean]> {
+  /** `seen.authorized` records, for the request log, whether the credential was right (also when a later check refuses). */
+  async function parcelly(req: IncomingMessage, number: string, seen: Seen): Promise<Answer> {
     req.resume();
-    if (req.method !== 'GET' && req.method !== 'HEAD') return [[405, { error: 'method_not_allowed', message: 'use GET' }, { allow: 'GET, HEAD' }], false];
-    const authorized = matchesCredential(credentialHeader(req, 'authorization'), [`Bearer ${token}`]);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return [405, { error: 'method_not_allowed', message: 'use GET' }, { allow: 'GET, HEAD' }];
+    seen.authorized = matchesCredential(credentialHeader(req, 'authorization'), [`Bearer ${token}`]);
     // Authentication before anything about the shipment, so an unauthenticated caller learns nothing.
-    if (!authorized) {
-      return [[401, { error: 'unauthorized', message: 'send Authorization: Bearer <token>' }, { 'www-authenticate': 'Bearer realm="carrier"' }], false];
+    if (!seen.authorized) {
+      return [401, { error: 'unauthorized', message: 'send Authorization: Bearer <token>' }, { 'www-authenticate': 'Bearer realm="carrier"' }];
     }
     gate('parcelly');
     const trackingNumber = decoded(number).toUpperCase();
     if (!TRACKING_NUMBER.test(trackingNumber)) {
-      return [[400, { error: 'invalid_tracking_number', message: 'a tracking number is 8 to 40 letters and digits' }], true];
+      return [400, { error: 'invalid_tracking_number', message: 'a tracking number is 8 to 40 letters and digits' }];
     }
     const journey = book.lookup('parcelly', trackingNumber, now());
-    if (!journey) return [[404, { error: 'not_found', message: `no shipment ${trackingNumber}` }], true];
-    return [[200, parcellyShipment(journey, now())], true];
+    if (!journey) return [404, { error: 'not_found', message: `no shipment ${trackingNumber}` }];
+    return [200, parcellyShipment(journey, now())];
   }
 
-  async function shipfast(req: IncomingMessage): Promise<[Answer, boolean]> {
+  async function shipfast(req: IncomingMessage, seen: Seen): Promise<Answer> {
     if (req.method !== 'POST') {
       req.resume();
       throw new RequestError(405, 'method_not_allowed', 'use POST with { "numbers": [...] }', { headers: { allow: 'POST' } });
@@ -168,9 +171,10 @@ export async function startCarrierService(options: CarrierServiceOptions = {}): 
       || !numbers.every((n): n is string => typeof n === 'string' && n.length <= 64)) {
       throw new RequestError(400, 'invalid_field', `numbers must be 1 to ${SHIPFAST_BATCH_LIMIT} strings of at most 64 characters`, { field: 'numbers' });
     }
-    if (!matchesCredential(key, shipfastKeys)) {
+    seen.authorized = matchesCredential(key, shipfastKeys);
+    if (!seen.authorized) {
       const message = shipfastKeys.length ? 'send a valid X-Api-Key header' : 'ShipFast has no API key configured (shipfastKeys or CARRIER_SHIPFAST_KEYS)';
-      return [[401, { error: { code: 'unauthorized', message } }], false];
+      return [401, { error: { code: 'unauthorized', message } }];
     }
     gate(`shipfast:${key}`);
     const results = numbers.map((raw): ShipFastResult => {
@@ -179,29 +183,31 @@ export async function startCarrierService(options: CarrierServiceOptions = {}): 
       const journey = book.lookup('shipfast', number, now());
       return journey ? shipfastResult(journey, now()) : { number, found: false, reason: 'unknown_number' };
     });
-    return [[200, { requested: numbers.length, results }], true];
+    return [200, { requested: numbers.length, results }];
   }
 
-  async function route(req: IncomingMessage): Promise<[Answer, boolean]> {
+  async function route(req: IncomingMessage, seen: Seen): Promise<Answer> {
     const path = checkUrl(req);
     if (path === '/healthz') {
       req.resume();
-      return [[200, { ok: true }], false];
+      return [200, { ok: true }];
     }
     const parcellyPath = /^\/v1\/shipments\/([^/]+)$/.exec(path);
-    if (parcellyPath) return parcelly(req, parcellyPath[1] ?? '');
-    if (path === '/api/track') return shipfast(req);
-    if (path.startsWith('/admin/')) return [await adminRoute(req, path, { adminToken, register, faults, webhooks, now }), true];
+    if (parcellyPath) return parcelly(req, parcellyPath[1] ?? '', seen);
+    if (path === '/api/track') return shipfast(req, seen);
+    if (path.startsWith('/admin/')) {
+      const answer = await adminRoute(req, path, { adminToken, register, faults, webhooks, now });
+      seen.authorized = answer[0] !== 401;
+      return answer;
+    }
     req.resume();
-    return [[404, { error: 'not_found', message: `no route ${path}` }], false];
+    return [404, { error: 'not_found', message: `no route ${path}` }];
   }
 
   const server = createServer((req, res) => {
-    void route(req).then(
-      (result) => result,
-      (error: unknown): [Answer, boolean] => [failure(error, req.url ?? ''), false],
-    ).then(([[status, body, headers], authorized]) => {
-      requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', status, authorized, userAgent: req.headers['user-agent'], at: new Date(now()).toISOString() });
+    const seen: Seen = { authorized: false };
+    void route(req, seen).catch((error: unknown) => failure(error, req.url ?? '')).then(([status, body, headers]) => {
+      requests.push({ method: req.method ?? 'GET', path: req.url ?? '/', status, authorized: seen.authorized, userAgent: req.headers['user-agent'], at: new Date(now()).toISOString() });
       setTimeout(() => send(res, status, body, headers), delayMs);
     });
   });
@@ -227,6 +233,7 @@ export async function startCarrierService(options: CarrierServiceOptions = {}): 
     tick: () => webhooks.tick(),
     close: () => new Promise<void>((resolve, reject) => {
       clearInterval(timer);
+      webhooks.stop();
       server.close((err) => (err ? reject(err) : resolve()));
       server.closeAllConnections();
     }),

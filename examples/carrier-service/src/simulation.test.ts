@@ -99,6 +99,7 @@ describe('rate limit', () => {
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('40');
     expect(limited.body).toMatchObject({ error: 'rate_limited' });
+    expect(carrier.requests.at(-1)).toMatchObject({ status: 429, authorized: true });
     // Refused credentials are not metered, and the next window starts afresh.
     expect((await track(carrier, 'MCORD1001', { authorization: 'Bearer wrong' })).status).toBe(401);
     clock.advance(41 / 3600);
@@ -114,6 +115,7 @@ describe('failures on purpose', () => {
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await track(carrier, 'MCORD1001')).status);
     expect(statuses).toEqual([502, 502, 200]);
+    expect(carrier.requests.slice(-3).map((r) => [r.status, r.authorized])).toEqual([[502, true], [502, true], [200, true]]);
     carrier.failNext(1);
     const unavailable = await track(carrier, 'MCORD1001');
     expect(unavailable).toMatchObject({ status: 503, body: { error: 'unavailable' } });

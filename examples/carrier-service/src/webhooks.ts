@@ -78,6 +78,7 @@ export function createWebhookDispatcher(book: ShipmentBook, now: () => number, o
   const subscriptions: Subscription[] = [];
   const deliveries: WebhookDelivery[] = [];
   let running: Promise<unknown> = Promise.resolve();
+  let stopped = false;
 
   /** Events that happened since the last check, for every subscriber that wants them. */
   async function announce(): Promise<WebhookDelivery[]> {
@@ -114,7 +115,7 @@ export function createWebhookDispatcher(book: ShipmentBook, now: () => number, o
     };
     const body = JSON.stringify(payload);
     const made: WebhookDelivery[] = [];
-    for (let attempt = 1; attempt <= options.attempts; attempt++) {
+    for (let attempt = 1; attempt <= options.attempts && !stopped; attempt++) {
       if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, options.retryDelayMs * 2 ** (attempt - 2)));
       // Signed with the real time on every try: receivers check it against their own clock
       // and refuse a signed request seen before.
@@ -151,6 +152,10 @@ export function createWebhookDispatcher(book: ShipmentBook, now: () => number, o
     subscribe(subscription: Subscription): number {
       subscriptions.push(subscription);
       return subscriptions.length;
+    },
+    /** No more tries once the service closes. */
+    stop(): void {
+      stopped = true;
     },
     /** Checks for new events now; resolves with the POSTs it made. Checks never overlap. */
     tick(): Promise<WebhookDelivery[]> {
