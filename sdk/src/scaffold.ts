@@ -123,6 +123,7 @@ const customer = (id: string, name: string): Customer => ({
   phone: null,
   status: 'ACTIVE',
   account: null,
+  address: null,
   mergedInto: null,
   identities: [],
   createdAt: '2024-01-01T00:00:00Z',

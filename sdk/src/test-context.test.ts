@@ -8,7 +8,7 @@ import { createFakeHost, DEFAULT_HOST_LIMITS, type SimulatedCause } from './test
 const EVENT: SimulatedCause = { entry: 'event', callerRole: null };
 
 const customer: Customer = {
-  id: 'c1', name: 'Ada', email: null, phone: null, status: 'ACTIVE', account: null, mergedInto: null, identities: [],
+  id: 'c1', name: 'Ada', email: null, phone: null, status: 'ACTIVE', account: null, address: null, mergedInto: null, identities: [],
   createdAt: '2024-01-01T00:00:00Z', updatedAt: '2024-01-01T00:00:00Z',
 };
 const order = (id: string, placedAt: string): Order => ({

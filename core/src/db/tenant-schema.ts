@@ -3,6 +3,7 @@
  * database, so no row here carries a tenant id: isolation is the database boundary itself.
  * Every list the API pages through has an index ending in `id` so keyset cursors never scan.
  */
+import type { PostalAddress } from '@mosaic/sdk';
 import { sqliteTable, text, integer, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
 
 const ts = (name: string) => integer(name, { mode: 'timestamp_ms' });
@@ -17,16 +18,11 @@ export const ORDER_STATUSES = ['PENDING', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCE
 export const ARTICLE_STATUSES = ['DRAFT', 'PUBLISHED', 'ARCHIVED'] as const;
 export const AGENT_STATUSES = ['ONLINE', 'AWAY', 'OFFLINE'] as const;
 
-/** A postal address as validated by domain/postal-address.ts; stored as one JSON column. */
-export interface PostalAddress {
-  line1: string;
-  line2: string | null;
-  city: string;
-  region: string | null;
-  postalCode: string | null;
-  /** ISO 3166-1 alpha-2, upper case. */
-  country: string;
-}
+/**
+ * A postal address, stored as one JSON column exactly as the API's PostalAddress type returns it
+ * (validated by domain/postal-address.ts).
+ */
+export type { PostalAddress };
 
 export const accounts = sqliteTable('accounts', {
   id: text('id').primaryKey(),

@@ -5,6 +5,7 @@ import { newId } from '../lib/ids.js';
 import { parseInput } from '../lib/validate.js';
 import { assertCanWrite, type TenantContext } from '../tenancy/context.js';
 import { emitEvent } from './outbox.js';
+import { postalAddressInput } from './postal-address.js';
 import { timeKey, type Connection, type PageArgs } from './pagination.js';
 import { pageOfRows, requireRow } from './rows.js';
 
@@ -14,12 +15,14 @@ const fields = {
   name: z.string().trim().min(1).max(200),
   domain: z.string().trim().toLowerCase().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'not a domain name').nullish(),
   tier: z.string().trim().min(1).max(40).nullish(),
+  address: postalAddressInput.nullish(),
 };
 export const createAccountInput = z.object(fields);
 export const updateAccountInput = z.object({
   name: fields.name.optional(),
   domain: fields.domain,
   tier: fields.tier,
+  address: fields.address,
 }).refine((v) => Object.keys(v).length > 0, 'give at least one field to change');
 
 export function getAccount(ctx: TenantContext, id: string): Promise<Account> {
@@ -38,7 +41,7 @@ export async function createAccount(ctx: TenantContext, raw: unknown): Promise<A
   return ctx.data.write(async (tx) => {
     const now = new Date();
     const account: Account = {
-      id: newId(), name: input.name, domain: input.domain ?? null, tier: input.tier ?? null, address: null, createdAt: now, updatedAt: now,
+      id: newId(), name: input.name, domain: input.domain ?? null, tier: input.tier ?? null, address: input.address ?? null, createdAt: now, updatedAt: now,
     };
     await tx.insert(accounts).values(account);
     await emitEvent(tx, ctx.actor, 'account.created', account.id, { name: account.name });

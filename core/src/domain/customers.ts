@@ -10,6 +10,7 @@ import { newId } from '../lib/ids.js';
 import { parseInput } from '../lib/validate.js';
 import { assertCanWrite, type TenantContext } from '../tenancy/context.js';
 import { emitEvent } from './outbox.js';
+import { postalAddressInput } from './postal-address.js';
 import { timeKey, type Connection, type PageArgs } from './pagination.js';
 import { likeText, pageOfRows, requireRow } from './rows.js';
 
@@ -31,6 +32,7 @@ export const createCustomerInput = z.object({
   email: email.nullish(),
   phone: phone.nullish(),
   accountId: z.string().nullish(),
+  address: postalAddressInput.nullish(),
   identities: z.array(identityInput).max(20).optional(),
 });
 
@@ -39,6 +41,7 @@ export const updateCustomerInput = z.object({
   email: email.nullish(),
   phone: phone.nullish(),
   accountId: z.string().nullish(),
+  address: postalAddressInput.nullish(),
 }).refine((v) => Object.keys(v).length > 0, 'give at least one field to change');
 
 export const CUSTOMER_ORDER = ['CREATED_AT_DESC', 'CREATED_AT_ASC', 'NAME_ASC', 'NAME_DESC'] as const;
@@ -138,7 +141,7 @@ export async function createCustomer(ctx: TenantContext, raw: unknown): Promise<
       phone: input.phone ?? null,
       status: 'ACTIVE',
       mergedIntoId: null,
-      address: null,
+      address: input.address ?? null,
       createdAt: now,
       updatedAt: now,
     };
@@ -162,6 +165,7 @@ export async function updateCustomer(ctx: TenantContext, id: string, raw: unknow
     if (input.email !== undefined) changes.email = input.email;
     if (input.phone !== undefined) changes.phone = input.phone;
     if (input.accountId !== undefined) changes.accountId = input.accountId;
+    if (input.address !== undefined) changes.address = input.address;
     await attachIdentities(tx, id, contactHandles(input), now);
     await tx.update(customers).set(changes).where(eq(customers.id, id));
     await emitEvent(tx, ctx.actor, 'customer.updated', id, { fields: Object.keys(input) });

@@ -66,7 +66,7 @@ export default definePlugin({
 `;
 
 const HERE = fileURLToPath(new URL('..', import.meta.url));
-const customer = { id: 'customer-1', name: 'Ada', email: null, phone: null, status: 'ACTIVE' as const, account: null, mergedInto: null, identities: [], createdAt: '2024-01-01T00:00:00Z', updatedAt: '2024-01-01T00:00:00Z' };
+const customer = { id: 'customer-1', name: 'Ada', email: null, phone: null, status: 'ACTIVE' as const, account: null, address: null, mergedInto: null, identities: [], createdAt: '2024-01-01T00:00:00Z', updatedAt: '2024-01-01T00:00:00Z' };
 const parents = [order('o1', 'N-1', 'PAID'), order('o2', 'N-2')];
 
 describe('@mosaic/sdk/testing in the isolate', () => {

@@ -498,6 +498,22 @@ type Money {
   currency: CurrencyCode!
 }
 
+"""A postal address, line by line as it is written on an envelope."""
+type PostalAddress {
+  """The first line: street and number, or a PO box."""
+  line1: String!
+  """A second line, if any: building, floor, apartment, care of."""
+  line2: String
+  """The city or town."""
+  city: String!
+  """The state, province, county or prefecture, where the country uses one."""
+  region: String
+  """The postal code, where the country uses one."""
+  postalCode: String
+  """The country as an ISO 3166-1 alpha-2 code in capitals, such as FR, DE or US."""
+  country: String!
+}
+
 """A company the business sells to; its people are customers."""
 type Account implements Node {
   """The global id."""
@@ -508,6 +524,8 @@ type Account implements Node {
   domain: String
   """The business's own label for the account (up to 40 characters), such as a plan or segment."""
   tier: String
+  """The company's postal address, if known."""
+  address: PostalAddress
   """The account's customers, newest first."""
   customers(
     """Returns the first n items (0 to 100; 20 when neither first nor last is given). Not together with last."""
@@ -551,6 +569,8 @@ type Customer implements Node {
   status: CustomerStatus!
   """The company the customer belongs to, if any."""
   account: Account
+  """The customer's postal address, if known."""
+  address: PostalAddress
   """The customer this one was merged into, when status is MERGED."""
   mergedInto: Customer
   """Every address the customer is reached at."""
@@ -1253,6 +1273,21 @@ input IdentityInput {
   """The social network, for SOCIAL identities (up to 64 characters)."""
   provider: String
 }
+"""A postal address. Each line is one line of text; blank optional lines count as left out."""
+input PostalAddressInput {
+  """The first line: street and number, or a PO box (1 to 200 characters)."""
+  line1: String!
+  """A second line: building, floor, apartment, care of (up to 200 characters)."""
+  line2: String
+  """The city or town (1 to 100 characters)."""
+  city: String!
+  """The state, province, county or prefecture (up to 100 characters)."""
+  region: String
+  """The postal code: letters, digits, spaces and hyphens (up to 16 characters)."""
+  postalCode: String
+  """The country as an ISO 3166-1 alpha-2 code, such as FR, DE or US (either case)."""
+  country: String!
+}
 """A new account."""
 input CreateAccountInput {
   """The company's name (1 to 200 characters)."""
@@ -1261,6 +1296,8 @@ input CreateAccountInput {
   domain: String
   """A label of the business's own (up to 40 characters)."""
   tier: String
+  """The company's postal address."""
+  address: PostalAddressInput
 }
 """Changes to an account; give at least one field besides id. A field left out is unchanged; null clears it."""
 input UpdateAccountInput {
@@ -1272,6 +1309,8 @@ input UpdateAccountInput {
   domain: String
   """A label of the business's own (up to 40 characters)."""
   tier: String
+  """The company's postal address; null clears it."""
+  address: PostalAddressInput
 }
 """A new customer."""
 input CreateCustomerInput {
@@ -1283,6 +1322,8 @@ input CreateCustomerInput {
   phone: String
   """The global id of the customer's account."""
   accountId: ID
+  """The customer's postal address."""
+  address: PostalAddressInput
   """Further addresses (up to 20)."""
   identities: [IdentityInput!]
 }
@@ -1298,6 +1339,8 @@ input UpdateCustomerInput {
   phone: String
   """The global id of the customer's account."""
   accountId: ID
+  """The customer's postal address; null clears it."""
+  address: PostalAddressInput
 }
 """Which customer record is folded into which."""
 input MergeCustomersInput {

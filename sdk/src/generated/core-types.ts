@@ -56,6 +56,22 @@ export interface Money {
   currency: CurrencyCode;
 }
 
+/** A postal address, line by line as it is written on an envelope. */
+export interface PostalAddress {
+  /** The first line: street and number, or a PO box. */
+  line1: string;
+  /** A second line, if any: building, floor, apartment, care of. */
+  line2: string | null;
+  /** The city or town. */
+  city: string;
+  /** The state, province, county or prefecture, where the country uses one. */
+  region: string | null;
+  /** The postal code, where the country uses one. */
+  postalCode: string | null;
+  /** The country as an ISO 3166-1 alpha-2 code in capitals, such as FR, DE or US. */
+  country: string;
+}
+
 /** A company the business sells to; its people are customers. */
 export interface Account {
   /** The global id. */
@@ -66,6 +82,8 @@ export interface Account {
   domain: string | null;
   /** The business's own label for the account (up to 40 characters), such as a plan or segment. */
   tier: string | null;
+  /** The company's postal address, if known. */
+  address: PostalAddress | null;
   /** When the account was created. */
   createdAt: DateTime;
   /** When the account last changed. */
@@ -98,6 +116,8 @@ export interface Customer {
   status: CustomerStatus;
   /** The company the customer belongs to, if any. */
   account: NodeRef | null;
+  /** The customer's postal address, if known. */
+  address: PostalAddress | null;
   /** The customer this one was merged into, when status is MERGED. */
   mergedInto: NodeRef | null;
   /** Every address the customer is reached at. */
@@ -356,6 +376,22 @@ export interface IdentityInput {
   provider?: string | null;
 }
 
+/** A postal address. Each line is one line of text; blank optional lines count as left out. */
+export interface PostalAddressInput {
+  /** The first line: street and number, or a PO box (1 to 200 characters). */
+  line1: string;
+  /** A second line: building, floor, apartment, care of (up to 200 characters). */
+  line2?: string | null;
+  /** The city or town (1 to 100 characters). */
+  city: string;
+  /** The state, province, county or prefecture (up to 100 characters). */
+  region?: string | null;
+  /** The postal code: letters, digits, spaces and hyphens (up to 16 characters). */
+  postalCode?: string | null;
+  /** The country as an ISO 3166-1 alpha-2 code, such as FR, DE or US (either case). */
+  country: string;
+}
+
 /** A new account. */
 export interface CreateAccountInput {
   /** The company's name (1 to 200 characters). */
@@ -364,6 +400,8 @@ export interface CreateAccountInput {
   domain?: string | null;
   /** A label of the business's own (up to 40 characters). */
   tier?: string | null;
+  /** The company's postal address. */
+  address?: PostalAddressInput | null;
 }
 
 /** Changes to an account; give at least one field besides id. A field left out is unchanged; null clears it. */
@@ -376,6 +414,8 @@ export interface UpdateAccountInput {
   domain?: string | null;
   /** A label of the business's own (up to 40 characters). */
   tier?: string | null;
+  /** The company's postal address; null clears it. */
+  address?: PostalAddressInput | null;
 }
 
 /** A new customer. */
@@ -388,6 +428,8 @@ export interface CreateCustomerInput {
   phone?: string | null;
   /** The global id of the customer's account. */
   accountId?: string | null;
+  /** The customer's postal address. */
+  address?: PostalAddressInput | null;
   /** Further addresses (up to 20). */
   identities?: IdentityInput[] | null;
 }
@@ -404,6 +446,8 @@ export interface UpdateCustomerInput {
   phone?: string | null;
   /** The global id of the customer's account. */
   accountId?: string | null;
+  /** The customer's postal address; null clears it. */
+  address?: PostalAddressInput | null;
 }
 
 /** Which customer record is folded into which. */
@@ -629,6 +673,7 @@ export interface CreateQueueInput {
 /** Core object types by name: what a plugin's resolvers on that type receive as parents. */
 export interface CoreObjectTypes {
   Money: Money;
+  PostalAddress: PostalAddress;
   Account: Account;
   Identity: Identity;
   Customer: Customer;

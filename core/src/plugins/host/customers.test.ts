@@ -27,6 +27,7 @@ describe('customers.get', () => {
       phone: ada.phone,
       status: 'ACTIVE',
       account: { id: toGlobalId('Account', ada.accountId!) },
+      address: null,
       mergedInto: null,
       identities: expect.arrayContaining([
         { kind: 'EMAIL', value: 'ada.lovelace@example.com', provider: null, verified: false },

@@ -35,6 +35,7 @@ export function toSdlCustomer(row: Customer, identities: readonly Identity[]): S
     phone: row.phone,
     status: row.status,
     account: optionalRef('Account', row.accountId),
+    address: row.address,
     mergedInto: optionalRef('Customer', row.mergedIntoId),
     identities: identities.map(toSdlIdentity),
     createdAt: row.createdAt.toISOString(),
