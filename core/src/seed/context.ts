@@ -13,8 +13,8 @@ export const YEAR = 365 * DAY;
 /** Column lists match drizzle/tenant migrations; columns left out take their SQL default. */
 export function createTables(w: BatchWriter) {
   return {
-    accounts: w.table('accounts', ['id', 'name', 'domain', 'tier', 'created_at', 'updated_at']),
-    customers: w.table('customers', ['id', 'account_id', 'name', 'email', 'phone', 'status', 'created_at', 'updated_at']),
+    accounts: w.table('accounts', ['id', 'name', 'domain', 'tier', 'address', 'created_at', 'updated_at']),
+    customers: w.table('customers', ['id', 'account_id', 'name', 'email', 'phone', 'status', 'address', 'created_at', 'updated_at']),
     identities: w.table('identities', ['id', 'customer_id', 'kind', 'value', 'provider', 'verified', 'created_at']),
     agents: w.table('agents', ['id', 'name', 'email', 'status', 'capacity', 'created_at']),
     agentSkills: w.table('agent_skills', ['agent_id', 'skill', 'level']),
@@ -48,6 +48,8 @@ export interface AgentRef {
 
 export interface SeedContext {
   rng: Rng;
+  /** Addresses' own stream (see addresses.ts). */
+  places: Rng;
   pools: Pools;
   t: Tables;
   /** Wall clock at the start of the run; every timestamp is at or before it. */

@@ -9,6 +9,7 @@ import {
 } from './context.js';
 import type { Topic } from './pools.js';
 import { Weighted } from './rng.js';
+import { seedAddress } from './addresses.js';
 import { newId } from '../lib/ids.js';
 
 export interface AccountRef {
@@ -38,7 +39,8 @@ export function addAccount(ctx: SeedContext): AccountRef {
   // Accounts predate their customers (who appear over the last three years).
   const createdAt = now - 3 * YEAR - Math.floor(rng.next() * YEAR);
   const account = { id: newId(), domain: company.domain };
-  ctx.t.accounts.add(account.id, company.name, company.domain, TIERS.draw(rng), createdAt, between(rng, createdAt, now));
+  const address = JSON.stringify(seedAddress(ctx.places));
+  ctx.t.accounts.add(account.id, company.name, company.domain, TIERS.draw(rng), address, createdAt, between(rng, createdAt, now));
   return account;
 }
 
@@ -79,7 +81,9 @@ export function addCustomer(ctx: SeedContext, account: AccountRef | null, intera
   const phone = `+1 555 ${digits.slice(0, -4)} ${digits.slice(-4)}`;
   const createdAt = now - 60_000 - Math.floor(rng.next() * 3 * YEAR);
   const id = newId();
-  t.customers.add(id, account?.id ?? null, `${first} ${last}`, email, phone, 'ACTIVE', createdAt, between(rng, createdAt, now));
+  // Most customers gave an address (an order needs one); some never did.
+  const address = ctx.places.chance(0.85) ? JSON.stringify(seedAddress(ctx.places)) : null;
+  t.customers.add(id, account?.id ?? null, `${first} ${last}`, email, phone, 'ACTIVE', address, createdAt, between(rng, createdAt, now));
   t.identities.add(newId(), id, 'EMAIL', email, null, rng.chance(0.8) ? 1 : 0, createdAt);
   t.identities.add(newId(), id, 'PHONE', phone, null, rng.chance(0.5) ? 1 : 0, createdAt);
   if (rng.chance(0.15)) {

@@ -5,6 +5,9 @@ import type { Client } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TenantDatabases, type TenantDb } from '../db/tenant-db.js';
 import { newId } from '../lib/ids.js';
+import type { PostalAddress } from '../db/tenant-schema.js';
+import { postalAddressInput } from '../domain/postal-address.js';
+import { SEED_CITIES } from './addresses.js';
 import { seedTenant, type SeedProgress, type SeedSummary } from './index.js';
 
 const YEAR = 365 * 86_400_000;
@@ -182,12 +185,29 @@ describe('seedTenant', () => {
       SELECT count(*) FROM community_threads t WHERE NOT EXISTS (SELECT 1 FROM community_posts p WHERE p.thread_id = t.id)`)).toBe(0);
   });
 
+  it('gives accounts and most customers valid addresses in the seed cities', async () => {
+    const stored = async (table: string) => (await rows(data.client, `SELECT address FROM ${table}`))
+      .map((r) => (r.address === null ? null : JSON.parse(String(r.address)) as PostalAddress));
+    const accounts = await stored('accounts');
+    const customers = await stored('customers');
+    expect(accounts.every((a) => a !== null)).toBe(true);
+    const withAddress = customers.filter((a): a is PostalAddress => a !== null);
+    expect(withAddress.length / customers.length).toBeGreaterThan(0.75);
+    expect(withAddress.length / customers.length).toBeLessThan(0.95);
+    const all = [...accounts, ...withAddress] as PostalAddress[];
+    // What the API would accept, and already in its normal form.
+    for (const address of all) expect(postalAddressInput.parse(address)).toEqual(address);
+    const cities = new Set(SEED_CITIES.map((c) => `${c.city}/${c.country}`));
+    expect(all.every((a) => cities.has(`${a.city}/${a.country}`))).toBe(true);
+    expect(new Set(all.map((a) => a.country))).toEqual(new Set(SEED_CITIES.map((c) => c.country)));
+  });
+
   it('is deterministic for a seed and differs across seeds', async () => {
     const same = await dbs.get(newId());
     const other = await dbs.get(newId());
     await seedTenant(same, { customers: 300, seed: 42 });
     await seedTenant(other, { customers: 300, seed: 43 });
-    const people = 'SELECT name, email, phone FROM customers ORDER BY rowid';
+    const people = 'SELECT name, email, phone, address FROM customers ORDER BY rowid';
     const subjects = 'SELECT number, subject, status FROM cases ORDER BY number';
     expect(await rows(same.client, people)).toEqual(await rows(data.client, people));
     expect(await rows(same.client, subjects)).toEqual(await rows(data.client, subjects));

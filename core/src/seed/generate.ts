@@ -58,6 +58,8 @@ const QUEUES: { name: string; topic: Topic; description: string; skill: string |
 ];
 
 /** Counter rows (in the tenant's `counters` table) that let a later run continue numbering. */
+/** Seeds the addresses' own generator, apart from the main one. */
+const PLACES_STREAM = 0x9e0c0de5;
 const COUNTERS = { caseNumber: 'case_number', customer: 'seed:customers', agent: 'seed:agents', order: 'seed:orders' };
 
 const AGENT_STATUS = new Weighted([['ONLINE', 40], ['AWAY', 15], ['OFFLINE', 45]] as const);
@@ -93,6 +95,7 @@ export async function seedTenant(data: TenantDb, opts: SeedOptions): Promise<See
   const writer = new BatchWriter(data.client);
   const ctx: SeedContext = {
     rng,
+    places: new Rng(mixSeed(runSeed, PLACES_STREAM)),
     pools: buildPools(runSeed, rng.fork()),
     t: createTables(writer),
     now: Date.now(),
