@@ -29,16 +29,17 @@ afterAll(() => tp?.close());
 const STRING_CAP = 1_000;
 const ID_CAP = 200;
 const line = { sku: 'SKU', name: 'Thing', quantity: 1, unitPriceCents: 100 };
+const address = { line1: '1 Rue de Rivoli', line2: 'Bâtiment B', city: 'Paris', region: 'IDF', postalCode: '75001', country: 'FR' };
 
 /**
  * One input per mutation, valid but for the plugin ones (whose plugin does not exist here: the
  * text rule answers before any lookup), with every String and ID field it can carry filled in.
  */
 const inputs = (): Record<MutationName, unknown> => ({
-  createAccount: { name: 'A', domain: 'a.example', tier: 'gold' },
-  updateAccount: { id: w.account, name: 'A2', domain: 'b.example', tier: 'silver' },
-  createCustomer: { name: 'C', email: 'c@c.example', phone: '+1 555 0199', accountId: w.account, identities: [{ kind: 'SOCIAL', value: '@c', provider: 'x' }] },
-  updateCustomer: { id: w.customer2, name: 'C2', email: 'c2@c.example', phone: '+1 555 0198', accountId: w.account },
+  createAccount: { name: 'A', domain: 'a.example', tier: 'gold', address },
+  updateAccount: { id: w.account, name: 'A2', domain: 'b.example', tier: 'silver', address },
+  createCustomer: { name: 'C', email: 'c@c.example', phone: '+1 555 0199', accountId: w.account, address, identities: [{ kind: 'SOCIAL', value: '@c', provider: 'x' }] },
+  updateCustomer: { id: w.customer2, name: 'C2', email: 'c2@c.example', phone: '+1 555 0198', accountId: w.account, address },
   mergeCustomers: { survivorId: w.customer, duplicateId: w.customer2 },
   createCase: { customerId: w.customer, subject: 'S', description: 'D', queueId: w.queue, assigneeId: w.agent },
   updateCase: { id: w.case, subject: 'S2', description: 'D2', queueId: w.queue, assigneeId: w.agent },
