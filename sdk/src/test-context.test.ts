@@ -157,6 +157,7 @@ describe('interactions.create', () => {
       [{ ...note, occurredAt: 'yesterday' }, 'BAD_USER_INPUT'],
       [{ ...note, idempotencyKey: 'k'.repeat(201) }, 'BAD_USER_INPUT'],
       [{ ...note, idempotencyKey: 'a\nb' }, 'BAD_USER_INPUT'],
+      [{ ...note, agentId: 'agent-1' }, 'BAD_USER_INPUT'],
       [{ ...note, customerId: 'nobody' }, 'NOT_FOUND'],
       [{ ...note, caseId: 'case-9' }, 'NOT_FOUND'],
     ];

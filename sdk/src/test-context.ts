@@ -293,11 +293,15 @@ function updateCase(cases: Case[], id: string, input: Omit<UpdateCaseInput, 'id'
 
 const CHANNELS = ['EMAIL', 'CHAT', 'PHONE', 'SMS', 'SOCIAL', 'PORTAL', 'VIDEO'];
 const DIRECTIONS = ['INBOUND', 'OUTBOUND'];
+const INTERACTION_FIELDS = new Set(['customerId', 'caseId', 'channel', 'direction', 'subject', 'body', 'occurredAt', 'idempotencyKey']);
 
 /** Core's rules for `ctx.interactions.create` (domain/interactions.ts and the host's key check). */
 function createInteraction(interactions: Interaction[], data: FakeData, byKey: Map<string, Interaction>, raw: unknown): Interaction {
   if (typeof raw !== 'object' || raw === null) throw new HostError('BAD_USER_INPUT', 'invalid arguments for interactions.create: input: must be an object');
   const input = raw as CreateInteractionInput;
+  // As core's strict argument schema: no agentId (the plugin is the author), nothing unknown.
+  const unknown = Object.keys(input).filter((k) => !INTERACTION_FIELDS.has(k));
+  if (unknown.length) throw new HostError('BAD_USER_INPUT', `invalid arguments for interactions.create: input: unrecognized keys ${unknown.join(', ')}`);
   const key = input.idempotencyKey ?? null;
   const keyProblem = key === null ? null : typeof key === 'string' ? idempotencyKeyProblem(key) : 'must be a string';
   if (keyProblem !== null) throw new HostError('BAD_USER_INPUT', `invalid arguments for interactions.create: input.idempotencyKey: ${keyProblem}`);
