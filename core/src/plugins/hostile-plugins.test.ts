@@ -459,7 +459,7 @@ describe('hostile plugins are contained (localhost allowed as a private egress h
       tenant: { id: w.tenantA, slug: 'hp-a' },
       installation: { id: expect.any(String), pluginId: 'acme.hostile', version: '1.0.0' },
       config: {},
-      customers: {}, orders: {}, cases: {}, storage: {}, log: {},
+      customers: {}, orders: {}, cases: {}, interactions: {}, storage: {}, log: {},
     });
     expect(loot.globals.length).toBeGreaterThan(30);
 

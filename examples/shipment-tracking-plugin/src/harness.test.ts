@@ -98,7 +98,7 @@ describe('@mosaic/sdk/testing in the isolate', () => {
     const custom = await harness({ config: { prefix: 'No. ' } });
     expect(custom.config).toEqual({ prefix: 'No. ' });
     expect(await custom.resolve('Order.acme_probe_label', parents.slice(0, 1))).toEqual(['No. N-1']);
-    expect(h.invocations).toEqual([{ entry: 'resolver Order.acme_probe_label', ok: true, metrics: expect.objectContaining({ coldStart: true }) }]);
+    expect(h.invocations).toEqual([{ entry: 'resolver Order.acme_probe_label', ok: true, metrics: expect.objectContaining({ coldStart: true }), parents }]);
   });
 
   it('loads a built directory as well', async () => {
