@@ -82,7 +82,7 @@ describe('declared inputs', () => {
   it('types another plugin\'s fields as unknown, for the resolver to check', () => {
     definePlugin({
       manifest,
-      inputs: { Order: { acme_inputs_foreign: graphql(`fragment Foreign on Order { orderNumber other_carrier_eta }`) } },
+      inputs: { Order: { acme_inputs_foreign: graphql(`fragment Foreign on Order { orderNumber other_carrier_eta @optional }`) } },
       resolvers: {
         Order: {
           acme_inputs_foreign: async (orders) => {

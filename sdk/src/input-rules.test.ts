@@ -1,3 +1,4 @@
+import { print } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { checkManifestInputs, INPUT_LIMITS, missingInputScopes, readDeclaredInput } from './input-rules.js';
 import { coreSchema, pluginSchema } from './sdl.js';
@@ -75,6 +76,27 @@ describe('readDeclaredInput', () => {
     const schema = pluginSchema('type Other_Carrier_Eta { days: Int } extend type Order { other_carrier_eta: Other_Carrier_Eta }');
     const reading = readDeclaredInput(schema, 'Order.acme_x_eta', 'fragment A on Order { other_carrier_eta { days } }');
     expect(reading.ok && reading.input).toMatchObject({ pluginFields: ['Order.other_carrier_eta', 'Other_Carrier_Eta.days'], scopes: ['orders:read'] });
+  });
+});
+
+describe('@optional fields', () => {
+  const selection = 'fragment A on Order { orderNumber other_carrier_eta @optional { days } }';
+
+  it('drops an optional field the schema lacks, so the input works without that plugin', () => {
+    const reading = read('Order.acme_x_eta', selection);
+    expect(reading.ok && print(reading.input.document)).toBe('fragment A on Order {\n  orderNumber\n}');
+    expect(reading.ok && reading.input.pluginFields).toEqual([]);
+  });
+
+  it('keeps it, without the directive, where the schema has it', () => {
+    const schema = pluginSchema('type Other_Carrier_Eta { days: Int } extend type Order { other_carrier_eta: Other_Carrier_Eta }');
+    const reading = readDeclaredInput(schema, 'Order.acme_x_eta', selection);
+    expect(reading.ok && print(reading.input.document)).toBe('fragment A on Order {\n  orderNumber\n  other_carrier_eta {\n    days\n  }\n}');
+    expect(reading.ok && reading.input.pluginFields).toEqual(['Order.other_carrier_eta', 'Other_Carrier_Eta.days']);
+  });
+
+  it('still names an unknown field that is not marked optional', () => {
+    expect(problemsOf('Order.acme_x_eta', 'fragment A on Order { orderNumber @optional other_carrier_eta }')[0]).toContain('Cannot query field "other_carrier_eta"');
   });
 });
 

@@ -1,7 +1,7 @@
 import {
   getNamedType, isAbstractType, isCompositeType, isInterfaceType, isObjectType, Kind, parse, specifiedRules, validate, NoUnusedFragmentsRule,
   type DocumentNode, type FragmentDefinitionNode, type GraphQLCompositeType, type GraphQLSchema, type SelectionSetNode,
-  visit,
+  visit, visitWithTypeInfo, TypeInfo,
 } from 'graphql';
 import { coreSchema, pluginSchema } from './sdl.js';
 import { pluginNamespace } from './namespace.js';
@@ -73,6 +73,7 @@ export function readDeclaredInput(schema: GraphQLSchema, coordinate: string, tex
   } catch (err) {
     return fail((err as Error).message);
   }
+  document = withoutAbsentOptionalFields(schema, document);
   const fragments = document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
   const main = fragments[0];
   if (fragments.length !== document.definitions.length || !main) return fail('must be fragments only, e.g. `fragment EtaInput on Order { orderNumber }`');
@@ -104,6 +105,25 @@ export function readDeclaredInput(schema: GraphQLSchema, coordinate: string, tex
 export function missingInputScopes(input: DeclaredInput, granted: readonly string[]): string[] {
   return input.scopes.filter((s) => !granted.includes(s))
     .map((s) => `inputs.${input.coordinate}: the selection reads data the '${s}' scope covers, which the plugin was not granted`);
+}
+
+/** The directive that marks a field the input can do without (another plugin's, not installed). */
+export const OPTIONAL_DIRECTIVE = 'optional';
+
+/**
+ * The document with every `@optional` field this schema lacks removed (the plugin reads it as
+ * absent) and the directive dropped from the others, so what is validated and executed is the
+ * selection this tenant can answer.
+ */
+function withoutAbsentOptionalFields(schema: GraphQLSchema, document: DocumentNode): DocumentNode {
+  const typeInfo = new TypeInfo(schema);
+  return visit(document, visitWithTypeInfo(typeInfo, {
+    Field(node) {
+      if (!node.directives?.some((d) => d.name.value === OPTIONAL_DIRECTIVE)) return undefined;
+      if (!typeInfo.getFieldDef()) return null;
+      return { ...node, directives: node.directives.filter((d) => d.name.value !== OPTIONAL_DIRECTIVE) };
+    },
+  }));
 }
 
 function usesVariables(document: DocumentNode): boolean {

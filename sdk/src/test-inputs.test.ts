@@ -66,4 +66,12 @@ describe('projectDeclaredInput', () => {
     expect(projectDeclaredInput('Order.x', text, [{ orderNumber: '1', orderStatus: 'PAID', customer: null, extra: 1 }]))
       .toStrictEqual([{ n: '1', orderStatus: 'PAID', customer: null }]);
   });
+
+  it('leaves out an @optional field the test\'s parent lacks, and sends it where present', () => {
+    const text = 'fragment A on Order { orderNumber other_carrier_eta @optional }';
+    expect(projectDeclaredInput('Order.x', text, [{ orderNumber: '1' }, { orderNumber: '2', other_carrier_eta: 3 }]))
+      .toStrictEqual([{ orderNumber: '1' }, { orderNumber: '2', other_carrier_eta: 3 }]);
+    expect(() => projectDeclaredInput('Order.x', 'fragment A on Order { orderNumber other_carrier_eta }', [{ orderNumber: '1' }]))
+      .toThrow('parents[0] has no other_carrier_eta');
+  });
 });

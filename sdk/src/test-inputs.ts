@@ -1,4 +1,5 @@
 import { Kind, parse, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import { OPTIONAL_DIRECTIVE } from './input-rules.js';
 import { HarnessError } from './test-errors.js';
 
 /**
@@ -36,6 +37,8 @@ export function projectDeclaredInput(coordinate: string, text: string, parents: 
           continue;
         }
         if (!(name in source)) {
+          // Another plugin's field the input can do without: absent, as where that plugin is not installed.
+          if (selection.directives?.some((d) => d.name.value === OPTIONAL_DIRECTIVE)) continue;
           throw new HarnessError(`${path} has no ${name}, which the input of ${coordinate} selects; give the test's parent that field`);
         }
         out[key] = selection.selectionSet ? project(selection.selectionSet, source[name], `${path}.${name}`) : source[name];

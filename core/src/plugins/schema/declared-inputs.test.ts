@@ -36,6 +36,15 @@ describe('declared inputs when composing a tenant\'s schema', () => {
     expect(prospective.code).toBe('PLUGIN_INPUT_INVALID');
   });
 
+  it('composes an input whose @optional field belongs to a plugin that is not installed, and resolves it once it is', async () => {
+    const reader = plugin('acme.a', 'acme_a_x', 'fragment A on Order { orderNumber acme_b_y @optional }');
+    const alone = composeSchema(base, [reader], () => () => null);
+    expect(await alone.inputs.resolve('Order.acme_a_x', [{ number: 'ORD-1' }], {})).toEqual([{ ok: true, value: { orderNumber: 'ORD-1' } }]);
+    const other = { ...plugin('acme.b', 'acme_b_y', 'fragment B on Order { orderNumber }'), inputs: {} };
+    const both = composeSchema(base, [reader, other], (_c, _type, field) => () => `${field}!`);
+    expect(await both.inputs.resolve('Order.acme_a_x', [{ number: 'ORD-1' }], {})).toEqual([{ ok: true, value: { orderNumber: 'ORD-1', acme_b_y: 'acme_b_y!' } }]);
+  });
+
   it('checks an input against the installation\'s grant', () => {
     const err = refusal([plugin('acme.a', 'acme_a_x', 'fragment A on Order { customer { email } }', { grantedScopes: ['orders:read'], prospective: true })]);
     expect(err.code).toBe('PLUGIN_INPUT_INVALID');
