@@ -25,4 +25,16 @@ describe('serverConfigFromEnv', () => {
       );
     }
   });
+
+  it('reads the development host mapping and stops the start-up for a name or address it must refuse', () => {
+    const dev = (list: string) => serverConfigFromEnv({ ...env, MOSAIC_EGRESS_DEV_HOSTS: list }).plugins.egress.devHosts;
+    expect(dev('Parcelly.Carrier.Test=127.0.0.1,geocoder.maps.test=127.0.0.1')).toEqual({
+      'parcelly.carrier.test': '127.0.0.1', 'geocoder.maps.test': '127.0.0.1',
+    });
+    expect(dev('')).toEqual({});
+    expect(() => dev('parcelly.carrier.test=10.0.0.1')).toThrow(
+      "bad configuration: MOSAIC_EGRESS_DEV_HOSTS: parcelly.carrier.test: '10.0.0.1' is not a loopback address",
+    );
+    expect(() => dev('exa%2emple.com=127.0.0.1')).toThrow(/^bad configuration: MOSAIC_EGRESS_DEV_HOSTS: .*exa%2emple\.com/);
+  });
 });

@@ -2,6 +2,7 @@ import { canonicalHostPattern } from '@mosaic/sdk/schema';
 import { z } from 'zod';
 import { databaseConfigFromEnv, type DatabaseConfig } from './db/config.js';
 import { ROLES, type Role } from './db/control-schema.js';
+import { readDevHosts } from './plugins/egress/dev-hosts.js';
 import type { PluginSettings } from './plugins/platform.js';
 
 const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -37,6 +38,8 @@ const serverEnv = z.object({
   MOSAIC_PLUGIN_STORAGE_QUOTA_BYTES: int(1024 * 1024),
   /** Hostnames plugins may reach on private or loopback addresses (local development only). */
   MOSAIC_EGRESS_ALLOW_PRIVATE_HOSTS: z.string().default('').transform(canonicalHostList),
+  /** Development only: `name=loopback address` pairs answered instead of DNS (simulated outside services). */
+  MOSAIC_EGRESS_DEV_HOSTS: z.string().default('').transform(devHostMap),
 });
 
 /**
@@ -49,6 +52,13 @@ function canonicalHostList(list: string, ctx: z.RefinementCtx): string[] {
     if (reading.problem !== undefined) ctx.addIssue({ code: 'custom', message: reading.problem });
     return reading.host ?? entry;
   });
+}
+
+/** MOSAIC_EGRESS_DEV_HOSTS read by the egress guard's rules; any refused entry stops the start-up. */
+function devHostMap(list: string, ctx: z.RefinementCtx): Record<string, string> {
+  const { hosts, problems } = readDevHosts(list);
+  for (const message of problems) ctx.addIssue({ code: 'custom', message });
+  return hosts;
 }
 
 const DEFAULT_INTROSPECTION_ROLES: readonly Role[] = ['admin', 'integrator'];
@@ -121,7 +131,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
       sandboxWorkerMaxRssMb: e.MOSAIC_SANDBOX_WORKER_MAX_RSS_MB,
       maxWarmInstallations: e.MOSAIC_PLUGIN_WARM_INSTALLATIONS,
       retentionDays: e.MOSAIC_PLUGIN_RETENTION_DAYS,
-      egress: { allowPrivateHosts: e.MOSAIC_EGRESS_ALLOW_PRIVATE_HOSTS },
+      egress: { allowPrivateHosts: e.MOSAIC_EGRESS_ALLOW_PRIVATE_HOSTS, devHosts: e.MOSAIC_EGRESS_DEV_HOSTS },
       hostLimits: {
         storageQuotaBytes: e.MOSAIC_PLUGIN_STORAGE_QUOTA_BYTES,
         maxStorageValueBytes: 64 * 1024,

@@ -10,6 +10,10 @@ export async function serveCommand(_: string[], options: CliOptions): Promise<vo
   const config = serverConfigFromEnv();
   await assertPortFree(config.host, config.port);
   const logger = createLogger();
+  const devHosts = config.plugins.egress.devHosts ?? {};
+  if (Object.keys(devHosts).length > 0) {
+    logger.warn({ devHosts }, 'MOSAIC_EGRESS_DEV_HOSTS is set: plugins reach these hosts on loopback instead of through DNS (local development only)');
+  }
   const platform = await openPlatform(config, logger);
   const demo = options['no-demo'] ? null : await bootstrapDemo(platform);
   const server = await startServer(platform);

@@ -16,5 +16,6 @@ export {
 } from './policy.js';
 export type { EgressRequest } from './request.js';
 export { redact } from './secrets.js';
+export { readDevHosts, type DevHosts } from './dev-hosts.js';
 export { classifyAddress, type AddressVerdict } from './address-rules.js';
 export { egressConnectChannel, type EgressConnectEvent } from './pinned-agent.js';

@@ -1,4 +1,5 @@
 import { canonicalHostPattern, hostMatchesPattern } from '@mosaic/sdk/schema';
+import { loopbackProblem, type DevHosts } from './dev-hosts.js';
 import { EgressError } from './errors.js';
 
 export interface ResolvedAddress {
@@ -21,6 +22,13 @@ export interface EgressPolicy {
    * reachable at all.
    */
   allowPrivateHosts?: string[];
+  /**
+   * Operator's development mapping (`MOSAIC_EGRESS_DEV_HOSTS`): these canonical names are answered
+   * with the given loopback address instead of DNS, and may reach it without being listed in
+   * `allowPrivateHosts` (the mapping names loopback, so it implies that). The installation must
+   * still have been granted the name.
+   */
+  devHosts?: DevHosts;
   /** Values for `{{secret:NAME}}` placeholders in request header values. */
   secrets?: Record<string, string>;
   /** Cap on the decoded response body; default 1 MiB. */
@@ -37,6 +45,8 @@ export interface ResolvedPolicy {
   /** Both take a canonical hostname (`urlHost`'s reading of the request URL). */
   isAllowed(hostname: string): boolean;
   mayBePrivate(hostname: string): boolean;
+  /** The operator's loopback address for a canonical hostname, when MOSAIC_EGRESS_DEV_HOSTS maps it. */
+  devAddress(hostname: string): string | undefined;
   secrets: Record<string, string>;
   maxResponseBytes: number;
   timeoutMs: number;
@@ -54,6 +64,7 @@ export function resolvePolicy(policy: EgressPolicy): ResolvedPolicy {
   return {
     isAllowed: allowed,
     mayBePrivate: privateOk,
+    devAddress: compileDevHosts(policy.devHosts ?? {}),
     secrets: policy.secrets ?? {},
     maxResponseBytes: nonNegative(policy.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, 'maxResponseBytes'),
     timeoutMs: nonNegative(policy.timeoutMs, DEFAULT_TIMEOUT_MS, 'timeoutMs'),
@@ -87,4 +98,14 @@ function compileHostPatterns(entries: string[], field: string): (hostname: strin
   }
   const patterns = entries.map(normalizeHostPattern);
   return (hostname) => patterns.some((pattern) => hostMatchesPattern(hostname, pattern));
+}
+
+/** Re-checks the mapping (config already refused a bad one): only loopback, never anything else. */
+function compileDevHosts(devHosts: DevHosts): (hostname: string) => string | undefined {
+  const table = new Map(Object.entries(devHosts));
+  for (const [name, address] of table) {
+    const problem = loopbackProblem(address);
+    if (problem) throw new EgressError('EGRESS_BAD_REQUEST', `egress devHosts entry for '${name}' refused: ${problem}`);
+  }
+  return (hostname) => table.get(hostname);
 }

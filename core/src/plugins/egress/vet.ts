@@ -33,6 +33,12 @@ export async function vetTarget(url: URL, policy: ResolvedPolicy, signal: AbortS
     check(hostname, address, privateOk, true);
     return { hostname, addresses: [{ address, family: isIP(address) === 6 ? 6 : 4 }] };
   }
+  const mapped = policy.devAddress(hostname);
+  if (mapped !== undefined) {
+    // The operator's development mapping replaces DNS for this name; it only ever names loopback.
+    check(hostname, mapped, true, false);
+    return { hostname, addresses: [{ address: mapped, family: isIP(mapped) === 6 ? 6 : 4 }] };
+  }
   const addresses = await resolve(hostname, policy, signal);
   for (const { address } of addresses) check(hostname, address, privateOk, false);
   return { hostname, addresses };

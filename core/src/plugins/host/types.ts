@@ -41,7 +41,7 @@ export interface HostUsage {
 }
 
 /** The operator's egress settings; the allowlist and secrets come from the installation. */
-export type HostEgressSettings = Pick<EgressPolicy, 'allowPrivateHosts' | 'lookup' | 'maxResponseBytes' | 'timeoutMs'>;
+export type HostEgressSettings = Pick<EgressPolicy, 'allowPrivateHosts' | 'devHosts' | 'lookup' | 'maxResponseBytes' | 'timeoutMs'>;
 
 export interface HostDeps {
   tenant: TenantContext;
