@@ -1,0 +1,33 @@
+import type { JsonValue, PluginContext } from '@mosaic/sdk';
+import type { Config } from './config.js';
+import { readTrack, thin, type ShipmentTrack } from './route.js';
+
+/**
+ * The shipment data the route field last received for an order, kept so the order page's map
+ * (whose render gets the order alone, not other plugins' fields) can draw the parcel's way too.
+ */
+
+/** Points kept per shipment: a drawn line needs no more, and storage stays small. */
+export const SNAPSHOT_POINTS = 100;
+/** Orders saved per call, so a long page stays within the host's calls per invocation. */
+export const MAX_SNAPSHOTS_PER_CALL = 15;
+
+const snapshotKey = (orderId: string) => `route:${orderId}`;
+
+export async function saveRouteSnapshots(routes: ReadonlyArray<{ orderId: string; shipments: ShipmentTrack[] }>, ctx: PluginContext<Config>): Promise<void> {
+  const worth = routes.filter((r) => r.shipments.length > 0).slice(0, MAX_SNAPSHOTS_PER_CALL);
+  await Promise.all(worth.map(({ orderId, shipments }) => ctx.storage.set(snapshotKey(orderId), {
+    savedAt: new Date().toISOString(),
+    shipments: shipments.slice(-5).map((s) => ({ label: s.label, last: s.last ? { ...s.last } : null, path: thin(s.path, SNAPSHOT_POINTS).map((p) => ({ ...p })) })),
+  } satisfies JsonValue)));
+}
+
+export async function readRouteSnapshot(orderId: string, ctx: PluginContext<Config>): Promise<ShipmentTrack[]> {
+  const saved = await ctx.storage.get(snapshotKey(orderId));
+  const shipments = (saved as { shipments?: unknown } | null)?.shipments;
+  if (!Array.isArray(shipments)) return [];
+  return shipments.flatMap((s: unknown) => {
+    const { label, last, path } = (s ?? {}) as { label?: unknown; last?: unknown; path?: unknown };
+    return typeof label === 'string' ? readTrack(label, last, path) ?? [] : [];
+  });
+}
