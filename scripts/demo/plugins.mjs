@@ -1,0 +1,111 @@
+// What the demo tenant's installation of each first-party plugin gets: its config, its secrets and
+// what runs once (seed) or at every start (onStart). Kept in one place; a plugin in plugins/* with
+// no entry here is still built, published and installed, with its defaults and every grant it asks.
+import { DEMO_CARRIER_CREDENTIALS, SIMULATED_HOSTS } from './simulators.mjs';
+
+/** The secret the carrier simulator signs its status webhooks with; the installation gets the same. */
+const DEMO_WEBHOOK_SECRET = 'demo-carrier-webhook-secret';
+
+/**
+ * One order per tracking state, so every state is on screen: the carrier simulator's scenarios
+ * under fixed numbers (registered again at every start, since the simulator keeps them in memory).
+ */
+export const DEMO_SHIPMENTS = [
+  { carrier: 'parcelly', scenario: 'on-time', trackingNumber: 'PYDEMO0000000001', ageHours: 20 },
+  { carrier: 'shipfast', scenario: 'delayed', trackingNumber: 'SF2030000000000002', ageHours: 10 },
+  { carrier: 'parcelly', scenario: 'delivered', trackingNumber: 'PYDEMO0000000003' },
+  { carrier: 'shipfast', scenario: 'lost', trackingNumber: 'SF2030000000000004', ageHours: 30 },
+  { carrier: 'parcelly', scenario: 'exception', trackingNumber: 'PYDEMO0000000005', ageHours: 12 },
+];
+
+/** Where the demo business serves customers from (the seeded addresses are in these cities). */
+const SERVICE_LOCATIONS = [
+  { name: 'Berlin store', lat: 52.52, lon: 13.405 },
+  { name: 'Paris store', lat: 48.8566, lon: 2.3522 },
+  { name: 'Rotterdam depot', lat: 51.9244, lon: 4.4777 },
+  { name: 'New York store', lat: 40.7128, lon: -74.006 },
+  { name: 'Oakland depot', lat: 37.8044, lon: -122.2712 },
+  { name: 'Sydney store', lat: -33.8688, lon: 151.2093 },
+  { name: 'Tokyo store', lat: 35.6762, lon: 139.6503 },
+  { name: 'São Paulo depot', lat: -23.5505, lon: -46.6333 },
+];
+
+/**
+ * @typedef {{ carrier: import('@mosaic/example-carrier').CarrierService, geocoder: { port: number } }} Simulators
+ * @typedef {{ graphql: (query: string, variables?: object) => Promise<any>, simulators: Simulators, serverUrl: string, installation: any, log: (line: string) => void }} DemoContext
+ */
+
+/** @type {Record<string, { config(s: Simulators): object, secrets(s: Simulators, manifest: any): Record<string, string>, onStart?(ctx: DemoContext): Promise<void>, seed?(ctx: DemoContext): Promise<void> }>} */
+export const DEMO_PLUGINS = {
+  'mosaic.maps': {
+    config: ({ geocoder }) => ({ geocoderBaseUrl: `http://${SIMULATED_HOSTS.geocoder}:${geocoder.port}`, serviceLocations: SERVICE_LOCATIONS }),
+    secrets: () => ({}),
+  },
+  'mosaic.shipment-tracking': {
+    config: ({ carrier }) => ({
+      parcellyBaseUrl: `http://${SIMULATED_HOSTS.parcelly}:${carrier.port}`,
+      shipfastBaseUrl: `http://${SIMULATED_HOSTS.shipfast}:${carrier.port}`,
+      // The simulated clock runs fast in the demo; ask the carrier again after half a minute.
+      freshnessSeconds: 30,
+    }),
+    secrets: (_simulators, manifest) => ({
+      PARCELLY_TOKEN: DEMO_CARRIER_CREDENTIALS.parcellyToken,
+      SHIPFAST_API_KEY: DEMO_CARRIER_CREDENTIALS.shipfastKey,
+      // Whatever the plugin names its webhooks' secrets, the simulator signs with this one.
+      ...Object.fromEntries(manifest.webhooks.map((w) => [w.secret, DEMO_WEBHOOK_SECRET])),
+    }),
+    async onStart({ simulators, serverUrl, installation, log }) {
+      for (const shipment of DEMO_SHIPMENTS) {
+        try {
+          simulators.carrier.register(shipment);
+        } catch (e) {
+          log(`carrier simulator refused demo shipment ${shipment.trackingNumber}: ${e.message}`);
+        }
+      }
+      // The carrier pushes status changes to the installation's inbound webhook.
+      for (const path of installation.webhookPaths) simulators.carrier.subscribe({ url: `${serverUrl}${path}`, secret: DEMO_WEBHOOK_SECRET });
+    },
+    async seed({ graphql, log }) {
+      const mutation = await trackingMutation(graphql);
+      if (!mutation) {
+        log('mosaic.shipment-tracking: no mutation to attach a tracking number found in the schema; demo orders get no shipments');
+        return;
+      }
+      const orders = await demoOrders(graphql, DEMO_SHIPMENTS.length);
+      for (const [i, shipment] of DEMO_SHIPMENTS.entries()) {
+        const order = orders[i];
+        if (!order) break;
+        const args = { orderId: order.id, carrier: shipment.carrier.toUpperCase(), trackingNumber: shipment.trackingNumber };
+        await graphql(mutation.document, { input: pick(args, mutation.fields) }).catch((e) => {
+          log(`mosaic.shipment-tracking: attaching ${shipment.trackingNumber} to ${order.orderNumber} failed: ${e.message}`);
+        });
+      }
+    },
+  },
+};
+
+/** Shipped orders of customers with an address, newest customers' first: the ones shown first. */
+async function demoOrders(graphql, n) {
+  const data = await graphql(`query DemoOrders($first: Int!) {
+    orders(first: $first, filter: { status: SHIPPED }) { edges { node { id orderNumber customer { id address { city } } } } }
+  }`, { first: 50 });
+  return data.orders.edges.map((e) => e.node).filter((o) => o.customer.address).slice(0, n);
+}
+
+/**
+ * The plugin's mutation that attaches a tracking number to an order, found by its name in the
+ * tenant's schema (the plugin owns its API; the demo follows it), with its input's field names.
+ */
+async function trackingMutation(graphql) {
+  const data = await graphql(`{ __schema { mutationType { fields { name args { name type { kind name ofType { name } } } } } } }`);
+  const field = data.__schema.mutationType.fields.find((f) => /^mosaic_shipmentTracking_.*(attach|track|add)/i.test(f.name));
+  if (!field) return undefined;
+  const inputType = field.args.find((a) => a.name === 'input')?.type;
+  const typeName = inputType?.name ?? inputType?.ofType?.name;
+  if (!typeName) return undefined;
+  const type = await graphql(`query T($name: String!) { __type(name: $name) { inputFields { name } } }`, { name: typeName });
+  const fields = type.__type.inputFields.map((f) => f.name);
+  return { fields, document: `mutation Attach($input: ${typeName}!) { ${field.name}(input: $input) { __typename } }` };
+}
+
+const pick = (object, keys) => Object.fromEntries(Object.entries(object).filter(([k]) => keys.includes(k)));

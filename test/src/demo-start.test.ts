@@ -1,0 +1,123 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphqlClient } from './harness.js';
+import { newcomerEnv } from './newcomer-env.js';
+import { freePort } from './sqld-server.js';
+
+// What `npm start` runs once the build is done (package.json "start").
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const START = join(ROOT, 'scripts', 'demo', 'start.mjs');
+
+/** plugins/* packages whose declared plugin entry exists: each must end up installed on the demo tenant. */
+const firstPartyPlugins = () => readdirSync(join(ROOT, 'plugins'), { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(join(ROOT, 'plugins', d.name, 'package.json')))
+  .filter((d) => {
+    const entry = JSON.parse(readFileSync(join(ROOT, 'plugins', d.name, 'package.json'), 'utf8')).mosaic?.entry;
+    return typeof entry === 'string' && existsSync(join(ROOT, 'plugins', d.name, entry));
+  })
+  .map((d) => d.name);
+
+interface Start { child: ChildProcess; output: () => string; ready: Promise<void> }
+
+/** `npm start` on a data folder and ports of the test's own; ready once the plugins line is out. */
+function start(env: Record<string, string>): Start {
+  const child = spawn(process.execPath, [START], { cwd: ROOT, env: newcomerEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const ready = new Promise<void>((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      output += d;
+      if (/Plugins on the demo tenant: .*\n/.test(output)) resolve();
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`npm start exited with ${code} before it was ready:\n${output.slice(-3000)}`)));
+  });
+  return { child, output: () => output, ready };
+}
+
+async function stop(s: Start): Promise<number | null> {
+  if (s.child.exitCode !== null) return s.child.exitCode;
+  const exited = new Promise<number | null>((r) => s.child.once('exit', (code) => r(code)));
+  s.child.kill('SIGTERM');
+  return exited;
+}
+
+const answers = (url: string) => fetch(url).then((r) => r.status, () => 0);
+
+describe('npm start on an empty data folder', () => {
+  let dataDir: string;
+  let env: Record<string, string>;
+  let server: string;
+  let carrier: string;
+  let geocoder: string;
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'mosaic-demo-start-'));
+    const [port, carrierPort, geocoderPort] = [await freePort(), await freePort(), await freePort()];
+    env = {
+      MOSAIC_DATA_DIR: dataDir, MOSAIC_LOG_LEVEL: 'warn', HOST: '127.0.0.1',
+      PORT: String(port), CARRIER_PORT: String(carrierPort), GEOCODER_PORT: String(geocoderPort),
+    };
+    server = `http://127.0.0.1:${port}`;
+    carrier = `http://127.0.0.1:${carrierPort}`;
+    geocoder = `http://127.0.0.1:${geocoderPort}`;
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('starts the simulators and the platform, installs every first-party plugin on the demo tenant, and a restart changes nothing but starts the simulators again', async () => {
+    const first = start(env);
+    try {
+      await first.ready;
+      expect(await answers(`${carrier}/healthz`)).toBe(200);
+      expect(await answers(`${geocoder}/status`)).toBe(200);
+      expect(first.output()).toContain('Demo tenant "demo" created with sample data');
+      expect(first.output()).not.toMatch(/plugins not installed|mosaic demo: /);
+
+      const { keys } = JSON.parse(readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8'));
+      const admin = graphqlClient(server, keys.admin);
+      const installations = await admin.gql<{ pluginInstallations: { pluginId: string; status: string }[] }>('{ pluginInstallations { pluginId status } }');
+      expect(installations.errors).toBeUndefined();
+      const installed = installations.data!.pluginInstallations.filter((i) => i.status === 'ACTIVE').map((i) => i.pluginId).sort();
+      expect(installed).toEqual(firstPartyPlugins().map((name) => `mosaic.${name}`).sort());
+
+      // The 360 query shows what the installed plugins add, reached through the mapped .test names.
+      if (installed.includes('mosaic.maps')) {
+        const res = await admin.gql<{ customers: { edges: { node: { address: unknown; mosaic_maps_location: { lat: number; precision: string } | null } }[] } }>(
+          '{ customers(first: 10) { edges { node { address { city } mosaic_maps_location { lat lon precision } } } } }',
+        );
+        expect(res.errors).toBeUndefined();
+        // The plugin geocodes a few new addresses per request (its maxLookupsPerCall); some is enough here.
+        const located = res.data!.customers.edges.map((e) => e.node.mosaic_maps_location).filter((l) => l !== null);
+        expect(located.length).toBeGreaterThan(0);
+        for (const l of located) expect(l).toMatchObject({ precision: 'CITY', lat: expect.any(Number) });
+      }
+      if (installed.includes('mosaic.shipment-tracking')) {
+        const res = await admin.gql<{ orders: { edges: { node: { mosaic_shipmentTracking_shipments: { status: string }[] } }[] } }>(
+          '{ orders(first: 20, filter: { status: SHIPPED }) { edges { node { mosaic_shipmentTracking_shipments { status } } } } }',
+        );
+        expect(res.errors).toBeUndefined();
+        const shipments = res.data!.orders.edges.flatMap((e) => e.node.mosaic_shipmentTracking_shipments);
+        expect(shipments.length).toBeGreaterThan(0);
+      }
+    } finally {
+      expect(await stop(first)).toBe(0);
+    }
+    // Stopped with the server.
+    expect(await answers(`${carrier}/healthz`)).toBe(0);
+    expect(await answers(`${geocoder}/status`)).toBe(0);
+
+    const second = start(env);
+    try {
+      await second.ready;
+      expect(await answers(`${carrier}/healthz`)).toBe(200);
+      expect(await answers(`${geocoder}/status`)).toBe(200);
+      expect(second.output()).toContain('Demo tenant "demo": its API keys are in');
+      expect(second.output()).not.toMatch(/demo: (building|published|installed) /);
+    } finally {
+      expect(await stop(second)).toBe(0);
+    }
+  }, 150_000);
+});
