@@ -1,0 +1,220 @@
+import type { FetchResponse, PluginContext } from '@mosaic/sdk';
+import type { Config } from './config.js';
+import { PARCELLY_AUTH, parcellyUrl, parseParcelly } from './parcelly.js';
+import { parseShipFast, SHIPFAST_AUTH, SHIPFAST_BATCH, shipfastUrl } from './shipfast.js';
+import { parcelKey, type Carrier, type ParcelRef, type TrackedParcel } from './shipment.js';
+import { bestEffort, describe, readBackoff, readParcel, writeBackoff, writeParcel, type ParcelRecord } from './store.js';
+
+/**
+ * Reads parcels the way every entry point needs them: from storage while fresh, else from the
+ * carrier (ShipFast in batches, Parcelly one by one, within the host's per-call fetch limit),
+ * never before a carrier's Retry-After has passed, and never failing: a parcel the carrier could
+ * not be asked about comes back as last known, marked stale, with a coded syncError.
+ */
+
+type Ctx = PluginContext<Config>;
+
+export type SyncErrorCode =
+  | 'CARRIER_UNAVAILABLE' | 'CARRIER_RATE_LIMITED' | 'CARRIER_AUTH_FAILED' | 'CARRIER_BAD_RESPONSE'
+  | 'TRACKING_NUMBER_UNKNOWN' | 'SYNC_DEFERRED';
+
+export interface SyncError {
+  code: SyncErrorCode;
+  message: string;
+  retryAfterSeconds: number | null;
+}
+
+/** The shape of Mosaic_ShipmentTracking_Shipment before its derived fields. */
+export interface ShipmentView extends TrackedParcel {
+  checkedAt: string | null;
+  stale: boolean;
+  syncError: SyncError | null;
+}
+
+/** Carrier requests per call, under the host's 10 (two left for a webhook's own use). */
+export const MAX_FETCHES = 8;
+/** Parcels one call looks at: each costs a storage read or two of the host's 100 calls. */
+export const MAX_PARCELS = 40;
+/** When a 429 names no Retry-After. */
+const DEFAULT_RETRY_AFTER_SECONDS = 60;
+
+type Outcome = { record: ParcelRecord } | { error: SyncError };
+
+export async function lookupParcels(refs: readonly ParcelRef[], ctx: Ctx, options: { force?: boolean } = {}): Promise<Map<string, ShipmentView>> {
+  const unique = [...new Map(refs.map((r) => [parcelKey(r), r])).values()];
+  const wanted = unique.slice(0, MAX_PARCELS);
+  const now = Date.now();
+  const stored = await Promise.all(wanted.map((ref) => readParcel(ctx, ref)));
+  const known = new Map(wanted.map((ref, i) => [parcelKey(ref), stored[i] ?? null]));
+
+  const due = wanted.filter((ref) => options.force || !isFresh(known.get(parcelKey(ref)) ?? null, now, ctx.config.freshnessSeconds));
+  const outcomes = await refresh(due, ctx, now);
+
+  const views = new Map<string, ShipmentView>();
+  for (const ref of unique) {
+    const key = parcelKey(ref);
+    const last = known.get(key) ?? null;
+    const outcome = outcomes.get(key);
+    if (!known.has(key)) views.set(key, viewOf(ref, null, deferred()));
+    else if (!outcome) views.set(key, viewOf(ref, last, null));
+    else if ('record' in outcome) views.set(key, viewOf(ref, outcome.record, null));
+    else views.set(key, viewOf(ref, last, outcome.error));
+  }
+  return views;
+}
+
+const isFresh = (record: ParcelRecord | null, now: number, seconds: number): boolean => {
+  if (!record) return false;
+  const age = now - Date.parse(record.checkedAt);
+  return age >= 0 && age < seconds * 1000;
+};
+
+function viewOf(ref: ParcelRef, record: ParcelRecord | null, error: SyncError | null): ShipmentView {
+  const parcel = record?.parcel;
+  const base: TrackedParcel = parcel ?? { ...ref, status: 'UNKNOWN', eta: null, deliveredAt: null, lastLocation: null, events: [] };
+  // A number the carrier does not know is news, not a sync failure: say so without calling it stale.
+  const unknown = record && record.parcel === null && !error
+    ? { code: 'TRACKING_NUMBER_UNKNOWN' as const, message: `${carrierName(ref.carrier)} has no parcel ${ref.trackingNumber} (yet); check the number, or wait until the label is scanned.`, retryAfterSeconds: null }
+    : null;
+  return { ...base, checkedAt: record?.checkedAt ?? null, stale: error !== null, syncError: error ?? unknown };
+}
+
+const deferred = (): SyncError => ({
+  code: 'SYNC_DEFERRED',
+  message: `Not checked in this request: at most ${MAX_PARCELS} parcels are looked up at once. Ask again for the rest.`,
+  retryAfterSeconds: 0,
+});
+
+export const carrierName = (carrier: Carrier): string => (carrier === 'PARCELLY' ? 'Parcelly' : 'ShipFast');
+
+/** Asks the carriers about `due` parcels, stores what they said, and says what happened to each. */
+async function refresh(due: ParcelRef[], ctx: Ctx, now: number): Promise<Map<string, Outcome>> {
+  const outcomes = new Map<string, Outcome>();
+  if (due.length === 0) return outcomes;
+  let budget = MAX_FETCHES;
+  const take = () => (budget > 0 ? (budget -= 1, true) : false);
+  const byCarrier = (carrier: Carrier) => due.filter((r) => r.carrier === carrier);
+  await Promise.all([
+    refreshCarrier('SHIPFAST', byCarrier('SHIPFAST'), ctx, now, take, outcomes, shipfastBatches),
+    refreshCarrier('PARCELLY', byCarrier('PARCELLY'), ctx, now, take, outcomes, parcellyOneByOne),
+  ]);
+  await Promise.all([...outcomes].map(([key, outcome]) => {
+    if (!('record' in outcome)) return undefined;
+    const ref = due.find((r) => parcelKey(r) === key)!;
+    return bestEffort(ctx, `parcel ${key}`, writeParcel(ctx, ref, outcome.record));
+  }));
+  return outcomes;
+}
+
+interface Stop { stop: SyncError; backoff?: number }
+/** What a carrier said about each parcel it was asked about, and why it stopped early, if it did. */
+type Fetched = { outcomes: Map<string, Outcome>; stopped?: Stop };
+type Fetcher = (refs: ParcelRef[], ctx: Ctx, take: () => boolean, now: number) => Promise<Fetched>;
+
+async function refreshCarrier(carrier: Carrier, refs: ParcelRef[], ctx: Ctx, now: number, take: () => boolean, outcomes: Map<string, Outcome>, fetcher: Fetcher): Promise<void> {
+  if (refs.length === 0) return;
+  const backoff = await readBackoff(ctx, carrier);
+  const waitMs = backoff ? Date.parse(backoff.until) - now : 0;
+  if (backoff && waitMs > 0) {
+    // Remembered from the carrier's Retry-After: asking before then only earns another 429.
+    const error: SyncError = { code: backoff.code as SyncErrorCode, message: backoff.message, retryAfterSeconds: Math.ceil(waitMs / 1000) };
+    for (const ref of refs) outcomes.set(parcelKey(ref), { error });
+    return;
+  }
+  const { outcomes: answered, stopped } = await fetcher(refs, ctx, take, now);
+  for (const [key, outcome] of answered) outcomes.set(key, outcome);
+  // Not asked: refused along with the rest, or past this call's fetch budget.
+  for (const ref of refs) if (!outcomes.has(parcelKey(ref))) outcomes.set(parcelKey(ref), { error: stopped?.stop ?? deferred() });
+  if (stopped?.backoff !== undefined) {
+    const until = new Date(now + stopped.backoff * 1000).toISOString();
+    await bestEffort(ctx, `${carrier} back-off`, writeBackoff(ctx, carrier, { until, code: stopped.stop.code, message: stopped.stop.message }));
+  }
+}
+
+/** One POST per 25 numbers; a refusal stops the rest (the next ones would be refused alike). */
+const shipfastBatches: Fetcher = async (refs, ctx, take, now) => {
+  const outcomes = new Map<string, Outcome>();
+  for (let i = 0; i < refs.length; i += SHIPFAST_BATCH) {
+    if (!take()) break;
+    const batch = refs.slice(i, i + SHIPFAST_BATCH);
+    const answer = await call('SHIPFAST', ctx, shipfastUrl(ctx.config.shipfastBaseUrl), {
+      method: 'POST', headers: SHIPFAST_AUTH, body: JSON.stringify({ numbers: batch.map((r) => r.trackingNumber) }),
+    });
+    if ('stop' in answer) return { outcomes, stopped: answer };
+    const parsed = parseShipFast(answer.json);
+    const checkedAt = new Date(now).toISOString();
+    for (const ref of batch) {
+      const parcel = parsed?.get(ref.trackingNumber.toUpperCase());
+      outcomes.set(parcelKey(ref), parsed && parcel !== undefined ? { record: { parcel, checkedAt } } : { error: badResponse('SHIPFAST') });
+    }
+  }
+  return { outcomes };
+};
+
+/** One GET per number, side by side. */
+const parcellyOneByOne: Fetcher = async (refs, ctx, take, now) => {
+  const outcomes = new Map<string, Outcome>();
+  const asked = refs.filter(() => take());
+  const answers = await Promise.all(asked.map((ref) => call('PARCELLY', ctx, parcellyUrl(ctx.config.parcellyBaseUrl, ref.trackingNumber), { headers: PARCELLY_AUTH })));
+  let stopped: Stop | undefined;
+  const checkedAt = new Date(now).toISOString();
+  answers.forEach((answer, i) => {
+    const key = parcelKey(asked[i]!);
+    if ('stop' in answer) {
+      // A 429 outranks other refusals: its Retry-After must be remembered.
+      if (!stopped || answer.backoff !== undefined) stopped = answer;
+      outcomes.set(key, { error: answer.stop });
+    } else if (answer.status === 404) outcomes.set(key, { record: { parcel: null, checkedAt } });
+    else {
+      const parcel = parseParcelly(answer.json);
+      outcomes.set(key, parcel ? { record: { parcel, checkedAt } } : { error: badResponse('PARCELLY') });
+    }
+  });
+  return { outcomes, ...(stopped && { stopped }) };
+};
+
+type Answer = { status: number; json: unknown } | Stop;
+
+async function call(carrier: Carrier, ctx: Ctx, url: string, init: Parameters<Ctx['fetch']>[1]): Promise<Answer> {
+  const name = carrierName(carrier);
+  let res: FetchResponse;
+  try {
+    res = await ctx.fetch(url, init);
+  } catch (error) {
+    ctx.log.warn(`could not reach ${name}`, { error: describe(error) });
+    return { stop: { code: 'CARRIER_UNAVAILABLE', message: `${name} could not be reached; showing what it last said.`, retryAfterSeconds: null } };
+  }
+  if (res.status === 429) {
+    const seconds = retryAfterSeconds(res.headers['retry-after'], Date.now()) ?? DEFAULT_RETRY_AFTER_SECONDS;
+    ctx.log.warn(`${name} rate-limited us; not asking again for ${seconds} s`, { retryAfterSeconds: seconds });
+    return { stop: { code: 'CARRIER_RATE_LIMITED', message: `${name} asked us to wait before asking again; showing what it last said.`, retryAfterSeconds: seconds }, backoff: seconds };
+  }
+  if (res.status >= 500) {
+    const seconds = retryAfterSeconds(res.headers['retry-after'], Date.now());
+    ctx.log.warn(`${name} answered ${res.status}`, { status: res.status });
+    return { stop: { code: 'CARRIER_UNAVAILABLE', message: `${name} is not answering right now (HTTP ${res.status}); showing what it last said.`, retryAfterSeconds: seconds ?? null }, ...(seconds !== undefined && { backoff: seconds }) };
+  }
+  if (res.status === 401 || res.status === 403) {
+    ctx.log.error(`${name} refused our credentials; check the ${carrier === 'PARCELLY' ? 'PARCELLY_TOKEN' : 'SHIPFAST_API_KEY'} secret`, { status: res.status });
+    return { stop: { code: 'CARRIER_AUTH_FAILED', message: `${name} refused the installation's API credentials; an admin should check the plugin's secrets.`, retryAfterSeconds: null } };
+  }
+  if (res.status !== 200 && res.status !== 404) return { stop: badResponse(carrier) };
+  try {
+    return { status: res.status, json: res.status === 200 ? await res.json() : null };
+  } catch {
+    return { stop: badResponse(carrier) };
+  }
+}
+
+const badResponse = (carrier: Carrier): SyncError => ({
+  code: 'CARRIER_BAD_RESPONSE', message: `${carrierName(carrier)} answered in a shape this plugin does not understand; showing what it last said.`, retryAfterSeconds: null,
+});
+
+/** Retry-After is delay-seconds or an HTTP date; anything else is ignored. */
+export function retryAfterSeconds(value: string | undefined, now: number): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Math.min(Number(trimmed), 86_400);
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, Math.min(Math.ceil((at - now) / 1000), 86_400));
+}

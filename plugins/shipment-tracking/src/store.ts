@@ -1,0 +1,62 @@
+import type { JsonValue, PluginContext } from '@mosaic/sdk';
+import type { Config } from './config.js';
+import { parcelKey, type Carrier, type ParcelRef, type TrackedParcel } from './shipment.js';
+
+/**
+ * The plugin's storage, one place for its keys and shapes:
+ * - `parcel:<CARRIER>:<number>`  what the carrier last said (null: it does not know the number) and when;
+ * - `link:<CARRIER>:<number>`    the order and customer a parcel belongs to;
+ * - `order:<orderId>`            the parcels attached to an order;
+ * - `backoff:<CARRIER>`          until when that carrier must not be called (its Retry-After).
+ */
+
+type Ctx = PluginContext<Config>;
+
+export interface ParcelRecord {
+  parcel: TrackedParcel | null;
+  checkedAt: string;
+}
+
+export interface ParcelLink {
+  orderId: string;
+  customerId: string;
+  orderNumber: string;
+}
+
+export interface Backoff {
+  until: string;
+  code: string;
+  message: string;
+}
+
+const get = async <T>(ctx: Ctx, key: string): Promise<T | null> => (await ctx.storage.get(key)) as T | null;
+const set = (ctx: Ctx, key: string, value: unknown): Promise<void> => ctx.storage.set(key, value as JsonValue);
+
+export const readParcel = (ctx: Ctx, ref: ParcelRef) => get<ParcelRecord>(ctx, `parcel:${parcelKey(ref)}`);
+export const writeParcel = (ctx: Ctx, ref: ParcelRef, record: ParcelRecord) => set(ctx, `parcel:${parcelKey(ref)}`, record);
+
+export const readLink = (ctx: Ctx, ref: ParcelRef) => get<ParcelLink>(ctx, `link:${parcelKey(ref)}`);
+export const writeLink = (ctx: Ctx, ref: ParcelRef, link: ParcelLink) => set(ctx, `link:${parcelKey(ref)}`, link);
+
+export async function readOrderParcels(ctx: Ctx, orderId: string): Promise<ParcelRef[]> {
+  return (await get<{ parcels: ParcelRef[] }>(ctx, `order:${orderId}`))?.parcels ?? [];
+}
+export const writeOrderParcels = (ctx: Ctx, orderId: string, parcels: ParcelRef[]) => set(ctx, `order:${orderId}`, { parcels });
+
+export const readBackoff = (ctx: Ctx, carrier: Carrier) => get<Backoff>(ctx, `backoff:${carrier}`);
+export const writeBackoff = (ctx: Ctx, carrier: Carrier, backoff: Backoff) => set(ctx, `backoff:${carrier}`, backoff);
+
+/** A full store costs only the cache: the answer in hand is still good. */
+export async function bestEffort(ctx: Ctx, what: string, write: Promise<void>): Promise<void> {
+  try {
+    await write;
+  } catch (error) {
+    ctx.log.warn(`could not store ${what}`, { error: describe(error) });
+  }
+}
+
+/** Host refusals carry a code (EGRESS_TIMEOUT, FORBIDDEN, ...); keep it in the log line. */
+export function describe(error: unknown): string {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return typeof code === 'string' ? `${code}: ${String(message)}` : String(message ?? error);
+}
