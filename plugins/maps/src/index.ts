@@ -43,7 +43,7 @@ export default definePlugin({
       mosaic_maps_route: graphql(`fragment MapsRouteInput on Order {
         id
         customer { id name address { line1 line2 city region postalCode country } }
-        mosaic_shipmentTracking_shipments @optional { trackingNumber lastLocation { lat lon } path { lat lon } }
+        mosaic_shipmentTracking_shipments @optional { trackingNumber status lastLocation { name lat lon } path { lat lon } }
       }`),
     },
   },

@@ -196,7 +196,7 @@ describe('Customer.mosaic_maps_nearestServiceLocations', () => {
 
 // Shipment tracking's field as its schema shapes it (selected @optional by the route's input).
 const path = [{ lat: 50.1109, lon: 8.6821 }, { lat: 49.4875, lon: 8.466 }, { lat: 48.8566, lon: 2.3522 }];
-const shipments = [{ trackingNumber: 'PX1', lastLocation: { lat: 48.8566, lon: 2.3522 }, path }];
+const shipments = [{ trackingNumber: 'PX1', status: 'DELAYED', lastLocation: { name: 'Paris hub', country: 'FR', lat: 48.8566, lon: 2.3522 }, path }];
 
 describe('Order.mosaic_maps_route', () => {
 
@@ -206,8 +206,8 @@ describe('Order.mosaic_maps_route', () => {
     const [route] = await h.resolve(ROUTE, [order('o1', placedBy, { mosaic_shipmentTracking_shipments: shipments })]);
     expect(route).toEqual({
       markers: [
-        { kind: 'CUSTOMER', label: 'Ada Lovelace', lat: city('Paris').lat, lon: city('Paris').lon },
-        { kind: 'SHIPMENT', label: 'Parcel PX1', lat: 48.8566, lon: 2.3522 },
+        { kind: 'CUSTOMER', label: 'Ada Lovelace', status: null, lat: city('Paris').lat, lon: city('Paris').lon },
+        { kind: 'SHIPMENT', label: 'Parcel PX1 · Paris hub', status: 'DELAYED', lat: 48.8566, lon: 2.3522 },
       ],
       path,
       bounds: { south: expect.closeTo(48.35, 1), west: expect.closeTo(1.85, 1), north: expect.closeTo(50.61, 1), east: expect.closeTo(9.18, 1) },
@@ -216,7 +216,8 @@ describe('Order.mosaic_maps_route', () => {
     expect(h.invocations[0]!.parents).toEqual([{
       id: 'o1',
       customer: { id: 'c1', name: 'Ada Lovelace', address: PARIS },
-      mosaic_shipmentTracking_shipments: shipments,
+      // The hub's country is not selected, so it is not sent.
+      mosaic_shipmentTracking_shipments: [{ trackingNumber: 'PX1', status: 'DELAYED', lastLocation: { name: 'Paris hub', lat: 48.8566, lon: 2.3522 }, path }],
     }]);
   });
 
@@ -228,7 +229,7 @@ describe('Order.mosaic_maps_route', () => {
       order('o2', placedBy, { mosaic_shipmentTracking_shipments: [] }),
       order('o3', placedBy, { mosaic_shipmentTracking_shipments: null }),
     ]);
-    const alone = { markers: [{ kind: 'CUSTOMER', label: 'Ada', lat: city('Paris').lat, lon: city('Paris').lon }], path: [], bounds: expect.any(Object) };
+    const alone = { markers: [{ kind: 'CUSTOMER', label: 'Ada', status: null, lat: city('Paris').lat, lon: city('Paris').lon }], path: [], bounds: expect.any(Object) };
     expect(routes).toEqual([alone, alone, alone]);
     expect(h.invocations[0]!.parents![0]).not.toHaveProperty('mosaic_shipmentTracking_shipments');
     expect(h.fetches).toHaveLength(1);
@@ -238,16 +239,16 @@ describe('Order.mosaic_maps_route', () => {
   it('ignores shipment data it cannot read, and is null when nothing can be placed', async () => {
     const h = await harness();
     const garbage = [
-      { trackingNumber: null, lastLocation: { lat: 'x', lon: null }, path: [{ lat: 999, lon: 0 }, { lat: Number.NaN, lon: 1 }] },
+      { trackingNumber: null, status: null, lastLocation: { name: null, lat: 'x', lon: null }, path: [{ lat: 999, lon: 0 }, { lat: Number.NaN, lon: 1 }] },
       null,
-      { trackingNumber: 'PX9', lastLocation: null, path: null },
+      { trackingNumber: 'PX9', status: 'IN_TRANSIT', lastLocation: null, path: null },
     ];
     expect(await h.resolve(ROUTE, [
       order('o1', customer('c0', null), { mosaic_shipmentTracking_shipments: garbage }),
     ])).toEqual([null]);
     // A shipment with a path but no last location is placed at the path's end.
-    const [route] = await h.resolve(ROUTE, [order('o3', customer('c0', null), { mosaic_shipmentTracking_shipments: [{ trackingNumber: null, lastLocation: null, path }] })]);
-    expect(route).toMatchObject({ markers: [{ kind: 'SHIPMENT', label: 'Parcel 1', ...path[2] }], path });
+    const [route] = await h.resolve(ROUTE, [order('o3', customer('c0', null), { mosaic_shipmentTracking_shipments: [{ trackingNumber: null, status: 'DELIVERED', lastLocation: null, path }] })]);
+    expect(route).toMatchObject({ markers: [{ kind: 'SHIPMENT', label: 'Parcel 1', status: 'DELIVERED', ...path[2] }], path });
   });
 });
 
@@ -302,7 +303,7 @@ describe('widgets', () => {
       type: 'card',
       children: [{
         type: 'map',
-        markers: [{ label: 'Delivery address', tone: 'info' }, { label: 'Parcel PX1', lat: 48.8566, lon: 2.3522, tone: 'warning' }],
+        markers: [{ label: 'Delivery address', tone: 'info' }, { label: 'Parcel PX1 · Paris hub', lat: 48.8566, lon: 2.3522, tone: 'danger' }],
         polyline: path,
         bounds: expect.any(Object),
         caption: 'Shows your delivery address, where your parcel was last seen, the way it came.',
@@ -316,7 +317,7 @@ describe('widgets', () => {
     const ada = customer('c1', PARIS, 'Ada');
     const h = await harness({ data: { customers: [ada] } });
     const long = Array.from({ length: 1500 }, (_, i) => ({ lat: 40 + i / 100, lon: 2 + i / 200 }));
-    await h.resolve(ROUTE, [order('o1', ada, { mosaic_shipmentTracking_shipments: [{ trackingNumber: 'PX2', lastLocation: null, path: long }] })]);
+    await h.resolve(ROUTE, [order('o1', ada, { mosaic_shipmentTracking_shipments: [{ trackingNumber: 'PX2', status: 'IN_TRANSIT', lastLocation: null, path: long }] })]);
     const tree = await h.renderWidget('order-map', { order: { ...order('o1', ada), customer: { id: 'c1' } } }) as { children: Array<{ polyline?: unknown[] }> };
     expect(tree.children[0]!.polyline).toHaveLength(100);
     expect(tree.children[0]!.polyline![0]).toEqual(long[0]);

@@ -18,7 +18,9 @@ export async function saveRouteSnapshots(routes: ReadonlyArray<{ orderId: string
   const worth = routes.filter((r) => r.shipments.length > 0).slice(0, MAX_SNAPSHOTS_PER_CALL);
   await Promise.all(worth.map(({ orderId, shipments }) => ctx.storage.set(snapshotKey(orderId), {
     savedAt: new Date().toISOString(),
-    shipments: shipments.slice(-5).map((s) => ({ label: s.label, last: s.last ? { ...s.last } : null, path: thin(s.path, SNAPSHOT_POINTS).map((p) => ({ ...p })) })),
+    shipments: shipments.slice(-5).map((s) => ({
+      label: s.label, status: s.status, last: s.last ? { ...s.last } : null, path: thin(s.path, SNAPSHOT_POINTS).map((p) => ({ ...p })),
+    })),
   } satisfies JsonValue)));
 }
 
@@ -27,7 +29,7 @@ export async function readRouteSnapshot(orderId: string, ctx: PluginContext<Conf
   const shipments = (saved as { shipments?: unknown } | null)?.shipments;
   if (!Array.isArray(shipments)) return [];
   return shipments.flatMap((s: unknown) => {
-    const { label, last, path } = (s ?? {}) as { label?: unknown; last?: unknown; path?: unknown };
-    return typeof label === 'string' ? readTrack(label, last, path) ?? [] : [];
+    const { label, status, last, path } = (s ?? {}) as { label?: unknown; status?: unknown; last?: unknown; path?: unknown };
+    return typeof label === 'string' ? readTrack(label, typeof status === 'string' ? status : null, last, path) ?? [] : [];
   });
 }

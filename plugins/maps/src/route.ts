@@ -11,6 +11,8 @@ import type { GeoLocation } from './geocoder.js';
 export interface Marker extends Point {
   kind: 'CUSTOMER' | 'SHIPMENT';
   label: string;
+  /** A SHIPMENT marker's status as shipment tracking gives it; null otherwise. */
+  status: string | null;
 }
 
 /** The shape of Mosaic_Maps_Route. */
@@ -20,9 +22,11 @@ export interface Route {
   bounds: Bounds | null;
 }
 
-/** What the route reads of a shipment: a label, where it is, where it has been. */
+/** What the route reads of a shipment: a label, its status, where it is, where it has been. */
 export interface ShipmentTrack {
   label: string;
+  /** Shipment tracking's status (DELAYED, LOST, …), as text: this plugin only colours by it. */
+  status: string | null;
   last: Point | null;
   path: Point[];
 }
@@ -32,26 +36,29 @@ export function readShipments(value: unknown): ShipmentTrack[] {
   if (!Array.isArray(value)) return [];
   return value.flatMap((s: unknown, i) => {
     if (s === null || typeof s !== 'object') return [];
-    const { trackingNumber, lastLocation, path } = s as { trackingNumber?: unknown; lastLocation?: unknown; path?: unknown };
-    const label = typeof trackingNumber === 'string' && trackingNumber ? `Parcel ${trackingNumber}` : `Parcel ${i + 1}`;
-    return readTrack(label, lastLocation, path) ?? [];
+    const { trackingNumber, status, lastLocation, path } = s as { trackingNumber?: unknown; status?: unknown; lastLocation?: unknown; path?: unknown };
+    const parcel = typeof trackingNumber === 'string' && trackingNumber ? `Parcel ${trackingNumber}` : `Parcel ${i + 1}`;
+    const place = (lastLocation as { name?: unknown } | null)?.name;
+    const label = typeof place === 'string' && place ? `${parcel} · ${place}` : parcel;
+    return readTrack(label, typeof status === 'string' ? status : null, lastLocation, path) ?? [];
   });
 }
 
 /** A track from data of unknown shape (another plugin's, or storage): null when nothing in it can be placed. */
-export function readTrack(label: string, last: unknown, path: unknown): ShipmentTrack | null {
+export function readTrack(label: string, status: string | null, last: unknown, path: unknown): ShipmentTrack | null {
   const points = Array.isArray(path) ? path.map(readPoint).filter((p): p is Point => p !== null) : [];
   const lastPoint = readPoint(last) ?? points.at(-1) ?? null;
-  return lastPoint || points.length ? { label: label.slice(0, 100), last: lastPoint, path: points } : null;
+  return lastPoint || points.length ? { label: label.slice(0, 100), status: status?.slice(0, 40) ?? null, last: lastPoint, path: points } : null;
 }
 
 /** Whatever is known, drawn: a route with nothing placeable is null. */
 export function buildRoute(customer: { name?: string; location: GeoLocation | null }, shipments: readonly ShipmentTrack[]): Route | null {
   const markers: Marker[] = [];
   if (customer.location) {
-    markers.push({ kind: 'CUSTOMER', label: customer.name ? `${customer.name}`.slice(0, 100) : 'Customer', lat: customer.location.lat, lon: customer.location.lon });
+    const label = customer.name ? customer.name.slice(0, 100) : 'Customer';
+    markers.push({ kind: 'CUSTOMER', label, status: null, lat: customer.location.lat, lon: customer.location.lon });
   }
-  for (const s of shipments) if (s.last) markers.push({ kind: 'SHIPMENT', label: s.label, lat: s.last.lat, lon: s.last.lon });
+  for (const s of shipments) if (s.last) markers.push({ kind: 'SHIPMENT', label: s.label, status: s.status, lat: s.last.lat, lon: s.last.lon });
   // One line per map: the last shipment listed that has travelled.
   const path = [...shipments].reverse().find((s) => s.path.length >= 2)?.path ?? [];
   if (!markers.length && !path.length) return null;

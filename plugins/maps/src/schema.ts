@@ -65,6 +65,8 @@ export const schema = /* GraphQL */ `
   type Mosaic_Maps_Marker {
     kind: Mosaic_Maps_MarkerKind!
     label: String!
+    "A SHIPMENT marker's status as shipment tracking reports it (e.g. IN_TRANSIT, DELAYED); null for the customer."
+    status: String
     lat: Float!
     lon: Float!
   }

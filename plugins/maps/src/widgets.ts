@@ -1,4 +1,4 @@
-import type { Customer, Order, PluginContext, WidgetNode } from '@mosaic/sdk';
+import type { Customer, Order, PluginContext, Tone, WidgetNode } from '@mosaic/sdk';
 import type { PostalAddress } from './address.js';
 import type { Config } from './config.js';
 import { boundsOf, nearest } from './geo.js';
@@ -41,7 +41,7 @@ export async function renderOrderMap({ order }: { order: Order }, ctx: PluginCon
   const route = buildRoute({ name: 'Delivery address', location: placed.location }, shipments);
   // Without a route nothing was placed, so the customer's notice says why.
   if (!route) return card(placed.location === null ? [placed.notice] : []);
-  const markers = route.markers.map((m) => ({ lat: m.lat, lon: m.lon, label: m.label, tone: m.kind === 'CUSTOMER' ? 'info' as const : 'warning' as const }));
+  const markers = route.markers.map((m) => ({ lat: m.lat, lon: m.lon, label: m.label, tone: m.kind === 'CUSTOMER' ? 'info' as const : shipmentTone(m.status) }));
   const parts = [
     placed.location ? 'your delivery address' : null,
     route.markers.some((m) => m.kind === 'SHIPMENT') ? 'where your parcel was last seen' : null,
@@ -66,6 +66,12 @@ async function place(address: PostalAddress | null, ctx: PluginContext<Config>):
   return geocode?.state === 'not_found'
     ? { location: null, notice: { type: 'text', text: `The geocoder does not know ${address.city}, ${address.country}.`.slice(0, 2000), tone: 'warning' } }
     : { location: null, notice: { type: 'text', text: 'The address could not be placed right now; try again in a moment.', tone: 'warning' } };
+}
+
+/** A parcel in trouble stands out; a delivered one is done; any other is on its way. */
+function shipmentTone(status: string | null): Tone {
+  if (status === 'DELAYED' || status === 'DELIVERY_FAILED' || status === 'LOST') return 'danger';
+  return status === 'DELIVERED' ? 'success' : 'warning';
 }
 
 const card = (children: WidgetNode[]): WidgetNode => ({ type: 'card', title: 'Map', children });
