@@ -53,7 +53,8 @@ const INSTALL = `mutation Install($input: InstallPluginInput!) { installPlugin(i
  */
 export async function installDemoPlugins({ pluginsDir, serverUrl, apiKey, publisher, simulators, stateFile, log }) {
   const graphql = adminClient(serverUrl, apiKey);
-  const state = existsSync(stateFile) ? JSON.parse(readFileSync(stateFile, 'utf8')) : { seeded: [] };
+  // seeded: what each plugin's seed made, by plugin id; present once it has run to the end.
+  const state = existsSync(stateFile) ? JSON.parse(readFileSync(stateFile, 'utf8')) : { seeded: {} };
   const saveState = () => writeFileSync(stateFile, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
   const ready = [];
   for (const dir of firstPartyPlugins(pluginsDir, log)) {
@@ -72,9 +73,8 @@ export async function installDemoPlugins({ pluginsDir, serverUrl, apiKey, publis
     const ctx = { graphql, simulators, serverUrl, installation, log };
     try {
       await demo.onStart?.(ctx);
-      if (demo.seed && !state.seeded.includes(pluginId)) {
-        await demo.seed(ctx);
-        state.seeded.push(pluginId);
+      if (demo.seed && !(pluginId in state.seeded)) {
+        state.seeded[pluginId] = (await demo.seed(ctx)) ?? true;
         saveState();
       }
     } catch (e) {

@@ -74,7 +74,7 @@ describe('npm start on an empty data folder', () => {
       expect(await answers(`${carrier}/healthz`)).toBe(200);
       expect(await answers(`${geocoder}/status`)).toBe(200);
       expect(first.output()).toContain('Demo tenant "demo" created with sample data');
-      expect(first.output()).not.toMatch(/plugins not installed|mosaic demo: /);
+      expect(first.output()).not.toMatch(/plugins not installed|mosaic demo: |demo data: /);
 
       const { keys } = JSON.parse(readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8'));
       const admin = graphqlClient(server, keys.admin);
@@ -95,12 +95,24 @@ describe('npm start on an empty data folder', () => {
         for (const l of located) expect(l).toMatchObject({ precision: 'CITY', lat: expect.any(Number) });
       }
       if (installed.includes('mosaic.shipment-tracking')) {
-        const res = await admin.gql<{ orders: { edges: { node: { mosaic_shipmentTracking_shipments: { status: string }[] } }[] } }>(
-          '{ orders(first: 20, filter: { status: SHIPPED }) { edges { node { mosaic_shipmentTracking_shipments { status } } } } }',
-        );
-        expect(res.errors).toBeUndefined();
-        const shipments = res.data!.orders.edges.flatMap((e) => e.node.mosaic_shipmentTracking_shipments);
-        expect(shipments.length).toBeGreaterThan(0);
+        // The orders the demo gave a parcel in each state: one 360 query per order shows its
+        // shipment as the carrier simulator reports it and, with maps, where its customer is.
+        const seeded = JSON.parse(readFileSync(join(dataDir, 'demo-plugins.json'), 'utf8')).seeded['mosaic.shipment-tracking'] as { orderId: string; scenario: string; trackingNumber: string }[];
+        expect(seeded.map((o) => o.scenario)).toEqual(['on-time', 'delayed', 'delivered', 'lost', 'exception']);
+        const expected: Record<string, string[]> = {
+          'on-time': ['IN_TRANSIT', 'OUT_FOR_DELIVERY'], delayed: ['DELAYED'], delivered: ['DELIVERED'], lost: ['LOST'], exception: ['DELIVERY_FAILED'],
+        };
+        const location = installed.includes('mosaic.maps') ? 'mosaic_maps_location { lat lon }' : 'id';
+        for (const { orderId, scenario, trackingNumber } of seeded) {
+          const res = await admin.gql<{ order: { customer: { mosaic_maps_location?: { lat: number } | null }; mosaic_shipmentTracking_shipments: { trackingNumber: string; status: string; stale: boolean }[] } }>(
+            `query O($id: ID!) { order(id: $id) { customer { ${location} } mosaic_shipmentTracking_shipments { trackingNumber status stale } } }`, { id: orderId },
+          );
+          expect(res.errors).toBeUndefined();
+          const shipment = res.data!.order.mosaic_shipmentTracking_shipments.find((x) => x.trackingNumber === trackingNumber);
+          expect(shipment, `${scenario} ${trackingNumber}`).toMatchObject({ stale: false });
+          expect(expected[scenario]).toContain(shipment!.status);
+          if (installed.includes('mosaic.maps')) expect(res.data!.order.customer.mosaic_maps_location).toMatchObject({ lat: expect.any(Number) });
+        }
       }
     } finally {
       expect(await stop(first)).toBe(0);
@@ -115,7 +127,8 @@ describe('npm start on an empty data folder', () => {
       expect(await answers(`${carrier}/healthz`)).toBe(200);
       expect(await answers(`${geocoder}/status`)).toBe(200);
       expect(second.output()).toContain('Demo tenant "demo": its API keys are in');
-      expect(second.output()).not.toMatch(/demo: (building|published|installed) /);
+      expect(second.output()).not.toMatch(/demo: (building|published|installed|orders with a parcel)/);
+      expect(second.output()).not.toMatch(/plugins not installed|mosaic demo: |demo data: /);
     } finally {
       expect(await stop(second)).toBe(0);
     }
