@@ -1,0 +1,291 @@
+import { buildPlugin, type BuildResult } from '@mosaic/sdk/build';
+import { createTestHarness, type HarnessOptions, type TestHarness } from '@mosaic/sdk/testing';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { attached, customer, order, parcellyAnswer, parcellyUrl, SECRETS, SHIPFAST_TRACK, shipfastAnswers } from './fixtures.js';
+
+const dir = fileURLToPath(new URL('..', import.meta.url));
+let built: BuildResult;
+const harnesses: TestHarness[] = [];
+
+beforeAll(async () => {
+  built = await buildPlugin(dir);
+}, 120_000);
+
+afterEach(async () => {
+  await Promise.all(harnesses.splice(0).map((h) => h.close()));
+});
+
+async function harness(options: HarnessOptions = {}): Promise<TestHarness> {
+  const h = await createTestHarness({ code: built.code, manifest: built.manifest }, {
+    secrets: SECRETS,
+    ...options,
+    data: { customers: [customer()], ...options.data },
+  });
+  harnesses.push(h);
+  return h;
+}
+
+type Shipment = {
+  carrier: string; trackingNumber: string; status: string; eta: string | null; deliveredAt: string | null;
+  lastLocation: { name: string; country: string; lat: number; lon: number } | null;
+  path: Array<{ lat: number; lon: number }>;
+  events: Array<{ at: string; status: string; description: string; location: unknown }>;
+  checkedAt: string | null; stale: boolean;
+  syncError: { code: string; message: string; retryAfterSeconds: number | null } | null;
+};
+
+const track = async (h: TestHarness, carrier: string, trackingNumber: string) =>
+  (await h.resolve('Query.mosaic_shipmentTracking_track', [{}], { carrier, trackingNumber }))[0] as Shipment;
+
+const stored = (h: TestHarness, key: string) => h.storage.get(key) as Record<string, unknown> | undefined;
+
+describe('normalising both carriers', () => {
+  it('reads a delayed Parcelly parcel: EXCEPTION/DELAYED becomes DELAYED, hubs become locations and a path, the token is the host\'s', async () => {
+    const h = await harness({ fetch: { [parcellyUrl('PY0000000001')]: parcellyAnswer('PY0000000001', 'delayed', 'delayed') } });
+    const s = await track(h, 'PARCELLY', 'py0000000001');
+
+    expect(s).toMatchObject({ carrier: 'PARCELLY', trackingNumber: 'PY0000000001', status: 'DELAYED', stale: false, syncError: null });
+    expect(Date.parse(s.eta!)).toBeGreaterThan(Date.parse(s.events.at(-1)!.at));
+    expect(s.events[0]).toMatchObject({ status: 'LABEL_CREATED' });
+    expect(s.events.at(-1)).toMatchObject({ status: 'DELAYED', description: expect.stringMatching(/^Delayed at the .+ hub/) });
+    expect(s.lastLocation).toEqual({ name: expect.any(String), country: expect.any(String), lat: expect.any(Number), lon: expect.any(Number) });
+    expect(s.path.length).toBeGreaterThanOrEqual(1);
+    expect(s.path.at(-1)).toEqual({ lat: s.lastLocation!.lat, lon: s.lastLocation!.lon });
+    expect(h.fetches).toHaveLength(1);
+    expect(h.fetches[0]).toMatchObject({ method: 'GET', headers: { authorization: 'Bearer test-parcelly-token' } });
+  });
+
+  it('reads ShipFast: snake_case states, Unix seconds and newest-first checkpoints in the same vocabulary, oldest first', async () => {
+    const h = await harness({ fetch: { [SHIPFAST_TRACK]: shipfastAnswers({ SF0000012345: ['lost', 'lost'], SF0000067890: ['exception', 'delivery_failed'] }) } });
+    const lost = await track(h, 'SHIPFAST', 'SF0000012345');
+    const failed = await track(h, 'SHIPFAST', 'SF0000067890');
+
+    expect(lost).toMatchObject({ carrier: 'SHIPFAST', status: 'LOST', eta: null, stale: false, syncError: null });
+    expect(failed).toMatchObject({ status: 'DELIVERY_FAILED' });
+    expect(Date.parse(failed.eta!)).not.toBeNaN();
+    for (const s of [lost, failed]) {
+      expect(s.events[0]!.status).toBe('LABEL_CREATED');
+      const times = s.events.map((e) => Date.parse(e.at));
+      expect(times).toEqual([...times].sort((a, b) => a - b));
+      expect(s.lastLocation).toMatchObject({ lat: expect.any(Number), lon: expect.any(Number) });
+    }
+    expect(h.fetches[0]).toMatchObject({ method: 'POST', headers: { 'x-api-key': 'test-shipfast-key' } });
+    expect(JSON.parse(h.fetches[0]!.body!)).toEqual({ numbers: ['SF0000012345'] });
+  });
+
+  it('says a number the carrier does not know is unknown, without failing or calling it stale', async () => {
+    const h = await harness({ fetch: { [parcellyUrl('PY0000000404')]: { status: 404, json: { error: 'not_found' } } } });
+    const s = await track(h, 'PARCELLY', 'PY0000000404');
+    expect(s).toMatchObject({ status: 'UNKNOWN', events: [], stale: false, syncError: { code: 'TRACKING_NUMBER_UNKNOWN' } });
+  });
+
+  it('refuses a malformed tracking number with BAD_USER_INPUT before asking anyone', async () => {
+    const h = await harness();
+    const [result] = await h.resolve('Query.mosaic_shipmentTracking_track', [{}], { carrier: 'SHIPFAST', trackingNumber: 'PY0000000001' }).catch((e: unknown) => [e]);
+    expect(result).toMatchObject({ message: expect.stringContaining('SF followed by 8 to 20 digits') });
+    expect(h.fetches).toHaveLength(0);
+    expect(h.storage.size).toBe(0);
+  });
+});
+
+describe('batching', () => {
+  it('asks ShipFast once for the parcels of many orders, and Parcelly once per parcel', async () => {
+    const orders = Array.from({ length: 12 }, (_, i) => order(i + 1));
+    const shipfastNumbers = orders.slice(0, 10).map((_, i) => `SF00000100${String(i).padStart(2, '0')}`);
+    const storage = Object.assign({}, ...orders.slice(0, 10).map((o, i) => attached(o, [{ carrier: 'SHIPFAST', trackingNumber: shipfastNumbers[i]! }])));
+    const h = await harness({
+      storage,
+      fetch: {
+        [SHIPFAST_TRACK]: shipfastAnswers(Object.fromEntries(shipfastNumbers.map((n) => [n, ['on-time', 10]]))),
+        // The last two have no number attached: tracked under the one printed from the order number.
+        [parcellyUrl('MCORD1011')]: parcellyAnswer('MCORD1011', 'on-time', 10),
+        [parcellyUrl('MCORD1012')]: parcellyAnswer('MCORD1012', 'delivered', 'delivered'),
+      },
+    });
+    const result = (await h.resolve('Order.mosaic_shipmentTracking_shipments', orders)) as Shipment[][];
+
+    const posts = h.fetches.filter((f) => f.method === 'POST');
+    expect(posts).toHaveLength(1);
+    expect(JSON.parse(posts[0]!.body!).numbers).toEqual(shipfastNumbers);
+    expect(h.fetches.filter((f) => f.method === 'GET').map((f) => f.url).sort()).toEqual([parcellyUrl('MCORD1011'), parcellyUrl('MCORD1012')]);
+    expect(result.map((list) => list.map((s) => s.trackingNumber))).toEqual([...shipfastNumbers.map((n) => [n]), ['MCORD1011'], ['MCORD1012']]);
+    expect(result.flat().every((s) => !s.stale && s.status !== 'UNKNOWN')).toBe(true);
+    // Only the declared input crossed into the isolate.
+    expect(h.invocations.at(-1)!.parents![0]).toEqual({ id: 'order-1', orderNumber: 'ORD-1001', orderStatus: 'SHIPPED' });
+  });
+
+  it('splits more than 25 ShipFast numbers into batches of 25', async () => {
+    const numbers = Array.from({ length: 30 }, (_, i) => `SF00002000${String(i).padStart(2, '0')}`);
+    const orders = numbers.map((_, i) => order(i + 1));
+    const storage = Object.assign({}, ...orders.map((o, i) => attached(o, [{ carrier: 'SHIPFAST', trackingNumber: numbers[i]! }])));
+    const h = await harness({ storage, fetch: { [SHIPFAST_TRACK]: shipfastAnswers(Object.fromEntries(numbers.map((n) => [n, ['on-time', 5]]))) } });
+    await h.resolve('Order.mosaic_shipmentTracking_shipments', orders);
+    expect(h.fetches.map((f) => JSON.parse(f.body!).numbers.length)).toEqual([25, 5]);
+  });
+
+  it('does not track an order that has not shipped', async () => {
+    const h = await harness();
+    expect(await h.resolve('Order.mosaic_shipmentTracking_shipments', [order(1, { orderStatus: 'PAID' })])).toEqual([[]]);
+    expect(h.fetches).toHaveLength(0);
+  });
+});
+
+describe('cache freshness', () => {
+  const fetch = { [parcellyUrl('MCORD1001')]: parcellyAnswer('MCORD1001', 'on-time', 10) };
+
+  it('serves a fresh answer from storage and asks again once it is older than freshnessSeconds', async () => {
+    const h = await harness({ fetch, config: { freshnessSeconds: 300 } });
+    await h.resolve('Order.mosaic_shipmentTracking_shipments', [order(1)]);
+    await h.resolve('Order.mosaic_shipmentTracking_shipments', [order(1)]);
+    expect(h.fetches).toHaveLength(1);
+
+    const record = stored(h, 'parcel:PARCELLY:MCORD1001')!;
+    h.storage.set('parcel:PARCELLY:MCORD1001', { ...record, checkedAt: new Date(Date.now() - 301_000).toISOString() } as never);
+    const [list] = (await h.resolve('Order.mosaic_shipmentTracking_shipments', [order(1)])) as Shipment[][];
+    expect(h.fetches).toHaveLength(2);
+    expect(Date.now() - Date.parse(list![0]!.checkedAt!)).toBeLessThan(60_000);
+  });
+
+  it('asks on every read with freshnessSeconds 0', async () => {
+    const h = await harness({ fetch, config: { freshnessSeconds: 0 } });
+    await h.resolve('Order.mosaic_shipmentTracking_shipments', [order(1)]);
+    await h.resolve('Order.mosaic_shipmentTracking_shipments', [order(1)]);
+    expect(h.fetches).toHaveLength(2);
+  });
+});
+
+describe('when the carrier is down or rate-limits', () => {
+  // What the carrier said an hour ago, past the freshness window.
+  const lastKnown = () => ({
+    'parcel:SHIPFAST:SF0000012345': {
+      checkedAt: new Date(Date.now() - 3_600_000).toISOString(),
+      parcel: { carrier: 'SHIPFAST', trackingNumber: 'SF0000012345', status: 'IN_TRANSIT', eta: '2030-01-09T12:00:00.000Z', deliveredAt: null, lastLocation: { name: 'Leipzig hub', country: 'DE', lat: 51.42, lon: 12.24 }, events: [{ at: '2030-01-07T09:00:00.000Z', status: 'IN_TRANSIT', description: 'Arrived at Leipzig hub', location: { name: 'Leipzig hub', country: 'DE', lat: 51.42, lon: 12.24 } }] },
+    },
+  });
+
+  it('429: last known state with CARRIER_RATE_LIMITED, and no call to that carrier before Retry-After has passed', async () => {
+    const h = await harness({ storage: lastKnown(), fetch: { [SHIPFAST_TRACK]: { status: 429, headers: { 'retry-after': '120' }, json: { error: { code: 'rate_limited' } } } } });
+    const first = await track(h, 'SHIPFAST', 'SF0000012345');
+    expect(first).toMatchObject({ status: 'IN_TRANSIT', stale: true, lastLocation: { name: 'Leipzig hub' }, syncError: { code: 'CARRIER_RATE_LIMITED', retryAfterSeconds: 120 } });
+    const backoff = stored(h, 'backoff:SHIPFAST')!;
+    expect(Date.parse(backoff.until as string) - Date.now()).toBeGreaterThan(110_000);
+
+    const second = await track(h, 'SHIPFAST', 'SF0000012345');
+    expect(h.fetches).toHaveLength(1);
+    expect(second).toMatchObject({ stale: true, syncError: { code: 'CARRIER_RATE_LIMITED' } });
+    expect(second.syncError!.retryAfterSeconds).toBeLessThanOrEqual(120);
+    expect(second.syncError!.retryAfterSeconds).toBeGreaterThan(100);
+  });
+
+  it('asks again once the remembered Retry-After has passed', async () => {
+    const h = await harness({
+      storage: { ...lastKnown(), 'backoff:SHIPFAST': { until: new Date(Date.now() - 1000).toISOString(), code: 'CARRIER_RATE_LIMITED', message: 'wait' } },
+      fetch: { [SHIPFAST_TRACK]: shipfastAnswers({ SF0000012345: ['on-time', 12] }) },
+    });
+    const s = await track(h, 'SHIPFAST', 'SF0000012345');
+    expect(h.fetches).toHaveLength(1);
+    expect(s).toMatchObject({ stale: false, syncError: null });
+  });
+
+  it.each([500, 502, 503])('%i: last known state with CARRIER_UNAVAILABLE, never a failed query', async (status) => {
+    const before = lastKnown();
+    const h = await harness({ storage: before, fetch: { [SHIPFAST_TRACK]: { status, json: { error: { code: 'unavailable' } } } } });
+    const s = await track(h, 'SHIPFAST', 'SF0000012345');
+    expect(s).toMatchObject({ status: 'IN_TRANSIT', eta: '2030-01-09T12:00:00.000Z', stale: true, syncError: { code: 'CARRIER_UNAVAILABLE', retryAfterSeconds: null } });
+    expect(s.path).toEqual([{ lat: 51.42, lon: 12.24 }]);
+    // The last known state is kept as it was, to be served again.
+    expect(stored(h, 'parcel:SHIPFAST:SF0000012345')).toEqual(before['parcel:SHIPFAST:SF0000012345']);
+  });
+
+  it('an unreachable carrier with nothing known yet: UNKNOWN, stale, coded, not an error', async () => {
+    const h = await harness({ fetch: { [parcellyUrl('PY0000000001')]: { error: 'EGRESS_TIMEOUT', message: 'timed out' } } });
+    const s = await track(h, 'PARCELLY', 'PY0000000001');
+    expect(s).toMatchObject({ status: 'UNKNOWN', events: [], path: [], checkedAt: null, stale: true, syncError: { code: 'CARRIER_UNAVAILABLE' } });
+    expect(h.storage.has('parcel:PARCELLY:PY0000000001')).toBe(false);
+  });
+
+  it('refused credentials: CARRIER_AUTH_FAILED naming what to check', async () => {
+    const h = await harness({ fetch: { [parcellyUrl('PY0000000001')]: { status: 401, json: { error: 'unauthorized' } } } });
+    const s = await track(h, 'PARCELLY', 'PY0000000001');
+    expect(s.syncError).toMatchObject({ code: 'CARRIER_AUTH_FAILED' });
+    expect(h.logs.some((l) => l.level === 'error' && l.message.includes('PARCELLY_TOKEN'))).toBe(true);
+  });
+});
+
+describe('order fulfilment', () => {
+  const shipped = { type: 'order.status_changed', subjectId: 'order-1', payload: { from: 'PAID', to: 'SHIPPED' } };
+
+  it('starts tracking a shipped order under its derived number and notes a delay on the timeline once, however often the event comes', async () => {
+    const h = await harness({ data: { orders: [order(1)] }, fetch: { [parcellyUrl('MCORD1001')]: parcellyAnswer('MCORD1001', 'delayed', 'delayed') } });
+    await h.deliverEvent({ ...shipped, id: 'evt-1' });
+    await h.deliverEvent({ ...shipped, id: 'evt-2' });
+
+    expect(stored(h, 'link:PARCELLY:MCORD1001')).toEqual({ orderId: 'order-1', customerId: 'customer-1', orderNumber: 'ORD-1001' });
+    expect(stored(h, 'parcel:PARCELLY:MCORD1001')).toMatchObject({ parcel: { status: 'DELAYED' } });
+    expect(h.data.interactions).toHaveLength(1);
+    const note = h.data.interactions[0]!;
+    expect(note).toMatchObject({ channel: 'EMAIL', direction: 'OUTBOUND', customer: { id: 'customer-1' }, subject: 'Your parcel is delayed (order ORD-1001)' });
+    expect(note.body).toMatch(/Delayed at the .+ hub/);
+    expect(note.body).toMatch(/New expected delivery: \w+day \d+ \w+ 20\d\d/);
+    expect(note.body).toContain('reply to this message');
+  });
+
+  it('writes nothing for an on-time parcel, and ignores other status changes', async () => {
+    const h = await harness({ data: { orders: [order(1)] }, fetch: { [parcellyUrl('MCORD1001')]: parcellyAnswer('MCORD1001', 'on-time', 10) } });
+    await h.deliverEvent(shipped);
+    await h.deliverEvent({ ...shipped, payload: { from: 'PENDING', to: 'PAID' } });
+    expect(h.fetches).toHaveLength(1);
+    expect(h.data.interactions).toHaveLength(0);
+  });
+
+  it('tracks the attached number instead of deriving one', async () => {
+    const o = order(1);
+    const h = await harness({
+      data: { orders: [o] },
+      storage: attached(o, [{ carrier: 'SHIPFAST', trackingNumber: 'SF0000012345' }]),
+      fetch: { [SHIPFAST_TRACK]: shipfastAnswers({ SF0000012345: ['lost', 'lost'] }) },
+    });
+    await h.deliverEvent(shipped);
+    expect(h.fetches.map((f) => f.method)).toEqual(['POST']);
+    expect(h.data.interactions).toHaveLength(1);
+    expect(h.data.interactions[0]).toMatchObject({ subject: 'Your parcel has been lost (order ORD-1001)' });
+    expect(h.data.interactions[0]!.body).toContain('replacement or refund');
+  });
+});
+
+describe('attaching a tracking number', () => {
+  it('lists it on the order, links it to the customer and returns the parcel as the carrier has it', async () => {
+    const o = order(1);
+    const h = await harness({ data: { orders: [o] }, fetch: { [SHIPFAST_TRACK]: shipfastAnswers({ SF0000099999: ['on-time', 20] }) } });
+    const [s] = (await h.resolve('Mutation.mosaic_shipmentTracking_attachTrackingNumber', [{}], { input: { orderId: 'order-1', carrier: 'SHIPFAST', trackingNumber: 'sf0000099999' } })) as Shipment[];
+    expect(s).toMatchObject({ carrier: 'SHIPFAST', trackingNumber: 'SF0000099999', stale: false });
+    expect(stored(h, 'order:order-1')).toEqual({ parcels: [{ carrier: 'SHIPFAST', trackingNumber: 'SF0000099999' }] });
+    expect(stored(h, 'link:SHIPFAST:SF0000099999')).toMatchObject({ customerId: 'customer-1' });
+  });
+
+  it('refuses an unknown order with BAD_USER_INPUT and writes nothing', async () => {
+    const h = await harness();
+    const [result] = await h.resolve('Mutation.mosaic_shipmentTracking_attachTrackingNumber', [{}], { input: { orderId: 'order-9', carrier: 'PARCELLY', trackingNumber: 'PY0000000001' } })
+      .catch((e: unknown) => [e]);
+    expect(result).toMatchObject({ message: 'orderId: no order with this id' });
+    expect(h.storage.size).toBe(0);
+    expect(h.fetches).toHaveLength(0);
+  });
+});
+
+describe('Customer.activeShipments', () => {
+  it('reads the customer\'s recent orders through its input and leaves delivered parcels out', async () => {
+    const h = await harness({
+      fetch: {
+        [parcellyUrl('MCORD1001')]: parcellyAnswer('MCORD1001', 'on-time', 10),
+        [parcellyUrl('MCORD1002')]: parcellyAnswer('MCORD1002', 'delivered', 'delivered'),
+      },
+    });
+    const orders = [order(1), order(2), order(3, { orderStatus: 'PENDING' })];
+    const c = { ...customer(), orders: { edges: orders.map((node) => ({ node })) } };
+    const [active] = (await h.resolve('Customer.mosaic_shipmentTracking_activeShipments', [c])) as Shipment[][];
+    expect(active!.map((s) => s.trackingNumber)).toEqual(['MCORD1001']);
+    expect(h.invocations.at(-1)!.parents![0]).toEqual({ id: 'customer-1', orders: { edges: orders.map((o) => ({ node: { id: o.id, orderNumber: o.orderNumber, orderStatus: o.orderStatus } })) } });
+  });
+});
