@@ -45,6 +45,7 @@ describe('bounds and points', () => {
   it('boxes the points with padding, clamped to the globe', () => {
     expect(boundsOf([PARIS, LONDON], 0)).toEqual({ south: 48.8566, west: -0.1278, north: 51.5074, east: 2.3522 });
     expect(boundsOf([{ lat: 89.9, lon: 179.9 }], 1)).toEqual({ south: 88.9, west: 178.9, north: 90, east: 180 });
+    expect(boundsOf([{ lat: 48.85341, lon: 2.3488 }])).toEqual({ south: 48.35341, west: 1.8488, north: 49.35341, east: 2.8488 });
     expect(boundsOf([])).toBeNull();
   });
 

@@ -42,11 +42,13 @@ export function boundsOf(points: readonly Point[], padDegrees = 0.5): Bounds | n
   if (points.length === 0) return null;
   const lats = points.map((p) => p.lat);
   const lons = points.map((p) => p.lon);
+  // Rounded to 1e-6° (about 0.1 m), so padding leaves no float noise such as 1.8488000000000002.
+  const round = (degrees: number) => Math.round(degrees * 1e6) / 1e6;
   return {
-    south: Math.max(-90, Math.min(...lats) - padDegrees),
-    west: Math.max(-180, Math.min(...lons) - padDegrees),
-    north: Math.min(90, Math.max(...lats) + padDegrees),
-    east: Math.min(180, Math.max(...lons) + padDegrees),
+    south: round(Math.max(-90, Math.min(...lats) - padDegrees)),
+    west: round(Math.max(-180, Math.min(...lons) - padDegrees)),
+    north: round(Math.min(90, Math.max(...lats) + padDegrees)),
+    east: round(Math.min(180, Math.max(...lons) + padDegrees)),
   };
 }
 
