@@ -25,6 +25,7 @@ describe('the maps plugin, published and installed, against the simulated geocod
   let platform: Platform;
   let server: RunningServer;
   let shop: Client;
+  let tenantId: string;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mosaic-maps-plugin-'));
@@ -33,7 +34,9 @@ describe('the maps plugin, published and installed, against the simulated geocod
     const config = serverConfigFromEnv({ ...process.env, MOSAIC_DATA_DIR: dir, PORT: '0', MOSAIC_EGRESS_DEV_HOSTS: `${GEOCODER_HOST}=127.0.0.1` });
     platform = await openPlatform(config);
     server = await startServer(platform);
-    shop = graphqlClient(server.url, (await createTenant(platform.control.db, platform.tenants, { slug: 'shop' })).apiKey);
+    const tenant = await createTenant(platform.control.db, platform.tenants, { slug: 'shop' });
+    tenantId = tenant.tenant.id;
+    shop = graphqlClient(server.url, tenant.apiKey);
 
     const built = await buildPlugin(PLUGIN_DIR, { outDir: out });
     const manifest = readFileSync(built.manifestFile, 'utf8');
@@ -100,10 +103,23 @@ describe('the maps plugin, published and installed, against the simulated geocod
     expect((await shop.gql(query, { id: customerId })).data).toEqual(res.data);
     expect(searches()).toBe(cold);
 
+    const parisEntry = 'geocode:12 rue de rivoli||75004|paris||fr';
+    expect(await storageKeys()).toEqual(expect.arrayContaining([parisEntry, `subject:Customer:${customerId}`]));
+
     const moved = await shop.gql(`mutation($id: ID!) { updateCustomer(input: { id: $id, address: { line1: "3 Place Bellecour", city: "Lyon", postalCode: "69002", country: "FR" } }) { customer { id } } }`, { id: customerId });
     expect(moved.errors).toBeUndefined();
     const after = await shop.gql(`query($id: ID!) { customer(id: $id) { mosaic_maps_location { lat lon } } }`, { id: customerId });
     expect(after.data!.customer.mosaic_maps_location).toEqual({ lat: city('Lyon').lat, lon: city('Lyon').lon });
     expect(searches()).toBe(cold + 1);
+
+    // customer.updated naming the address reaches the plugin, which drops the old address's entry.
+    await expect.poll(storageKeys, { timeout: 30_000, interval: 200 }).not.toContain(parisEntry);
+    expect(await storageKeys()).toContain('geocode:3 place bellecour||69002|lyon||fr');
   });
+
+  async function storageKeys(): Promise<string[]> {
+    const { client } = await platform.tenants.get(tenantId);
+    const rs = await client.execute({ sql: 'select key from plugin_storage where plugin_id = ? order by key', args: ['mosaic.maps'] });
+    return rs.rows.map((r) => String(r[0]));
+  }
 });
