@@ -1,30 +1,9 @@
-import { buildPlugin, type BuildResult } from '@mosaic/sdk/build';
-import { createTestHarness, type HarnessOptions, type TestHarness } from '@mosaic/sdk/testing';
-import { fileURLToPath } from 'node:url';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { attached, customer, order, parcellyAnswer, parcellyUrl, SECRETS, SHIPFAST_TRACK, shipfastAnswers } from './fixtures.js';
+import type { TestHarness } from '@mosaic/sdk/testing';
+import { describe, expect, it } from 'vitest';
+import { attached, customer, order, parcellyAnswer, parcellyUrl, SHIPFAST_TRACK, shipfastAnswers } from './fixtures.js';
+import { useHarnesses } from './test-harness.js';
 
-const dir = fileURLToPath(new URL('..', import.meta.url));
-let built: BuildResult;
-const harnesses: TestHarness[] = [];
-
-beforeAll(async () => {
-  built = await buildPlugin(dir);
-}, 120_000);
-
-afterEach(async () => {
-  await Promise.all(harnesses.splice(0).map((h) => h.close()));
-});
-
-async function harness(options: HarnessOptions = {}): Promise<TestHarness> {
-  const h = await createTestHarness({ code: built.code, manifest: built.manifest }, {
-    secrets: SECRETS,
-    ...options,
-    data: { customers: [customer()], ...options.data },
-  });
-  harnesses.push(h);
-  return h;
-}
+const harness = useHarnesses();
 
 type Shipment = {
   carrier: string; trackingNumber: string; status: string; eta: string | null; deliveredAt: string | null;
