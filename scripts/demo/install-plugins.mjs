@@ -107,7 +107,7 @@ async function publishAndInstall({ dir, graphql, serverUrl, apiKey, publisher, s
   const secretValues = demo?.secrets(simulators, manifest) ?? {};
   const secrets = manifest.secrets.map((s) => s.name).filter((n) => secretValues[n] !== undefined).map((n) => ({ name: n, value: secretValues[n] }));
   const missing = manifest.secrets.map((s) => s.name).filter((n) => secretValues[n] === undefined);
-  if (missing.length) log(`${manifest.id}: no demo value for secret ${missing.join(', ')}`);
+  if (missing.length) log(`${manifest.id}: secret ${missing.join(', ')} left unset (the demo has no value for it)`);
   await graphql(INSTALL, {
     input: { pluginId: manifest.id, version: manifest.version, grantScopes: manifest.scopes, grantEgress: manifest.egress, config, secrets },
   });
