@@ -22,15 +22,18 @@ async function main(args) {
   const env = process.env;
   const simulators = await startSimulators(env);
   const childEnv = { ...env, MOSAIC_EGRESS_DEV_HOSTS: env.MOSAIC_EGRESS_DEV_HOSTS ?? simulators.devHosts };
-  const server = spawn(process.execPath, [MOSAIC, 'serve', ...args], { env: childEnv, stdio: 'inherit' });
+  // Its own process group, so a terminal's Ctrl-C reaches the server once, forwarded from here,
+  // instead of twice (the second would cut its shutdown short).
+  const server = spawn(process.execPath, [MOSAIC, 'serve', ...args], { env: childEnv, stdio: 'inherit', detached: true });
   let stopping = false;
   const exited = new Promise((resolveExit) => server.once('exit', (code, signal) => resolveExit(code ?? (signal ? 1 : 0))));
   const stop = (signal) => {
+    if (stopping) return;
     stopping = true;
     server.kill(signal);
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stop(signal === 'SIGHUP' ? 'SIGTERM' : signal));
+  process.once('exit', () => server.exitCode === null && server.signalCode === null && server.kill('SIGTERM'));
 
   const serverUrl = `http://${loopbackFor(env.HOST ?? '127.0.0.1')}:${env.PORT || 4000}`;
   const up = await Promise.race([healthy(serverUrl), exited.then(() => false)]);
