@@ -74,7 +74,7 @@ export const order = (n: number, over: Partial<Order> = {}): Order => ({
 export function attached(o: Order, parcels: Array<{ carrier: 'PARCELLY' | 'SHIPFAST'; trackingNumber: string }>) {
   const link = { orderId: o.id, customerId: o.customer.id, orderNumber: o.orderNumber };
   return {
-    [`order:${o.id}`]: { parcels },
+    ...Object.fromEntries(parcels.map((p) => [`attached:${o.id}:${p.carrier}:${p.trackingNumber}`, true])),
     ...Object.fromEntries(parcels.map((p) => [`link:${p.carrier}:${p.trackingNumber}`, link])),
   };
 }

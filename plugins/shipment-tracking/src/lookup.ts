@@ -31,10 +31,16 @@ export interface ShipmentView extends TrackedParcel {
   syncError: SyncError | null;
 }
 
-/** Carrier requests per call, under the host's 10 (two left for a webhook's own use). */
+/*
+ * One call may make 100 host calls and 10 fetches. Worst case here: a list, 50 parcel reads,
+ * 2 back-off reads, 8 fetches, 25 parcel writes, 2 back-off writes and a few log lines.
+ */
+/** Carrier requests per call, under the host's 10. */
 export const MAX_FETCHES = 8;
-/** Parcels one call looks at: each costs a storage read or two of the host's 100 calls. */
-export const MAX_PARCELS = 40;
+/** Parcels one call looks at (a storage read each); the rest come back SYNC_DEFERRED. */
+export const MAX_PARCELS = 50;
+/** Parcels one call asks the carriers about (a storage write each); the rest are served as last known. */
+export const MAX_REFRESHED = 25;
 /** When a 429 names no Retry-After. */
 const DEFAULT_RETRY_AFTER_SECONDS = 60;
 
@@ -48,7 +54,8 @@ export async function lookupParcels(refs: readonly ParcelRef[], ctx: Ctx, option
   const known = new Map(wanted.map((ref, i) => [parcelKey(ref), stored[i] ?? null]));
 
   const due = wanted.filter((ref) => options.force || !isFresh(known.get(parcelKey(ref)) ?? null, now, ctx.config.freshnessSeconds));
-  const outcomes = await refresh(due, ctx, now);
+  const outcomes = await refresh(due.slice(0, MAX_REFRESHED), ctx, now);
+  for (const ref of due.slice(MAX_REFRESHED)) outcomes.set(parcelKey(ref), { error: deferred() });
 
   const views = new Map<string, ShipmentView>();
   for (const ref of unique) {
@@ -81,7 +88,7 @@ function viewOf(ref: ParcelRef, record: ParcelRecord | null, error: SyncError | 
 
 const deferred = (): SyncError => ({
   code: 'SYNC_DEFERRED',
-  message: `Not checked in this request: at most ${MAX_PARCELS} parcels are looked up at once. Ask again for the rest.`,
+  message: `Not checked with the carrier in this request (one request checks at most ${MAX_REFRESHED} parcels and looks at ${MAX_PARCELS}); ask again shortly.`,
   retryAfterSeconds: 0,
 });
 
@@ -91,12 +98,13 @@ export const carrierName = (carrier: Carrier): string => (carrier === 'PARCELLY'
 async function refresh(due: ParcelRef[], ctx: Ctx, now: number): Promise<Map<string, Outcome>> {
   const outcomes = new Map<string, Outcome>();
   if (due.length === 0) return outcomes;
-  let budget = MAX_FETCHES;
-  const take = () => (budget > 0 ? (budget -= 1, true) : false);
-  const byCarrier = (carrier: Carrier) => due.filter((r) => r.carrier === carrier);
+  const shipfast = due.filter((r) => r.carrier === 'SHIPFAST');
+  const parcelly = due.filter((r) => r.carrier === 'PARCELLY');
+  // ShipFast answers 25 parcels a request, so it goes first; Parcelly gets the requests left.
+  const shipfastBudget = Math.min(Math.ceil(shipfast.length / SHIPFAST_BATCH), MAX_FETCHES - (parcelly.length ? 1 : 0));
   await Promise.all([
-    refreshCarrier('SHIPFAST', byCarrier('SHIPFAST'), ctx, now, take, outcomes, shipfastBatches),
-    refreshCarrier('PARCELLY', byCarrier('PARCELLY'), ctx, now, take, outcomes, parcellyOneByOne),
+    refreshCarrier('SHIPFAST', shipfast, ctx, now, budget(shipfastBudget), outcomes, shipfastBatches),
+    refreshCarrier('PARCELLY', parcelly, ctx, now, budget(MAX_FETCHES - shipfastBudget), outcomes, parcellyOneByOne),
   ]);
   await Promise.all([...outcomes].map(([key, outcome]) => {
     if (!('record' in outcome)) return undefined;
@@ -122,6 +130,11 @@ async function refreshCarrier(carrier: Carrier, refs: ParcelRef[], ctx: Ctx, now
     return;
   }
   const { outcomes: answered, stopped } = await fetcher(refs, ctx, take, now);
+  // One line per carrier and call, however many parcels the refusal touched.
+  if (stopped) {
+    const level = stopped.stop.code === 'CARRIER_AUTH_FAILED' ? 'error' : 'warn';
+    ctx.log[level](`${carrierName(carrier)}: ${stopped.stop.code}: ${stopped.stop.message}`, { parcels: refs.length, ...(stopped.backoff !== undefined && { retryAfterSeconds: stopped.backoff }) });
+  }
   for (const [key, outcome] of answered) outcomes.set(key, outcome);
   // Not asked: refused along with the rest, or past this call's fetch budget.
   for (const ref of refs) if (!outcomes.has(parcelKey(ref))) outcomes.set(parcelKey(ref), { error: stopped?.stop ?? deferred() });
@@ -181,22 +194,19 @@ async function call(carrier: Carrier, ctx: Ctx, url: string, init: Parameters<Ct
   try {
     res = await ctx.fetch(url, init);
   } catch (error) {
-    ctx.log.warn(`could not reach ${name}`, { error: describe(error) });
-    return { stop: { code: 'CARRIER_UNAVAILABLE', message: `${name} could not be reached; showing what it last said.`, retryAfterSeconds: null } };
+    return { stop: { code: 'CARRIER_UNAVAILABLE', message: `${name} could not be reached (${describe(error)}); showing what it last said.`, retryAfterSeconds: null } };
   }
   if (res.status === 429) {
     const seconds = retryAfterSeconds(res.headers['retry-after'], Date.now()) ?? DEFAULT_RETRY_AFTER_SECONDS;
-    ctx.log.warn(`${name} rate-limited us; not asking again for ${seconds} s`, { retryAfterSeconds: seconds });
     return { stop: { code: 'CARRIER_RATE_LIMITED', message: `${name} asked us to wait before asking again; showing what it last said.`, retryAfterSeconds: seconds }, backoff: seconds };
   }
   if (res.status >= 500) {
     const seconds = retryAfterSeconds(res.headers['retry-after'], Date.now());
-    ctx.log.warn(`${name} answered ${res.status}`, { status: res.status });
     return { stop: { code: 'CARRIER_UNAVAILABLE', message: `${name} is not answering right now (HTTP ${res.status}); showing what it last said.`, retryAfterSeconds: seconds ?? null }, ...(seconds !== undefined && { backoff: seconds }) };
   }
   if (res.status === 401 || res.status === 403) {
-    ctx.log.error(`${name} refused our credentials; check the ${carrier === 'PARCELLY' ? 'PARCELLY_TOKEN' : 'SHIPFAST_API_KEY'} secret`, { status: res.status });
-    return { stop: { code: 'CARRIER_AUTH_FAILED', message: `${name} refused the installation's API credentials; an admin should check the plugin's secrets.`, retryAfterSeconds: null } };
+    const secret = carrier === 'PARCELLY' ? 'PARCELLY_TOKEN' : 'SHIPFAST_API_KEY';
+    return { stop: { code: 'CARRIER_AUTH_FAILED', message: `${name} refused the installation's credentials (HTTP ${res.status}); an admin should check the ${secret} secret.`, retryAfterSeconds: null } };
   }
   if (res.status !== 200 && res.status !== 404) return { stop: badResponse(carrier) };
   try {
@@ -204,6 +214,12 @@ async function call(carrier: Carrier, ctx: Ctx, url: string, init: Parameters<Ct
   } catch {
     return { stop: badResponse(carrier) };
   }
+}
+
+/** A budget of `n` requests, spent one `take()` at a time. */
+function budget(n: number): () => boolean {
+  let left = n;
+  return () => (left > 0 ? (left -= 1, true) : false);
 }
 
 const badResponse = (carrier: Carrier): SyncError => ({

@@ -94,13 +94,36 @@ describe('batching', () => {
     expect(h.invocations.at(-1)!.parents![0]).toEqual({ id: 'order-1', orderNumber: 'ORD-1001', orderStatus: 'SHIPPED' });
   });
 
-  it('splits more than 25 ShipFast numbers into batches of 25', async () => {
+  it('asks about at most 25 parcels per request (one full ShipFast batch); the rest come back deferred and are asked about next time', async () => {
     const numbers = Array.from({ length: 30 }, (_, i) => `SF00002000${String(i).padStart(2, '0')}`);
     const orders = numbers.map((_, i) => order(i + 1));
     const storage = Object.assign({}, ...orders.map((o, i) => attached(o, [{ carrier: 'SHIPFAST', trackingNumber: numbers[i]! }])));
     const h = await harness({ storage, fetch: { [SHIPFAST_TRACK]: shipfastAnswers(Object.fromEntries(numbers.map((n) => [n, ['on-time', 5]]))) } });
+
+    const first = ((await h.resolve('Order.mosaic_shipmentTracking_shipments', orders)) as Shipment[][]).flat();
+    expect(h.fetches.map((f) => JSON.parse(f.body!).numbers)).toEqual([numbers.slice(0, 25)]);
+    expect(first.slice(25).map((s) => s.syncError?.code)).toEqual(Array(5).fill('SYNC_DEFERRED'));
+    expect(first.slice(25).every((s) => s.stale && s.status === 'UNKNOWN')).toBe(true);
+
+    const second = ((await h.resolve('Order.mosaic_shipmentTracking_shipments', orders)) as Shipment[][]).flat();
+    expect(h.fetches.map((f) => JSON.parse(f.body!).numbers)).toEqual([numbers.slice(0, 25), numbers.slice(25)]);
+    expect(second.every((s) => !s.stale && s.syncError === null)).toBe(true);
+  });
+
+  it('stays within the host\'s 100 calls for 50 orders, warm or cold', async () => {
+    const orders = Array.from({ length: 50 }, (_, i) => order(i + 1));
+    const fetch = Object.fromEntries(orders.map((o) => [parcellyUrl(`MCORD${1000 + Number(o.id.slice(6))}`), parcellyAnswer(`MCORD${1000 + Number(o.id.slice(6))}`, 'on-time', 10)]));
+    const h = await harness({ fetch });
     await h.resolve('Order.mosaic_shipmentTracking_shipments', orders);
-    expect(h.fetches.map((f) => JSON.parse(f.body!).numbers.length)).toEqual([25, 5]);
+    expect(h.fetches).toHaveLength(8);
+    for (let i = 0; i < 6; i++) await h.resolve('Order.mosaic_shipmentTracking_shipments', orders);
+    // Parcelly is asked 8 parcels a request until all 50 are known; then a read is storage only.
+    expect(h.fetches).toHaveLength(50);
+    const warm = (await h.resolve('Order.mosaic_shipmentTracking_shipments', orders)) as Shipment[][];
+    expect(h.fetches).toHaveLength(50);
+    expect(warm.flat().every((s) => !s.stale)).toBe(true);
+    expect(h.invocations.every((i) => i.ok && i.metrics.hostCalls <= 100)).toBe(true);
+    expect(h.invocations.at(-1)!.metrics.hostCalls).toBe(51);
   });
 
   it('does not track an order that has not shipped', async () => {
@@ -239,7 +262,7 @@ describe('attaching a tracking number', () => {
     const h = await harness({ data: { orders: [o] }, fetch: { [SHIPFAST_TRACK]: shipfastAnswers({ SF0000099999: ['on-time', 20] }) } });
     const [s] = (await h.resolve('Mutation.mosaic_shipmentTracking_attachTrackingNumber', [{}], { input: { orderId: 'order-1', carrier: 'SHIPFAST', trackingNumber: 'sf0000099999' } })) as Shipment[];
     expect(s).toMatchObject({ carrier: 'SHIPFAST', trackingNumber: 'SF0000099999', stale: false });
-    expect(stored(h, 'order:order-1')).toEqual({ parcels: [{ carrier: 'SHIPFAST', trackingNumber: 'SF0000099999' }] });
+    expect(h.storage.get('attached:order-1:SHIPFAST:SF0000099999')).toBe(true);
     expect(stored(h, 'link:SHIPFAST:SF0000099999')).toMatchObject({ customerId: 'customer-1' });
   });
 

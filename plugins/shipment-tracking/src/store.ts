@@ -6,7 +6,8 @@ import { parcelKey, type Carrier, type ParcelRef, type TrackedParcel } from './s
  * The plugin's storage, one place for its keys and shapes:
  * - `parcel:<CARRIER>:<number>`  what the carrier last said (null: it does not know the number) and when;
  * - `link:<CARRIER>:<number>`    the order and customer a parcel belongs to;
- * - `order:<orderId>`            the parcels attached to an order;
+ * - `attached:<orderId>:<CARRIER>:<number>`  a parcel attached to an order, in the key itself, so one
+ *   `list` answers for many orders (a read per order would spend the host's 100 calls per call);
  * - `backoff:<CARRIER>`          until when that carrier must not be called (its Retry-After).
  */
 
@@ -38,10 +39,28 @@ export const writeParcel = (ctx: Ctx, ref: ParcelRef, record: ParcelRecord) => s
 export const readLink = (ctx: Ctx, ref: ParcelRef) => get<ParcelLink>(ctx, `link:${parcelKey(ref)}`);
 export const writeLink = (ctx: Ctx, ref: ParcelRef, link: ParcelLink) => set(ctx, `link:${parcelKey(ref)}`, link);
 
-export async function readOrderParcels(ctx: Ctx, orderId: string): Promise<ParcelRef[]> {
-  return (await get<{ parcels: ParcelRef[] }>(ctx, `order:${orderId}`))?.parcels ?? [];
+const ATTACHED = 'attached:';
+export const attachedKey = (orderId: string, ref: ParcelRef): string => `${ATTACHED}${orderId}:${parcelKey(ref)}`;
+
+/** Parcels attached to each order: one list per order for a few orders, one list for all beyond that. */
+export async function readAttached(ctx: Ctx, orderIds: readonly string[]): Promise<Map<string, ParcelRef[]>> {
+  const wanted = new Set(orderIds);
+  const keys = wanted.size <= 3
+    ? (await Promise.all([...wanted].map((id) => ctx.storage.list(`${ATTACHED}${id}:`)))).flat()
+    : await ctx.storage.list(ATTACHED);
+  const out = new Map<string, ParcelRef[]>([...wanted].map((id) => [id, []]));
+  for (const key of keys) {
+    // The order id may hold colons; carrier and number never do, so read from the end.
+    const parts = key.slice(ATTACHED.length).split(':');
+    const trackingNumber = parts.pop();
+    const carrier = parts.pop();
+    const orderId = parts.join(':');
+    if (!trackingNumber || (carrier !== 'PARCELLY' && carrier !== 'SHIPFAST') || !wanted.has(orderId)) continue;
+    out.get(orderId)!.push({ carrier, trackingNumber });
+  }
+  return out;
 }
-export const writeOrderParcels = (ctx: Ctx, orderId: string, parcels: ParcelRef[]) => set(ctx, `order:${orderId}`, { parcels });
+export const writeAttached = (ctx: Ctx, orderId: string, ref: ParcelRef) => set(ctx, attachedKey(orderId, ref), true);
 
 export const readBackoff = (ctx: Ctx, carrier: Carrier) => get<Backoff>(ctx, `backoff:${carrier}`);
 export const writeBackoff = (ctx: Ctx, carrier: Carrier, backoff: Backoff) => set(ctx, `backoff:${carrier}`, backoff);

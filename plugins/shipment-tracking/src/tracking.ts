@@ -2,7 +2,7 @@ import { UserInputError, type Order, type PluginContext } from '@mosaic/sdk';
 import type { Config } from './config.js';
 import { lookupParcels, type ShipmentView } from './lookup.js';
 import { parcelKey, type Carrier, type ParcelRef } from './shipment.js';
-import { readOrderParcels, writeLink, writeOrderParcels } from './store.js';
+import { readAttached, writeAttached, writeLink } from './store.js';
 
 /** Which parcels belong to an order, and how an order starts being tracked. */
 
@@ -39,16 +39,20 @@ export function derivedRef(order: Pick<Order, 'orderNumber'>): ParcelRef {
   return { carrier: 'PARCELLY', trackingNumber: `MC${alnum.padStart(6, '0')}`.slice(0, 40) };
 }
 
-/** The order's attached parcels; a shipped order without any gets its derived one (when configured). */
-export async function parcelsOf(order: OrderInput, ctx: Ctx): Promise<ParcelRef[]> {
-  const attached = await readOrderParcels(ctx, order.id);
-  if (attached.length) return attached;
-  return hasShipped(order) && ctx.config.deriveTrackingNumbers ? [derivedRef(order)] : [];
+/** Each order's attached parcels; a shipped order without any gets its derived one (when configured). */
+export async function parcelsOf(orders: readonly OrderInput[], ctx: Ctx): Promise<ParcelRef[][]> {
+  if (!orders.length) return [];
+  const attached = await readAttached(ctx, orders.map((o) => o.id));
+  return orders.map((order) => {
+    const refs = attached.get(order.id) ?? [];
+    if (refs.length) return refs;
+    return hasShipped(order) && ctx.config.deriveTrackingNumbers ? [derivedRef(order)] : [];
+  });
 }
 
 /** Views for several orders at once: one lookup for all their parcels. */
 export async function shipmentsOfOrders(orders: readonly OrderInput[], ctx: Ctx): Promise<ShipmentView[][]> {
-  const refs = await Promise.all(orders.map((o) => parcelsOf(o, ctx)));
+  const refs = await parcelsOf(orders, ctx);
   const views = await lookupParcels(refs.flat(), ctx);
   return refs.map((list) => list.map((ref) => views.get(parcelKey(ref))!));
 }
@@ -58,11 +62,11 @@ export async function shipmentsOfOrders(orders: readonly OrderInput[], ctx: Ctx)
  * attached number, lists it on the order. Returns the order's parcels.
  */
 export async function linkParcels(order: Order, attach: ParcelRef | null, ctx: Ctx): Promise<ParcelRef[]> {
-  let parcels = await readOrderParcels(ctx, order.id);
+  let parcels = (await readAttached(ctx, [order.id])).get(order.id) ?? [];
   if (attach && !parcels.some((p) => parcelKey(p) === parcelKey(attach))) {
     if (parcels.length >= MAX_PARCELS_PER_ORDER) throw new UserInputError(`order ${order.orderNumber} already has ${MAX_PARCELS_PER_ORDER} tracking numbers`);
     parcels = [...parcels, attach];
-    await writeOrderParcels(ctx, order.id, parcels);
+    await writeAttached(ctx, order.id, attach);
   }
   if (!parcels.length && hasShipped(order) && ctx.config.deriveTrackingNumbers) parcels = [derivedRef(order)];
   const link = { orderId: order.id, customerId: order.customer.id, orderNumber: order.orderNumber };
