@@ -23,14 +23,14 @@ const firstPartyPlugins = () => readdirSync(join(ROOT, 'plugins'), { withFileTyp
 
 interface Start { child: ChildProcess; output: () => string; ready: Promise<void> }
 
-/** `npm start` on a data folder and ports of the test's own; ready once the plugins line is out. */
-function start(env: Record<string, string>): Start {
+/** `npm start` on a data folder and ports of the test's own; ready once the plugins line (or `readyWhen`) is out. */
+function start(env: Record<string, string>, readyWhen = /Plugins on the demo tenant: .*\n/): Start {
   const child = spawn(process.execPath, [START], { cwd: ROOT, env: newcomerEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (d: Buffer) => {
       output += d;
-      if (/Plugins on the demo tenant: .*\n/.test(output)) resolve();
+      if (readyWhen.test(output)) resolve();
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
@@ -48,6 +48,24 @@ async function stop(s: Start): Promise<number | null> {
 
 const answers = (url: string) => fetch(url).then((r) => r.status, () => 0);
 
+/** An empty data folder and free ports for one demo. */
+async function emptyDemo() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'mosaic-demo-start-'));
+  const [port, carrierPort, geocoderPort] = [await freePort(), await freePort(), await freePort()];
+  return {
+    dataDir,
+    env: {
+      MOSAIC_DATA_DIR: dataDir, MOSAIC_LOG_LEVEL: 'warn', HOST: '127.0.0.1',
+      PORT: String(port), CARRIER_PORT: String(carrierPort), GEOCODER_PORT: String(geocoderPort),
+    },
+    server: `http://127.0.0.1:${port}`,
+    carrier: `http://127.0.0.1:${carrierPort}`,
+    geocoder: `http://127.0.0.1:${geocoderPort}`,
+  };
+}
+
+const publishedIn = (output: string) => [...output.matchAll(/demo: published (\S+)@/g)].map((m) => m[1]);
+
 describe('npm start on an empty data folder', () => {
   let dataDir: string;
   let env: Record<string, string>;
@@ -55,15 +73,7 @@ describe('npm start on an empty data folder', () => {
   let carrier: string;
   let geocoder: string;
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'mosaic-demo-start-'));
-    const [port, carrierPort, geocoderPort] = [await freePort(), await freePort(), await freePort()];
-    env = {
-      MOSAIC_DATA_DIR: dataDir, MOSAIC_LOG_LEVEL: 'warn', HOST: '127.0.0.1',
-      PORT: String(port), CARRIER_PORT: String(carrierPort), GEOCODER_PORT: String(geocoderPort),
-    };
-    server = `http://127.0.0.1:${port}`;
-    carrier = `http://127.0.0.1:${carrierPort}`;
-    geocoder = `http://127.0.0.1:${geocoderPort}`;
+    ({ dataDir, env, server, carrier, geocoder } = await emptyDemo());
   });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
@@ -131,6 +141,36 @@ describe('npm start on an empty data folder', () => {
       expect(second.output()).not.toMatch(/plugins not installed|mosaic demo: |demo data: /);
     } finally {
       expect(await stop(second)).toBe(0);
+    }
+  }, 150_000);
+
+  it('a start stopped right after its first publish is finished by the next, which publishes nothing twice', async () => {
+    if (firstPartyPlugins().length === 0) return;
+    const demo = await emptyDemo();
+    try {
+      const first = start(demo.env, /demo: published \S+/);
+      await first.ready;
+      expect(await stop(first)).toBe(0);
+      const publishedFirst = publishedIn(first.output());
+      expect(publishedFirst.length).toBeGreaterThan(0);
+
+      const second = start(demo.env);
+      try {
+        await second.ready;
+        expect(publishedIn(second.output()).filter((id) => publishedFirst.includes(id))).toEqual([]);
+        const { keys } = JSON.parse(readFileSync(join(demo.dataDir, 'demo-credentials.json'), 'utf8'));
+        const admin = graphqlClient(demo.server, keys.admin);
+        const res = await admin.gql<{ marketplace: { pluginId: string; versions: string[] }[]; pluginInstallations: { pluginId: string; status: string }[] }>(
+          '{ marketplace { pluginId versions } pluginInstallations { pluginId status } }',
+        );
+        const expected = firstPartyPlugins().map((name) => `mosaic.${name}`).sort();
+        expect(res.data!.pluginInstallations.filter((i) => i.status === 'ACTIVE').map((i) => i.pluginId).sort()).toEqual(expected);
+        expect(res.data!.marketplace.filter((p) => expected.includes(p.pluginId)).map((p) => p.versions.length)).toEqual(expected.map(() => 1));
+      } finally {
+        expect(await stop(second)).toBe(0);
+      }
+    } finally {
+      rmSync(demo.dataDir, { recursive: true, force: true });
     }
   }, 150_000);
 });
