@@ -1,9 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mosaicBin } from './core-process.js';
 import { graphqlClient } from './harness.js';
 import { newcomerEnv } from './newcomer-env.js';
 import { freePort } from './sqld-server.js';
@@ -11,6 +13,7 @@ import { freePort } from './sqld-server.js';
 // What `npm start` runs once the build is done (package.json "start").
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const START = join(ROOT, 'scripts', 'demo', 'start.mjs');
+const run = promisify(execFile);
 
 /** plugins/* packages whose declared plugin entry exists: each must end up installed on the demo tenant. */
 const firstPartyPlugins = () => readdirSync(join(ROOT, 'plugins'), { withFileTypes: true })
@@ -84,6 +87,7 @@ describe('npm start on an empty data folder', () => {
       expect(await answers(`${carrier}/healthz`)).toBe(200);
       expect(await answers(`${geocoder}/status`)).toBe(200);
       expect(first.output()).toContain('Demo tenant "demo" created with sample data');
+      expect(first.output()).toContain('MOSAIC_EGRESS_DEV_HOSTS is set: plugins reach these hosts on loopback');
       expect(first.output()).not.toMatch(/plugins not installed|mosaic demo: |demo data: /);
 
       const { keys } = JSON.parse(readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8'));
@@ -173,4 +177,25 @@ describe('npm start on an empty data folder', () => {
       rmSync(demo.dataDir, { recursive: true, force: true });
     }
   }, 150_000);
+});
+
+describe('MOSAIC_EGRESS_DEV_HOSTS at start-up', () => {
+  it.each([
+    ['geocoder.maps.test=10.0.0.1', "geocoder.maps.test: '10.0.0.1' is not a loopback address"],
+    ['geocoder.maps.test=0x7f000001', "geocoder.maps.test: '0x7f000001' is not a loopback address"],
+    ['geocoder%2emaps.test=127.0.0.1', 'geocoder%2emaps.test'],
+  ])('%s stops mosaic serve before it creates anything', async (mapping, reason) => {
+    const parent = mkdtempSync(join(tmpdir(), 'mosaic-dev-hosts-'));
+    const dataDir = join(parent, 'data');
+    const env = newcomerEnv({ MOSAIC_DATA_DIR: dataDir, PORT: String(await freePort()), MOSAIC_EGRESS_DEV_HOSTS: mapping });
+    try {
+      const failure = await run(process.execPath, [mosaicBin(), 'serve'], { env }).then(() => undefined, (e: { code: number; stderr: string }) => e);
+      expect(failure?.code).toBe(1);
+      expect(failure?.stderr).toContain(`mosaic: bad configuration: MOSAIC_EGRESS_DEV_HOSTS: `);
+      expect(failure?.stderr).toContain(reason);
+      expect(existsSync(dataDir)).toBe(false);
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
+  });
 });
