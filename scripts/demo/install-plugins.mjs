@@ -44,6 +44,7 @@ export function adminClient(serverUrl, apiKey) {
 
 const INSTALLATIONS = `{ pluginInstallations { pluginId version status webhookPaths } }`;
 const MARKETPLACE = `{ marketplace { pluginId versions } }`;
+const UPGRADE = `mutation Upgrade($input: UpgradePluginInput!) { upgradePlugin(input: $input) { installation { pluginId version } } }`;
 const INSTALL = `mutation Install($input: InstallPluginInput!) { installPlugin(input: $input) { installation { pluginId version } } }`;
 
 /**
@@ -100,7 +101,13 @@ async function publishAndInstall({ dir, graphql, serverUrl, apiKey, publisher, s
       log(`published ${manifest.id}@${manifest.version} as ${publisher.handle}`);
     }
   }
-  if (pluginInstallations.some((i) => i.pluginId === manifest.id && i.status === 'ACTIVE')) return manifest.id;
+  const current = pluginInstallations.find((i) => i.pluginId === manifest.id && i.status === 'ACTIVE');
+  if (current && current.version !== manifest.version) {
+    // plugins/ moved on since the demo was made: the demo follows, granting what the version asks.
+    await graphql(UPGRADE, { input: { pluginId: manifest.id, version: manifest.version, grantScopes: manifest.scopes, grantEgress: manifest.egress } });
+    log(`upgraded ${manifest.id} from ${current.version} to ${manifest.version} on the demo tenant`);
+  }
+  if (current) return manifest.id;
   const demo = DEMO_PLUGINS[manifest.id];
   const declared = new Set(Object.keys(manifest.configSchema?.properties ?? {}));
   const config = Object.fromEntries(Object.entries(demo?.config(simulators) ?? {}).filter(([key]) => declared.has(key)));
