@@ -266,6 +266,21 @@ describe('attaching a tracking number', () => {
     expect(stored(h, 'link:SHIPFAST:SF0000099999')).toMatchObject({ customerId: 'customer-1' });
   });
 
+  it('replaces the number derived at fulfilment: the order shows the attached parcel only, and the guessed one is no longer linked to the customer', async () => {
+    const o = order(1);
+    const h = await harness({
+      data: { orders: [o] },
+      fetch: { [parcellyUrl('MCORD1001')]: parcellyAnswer('MCORD1001', 'on-time', 10), [SHIPFAST_TRACK]: shipfastAnswers({ SF0000099999: ['on-time', 20] }) },
+    });
+    await h.deliverEvent({ type: 'order.status_changed', subjectId: 'order-1', payload: { from: 'PAID', to: 'SHIPPED' } });
+    expect(h.storage.has('link:PARCELLY:MCORD1001')).toBe(true);
+
+    await h.resolve('Mutation.mosaic_shipmentTracking_attachTrackingNumber', [{}], { input: { orderId: 'order-1', carrier: 'SHIPFAST', trackingNumber: 'SF0000099999' } });
+    expect(h.storage.has('link:PARCELLY:MCORD1001')).toBe(false);
+    const [list] = (await h.resolve('Order.mosaic_shipmentTracking_shipments', [o])) as Shipment[][];
+    expect(list!.map((s) => s.trackingNumber)).toEqual(['SF0000099999']);
+  });
+
   it('refuses an unknown order with BAD_USER_INPUT and writes nothing', async () => {
     const h = await harness();
     const [result] = await h.resolve('Mutation.mosaic_shipmentTracking_attachTrackingNumber', [{}], { input: { orderId: 'order-9', carrier: 'PARCELLY', trackingNumber: 'PY0000000001' } })

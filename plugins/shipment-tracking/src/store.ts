@@ -38,6 +38,7 @@ export const writeParcel = (ctx: Ctx, ref: ParcelRef, record: ParcelRecord) => s
 
 export const readLink = (ctx: Ctx, ref: ParcelRef) => get<ParcelLink>(ctx, `link:${parcelKey(ref)}`);
 export const writeLink = (ctx: Ctx, ref: ParcelRef, link: ParcelLink) => set(ctx, `link:${parcelKey(ref)}`, link);
+export const deleteLink = (ctx: Ctx, ref: ParcelRef) => ctx.storage.delete(`link:${parcelKey(ref)}`);
 
 const ATTACHED = 'attached:';
 export const attachedKey = (orderId: string, ref: ParcelRef): string => `${ATTACHED}${orderId}:${parcelKey(ref)}`;

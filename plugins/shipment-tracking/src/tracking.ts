@@ -2,7 +2,7 @@ import { UserInputError, type Order, type PluginContext } from '@mosaic/sdk';
 import type { Config } from './config.js';
 import { lookupParcels, type ShipmentView } from './lookup.js';
 import { parcelKey, type Carrier, type ParcelRef } from './shipment.js';
-import { readAttached, writeAttached, writeLink } from './store.js';
+import { deleteLink, readAttached, writeAttached, writeLink } from './store.js';
 
 /** Which parcels belong to an order, and how an order starts being tracked. */
 
@@ -65,6 +65,8 @@ export async function linkParcels(order: Order, attach: ParcelRef | null, ctx: C
   let parcels = (await readAttached(ctx, [order.id])).get(order.id) ?? [];
   if (attach && !parcels.some((p) => parcelKey(p) === parcelKey(attach))) {
     if (parcels.length >= MAX_PARCELS_PER_ORDER) throw new UserInputError(`order ${order.orderNumber} already has ${MAX_PARCELS_PER_ORDER} tracking numbers`);
+    // The first real number replaces the guessed one: its news is no longer this customer's.
+    if (!parcels.length && ctx.config.deriveTrackingNumbers) await deleteLink(ctx, derivedRef(order));
     parcels = [...parcels, attach];
     await writeAttached(ctx, order.id, attach);
   }
