@@ -1,10 +1,9 @@
 import { definePlugin, graphql, UserInputError } from '@mosaic/sdk';
 import { config } from './config.js';
+import { startTracking } from './fulfilment.js';
 import { lookupParcels, type ShipmentView } from './lookup.js';
-import { notifyIncident } from './notify.js';
 import { schema } from './schema.js';
 import { parcelKey, pathOf } from './shipment.js';
-import { readLink } from './store.js';
 import { checkedRef, linkParcels, shipmentsOfOrders } from './tracking.js';
 import { handleCarrierWebhook } from './webhook.js';
 import { renderShipmentsCard, renderWhereIsMyOrder } from './widgets.js';
@@ -87,19 +86,12 @@ export default definePlugin({
     },
   },
   events: {
-    // Fulfilment starts tracking: the order's parcels are linked to it and its customer, asked
-    // about at once, and an incident already under way gets its note.
     'order.status_changed': async (event, ctx) => {
-      if (event.payload.to !== 'SHIPPED') return;
-      const order = await ctx.orders.get(event.subjectId);
-      if (!order) return;
-      const refs = await linkParcels(order, null, ctx);
-      const views = await lookupParcels(refs, ctx, { force: true });
-      for (const ref of refs) {
-        const view = views.get(parcelKey(ref));
-        if (view && !view.stale) await notifyIncident(view, await readLink(ctx, ref), ctx);
-      }
-      ctx.log.info(`tracking ${refs.length} parcel(s) of order ${order.orderNumber}`, { orderId: order.id, parcels: refs.length });
+      if (event.payload.to === 'SHIPPED') await startTracking(event.subjectId, ctx);
+    },
+    // An order recorded as shipped from the start (an import, a shop that syncs late) ships too.
+    'order.created': async (event, ctx) => {
+      await startTracking(event.subjectId, ctx, { onlyIf: 'SHIPPED' });
     },
   },
   webhooks: {
@@ -110,3 +102,4 @@ export default definePlugin({
     { id: 'shipments', extensionPoint: 'console.customer.sidebar', title: 'Shipments', render: renderShipmentsCard },
   ],
 });
+

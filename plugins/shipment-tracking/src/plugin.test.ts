@@ -200,6 +200,15 @@ describe('when the carrier is down or rate-limits', () => {
     expect(stored(h, 'parcel:SHIPFAST:SF0000012345')).toEqual(before['parcel:SHIPFAST:SF0000012345']);
   });
 
+  it('a 503 with Retry-After is honoured like a 429: no call before it has passed', async () => {
+    const h = await harness({ storage: lastKnown(), fetch: { [SHIPFAST_TRACK]: { status: 503, headers: { 'retry-after': '30' }, json: { error: { code: 'unavailable' } } } } });
+    expect(await track(h, 'SHIPFAST', 'SF0000012345')).toMatchObject({ stale: true, syncError: { code: 'CARRIER_UNAVAILABLE', retryAfterSeconds: 30 } });
+    const again = await track(h, 'SHIPFAST', 'SF0000012345');
+    expect(h.fetches).toHaveLength(1);
+    expect(again).toMatchObject({ status: 'IN_TRANSIT', stale: true, syncError: { code: 'CARRIER_UNAVAILABLE' } });
+    expect(again.syncError!.retryAfterSeconds).toBeLessThanOrEqual(30);
+  });
+
   it('an unreachable carrier with nothing known yet: UNKNOWN, stale, coded, not an error', async () => {
     const h = await harness({ fetch: { [parcellyUrl('PY0000000001')]: { error: 'EGRESS_TIMEOUT', message: 'timed out' } } });
     const s = await track(h, 'PARCELLY', 'PY0000000001');
@@ -239,6 +248,18 @@ describe('order fulfilment', () => {
     await h.deliverEvent({ ...shipped, payload: { from: 'PENDING', to: 'PAID' } });
     expect(h.fetches).toHaveLength(1);
     expect(h.data.interactions).toHaveLength(0);
+  });
+
+  it('an order created as shipped starts tracking too; one created unpaid does not', async () => {
+    const h = await harness({
+      data: { orders: [order(1), order(2, { orderStatus: 'PENDING' })] },
+      fetch: { [parcellyUrl('MCORD1001')]: parcellyAnswer('MCORD1001', 'lost', 'lost') },
+    });
+    await h.deliverEvent({ type: 'order.created', subjectId: 'order-1', payload: { number: 'ORD-1001', customerId: 'customer-1' } });
+    await h.deliverEvent({ type: 'order.created', subjectId: 'order-2', payload: { number: 'ORD-1002', customerId: 'customer-1' } });
+    expect(h.fetches.map((f) => f.url)).toEqual([parcellyUrl('MCORD1001')]);
+    expect(h.storage.has('link:PARCELLY:MCORD1002')).toBe(false);
+    expect(h.data.interactions.map((i) => i.subject)).toEqual(['Your parcel has been lost (order ORD-1001)']);
   });
 
   it('tracks the attached number instead of deriving one', async () => {
