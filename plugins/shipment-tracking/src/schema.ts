@@ -11,8 +11,8 @@ export const schema = /* GraphQL */ `
   }
 
   extend type Query {
-    "A parcel by its carrier and tracking number, whether or not an order has it."
-    mosaic_shipmentTracking_track(carrier: Mosaic_ShipmentTracking_Carrier!, trackingNumber: String!): Mosaic_ShipmentTracking_Shipment!
+    "A parcel by its carrier and tracking number, whether or not an order has it. Null only for a malformed number (with a BAD_USER_INPUT error), so other root fields of the request survive it."
+    mosaic_shipmentTracking_track(carrier: Mosaic_ShipmentTracking_Carrier!, trackingNumber: String!): Mosaic_ShipmentTracking_Shipment
   }
 
   extend type Mutation {
