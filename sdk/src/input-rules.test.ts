@@ -48,7 +48,7 @@ describe('readDeclaredInput', () => {
     expect(problemsOf('Order.acme_x_eta', 'fragment A on Order { __type(name: "Order") { name } }')[0]).toBeDefined();
   });
 
-  it('lets accounts:read select a customer\'s Account, which is no parent type itself', () => {
+  it('lets accounts:read select a customer\'s Account, and an Account field declare its input', () => {
     const reading = read('Customer.acme_x_region', 'fragment A on Customer { name account { name domain tier } }');
     expect(reading.ok && reading.input.scopes.sort()).toEqual(['accounts:read', 'customers:read']);
     if (!reading.ok) return;
@@ -57,7 +57,9 @@ describe('readDeclaredInput', () => {
     ]);
     const viaOrder = read('Order.acme_x_eta', 'fragment A on Order { customer { account { name } } }');
     expect(viaOrder.ok && viaOrder.input.scopes.sort()).toEqual(['accounts:read', 'customers:read', 'orders:read']);
-    expect(problemsOf('Account.acme_x_size', 'fragment A on Account { name }')[0]).toContain('Account is none of them');
+    const onAccount = read('Account.acme_x_size', 'fragment A on Account { name address { city country } }');
+    expect(onAccount.ok && onAccount.input.scopes).toEqual(['accounts:read']);
+    expect(problemsOf('Interaction.acme_x_tone', 'fragment A on Interaction { body }')[0]).toContain('Interaction is none of them');
   });
 
   it('follows spread fragments for scopes', () => {

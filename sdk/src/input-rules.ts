@@ -23,11 +23,8 @@ export const INPUT_SCOPES: Readonly<Record<string, PluginScope>> = {
   Account: 'accounts:read',
 };
 
-/**
- * The types whose plugin fields may declare an input: those whose parents core hands to plugins.
- * Account is readable through an input (a customer's company) but is not a parent itself.
- */
-export const INPUT_PARENT_TYPES: readonly string[] = ['Customer', 'Order', 'Case'];
+/** The types whose plugin fields may declare an input: the entities a scope covers. */
+export const INPUT_PARENT_TYPES: readonly string[] = ['Customer', 'Order', 'Case', 'Account'];
 
 /** A declared input that passed every rule: what core executes and what it depends on. */
 export interface DeclaredInput {

@@ -1,8 +1,9 @@
+import type { Account } from '../domain/accounts.js';
 import type { Case } from '../domain/cases.js';
 import type { Customer } from '../domain/customers.js';
 import type { Order } from '../domain/orders.js';
 import type { TenantContext } from '../tenancy/context.js';
-import { sdlCustomers, sdlOrders, toSdlCase } from './host/index.js';
+import { sdlCustomers, sdlOrders, toSdlAccount, toSdlCase } from './host/index.js';
 
 /**
  * What a plugin resolver receives as `parents`: core rows become the SDL-shaped copies the SDK's
@@ -17,6 +18,8 @@ export async function pluginParents(tenant: TenantContext, type: string, parents
       return sdlOrders(tenant, parents as Order[]);
     case 'Case':
       return (parents as Case[]).map(toSdlCase);
+    case 'Account':
+      return (parents as Account[]).map(toSdlAccount);
     default:
       return [...parents];
   }

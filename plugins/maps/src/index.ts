@@ -1,5 +1,5 @@
 import { definePlugin, graphql, UserInputError } from '@mosaic/sdk';
-import { normaliseAddress, type PostalAddress } from './address.js';
+import { normaliseAddress } from './address.js';
 import { config } from './config.js';
 import { nearest } from './geo.js';
 import { geocodeAll, locationOf } from './geocoder.js';
@@ -39,6 +39,9 @@ export default definePlugin({
       mosaic_maps_location: graphql(`fragment MapsCustomerLocation on Customer { id address { line1 line2 city region postalCode country } }`),
       mosaic_maps_nearestServiceLocations: graphql(`fragment MapsNearestInput on Customer { id address { line1 line2 city region postalCode country } }`),
     },
+    Account: {
+      mosaic_maps_location: graphql(`fragment MapsAccountLocation on Account { id address { line1 line2 city region postalCode country } }`),
+    },
     Order: {
       mosaic_maps_route: graphql(`fragment MapsRouteInput on Order {
         id
@@ -68,13 +71,11 @@ export default definePlugin({
         });
       },
     },
-    // Core lets no input be declared for fields on Account: this field receives the whole account.
     Account: {
       mosaic_maps_location: async (accounts, _args, ctx) => {
-        const addresses = accounts.map((a) => (a.address ?? null) as PostalAddress | null);
-        const geocodes = await geocodeAll(addresses, ctx);
+        const geocodes = await geocodeAll(accounts.map((a) => a.address), ctx);
         await rememberSubjects('Account', accounts, geocodes, ctx);
-        return addresses.map((a) => (a ? locationOf(geocodes.get(normaliseAddress(a))) : null));
+        return accounts.map((a) => (a.address ? locationOf(geocodes.get(normaliseAddress(a.address))) : null));
       },
     },
     Order: {

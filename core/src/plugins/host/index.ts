@@ -19,7 +19,7 @@ import type { HostDeps, HostFunction } from './types.js';
 
 export { HostError, isHostError, type HostErrorCode } from './errors.js';
 export { invocationCause, type Caller, type InvocationCause } from './authority.js';
-export { sdlCustomers, sdlOrders, toSdlCase, toSdlCustomer, toSdlInteraction, toSdlOrder } from './sdl-shapes.js';
+export { sdlCustomers, sdlOrders, toSdlAccount, toSdlCase, toSdlCustomer, toSdlInteraction, toSdlOrder } from './sdl-shapes.js';
 export type { SdlCase, SdlCustomer, SdlInteraction, SdlOrder } from './sdl-shapes.js';
 export { MAX_EMIT_PAYLOAD_BYTES } from './emit.js';
 export { MAX_LOG_DATA_BYTES, MAX_LOG_MESSAGE_CHARS } from './log.js';

@@ -5,6 +5,7 @@
  */
 import type {
   Page,
+  Account as SdlAccount,
   Case as SdlCase,
   Customer as SdlCustomer,
   Identity as SdlIdentity,
@@ -13,6 +14,7 @@ import type {
   Order as SdlOrder,
   OrderLine as SdlOrderLine,
 } from '@mosaic/sdk';
+import type { Account } from '../../domain/accounts.js';
 import type { Case } from '../../domain/cases.js';
 import { currencyOrUnknown, toMoney } from '../../domain/currencies.js';
 import { customerIdentities, type Customer, type Identity } from '../../domain/customers.js';
@@ -22,10 +24,22 @@ import { toGlobalId } from '../../lib/ids.js';
 import type { Connection } from '../../domain/pagination.js';
 import type { TenantContext } from '../../tenancy/context.js';
 
-export type { SdlCase, SdlCustomer, SdlInteraction, SdlOrder };
+export type { SdlAccount, SdlCase, SdlCustomer, SdlInteraction, SdlOrder };
 
 const ref = (type: string, id: string): NodeRef => ({ id: toGlobalId(type, id) });
 const optionalRef = (type: string, id: string | null): NodeRef | null => (id === null ? null : ref(type, id));
+
+export function toSdlAccount(row: Account): SdlAccount {
+  return {
+    id: toGlobalId('Account', row.id),
+    name: row.name,
+    domain: row.domain,
+    tier: row.tier,
+    address: row.address,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
 
 export function toSdlCustomer(row: Customer, identities: readonly Identity[]): SdlCustomer {
   return {
