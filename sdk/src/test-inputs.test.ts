@@ -1,12 +1,7 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectDeclaredInput } from './test-inputs.js';
+import { tempPluginProject } from './test-project.js';
 import { createTestHarness, HarnessError, type TestHarness } from './testing.js';
-
-const ZOD = dirname(fileURLToPath(import.meta.resolve('zod/package.json')));
 
 const SOURCE = `
 import { definePlugin, graphql } from '@mosaic/sdk';
@@ -27,20 +22,15 @@ const order = (number: string, quantities: number[]) => ({
 });
 
 describe('declared inputs in the harness', () => {
-  let root: string;
+  let project: Awaited<ReturnType<typeof tempPluginProject>>;
   let harness: TestHarness;
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'mosaic-harness-inputs-'));
-    await mkdir(join(root, 'src'), { recursive: true });
-    await mkdir(join(root, 'node_modules'));
-    await symlink(ZOD, join(root, 'node_modules', 'zod'));
-    await writeFile(join(root, 'package.json'), JSON.stringify({ name: 'eta', type: 'module' }));
-    await writeFile(join(root, 'src', 'index.ts'), SOURCE);
-    harness = await createTestHarness(root);
+    project = await tempPluginProject(SOURCE);
+    harness = await createTestHarness(project.dir);
   }, 60_000);
   afterAll(async () => {
     await harness?.close();
-    await rm(root, { recursive: true, force: true });
+    await project?.remove();
   });
 
   it('sends the isolate exactly the declared fields, and records them', async () => {

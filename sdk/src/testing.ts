@@ -70,6 +70,15 @@ export interface HarnessOptions {
   sandbox?: SandboxModule;
 }
 
+export interface HarnessWebhookRequest {
+  /** Text as sent, or JSON to serialise. */
+  body: string | JsonValue;
+  /** Header names are lower-cased, as the host hands them over. */
+  headers?: Record<string, string>;
+  query?: Record<string, string>;
+  method?: string;
+}
+
 export interface HarnessEvent {
   type: string;
   subjectId?: string;
@@ -100,6 +109,12 @@ export interface TestHarness {
   /** Delivers an event; false when the plugin does not subscribe to its type (nothing runs). */
   deliverEvent(event: HarnessEvent): Promise<boolean>;
   runAction(name: string, input?: JsonValue): Promise<{ message?: string } | undefined>;
+  /**
+   * Delivers an inbound webhook to its handler as the host does once the signature has checked
+   * out (so the test sends it unsigned): acting as the installation, like an event handler.
+   * A JSON body is serialised; the answer is the handler's `{ status, body }` (200 by default).
+   */
+  deliverWebhook(name: string, request: HarnessWebhookRequest): Promise<{ status: number; body?: JsonValue }>;
   /** Renders a widget for a target (e.g. `{ order }`); the tree is validated as the host would. */
   renderWidget(id: string, target: Record<string, unknown>): Promise<WidgetNode | null>;
   /** Outbound requests as they would leave the host: secrets filled in. */
@@ -232,6 +247,18 @@ export async function createTestHarness(plugin: PluginSource, options: HarnessOp
         throw new HarnessError(`${manifest.id} has no action ${name}; it has ${manifest.actions.join(', ') || 'none'}`);
       }
       return (await invoke(`action ${name}`, { entry: { kind: 'action', name }, input }, readOnly)) as { message?: string } | undefined;
+    },
+
+    async deliverWebhook(name, request) {
+      if (!manifest.webhooks.some((w) => w.name === name)) {
+        throw new HarnessError(`${manifest.id} declares no webhook ${name}; it has ${manifest.webhooks.map((w) => w.name).join(', ') || 'none'}`);
+      }
+      const headers = Object.fromEntries(Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+      const body = typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
+      const delivered = { method: request.method ?? 'POST', headers, query: request.query ?? {}, body };
+      const answer = (await invoke(`webhook ${name}`, { entry: { kind: 'webhook', name }, request: delivered }, { entry: 'webhook', callerRole: null })) as
+        { status?: number; body?: JsonValue } | null | undefined;
+      return { status: answer?.status ?? 200, ...(answer?.body !== undefined && { body: answer.body }) };
     },
 
     async renderWidget(id, target) {

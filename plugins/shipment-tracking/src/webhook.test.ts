@@ -1,14 +1,15 @@
+import type { JsonValue } from '@mosaic/sdk';
 import { createTestHarness, type TestHarness } from '@mosaic/sdk/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { attached, customer, order, parcellyAnswer, parcellyUrl, SECRETS } from './fixtures.js';
 import { builtPlugin } from './test-harness.js';
-import { createWebhookRunner, type WebhookRunner } from './test-webhook.js';
 
 let h: TestHarness;
-let runner: WebhookRunner;
+
+/** A push as the host hands it over once its signature checked out. */
+const deliverPush = (body: unknown) => h.deliverWebhook('carrier-status', { body: body as JsonValue });
 
 afterEach(async () => {
-  await runner?.close();
   await h?.close();
 });
 
@@ -17,7 +18,6 @@ async function setUp(storage: Record<string, unknown> = {}, fetch = {}) {
   h = await createTestHarness({ code: built.code, manifest: built.manifest }, {
     secrets: SECRETS, data: { customers: [customer()], orders: [order(1)] }, storage: storage as never, fetch,
   });
-  runner = createWebhookRunner(built.code, h);
 }
 
 // As the carrier simulator sends them (examples/carrier-service, "Status webhooks").
@@ -37,7 +37,7 @@ describe('carrier status webhook', () => {
 
   it('folds a status push into the stored parcel: status, ETA and the event', async () => {
     await setUp(linked());
-    const res = await runner.deliver('carrier-status', push());
+    const res = await deliverPush(push());
     expect(res).toEqual({ status: 200, body: { ok: true, status: 'IN_TRANSIT', tracked: true } });
     expect(parcel()!.parcel).toMatchObject({ status: 'IN_TRANSIT', eta: '2030-01-09T12:00:00.000Z', events: [{ status: 'IN_TRANSIT', description: 'Arrived at Leipzig hub' }] });
     expect(h.data.interactions).toHaveLength(0);
@@ -46,8 +46,8 @@ describe('carrier status webhook', () => {
   it('writes exactly one proactive note for a delay, also when the webhook is delivered twice', async () => {
     await setUp(linked());
     const delay = push({ eventId: 'evt_2', status: 'delayed', description: 'Delayed at the Leipzig hub: missed the line-haul connection', estimatedDelivery: '2030-01-11T12:00:00.000Z' });
-    expect((await runner.deliver('carrier-status', { ...delay, deliveryId: 'dlv_a' })).status).toBe(200);
-    expect((await runner.deliver('carrier-status', { ...delay, deliveryId: 'dlv_b' })).status).toBe(200);
+    expect((await deliverPush({ ...delay, deliveryId: 'dlv_a' })).status).toBe(200);
+    expect((await deliverPush({ ...delay, deliveryId: 'dlv_b' })).status).toBe(200);
 
     expect(h.data.interactions).toHaveLength(1);
     const note = h.data.interactions[0]!;
@@ -61,7 +61,7 @@ describe('carrier status webhook', () => {
 
   it('reads Parcelly\'s EXCEPTION by its description: a loss, with its own note and no ETA', async () => {
     await setUp(attached(order(1), [{ carrier: 'PARCELLY', trackingNumber: 'PY0000000001' }]));
-    await runner.deliver('carrier-status', push({ carrier: 'parcelly', trackingNumber: 'PY0000000001', status: 'EXCEPTION', description: 'Declared lost; the sender has been notified', estimatedDelivery: null }));
+    await deliverPush(push({ carrier: 'parcelly', trackingNumber: 'PY0000000001', status: 'EXCEPTION', description: 'Declared lost; the sender has been notified', estimatedDelivery: null }));
     expect(h.storage.get('parcel:PARCELLY:PY0000000001')).toMatchObject({ parcel: { status: 'LOST', eta: null } });
     expect(h.data.interactions).toHaveLength(1);
     expect(h.data.interactions[0]!.subject).toBe('Your parcel has been lost (order ORD-1001)');
@@ -70,22 +70,22 @@ describe('carrier status webhook', () => {
 
   it('a second delay event adds no second note; a loss afterwards is an incident of its own (one key per carrier, number and kind)', async () => {
     await setUp(linked());
-    await runner.deliver('carrier-status', push({ eventId: 'evt_2', status: 'delayed', description: 'Not scanned as expected; we are looking for the parcel' }));
-    await runner.deliver('carrier-status', push({ eventId: 'evt_3', status: 'delayed', description: 'Not scanned as expected; we are looking for the parcel', occurredAt: '2030-01-07T13:00:00.000Z' }));
-    await runner.deliver('carrier-status', push({ eventId: 'evt_4', status: 'lost', description: 'Declared lost; the sender has been notified', occurredAt: '2030-01-10T13:00:00.000Z', estimatedDelivery: null }));
+    await deliverPush(push({ eventId: 'evt_2', status: 'delayed', description: 'Not scanned as expected; we are looking for the parcel' }));
+    await deliverPush(push({ eventId: 'evt_3', status: 'delayed', description: 'Not scanned as expected; we are looking for the parcel', occurredAt: '2030-01-07T13:00:00.000Z' }));
+    await deliverPush(push({ eventId: 'evt_4', status: 'lost', description: 'Declared lost; the sender has been notified', occurredAt: '2030-01-10T13:00:00.000Z', estimatedDelivery: null }));
     expect(h.data.interactions.map((i) => i.subject)).toEqual(['Your parcel is delayed (order ORD-1001)', 'Your parcel has been lost (order ORD-1001)']);
   });
 
   it('an older event joins the history without moving the status back', async () => {
     await setUp(linked());
-    await runner.deliver('carrier-status', push({ status: 'out_for_delivery', description: 'Out for delivery', occurredAt: '2030-01-08T08:00:00.000Z' }));
-    await runner.deliver('carrier-status', push({ eventId: 'evt_0', status: 'in_transit', occurredAt: '2030-01-07T12:00:00.000Z' }));
+    await deliverPush(push({ status: 'out_for_delivery', description: 'Out for delivery', occurredAt: '2030-01-08T08:00:00.000Z' }));
+    await deliverPush(push({ eventId: 'evt_0', status: 'in_transit', occurredAt: '2030-01-07T12:00:00.000Z' }));
     expect(parcel()!.parcel).toMatchObject({ status: 'OUT_FOR_DELIVERY', events: [{ status: 'IN_TRANSIT' }, { status: 'OUT_FOR_DELIVERY' }] });
   });
 
   it('stores a push about a parcel no order has, without a note', async () => {
     await setUp();
-    const res = await runner.deliver('carrier-status', push({ status: 'delayed' }));
+    const res = await deliverPush(push({ status: 'delayed' }));
     expect(res.body).toEqual({ ok: true, status: 'DELAYED', tracked: false });
     expect(h.data.interactions).toHaveLength(0);
   });
@@ -98,7 +98,7 @@ describe('carrier status webhook', () => {
   ])('refuses %s with 400 and a code, writing nothing', async (_what, body, code) => {
     await setUp(linked());
     const before = new Map(h.storage);
-    const res = await runner.deliver('carrier-status', body);
+    const res = await deliverPush(body);
     expect(res).toMatchObject({ status: 400, body: { error: { code } } });
     expect(h.storage).toEqual(before);
     expect(h.data.interactions).toHaveLength(0);
@@ -107,7 +107,7 @@ describe('carrier status webhook', () => {
   it('after a push, a read inside the freshness window serves the pushed state without asking the carrier', async () => {
     await setUp(linked(), { [parcellyUrl('MCORD1001')]: parcellyAnswer('MCORD1001', 'on-time', 1) });
     h.storage.set('parcel:SHIPFAST:SF0000012345', { checkedAt: new Date().toISOString(), parcel: null });
-    await runner.deliver('carrier-status', push({ status: 'out_for_delivery', description: 'Out for delivery' }));
+    await deliverPush(push({ status: 'out_for_delivery', description: 'Out for delivery' }));
     const [list] = (await h.resolve('Order.mosaic_shipmentTracking_shipments', [order(1)])) as Array<Array<{ status: string }>>;
     expect(list![0]).toMatchObject({ status: 'OUT_FOR_DELIVERY' });
     expect(h.fetches).toHaveLength(0);
