@@ -6,9 +6,11 @@
  *   npm run bench                       # all
  *   npm run bench -- full-stack scale   # by name
  *   npm run bench -- plugins            # the plugin sandbox
+ *   npm run bench -- mashups            # the 360 query with the first-party plugins' fields
  */
 import { fullStack } from './full-stack.js';
 import type { BenchResult } from './lib.js';
+import { mashups } from './mashups.js';
 import { plugins } from './plugins.js';
 import { scale } from './scale.js';
 
@@ -16,6 +18,7 @@ const benchmarks: Record<string, () => Promise<BenchResult>> = {
   'full-stack': fullStack,
   scale,
   plugins,
+  mashups,
 };
 
 const requested = process.argv.slice(2).filter((a) => a !== '--');

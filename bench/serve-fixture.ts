@@ -13,11 +13,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
-import {
-  createLogger, createTenant, domain, openPlatform, parseGlobalId, serverConfigFromEnv, startServer, tenantContext,
-  toGlobalId, type Platform,
-} from '@mosaic/core';
-import { emit, serveUntilStopped } from './fixture-process.js';
+import { createTenant, domain, parseGlobalId, tenantContext, toGlobalId, type Platform } from '@mosaic/core';
+import { emit, serveBenchPlatform, serveUntilStopped } from './fixture-process.js';
 
 /** Everything the load generator needs; printed as one JSON line. */
 export interface FullStackFixture {
@@ -35,16 +32,7 @@ const { values } = parseArgs({ options: { 'data-dir': { type: 'string' } } });
 const existingDir = values['data-dir'];
 const dataDir = existingDir ?? mkdtempSync(join(tmpdir(), 'mosaic-bench-'));
 
-// The limiter must never be what a benchmark measures; logs would go to stdout, our channel.
-const config = serverConfigFromEnv({
-  ...process.env,
-  MOSAIC_DATA_DIR: dataDir,
-  PORT: '0',
-  HOST: '127.0.0.1',
-  MOSAIC_RATE_LIMIT_PER_MINUTE: process.env.MOSAIC_RATE_LIMIT_PER_MINUTE ?? '1000000000000',
-});
-const platform = await openPlatform(config, createLogger('silent'));
-const graphql = await startServer(platform);
+const { platform, server: graphql } = await serveBenchPlatform(dataDir);
 const cleanups: (() => Promise<void> | void)[] = [() => graphql.close(), () => platform.close()];
 
 if (existingDir) {

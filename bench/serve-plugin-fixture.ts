@@ -12,14 +12,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createLogger, createTenant, domain, openPlatform, serverConfigFromEnv, startServer, tenantContext, toGlobalId,
-} from '@mosaic/core';
+import { createTenant, domain, tenantContext, toGlobalId } from '@mosaic/core';
 // Not part of core's public face; bench is private tooling, so it reaches into core's source.
 import { createPublisher } from '../core/src/plugins/registry/index.js';
 import { buildFixture } from '../core/src/plugins/testing/build-fixture.js';
 import { FIXTURE, PLUGIN_ID, declareBadgeInput } from './plugins-common.js';
-import { emit, serveUntilStopped } from './fixture-process.js';
+import { emit, serveBenchPlatform, serveUntilStopped } from './fixture-process.js';
 
 /** One tenant's half of the fixture: its admin key and the customer whose 50 orders are queried. */
 export interface QueryTenant {
@@ -43,15 +41,7 @@ const WHOLE_PARENTS_VERSION = '1.0.0';
 const DECLARED_INPUT_VERSION = '1.1.0';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'mosaic-bench-plugins-'));
-const config = serverConfigFromEnv({
-  ...process.env,
-  MOSAIC_DATA_DIR: dataDir,
-  PORT: '0',
-  HOST: '127.0.0.1',
-  MOSAIC_RATE_LIMIT_PER_MINUTE: process.env.MOSAIC_RATE_LIMIT_PER_MINUTE ?? '1000000000000',
-});
-const platform = await openPlatform(config, createLogger('silent'));
-const server = await startServer(platform);
+const { platform, server } = await serveBenchPlatform(dataDir);
 const cleanups: (() => Promise<void> | void)[] = [
   () => server.close(),
   () => platform.close(),

@@ -1,0 +1,90 @@
+/**
+ * Side-by-side runs of several GraphQL queries against one server: c=1 interleaved request by
+ * request, then autocannon alternating the queries, every response checked against the query's
+ * first answer. Interleaving makes whatever else the machine does weigh on every query alike.
+ */
+import {
+  answerOf, combine, describeBad, fmtInt, loadRun, log, sequentialClient, summarize, type LoadRun, type Summary,
+} from './lib.js';
+
+export interface CompareTarget {
+  name: string;
+  /** The POST body. */
+  body: string;
+  /** answerOf(the first response): every later response must answer the same. */
+  expected: string;
+  headers: Record<string, string>;
+}
+
+export interface CompareOptions {
+  url: string;
+  /** c=1: requests per query, after `sequentialWarmup` unrecorded ones. */
+  sequential: number;
+  sequentialWarmup: number;
+  /** Autocannon: `rounds` × `duration` s per query, each after `warmup` s, at `connections`. */
+  connections: number;
+  duration: number;
+  warmup: number;
+  rounds: number;
+  /** For progress lines. */
+  label: string;
+}
+
+export interface CompareResult {
+  target: CompareTarget;
+  sequential: Summary;
+  /** The measured autocannon runs together, and their warm-ups. */
+  all: LoadRun;
+  warm: LoadRun;
+  loaded: Summary;
+  rps: number;
+}
+
+/** c=1: one keep-alive connection per query, the queries taking turns request by request. */
+export async function interleaved(opts: CompareOptions, targets: readonly CompareTarget[], requests: number, record?: Map<CompareTarget, number[]>): Promise<void> {
+  const clients = targets.map((t) => sequentialClient(opts.url, t.headers));
+  try {
+    for (let i = 0; i < requests; i++) {
+      for (const [k, t] of targets.entries()) {
+        const t0 = performance.now();
+        const res = await clients[k]!.post(t.body);
+        const ms = performance.now() - t0;
+        if (res.status !== 200 || answerOf(res.body) !== t.expected) throw new Error(`${t.name}: request ${i} answered ${res.status} ${res.body.slice(0, 300)}`);
+        record?.get(t)!.push(ms);
+      }
+    }
+  } finally {
+    for (const c of clients) c.close();
+  }
+}
+
+/** c=1 then autocannon, as described above. */
+export async function compareQueries(opts: CompareOptions, targets: readonly CompareTarget[]): Promise<CompareResult[]> {
+  const sequential = new Map<CompareTarget, number[]>(targets.map((t) => [t, []]));
+  log(`${opts.label}: c=1: ${opts.sequentialWarmup} warm-up + ${opts.sequential} measured requests per query, interleaved`);
+  await interleaved(opts, targets, opts.sequentialWarmup);
+  await interleaved(opts, targets, opts.sequential, sequential);
+
+  const runs = new Map<CompareTarget, LoadRun[]>(targets.map((t) => [t, []]));
+  const warmups = new Map<CompareTarget, LoadRun[]>(targets.map((t) => [t, []]));
+  const cannon = (t: CompareTarget, seconds: number) => loadRun({
+    url: opts.url, connections: opts.connections, duration: seconds, method: 'POST', headers: t.headers, body: t.body,
+    verifyBody: (body) => answerOf(body) === t.expected,
+  });
+  for (let round = 1; round <= opts.rounds; round++) {
+    for (const t of targets) {
+      log(`${opts.label}: round ${round}/${opts.rounds}: ${t.name}: ${opts.warmup} s warm-up, ${opts.duration} s measured, ${opts.connections} connections`);
+      warmups.get(t)!.push(await cannon(t, opts.warmup));
+      const run = await cannon(t, opts.duration);
+      runs.get(t)!.push(run);
+      log(`  ${fmtInt(run.latenciesMs.length / run.seconds)} req/s; bad responses: ${describeBad(run)}`);
+    }
+  }
+  return targets.map((target) => {
+    const all = combine(runs.get(target)!);
+    return {
+      target, sequential: summarize(sequential.get(target)!), all, warm: combine(warmups.get(target)!),
+      loaded: summarize(all.latenciesMs), rps: all.latenciesMs.length / all.seconds,
+    };
+  });
+}

@@ -1,0 +1,126 @@
+/**
+ * The server side of `mashups` (mashups.ts), run as its own process by lib.ts `startFixture`: a
+ * real platform and HTTP server over a temp data dir with one tenant that has both first-party
+ * plugins (plugins/shipment-tracking, plugins/maps) built, signed, published and installed
+ * through the admin GraphQL API, pointed at the carrier and geocoder simulators the parent runs
+ * on loopback (their `.test` names mapped with MOSAIC_EGRESS_DEV_HOSTS). One customer with an
+ * address and 50 shipped orders, each with the parent's tracking number attached through the
+ * plugin's mutation. Prints one JSON line once seeded, then serves until its stdin closes.
+ *
+ * Argument: JSON `MashupsFixtureArgs`.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createTenant, domain, tenantContext, toGlobalId } from '@mosaic/core';
+// The tests' way of taking a plugin package through the public path (build, sign, publish).
+import { graphqlClient } from '../test/src/harness.js';
+import { publishBuiltPlugins } from '../test/src/publish-built-plugin.js';
+import { emit, serveBenchPlatform, serveUntilStopped } from './fixture-process.js';
+
+export interface MashupsFixtureArgs {
+  carrierPort: number;
+  geocoderPort: number;
+  carrierToken: string;
+  shipfastKey: string;
+  /** One parcel per order, in order; registered in the carrier simulator by the parent. */
+  parcels: { carrier: 'PARCELLY' | 'SHIPFAST'; trackingNumber: string }[];
+}
+
+export interface MashupsFixture {
+  graphqlUrl: string;
+  apiKey: string;
+  customerId: string;
+  orders: number;
+}
+
+export const HOSTS = { parcelly: 'parcelly.carrier.test', shipfast: 'shipfast.carrier.test', geocoder: 'geocoder.maps.test' };
+const PLUGINS = ['shipment-tracking', 'maps'].map((name) => fileURLToPath(new URL(`../plugins/${name}/`, import.meta.url)));
+
+const args = JSON.parse(process.argv[2] ?? '{}') as MashupsFixtureArgs;
+const dataDir = mkdtempSync(join(tmpdir(), 'mosaic-bench-mashups-'));
+const outDir = mkdtempSync(join(tmpdir(), 'mosaic-bench-mashups-build-'));
+const { platform, server } = await serveBenchPlatform(dataDir, {
+  MOSAIC_EGRESS_DEV_HOSTS: Object.values(HOSTS).map((h) => `${h}=127.0.0.1`).join(','),
+});
+const cleanups: (() => Promise<void> | void)[] = [
+  () => server.close(),
+  () => platform.close(),
+  () => rmSync(dataDir, { recursive: true, force: true }),
+  () => rmSync(outDir, { recursive: true, force: true }),
+];
+
+const { tenant, apiKey } = await createTenant(platform.control.db, platform.tenants, { slug: 'bench-mashups' });
+const admin = graphqlClient(server.url, apiKey);
+const gql = async (query: string, variables: Record<string, unknown>): Promise<Record<string, any>> => {
+  const res = await admin.gql(query, variables);
+  if (res.errors || !res.data) throw new Error(`${query.slice(0, 80)}…: ${res.status} ${JSON.stringify(res.errors ?? res).slice(0, 500)}`);
+  return res.data;
+};
+
+await publishBuiltPlugins(platform, admin, PLUGINS, outDir, 'mosaic');
+const install = 'mutation($i: InstallPluginInput!) { installPlugin(input: $i) { installation { status } } }';
+await gql(install, {
+  i: {
+    pluginId: 'mosaic.shipment-tracking',
+    grantScopes: ['orders:read', 'customers:read', 'interactions:write', 'storage'],
+    grantEgress: [HOSTS.parcelly, HOSTS.shipfast],
+    config: {
+      parcellyBaseUrl: `http://${HOSTS.parcelly}:${args.carrierPort}`,
+      shipfastBaseUrl: `http://${HOSTS.shipfast}:${args.carrierPort}`,
+      // Warm means served from storage for the whole run (the longest window the plugin allows).
+      freshnessSeconds: 86_400,
+      // Only the attached numbers: no derived Parcelly number tracked alongside.
+      deriveTrackingNumbers: false,
+    },
+    secrets: [
+      { name: 'PARCELLY_TOKEN', value: args.carrierToken },
+      { name: 'SHIPFAST_API_KEY', value: args.shipfastKey },
+      { name: 'CARRIER_WEBHOOK_SECRET', value: 'bench-webhook-secret' },
+    ],
+  },
+});
+await gql(install, {
+  i: {
+    pluginId: 'mosaic.maps',
+    grantScopes: ['customers:read', 'accounts:read', 'orders:read', 'storage'],
+    grantEgress: [HOSTS.geocoder],
+    config: {
+      geocoderBaseUrl: `http://${HOSTS.geocoder}:${args.geocoderPort}`,
+      serviceLocations: [{ name: 'Paris store', lat: 48.8566, lon: 2.3522 }, { name: 'Berlin store', lat: 52.52, lon: 13.405 }],
+    },
+  },
+});
+
+// The customer and orders straight through the domain (as serve-plugin-fixture does); the
+// parcels through the plugin's own mutation, which asks the carrier once and stores the answer.
+const principal = await platform.keys.verify(apiKey);
+if (!principal) throw new Error('the new admin key does not verify');
+const ctx = tenantContext(principal, await platform.tenants.get(tenant.id));
+const customer = await domain.customers.createCustomer(ctx, {
+  name: 'Ada Lovelace',
+  email: 'ada@example.com',
+  address: { line1: '12 Rue de Rivoli', city: 'Paris', postalCode: '75004', country: 'FR' },
+});
+const attach = `mutation($i: Mosaic_ShipmentTracking_AttachTrackingNumberInput!) {
+  mosaic_shipmentTracking_attachTrackingNumber(input: $i) { trackingNumber status }
+}`;
+for (const [i, parcel] of args.parcels.entries()) {
+  const order = await domain.orders.createOrder(ctx, {
+    customerId: customer.id,
+    number: `ORD-${String(i + 1).padStart(6, '0')}`,
+    currency: 'EUR',
+    status: 'SHIPPED',
+    placedAt: new Date(Date.UTC(2026, 10, 1) + i * 3_600_000),
+    lines: [
+      { sku: `SKU-${i % 7}`, name: `Widget ${i % 7}`, quantity: 1 + (i % 3), unitPriceCents: 1_999 },
+      ...(i % 2 ? [{ sku: 'SKU-GIFT', name: 'Gift wrap', quantity: 1, unitPriceCents: 499 }] : []),
+    ],
+  });
+  await gql(attach, { i: { orderId: toGlobalId('Order', order.id), ...parcel } });
+}
+
+emit<MashupsFixture>({ graphqlUrl: `${server.url}/graphql`, apiKey, customerId: toGlobalId('Customer', customer.id), orders: args.parcels.length });
+
+serveUntilStopped(cleanups);
