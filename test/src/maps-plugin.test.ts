@@ -1,14 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KNOWN_CITIES, loadGazetteer, startGeocoderService, type GeocoderService } from '@mosaic/example-geocoder';
-import { buildPlugin } from '@mosaic/sdk/build';
 import { createTenant, openPlatform, serverConfigFromEnv, startServer, type Platform, type RunningServer } from '@mosaic/core';
-import { createPublisher } from '../../core/src/plugins/registry/index.js';
-import { signVersion, signingPayload } from '../../core/src/plugins/registry/signing.js';
 import { graphqlClient, type Client } from './harness.js';
+import { publishBuiltPlugin } from './publish-built-plugin.js';
 
 const PLUGIN_DIR = fileURLToPath(new URL('../../plugins/maps/', import.meta.url));
 const GEOCODER_HOST = 'geocoder.maps.test';
@@ -38,14 +36,7 @@ describe('the maps plugin, published and installed, against the simulated geocod
     tenantId = tenant.tenant.id;
     shop = graphqlClient(server.url, tenant.apiKey);
 
-    const built = await buildPlugin(PLUGIN_DIR, { outDir: out });
-    const manifest = readFileSync(built.manifestFile, 'utf8');
-    const bundle = readFileSync(built.pluginFile, 'utf8');
-    const { publisher, privateKeyPem } = await createPublisher(platform.control.db, { handle: 'mosaic' });
-    const signature = signVersion(privateKeyPem, signingPayload({ pluginId: built.manifest.id, version: built.manifest.version, manifest, bundle }));
-    const published = await shop.gql(`mutation($i: PublishPluginVersionInput!) { publishPluginVersion(input: $i) { version { pluginId scopes egress } } }`,
-      { i: { publisherId: publisher.id, manifest, bundle, signature } });
-    expect(published.errors).toBeUndefined();
+    await publishBuiltPlugin(platform, shop, PLUGIN_DIR, out, 'mosaic');
   }, 120_000);
 
   afterAll(async () => {
