@@ -4,7 +4,7 @@
  * first answer. Interleaving makes whatever else the machine does weigh on every query alike.
  */
 import {
-  answerOf, combine, describeBad, fmtInt, loadRun, log, sequentialClient, summarize, type LoadRun, type Summary,
+  answerOf, combine, describeBad, fmtInt, loadRun, log, sameAnswer, sequentialClient, summarize, type LoadRun, type Summary,
 } from './lib.js';
 
 export interface CompareTarget {
@@ -49,7 +49,7 @@ export async function interleaved(opts: CompareOptions, targets: readonly Compar
         const t0 = performance.now();
         const res = await clients[k]!.post(t.body);
         const ms = performance.now() - t0;
-        if (res.status !== 200 || answerOf(res.body) !== t.expected) throw new Error(`${t.name}: request ${i} answered ${res.status} ${res.body.slice(0, 300)}`);
+        if (res.status !== 200 || !sameAnswer(res.body, t.expected)) throw new Error(`${t.name}: request ${i} answered ${res.status} ${whereItDiffers(answerOf(res.body), t.expected)}`);
         record?.get(t)!.push(ms);
       }
     }
@@ -69,7 +69,7 @@ export async function compareQueries(opts: CompareOptions, targets: readonly Com
   const warmups = new Map<CompareTarget, LoadRun[]>(targets.map((t) => [t, []]));
   const cannon = (t: CompareTarget, seconds: number) => loadRun({
     url: opts.url, connections: opts.connections, duration: seconds, method: 'POST', headers: t.headers, body: t.body,
-    verifyBody: (body) => answerOf(body) === t.expected,
+    verifyBody: (body) => sameAnswer(body, t.expected),
   });
   for (let round = 1; round <= opts.rounds; round++) {
     for (const t of targets) {
@@ -87,4 +87,13 @@ export async function compareQueries(opts: CompareOptions, targets: readonly Com
       loaded: summarize(all.latenciesMs), rps: all.latenciesMs.length / all.seconds,
     };
   });
+}
+
+/** Where an answer first departs from the expected one, with a little context on both sides. */
+function whereItDiffers(got: string, expected: string): string {
+  let i = 0;
+  while (i < got.length && got[i] === expected[i]) i++;
+  const around = (text: string) => text.slice(Math.max(0, i - 120), i + 120);
+  const errors = got.indexOf('"errors":');
+  return `differing at character ${i}: …${around(got)}… where the first answer had …${around(expected)}…${errors >= 0 ? `; ${got.slice(errors, errors + 600)}` : ''}`;
 }

@@ -114,6 +114,27 @@ export function answerOf(body: string): string {
   }
 }
 
+/**
+ * Whether a response body answers `expected` (an answerOf). The executor sets an object's keys in
+ * the order its fields resolve, so two equal answers may list keys in another order; those are
+ * compared with keys sorted.
+ */
+export function sameAnswer(body: string, expected: string): boolean {
+  const answer = answerOf(body);
+  return answer === expected || canonicalJson(answer) === canonicalJson(expected);
+}
+
+/** JSON text with every object's keys sorted (text that is not JSON is returned as is). */
+export function canonicalJson(json: string): string {
+  try {
+    return JSON.stringify(JSON.parse(json), (_key, value: unknown) => (value && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : value));
+  } catch {
+    return json;
+  }
+}
+
 export async function loadRun(opts: autocannon.Options): Promise<LoadRun> {
   const latenciesMs: number[] = [];
   const result = await autocannon({

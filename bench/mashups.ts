@@ -13,13 +13,15 @@ import { SCENARIOS, startCarrierService, type CarrierService } from '@mosaic/exa
 import { startGeocoderService, type GeocoderService } from '@mosaic/example-geocoder';
 import { compareQueries, interleaved, type CompareResult, type CompareTarget } from './compare.js';
 import {
-  answerOf, badResponses, describeBad, envNumber, fmtInt, fmtMs, fmtRatio, log, markdownTable, sequentialClient, startFixture,
+  answerOf, badResponses, canonicalJson, describeBad, envNumber, fmtInt, fmtMs, fmtRatio, log, markdownTable, sequentialClient, startFixture,
   type BenchResult,
 } from './lib.js';
 import { verdict } from './plugins-common.js';
+import { meteredUsage, minus, type Usage } from './plugins-query.js';
 import type { MashupsFixture, MashupsFixtureArgs } from './serve-mashups-fixture.js';
 
 const ORDERS = 50;
+const PLUGIN_IDS = ['mosaic.shipment-tracking', 'mosaic.maps'] as const;
 const GOAL = 1.5;
 const CARRIER_TOKEN = 'bench-parcelly-token';
 const SHIPFAST_KEY = 'bench-shipfast-key';
@@ -108,7 +110,7 @@ async function measure(info: MashupsFixture, carrier: CarrierService, geocoder: 
     ...c, mosaic_maps_location: undefined,
     orders: { edges: c.orders.edges.map(({ node }) => ({ node: { ...node, mosaic_shipmentTracking_shipments: undefined } })) },
   });
-  if (strip(withPlugins) !== strip(native)) throw new Error('mashups: the plugin query\'s native fields differ from the native query\'s');
+  if (canonicalJson(strip(withPlugins)) !== canonicalJson(strip(native))) throw new Error('mashups: the plugin query\'s native fields differ from the native query\'s');
 
   const opts = {
     url: info.graphqlUrl, label: 'mashups',
@@ -126,7 +128,26 @@ async function measure(info: MashupsFixture, carrier: CarrierService, geocoder: 
   const results = await compareQueries(opts, targets);
   const callsAfter = outsideCalls(carrier, geocoder);
   const loadAfter = loadavg();
-  return report(results, opts, { callsBefore, callsAfter, loadBefore, loadAfter });
+  // Where the plugin queries' time goes, as the platform meters its sandbox calls: each plugin
+  // query alone, one request at a time (after the timing, so the metering's pauses stay out of it).
+  const meterRequests = envNumber('BENCH_MASHUPS_METERED', 100);
+  const metered: Metered[] = [];
+  for (const target of targets.slice(1)) {
+    log(`mashups: metering ${meterRequests} requests of ${target.name}`);
+    const usage = async () => Promise.all(PLUGIN_IDS.map((id) => meteredUsage(info.graphqlUrl, headers, id)));
+    const before = await usage();
+    await interleaved(opts, [target], meterRequests);
+    const after = await usage();
+    metered.push({ target, requests: meterRequests, usage: after.map((u, i) => minus(u, before[i]!)) });
+  }
+  return report(results, opts, { callsBefore, callsAfter, loadBefore, loadAfter, metered });
+}
+
+interface Metered {
+  target: CompareTarget;
+  requests: number;
+  /** Per PLUGIN_IDS entry. */
+  usage: Usage[];
 }
 
 interface Context {
@@ -134,6 +155,7 @@ interface Context {
   callsAfter: OutsideCalls;
   loadBefore: number[];
   loadAfter: number[];
+  metered: Metered[];
 }
 
 function report(results: CompareResult[], opts: { connections: number; duration: number; rounds: number; warmup: number; sequential: number }, ctx: Context): BenchResult {
@@ -159,6 +181,10 @@ function report(results: CompareResult[], opts: { connections: number; duration:
     ]),
     ...(carrierCalls || geocoderCalls ? [`the caches were not warm: ${carrierCalls} carrier and ${geocoderCalls} geocoder requests while timing`] : []),
   ];
+  const meteredRows = ctx.metered.flatMap(({ target, requests, usage }) => usage.map((u, i) => [
+    target.name, `\`${PLUGIN_IDS[i]}\``, fmtRatio(u.calls / requests),
+    u.calls ? fmtMs(u.wallMs / u.calls) : '—', u.calls ? fmtMs(u.cpuMs / u.calls) : '—', fmtInt(u.failures),
+  ]));
   const load = (l: number[]) => l.map((v) => v.toFixed(2)).join(' / ');
   const text = [
     `### Mash-ups — the customer 360 with both first-party plugins' fields, warm caches, vs without — goal ≤ ${GOAL}×`,
@@ -170,6 +196,10 @@ function report(results: CompareResult[], opts: { connections: number; duration:
     markdownTable(['query', 'c=1 p50 ms>', 'c=1 p99 ms>', 'c=1 p50 ratio>', `${c} req/s>`, `${c} p50 ms>`, `${c} p99 ms>`, `${c} p50 ratio>`, `${c} cost ratio>`, 'bad>'], rows),
     '',
     markdownTable(['goal: with plugins vs without', 'measured>', 'goal', 'verdict'], goals),
+    '',
+    `Sandbox calls as the platform metered them (\`pluginUsage\`), each plugin query alone for ${fmtInt(ctx.metered[0]?.requests ?? 0)} requests at c=1 after the timing: wall time of a call (core → worker → isolate, its host calls, back) and isolate CPU, means.`,
+    '',
+    markdownTable(['query', 'plugin', 'calls per request>', 'wall ms per call>', 'isolate CPU ms per call>', 'failures>'], meteredRows),
     '',
     `Outside calls while timing (c=1 and ${c}, warm-ups included): carrier ${fmtInt(carrierCalls)}, geocoder ${fmtInt(geocoderCalls)}. Load average (1 / 5 / 15 min) at the start of timing ${load(ctx.loadBefore)}, at its end ${load(ctx.loadAfter)}.`,
     '',

@@ -51,7 +51,7 @@ export interface QueryRun {
   usage: Record<PluginVariant, VariantUsage>;
 }
 
-interface Usage {
+export interface Usage {
   calls: number;
   failures: number;
   cpuMs: number;
@@ -59,17 +59,17 @@ interface Usage {
 }
 
 /** What the platform itself metered for the plugin so far (it flushes every second, so wait first). */
-async function meteredUsage(graphqlUrl: string, headers: Record<string, string>): Promise<Usage> {
+export async function meteredUsage(graphqlUrl: string, headers: Record<string, string>, pluginId = PLUGIN_ID): Promise<Usage> {
   await pause(2_500);
   const client = sequentialClient(graphqlUrl, headers);
-  const res = await client.post(JSON.stringify({ query: `{pluginUsage(pluginId:"${PLUGIN_ID}"){calls failures cpuMs wallMs}}` }));
+  const res = await client.post(JSON.stringify({ query: `{pluginUsage(pluginId:"${pluginId}"){calls failures cpuMs wallMs}}` }));
   client.close();
   const rows = (JSON.parse(res.body) as { data?: { pluginUsage?: Usage[] } }).data?.pluginUsage;
   if (res.status !== 200 || !rows) throw new Error(`pluginUsage: ${res.status} ${res.body.slice(0, 300)}`);
   return rows.reduce((a, r) => ({ calls: a.calls + r.calls, failures: a.failures + r.failures, cpuMs: a.cpuMs + r.cpuMs, wallMs: a.wallMs + r.wallMs }), { calls: 0, failures: 0, cpuMs: 0, wallMs: 0 });
 }
 
-const minus = (a: Usage, b: Usage): Usage => ({
+export const minus = (a: Usage, b: Usage): Usage => ({
   calls: a.calls - b.calls, failures: a.failures - b.failures, cpuMs: a.cpuMs - b.cpuMs, wallMs: a.wallMs - b.wallMs,
 });
 

@@ -121,6 +121,17 @@ for (const [i, parcel] of args.parcels.entries()) {
   await gql(attach, { i: { orderId: toGlobalId('Order', order.id), ...parcel } });
 }
 
+// Each order.created went to the plugins through the outbox; a delivery still due would make the
+// plugin ask the carrier in the middle of the timing, so wait until every event is delivered.
+const { client } = await platform.tenants.get(tenant.id);
+for (let waited = 0; ; waited += 200) {
+  const { rows } = await client.execute(`select (select count(*) from outbox where dispatched_at is null)
+    + (select count(*) from event_deliveries where status = 'pending') as due`);
+  if (Number(rows[0]!.due) === 0) break;
+  if (waited > 120_000) throw new Error(`events still undelivered after 120 s: ${rows[0]!.due}`);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+}
+
 emit<MashupsFixture>({ graphqlUrl: `${server.url}/graphql`, apiKey, customerId: toGlobalId('Customer', customer.id), orders: args.parcels.length });
 
 serveUntilStopped(cleanups);
