@@ -103,6 +103,15 @@ export interface PluginContext<TConfig = Record<string, never>> {
    */
   storage: {
     get(key: string): Promise<JsonValue | null>;
+    /**
+     * Several keys in one host call (one round trip, one SQL read): the values in the order of
+     * `keys`, `null` where a key is not set. At most 100 keys (`MAX_STORAGE_KEYS_PER_READ`); each
+     * key follows `get`'s rule, and one bad key refuses the whole call with `BAD_USER_INPUT`.
+     *
+     * @example
+     * const [a, b] = await ctx.storage.getMany(['parcel:1', 'parcel:2']);
+     */
+    getMany(keys: readonly string[]): Promise<(JsonValue | null)[]>;
     set(key: string, value: JsonValue): Promise<void>;
     delete(key: string): Promise<void>;
     /** Keys starting with `prefix`, compared exactly (no wildcards), in UTF-8 byte order. */

@@ -20,6 +20,6 @@ export { WRITE_CAPABILITIES, writeRefusal, writeRefusedMessage } from './write-r
 export { idempotencyKeyProblem, MAX_IDEMPOTENCY_KEY_CHARS } from './interaction-rules.js';
 export type { CallerRole, EntryKind, WriteCapability } from './write-rules.js';
 export {
-  excerpt, identifierProblem, MAX_QUOTED_CHARS, MAX_STORAGE_KEY_BYTES, quoteExcerpt, repairText, textIssues, textProblem,
+  excerpt, identifierProblem, MAX_QUOTED_CHARS, MAX_STORAGE_KEY_BYTES, MAX_STORAGE_KEYS_PER_READ, quoteExcerpt, repairText, textIssues, textProblem, TOO_MANY_STORAGE_KEYS,
 } from './text-rules.js';
 export type { TextIssue } from './text-rules.js';

@@ -168,6 +168,35 @@ describe('interactions.create', () => {
   });
 });
 
+describe('storage.getMany, as core answers it', () => {
+  it('answers in key order with null for unset keys, as copies', async () => {
+    const { call, storage } = host(['storage']);
+    await call('storage.set', { key: 'b', value: { n: 2 } });
+    await call('storage.set', { key: '__proto__', value: 'plain key' });
+    const values = (await call('storage.getMany', { keys: ['b', 'missing', '__proto__', 'b'] })) as JsonValue[];
+    expect(values).toEqual([{ n: 2 }, null, 'plain key', { n: 2 }]);
+    (values[0] as { n: number }).n = 99;
+    expect(storage.get('b')).toEqual({ n: 2 });
+    expect(await call('storage.getMany', { keys: [] })).toEqual([]);
+  });
+
+  it('refuses what core refuses, with core\'s messages', async () => {
+    await expect(host(['customers:read']).call('storage.getMany', { keys: ['a'] })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const { call } = host(['storage']);
+    await call('storage.set', { key: 'a', value: 1 });
+    await expect(call('storage.getMany', { keys: Array.from({ length: 101 }, (_, i) => `k${i}`) })).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT', message: 'invalid arguments for storage.getMany: keys: holds more than 100 keys; read at most 100 per call',
+    });
+    await expect(call('storage.getMany', { keys: ['a', 'a\u0000b'] })).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT', message: 'invalid arguments for storage.getMany: keys.1: contains the control character U+0000',
+    });
+    for (const keys of [[''], [7], 'a', undefined]) {
+      await expect(call('storage.getMany', { keys })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    }
+    expect(await call('storage.getMany', { keys: Array.from({ length: 100 }, () => 'a') })).toHaveLength(100);
+  });
+});
+
 describe('storage keys follow core\'s identifier rule', () => {
   it('refuses what core refuses, with core\'s message, in every storage capability', async () => {
     const { call, storage } = host(['storage']);

@@ -12,7 +12,7 @@ import type { PluginScope } from './scopes.js';
 import { HostError, jsonProblem, utf8Bytes } from './test-errors.js';
 import { createFetchCapability, type FetchLimits, type RecordedFetch, type RecordedResponses } from './test-fetch.js';
 import { EMIT_TYPE_PATTERN, MAX_EMIT_PAYLOAD_BYTES, MAX_EMIT_TYPE_CHARS } from './emit-rules.js';
-import { identifierProblem, MAX_STORAGE_KEY_BYTES, repairText, textIssues } from './text-rules.js';
+import { identifierProblem, MAX_STORAGE_KEY_BYTES, MAX_STORAGE_KEYS_PER_READ, repairText, textIssues, TOO_MANY_STORAGE_KEYS } from './text-rules.js';
 import { writeRefusal, writeRefusedMessage, type CallerRole, type EntryKind, type WriteCapability } from './write-rules.js';
 
 /**
@@ -146,6 +146,7 @@ export function createFakeHost(options: FakeHostOptions): { record: HostRecord; 
         return copy(createInteraction(interactions, data, byIdempotencyKey, input));
       },
       'storage.get': ({ key }) => (requireScope('storage'), copy(storage.get(storageKey('storage.get', key)) ?? null)),
+      'storage.getMany': ({ keys }) => (requireScope('storage'), storageKeys(keys).map((k) => copy(storage.get(k) ?? null))),
       'storage.set': ({ key, value }) => {
         requireScope('storage');
         setStored(storage, storageKey('storage.set', key), value, limits);
@@ -223,6 +224,18 @@ function storageKey(capability: string, key: unknown, field: 'key' | 'prefix' = 
   const problem = typeof key === 'string' ? identifierProblem(key, MAX_STORAGE_KEY_BYTES, { allowEmpty: field === 'prefix' }) : 'must be a string';
   if (problem !== null) throw new HostError('BAD_USER_INPUT', `invalid arguments for ${capability}: ${field}: ${problem}`);
   return key as string;
+}
+
+/** `storage.getMany`'s keys: an array of at most MAX_STORAGE_KEYS_PER_READ, each by `storageKey`'s rule, as core checks them. */
+function storageKeys(keys: unknown): string[] {
+  const refuse = (problem: string) => new HostError('BAD_USER_INPUT', `invalid arguments for storage.getMany: ${problem}`);
+  if (!Array.isArray(keys)) throw refuse('keys: must be an array of strings');
+  if (keys.length > MAX_STORAGE_KEYS_PER_READ) throw refuse(`keys: ${TOO_MANY_STORAGE_KEYS}`);
+  return keys.map((key, i) => {
+    const problem = typeof key === 'string' ? identifierProblem(key, MAX_STORAGE_KEY_BYTES) : 'must be a string';
+    if (problem !== null) throw refuse(`keys.${i}: ${problem}`);
+    return key as string;
+  });
 }
 
 function setStored(storage: Map<string, JsonValue>, key: string, value: unknown, limits: HostLimits): void {

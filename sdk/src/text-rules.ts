@@ -18,6 +18,11 @@ export const MAX_QUOTED_CHARS = 40;
 /** Bytes of UTF-8 a plugin storage key or prefix may take (500 ASCII characters, as Forge allows). */
 export const MAX_STORAGE_KEY_BYTES = 500;
 
+/** Keys one `storage.getMany` call may read: enough for a page of parents, small enough for one SQL `IN`. */
+export const MAX_STORAGE_KEYS_PER_READ = 100;
+/** Core's and the test harness's refusal of a longer `getMany`, word for word. */
+export const TOO_MANY_STORAGE_KEYS = `holds more than ${MAX_STORAGE_KEYS_PER_READ} keys; read at most ${MAX_STORAGE_KEYS_PER_READ} per call`;
+
 const codePoint = (char: string) => `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 
 /**

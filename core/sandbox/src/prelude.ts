@@ -150,6 +150,7 @@ function makeContext(invocationId, context, maxArgBytes, maxHostCalls) {
     }),
     storage: freeze({
       get: (key) => call('storage.get', { __proto__: null, key }),
+      getMany: (keys) => call('storage.getMany', { __proto__: null, keys }),
       set: (key, value) => call('storage.set', { __proto__: null, key, value }),
       delete: (key) => call('storage.delete', { __proto__: null, key }),
       list: (prefix) => call('storage.list', { __proto__: null, prefix }),

@@ -34,6 +34,7 @@ const resolverPlugin = pluginBundle(`{
       out.updated = await ctx.cases.update('k1', { status: 'closed' });
       await ctx.storage.set('key', { deep: [1] });
       out.stored = await ctx.storage.get('key');
+      out.many = await ctx.storage.getMany(['key', 'absent']);
       await ctx.storage.delete('key');
       out.keys = await ctx.storage.list('k');
       const response = await ctx.fetch('https://api.example.com/x', { method: 'POST', headers: { a: 'b' }, body: '{"q":1}' });
@@ -119,6 +120,7 @@ describe('SandboxSupervisor', () => {
       'cases.update': () => ({ id: 'k1', status: 'closed' }),
       'storage.set': () => undefined,
       'storage.get': () => ({ deep: [1] }),
+      'storage.getMany': () => [{ deep: [1] }, null],
       'storage.delete': () => undefined,
       'storage.list': () => ['key'],
       fetch: () => ({ status: 200, headers: { 'content-type': 'application/json' }, body: '{"answer":42}' }),
@@ -138,6 +140,7 @@ describe('SandboxSupervisor', () => {
       created: { id: 'k2' },
       updated: { id: 'k1', status: 'closed' },
       stored: { deep: [1] },
+      many: [{ deep: [1] }, null],
       keys: ['key'],
       fetch: { status: 200, ok: true, headers: { 'content-type': 'application/json' }, text: '{"answer":42}', json: { answer: 42 } },
     });
@@ -151,13 +154,14 @@ describe('SandboxSupervisor', () => {
       { capability: 'cases.update', args: { id: 'k1', input: { status: 'closed' } } },
       { capability: 'storage.set', args: { key: 'key', value: { deep: [1] } } },
       { capability: 'storage.get', args: { key: 'key' } },
+      { capability: 'storage.getMany', args: { keys: ['key', 'absent'] } },
       { capability: 'storage.delete', args: { key: 'key' } },
       { capability: 'storage.list', args: { prefix: 'k' } },
       { capability: 'fetch', args: { url: 'https://api.example.com/x', method: 'POST', headers: { a: 'b' }, body: '{"q":1}' } },
       { capability: 'log', args: { level: 'info', message: 'hello', data: { n: 1 } } },
       { capability: 'emit', args: { type: 'thing.happened', payload: { id: 7 } } },
     ]);
-    expect(result.metrics.hostCalls).toBe(14);
+    expect(result.metrics.hostCalls).toBe(15);
   });
 
   it('keeps concurrent invocations of one installation apart, host calls included', async () => {

@@ -79,6 +79,7 @@ export const CAPABILITIES = [
   'cases.update',
   'interactions.create',
   'storage.get',
+  'storage.getMany',
   'storage.set',
   'storage.delete',
   'storage.list',
@@ -107,6 +108,7 @@ export interface CapabilityArgs {
   'cases.update': { id: string; input: unknown };
   'interactions.create': { input: unknown };
   'storage.get': { key: string };
+  'storage.getMany': { keys: string[] };
   'storage.set': { key: string; value: unknown };
   'storage.delete': { key: string };
   'storage.list': { prefix?: string };

@@ -72,6 +72,7 @@ describe('what an invocation may write', () => {
       expect(audits).toHaveLength(writes ? WRITES.length : 0);
       await host('storage.set', { key: `cache:${name}`, value: 1 });
       expect(await host('storage.get', { key: `cache:${name}` })).toBe(1);
+      expect(await host('storage.getMany', { keys: [`cache:${name}`, 'absent'] })).toEqual([1, null]);
     });
   }
 

@@ -32,6 +32,7 @@ const MATRIX: Array<{ capability: string; allowedBy: string[]; args: () => unkno
     args: () => ({ input: { customerId: ids.customer, channel: 'EMAIL', direction: 'OUTBOUND', body: 'From a plugin' } }),
   },
   { capability: 'storage.get', allowedBy: ['storage'], args: () => ({ key: 'k' }) },
+  { capability: 'storage.getMany', allowedBy: ['storage'], args: () => ({ keys: ['k'] }) },
   { capability: 'storage.set', allowedBy: ['storage'], args: () => ({ key: 'k', value: { v: 1 } }) },
   { capability: 'storage.delete', allowedBy: ['storage'], args: () => ({ key: 'k' }) },
   { capability: 'storage.list', allowedBy: ['storage'], args: () => ({ prefix: 'k' }) },

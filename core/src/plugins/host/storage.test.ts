@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { pluginStorage } from '../../db/tenant-schema.js';
 import { hostFor, openTenants, refusal, type Tenants } from './test-fixtures.js';
 
@@ -48,6 +48,58 @@ describe('storage round trip', () => {
     expect(await reinstalled('storage.get', { key: 'k' })).toBe('one');
     // Another tenant's database has none of it.
     expect(await hostFor(tenants.b, { pluginId: 'one' }).host('storage.list', {})).toEqual([]);
+  });
+});
+
+describe('storage.getMany', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('answers in the order of the keys, null where a key is not set, in one select', async () => {
+    const { host } = hostFor(tenants.a, { pluginId: 'many' });
+    await host('storage.set', { key: 'parcel:2', value: { status: 'DELIVERED' } });
+    await host('storage.set', { key: 'parcel:1', value: [1, 'one'] });
+    await host('storage.set', { key: '__proto__', value: 'a key like any other' });
+    await host('storage.set', { key: 'zero', value: 0 });
+    const select = vi.spyOn(tenants.a.data.db, 'select');
+    const keys = ['parcel:1', 'missing', 'parcel:2', 'zero', '__proto__', 'parcel:1', 'PARCEL:1'];
+    expect(await host('storage.getMany', { keys })).toEqual([
+      [1, 'one'], null, { status: 'DELIVERED' }, 0, 'a key like any other', [1, 'one'], null,
+    ]);
+    expect(select).toHaveBeenCalledTimes(1);
+    expect(await host('storage.getMany', { keys: [] })).toEqual([]);
+    expect(select).toHaveBeenCalledTimes(1);
+    // A full batch is still one statement.
+    const hundred = Array.from({ length: 100 }, (_, i) => `parcel:${i}`);
+    const values = (await host('storage.getMany', { keys: hundred })) as unknown[];
+    expect(values.filter((v) => v !== null)).toEqual([[1, 'one'], { status: 'DELIVERED' }]);
+    expect(select).toHaveBeenCalledTimes(2);
+  });
+
+  it("never reads another plugin's keys, nor another tenant's", async () => {
+    await hostFor(tenants.a, { pluginId: 'other' }).host('storage.set', { key: 'shared', value: 'other' });
+    await hostFor(tenants.b, { pluginId: 'mine' }).host('storage.set', { key: 'shared', value: 'tenant b' });
+    const mine = hostFor(tenants.a, { pluginId: 'mine' }).host;
+    await mine('storage.set', { key: 'own', value: 'mine' });
+    expect(await mine('storage.getMany', { keys: ['shared', 'own'] })).toEqual([null, 'mine']);
+    // A reinstall reads the plugin's rows, as get does.
+    const reinstalled = hostFor(tenants.a, { pluginId: 'mine', installationId: 'inst-mine-again' }).host;
+    expect(await reinstalled('storage.getMany', { keys: ['own'] })).toEqual(['mine']);
+  });
+
+  it('refuses more than 100 keys, a bad key or a non-array with BAD_USER_INPUT before any SQL', async () => {
+    const { host } = hostFor(tenants.a, { pluginId: 'many-bad' });
+    const select = vi.spyOn(tenants.a.data.db, 'select');
+    const tooMany = await refusal(host('storage.getMany', { keys: Array.from({ length: 101 }, (_, i) => `k${i}`) }), 'BAD_USER_INPUT');
+    expect(tooMany.message).toBe('invalid arguments for storage.getMany: keys: holds more than 100 keys; read at most 100 per call');
+    const bad = await refusal(host('storage.getMany', { keys: ['fine', 'a\u0000b'] }), 'BAD_USER_INPUT');
+    expect(bad.message).toBe('invalid arguments for storage.getMany: keys.1: contains the control character U+0000');
+    await refusal(host('storage.getMany', { keys: ['k'.repeat(501)] }), 'BAD_USER_INPUT');
+    await refusal(host('storage.getMany', { keys: [''] }), 'BAD_USER_INPUT');
+    await refusal(host('storage.getMany', { keys: [7] }), 'BAD_USER_INPUT');
+    await refusal(host('storage.getMany', { keys: 'k' }), 'BAD_USER_INPUT');
+    await refusal(host('storage.getMany', {}), 'BAD_USER_INPUT');
+    await refusal(host('storage.getMany', { keys: ['k'], extra: 1 }), 'BAD_USER_INPUT');
+    expect(select).not.toHaveBeenCalled();
   });
 });
 

@@ -1,5 +1,5 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
-import { MAX_STORAGE_KEY_BYTES } from '@mosaic/sdk/schema';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { MAX_STORAGE_KEY_BYTES, MAX_STORAGE_KEYS_PER_READ, TOO_MANY_STORAGE_KEYS } from '@mosaic/sdk/schema';
 import { z } from 'zod';
 import { pluginStorage } from '../../db/tenant-schema.js';
 import { identifierArg, jsonValueArg, parseArgs, utf8Bytes } from './args.js';
@@ -10,6 +10,7 @@ import type { CapabilityHandlers, HostDeps } from './types.js';
 // could not be listed as it was set: both are refused with every other control character.
 const key = identifierArg(MAX_STORAGE_KEY_BYTES);
 const keyArgs = z.strictObject({ key });
+const manyKeysArgs = z.strictObject({ keys: z.array(key).max(MAX_STORAGE_KEYS_PER_READ, TOO_MANY_STORAGE_KEYS) });
 const setArgs = z.strictObject({ key, value: jsonValueArg });
 const listArgs = z.strictObject({ prefix: identifierArg(MAX_STORAGE_KEY_BYTES, { allowEmpty: true }).optional() });
 
@@ -31,6 +32,21 @@ export function storageCapabilities({ installation, limits, tenant }: HostDeps):
       const parsed = parseArgs('storage.get', keyArgs, args);
       const [found] = await tenant.data.db.select({ value: pluginStorage.value }).from(pluginStorage).where(row(parsed.key));
       return found === undefined ? null : (JSON.parse(found.value) as unknown);
+    },
+    'storage.getMany': async (args) => {
+      requireScope(installation, 'storage');
+      const { keys } = parseArgs('storage.getMany', manyKeysArgs, args);
+      if (keys.length === 0) return [];
+      // One select for the whole batch; a Map, since a key may be "__proto__" or repeat.
+      const rows = await tenant.data.db
+        .select({ key: pluginStorage.key, value: pluginStorage.value })
+        .from(pluginStorage)
+        .where(and(mine, inArray(pluginStorage.key, [...new Set(keys)])));
+      const found = new Map(rows.map((r) => [r.key, r.value]));
+      return keys.map((k) => {
+        const value = found.get(k);
+        return value === undefined ? null : (JSON.parse(value) as unknown);
+      });
     },
     'storage.set': async (args) => {
       requireScope(installation, 'storage');
