@@ -3,7 +3,7 @@ import type { Config } from './config.js';
 import { PARCELLY_AUTH, parcellyUrl, parseParcelly } from './parcelly.js';
 import { parseShipFast, SHIPFAST_AUTH, SHIPFAST_BATCH, shipfastUrl } from './shipfast.js';
 import { parcelKey, type Carrier, type ParcelRef, type TrackedParcel } from './shipment.js';
-import { bestEffort, describe, readBackoff, readParcel, writeBackoff, writeParcel, type ParcelRecord } from './store.js';
+import { bestEffort, describe, readBackoff, readParcels, writeBackoff, writeParcel, type ParcelRecord } from './store.js';
 
 /**
  * Reads parcels the way every entry point needs them: from storage while fresh, else from the
@@ -32,12 +32,12 @@ export interface ShipmentView extends TrackedParcel {
 }
 
 /*
- * One call may make 100 host calls and 10 fetches. Worst case here: a list, 50 parcel reads,
+ * One call may make 100 host calls and 10 fetches. Worst case here: a list, one read of 50 parcels,
  * 2 back-off reads, 8 fetches, 25 parcel writes, 2 back-off writes and a few log lines.
  */
 /** Carrier requests per call, under the host's 10. */
 export const MAX_FETCHES = 8;
-/** Parcels one call looks at (a storage read each); the rest come back SYNC_DEFERRED. */
+/** Parcels one call looks at (read together in one `storage.getMany`, whose limit is 100); the rest come back SYNC_DEFERRED. */
 export const MAX_PARCELS = 50;
 /** Parcels one call asks the carriers about (a storage write each); the rest are served as last known. */
 export const MAX_REFRESHED = 25;
@@ -50,7 +50,7 @@ export async function lookupParcels(refs: readonly ParcelRef[], ctx: Ctx, option
   const unique = [...new Map(refs.map((r) => [parcelKey(r), r])).values()];
   const wanted = unique.slice(0, MAX_PARCELS);
   const now = Date.now();
-  const stored = await Promise.all(wanted.map((ref) => readParcel(ctx, ref)));
+  const stored = await readParcels(ctx, wanted);
   const known = new Map(wanted.map((ref, i) => [parcelKey(ref), stored[i] ?? null]));
 
   const due = wanted.filter((ref) => options.force || !isFresh(known.get(parcelKey(ref)) ?? null, now, ctx.config.freshnessSeconds));

@@ -33,8 +33,12 @@ export interface Backoff {
 const get = async <T>(ctx: Ctx, key: string): Promise<T | null> => (await ctx.storage.get(key)) as T | null;
 const set = (ctx: Ctx, key: string, value: unknown): Promise<void> => ctx.storage.set(key, value as JsonValue);
 
-export const readParcel = (ctx: Ctx, ref: ParcelRef) => get<ParcelRecord>(ctx, `parcel:${parcelKey(ref)}`);
-export const writeParcel = (ctx: Ctx, ref: ParcelRef, record: ParcelRecord) => set(ctx, `parcel:${parcelKey(ref)}`, record);
+const parcelStorageKey = (ref: ParcelRef): string => `parcel:${parcelKey(ref)}`;
+export const readParcel = (ctx: Ctx, ref: ParcelRef) => get<ParcelRecord>(ctx, parcelStorageKey(ref));
+/** What is stored of each parcel, in the order of `refs`: one host call for all (at most 100, the host's `getMany` limit). */
+export const readParcels = async (ctx: Ctx, refs: readonly ParcelRef[]): Promise<(ParcelRecord | null)[]> =>
+  refs.length === 0 ? [] : ((await ctx.storage.getMany(refs.map(parcelStorageKey))) as (ParcelRecord | null)[]);
+export const writeParcel = (ctx: Ctx, ref: ParcelRef, record: ParcelRecord) => set(ctx, parcelStorageKey(ref), record);
 
 export const readLink = (ctx: Ctx, ref: ParcelRef) => get<ParcelLink>(ctx, `link:${parcelKey(ref)}`);
 export const writeLink = (ctx: Ctx, ref: ParcelRef, link: ParcelLink) => set(ctx, `link:${parcelKey(ref)}`, link);
