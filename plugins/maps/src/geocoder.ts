@@ -35,7 +35,7 @@ export type Geocode = Answer & {
   fetched?: boolean;
 };
 
-/** Storage reads per call; with the fetches, writes and logs this stays well under 100 host calls. */
+/** Addresses one call looks up in storage (one `getMany`, whose limit is 100); the rest wait for a later request. */
 const MAX_ADDRESSES = 50;
 
 /** Geocodes several addresses at once, each distinct address once; answers by normalised address. */
@@ -44,7 +44,7 @@ export async function geocodeAll(addresses: ReadonlyArray<PostalAddress | null |
   for (const a of addresses) if (a && !byNormalised.has(normaliseAddress(a))) byNormalised.set(normaliseAddress(a), a);
   const distinct = [...byNormalised.keys()];
   const readable = distinct.slice(0, MAX_ADDRESSES);
-  const cached = await Promise.all(readable.map((n) => readEntry(n, ctx)));
+  const cached = await readEntries(readable, ctx);
   const out = new Map<string, Geocode>();
   const missing: string[] = [];
   readable.forEach((normalised, i) => {
@@ -69,10 +69,12 @@ export async function geocodeOne(address: PostalAddress | null | undefined, ctx:
 
 export const locationOf = (geocode: Geocode | null | undefined): GeoLocation | null => (geocode?.state === 'found' ? geocode.location : null);
 
-async function readEntry(normalised: string, ctx: PluginContext<Config>): Promise<GeocodeEntry | null> {
-  const entry = (await ctx.storage.get(geocodeKey(normalised))) as GeocodeEntry | null;
+/** The cached entry of each address, in order: one host call for all of them. */
+async function readEntries(normalised: readonly string[], ctx: PluginContext<Config>): Promise<(GeocodeEntry | null)[]> {
+  if (normalised.length === 0) return [];
+  const entries = (await ctx.storage.getMany(normalised.map(geocodeKey))) as (GeocodeEntry | null)[];
   // A hashed key shared by another address is a miss, never someone else's coordinates.
-  return entry && entry.address === normalised ? entry : null;
+  return entries.map((entry, i) => (entry && entry.address === normalised[i] ? entry : null));
 }
 
 async function lookUp(normalised: string, address: PostalAddress, ctx: PluginContext<Config>): Promise<Answer> {
