@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KNOWN_CITIES, loadGazetteer, startGeocoderService, type GeocoderService } from '@mosaic/example-geocoder';
-import { createTenant, openPlatform, serverConfigFromEnv, startServer, type Platform, type RunningServer } from '@mosaic/core';
-import { graphqlClient, type Client } from './harness.js';
+import { startTestPlatform, type Client, type TestPlatform } from './harness.js';
 import { publishBuiltPlugin } from './publish-built-plugin.js';
 
 const PLUGIN_DIR = fileURLToPath(new URL('../../plugins/maps/', import.meta.url));
@@ -17,33 +16,23 @@ const city = (name: string) => KNOWN_CITIES.find((c) => c.name === name)!;
 // what the harness cannot show, core's own parents (a whole Account) and the @optional field
 // dropped by the installer where the other plugin is absent.
 describe('the maps plugin, published and installed, against the simulated geocoder', () => {
-  let dir: string;
   let out: string;
   let geocoder: GeocoderService;
-  let platform: Platform;
-  let server: RunningServer;
-  let shop: Client;
-  let tenantId: string;
+  let test: TestPlatform;
+  let shop: Client & { tenantId: string };
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'mosaic-maps-plugin-'));
     out = mkdtempSync(join(tmpdir(), 'mosaic-maps-build-'));
     geocoder = await startGeocoderService({ gazetteer: loadGazetteer(), rateLimit: false });
-    const config = serverConfigFromEnv({ ...process.env, MOSAIC_DATA_DIR: dir, PORT: '0', MOSAIC_EGRESS_DEV_HOSTS: `${GEOCODER_HOST}=127.0.0.1` });
-    platform = await openPlatform(config);
-    server = await startServer(platform);
-    const tenant = await createTenant(platform.control.db, platform.tenants, { slug: 'shop' });
-    tenantId = tenant.tenant.id;
-    shop = graphqlClient(server.url, tenant.apiKey);
+    test = await startTestPlatform({ MOSAIC_EGRESS_DEV_HOSTS: `${GEOCODER_HOST}=127.0.0.1` });
+    shop = await test.tenant('shop');
 
-    await publishBuiltPlugin(platform, shop, PLUGIN_DIR, out, 'mosaic');
+    await publishBuiltPlugin(test.platform, shop, PLUGIN_DIR, out, 'mosaic');
   }, 120_000);
 
   afterAll(async () => {
-    await server?.close();
-    await platform?.close();
+    await test?.close();
     await geocoder?.close();
-    rmSync(dir, { recursive: true, force: true });
     rmSync(out, { recursive: true, force: true });
   });
 
@@ -109,7 +98,7 @@ describe('the maps plugin, published and installed, against the simulated geocod
   });
 
   async function storageKeys(): Promise<string[]> {
-    const { client } = await platform.tenants.get(tenantId);
+    const { client } = await test.platform.tenants.get(shop.tenantId);
     const rs = await client.execute({ sql: 'select key from plugin_storage where plugin_id = ? order by key', args: ['mosaic.maps'] });
     return rs.rows.map((r) => String(r[0]));
   }

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCarrierService, type CarrierService } from '@mosaic/example-carrier';
-import { createTenant, openPlatform, serverConfigFromEnv, startServer, type Platform, type RunningServer } from '@mosaic/core';
-import { graphqlClient, type Client } from './harness.js';
+import { startTestPlatform, type Client, type TestPlatform } from './harness.js';
 import { publishBuiltPlugin } from './publish-built-plugin.js';
 
 const PLUGIN_DIR = fileURLToPath(new URL('../../plugins/shipment-tracking/', import.meta.url));
@@ -20,32 +19,23 @@ const WEBHOOK_SECRET = 'http-carrier-webhook-secret';
 // of the customer's orders, the outbox delivering order.status_changed, the host's signature
 // check on the carrier's webhooks, the installation's idempotency keys).
 describe('the shipment-tracking plugin, published and installed, against the simulated carriers', () => {
-  let dir: string;
   let out: string;
   let carrier: CarrierService;
-  let platform: Platform;
-  let server: RunningServer;
+  let test: TestPlatform;
   let shop: Client;
   let t = Date.now();
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'mosaic-tracking-plugin-'));
     out = mkdtempSync(join(tmpdir(), 'mosaic-tracking-build-'));
     carrier = await startCarrierService({ token: TOKEN, shipfastKeys: [KEY], now: () => new Date(t), tickMs: 0, webhookDuplicates: 'always', rateLimit: false });
-    const config = serverConfigFromEnv({ ...process.env, MOSAIC_DATA_DIR: dir, PORT: '0', MOSAIC_EGRESS_DEV_HOSTS: HOSTS.map((h) => `${h}=127.0.0.1`).join(',') });
-    platform = await openPlatform(config);
-    server = await startServer(platform);
-    const tenant = await createTenant(platform.control.db, platform.tenants, { slug: 'shop' });
-    shop = graphqlClient(server.url, tenant.apiKey);
-
-    await publishBuiltPlugin(platform, shop, PLUGIN_DIR, out, 'mosaic');
+    test = await startTestPlatform({ MOSAIC_EGRESS_DEV_HOSTS: HOSTS.map((h) => `${h}=127.0.0.1`).join(',') });
+    shop = await test.tenant('shop');
+    await publishBuiltPlugin(test.platform, shop, PLUGIN_DIR, out, 'mosaic');
   }, 120_000);
 
   afterAll(async () => {
-    await server?.close();
-    await platform?.close();
+    await test?.close();
     await carrier?.close();
-    rmSync(dir, { recursive: true, force: true });
     rmSync(out, { recursive: true, force: true });
   });
 
@@ -63,7 +53,7 @@ describe('the shipment-tracking plugin, published and installed, against the sim
     expect(installed.errors).toBeUndefined();
     const [webhookPath] = installed.data!.installPlugin.installation.webhookPaths as string[];
     expect(webhookPath).toMatch(/\/webhooks\/.+\/carrier-status$/);
-    carrier.subscribe({ url: `${server.url}${webhookPath}`, secret: WEBHOOK_SECRET });
+    carrier.subscribe({ url: `${test.server.url}${webhookPath}`, secret: WEBHOOK_SECRET });
 
     const created = await shop.gql(`mutation { createCustomer(input: { name: "Ada" }) { customer { id } } }`);
     const customerId = created.data!.createCustomer.customer.id as string;
