@@ -129,6 +129,13 @@ describe('checkManifestInputs', () => {
     expect(result.warnings[0]).toMatch(/^resolvers\.Order\.acme_x_whole declares no input, so it receives whole Order parents/);
   });
 
+  it('warns only where an input could be declared', () => {
+    const result = checkManifestInputs({
+      id: 'acme.x', scopes: [], schema: 'extend type Interaction { acme_x_tone: String }', resolvers: ['Interaction.acme_x_tone'], inputs: {},
+    });
+    expect(result).toEqual({ problems: [], warnings: [] });
+  });
+
   it('refuses an input for a field the plugin does not resolve', () => {
     const result = checkManifestInputs({ ...base, resolvers: ['Order.acme_x_eta', 'Order.acme_x_whole'], inputs: { 'Order.acme_x_other': 'fragment A on Order { id }' } });
     expect(result.problems).toEqual(['inputs.Order.acme_x_other: the plugin has no resolver for Order.acme_x_other']);

@@ -12,9 +12,10 @@ import { INPUT_LIMITS } from './input-limits.js';
 export { INPUT_LIMITS } from './input-limits.js';
 
 /**
- * The scope that lets a plugin read each core entity through a declared input. Value types
- * (OrderLine, Money, Identity, connections) are read under the entity they are reached from;
- * an entity missing here (Interaction, Agent, …) has no plugin scope and cannot be selected.
+ * The scope that lets a plugin read each core entity through a declared input; plugin fields on
+ * these entities are the ones that may declare one. Value types (OrderLine, Money, Identity,
+ * connections) are read under the entity they are reached from; an entity missing here
+ * (Interaction, Agent, …) has no plugin scope and cannot be selected.
  */
 export const INPUT_SCOPES: Readonly<Record<string, PluginScope>> = {
   Customer: 'customers:read',
@@ -22,9 +23,6 @@ export const INPUT_SCOPES: Readonly<Record<string, PluginScope>> = {
   Case: 'cases:read',
   Account: 'accounts:read',
 };
-
-/** The types whose plugin fields may declare an input: the entities a scope covers. */
-export const INPUT_PARENT_TYPES: readonly string[] = ['Customer', 'Order', 'Case', 'Account'];
 
 /** A declared input that passed every rule: what core executes and what it depends on. */
 export interface DeclaredInput {
@@ -60,8 +58,9 @@ const UNKNOWN_FIELD = /^Cannot query field "([^"]+)" on type "[^"]+"\./;
 export function readDeclaredInput(schema: GraphQLSchema, coordinate: string, text: string, options: InputReadOptions = {}): InputReading {
   const fail = (...problems: string[]): InputReading => ({ ok: false, problems: problems.map((p) => `inputs.${coordinate}: ${p}`) });
   const [typeName = ''] = coordinate.split('.');
-  if (!INPUT_PARENT_TYPES.includes(typeName) || !INPUT_SCOPES[typeName]) {
-    return fail(`inputs are declared for fields on ${INPUT_PARENT_TYPES.join(', ')}; ${typeName} is none of them`);
+  const parentScope = Object.hasOwn(INPUT_SCOPES, typeName) ? INPUT_SCOPES[typeName] : undefined;
+  if (!parentScope) {
+    return fail(`inputs are declared for fields on ${Object.keys(INPUT_SCOPES).join(', ')}; ${typeName} is none of them`);
   }
   if (text.length > INPUT_LIMITS.maxChars) return fail(`the selection is ${text.length} characters, over the ${INPUT_LIMITS.maxChars} allowed`);
   let document: DocumentNode;
@@ -89,8 +88,8 @@ export function readDeclaredInput(schema: GraphQLSchema, coordinate: string, tex
 
   const walk = new SelectionWalk(schema, fragments, deferred);
   // Whatever it selects, an input reads about its parent: that needs the parent's scope.
-  walk.scopes.add(INPUT_SCOPES[typeName]);
-  walk.visit(main.selectionSet, schema.getType(typeName) as GraphQLCompositeType, INPUT_SCOPES[typeName], 1);
+  walk.scopes.add(parentScope);
+  walk.visit(main.selectionSet, schema.getType(typeName) as GraphQLCompositeType, parentScope, 1);
   if (walk.problems.length) return fail(...walk.problems);
   return {
     ok: true,
@@ -245,7 +244,7 @@ export function checkManifestInputs(manifest: InputsOfManifest, { checkScopes = 
     else if (checkScopes) problems.push(...missingInputScopes(reading.input, manifest.scopes).map(asRequest));
   }
   const warnings = manifest.resolvers
-    .filter((coordinate) => !(coordinate in manifest.inputs) && isCoreEntityField(coordinate))
+    .filter((coordinate) => !(coordinate in manifest.inputs) && Object.hasOwn(INPUT_SCOPES, coordinate.split('.')[0]!))
     .map((coordinate) => {
       const [type] = coordinate.split('.');
       return `resolvers.${coordinate} declares no input, so it receives whole ${type} parents: declare what it reads in inputs.${type} (graphql(\`fragment … on ${type} { … }\`))`;
@@ -254,8 +253,3 @@ export function checkManifestInputs(manifest: InputsOfManifest, { checkScopes = 
 }
 
 const asRequest = (problem: string) => problem.replace('which the plugin was not granted', 'which the manifest does not request (add it to manifest.scopes)');
-
-const isCoreEntityField = (coordinate: string) => {
-  const [type = ''] = coordinate.split('.');
-  return type !== 'Query' && type !== 'Mutation' && isObjectType(coreSchema().getType(type));
-};
