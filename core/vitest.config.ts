@@ -3,7 +3,7 @@ import { sharedConfig } from '../vitest.shared.js';
 
 export default mergeConfig(sharedConfig, defineConfig({
   test: {
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
     testTimeout: 30_000,
   },
 }));
