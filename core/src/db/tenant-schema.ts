@@ -266,3 +266,73 @@ export const inboundWebhookReplays = sqliteTable('inbound_webhook_replays', {
   primaryKey({ columns: [t.installationId, t.signatureDigest] }),
   index('inbound_webhook_replays_expiry_idx').on(t.expiresAt),
 ]);
+
+export const WEB_ROLES = ['customer', 'agent', 'admin'] as const;
+export type WebRole = (typeof WEB_ROLES)[number];
+
+/**
+ * People who sign in to the tenant's web pages: portal customers (tied to a customers row),
+ * agents (tied to an agents row) and admins. The email is stored normalised (trimmed, lower
+ * case) so the unique index answers "one account per address"; the password as a versioned
+ * scrypt string (tenancy/password-hash.ts).
+ */
+export const webUsers = sqliteTable('web_users', {
+  id: text('id').primaryKey(),
+  email: text('email').notNull(),
+  name: text('name').notNull(),
+  role: text('role', { enum: WEB_ROLES }).notNull(),
+  customerId: text('customer_id').references(() => customers.id),
+  agentId: text('agent_id').references(() => agents.id),
+  passwordHash: text('password_hash').notNull(),
+  disabledAt: ts('disabled_at'),
+  createdAt: ts('created_at').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+}, (t) => [
+  uniqueIndex('web_users_email_uq').on(t.email),
+  index('web_users_role_idx').on(t.role, t.createdAt, t.id),
+]);
+
+/**
+ * Signed-in browsers. The id is the SHA-256 of the cookie's random token, so a copy of this
+ * table cannot be replayed as cookies; `csrf_secret` keys the session's CSRF token.
+ */
+export const webSessions = sqliteTable('web_sessions', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull().references(() => webUsers.id),
+  csrfSecret: text('csrf_secret').notNull(),
+  createdAt: ts('created_at').notNull(),
+  lastSeenAt: ts('last_seen_at').notNull(),
+  /** The absolute end: no amount of activity keeps a session past it. */
+  expiresAt: ts('expires_at').notNull(),
+}, (t) => [index('web_sessions_user_idx').on(t.userId), index('web_sessions_expiry_idx').on(t.expiresAt)]);
+
+/** Password reset links: only the token's SHA-256 is kept; used once, then `used_at` is set. */
+export const passwordResets = sqliteTable('password_resets', {
+  id: text('id').primaryKey(),
+  userId: text('user_id').notNull().references(() => webUsers.id),
+  expiresAt: ts('expires_at').notNull(),
+  usedAt: ts('used_at'),
+  createdAt: ts('created_at').notNull(),
+}, (t) => [index('password_resets_user_idx').on(t.userId)]);
+
+/**
+ * Every message the tenant's pages send (sign-up, reset links). Written in the transaction that
+ * caused it; a sender delivers it by SMTP when one is configured, and the demo lists it as a mailbox.
+ */
+export const mailOutbox = sqliteTable('mail_outbox', {
+  id: text('id').primaryKey(),
+  to: text('to').notNull(),
+  subject: text('subject').notNull(),
+  text: text('text').notNull(),
+  createdAt: ts('created_at').notNull(),
+  sentAt: ts('sent_at'),
+  failedAt: ts('failed_at'),
+  lastError: text('last_error'),
+}, (t) => [index('mail_outbox_created_idx').on(t.createdAt, t.id)]);
+
+/** Tenant-wide settings set in the admin pages (branding, languages), one JSON value per key. */
+export const webSettings = sqliteTable('web_settings', {
+  key: text('key').primaryKey(),
+  value: text('value', { mode: 'json' }).notNull(),
+  updatedAt: ts('updated_at').notNull(),
+});
