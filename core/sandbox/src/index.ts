@@ -23,6 +23,7 @@ export {
   type WebhookInvocation,
   type WebhookRequest,
   type WebhookResponse,
+  type WidgetInvocation,
 } from './types.js';
 export type { SandboxLogger } from './logger.js';
 export { afterElapsed } from './after-elapsed.js';

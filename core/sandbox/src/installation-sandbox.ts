@@ -158,6 +158,8 @@ function entryNames(entry: InvocationEntry): [string, string] {
     case 'action':
     case 'webhook':
       return [entry.name, ''];
+    case 'widget':
+      return [entry.id, ''];
   }
 }
 

@@ -48,7 +48,7 @@ const BRIDGE_OPTIONS = freeze({
   result: freeze({ __proto__: null, promise: true, copy: true }),
 });
 const ENTRY_GROUPS = freeze({
-  __proto__: null, resolver: 'resolvers', event: 'events', action: 'actions', webhook: 'webhooks',
+  __proto__: null, resolver: 'resolvers', event: 'events', action: 'actions', webhook: 'webhooks', widget: 'widgets',
 });
 const MAX_MESSAGE = 2000;
 const noop = () => {};
@@ -228,8 +228,10 @@ function itemErrors(value) {
 return async function run(invocationId, kind, name, field, payloadJson, contextJson, maxResultBytes, maxArgBytes, maxHostCalls) {
   try {
     const group = own(own(global, 'mosaicPlugin'), ENTRY_GROUPS[kind]);
-    const holder = kind === 'resolver' ? own(group, name) : group;
-    const fn = own(holder, kind === 'resolver' ? field : name);
+    // A resolver is group[type][field], a widget group[id].render, any other entry group[name].
+    const nested = kind === 'resolver' || kind === 'widget';
+    const holder = nested ? own(group, name) : group;
+    const fn = own(holder, kind === 'resolver' ? field : kind === 'widget' ? 'render' : name);
     if (typeof fn !== 'function') {
       const what = kind === 'resolver' ? 'resolver ' + name + '.' + field : kind + ' ' + name;
       return failWith('NO_ENTRY', 'the plugin has no ' + what);

@@ -5,7 +5,9 @@ export type InvocationEntry =
   | { kind: 'resolver'; type: string; field: string }
   | { kind: 'event'; type: string }
   | { kind: 'action'; name: string }
-  | { kind: 'webhook'; name: string };
+  | { kind: 'webhook'; name: string }
+  /** `widgets[id].render(target, ctx)`: the tree a widget draws for one target. */
+  | { kind: 'widget'; id: string };
 
 /** Who the plugin runs for; copied into the isolate as `ctx.tenant`, `ctx.installation`, `ctx.config`. */
 export interface InvocationContext {
@@ -66,7 +68,13 @@ export interface WebhookInvocation extends InvocationBase {
   request: WebhookRequest;
 }
 
-export type Invocation = ResolverInvocation | EventInvocation | ActionInvocation | WebhookInvocation;
+/** A widget renders one target (`{ customer }`, `{ order }` or `{ case }`, SDL-shaped). */
+export interface WidgetInvocation extends InvocationBase {
+  entry: Extract<InvocationEntry, { kind: 'widget' }>;
+  target: unknown;
+}
+
+export type Invocation = ResolverInvocation | EventInvocation | ActionInvocation | WebhookInvocation | WidgetInvocation;
 
 /** Host capabilities a plugin can ask for through `ctx`; the host decides whether it may. */
 export const CAPABILITIES = [
