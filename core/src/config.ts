@@ -25,6 +25,9 @@ const serverEnv = z.object({
   MOSAIC_MAX_QUERY_COST: int(25_000),
   /** Cost points each tenant may spend per minute; bursts up to one minute's worth. */
   MOSAIC_RATE_LIMIT_PER_MINUTE: int(300_000),
+  /** Open GraphQL subscriptions (live streams) a tenant may hold at once, and one API key. */
+  MOSAIC_MAX_SUBSCRIPTIONS_PER_TENANT: int(100),
+  MOSAIC_MAX_SUBSCRIPTIONS_PER_KEY: int(20),
   /** Roles whose keys may introspect their tenant's schema (comma-separated; empty for nobody). */
   MOSAIC_INTROSPECTION_ROLES: z.string().optional(),
   /** The earlier switch, still read when MOSAIC_INTROSPECTION_ROLES is unset: admins, all or none. */
@@ -40,6 +43,13 @@ const serverEnv = z.object({
   MOSAIC_EGRESS_ALLOW_PRIVATE_HOSTS: z.string().default('').transform(canonicalHostList),
   /** Development only: `name=loopback address` pairs answered instead of DNS (simulated outside services). */
   MOSAIC_EGRESS_DEV_HOSTS: z.string().default('').transform(devHostMap),
+  /** Outgoing mail (password reset links): `smtp://user:pass@host:port` or `smtps://…`; unset keeps mail in the outbox only. */
+  MOSAIC_SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'an smtp:// or smtps:// URL').optional(),
+  MOSAIC_MAIL_FROM: z.string().trim().min(3).max(200).default('Mosaic <no-reply@localhost>'),
+  /** `1` marks session cookies Secure even on plain-HTTP requests (behind a TLS-terminating proxy). */
+  MOSAIC_SECURE_COOKIES: z.enum(['0', '1', '']).default(''),
+  /** Key for signing the sign-in forms' CSRF cookie; unset, each process makes its own (forms die on restart). */
+  MOSAIC_WEB_SECRET: z.string().min(32, 'at least 32 characters').optional(),
 });
 
 /**
@@ -97,10 +107,23 @@ export interface ServerConfig {
     maxStructuralCost: number;
     maxQueryCost: number;
     costPerMinute: number;
+    maxSubscriptionsPerTenant: number;
+    maxSubscriptionsPerKey: number;
   };
   /** Who may introspect their tenant's schema; a refusal names these roles. */
   introspection: { roles: readonly Role[] };
   plugins: PluginSettings;
+  /** The tenant web pages: outgoing mail and cookie settings. */
+  web: WebSettings;
+}
+
+export interface WebSettings {
+  smtpUrl: string | null;
+  mailFrom: string;
+  /** Session cookies are Secure on every request, not only on https ones. */
+  secureCookies: boolean;
+  /** Signs the anonymous forms' CSRF cookie; null: a random key per process. */
+  secret: string | null;
 }
 
 export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -124,8 +147,16 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
       maxStructuralCost: e.MOSAIC_MAX_STRUCTURAL_COST,
       maxQueryCost: e.MOSAIC_MAX_QUERY_COST,
       costPerMinute: e.MOSAIC_RATE_LIMIT_PER_MINUTE,
+      maxSubscriptionsPerTenant: e.MOSAIC_MAX_SUBSCRIPTIONS_PER_TENANT,
+      maxSubscriptionsPerKey: e.MOSAIC_MAX_SUBSCRIPTIONS_PER_KEY,
     },
     introspection: { roles: introspectionRoles(e.MOSAIC_INTROSPECTION_ROLES, e.MOSAIC_INTROSPECTION) },
+    web: {
+      smtpUrl: e.MOSAIC_SMTP_URL ?? null,
+      mailFrom: e.MOSAIC_MAIL_FROM,
+      secureCookies: e.MOSAIC_SECURE_COOKIES === '1',
+      secret: e.MOSAIC_WEB_SECRET ?? null,
+    },
     plugins: {
       sandboxWorkers: e.MOSAIC_SANDBOX_WORKERS,
       sandboxWorkerMaxRssMb: e.MOSAIC_SANDBOX_WORKER_MAX_RSS_MB,
