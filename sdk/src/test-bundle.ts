@@ -55,31 +55,3 @@ function checked(code: string, manifest: unknown, where: string): LoadedPlugin {
   if (sha256(code) !== parsed.bundle.sha256) throw new HarnessError(`${where}: the bundle does not match its manifest's sha256; rebuild the plugin`);
   return { manifest: parsed, code };
 }
-
-/** Action names no plugin can declare (they must start with a letter), so they cannot collide. */
-export const widgetAction = (id: string): string => `$widget:${id}`;
-
-/**
- * Core's sandbox has no widget entry yet, so the harness appends this to the bundle: it offers
- * each widget's `render` as an action under a reserved name. The render still runs in the same
- * isolate, with the same ctx, limits and copying as every other entry.
- */
-const WIDGET_ADAPTER = `
-;(() => {
-  'use strict';
-  const plugin = globalThis.mosaicPlugin;
-  if (plugin === null || typeof plugin !== 'object') return;
-  const widgets = plugin.widgets || {};
-  const actions = { ...plugin.actions };
-  for (const id of Object.keys(widgets)) {
-    actions[${JSON.stringify(widgetAction(''))} + id] = (target, ctx) => widgets[id].render(target, ctx);
-  }
-  globalThis.mosaicPlugin = Object.freeze({ ...plugin, actions: Object.freeze(actions) });
-})();
-`;
-
-/** The code the harness hands the sandbox, with its hash (core verifies it). */
-export function harnessBundle(code: string): { code: string; sha256: string } {
-  const full = `${code}\n${WIDGET_ADAPTER}`;
-  return { code: full, sha256: sha256(full) };
-}

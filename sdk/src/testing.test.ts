@@ -2,10 +2,9 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPlugin, type BuildResult } from './build.js';
-import { harnessBundle, loadPlugin, widgetAction } from './test-bundle.js';
+import { loadPlugin } from './test-bundle.js';
 import { createTestHarness, HarnessError } from './testing.js';
 
 // What can be checked without starting a sandbox; examples/shipment-tracking-plugin runs the
@@ -66,17 +65,5 @@ describe('harness setup', () => {
     await expect(createTestHarness(built, { grantScopes: ['storage', 'orders:read'] })).rejects.toThrow('acme.harness@1.0.0 does not ask for orders:read');
     await expect(createTestHarness(built, { grantEgress: ['evil.example'] })).rejects.toThrow('does not ask for evil.example');
     await expect(createTestHarness(built, { secrets: { OTHER: 'x' } })).rejects.toThrow('acme.harness declares no secret named OTHER');
-  });
-
-  it('adds each widget\'s render to the bundle as a reserved action, and keeps the plugin intact', async () => {
-    const bundle = harnessBundle(built.code);
-    const context = vm.createContext({});
-    vm.runInContext(bundle.code, context);
-    const plugin = context.mosaicPlugin;
-    expect(Object.keys(plugin.actions)).toEqual(['ping', widgetAction('label')]);
-    expect(await plugin.actions[widgetAction('label')]({ customer: { name: 'Ada' } }, {})).toEqual({ type: 'text', text: 'Ada' });
-    expect(plugin.manifest).toEqual(JSON.parse(JSON.stringify(vm.runInContext('mosaicPlugin.manifest', context))));
-    expect(Object.isFrozen(plugin)).toBe(true);
-    expect(bundle.sha256).not.toBe(built.manifest.bundle.sha256);
   });
 });

@@ -22,7 +22,7 @@ import type { Case, Customer, Interaction, Order } from './generated/core-types.
 import type { JsonObject, JsonValue } from './json.js';
 import type { PluginManifest } from './manifest.js';
 import type { PluginScope } from './scopes.js';
-import { harnessBundle, loadPlugin, widgetAction, type PluginSource } from './test-bundle.js';
+import { loadPlugin, type PluginSource } from './test-bundle.js';
 import { createFakeHost, DEFAULT_HOST_LIMITS, type EmittedEvent, type FakeData, type HostLimits, type LogEntry, type SimulatedCause } from './test-context.js';
 import { HarnessError } from './test-errors.js';
 import { projectDeclaredInput } from './test-inputs.js';
@@ -64,6 +64,8 @@ export interface HarnessOptions {
    * The role of the API key a `resolve` simulates (default `agent`). As in production, Query and
    * object-type fields never write tenant data (cases, emit) and Mutation fields write with this
    * role's permissions: `integrator` is read-only. Event handlers act as the installation.
+   * `runAction` is a staff member of this role pressing a widget's button: it writes as a Mutation
+   * field would; `renderWidget` reads only.
    */
   callerRole?: CallerRole;
   /** Another copy of the sandbox module (`@mosaic/sandbox`) to run the plugin in. */
@@ -159,15 +161,17 @@ export async function createTestHarness(plugin: PluginSource, options: HarnessOp
     limits: { ...DEFAULT_HOST_LIMITS, ...options.hostLimits },
   });
   const lease = await leaseSupervisor(options.sandbox);
-  const bundle = harnessBundle(code);
+  // loadPlugin checked the code against this hash, as the registry does.
+  const bundle = { code, sha256: manifest.bundle.sha256 };
   // Unique per harness, so no two harnesses ever share an isolate.
   const installationKey = `sdk-test/${manifest.id}/${randomUUID()}`;
   const tenant = options.tenant ?? { id: 'tenant-test', slug: 'test' };
   const context = { tenant, installation: { id: 'installation-test', pluginId: manifest.id, version: manifest.version }, config };
   const invocations: InvocationRecord[] = [];
   const callerRole = options.callerRole ?? 'agent';
-  // Widget renders and actions are read-only in core until they have a caller path of their own.
+  // As in core: a widget render reads for the viewer; a pressed button acts with the viewer's rights.
   const readOnly: SimulatedCause = { entry: 'field', callerRole };
+  const pressed: SimulatedCause = { entry: 'mutation', callerRole };
   let closed = false;
   let events = 0;
 
@@ -246,7 +250,7 @@ export async function createTestHarness(plugin: PluginSource, options: HarnessOp
       if (!manifest.actions.includes(name)) {
         throw new HarnessError(`${manifest.id} has no action ${name}; it has ${manifest.actions.join(', ') || 'none'}`);
       }
-      return (await invoke(`action ${name}`, { entry: { kind: 'action', name }, input }, readOnly)) as { message?: string } | undefined;
+      return (await invoke(`action ${name}`, { entry: { kind: 'action', name }, input }, pressed)) as { message?: string } | undefined;
     },
 
     async deliverWebhook(name, request) {
@@ -265,7 +269,7 @@ export async function createTestHarness(plugin: PluginSource, options: HarnessOp
       if (!manifest.widgets.some((w) => w.id === id)) {
         throw new HarnessError(`${manifest.id} has no widget ${id}; it has ${manifest.widgets.map((w) => w.id).join(', ') || 'none'}`);
       }
-      const tree = await invoke(`widget ${id}`, { entry: { kind: 'action', name: widgetAction(id) }, input: target }, readOnly);
+      const tree = await invoke(`widget ${id}`, { entry: { kind: 'widget', id }, target }, readOnly);
       if (tree === null || tree === undefined) return null;
       const checked = validateWidgetTree(tree, { actions: manifest.actions });
       if (!checked.success) throw new HarnessError(`widget ${id} rendered a tree the host would refuse:\n  ${checked.errors.join('\n  ')}`);
