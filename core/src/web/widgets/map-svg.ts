@@ -1,0 +1,111 @@
+import { geoPath, type GeoProjection } from 'd3-geo';
+import { atlasLayers, type AtlasDetail } from './atlas.js';
+import { escapeMarkup as esc } from './escape.js';
+import { mapProjection, type MapNode } from './map-projection.js';
+import { TONES } from './tones.js';
+
+/** Size of the drawing in CSS pixels (the SVG scales down to its container through its viewBox). */
+export interface MapSvgOptions {
+  width: number;
+  height: number;
+  /** The text a screen reader hears for the map; an English summary of what it shows by default. */
+  label?: string;
+}
+
+/** The most a map's markup may weigh; coastline detail gives way first, then borders. */
+export const MAP_SVG_MAX_BYTES = 512 * 1024;
+const LAND_BUDGET = 320 * 1024;
+const BORDERS_BUDGET = 96 * 1024;
+// More labels than this overlap into noise; each marker keeps its <title> and the summary.
+const MAX_DRAWN_LABELS = 25;
+const SUMMARY_LABELS = 5;
+// A view showing less than a third of the world's width is zoomed in enough for finer coasts.
+const FINE_DETAIL_RATIO = 3;
+
+const COLOURS = { sea: '#dbe7f3', land: '#f4f4ef', coast: '#8a9099', border: '#a3a9b1', route: '#1d4ed8', halo: '#ffffff', text: '#111827' };
+
+/**
+ * Draws a widget's `map` offline as an accessible SVG figure: coastlines and borders from the
+ * installed world atlas (no tile server), the route as a path, markers as circles with their
+ * label, and the caption as the figure's caption. Every plugin-supplied string is escaped.
+ * @example
+ * mapSvg({ type: 'map', markers: [{ lat: 48.86, lon: 2.35, label: 'Paris hub' }] }, { width: 640, height: 360 })
+ */
+export function mapSvg(node: MapNode, options: MapSvgOptions): string {
+  const { width, height } = options;
+  const projection = mapProjection(node, width, height);
+  const path = geoPath(projection).digits(1);
+  const worldWidth = 2 * Math.PI * projection.scale();
+  const detail: AtlasDetail = worldWidth > FINE_DETAIL_RATIO * width ? 'fine' : 'coarse';
+  const { land, borders } = drawAtlas(path, detail);
+  const route = node.polyline
+    ? path({ type: 'LineString', coordinates: node.polyline.map((p) => [p.lon, p.lat]) }) ?? ''
+    : '';
+  const markers = drawMarkers(node, projection, width, height);
+  const label = options.label ?? summarise(node);
+  const svg = [
+    `<svg class="mw-map-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(label)}" focusable="false">`,
+    `<rect width="${width}" height="${height}" fill="${COLOURS.sea}"/>`,
+    land ? `<path d="${land}" fill="${COLOURS.land}" stroke="${COLOURS.coast}" stroke-width="0.6"/>` : '',
+    borders ? `<path d="${borders}" fill="none" stroke="${COLOURS.border}" stroke-width="0.5" stroke-dasharray="2 2"/>` : '',
+    route ? `<path class="mw-map-route" d="${route}" fill="none" stroke="${COLOURS.route}" stroke-width="3" stroke-linejoin="round" stroke-linecap="round"/>` : '',
+    markers,
+    '</svg>',
+  ].join('');
+  const caption = node.caption ? `<figcaption>${esc(node.caption)}</figcaption>` : '';
+  return `<figure class="mw-map">${svg}${caption}</figure>`;
+}
+
+function drawAtlas(path: ReturnType<typeof geoPath>, detail: AtlasDetail): { land: string; borders: string } {
+  let layers = atlasLayers(detail);
+  let land = path(layers.land) ?? '';
+  if (land.length > LAND_BUDGET && detail === 'fine') {
+    layers = atlasLayers('coarse');
+    land = path(layers.land) ?? '';
+  }
+  if (land.length > LAND_BUDGET) land = '';
+  const borders = path(layers.borders) ?? '';
+  return { land, borders: borders.length > BORDERS_BUDGET ? '' : borders };
+}
+
+function drawMarkers(node: MapNode, projection: GeoProjection, width: number, height: number): string {
+  const showLabels = node.markers.length <= MAX_DRAWN_LABELS;
+  const parts: string[] = [];
+  for (const marker of node.markers) {
+    const xy = projection([marker.lon, marker.lat]);
+    if (!xy) continue;
+    const [x, y] = xy.map((v) => Math.round(v * 10) / 10) as [number, number];
+    // A bounds box can leave markers out; they stay in the summary but are not drawn off-canvas.
+    if (x < 0 || x > width || y < 0 || y > height) continue;
+    const tone = TONES[marker.tone ?? 'neutral'];
+    const title = marker.label ? `${marker.label} (${tone.word})` : tone.word;
+    parts.push(
+      `<g class="mw-map-marker"><title>${esc(title)}</title>`
+      + `<circle cx="${x}" cy="${y}" r="6" fill="${tone.colour}" stroke="${COLOURS.halo}" stroke-width="2"/>`,
+    );
+    if (showLabels && marker.label) {
+      // Labels near the right edge read leftwards so they stay inside the view.
+      const leftwards = x > width * 0.6;
+      parts.push(
+        `<text x="${leftwards ? x - 10 : x + 10}" y="${y + 4}" text-anchor="${leftwards ? 'end' : 'start'}" font-size="12" `
+        + `fill="${COLOURS.text}" stroke="${COLOURS.halo}" stroke-width="3" paint-order="stroke">${esc(marker.label)}</text>`,
+      );
+    }
+    parts.push('</g>');
+  }
+  return parts.join('');
+}
+
+/** "Map with 3 places: Paris hub, Lyon, Berlin; and a route of 120 points". */
+function summarise(node: MapNode): string {
+  const n = node.markers.length;
+  const parts: string[] = [];
+  if (n > 0) {
+    const named = node.markers.flatMap((m) => (m.label ? [m.label] : []));
+    const shown = named.slice(0, SUMMARY_LABELS).join(', ');
+    const more = named.length > SUMMARY_LABELS ? ` and ${named.length - SUMMARY_LABELS} more` : '';
+    parts.push(`${n} ${n === 1 ? 'place' : 'places'}${shown ? `: ${shown}${more}` : ''}`);
+  }
+  if (node.polyline) parts.push(`a route of ${node.polyline.length} points`);
+  return `Map with ${parts.join('; and ')}`;
+}
