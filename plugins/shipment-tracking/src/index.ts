@@ -1,10 +1,11 @@
 import { definePlugin, graphql, UserInputError } from '@mosaic/sdk';
 import { config } from './config.js';
 import { startTracking } from './fulfilment.js';
+import { historiesOf } from './history.js';
 import { lookupParcels, type ShipmentView } from './lookup.js';
 import { schema } from './schema.js';
 import { parcelKey, pathOf } from './shipment.js';
-import { checkedRef, linkParcels, shipmentsOfOrders } from './tracking.js';
+import { checkedRef, linkParcels, shipmentSummariesOfOrders } from './tracking.js';
 import { handleCarrierWebhook } from './webhook.js';
 import { renderShipmentsCard, renderWhereIsMyOrder } from './widgets.js';
 
@@ -19,6 +20,7 @@ import { renderShipmentsCard, renderWhereIsMyOrder } from './widgets.js';
 /** Orders of one request level whose parcels Customer.activeShipments looks at, at most. */
 const MAX_ORDERS = 25;
 
+/** A single parcel goes out whole; the list fields send summaries (see history.ts). */
 const toGraphQL = (s: ShipmentView) => ({ ...s, path: pathOf(s) });
 
 export default definePlugin({
@@ -54,17 +56,21 @@ export default definePlugin({
   resolvers: {
     Order: {
       // One call for every order of the response level: one lookup, ShipFast asked in batches.
-      mosaic_shipmentTracking_shipments: async (orders, _args, ctx) =>
-        (await shipmentsOfOrders(orders, ctx)).map((list) => list.map(toGraphQL)),
+      mosaic_shipmentTracking_shipments: async (orders, _args, ctx) => shipmentSummariesOfOrders(orders, ctx),
     },
     Customer: {
       mosaic_shipmentTracking_activeShipments: async (customers, _args, ctx) => {
         const orders = customers.map((c) => c.orders.edges.map((e) => e.node));
         const flat = orders.flat().slice(0, MAX_ORDERS);
-        const lists = await shipmentsOfOrders(flat, ctx);
+        const lists = await shipmentSummariesOfOrders(flat, ctx);
         const byOrder = new Map(flat.map((o, i) => [o.id, lists[i] ?? []]));
-        return orders.map((list) => list.flatMap((o) => byOrder.get(o.id) ?? []).filter((s) => s.status !== 'DELIVERED').map(toGraphQL));
+        return orders.map((list) => list.flatMap((o) => byOrder.get(o.id) ?? []).filter((s) => s.status !== 'DELIVERED'));
       },
+    },
+    // The histories, read only when a query selects them: one call for every shipment of the level.
+    Mosaic_ShipmentTracking_Shipment: {
+      events: async (shipments, _args, ctx) => historiesOf(shipments as object[], ctx),
+      path: async (shipments, _args, ctx) => (await historiesOf(shipments as object[], ctx)).map((events) => pathOf({ events })),
     },
     Query: {
       mosaic_shipmentTracking_track: async (_roots, args, ctx) => {

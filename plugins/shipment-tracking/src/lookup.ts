@@ -3,7 +3,10 @@ import type { Config } from './config.js';
 import { PARCELLY_AUTH, parcellyUrl, parseParcelly } from './parcelly.js';
 import { parseShipFast, SHIPFAST_AUTH, SHIPFAST_BATCH, shipfastUrl } from './shipfast.js';
 import { parcelKey, type Carrier, type ParcelRef, type TrackedParcel } from './shipment.js';
-import { bestEffort, describe, readBackoff, readParcels, writeBackoff, writeParcel, type ParcelRecord } from './store.js';
+import {
+  bestEffort, describe, readBackoff, readParcels, readSummaries, withoutEvents, writeBackoff, writeParcel,
+  type ParcelRecord, type ParcelSummary, type SummaryRecord,
+} from './store.js';
 
 /**
  * Reads parcels the way every entry point needs them: from storage while fresh, else from the
@@ -31,6 +34,9 @@ export interface ShipmentView extends TrackedParcel {
   syncError: SyncError | null;
 }
 
+/** A shipment without its history: what the list fields send (the history has its own resolver). */
+export type ShipmentSummaryView = Omit<ShipmentView, 'events'>;
+
 /*
  * One call may make 100 host calls and 10 fetches. Worst case here: a list, one read of 50 parcels,
  * 2 back-off reads, 8 fetches, 25 parcel writes, 2 back-off writes and a few log lines.
@@ -47,17 +53,37 @@ const DEFAULT_RETRY_AFTER_SECONDS = 60;
 type Outcome = { record: ParcelRecord } | { error: SyncError };
 
 export async function lookupParcels(refs: readonly ParcelRef[], ctx: Ctx, options: { force?: boolean } = {}): Promise<Map<string, ShipmentView>> {
+  return (await lookup(refs, ctx, options, readParcels)) as Map<string, ShipmentView>;
+}
+
+/** As `lookupParcels`, without the histories: reads each parcel's small summary, not its events. */
+export async function lookupSummaries(refs: readonly ParcelRef[], ctx: Ctx): Promise<Map<string, ShipmentSummaryView>> {
+  const views = await lookup(refs, ctx, {}, readSummaries);
+  // A parcel refreshed in this call comes back with its events: leave them out here too.
+  for (const [key, view] of views) if ('events' in view) views.set(key, withoutEvents(view));
+  return views;
+}
+
+type Stored = ParcelRecord | SummaryRecord;
+type AnyView = ShipmentSummaryView | ShipmentView;
+
+async function lookup(
+  refs: readonly ParcelRef[],
+  ctx: Ctx,
+  options: { force?: boolean },
+  read: (ctx: Ctx, refs: readonly ParcelRef[]) => Promise<(Stored | null)[]>,
+): Promise<Map<string, AnyView>> {
   const unique = [...new Map(refs.map((r) => [parcelKey(r), r])).values()];
   const wanted = unique.slice(0, MAX_PARCELS);
   const now = Date.now();
-  const stored = await readParcels(ctx, wanted);
+  const stored = await read(ctx, wanted);
   const known = new Map(wanted.map((ref, i) => [parcelKey(ref), stored[i] ?? null]));
 
   const due = wanted.filter((ref) => options.force || !isFresh(known.get(parcelKey(ref)) ?? null, now, ctx.config.freshnessSeconds));
   const outcomes = await refresh(due.slice(0, MAX_REFRESHED), ctx, now);
   for (const ref of due.slice(MAX_REFRESHED)) outcomes.set(parcelKey(ref), { error: deferred() });
 
-  const views = new Map<string, ShipmentView>();
+  const views = new Map<string, AnyView>();
   for (const ref of unique) {
     const key = parcelKey(ref);
     const last = known.get(key) ?? null;
@@ -70,15 +96,15 @@ export async function lookupParcels(refs: readonly ParcelRef[], ctx: Ctx, option
   return views;
 }
 
-const isFresh = (record: ParcelRecord | null, now: number, seconds: number): boolean => {
+const isFresh = (record: Stored | null, now: number, seconds: number): boolean => {
   if (!record) return false;
   const age = now - Date.parse(record.checkedAt);
   return age >= 0 && age < seconds * 1000;
 };
 
-function viewOf(ref: ParcelRef, record: ParcelRecord | null, error: SyncError | null): ShipmentView {
+function viewOf(ref: ParcelRef, record: Stored | null, error: SyncError | null): AnyView {
   const parcel = record?.parcel;
-  const base: TrackedParcel = parcel ?? { ...ref, status: 'UNKNOWN', eta: null, deliveredAt: null, lastLocation: null, events: [] };
+  const base: TrackedParcel | ParcelSummary = parcel ?? { ...ref, status: 'UNKNOWN', eta: null, deliveredAt: null, lastLocation: null, events: [] };
   // A number the carrier does not know is news, not a sync failure: say so without calling it stale.
   const unknown = record && record.parcel === null && !error
     ? { code: 'TRACKING_NUMBER_UNKNOWN' as const, message: `${carrierName(ref.carrier)} has no parcel ${ref.trackingNumber} (yet); check the number, or wait until the label is scanned.`, retryAfterSeconds: null }

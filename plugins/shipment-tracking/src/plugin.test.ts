@@ -143,8 +143,9 @@ describe('cache freshness', () => {
     await h.resolve('Order.mosaic_shipmentTracking_shipments', [order(1)]);
     expect(h.fetches).toHaveLength(1);
 
-    const record = stored(h, 'parcel:PARCELLY:MCORD1001')!;
-    h.storage.set('parcel:PARCELLY:MCORD1001', { ...record, checkedAt: new Date(Date.now() - 301_000).toISOString() } as never);
+    // The list reads the parcel's summary: age that one.
+    const summary = stored(h, 'summary:PARCELLY:MCORD1001')!;
+    h.storage.set('summary:PARCELLY:MCORD1001', { ...summary, checkedAt: new Date(Date.now() - 301_000).toISOString() } as never);
     const [list] = (await h.resolve('Order.mosaic_shipmentTracking_shipments', [order(1)])) as Shipment[][];
     expect(h.fetches).toHaveLength(2);
     expect(Date.now() - Date.parse(list![0]!.checkedAt!)).toBeLessThan(60_000);
@@ -326,5 +327,35 @@ describe('Customer.activeShipments', () => {
     const [active] = (await h.resolve('Customer.mosaic_shipmentTracking_activeShipments', [c])) as Shipment[][];
     expect(active!.map((s) => s.trackingNumber)).toEqual(['MCORD1001']);
     expect(h.invocations.at(-1)!.parents![0]).toEqual({ id: 'customer-1', orders: { edges: orders.map((o) => ({ node: { id: o.id, orderNumber: o.orderNumber, orderStatus: o.orderStatus } })) } });
+  });
+});
+
+describe('summaries and histories', () => {
+  const event = { at: '2030-01-07T09:00:00.000Z', status: 'IN_TRANSIT', description: 'Arrived at Leipzig hub', location: { name: 'Leipzig hub', country: 'DE', lat: 51.42, lon: 12.24 } };
+  const full = (checkedAt: string) => ({
+    checkedAt,
+    parcel: { carrier: 'SHIPFAST', trackingNumber: 'SF0000012345', status: 'IN_TRANSIT', eta: '2030-01-09T12:00:00.000Z', deliveredAt: null, lastLocation: event.location, events: [event] },
+  });
+
+  it('a parcel stored before summaries existed is listed from its full record, without the history, and asks no carrier', async () => {
+    const o = order(1);
+    const h = await harness({ storage: { ...attached(o, [{ carrier: 'SHIPFAST', trackingNumber: 'SF0000012345' }]), 'parcel:SHIPFAST:SF0000012345': full(new Date().toISOString()) } });
+    const [list] = (await h.resolve('Order.mosaic_shipmentTracking_shipments', [o])) as Array<Array<Record<string, unknown>>>;
+    expect(list).toEqual([expect.objectContaining({ trackingNumber: 'SF0000012345', status: 'IN_TRANSIT', lastLocation: event.location, stale: false })]);
+    expect(list![0]).not.toHaveProperty('events');
+    expect(h.fetches).toHaveLength(0);
+    // Selected, the history and path come from storage through the shipment type's resolvers.
+    expect(await h.resolve('Mosaic_ShipmentTracking_Shipment.events', list!)).toEqual([[event]]);
+    expect(await h.resolve('Mosaic_ShipmentTracking_Shipment.path', list!)).toEqual([[{ lat: 51.42, lon: 12.24 }]]);
+  });
+
+  it('a refresh stores the summary beside the full record; a parcel nothing is stored of has no history', async () => {
+    const h = await harness({ fetch: { [SHIPFAST_TRACK]: shipfastAnswers({ SF0000012345: ['on-time', 12] }) } });
+    await track(h, 'SHIPFAST', 'SF0000012345');
+    const summary = stored(h, 'summary:SHIPFAST:SF0000012345')!;
+    const record = stored(h, 'parcel:SHIPFAST:SF0000012345') as { checkedAt: string; parcel: { events: unknown[] } };
+    expect(record.parcel.events.length).toBeGreaterThan(0);
+    expect(summary).toEqual({ checkedAt: record.checkedAt, parcel: Object.fromEntries(Object.entries(record.parcel).filter(([k]) => k !== 'events')) });
+    expect(await h.resolve('Mosaic_ShipmentTracking_Shipment.events', [{ carrier: 'PARCELLY', trackingNumber: 'PY0000000009' }])).toEqual([[]]);
   });
 });

@@ -72,7 +72,7 @@ export function exceptionFromDescription(description: string): ShipmentStatus {
 }
 
 /** The coordinates the parcel passed, oldest first, one per consecutive place. */
-export function pathOf(parcel: TrackedParcel): Array<{ lat: number; lon: number }> {
+export function pathOf(parcel: Pick<TrackedParcel, 'events'>): Array<{ lat: number; lon: number }> {
   const path: Array<{ lat: number; lon: number }> = [];
   for (const { location } of parcel.events) {
     const last = path.at(-1);

@@ -5,6 +5,9 @@ import { parcelKey, type Carrier, type ParcelRef, type TrackedParcel } from './s
 /**
  * The plugin's storage, one place for its keys and shapes:
  * - `parcel:<CARRIER>:<number>`  what the carrier last said (null: it does not know the number) and when;
+ * - `summary:<CARRIER>:<number>` the same without the event history (a few hundred bytes instead of
+ *   up to 40 events), what the list fields read; parcels stored before it existed have none and are
+ *   read from `parcel:` until their next refresh writes one;
  * - `link:<CARRIER>:<number>`    the order and customer a parcel belongs to;
  * - `attached:<orderId>:<CARRIER>:<number>`  a parcel attached to an order, in the key itself, so one
  *   `list` answers for many orders (a read per order would spend the host's 100 calls per call);
@@ -15,6 +18,14 @@ type Ctx = PluginContext<Config>;
 
 export interface ParcelRecord {
   parcel: TrackedParcel | null;
+  checkedAt: string;
+}
+
+/** A parcel as the list fields show it: everything but the history. */
+export type ParcelSummary = Omit<TrackedParcel, 'events'>;
+
+export interface SummaryRecord {
+  parcel: ParcelSummary | null;
   checkedAt: string;
 }
 
@@ -38,7 +49,43 @@ export const readParcel = (ctx: Ctx, ref: ParcelRef) => get<ParcelRecord>(ctx, p
 /** What is stored of each parcel, in the order of `refs`: one host call for all (at most 100, the host's `getMany` limit). */
 export const readParcels = async (ctx: Ctx, refs: readonly ParcelRef[]): Promise<(ParcelRecord | null)[]> =>
   refs.length === 0 ? [] : ((await ctx.storage.getMany(refs.map(parcelStorageKey))) as (ParcelRecord | null)[]);
-export const writeParcel = (ctx: Ctx, ref: ParcelRef, record: ParcelRecord) => set(ctx, parcelStorageKey(ref), record);
+
+const summaryStorageKey = (ref: ParcelRef): string => `summary:${parcelKey(ref)}`;
+/** The object without its `events`, whatever else it holds. */
+export const withoutEvents = <T extends { events?: unknown }>({ events: _events, ...rest }: T): Omit<T, 'events'> => rest;
+const summaryOf = (record: ParcelRecord): SummaryRecord => ({ parcel: record.parcel && withoutEvents(record.parcel), checkedAt: record.checkedAt });
+
+/**
+ * The summaries of `refs`, in order: one `getMany`, and a second one of the full records only for
+ * parcels without a summary (stored before summaries existed, or whose summary could not be stored).
+ */
+export async function readSummaries(ctx: Ctx, refs: readonly ParcelRef[]): Promise<(SummaryRecord | null)[]> {
+  if (refs.length === 0) return [];
+  const summaries = (await ctx.storage.getMany(refs.map(summaryStorageKey))) as (SummaryRecord | null)[];
+  const missing = refs.filter((_, i) => summaries[i] === null);
+  if (missing.length === 0) return summaries;
+  const full = await readParcels(ctx, missing);
+  let next = 0;
+  return summaries.map((summary) => {
+    if (summary !== null) return summary;
+    const record = full[next++] ?? null;
+    return record && summaryOf(record);
+  });
+}
+
+/**
+ * Stores the full record, then its summary. A summary that cannot be stored is removed, so that
+ * readers fall back to the full record instead of serving an older summary.
+ */
+export async function writeParcel(ctx: Ctx, ref: ParcelRef, record: ParcelRecord): Promise<void> {
+  await set(ctx, parcelStorageKey(ref), record);
+  try {
+    await set(ctx, summaryStorageKey(ref), summaryOf(record));
+  } catch (error) {
+    await ctx.storage.delete(summaryStorageKey(ref)).catch(() => undefined);
+    throw error;
+  }
+}
 
 export const readLink = (ctx: Ctx, ref: ParcelRef) => get<ParcelLink>(ctx, `link:${parcelKey(ref)}`);
 export const writeLink = (ctx: Ctx, ref: ParcelRef, link: ParcelLink) => set(ctx, `link:${parcelKey(ref)}`, link);

@@ -1,6 +1,6 @@
 import { UserInputError, type Order, type PluginContext } from '@mosaic/sdk';
 import type { Config } from './config.js';
-import { lookupParcels, type ShipmentView } from './lookup.js';
+import { lookupParcels, lookupSummaries, type ShipmentSummaryView, type ShipmentView } from './lookup.js';
 import { parcelKey, type Carrier, type ParcelRef } from './shipment.js';
 import { deleteLink, readAttached, writeAttached, writeLink } from './store.js';
 
@@ -54,6 +54,13 @@ export async function parcelsOf(orders: readonly OrderInput[], ctx: Ctx): Promis
 export async function shipmentsOfOrders(orders: readonly OrderInput[], ctx: Ctx): Promise<ShipmentView[][]> {
   const refs = await parcelsOf(orders, ctx);
   const views = await lookupParcels(refs.flat(), ctx);
+  return refs.map((list) => list.map((ref) => views.get(parcelKey(ref))!));
+}
+
+/** As `shipmentsOfOrders`, without the histories: what the GraphQL list fields answer. */
+export async function shipmentSummariesOfOrders(orders: readonly OrderInput[], ctx: Ctx): Promise<ShipmentSummaryView[][]> {
+  const refs = await parcelsOf(orders, ctx);
+  const views = await lookupSummaries(refs.flat(), ctx);
   return refs.map((list) => list.map((ref) => views.get(parcelKey(ref))!));
 }
 
