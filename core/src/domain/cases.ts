@@ -7,6 +7,7 @@ import { newId } from '../lib/ids.js';
 import { parseInput } from '../lib/validate.js';
 import { assertCanWrite, type TenantContext } from '../tenancy/context.js';
 import { getQueue, pickAgentForQueue } from './agents.js';
+import { liveEvents } from './live-events.js';
 import { emitEvent } from './outbox.js';
 import { timeKey, type Connection, type PageArgs } from './pagination.js';
 import { pageOfRows, requireRow } from './rows.js';
@@ -78,7 +79,7 @@ async function assertRefs(tx: TenantTx, refs: { customerId?: string; queueId?: s
 export async function createCase(ctx: TenantContext, raw: unknown): Promise<Case> {
   assertCanWrite(ctx);
   const input = parseInput(createCaseInput, raw);
-  return ctx.data.write(async (tx) => {
+  const created = await ctx.data.write(async (tx) => {
     await assertRefs(tx, input);
     const now = new Date();
     const row: Case = {
@@ -99,12 +100,15 @@ export async function createCase(ctx: TenantContext, raw: unknown): Promise<Case
     await emitEvent(tx, ctx.actor, 'case.created', row.id, { number: row.number, customerId: row.customerId, priority: row.priority });
     return row;
   });
+  // After the commit: a rolled-back write has thrown above and announces nothing.
+  liveEvents.publish(ctx.tenantId, { type: 'case.created', customerId: created.customerId, case: created });
+  return created;
 }
 
 export async function updateCase(ctx: TenantContext, id: string, raw: unknown): Promise<Case> {
   assertCanWrite(ctx);
   const input = parseInput(updateCaseInput, raw);
-  return ctx.data.write(async (tx) => {
+  const updated = await ctx.data.write(async (tx) => {
     const current = await requireRow(tx, cases, id, 'Case');
     await assertRefs(tx, input);
     const changes = { ...input, updatedAt: new Date() };
@@ -112,6 +116,8 @@ export async function updateCase(ctx: TenantContext, id: string, raw: unknown): 
     await emitEvent(tx, ctx.actor, 'case.updated', id, { fields: Object.keys(input), status: changes.status ?? current.status });
     return { ...current, ...changes } as Case;
   });
+  liveEvents.publish(ctx.tenantId, { type: 'case.updated', customerId: updated.customerId, case: updated });
+  return updated;
 }
 
 /** Assigns the case to the best available agent of its queue; CONFLICT when none is free. */

@@ -5,7 +5,9 @@ import { AppError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { parseInput } from '../lib/validate.js';
 import type { TenantTx } from '../db/tenant-db.js';
+import type { Case } from './cases.js';
 import { assertCanWrite, type TenantContext } from '../tenancy/context.js';
+import { liveEvents } from './live-events.js';
 import { emitEvent } from './outbox.js';
 import { timeKey, type Connection, type PageArgs } from './pagination.js';
 import { pageOfRows, requireRow } from './rows.js';
@@ -66,21 +68,24 @@ function interactionByKey(tx: TenantTx, installationId: string, key: string): Pr
 /**
  * Records an interaction and announces it (`interaction.added`). With a `source` carrying an
  * idempotency key, a key the installation used before returns that interaction as it was
- * written, without writing or announcing anything, whatever the rest of `raw` says.
+ * written, without writing or announcing anything, whatever the rest of `raw` says. Once the
+ * transaction committed, live subscribers hear of it (and of the reply, when it is on a case).
  */
 export async function addInteraction(ctx: TenantContext, raw: unknown, source?: InteractionSource): Promise<Interaction> {
   assertCanWrite(ctx);
   const input = parseInput(addInteractionInput, raw);
   const key = source?.idempotencyKey ?? null;
-  return ctx.data.write(async (tx) => {
+  // Set only by a transaction that wrote the row; announced live after its commit.
+  let written: { row: Interaction; kase: Case | null } | undefined;
+  const result = await ctx.data.write(async (tx) => {
     if (source && key !== null) {
       const earlier = await interactionByKey(tx, source.installationId, key);
       if (earlier) return earlier;
     }
     const customer = await requireRow(tx, customers, input.customerId, 'Customer');
     if (customer.status === 'MERGED') throw new AppError('CONFLICT', 'this customer was merged; record the interaction on the customer it was merged into');
-    if (input.caseId) {
-      const kase = await requireRow(tx, cases, input.caseId, 'Case');
+    const kase = input.caseId ? await requireRow(tx, cases, input.caseId, 'Case') : null;
+    if (kase) {
       if (kase.customerId !== input.customerId) throw new AppError('BAD_USER_INPUT', 'the case belongs to another customer');
     }
     if (input.agentId) await requireRow(tx, agents, input.agentId, 'Agent');
@@ -107,6 +112,12 @@ export async function addInteraction(ctx: TenantContext, raw: unknown, source?: 
       return winner;
     }
     await emitEvent(tx, ctx.actor, 'interaction.added', row.id, { customerId: row.customerId, caseId: row.caseId, channel: row.channel });
+    written = { row, kase };
     return row;
   });
+  if (written) {
+    liveEvents.publish(ctx.tenantId, { type: 'interaction.added', customerId: written.row.customerId, interaction: written.row });
+    if (written.kase) liveEvents.publish(ctx.tenantId, { type: 'case.replied', customerId: written.kase.customerId, case: written.kase });
+  }
+  return result;
 }

@@ -7,12 +7,13 @@ import { pluginAdminTypeDefs } from './plugin-admin-sdl.js';
 import { mutationResolvers } from './mutation-resolvers.js';
 import { queryResolvers } from './query-resolvers.js';
 import { DateTime, scalarBehaviour } from './scalars.js';
+import { subscriptionResolvers, subscriptionTypeDefs } from './subscriptions/index.js';
 import { typeResolvers } from './type-resolvers.js';
 
 /** The core schema, built once per process; per-tenant extensions compose on top of it. */
 export function createBaseSchema(): GraphQLSchema {
   return makeExecutableSchema({
-    typeDefs: [baseTypeDefs, pluginAdminTypeDefs],
-    resolvers: [{ DateTime: scalarBehaviour(DateTime), JSON: scalarBehaviour(JSONResolver) }, typeResolvers, queryResolvers, mutationResolvers, pluginAdminResolvers],
+    typeDefs: [baseTypeDefs, pluginAdminTypeDefs, subscriptionTypeDefs],
+    resolvers: [{ DateTime: scalarBehaviour(DateTime), JSON: scalarBehaviour(JSONResolver) }, typeResolvers, queryResolvers, mutationResolvers, pluginAdminResolvers, subscriptionResolvers],
   });
 }

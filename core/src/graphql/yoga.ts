@@ -11,6 +11,7 @@ import { introspectionPolicy } from './plugins/introspection-policy.js';
 import { queryCostPlugin } from './plugins/query-cost.js';
 import { textArguments } from './plugins/text-arguments.js';
 import { createBaseSchema } from './schema.js';
+import { SubscriptionSlots } from './subscriptions/index.js';
 import type { PluginPlatform } from '../plugins/platform.js';
 import { graphiqlOptions, renderGraphiQLPage } from '../http/graphiql.js';
 
@@ -22,6 +23,7 @@ export type MosaicYoga = YogaServerInstance<ServerContext, object>;
  */
 export function createGraphQLServer(config: ServerConfig, logger: Logger, plugins?: PluginPlatform): MosaicYoga {
   const base = createBaseSchema();
+  const subscriptionSlots = new SubscriptionSlots(config.limits);
   return createYoga<ServerContext>({
     // Each tenant's own schema: core plus its installed plugins (cached per installation set).
     schema: (ctx) => (plugins && ctx.tenant ? plugins.schemaFor(ctx.tenant) : base),
@@ -33,7 +35,7 @@ export function createGraphQLServer(config: ServerConfig, logger: Logger, plugin
     logging: false,
     cors: false,
     maskedErrors: { maskError: createErrorMasker(logger), isDev: config.devErrors },
-    context: ({ tenant }) => ({ loaders: createLoaders(tenant) }),
+    context: ({ tenant }) => ({ loaders: createLoaders(tenant), subscriptionSlots }),
     plugins: [
       inputDepthLimit(config.limits),
       errorCodes(),

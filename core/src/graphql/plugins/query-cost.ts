@@ -89,27 +89,30 @@ function costOf(schema: GraphQLSchema, document: DocumentNode, rawVariables: unk
 export function queryCostPlugin(limits: ServerConfig['limits']): Plugin<ServerContext> {
   const buckets = new CostBuckets(limits.costPerMinute);
   const requested = new WeakMap<Request, number>();
+  // Subscriptions are priced and charged the same way, once, when they start.
+  const price: NonNullable<Plugin<ServerContext>['onExecute'] & Plugin<ServerContext>['onSubscribe']> = ({ args, setResultAndStopExecution, extendContext }) => {
+    const reject = (error: GraphQLError) => setResultAndStopExecution({ errors: [error] });
+    const cost = costOf(args.schema, args.document, args.variableValues, args.operationName);
+    if (cost instanceof GraphQLError) return reject(cost);
+    const context = args.contextValue as ServerContext & { request: Request };
+    requested.set(context.request, cost);
+    // An operation dearer than a whole minute's budget could never be served: answering
+    // RATE_LIMITED with a retry time would send the client into retrying for ever.
+    const maxCost = Math.min(limits.maxQueryCost, limits.costPerMinute);
+    if (cost > maxCost) {
+      return reject(requestRefused(`query cost ${cost} exceeds the limit of ${maxCost}; ask for smaller pages`, 'QUERY_TOO_COMPLEX', { cost, maxCost }));
+    }
+    const taken = buckets.take(context.tenant.tenantId, cost);
+    if (!taken.ok) {
+      return reject(new GraphQLError(`rate limit reached for this tenant; retry in ${taken.retryAfterSeconds}s`, {
+        extensions: { code: 'RATE_LIMITED', retryAfterSeconds: taken.retryAfterSeconds, http: { status: 429, headers: { 'retry-after': String(taken.retryAfterSeconds) } } },
+      }));
+    }
+    extendContext({ queryCost: cost } as never);
+  };
   return {
-    onExecute({ args, setResultAndStopExecution, extendContext }) {
-      const reject = (error: GraphQLError) => setResultAndStopExecution({ errors: [error] });
-      const cost = costOf(args.schema, args.document, args.variableValues, args.operationName);
-      if (cost instanceof GraphQLError) return reject(cost);
-      const context = args.contextValue as ServerContext & { request: Request };
-      requested.set(context.request, cost);
-      // An operation dearer than a whole minute's budget could never be served: answering
-      // RATE_LIMITED with a retry time would send the client into retrying for ever.
-      const maxCost = Math.min(limits.maxQueryCost, limits.costPerMinute);
-      if (cost > maxCost) {
-        return reject(requestRefused(`query cost ${cost} exceeds the limit of ${maxCost}; ask for smaller pages`, 'QUERY_TOO_COMPLEX', { cost, maxCost }));
-      }
-      const taken = buckets.take(context.tenant.tenantId, cost);
-      if (!taken.ok) {
-        return reject(new GraphQLError(`rate limit reached for this tenant; retry in ${taken.retryAfterSeconds}s`, {
-          extensions: { code: 'RATE_LIMITED', retryAfterSeconds: taken.retryAfterSeconds, http: { status: 429, headers: { 'retry-after': String(taken.retryAfterSeconds) } } },
-        }));
-      }
-      extendContext({ queryCost: cost } as never);
-    },
+    onExecute: price,
+    onSubscribe: price,
     onResultProcess({ request, result, setResult, serverContext }) {
       // Absent for requests that never reached GraphQL with a key (GraphiQL's page).
       const tenant = (serverContext as Partial<ServerContext>).tenant;

@@ -26,19 +26,19 @@ interface Issue {
  * writes nothing and no over-long value reaches the database, a log line or an error message.
  */
 export function textArguments(): Plugin {
-  return {
-    onExecute({ args, setResultAndStopExecution }) {
-      const issues = badArguments(args.schema, args.document, args.variableValues, args.operationName);
-      if (issues.length === 0) return;
-      const summary = issues.map((i) => `${i.field}(${i.path.join('.')}): ${i.message}`).join('; ');
-      setResultAndStopExecution({
-        errors: [new GraphQLError(`invalid input: ${summary}`, {
-          nodes: issues.map((i) => i.node),
-          extensions: { code: 'BAD_USER_INPUT', issues: issues.map(({ field, path, message }) => ({ field, path, message })), http: REQUEST_REFUSED },
-        })],
-      });
-    },
+  // Subscriptions too: their arguments are checked before the stream starts.
+  const check: NonNullable<Plugin['onExecute'] & Plugin['onSubscribe']> = ({ args, setResultAndStopExecution }) => {
+    const issues = badArguments(args.schema, args.document, args.variableValues, args.operationName);
+    if (issues.length === 0) return;
+    const summary = issues.map((i) => `${i.field}(${i.path.join('.')}): ${i.message}`).join('; ');
+    setResultAndStopExecution({
+      errors: [new GraphQLError(`invalid input: ${summary}`, {
+        nodes: issues.map((i) => i.node),
+        extensions: { code: 'BAD_USER_INPUT', issues: issues.map(({ field, path, message }) => ({ field, path, message })), http: REQUEST_REFUSED },
+      })],
+    });
   };
+  return { onExecute: check, onSubscribe: check };
 }
 
 /** An argument of the operation (or of a fragment it may spread), with what checking it needs. */

@@ -1,0 +1,105 @@
+import type { Case } from './cases.js';
+import type { Interaction } from './interactions.js';
+
+/**
+ * What changed, as live pages and GraphQL subscriptions see it. Each event carries the row as it
+ * was committed, so a subscriber renders it without reading it back.
+ */
+export type LiveEvent =
+  | { type: 'interaction.added'; customerId: string; interaction: Interaction }
+  /** `case.replied`: an interaction was added to the case (the row is the case as it stands). */
+  | { type: 'case.created' | 'case.updated' | 'case.replied'; customerId: string; case: Case };
+
+/** A live subscription: iterate it for events; `return()` (or breaking out of `for await`) ends it. */
+export type LiveSubscription = AsyncIterableIterator<LiveEvent> & { return(): Promise<IteratorResult<LiveEvent>> };
+
+/**
+ * Events queued for a subscriber that reads slower than they arrive; past this its subscription
+ * ends (the client resubscribes and reloads) rather than holding memory for ever.
+ */
+export const MAX_QUEUED_EVENTS = 256;
+
+type Listener = (event: LiveEvent) => void;
+
+/**
+ * A process-local publish/subscribe of committed domain changes, keyed by tenant id. The tenant
+ * of a subscription is the caller's (from its verified credential), never a client argument, so a
+ * tenant can only hear its own writes. Publish only after the transaction committed.
+ */
+export class LiveEventBus {
+  readonly #listeners = new Map<string, Set<Listener>>();
+
+  /** Hands the event to the tenant's current subscribers (synchronously; they only queue it). */
+  publish(tenantId: string, event: LiveEvent): void {
+    const listeners = this.#listeners.get(tenantId);
+    if (!listeners) return;
+    for (const listener of [...listeners]) listener(event);
+  }
+
+  /**
+   * The tenant's events that pass `filter`, from now on, as an async iterator. It holds a listener
+   * until `return()` is called (yoga calls it when the client goes away) or the queue overflows;
+   * `onEnd` runs once when either happens (to free what the subscriber holds, such as a slot).
+   *
+   * @example
+   * const live = liveEvents.subscribe(ctx.tenantId, (e) => e.customerId === customerId);
+   * for await (const event of live) render(event); // `break` ends the subscription
+   */
+  subscribe(tenantId: string, filter: (event: LiveEvent) => boolean = () => true, onEnd?: () => void): LiveSubscription {
+    const queue: LiveEvent[] = [];
+    let waiting: ((result: IteratorResult<LiveEvent>) => void) | undefined;
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      queue.length = 0;
+      const listeners = this.#listeners.get(tenantId);
+      listeners?.delete(listener);
+      if (listeners?.size === 0) this.#listeners.delete(tenantId);
+      waiting?.({ value: undefined, done: true });
+      waiting = undefined;
+      onEnd?.();
+    };
+    const listener: Listener = (event) => {
+      if (!filter(event)) return;
+      if (waiting) {
+        const resolve = waiting;
+        waiting = undefined;
+        resolve({ value: event, done: false });
+      } else if (queue.length >= MAX_QUEUED_EVENTS) {
+        end();
+      } else {
+        queue.push(event);
+      }
+    };
+    let listeners = this.#listeners.get(tenantId);
+    if (!listeners) this.#listeners.set(tenantId, (listeners = new Set()));
+    listeners.add(listener);
+
+    const iterator: LiveSubscription = {
+      next: () => {
+        const event = queue.shift();
+        if (event) return Promise.resolve({ value: event, done: false });
+        if (ended) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve) => { waiting = resolve; });
+      },
+      return: () => {
+        end();
+        return Promise.resolve({ value: undefined, done: true });
+      },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  }
+
+  /** How many subscriptions are open: the tenant's, or all of them (leak checks, metrics). */
+  listenerCount(tenantId?: string): number {
+    if (tenantId !== undefined) return this.#listeners.get(tenantId)?.size ?? 0;
+    let total = 0;
+    for (const set of this.#listeners.values()) total += set.size;
+    return total;
+  }
+}
+
+/** The process's bus: domain writes publish here; subscriptions and live pages listen here. */
+export const liveEvents = new LiveEventBus();
