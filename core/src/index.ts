@@ -12,4 +12,6 @@ export { AppError, type ErrorCode } from './lib/errors.js';
 export { toGlobalId, parseGlobalId } from './lib/ids.js';
 export { createLogger } from './lib/logger.js';
 export * as domain from './domain/index.js';
+/** Committed changes per tenant, live: what GraphQL subscriptions and the console's live pages listen to. */
+export { liveEvents, LiveEventBus, type LiveEvent, type LiveSubscription } from './domain/live-events.js';
 export { seedTenant, type SeedOptions, type SeedProgress, type SeedSummary } from './seed/index.js';
