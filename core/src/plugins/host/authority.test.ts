@@ -3,7 +3,7 @@ import { cases, outbox } from '../../db/tenant-schema.js';
 import { createCase } from '../../domain/cases.js';
 import { toGlobalId } from '../../lib/ids.js';
 import { invocationCause, type InvocationCause } from './index.js';
-import { hostFor, openTenants, PLUGIN_ID, refusal, seedCustomer, type Tenants } from './test-fixtures.js';
+import { hostFor, openTenants, PLUGIN_ID, refusal, seedCustomer, seedOrder, type Tenants } from './test-fixtures.js';
 
 let tenants: Tenants;
 let ids: { customer: string; case: string };
@@ -60,7 +60,7 @@ describe('what an invocation may write', () => {
               installationId: `inst-${PLUGIN_ID}`,
               entry: cause.entry,
               onBehalfOf: 'caller' in cause ? cause.caller?.actor : null,
-              callerRole: 'caller' in cause ? cause.caller?.role : null,
+              callerRole: 'caller' in cause && cause.caller?.kind !== 'customer' ? cause.caller?.role : null,
             },
           });
         } else {
@@ -101,7 +101,61 @@ describe('invocationCause', () => {
     expect(invocationCause({ kind: 'resolver', type: 'Mutation', field: 'acme_x' }, agent)).toEqual({ entry: 'mutation', caller: agent });
     expect(invocationCause({ kind: 'event', type: 'case.created' }, null)).toEqual({ entry: 'event' });
     expect(invocationCause({ kind: 'webhook', name: 'ping' }, null)).toEqual({ entry: 'webhook' });
-    // Widget renders and actions have no caller path yet: read-only until they do.
-    expect(invocationCause({ kind: 'action', name: 'refresh' }, agent)).toEqual({ entry: 'field', caller: agent });
+    // A widget render reads for its viewer; a pressed button writes with the presser's rights.
+    expect(invocationCause({ kind: 'widget', id: 'status' }, agent)).toEqual({ entry: 'field', caller: agent });
+    expect(invocationCause({ kind: 'action', name: 'refresh' }, agent)).toEqual({ entry: 'mutation', caller: agent });
+  });
+});
+
+describe('a portal customer as caller', () => {
+  // Ada is the viewer; Bob is another customer of the same tenant, with an order and a case.
+  let own: { customer: string; order: string; case: string };
+  let other: { customer: string; order: string; case: string };
+  let viewer: { kind: 'customer'; actor: string; customerId: string };
+
+  beforeAll(async () => {
+    const seed = async (name: string) => {
+      const customer = await seedCustomer(tenants.a, name);
+      const order = await seedOrder(tenants.a, customer);
+      const kase = await createCase(tenants.a, { customerId: customer.id, subject: `${name}'s case` });
+      return { local: customer.id, ids: { customer: toGlobalId('Customer', customer.id), order: toGlobalId('Order', order.id), case: toGlobalId('Case', kase.id) } };
+    };
+    const ada = await seed('Ada Portal');
+    own = ada.ids;
+    other = (await seed('Bob Other')).ids;
+    viewer = { kind: 'customer', actor: 'portal:ada', customerId: ada.local };
+  });
+
+  it('reads their own records, and another customer\'s answer exactly like missing ones', async () => {
+    const { host } = hostFor(tenants.a, { cause: { entry: 'field', caller: viewer } });
+    expect(await host('customers.get', { id: own.customer })).toMatchObject({ id: own.customer });
+    expect(await host('orders.get', { id: own.order })).toMatchObject({ id: own.order });
+    expect(await host('cases.get', { id: own.case })).toMatchObject({ id: own.case });
+    expect(await host('customers.get', { id: other.customer })).toBeNull();
+    expect(await host('orders.get', { id: other.order })).toBeNull();
+    expect(await host('cases.get', { id: other.case })).toBeNull();
+    const missing = toGlobalId('Customer', 'no-such-customer');
+    expect(await host('orders.listByCustomer', { customerId: other.customer })).toEqual(await host('orders.listByCustomer', { customerId: missing }));
+    expect(await host('orders.listByCustomer', { customerId: own.customer })).toMatchObject({ nodes: [{ id: own.order }] });
+    // Listing customers shows the viewer alone, though the tenant has several.
+    const listed = (await host('customers.list', {})) as { nodes: Array<{ id: string }> };
+    expect(listed.nodes.map((c) => c.id)).toEqual([own.customer]);
+    // Staff see everyone through the same calls.
+    const staff = hostFor(tenants.a, { cause: { entry: 'field', caller: agent } }).host;
+    expect(await staff('customers.get', { id: other.customer })).toMatchObject({ id: other.customer });
+  });
+
+  it('writes what concerns their own records only; about anyone else NOT_FOUND, and no emits', async () => {
+    const { host, audits } = hostFor(tenants.a, { cause: { entry: 'mutation', caller: viewer } });
+    const before = await counts();
+    await refusal(host('cases.create', { input: { customerId: other.customer, subject: 'Not mine' } }), 'NOT_FOUND');
+    await refusal(host('cases.update', { id: other.case, input: { priority: 'HIGH' } }), 'NOT_FOUND');
+    await refusal(host('interactions.create', { input: { customerId: other.customer, channel: 'NOTE', direction: 'INBOUND', body: 'x' } }), 'NOT_FOUND');
+    await refusal(host('interactions.create', { input: { customerId: own.customer, caseId: other.case, channel: 'NOTE', direction: 'INBOUND', body: 'x' } }), 'NOT_FOUND');
+    await refusal(host('emit', { type: 'noted' }), 'FORBIDDEN');
+    expect(await counts()).toEqual(before);
+    expect(audits).toHaveLength(0);
+    await host('cases.update', { id: own.case, input: { priority: 'HIGH' } });
+    expect(audits.at(-1)).toMatchObject({ action: 'plugin.cases.update', detail: { entry: 'mutation', onBehalfOf: 'portal:ada', callerRole: 'customer' } });
   });
 });

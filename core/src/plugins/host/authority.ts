@@ -5,12 +5,28 @@ import type { InvocationEntry } from '@mosaic/sandbox';
 import { HostError } from './errors.js';
 import type { HostDeps } from './types.js';
 
-/** The principal whose API call led to a plugin invocation. */
-export interface Caller {
-  /** Its API key id (the request's `TenantContext.actor`). */
+/** A staff principal (API key, agent or admin at the console) whose call led to a plugin invocation. */
+export interface StaffCaller {
+  kind?: 'staff';
+  /** Its API key or session id (the request's `TenantContext.actor`). */
   actor: string;
   role: Role;
 }
+
+/**
+ * A customer signed in to the portal, looking at a widget or pressing its button. The plugin's
+ * host calls then reach this customer's own records only: anyone else's answer as missing.
+ */
+export interface CustomerCaller {
+  kind: 'customer';
+  /** The portal session's principal, for the audit log. */
+  actor: string;
+  /** The customer's local id. */
+  customerId: string;
+}
+
+/** The principal whose call led to a plugin invocation. */
+export type Caller = StaffCaller | CustomerCaller;
 
 /**
  * Why a plugin runs, which decides what it may do (DESIGN.md decision 12; the rule per entry kind
@@ -35,11 +51,12 @@ export function invocationCause(entry: InvocationEntry, caller: Caller | null): 
       return { entry: 'event' };
     case 'webhook':
       return { entry: 'webhook' };
-    case 'action':
-      // Widget renders and button actions have no caller path in core yet, so they are read-only.
-      // When they get one: a render stays 'field'; a person pressing a button becomes 'mutation'
-      // with that person as caller (their permissions, their name in the audit log).
+    case 'widget':
+      // Drawing a page reads, for whoever looks at it.
       return { entry: 'field', caller };
+    case 'action':
+      // A person pressed a widget's button: their permissions, their name in the audit log.
+      return { entry: 'mutation', caller };
   }
 }
 
@@ -53,6 +70,13 @@ export interface InvocationAuthority {
    * domain write reached without `write` is refused by the domain itself.
    */
   readonly reader: TenantContext;
+  /**
+   * Whether records of the customer with local id `customerId` are this invocation's to read or
+   * write: always, except for a portal customer, whose invocations reach their own records only.
+   */
+  concerns(customerId: string): boolean;
+  /** The portal customer an invocation is limited to (local id); null when it is not limited. */
+  readonly ownCustomerId: string | null;
   /** Refuses (FORBIDDEN) unless this invocation may write tenant data. */
   assertMayWrite(capability: WriteCapability): void;
   /**
@@ -69,18 +93,24 @@ export function invocationAuthority({ tenant, installation, cause, audit, onRefu
   const reader: TenantContext = { ...tenant, role: 'integrator', actor };
   const writer: TenantContext = { ...tenant, role: 'agent', actor };
   const caller = cause.entry === 'field' || cause.entry === 'mutation' ? cause.caller : null;
+  const ownCustomerId = caller?.kind === 'customer' ? caller.customerId : null;
+  // A portal customer may write like an agent, but only what concerns their own records (each
+  // capability checks `concerns`); emitting plugin events concerns no record, so it is refused.
+  const callerRole = caller === null ? null : caller.kind === 'customer' ? 'agent' : caller.role;
   // The rule itself is shared with the SDK's test harness (@mosaic/sdk/schema), so the two agree.
-  const refusal = writeRefusal(cause.entry, caller?.role ?? null);
+  const refusal = writeRefusal(cause.entry, callerRole);
   // A mutation refused although it may write for some callers: the caller's rights are short.
   const refusedForCaller = refusal !== null && caller !== null && writeRefusal(cause.entry, 'admin') === null;
 
   const assertMayWrite = (capability: WriteCapability) => {
-    if (refusal === null) return;
-    if (refusedForCaller) onRefusedForCaller?.();
-    throw new HostError('FORBIDDEN', writeRefusedMessage(capability, refusal));
+    if (refusal === null && !(ownCustomerId !== null && capability === 'emit')) return;
+    if (refusedForCaller || refusal === null) onRefusedForCaller?.();
+    throw new HostError('FORBIDDEN', writeRefusedMessage(capability, refusal ?? 'a customer\'s own records are all a portal customer may change'));
   };
   return {
     reader,
+    ownCustomerId,
+    concerns: (customerId) => ownCustomerId === null || customerId === ownCustomerId,
     assertMayWrite,
     async write(capability, perform, target) {
       assertMayWrite(capability);
@@ -96,7 +126,7 @@ export function invocationAuthority({ tenant, installation, cause, audit, onRefu
           version: installation.version,
           entry: cause.entry,
           onBehalfOf: caller?.actor ?? null,
-          callerRole: caller?.role ?? null,
+          callerRole: caller === null ? null : caller.kind === 'customer' ? 'customer' : caller.role,
         },
       });
       return value;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { createCase, getCase, updateCase } from '../../domain/cases.js';
+import { notFound } from '../../lib/errors.js';
 import { localId } from '../../lib/ids.js';
 import { globalIdArg, localIdOrNull, parseArgs } from './args.js';
 import { nullIfNotFound, requireScope } from './errors.js';
@@ -48,6 +49,19 @@ function decodeRefs(input: Record<string, unknown>): Record<string, unknown> {
 }
 
 /**
+ * Refuses, exactly as a missing record, a write a portal customer's invocation makes about
+ * another customer (`customerId`) or their case (`caseId`), both global ids.
+ */
+export async function assertConcerns(authority: InvocationAuthority, about: { customerId?: string; caseId?: string | null }): Promise<void> {
+  if (authority.ownCustomerId === null) return;
+  if (about.customerId !== undefined && !authority.concerns(localId('Customer', about.customerId))) throw notFound('Customer');
+  if (about.caseId == null) return;
+  const local = localIdOrNull('Case', about.caseId);
+  const row = local === null ? null : await nullIfNotFound(getCase(authority.reader, local));
+  if (row === null || !authority.concerns(row.customerId)) throw notFound('Case');
+}
+
+/**
  * `cases:read` (or `cases:write`) to read; `cases:write` to create and update through the domain
  * functions, so validation, transactions and outbox events are those of any API user. Writes also
  * need an invocation that may write (`authority.write`), checked right after the scope.
@@ -60,18 +74,20 @@ export function caseCapabilities({ installation }: HostDeps, authority: Invocati
       const { id } = parseArgs('cases.get', getArgs, args);
       const local = localIdOrNull('Case', id);
       const row = local === null ? null : await nullIfNotFound(getCase(authority.reader, local));
-      return row === null ? null : toSdlCase(row);
+      return row === null || !authority.concerns(row.customerId) ? null : toSdlCase(row);
     },
     'cases.create': async (args) => {
       requireScope(installation, 'cases:write');
       authority.assertMayWrite('cases.create');
       const { input } = parseArgs('cases.create', createArgs, args);
+      await assertConcerns(authority, { customerId: input.customerId });
       return authority.write('cases.create', async (writer) => toSdlCase(await createCase(writer, decodeRefs(input))), caseId);
     },
     'cases.update': async (args) => {
       requireScope(installation, 'cases:write');
       authority.assertMayWrite('cases.update');
       const { id, input } = parseArgs('cases.update', updateArgs, args);
+      await assertConcerns(authority, { caseId: id });
       return authority.write('cases.update', async (writer) => toSdlCase(await updateCase(writer, localId('Case', id), decodeRefs(input))), caseId);
     },
   };

@@ -45,8 +45,8 @@ export function createHostFunction(deps: HostDeps): HostFunction {
   // A Map, so a capability named like an Object.prototype member ('constructor') finds nothing.
   const handlers = new Map(
     Object.entries({
-      ...customerCapabilities(deps, authority.reader),
-      ...orderCapabilities(deps, authority.reader),
+      ...customerCapabilities(deps, authority),
+      ...orderCapabilities(deps, authority),
       ...caseCapabilities(deps, authority),
       ...interactionCapabilities(deps, authority),
       ...storageCapabilities(deps),

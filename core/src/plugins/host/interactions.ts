@@ -4,6 +4,7 @@ import { addInteraction } from '../../domain/interactions.js';
 import { localId } from '../../lib/ids.js';
 import { globalIdArg, parseArgs } from './args.js';
 import type { InvocationAuthority } from './authority.js';
+import { assertConcerns } from './cases.js';
 import { requireScope } from './errors.js';
 import { toSdlInteraction } from './sdl-shapes.js';
 import type { CapabilityHandlers, HostDeps } from './types.js';
@@ -40,6 +41,7 @@ export function interactionCapabilities({ installation }: HostDeps, authority: I
       authority.assertMayWrite('interactions.create');
       const { input } = parseArgs('interactions.create', createArgs, args);
       const { idempotencyKey, customerId, caseId, ...values } = input;
+      await assertConcerns(authority, { customerId, caseId });
       const decoded = {
         ...values,
         customerId: localId('Customer', customerId),

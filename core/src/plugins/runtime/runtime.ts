@@ -78,7 +78,8 @@ export class PluginRuntime {
         installation: { id: installation.id, pluginId: installation.pluginId, version: installation.version },
         config: installation.config,
       },
-      limits: this.deps.sandboxLimits,
+      // A caller's tighter deadline (a widget within its page's budget) overrides the operator's.
+      limits: part.limits ? { ...this.deps.sandboxLimits, ...(part.limits as Partial<SandboxLimits>) } : this.deps.sandboxLimits,
     } as Invocation;
     const sample = { tenantId: tenant.tenantId, pluginId: installation.pluginId };
     try {
@@ -146,5 +147,14 @@ function failureCode(err: unknown, refusedForCaller: boolean): PluginErrorCode |
 
 function describe(part: EntryPart): string {
   const e = part.entry;
-  return e.kind === 'resolver' ? `resolver ${e.type}.${e.field}` : e.kind === 'event' ? `event handler ${e.type}` : `${e.kind} ${e.name}`;
+  switch (e.kind) {
+    case 'resolver':
+      return `resolver ${e.type}.${e.field}`;
+    case 'event':
+      return `event handler ${e.type}`;
+    case 'widget':
+      return `widget ${e.id}`;
+    default:
+      return `${e.kind} ${e.name}`;
+  }
 }
