@@ -12,6 +12,7 @@ import { requestBodyLimit } from './body-limit.js';
 import { serveGraphiQLPage } from './graphiql.js';
 import { mountGraphiQLAssets } from './graphiql-assets.js';
 import { mountPluginWebhooks } from './plugin-webhooks.js';
+import { isWebPath, mountWeb, webError, webNotFound } from '../web/index.js';
 
 /**
  * Passes an authenticated request to yoga. Under @hono/node-server yoga reads and writes the
@@ -53,10 +54,13 @@ export function createApp(platform: Platform, yoga: MosaicYoga): Hono<AppEnv> {
   mountGraphiQLAssets(app);
 
   mountPluginWebhooks(app, platform);
+  mountWeb(app, platform);
 
-  app.notFound((c) => errorResponse(c, 404, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`));
+  // Pages answer errors with a page; the API keeps its JSON errors.
+  app.notFound((c) => isWebPath(c.req.path) ? webNotFound(c) : errorResponse(c, 404, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`));
   app.onError((err, c) => {
     platform.logger.error({ err, requestId: c.get('requestId') }, 'unhandled error');
+    if (isWebPath(c.req.path)) return webError(c);
     return errorResponse(c, 500, 'INTERNAL_SERVER_ERROR', 'unexpected error');
   });
   return app;

@@ -1,0 +1,37 @@
+/** English strings for the web pages, grouped by area. The shape is the contract every locale follows. */
+export const en = {
+  common: {
+    skipToContent: 'Skip to main content',
+    language: 'Language',
+    changeLanguage: 'Change language',
+    primaryNav: 'Main',
+    poweredBy: 'Runs on Mosaic',
+  },
+  locales: { en: 'English', es: 'Español' },
+  areas: { portal: 'Help centre', console: 'Agent console', admin: 'Administration' },
+  landing: {
+    title: 'Mosaic',
+    lead: 'A multi-tenant customer-service platform: one view of each customer, cases, conversations and orders, extended by sandboxed plugins.',
+    apiHeading: 'For developers',
+    apiText: 'Explore the GraphQL API in GraphiQL; every request needs an API key of your organisation.',
+    apiLink: 'Open GraphiQL',
+    tenantText: 'Customers, agents and administrators reach their organisation at the address it gave them.',
+  },
+  placeholder: {
+    portal: 'Find answers, follow your requests and contact {{tenant}}.',
+    console: 'Work the queue, answer customers and see each customer at a glance.',
+    admin: 'Set up branding, languages, people and plugins for {{tenant}}.',
+    soon: 'This area is being built.',
+  },
+  errors: {
+    notFoundTitle: 'Page not found',
+    notFoundText: 'There is no page at this address.',
+    serverErrorTitle: 'Something went wrong',
+    serverErrorText: 'The page could not be shown. Please try again in a moment.',
+    reference: 'Reference: {{id}}',
+    home: 'Go to the home page',
+  },
+};
+
+/** The keys every locale defines (nested objects of strings). */
+export type WebStrings = typeof en;

@@ -1,0 +1,36 @@
+import type { WebStrings } from './en.js';
+
+/** Spanish strings; typed against English so a missing or extra key fails the build. */
+export const es: WebStrings = {
+  common: {
+    skipToContent: 'Saltar al contenido principal',
+    language: 'Idioma',
+    changeLanguage: 'Cambiar idioma',
+    primaryNav: 'Principal',
+    poweredBy: 'Funciona con Mosaic',
+  },
+  locales: { en: 'English', es: 'Español' },
+  areas: { portal: 'Centro de ayuda', console: 'Consola de agentes', admin: 'Administración' },
+  landing: {
+    title: 'Mosaic',
+    lead: 'Una plataforma de atención al cliente multiempresa: una vista de cada cliente, casos, conversaciones y pedidos, ampliada con complementos aislados.',
+    apiHeading: 'Para desarrolladores',
+    apiText: 'Explore la API GraphQL en GraphiQL; cada petición necesita una clave de API de su organización.',
+    apiLink: 'Abrir GraphiQL',
+    tenantText: 'Clientes, agentes y administradores acceden a su organización en la dirección que esta les dio.',
+  },
+  placeholder: {
+    portal: 'Encuentre respuestas, siga sus solicitudes y contacte con {{tenant}}.',
+    console: 'Atienda la cola, responda a los clientes y vea cada cliente de un vistazo.',
+    admin: 'Configure la marca, los idiomas, las personas y los complementos de {{tenant}}.',
+    soon: 'Esta sección está en construcción.',
+  },
+  errors: {
+    notFoundTitle: 'Página no encontrada',
+    notFoundText: 'No hay ninguna página en esta dirección.',
+    serverErrorTitle: 'Algo ha fallado',
+    serverErrorText: 'No se ha podido mostrar la página. Inténtelo de nuevo en un momento.',
+    reference: 'Referencia: {{id}}',
+    home: 'Ir a la página de inicio',
+  },
+};
