@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   'SIGN_UP_FAILED',
   'CSRF_FAILED',
   'RESET_LINK_INVALID',
+  'WIDGET_INVALID',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
