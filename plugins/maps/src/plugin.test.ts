@@ -323,4 +323,20 @@ describe('widgets', () => {
     expect(tree.children[0]!.polyline![0]).toEqual(long[0]);
     expect(tree.children[0]!.polyline![99]).toEqual(long[1499]);
   });
+
+  it('a route read again unchanged writes no snapshot; a parcel that moved on is saved again', async () => {
+    const ada = customer('c1', PARIS, 'Ada');
+    const h = await harness({ data: { customers: [ada] } });
+    const long = Array.from({ length: 1500 }, (_, i) => ({ lat: 40 + i / 100, lon: 2 + i / 200 }));
+    const read = (status: string) => h.resolve(ROUTE, [order('o1', ada, { mosaic_shipmentTracking_shipments: [{ trackingNumber: 'PX2', status, lastLocation: null, path: long }] })]);
+    await read('IN_TRANSIT');
+    const saved = h.storage.get('route:o1') as { savedAt: string; shipments: Array<{ status: string }> };
+    h.storage.set('route:o1', { ...saved, savedAt: '2000-01-01T00:00:00.000Z' } as never);
+    await read('IN_TRANSIT');
+    expect(h.storage.get('route:o1')).toMatchObject({ savedAt: '2000-01-01T00:00:00.000Z', shipments: [{ status: 'IN_TRANSIT' }] });
+    await read('DELAYED');
+    const moved = h.storage.get('route:o1') as { savedAt: string; shipments: Array<{ status: string }> };
+    expect(moved.savedAt).not.toBe('2000-01-01T00:00:00.000Z');
+    expect(moved.shipments).toMatchObject([{ status: 'DELAYED' }]);
+  });
 });
