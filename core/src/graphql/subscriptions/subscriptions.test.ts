@@ -48,7 +48,7 @@ describe('GraphQL subscriptions over SSE', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mosaic-subscriptions-'));
-    const config = serverConfigFromEnv({ ...process.env, MOSAIC_DATA_DIR: dir, PORT: '0', MOSAIC_MAX_SUBSCRIPTIONS_PER_KEY: '3', MOSAIC_MAX_SUBSCRIPTIONS_PER_TENANT: '5' });
+    const config = serverConfigFromEnv({ ...process.env, MOSAIC_DATA_DIR: dir, PORT: '0', MOSAIC_MAX_SUBSCRIPTIONS_PER_KEY: '3', MOSAIC_MAX_SUBSCRIPTIONS_PER_TENANT: '5', MOSAIC_MAX_QUERY_COST: '500' });
     platform = await openPlatform(config, createLogger('silent'));
     server = await startServer(platform);
     const ta = await createTenant(platform.control.db, platform.tenants, { slug: 'live-a' });
@@ -170,6 +170,25 @@ describe('GraphQL subscriptions over SSE', () => {
     // A committed one still arrives on the same stream.
     await addInteraction(ctxA, { customerId: local, channel: 'CHAT', direction: 'INBOUND', body: 'committed' });
     expect(payload(await live.next()).data.timelineItemAdded.body).toBe('committed');
+    await closeAll();
+  });
+
+  it('applies the query limits (cost, depth, text rule) before a stream starts', async () => {
+    // 100 interactions of 6 points: over this server's MOSAIC_MAX_QUERY_COST of 500.
+    const dear = `subscription { caseUpdated { interactions(first: 100) { edges { node { id body channel subject } } } } }`;
+    let nested = 'id';
+    for (let i = 0; i < 4; i++) nested = `customer { cases(first: 1) { edges { node { ${nested} } } } }`;
+    const deep = `subscription { caseUpdated { ${nested} } }`;
+    const cases: [string, Record<string, unknown>, string][] = [
+      [dear, {}, 'QUERY_TOO_COMPLEX'],
+      [deep, {}, 'QUERY_TOO_COMPLEX'], // depth 18 of 12
+      [TIMELINE, { c: 'bad\u0000id' }, 'BAD_USER_INPUT'],
+    ];
+    for (const [query, variables, code] of cases) {
+      const refused = await sse(keyA, query, variables);
+      expect(payload(await refused.next()).errors?.[0]?.extensions?.code).toBe(code);
+    }
+    expect(liveEvents.listenerCount()).toBe(0);
     await closeAll();
   });
 
