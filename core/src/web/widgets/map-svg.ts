@@ -1,7 +1,8 @@
-import { geoPath, type GeoProjection } from 'd3-geo';
-import { atlasLayers, type AtlasDetail } from './atlas.js';
+import { geoPath, type GeoPath, type GeoProjection } from 'd3-geo';
+import type { LineString, Polygon, Position } from 'geojson';
+import { atlasLayers, type AtlasDetail, type AtlasPiece } from './atlas.js';
 import { escapeMarkup as esc } from './escape.js';
-import { mapProjection, type MapNode } from './map-projection.js';
+import { lonSpan, mapProjection, type GeoBox, type MapNode } from './map-projection.js';
 import { TONES } from './tones.js';
 
 /** Size of the drawing in CSS pixels (the SVG scales down to its container through its viewBox). */
@@ -37,7 +38,7 @@ export function mapSvg(node: MapNode, options: MapSvgOptions): string {
   const path = geoPath(projection).digits(1);
   const worldWidth = 2 * Math.PI * projection.scale();
   const detail: AtlasDetail = worldWidth > FINE_DETAIL_RATIO * width ? 'fine' : 'coarse';
-  const { land, borders } = drawAtlas(path, detail);
+  const { land, coast, borders } = drawAtlas(path, projection, detail, width, height);
   const route = node.polyline
     ? path({ type: 'LineString', coordinates: node.polyline.map((p) => [p.lon, p.lat]) }) ?? ''
     : '';
@@ -46,7 +47,8 @@ export function mapSvg(node: MapNode, options: MapSvgOptions): string {
   const svg = [
     `<svg class="mw-map-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(label)}" focusable="false">`,
     `<rect width="${width}" height="${height}" fill="${COLOURS.sea}"/>`,
-    land ? `<path d="${land}" fill="${COLOURS.land}" stroke="${COLOURS.coast}" stroke-width="0.6"/>` : '',
+    land ? `<path d="${land}" fill="${COLOURS.land}"/>` : '',
+    coast ? `<path d="${coast}" fill="none" stroke="${COLOURS.coast}" stroke-width="0.6"/>` : '',
     borders ? `<path d="${borders}" fill="none" stroke="${COLOURS.border}" stroke-width="0.5" stroke-dasharray="2 2"/>` : '',
     route ? `<path class="mw-map-route" d="${route}" fill="none" stroke="${COLOURS.route}" stroke-width="3" stroke-linejoin="round" stroke-linecap="round"/>` : '',
     markers,
@@ -56,16 +58,56 @@ export function mapSvg(node: MapNode, options: MapSvgOptions): string {
   return `<figure class="mw-map">${svg}${caption}</figure>`;
 }
 
-function drawAtlas(path: ReturnType<typeof geoPath>, detail: AtlasDetail): { land: string; borders: string } {
-  let layers = atlasLayers(detail);
-  let land = path(layers.land) ?? '';
-  if (land.length > LAND_BUDGET && detail === 'fine') {
-    layers = atlasLayers('coarse');
-    land = path(layers.land) ?? '';
+function drawAtlas(
+  path: GeoPath,
+  projection: GeoProjection,
+  detail: AtlasDetail,
+  width: number,
+  height: number,
+): { land: string; coast: string; borders: string } {
+  const view = viewBox(projection, width, height, detail);
+  const draw = <G extends Polygon | LineString>(pieces: Array<AtlasPiece<G>>, kind: G['type']): string => {
+    const inView = pieces.filter((p) => overlaps(p, view)).map((p) => p.geometry.coordinates);
+    if (inView.length === 0) return '';
+    const geometry = kind === 'Polygon'
+      ? { type: 'MultiPolygon' as const, coordinates: inView as Position[][][] }
+      : { type: 'MultiLineString' as const, coordinates: inView as Position[][] };
+    return path(geometry) ?? '';
+  };
+  const layers = atlasLayers(detail);
+  let land = draw(layers.land, 'Polygon');
+  let coast = draw(layers.coast, 'LineString');
+  if (land.length + coast.length > LAND_BUDGET && detail === 'fine') {
+    return drawAtlas(path, projection, 'coarse', width, height);
   }
-  if (land.length > LAND_BUDGET) land = '';
-  const borders = path(layers.borders) ?? '';
-  return { land, borders: borders.length > BORDERS_BUDGET ? '' : borders };
+  if (land.length + coast.length > LAND_BUDGET) land = coast = '';
+  const borders = draw(layers.borders, 'LineString');
+  return { land, coast, borders: borders.length > BORDERS_BUDGET ? '' : borders };
+}
+
+/**
+ * The latitude/longitude box the view shows, a little wider so pieces touching its edge are
+ * kept. The whole world when the view is wide (only zoomed-in views gain from skipping).
+ */
+function viewBox(projection: GeoProjection, width: number, height: number, detail: AtlasDetail): GeoBox | undefined {
+  if (detail === 'coarse') return undefined;
+  const invert = (x: number, y: number) => projection.invert!([x, y]) ?? [0, 0];
+  const [west] = invert(0, height / 2);
+  const [east] = invert(width, height / 2);
+  const [, north] = invert(width / 2, 0);
+  const [, south] = invert(width / 2, height);
+  const margin = 1;
+  return { west: west! - margin, east: east! + margin, north: north! + margin, south: south! - margin };
+}
+
+function overlaps(piece: AtlasPiece<unknown>, view: GeoBox | undefined): boolean {
+  if (!view) return true;
+  if (piece.north < view.south || piece.south > view.north) return false;
+  const pieceSpan = lonSpan(piece);
+  const viewSpan = lonSpan(view);
+  // How far east of the view's west edge the piece starts, going round the globe.
+  const offset = (((piece.west - view.west) % 360) + 360) % 360;
+  return offset <= viewSpan || offset + pieceSpan >= 360;
 }
 
 function drawMarkers(node: MapNode, projection: GeoProjection, width: number, height: number): string {

@@ -3,12 +3,12 @@ import { widgetLabels, type WidgetLabels } from './labels.js';
 
 /**
  * A DOM id for a widget that stays the same across renders (the target of its buttons' htmx
- * swap): the parts joined by `--`, every character outside [A-Za-z0-9-] spelt as `_` + hex, so
- * distinct parts can never give the same id.
- * @example widgetDomId('inst_1', 'tracking') // 'w-inst_5f1--tracking'
+ * swap): the parts joined by `--`, every character outside [A-Za-z0-9] spelt `_hex_`, so distinct
+ * parts can never give the same id.
+ * @example widgetDomId('inst_1', 'tracking') // 'w-inst_5f_1--tracking'
  */
 export function widgetDomId(...parts: string[]): string {
-  const encoded = parts.map((p) => p.replace(/[^A-Za-z0-9-]/g, (c) => `_${c.codePointAt(0)!.toString(16)}`));
+  const encoded = parts.map((p) => p.replace(/[^A-Za-z0-9]/gu, (c) => `_${c.codePointAt(0)!.toString(16)}_`));
   return `w-${encoded.join('--')}`;
 }
 
