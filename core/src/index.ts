@@ -15,3 +15,8 @@ export * as domain from './domain/index.js';
 /** Committed changes per tenant, live: what GraphQL subscriptions and the console's live pages listen to. */
 export { liveEvents, LiveEventBus, type LiveEvent, type LiveSubscription } from './domain/live-events.js';
 export { seedTenant, type SeedOptions, type SeedProgress, type SeedSummary } from './seed/index.js';
+/** Plugin widget trees drawn as accessible HTML, and their maps drawn offline as SVG. */
+export {
+  WidgetTree, WidgetFrame, WidgetErrorBox, WidgetEmpty, widgetDomId, widgetLabels, DEFAULT_WIDGET_LABELS, mapSvg, MAP_SVG_MAX_BYTES,
+  type WidgetFormat, type WidgetRenderContext, type WidgetLabels, type HeadingLevel, type MapSvgOptions, type MapNode,
+} from './web/widgets/index.js';
