@@ -20,24 +20,33 @@ export interface SseStream {
 }
 
 /**
- * Opens a GraphQL subscription over SSE (POST with a JSON body, or GET with query parameters)
- * and parses the stream as it arrives.
+ * How the operation is sent: POST with a JSON body (with Content-Length, or `chunked` without
+ * one), or GET with query parameters.
  */
+export type SseTransport = 'POST' | 'GET' | 'chunked';
+
+/** Opens a GraphQL subscription over SSE and parses the stream as it arrives. */
 export async function openSse(
-  baseUrl: string, apiKey: string, query: string, variables: Record<string, unknown> = {}, method: 'POST' | 'GET' = 'POST',
+  baseUrl: string, apiKey: string, query: string, variables: Record<string, unknown> = {}, method: SseTransport = 'POST',
 ): Promise<SseStream> {
   const abort = new AbortController();
   const headers: Record<string, string> = { accept: 'text/event-stream', authorization: `Bearer ${apiKey}` };
   const url = new URL('/graphql', baseUrl);
-  let body: string | undefined;
+  let body: string | ReadableStream<Uint8Array> | undefined;
   if (method === 'GET') {
     url.searchParams.set('query', query);
     url.searchParams.set('variables', JSON.stringify(variables));
   } else {
     headers['content-type'] = 'application/json';
     body = JSON.stringify({ query, variables });
+    if (method === 'chunked') {
+      const bytes = new TextEncoder().encode(body);
+      body = new ReadableStream({ start(controller) { controller.enqueue(bytes); controller.close(); } });
+    }
   }
-  const res = await fetch(url, { method, headers, body, signal: abort.signal });
+  const res = await fetch(url, {
+    method: method === 'GET' ? 'GET' : 'POST', headers, body, signal: abort.signal, ...(method === 'chunked' && { duplex: 'half' }),
+  } as RequestInit);
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
   const events: SseEvent[] = [];

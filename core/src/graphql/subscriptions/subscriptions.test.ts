@@ -16,7 +16,7 @@ import { createApiKey } from '../../tenancy/api-keys.js';
 import { createTenant } from '../../tenancy/tenants.js';
 import { eventually } from '../../plugins/testing/eventually.js';
 import { graphqlClient, type Gql } from '../../plugins/testing/graphql-client.js';
-import { openSse, type SseStream } from './sse-test-client.js';
+import { openSse, type SseStream, type SseTransport } from './sse-test-client.js';
 
 const TIMELINE = `subscription($c: ID!) { timelineItemAdded(customerId: $c) {
   __typename ... on Interaction { id body channel direction customer { id name } } ... on Case { id number subject } } }`;
@@ -40,7 +40,7 @@ describe('GraphQL subscriptions over SSE', () => {
   let customerB: string;
   let caseA: string;
   const open: SseStream[] = [];
-  const sse = async (key: string, query: string, variables: Record<string, unknown>, method?: 'GET' | 'POST') => {
+  const sse = async (key: string, query: string, variables: Record<string, unknown>, method?: SseTransport) => {
     const stream = await openSse(server.url, key, query, variables, method);
     open.push(stream);
     return stream;
@@ -93,6 +93,16 @@ describe('GraphQL subscriptions over SSE', () => {
       __typename: 'Interaction', id: added.data.addInteraction.interaction.id, body: 'Is my kettle fixed?', channel: 'CHAT', direction: 'INBOUND',
       customer: { id: customerA, name: 'Ada' },
     } } });
+    await closeAll();
+  });
+
+  it('streams the same through a chunked request body (which the body limit reads first) and frees the listener on disconnect', async () => {
+    const live = await sse(keyA, TIMELINE, { c: customerA }, 'chunked');
+    expect(live.status).toBe(200);
+    expect(live.contentType).toMatch(/^text\/event-stream/);
+    await eventually(async () => liveEvents.listenerCount(ctxA.tenantId), (n) => n === 1);
+    await gqlA(ADD, { i: { customerId: customerA, channel: 'PHONE', direction: 'OUTBOUND', body: 'Called back' } });
+    expect(payload(await live.next()).data.timelineItemAdded.body).toBe('Called back');
     await closeAll();
   });
 
