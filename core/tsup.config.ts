@@ -1,3 +1,4 @@
+import { cpSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
@@ -12,4 +13,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   splitting: true,
+  // The web's stylesheets are read at run time from beside the bundle (see src/web/static-assets.ts).
+  onSuccess: async () => cpSync('src/web/assets', 'dist/assets', { recursive: true }),
 });

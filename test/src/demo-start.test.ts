@@ -87,6 +87,8 @@ describe('npm start on an empty data folder', () => {
       expect(await answers(`${carrier}/healthz`)).toBe(200);
       expect(await answers(`${geocoder}/status`)).toBe(200);
       expect(first.output()).toContain('Demo tenant "demo" created with sample data');
+      expect(first.output()).toContain(`customer portal  ${server}/t/demo/portal`);
+      expect(await answers(`${server}/t/demo/portal`)).toBe(200);
       expect(first.output()).toContain('MOSAIC_EGRESS_DEV_HOSTS is set: plugins reach these hosts on loopback');
       expect(first.output()).not.toMatch(/plugins not installed|mosaic demo: |demo data: /);
 

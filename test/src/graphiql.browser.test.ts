@@ -6,48 +6,27 @@
  * opens the docs explorer on a type, and survives a reload of the URL GraphiQL wrote.
  * A screenshot is left in test/artifacts/graphiql.png.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Locator } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import { seedTenant } from '@mosaic/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fencedContext, launchBrowser, runBrowserTests, screenshot, STEP_MS, warnIfNoBrowser, watchedPage } from './browser-kit.js';
 import { startTestPlatform, type TestPlatform } from './harness.js';
-
-const CHROMIUM = process.env.MOSAIC_TEST_CHROMIUM ?? '/usr/bin/chromium';
-const IN_CI = !!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
-const haveChromium = existsSync(CHROMIUM);
-const ARTIFACTS = new URL('../artifacts/', import.meta.url);
-/** Every browser action waits at most this long, so the whole test stays well under a minute. */
-const STEP_MS = 15_000;
 
 /** An element's visible text; Monaco lays text out with non-breaking spaces. */
 const textOf = async (locator: Locator) => (await locator.innerText()).replace(/\u00a0/g, ' ');
 
-if (!haveChromium && !IN_CI) {
-  console.warn(`GraphiQL browser test skipped: no Chromium at ${CHROMIUM} (install it with "apt-get install chromium", or set MOSAIC_TEST_CHROMIUM)`);
-}
+warnIfNoBrowser('GraphiQL browser test');
 
-describe.skipIf(!haveChromium && !IN_CI)('GraphiQL in Chromium, offline', () => {
+describe.skipIf(!runBrowserTests)('GraphiQL in Chromium, offline', () => {
   let tp: TestPlatform;
   let adminKey: string;
   let browser: Browser;
   beforeAll(async () => {
-    if (!haveChromium) {
-      throw new Error(`Chromium is required in CI and is missing at ${CHROMIUM}: .ci/run installs it with "apt-get install -y chromium"`);
-    }
     tp = await startTestPlatform();
     const demo = await tp.tenant('demo');
     adminKey = demo.apiKey;
     await seedTenant(await tp.platform.tenants.get(demo.tenantId), { customers: 5, seed: 42 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      timeout: STEP_MS,
-      args: [
-        '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync',
-        // A second fence besides request interception: no other host name resolves.
-        '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
-      ],
-    });
+    browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
@@ -55,21 +34,8 @@ describe.skipIf(!haveChromium && !IN_CI)('GraphiQL in Chromium, offline', () => 
   });
 
   it('renders, runs the sample query, shows the docs and survives a reload, asking nothing of any other host', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const elsewhere: string[] = [];
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith(`${tp.server.url}/`)) return route.continue();
-      elsewhere.push(url);
-      return route.abort('blockedbyclient');
-    });
-    const page = await context.newPage();
-    page.setDefaultTimeout(STEP_MS);
-    const problems: string[] = [];
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('console', (msg) => {
-      if (/Content Security Policy|Refused to/i.test(msg.text())) problems.push(`CSP: ${msg.text()}`);
-    });
+    const { context, elsewhere } = await fencedContext(browser, tp.server.url, { viewport: { width: 1280, height: 800 } });
+    const { page, problems } = await watchedPage(context);
     const failedAssets: string[] = [];
     const servedAssets = new Set<string>();
     page.on('response', (res) => {
@@ -112,8 +78,7 @@ describe.skipIf(!haveChromium && !IN_CI)('GraphiQL in Chromium, offline', () => 
       await docs.getByRole('link', { name: 'CustomerConnection', exact: true }).first().click();
       await expect.poll(() => textOf(docs)).toContain('pageInfo');
 
-      mkdirSync(ARTIFACTS, { recursive: true });
-      await page.screenshot({ path: new URL('graphiql.png', ARTIFACTS).pathname });
+      await screenshot(page, 'graphiql');
 
       // An edit makes GraphiQL write the query into the URL; reloading that URL shows GraphiQL
       // again (not a 401), with the edited query, and it still runs.
@@ -129,8 +94,7 @@ describe.skipIf(!haveChromium && !IN_CI)('GraphiQL in Chromium, offline', () => 
       await expect.poll(() => textOf(response), { timeout: STEP_MS }).toContain('"timeline"');
     } catch (err) {
       // What the browser showed when it failed, beside the usual screenshot.
-      mkdirSync(ARTIFACTS, { recursive: true });
-      await page.screenshot({ path: new URL('graphiql-failure.png', ARTIFACTS).pathname }).catch(() => {});
+      await screenshot(page, 'graphiql-failure').catch(() => {});
       throw err;
     } finally {
       await context.close();

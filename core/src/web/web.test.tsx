@@ -2,7 +2,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverConfigFromEnv } from '../config.js';
 import { startServer, type RunningServer } from '../http/server.js';
@@ -143,7 +142,7 @@ describe('assets', () => {
     expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
     // fetch() decodes gzip itself; the stylesheet is the file in src/web/assets.
     expect(await css.text()).toBe(readFileSync(new URL('./assets/app.css', import.meta.url), 'utf8'));
-    expect(gunzipSync(readFileSync(require.resolve('htmx.org/dist/htmx.min.js.gz'))).length).toBeGreaterThan(0);
+    expect(css.headers.get('content-encoding')).toBe('gzip');
   });
 
   it('answers 404 for an unknown name, a stale digest or a path outside the list', async () => {

@@ -22,7 +22,8 @@ export async function serveCommand(_: string[], options: CliOptions): Promise<vo
     `Mosaic is running at ${server.url}`,
     `  GraphQL API + GraphiQL  ${server.url}/graphql`,
     `  Health                  ${server.url}/healthz`,
-    ...(demo ? demoLines(demo) : []),
+    `  Web home                ${server.url}/`,
+    ...(demo ? demoLines(demo, server.url) : []),
   ];
   process.stderr.write(`${lines.join('\n')}\n\n`);
   const stop = async (signal: string) => {
@@ -35,12 +36,19 @@ export async function serveCommand(_: string[], options: CliOptions): Promise<vo
   process.once('SIGTERM', () => void stop('SIGTERM'));
 }
 
-function demoLines(demo: DemoBootstrap): string[] {
+function demoLines(demo: DemoBootstrap, url: string): string[] {
   const saved = demo.credentialsFile ? [`  (also saved in ${demo.credentialsFile})`] : [];
+  const slug = demo.status === 'ready' ? demo.tenant : demo.credentials.tenant;
+  const web = [
+    'Its web pages:',
+    `  customer portal  ${url}/t/${slug}/portal`,
+    `  agent console    ${url}/t/${slug}/console`,
+    `  tenant admin     ${url}/t/${slug}/admin`,
+  ];
   if (demo.status === 'ready') {
     return demo.credentialsFile
-      ? ['', `Demo tenant "${demo.tenant}": its API keys are in ${demo.credentialsFile}`]
-      : ['', `Demo tenant "${demo.tenant}": its API keys were printed when it was created`];
+      ? ['', `Demo tenant "${demo.tenant}": its API keys are in ${demo.credentialsFile}`, ...web]
+      : ['', `Demo tenant "${demo.tenant}": its API keys were printed when it was created`, ...web];
   }
   const what = demo.status === 'created' ? 'created with sample data' : 'finished (an earlier start was interrupted; earlier keys revoked)';
   return [
@@ -50,5 +58,6 @@ function demoLines(demo: DemoBootstrap): string[] {
     `  agent       ${demo.credentials.keys.agent}`,
     `  integrator  ${demo.credentials.keys.integrator}`,
     ...saved,
+    ...web,
   ];
 }
