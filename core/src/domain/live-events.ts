@@ -1,5 +1,6 @@
 import type { Case } from './cases.js';
 import type { Interaction } from './interactions.js';
+import type { Order } from './orders.js';
 
 /**
  * What changed, as live pages and GraphQL subscriptions see it. Each event carries the row as it
@@ -8,7 +9,8 @@ import type { Interaction } from './interactions.js';
 export type LiveEvent =
   | { type: 'interaction.added'; customerId: string; interaction: Interaction }
   /** `case.replied`: an interaction was added to the case (the row is the case as it stands). */
-  | { type: 'case.created' | 'case.updated' | 'case.replied'; customerId: string; case: Case };
+  | { type: 'case.created' | 'case.updated' | 'case.replied'; customerId: string; case: Case }
+  | { type: 'order.created'; customerId: string; order: Order };
 
 /** A live subscription: iterate it for events; `return()` (or breaking out of `for await`) ends it. */
 export type LiveSubscription = AsyncIterableIterator<LiveEvent> & { return(): Promise<IteratorResult<LiveEvent>> };

@@ -6,6 +6,7 @@ import { newId } from '../lib/ids.js';
 import { parseInput } from '../lib/validate.js';
 import { assertCanWrite, type TenantContext } from '../tenancy/context.js';
 import { isCurrencyCode } from './currencies.js';
+import { liveEvents } from './live-events.js';
 import { emitEvent } from './outbox.js';
 import { timeKey, type Connection, type PageArgs } from './pagination.js';
 import { pageOfRows, requireRow } from './rows.js';
@@ -58,7 +59,7 @@ export function linesOfOrders(ctx: TenantContext, orderIds: readonly string[]): 
 export async function createOrder(ctx: TenantContext, raw: unknown): Promise<Order> {
   assertCanWrite(ctx);
   const input = parseInput(createOrderInput, raw);
-  return ctx.data.write(async (tx) => {
+  const placed = await ctx.data.write(async (tx) => {
     await requireRow(tx, customers, input.customerId, 'Customer');
     const id = newId();
     const number = input.number ?? `ORD-${id.slice(-12).toUpperCase()}`;
@@ -80,6 +81,9 @@ export async function createOrder(ctx: TenantContext, raw: unknown): Promise<Ord
     await emitEvent(tx, ctx.actor, 'order.created', id, { number, customerId: order.customerId, totalCents, currency: order.currency });
     return order;
   });
+  // After the commit, for live timelines (a rolled-back write has thrown above).
+  liveEvents.publish(ctx.tenantId, { type: 'order.created', customerId: placed.customerId, order: placed });
+  return placed;
 }
 
 export async function updateOrderStatus(ctx: TenantContext, id: string, raw: unknown): Promise<Order> {

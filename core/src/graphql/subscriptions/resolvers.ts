@@ -7,7 +7,15 @@ import { localId } from '../ids.js';
 import { createLoaders } from '../loaders.js';
 
 type CaseEvent = Extract<LiveEvent, { case: unknown }>;
-const isCaseEvent = (e: LiveEvent): e is CaseEvent => e.type !== 'interaction.added';
+const isCaseEvent = (e: LiveEvent): e is CaseEvent => 'case' in e;
+
+/** A new entry of a customer's timeline (Customer.timeline's node), typed for TimelineItem. */
+function timelineNode(e: LiveEvent) {
+  if (e.type === 'interaction.added') return { ...e.interaction, __typename: 'Interaction' };
+  if (e.type === 'order.created') return { ...e.order, __typename: 'Order' };
+  return { ...e.case, __typename: 'Case' };
+}
+const ADDS_TO_TIMELINE = new Set<LiveEvent['type']>(['interaction.added', 'case.created', 'order.created']);
 
 /** The caller's tenant's events that pass `filter`, holding one of its slots while open. */
 function liveStream(ctx: GraphQLContext, filter: (e: LiveEvent) => boolean): LiveSubscription {
@@ -31,11 +39,9 @@ export const subscriptionResolvers: IResolvers<unknown, GraphQLContext> = {
       subscribe: async (_: unknown, args: { customerId: string }, ctx: GraphQLContext) => {
         const customerId = localId('Customer', args.customerId);
         await getCustomer(ctx.tenant, customerId);
-        return liveStream(ctx, (e) => e.customerId === customerId && (e.type === 'interaction.added' || e.type === 'case.created'));
+        return liveStream(ctx, (e) => e.customerId === customerId && ADDS_TO_TIMELINE.has(e.type));
       },
-      resolve: (e: LiveEvent, _: unknown, ctx: GraphQLContext) => freshLoaders(ctx, e.type === 'interaction.added'
-        ? { ...e.interaction, __typename: 'Interaction' }
-        : { ...e.case, __typename: 'Case' }),
+      resolve: (e: LiveEvent, _: unknown, ctx: GraphQLContext) => freshLoaders(ctx, timelineNode(e)),
     },
     caseUpdated: {
       subscribe: async (_: unknown, args: { caseId?: string | null }, ctx: GraphQLContext) => {

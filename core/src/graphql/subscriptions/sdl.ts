@@ -6,7 +6,7 @@
 export const subscriptionTypeDefs = /* GraphQL */ `
 """Live updates over Server-Sent Events (Accept: text/event-stream). Each open subscription takes a slot: MOSAIC_MAX_SUBSCRIPTIONS_PER_TENANT and MOSAIC_MAX_SUBSCRIPTIONS_PER_KEY bound them (TOO_MANY_SUBSCRIPTIONS past that); closing the stream frees it."""
 type Subscription {
-  """Each interaction recorded and each case opened for the customer from now on, as it is committed. NOT_FOUND (and no stream) when the customer does not exist."""
+  """Each interaction recorded, case opened and order placed for the customer from now on, as it is committed. NOT_FOUND (and no stream) when the customer does not exist."""
   timelineItemAdded(
     """The customer's global id."""
     customerId: ID!

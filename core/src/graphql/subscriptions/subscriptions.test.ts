@@ -19,7 +19,7 @@ import { graphqlClient, type Gql } from '../../plugins/testing/graphql-client.js
 import { openSse, type SseStream, type SseTransport } from './sse-test-client.js';
 
 const TIMELINE = `subscription($c: ID!) { timelineItemAdded(customerId: $c) {
-  __typename ... on Interaction { id body channel direction customer { id name } } ... on Case { id number subject } } }`;
+  __typename ... on Interaction { id body channel direction customer { id name } } ... on Case { id number subject } ... on Order { id orderNumber } } }`;
 const CASES = `subscription($id: ID) { caseUpdated(caseId: $id) { id number status priority } }`;
 const ADD = `mutation($i: AddInteractionInput!) { addInteraction(input: $i) { interaction { id } } }`;
 
@@ -106,7 +106,7 @@ describe('GraphQL subscriptions over SSE', () => {
     await closeAll();
   });
 
-  it('streams a case opened for the customer as a timeline item, and case changes and replies to caseUpdated', async () => {
+  it('streams a case opened and an order placed for the customer as timeline items, and case changes and replies to caseUpdated', async () => {
     const timeline = await sse(keyA, TIMELINE, { c: customerA });
     const oneCase = await sse(keyA, CASES, { id: caseA }, 'GET');
     expect(oneCase.status).toBe(200);
@@ -114,6 +114,10 @@ describe('GraphQL subscriptions over SSE', () => {
     const opened = await gqlA(`mutation($i: CreateCaseInput!) { createCase(input: $i) { case { id number } } }`, { i: { customerId: customerA, subject: 'Second kettle' } });
     expect(opened.errors).toBeUndefined();
     expect(payload(await timeline.next()).data.timelineItemAdded).toEqual({ __typename: 'Case', id: opened.data.createCase.case.id, number: 2, subject: 'Second kettle' });
+    const placed = await gqlA(`mutation($i: CreateOrderInput!) { createOrder(input: $i) { order { id } } }`,
+      { i: { customerId: customerA, number: 'ORD-LIVE-1', currency: 'EUR', lines: [{ sku: 'K-1', name: 'Kettle', quantity: 1, unitPriceCents: 4200 }] } });
+    expect(placed.errors).toBeUndefined();
+    expect(payload(await timeline.next()).data.timelineItemAdded).toEqual({ __typename: 'Order', id: placed.data.createOrder.order.id, orderNumber: 'ORD-LIVE-1' });
     // Another case's change is not this stream's.
     expect(await oneCase.quietFor(300)).toBe(true);
     const changed = await gqlA(`mutation($i: UpdateCaseInput!) { updateCase(input: $i) { case { id } } }`, { i: { id: caseA, status: 'PENDING', priority: 'HIGH' } });
