@@ -38,8 +38,10 @@ export interface ShipmentView extends TrackedParcel {
 export type ShipmentSummaryView = Omit<ShipmentView, 'events'>;
 
 /*
- * One call may make 100 host calls and 10 fetches. Worst case here: a list, one read of 50 parcels,
- * 2 back-off reads, 8 fetches, 25 parcel writes, 2 back-off writes and a few log lines.
+ * One call may make 100 host calls and 10 fetches. Worst case here: the attachments (a list and 13
+ * calls while older attachments are being moved to per-order keys, see attachments.ts), two reads of
+ * 50 parcels, 2 back-off reads, 8 fetches, 50 parcel writes (record and summary), 2 back-off writes
+ * and a few log lines.
  */
 /** Carrier requests per call, under the host's 10. */
 export const MAX_FETCHES = 8;

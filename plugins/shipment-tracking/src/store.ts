@@ -9,8 +9,8 @@ import { parcelKey, type Carrier, type ParcelRef, type TrackedParcel } from './s
  *   up to 40 events), what the list fields read; parcels stored before it existed have none and are
  *   read from `parcel:` until their next refresh writes one;
  * - `link:<CARRIER>:<number>`    the order and customer a parcel belongs to;
- * - `attached:<orderId>:<CARRIER>:<number>`  a parcel attached to an order, in the key itself, so one
- *   `list` answers for many orders (a read per order would spend the host's 100 calls per call);
+ * - `order:<orderId>`, `attached:<orderId>:<CARRIER>:<number>`, `attachments:*`  the parcels
+ *   attached to each order (see attachments.ts);
  * - `backoff:<CARRIER>`          until when that carrier must not be called (its Retry-After).
  */
 
@@ -42,7 +42,7 @@ export interface Backoff {
 }
 
 const get = async <T>(ctx: Ctx, key: string): Promise<T | null> => (await ctx.storage.get(key)) as T | null;
-const set = (ctx: Ctx, key: string, value: unknown): Promise<void> => ctx.storage.set(key, value as JsonValue);
+export const set = (ctx: Ctx, key: string, value: unknown): Promise<void> => ctx.storage.set(key, value as JsonValue);
 
 const parcelStorageKey = (ref: ParcelRef): string => `parcel:${parcelKey(ref)}`;
 export const readParcel = (ctx: Ctx, ref: ParcelRef) => get<ParcelRecord>(ctx, parcelStorageKey(ref));
@@ -90,29 +90,6 @@ export async function writeParcel(ctx: Ctx, ref: ParcelRef, record: ParcelRecord
 export const readLink = (ctx: Ctx, ref: ParcelRef) => get<ParcelLink>(ctx, `link:${parcelKey(ref)}`);
 export const writeLink = (ctx: Ctx, ref: ParcelRef, link: ParcelLink) => set(ctx, `link:${parcelKey(ref)}`, link);
 export const deleteLink = (ctx: Ctx, ref: ParcelRef) => ctx.storage.delete(`link:${parcelKey(ref)}`);
-
-const ATTACHED = 'attached:';
-export const attachedKey = (orderId: string, ref: ParcelRef): string => `${ATTACHED}${orderId}:${parcelKey(ref)}`;
-
-/** Parcels attached to each order: one list per order for a few orders, one list for all beyond that. */
-export async function readAttached(ctx: Ctx, orderIds: readonly string[]): Promise<Map<string, ParcelRef[]>> {
-  const wanted = new Set(orderIds);
-  const keys = wanted.size <= 3
-    ? (await Promise.all([...wanted].map((id) => ctx.storage.list(`${ATTACHED}${id}:`)))).flat()
-    : await ctx.storage.list(ATTACHED);
-  const out = new Map<string, ParcelRef[]>([...wanted].map((id) => [id, []]));
-  for (const key of keys) {
-    // The order id may hold colons; carrier and number never do, so read from the end.
-    const parts = key.slice(ATTACHED.length).split(':');
-    const trackingNumber = parts.pop();
-    const carrier = parts.pop();
-    const orderId = parts.join(':');
-    if (!trackingNumber || (carrier !== 'PARCELLY' && carrier !== 'SHIPFAST') || !wanted.has(orderId)) continue;
-    out.get(orderId)!.push({ carrier, trackingNumber });
-  }
-  return out;
-}
-export const writeAttached = (ctx: Ctx, orderId: string, ref: ParcelRef) => set(ctx, attachedKey(orderId, ref), true);
 
 export const readBackoff = (ctx: Ctx, carrier: Carrier) => get<Backoff>(ctx, `backoff:${carrier}`);
 export const writeBackoff = (ctx: Ctx, carrier: Carrier, backoff: Backoff) => set(ctx, `backoff:${carrier}`, backoff);

@@ -2,7 +2,8 @@ import { UserInputError, type Order, type PluginContext } from '@mosaic/sdk';
 import type { Config } from './config.js';
 import { lookupParcels, lookupSummaries, type ShipmentSummaryView, type ShipmentView } from './lookup.js';
 import { parcelKey, type Carrier, type ParcelRef } from './shipment.js';
-import { deleteLink, readAttached, writeAttached, writeLink } from './store.js';
+import { readAttached, writeAttached } from './attachments.js';
+import { deleteLink, writeLink } from './store.js';
 
 /** Which parcels belong to an order, and how an order starts being tracked. */
 
@@ -75,7 +76,7 @@ export async function linkParcels(order: Order, attach: ParcelRef | null, ctx: C
     // The first real number replaces the guessed one: its news is no longer this customer's.
     if (!parcels.length && ctx.config.deriveTrackingNumbers) await deleteLink(ctx, derivedRef(order));
     parcels = [...parcels, attach];
-    await writeAttached(ctx, order.id, attach);
+    await writeAttached(ctx, order.id, attach, parcels);
   }
   if (!parcels.length && hasShipped(order) && ctx.config.deriveTrackingNumbers) parcels = [derivedRef(order)];
   const link = { orderId: order.id, customerId: order.customer.id, orderNumber: order.orderNumber };
