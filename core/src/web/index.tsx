@@ -48,6 +48,7 @@ export function mountWeb(app: Hono<AppEnv>, platform: Platform): void {
   mountStaticAssets(app, webNotFound);
 
   web.use('/t/:tenant/*', tenantPages(platform, webNotFound));
+  web.get('/t/:tenant/', (c) => c.redirect(`/t/${c.get('view').tenant!.tenant.slug}/portal`, 302));
   web.get('/t/:tenant/brand.css', (c) => {
     const css = brandCss(c.get('view').tenant!.branding);
     // The digest in the URL pins the content; an outdated one gets today's, uncached.

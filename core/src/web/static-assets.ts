@@ -55,9 +55,6 @@ export function assetUrl(name: string): string {
   return asset.url;
 }
 
-/** Whether an optional asset (widgets.css) is present in this build. */
-export const hasAsset = (name: string) => assets().has(name);
-
 /**
  * A long-cached body, gzipped when the client accepts it. Shared by the assets and brand.css.
  */

@@ -8,6 +8,7 @@ import { startServer, type RunningServer } from '../http/server.js';
 import { createLogger } from '../lib/logger.js';
 import { openPlatform, type Platform } from '../platform.js';
 import { createTenant } from '../tenancy/tenants.js';
+import { assetUrl } from './static-assets.js';
 
 const require = createRequire(import.meta.url);
 
@@ -79,6 +80,13 @@ describe('web pages', () => {
     expect(landing).not.toMatch(/acme|globex/i);
   });
 
+  it('sends a tenant\'s bare address to its portal', async () => {
+    const res = await get('/t/acme/');
+    expect(res.status).toBe(302);
+    expect(res.headers.get('location')).toBe('/t/acme/portal');
+    expect((await get('/t/nobody/')).status).toBe(404);
+  });
+
   it('answers an unknown tenant, a malformed slug and a missing page with the HTML 404 page', async () => {
     for (const path of ['/t/nobody/portal', '/t/NO_/portal', '/t/acme/nowhere', '/t/acme/portal/x']) {
       const res = await get(path);
@@ -107,6 +115,7 @@ describe('languages', () => {
     const form = new URLSearchParams({ locale: 'es', back: '/t/acme/console' });
     const res = await fetch(`${server.url}/t/acme/locale`, { method: 'POST', body: form, redirect: 'manual' });
     expect(res.status).toBe(303);
+    expectSecurityHeaders(res);
     expect(res.headers.get('location')).toBe('/t/acme/console');
     const cookie = res.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(/^mosaic_locale=es; Max-Age=\d+; Path=\/t\/acme\/; HttpOnly; SameSite=Lax$/);
@@ -138,6 +147,9 @@ describe('assets', () => {
     expectSecurityHeaders(htmx);
     expect(Buffer.from(await htmx.arrayBuffer()).equals(readFileSync(require.resolve('htmx.org/dist/htmx.min.js')))).toBe(true);
 
+    const sse = await get(assetUrl('htmx-sse.js'));
+    expect(await sse.text()).toBe(readFileSync(require.resolve('htmx-ext-sse/dist/sse.min.js'), 'utf8'));
+
     const css = await get(urlIn(html, 'app'), { 'accept-encoding': 'gzip' });
     expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
     // fetch() decodes gzip itself; the stylesheet is the file in src/web/assets.
@@ -163,6 +175,7 @@ describe('assets', () => {
     const res = await get(href);
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expectSecurityHeaders(res);
     expect(await res.text()).toMatch(/^:root\{--brand-primary:#[0-9a-f]{6};--brand-on-primary:#[0-9a-f]{6};--brand-accent:#[0-9a-f]{6}\}\n$/);
     expect((await get('/t/acme/brand.css?v=old')).headers.get('cache-control')).toBe('no-cache');
     expect((await get('/t/nobody/brand.css')).status).toBe(404);
