@@ -88,7 +88,7 @@ describe('web pages', () => {
   });
 
   it('answers an unknown tenant, a malformed slug and a missing page with the HTML 404 page', async () => {
-    for (const path of ['/t/nobody/portal', '/t/NO_/portal', '/t/acme/nowhere', '/t/acme/portal/x']) {
+    for (const path of ['/t/nobody/portal', '/t/NO_/portal', '/t/acme/nowhere', '/t/acme/portal/x', '/t/', '/t/acme']) {
       const res = await get(path);
       expect(res.status, path).toBe(404);
       expect(res.headers.get('content-type')).toMatch(/^text\/html/);
