@@ -1,0 +1,96 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { errorResponse } from '../../http/authenticate.js';
+import type { Platform } from '../../platform.js';
+import { findTenantBySlug, tenantSlugSchema } from '../../tenancy/tenants.js';
+import {
+  DEFAULT_SESSION_LIFETIMES, endWebSession, resumeWebSession, startWebSession, csrfTokenFor, type SessionLifetimes,
+} from '../../tenancy/web-sessions.js';
+import type { WebUser } from '../../tenancy/web-users.js';
+import { clearTenantCookie, FORM_CSRF_COOKIE, isSecureRequest, readCookie, SESSION_COOKIE, setTenantCookie } from './cookies.js';
+import type { WebSessionEnv } from './env.js';
+import { FormCsrf } from './form-csrf.js';
+
+/** The parts of the platform the session middleware uses. */
+export type WebSessionPlatform = Pick<Platform, 'control' | 'tenants' | 'config'>;
+
+export interface WebSessionOptions {
+  /** Answer for an unknown tenant (default: the JSON 404 `NOT_FOUND`); the pages pass their HTML 404. */
+  notFound?: (c: Context) => Response | Promise<Response>;
+  lifetimes?: SessionLifetimes;
+}
+
+/**
+ * Resolves `/t/:tenant/…` to the tenant (an unknown or malformed slug is a 404, like any missing
+ * page), then the session cookie to the signed-in user of that tenant's own database. Sets
+ * `c.var.webTenant`, `c.var.webUser` (null for visitors) and `c.var.csrfToken` for forms.
+ *
+ * @example
+ * ```ts
+ * app.use('/t/:tenant/*', webSession(platform));
+ * app.use('/t/:tenant/*', verifyCsrf());
+ * app.get('/t/:tenant/portal', requireWebUser('customer'), (c) => c.text(`Hello ${c.var.webUser!.name}`));
+ * ```
+ */
+export function webSession(platform: WebSessionPlatform, options: WebSessionOptions = {}): MiddlewareHandler<WebSessionEnv> {
+  const formCsrf = new FormCsrf(platform.config.web.secret);
+  const lifetimes = options.lifetimes ?? DEFAULT_SESSION_LIFETIMES;
+  const notFound = options.notFound ?? ((c: Context) => errorResponse(c, 404, 'NOT_FOUND', 'no such page'));
+  const security = { alwaysSecure: platform.config.web.secureCookies };
+  return async (c, next) => {
+    const slug = tenantSlugSchema.safeParse(c.req.param('tenant'));
+    const row = slug.success ? await findTenantBySlug(platform.control.db, slug.data) : undefined;
+    if (!row) return notFound(c);
+    const data = await platform.tenants.get(row.id);
+    const secure = isSecureRequest(c, security);
+    c.set('webTenant', { id: row.id, slug: row.slug, name: row.name, data });
+    c.set('webSessionSetup', { formCsrf, lifetimes, secure });
+
+    const token = readCookie(c, SESSION_COOKIE);
+    const resumed = await resumeWebSession(data, token, lifetimes);
+    if (token && !resumed) clearTenantCookie(c, SESSION_COOKIE, row.slug, secure);
+    c.set('webUser', resumed?.user ?? null);
+    c.set('webSession', resumed?.session ?? null);
+    c.set('csrfToken', resumed ? csrfTokenFor(resumed.session) : anonymousFormToken(c, formCsrf, row.slug, secure));
+    await next();
+  };
+}
+
+/** The visitor's signed form token: the one their cookie already holds, else a new one set now. */
+function anonymousFormToken(c: Context, formCsrf: FormCsrf, slug: string, secure: boolean): string {
+  const existing = readCookie(c, FORM_CSRF_COOKIE);
+  if (formCsrf.isGenuine(slug, existing)) return existing;
+  const token = formCsrf.issue(slug);
+  setTenantCookie(c, FORM_CSRF_COOKIE, token, slug, secure);
+  return token;
+}
+
+/**
+ * Starts a session for a user who just signed in (or signed up, or reset their password):
+ * the browser's previous session ends (rotation) and the new token goes in the cookie.
+ * Answers the new session's CSRF token for the page that follows.
+ */
+export async function beginWebSession(c: Context<WebSessionEnv>, user: WebUser): Promise<string> {
+  const { slug, data } = c.var.webTenant;
+  const setup = c.var.webSessionSetup;
+  const { token, session } = await startWebSession(data, user.id, readCookie(c, SESSION_COOKIE), setup.lifetimes);
+  setTenantCookie(c, SESSION_COOKIE, token, slug, setup.secure, Math.floor(setup.lifetimes.absoluteMs / 1000));
+  c.set('webUser', user);
+  c.set('webSession', session);
+  c.set('csrfToken', csrfTokenFor(session));
+  return c.var.csrfToken;
+}
+
+/** Signs out: the session row is deleted and the cookie cleared. */
+export async function endWebSessionOf(c: Context<WebSessionEnv>): Promise<void> {
+  const { slug, data } = c.var.webTenant;
+  await endWebSession(data, readCookie(c, SESSION_COOKIE));
+  clearTenantCookie(c, SESSION_COOKIE, slug, c.var.webSessionSetup.secure);
+  c.set('webUser', null);
+  c.set('webSession', null);
+}
+
+/** The client's address for the sign-in throttle (the socket's peer under @hono/node-server). */
+export function clientAddress(c: Context): string {
+  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress ?? 'unknown';
+}
