@@ -4,7 +4,7 @@ import type { DatabaseConfig } from '../db/config.js';
 import type { TenantDatabases } from '../db/tenant-db.js';
 import type { Logger } from '../lib/logger.js';
 import type { TenantContext } from '../tenancy/context.js';
-import type { HostDeps, HostLimits } from './host/index.js';
+import type { Caller, HostDeps, HostLimits } from './host/index.js';
 import { eq } from 'drizzle-orm';
 import { tenants as tenantsTable } from '../db/control-schema.js';
 import { notFound } from '../lib/errors.js';
@@ -14,6 +14,9 @@ import { pluginParents } from './parents.js';
 import { PluginRuntime } from './runtime/runtime.js';
 import { SandboxSupervisor } from '@mosaic/sandbox';
 import { TenantSchemas } from './schema/tenant-schemas.js';
+import {
+  renderExtensionPoint, runWidgetAction, type RenderOptions, type WidgetActionRequest, type WidgetActionResult, type WidgetDeps, type WidgetResult, type WidgetTarget,
+} from './widgets/index.js';
 
 export interface PluginSettings {
   sandboxWorkers: number;
@@ -36,6 +39,14 @@ export interface PluginPlatform {
   schemaFor(tenant: TenantContext): Promise<GraphQLSchema>;
   /** Verifies an inbound webhook's signature and runs the plugin's handler. */
   webhook(request: InboundWebhookRequest): Promise<WebhookResult>;
+  /**
+   * Every installed widget at `point` (e.g. `console.order.sidebar`) rendered for `target` and
+   * `options.viewer`, in parallel within `options.budgetMs`; one result per widget, failures as
+   * error entries (see widgets/extension-point.ts).
+   */
+  renderExtensionPoint(tenant: TenantContext, point: string, target: WidgetTarget, options: RenderOptions): Promise<WidgetResult[]>;
+  /** Runs a widget button's action for `viewer` and renders the widget again (see widgets/action.ts). */
+  runWidgetAction(tenant: TenantContext, viewer: Caller, request: WidgetActionRequest): Promise<WidgetActionResult>;
   close(): Promise<void>;
 }
 
@@ -102,6 +113,7 @@ export function createPluginPlatform(deps: {
       runtime.forget();
     },
   };
+  const widgets: WidgetDeps = { control: deps.control, runtime, manifests: events.manifests, logger: deps.logger };
   return {
     runtime,
     schemas,
@@ -109,6 +121,8 @@ export function createPluginPlatform(deps: {
     events,
     sandbox,
     schemaFor: (tenant) => schemas.schemaFor(tenant),
+    renderExtensionPoint: (tenant, point, target, options) => renderExtensionPoint(widgets, tenant, point, target, options),
+    runWidgetAction: (tenant, viewer, request) => runWidgetAction(widgets, tenant, viewer, request),
     webhook: (request) => handleInboundWebhook({ control: deps.control, tenants: deps.tenants, vault, runWebhook, manifests: events.manifests, logger: deps.logger }, request),
     async close() {
       await events.stop();
