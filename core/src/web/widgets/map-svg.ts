@@ -129,7 +129,7 @@ function drawMarkers(node: MapNode, projection: GeoProjection, width: number, he
       // Labels near the right edge read leftwards so they stay inside the view.
       const leftwards = x > width * 0.6;
       parts.push(
-        `<text x="${leftwards ? x - 10 : x + 10}" y="${y + 4}" text-anchor="${leftwards ? 'end' : 'start'}" font-size="12" `
+        `<text x="${leftwards ? x - 10 : x + 10}" y="${y + 4}" text-anchor="${leftwards ? 'end' : 'start'}" font-size="14" `
         + `fill="${COLOURS.text}" stroke="${COLOURS.halo}" stroke-width="3" paint-order="stroke">${esc(marker.label)}</text>`,
       );
     }

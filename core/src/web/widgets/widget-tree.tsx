@@ -27,9 +27,11 @@ export interface WidgetRenderContext {
   /** Level of the widget's title heading; headings inside the tree go below it. Default 2. */
   titleLevel?: HeadingLevel;
   labels?: Partial<WidgetLabels>;
-  /** Drawing size of maps; 640×360 by default. */
+  /** Drawing size of maps; 480×320 by default (it scales to its column; smaller keeps labels legible on a phone). */
   map?: Omit<MapSvgOptions, 'label'>;
 }
+
+const DEFAULT_MAP_SIZE = { width: 480, height: 320 };
 
 interface Scope {
   ctx: WidgetRenderContext;
@@ -92,7 +94,7 @@ function renderNode(node: WidgetNode, scope: Scope): Child {
         </ol>
       );
     case 'map':
-      return raw(mapSvg(node, scope.ctx.map ?? { width: 640, height: 360 }));
+      return raw(mapSvg(node, scope.ctx.map ?? DEFAULT_MAP_SIZE));
     case 'link': return renderLink(node, scope);
     case 'button': return renderButton(node, scope);
   }
