@@ -7,3 +7,4 @@ export { signUpCustomer, signIn, createStaffUser, listWebUsers, disableWebUser, 
 export { requestPasswordReset, resetPassword, RESET_LINK_TTL_MS, type ResetMail } from '../../tenancy/password-reset.js';
 export { readBranding, updateBranding, DEFAULT_BRANDING, contrastWithWhite, type BrandingSettings } from '../../tenancy/web-settings.js';
 export { listMail, MailSender, type MailMessage } from '../../domain/mail/index.js';
+export { seedWebUsers, type SeedWebUsersOptions, type SeededWebUser } from '../../tenancy/seed-web-users.js';
