@@ -1,3 +1,6 @@
+import { portalEn } from './portal.en.js';
+import { consoleEn } from './console.en.js';
+import { adminEn } from './admin.en.js';
 /** English strings for the web pages, grouped by area. The shape is the contract every locale follows. */
 export const en = {
   common: {
@@ -23,6 +26,9 @@ export const en = {
     admin: 'Set up branding, languages, people and plugins for {{tenant}}.',
     soon: 'This area is being built.',
   },
+  portal: portalEn,
+  console: consoleEn,
+  admin: adminEn,
   errors: {
     notFoundTitle: 'Page not found',
     notFoundText: 'There is no page at this address.',

@@ -1,4 +1,7 @@
 import type { WebStrings } from './en.js';
+import { portalEs } from './portal.es.js';
+import { consoleEs } from './console.es.js';
+import { adminEs } from './admin.es.js';
 
 /** Spanish strings; typed against English so a missing or extra key fails the build. */
 export const es: WebStrings = {
@@ -25,6 +28,9 @@ export const es: WebStrings = {
     admin: 'Configure la marca, los idiomas, las personas y los complementos de {{tenant}}.',
     soon: 'Esta sección está en construcción.',
   },
+  portal: portalEs,
+  console: consoleEs,
+  admin: adminEs,
   errors: {
     notFoundTitle: 'Página no encontrada',
     notFoundText: 'No hay ninguna página en esta dirección.',
