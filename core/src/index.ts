@@ -20,3 +20,8 @@ export {
   WidgetTree, WidgetFrame, WidgetErrorBox, WidgetEmpty, widgetDomId, widgetLabels, DEFAULT_WIDGET_LABELS, mapSvg, MAP_SVG_MAX_BYTES,
   type WidgetFormat, type WidgetRenderContext, type WidgetLabels, type HeadingLevel, type MapSvgOptions, type MapNode,
 } from './web/widgets/index.js';
+/** Plugin widgets rendered at an extension point and their buttons' actions (`platform.plugins`). */
+export type {
+  RenderOptions, WidgetActionRequest, WidgetActionResult, WidgetHead, WidgetResult, WidgetTarget,
+} from './plugins/widgets/index.js';
+export type { Caller, CustomerCaller, StaffCaller } from './plugins/host/authority.js';
