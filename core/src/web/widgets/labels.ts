@@ -1,5 +1,5 @@
 import type { Tone } from '@mosaic/sdk';
-import { TONES } from './tones.js';
+import { TONE_WORDS } from './tones.js';
 
 /** The words the widget components write themselves; pass translated ones for other languages. */
 export interface WidgetLabels {
@@ -20,13 +20,7 @@ export const DEFAULT_WIDGET_LABELS: WidgetLabels = {
   errorCode: 'Code',
   empty: 'Nothing to show here.',
   noValue: 'no value',
-  tones: {
-    neutral: TONES.neutral.word,
-    info: TONES.info.word,
-    success: TONES.success.word,
-    warning: TONES.warning.word,
-    danger: TONES.danger.word,
-  },
+  tones: TONE_WORDS,
 };
 
 /** Labels with the caller's overrides on top of the English defaults. */

@@ -1,7 +1,7 @@
 import { geoPath } from 'd3-geo';
 import { describe, expect, it } from 'vitest';
 import { atlasLayers, type AtlasDetail } from './atlas.js';
-import { longitudeArc, mapProjection, type MapNode } from './map-projection.js';
+import { longitudeArc, mapProjection, MAX_FIT_ZOOM, scaleForZoom, type MapNode } from './map-projection.js';
 import { MAP_SVG_MAX_BYTES, mapSvg } from './map-svg.js';
 
 const size = { width: 640, height: 360 };
@@ -173,5 +173,40 @@ describe('mapSvg', () => {
     const node: MapNode = { type: 'map', markers: [{ lat: 60, lon: -150 }, { lat: -40, lon: 170 }, { lat: 10, lon: 10 }] };
     const land = /<path d="([^"]+)" fill="#f4f4ef"/.exec(mapSvg(node, size));
     expect(land![1]).toBe(drawLand(node, 'coarse'));
+  });
+
+  it('stays under the cap with the heaviest labels: 200 titles of 100 characters that escape to entities', () => {
+    const label = '"'.repeat(100);
+    const markers = Array.from({ length: 200 }, (_, i) => ({ lat: -60 + (i % 40) * 3, lon: -170 + i * 1.7, label }));
+    const svg = mapSvg({ type: 'map', markers }, size);
+    expect(svg.length).toBeLessThanOrEqual(MAP_SVG_MAX_BYTES);
+    expect(svg.match(/<title>/g)).toHaveLength(200);
+  });
+
+  it('over its cap, drops the drawn labels first and then the atlas, never the markers', () => {
+    const node: MapNode = { type: 'map', markers: [{ lat: 45, lon: 5, label: 'A'.repeat(100) }, { lat: 46, lon: 6, label: 'B'.repeat(100) }] };
+    const full = mapSvg(node, size);
+    expect(full).toMatch(/<text [^>]*>A{100}<\/text>/);
+    const atlasLength = /<path d="[^"]+" fill="#f4f4ef"\/>/.exec(full)![0].length;
+    const noLabels = mapSvg(node, { ...size, maxBytes: full.length - 150 });
+    expect(noLabels).not.toContain('<text');
+    expect(noLabels).toContain('fill="#f4f4ef"');
+    expect(noLabels.match(/<title>/g)).toHaveLength(2);
+    const bare = mapSvg(node, { ...size, maxBytes: full.length - atlasLength });
+    expect(bare).not.toContain('fill="#f4f4ef"');
+    expect(circles(bare)).toHaveLength(2);
+  });
+
+  it('fits two markers a metre apart at the closest zoom, both in view', () => {
+    const node: MapNode = { type: 'map', markers: [{ lat: 48.85800, lon: 2.29450 }, { lat: 48.85801, lon: 2.29451 }] };
+    expect(mapProjection(node, size.width, size.height).scale()).toBeCloseTo(scaleForZoom(MAX_FIT_ZOOM), 3);
+    const points = circles(mapSvg(node, size));
+    expectInsideView(points);
+    expect(Math.abs(points[0]!.x - size.width / 2)).toBeLessThan(10);
+  });
+
+  it('names marker tones in the words it is given', () => {
+    const svg = mapSvg({ type: 'map', markers: [{ lat: 1, lon: 1, label: 'Lager', tone: 'warning' }] }, { ...size, toneWords: { warning: 'Warnung' } });
+    expect(svg).toContain('<title>Lager (Warnung)</title>');
   });
 });

@@ -1,9 +1,10 @@
+import type { Tone } from '@mosaic/sdk';
 import { geoPath, type GeoPath, type GeoProjection } from 'd3-geo';
 import type { LineString, Polygon, Position } from 'geojson';
 import { atlasLayers, type AtlasDetail, type AtlasPiece } from './atlas.js';
 import { escapeMarkup as esc } from './escape.js';
 import { lonSpan, mapProjection, type GeoBox, type MapNode } from './map-projection.js';
-import { TONES } from './tones.js';
+import { TONE_WORDS, TONES } from './tones.js';
 
 /** Size of the drawing in CSS pixels (the SVG scales down to its container through its viewBox). */
 export interface MapSvgOptions {
@@ -11,6 +12,10 @@ export interface MapSvgOptions {
   height: number;
   /** The text a screen reader hears for the map; an English summary of what it shows by default. */
   label?: string;
+  /** Words for the markers' tones in their titles; English by default. */
+  toneWords?: Partial<Record<Tone, string>>;
+  /** The most the markup may weigh; `MAP_SVG_MAX_BYTES` by default. */
+  maxBytes?: number;
 }
 
 /** The most a map's markup may weigh; coastline detail gives way first, then borders. */
@@ -38,24 +43,37 @@ export function mapSvg(node: MapNode, options: MapSvgOptions): string {
   const path = geoPath(projection).digits(1);
   const worldWidth = 2 * Math.PI * projection.scale();
   const detail: AtlasDetail = worldWidth > FINE_DETAIL_RATIO * width ? 'fine' : 'coarse';
-  const { land, coast, borders } = drawAtlas(path, projection, detail, width, height);
+  const atlas = drawAtlas(path, projection, detail, width, height);
   const route = node.polyline
     ? path({ type: 'LineString', coordinates: node.polyline.map((p) => [p.lon, p.lat]) }) ?? ''
     : '';
-  const markers = drawMarkers(node, projection, width, height);
-  const label = options.label ?? summarise(node);
-  const svg = [
-    `<svg class="mw-map-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(label)}" focusable="false">`,
-    `<rect width="${width}" height="${height}" fill="${COLOURS.sea}"/>`,
-    land ? `<path d="${land}" fill="${COLOURS.land}"/>` : '',
-    coast ? `<path d="${coast}" fill="none" stroke="${COLOURS.coast}" stroke-width="0.6"/>` : '',
-    borders ? `<path d="${borders}" fill="none" stroke="${COLOURS.border}" stroke-width="0.5" stroke-dasharray="2 2"/>` : '',
-    route ? `<path class="mw-map-route" d="${route}" fill="none" stroke="${COLOURS.route}" stroke-width="3" stroke-linejoin="round" stroke-linecap="round"/>` : '',
-    markers,
-    '</svg>',
-  ].join('');
-  const caption = node.caption ? `<figcaption>${esc(node.caption)}</figcaption>` : '';
-  return `<figure class="mw-map">${svg}${caption}</figure>`;
+  const toneWords = { ...TONE_WORDS, ...options.toneWords };
+  const open = `<figure class="mw-map"><svg class="mw-map-svg" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" `
+    + `width="${width}" height="${height}" role="img" aria-label="${esc(options.label ?? summarise(node))}" focusable="false">`
+    + `<rect width="${width}" height="${height}" fill="${COLOURS.sea}"/>`;
+  const close = `</svg>${node.caption ? `<figcaption>${esc(node.caption)}</figcaption>` : ''}</figure>`;
+  const routePath = route
+    ? `<path class="mw-map-route" d="${route}" fill="none" stroke="${COLOURS.route}" stroke-width="3" stroke-linejoin="round" stroke-linecap="round"/>`
+    : '';
+  // Over the cap (long labels full of characters that escape to entities, on detailed coasts),
+  // the drawn labels go first (each marker keeps its <title>), then the atlas.
+  const attempts = [
+    () => [atlasPaths(atlas), routePath, drawMarkers(node, projection, width, height, toneWords, true)],
+    () => [atlasPaths(atlas), routePath, drawMarkers(node, projection, width, height, toneWords, false)],
+    () => [routePath, drawMarkers(node, projection, width, height, toneWords, false)],
+  ];
+  let svg = '';
+  for (const attempt of attempts) {
+    svg = open + attempt().join('') + close;
+    if (svg.length <= (options.maxBytes ?? MAP_SVG_MAX_BYTES)) break;
+  }
+  return svg;
+}
+
+function atlasPaths({ land, coast, borders }: { land: string; coast: string; borders: string }): string {
+  return (land ? `<path d="${land}" fill="${COLOURS.land}"/>` : '')
+    + (coast ? `<path d="${coast}" fill="none" stroke="${COLOURS.coast}" stroke-width="0.6"/>` : '')
+    + (borders ? `<path d="${borders}" fill="none" stroke="${COLOURS.border}" stroke-width="0.5" stroke-dasharray="2 2"/>` : '');
 }
 
 function drawAtlas(
@@ -110,8 +128,15 @@ function overlaps(piece: AtlasPiece<unknown>, view: GeoBox | undefined): boolean
   return offset <= viewSpan || offset + pieceSpan >= 360;
 }
 
-function drawMarkers(node: MapNode, projection: GeoProjection, width: number, height: number): string {
-  const showLabels = node.markers.length <= MAX_DRAWN_LABELS;
+function drawMarkers(
+  node: MapNode,
+  projection: GeoProjection,
+  width: number,
+  height: number,
+  toneWords: Record<Tone, string>,
+  withLabels: boolean,
+): string {
+  const showLabels = withLabels && node.markers.length <= MAX_DRAWN_LABELS;
   const parts: string[] = [];
   for (const marker of node.markers) {
     const xy = projection([marker.lon, marker.lat]);
@@ -120,7 +145,8 @@ function drawMarkers(node: MapNode, projection: GeoProjection, width: number, he
     // A bounds box can leave markers out; they stay in the summary but are not drawn off-canvas.
     if (x < 0 || x > width || y < 0 || y > height) continue;
     const tone = TONES[marker.tone ?? 'neutral'];
-    const title = marker.label ? `${marker.label} (${tone.word})` : tone.word;
+    const word = toneWords[marker.tone ?? 'neutral'];
+    const title = marker.label ? `${marker.label} (${word})` : word;
     parts.push(
       `<g class="mw-map-marker"><title>${esc(title)}</title>`
       + `<circle cx="${x}" cy="${y}" r="6" fill="${tone.colour}" stroke="${COLOURS.halo}" stroke-width="2"/>`,

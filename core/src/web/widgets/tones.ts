@@ -11,3 +11,6 @@ export const TONES: Record<Tone, { word: string; glyph: string; colour: string }
   warning: { word: 'Warning', glyph: '!', colour: '#92400e' },
   danger: { word: 'Problem', glyph: '✕', colour: '#b91c1c' },
 };
+
+/** The English word of each tone, for screen readers and marker titles. */
+export const TONE_WORDS = Object.fromEntries(Object.entries(TONES).map(([tone, { word }]) => [tone, word])) as Record<Tone, string>;

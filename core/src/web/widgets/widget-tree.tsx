@@ -28,7 +28,7 @@ export interface WidgetRenderContext {
   titleLevel?: HeadingLevel;
   labels?: Partial<WidgetLabels>;
   /** Drawing size of maps; 480×320 by default (it scales to its column; smaller keeps labels legible on a phone). */
-  map?: Omit<MapSvgOptions, 'label'>;
+  map?: Pick<MapSvgOptions, 'width' | 'height'>;
 }
 
 const DEFAULT_MAP_SIZE = { width: 480, height: 320 };
@@ -94,7 +94,7 @@ function renderNode(node: WidgetNode, scope: Scope): Child {
         </ol>
       );
     case 'map':
-      return raw(mapSvg(node, scope.ctx.map ?? DEFAULT_MAP_SIZE));
+      return raw(mapSvg(node, { ...(scope.ctx.map ?? DEFAULT_MAP_SIZE), toneWords: scope.labels.tones }));
     case 'link': return renderLink(node, scope);
     case 'button': return renderButton(node, scope);
   }
