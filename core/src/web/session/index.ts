@@ -1,4 +1,4 @@
-export { webSession, beginWebSession, endWebSessionOf, clientAddress, type WebSessionOptions, type WebSessionPlatform } from './web-session.js';
+export { webSession, beginWebSession, endWebSessionOf, clientAddress, staffTenantContext, type WebSessionOptions, type WebSessionPlatform } from './web-session.js';
 export { requireWebUser, signInPath, AREA_PATHS, type WebArea } from './require-web-user.js';
 export { verifyCsrf } from './verify-csrf.js';
 export { SESSION_COOKIE, FORM_CSRF_COOKIE } from './cookies.js';

@@ -12,7 +12,7 @@ import { AppError } from '../../lib/errors.js';
 import { SignInThrottle } from '../../tenancy/sign-in-throttle.js';
 import { createTenant } from '../../tenancy/tenants.js';
 import {
-  beginWebSession, clientAddress, endWebSessionOf, requireWebUser, signIn, signUpCustomer, verifyCsrf, webSession, type WebSessionEnv,
+  beginWebSession, clientAddress, createStaffUser, endWebSessionOf, requireWebUser, staffTenantContext, signIn, signUpCustomer, verifyCsrf, webSession, type WebSessionEnv,
 } from './index.js';
 
 /** A small app on the session middleware, served on loopback. */
@@ -29,6 +29,9 @@ function testApp(platform: Parameters<typeof webSession>[0], lifetimes = { idleM
   app.post('/t/:tenant/sign-out', async (c) => { await endWebSessionOf(c); return c.json({ ok: true }); });
   app.get('/t/:tenant/portal', requireWebUser('customer'), (c) => c.json({ user: c.var.webUser!.email, csrf: c.var.csrfToken }));
   app.get('/t/:tenant/console', requireWebUser('staff'), (c) => c.json({ user: c.var.webUser!.email }));
+  app.get('/t/:tenant/console/context', requireWebUser('staff'), (c) => { const { data: _db, ...ctx } = staffTenantContext(c); return c.json(ctx); });
+  app.get('/t/:tenant/admin', requireWebUser('admin'), (c) => c.json({ ok: true }));
+  app.get('/t/:tenant/portal/context', requireWebUser('customer'), (c) => c.json({ role: staffTenantContext(c).role }));
   app.post('/t/:tenant/portal/things', requireWebUser('customer'), (c) => c.json({ ok: true }));
   app.onError((err, c) => (err instanceof AppError ? errorResponse(c, 400, err.code, err.message) : errorResponse(c, 500, 'INTERNAL_SERVER_ERROR', String(err))));
   return app;
@@ -57,7 +60,9 @@ beforeAll(async () => {
   const platform = { control, tenants, config };
   for (const slug of ['acme', 'globex']) {
     const { tenant } = await createTenant(control.db, tenants, { slug });
-    await signUpCustomer(await tenants.get(tenant.id), { name: 'Cora', email: 'cora@example.com', password: `${slug} password 1` });
+    const data = await tenants.get(tenant.id);
+    await signUpCustomer(data, { name: 'Cora', email: 'cora@example.com', password: `${slug} password 1` });
+    await createStaffUser(data, { id: 'setup', role: 'admin' }, { role: 'agent', name: 'Abe', email: 'abe@example.com', password: 'agent password 1' });
   }
   for (const [app, set] of [
     [testApp(platform), (b: string) => { base = b; }],
@@ -108,9 +113,9 @@ class Browser {
     return { status: res.status, body: (await res.json()) as Record<string, unknown> & { errors?: { extensions: { code: string } }[] }, res };
   }
 
-  async signIn(slug: string, password: string) {
+  async signIn(slug: string, password: string, email = 'cora@example.com') {
     const { body: page } = await this.json(`/t/${slug}/portal/sign-in`);
-    return this.json(`/t/${slug}/portal/sign-in`, { method: 'POST', form: { _csrf: page.csrf as string, email: 'cora@example.com', password } });
+    return this.json(`/t/${slug}/portal/sign-in`, { method: 'POST', form: { _csrf: page.csrf as string, email, password } });
   }
 }
 
@@ -165,6 +170,7 @@ describe('web session middleware', () => {
     const firstToken = b.cookies.get('mosaic_session')!;
 
     expect((await b.json('/t/acme/portal')).body.user).toBe('cora@example.com');
+    expect(codeOf((await b.json('/t/acme/portal/context')).body)).toBe('FORBIDDEN');
     const console = await b.fetch('/t/acme/console');
     expect([console.status, console.headers.get('location')]).toEqual([303, '/t/acme/console/sign-in?next=%2Ft%2Facme%2Fconsole']);
 
@@ -175,6 +181,18 @@ describe('web session middleware', () => {
     stale.cookies.set('mosaic_session', firstToken);
     expect((await stale.fetch('/t/acme/portal')).status).toBe(303);
     expect(first.body.csrf).toBeTruthy();
+  });
+
+  it('lets an agent into the console with a domain context of their own, not into the portal or admin', async () => {
+    const b = new Browser(base);
+    await b.signIn('acme', 'agent password 1', 'abe@example.com');
+    const ctx = await b.json('/t/acme/console/context');
+    expect(ctx.body).toMatchObject({ role: 'agent', tenantSlug: 'acme' });
+    expect(ctx.body.actor).toMatch(/^web:/);
+    expect(ctx.body.agentId).toEqual(expect.any(String));
+    expect((await b.fetch('/t/acme/portal')).status).toBe(303);
+    const admin = await b.fetch('/t/acme/admin');
+    expect([admin.status, admin.headers.get('location')]).toEqual([303, '/t/acme/admin/sign-in?next=%2Ft%2Facme%2Fadmin']);
   });
 
   it('checks the session CSRF token on writes: header or form field, not the anonymous one', async () => {

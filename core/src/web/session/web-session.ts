@@ -6,6 +6,8 @@ import {
   DEFAULT_SESSION_LIFETIMES, endWebSession, resumeWebSession, startWebSession, csrfTokenFor, type SessionLifetimes,
 } from '../../tenancy/web-sessions.js';
 import type { WebUser } from '../../tenancy/web-users.js';
+import type { TenantContext } from '../../tenancy/context.js';
+import { AppError } from '../../lib/errors.js';
 import { clearTenantCookie, FORM_CSRF_COOKIE, isSecureRequest, readCookie, SESSION_COOKIE, setTenantCookie } from './cookies.js';
 import type { WebSessionEnv } from './env.js';
 import { FormCsrf } from './form-csrf.js';
@@ -93,4 +95,17 @@ export async function endWebSessionOf(c: Context<WebSessionEnv>): Promise<void> 
 export function clientAddress(c: Context): string {
   const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
   return incoming?.socket?.remoteAddress ?? 'unknown';
+}
+
+/**
+ * The domain's tenant context for a signed-in agent or admin (after `requireWebUser('staff')`),
+ * so console and admin pages call the same use-cases as the API with the user's own rights;
+ * writes record `web:<user id>` as the actor. Customers get FORBIDDEN: the domain has no
+ * customer role, portal pages read only the customer's own rows.
+ */
+export function staffTenantContext(c: Context<WebSessionEnv>): TenantContext {
+  const user = c.var.webUser;
+  if (!user || user.role === 'customer') throw new AppError('FORBIDDEN', 'this needs an agent or admin account');
+  const tenant = c.var.webTenant;
+  return { tenantId: tenant.id, tenantSlug: tenant.slug, role: user.role, actor: `web:${user.id}`, agentId: user.agentId, data: tenant.data };
 }
