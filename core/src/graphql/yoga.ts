@@ -11,7 +11,7 @@ import { introspectionPolicy } from './plugins/introspection-policy.js';
 import { queryCostPlugin } from './plugins/query-cost.js';
 import { textArguments } from './plugins/text-arguments.js';
 import { createBaseSchema } from './schema.js';
-import { SubscriptionSlots } from './subscriptions/index.js';
+import { endSubscriptionsOnDispose, SubscriptionSlots } from './subscriptions/index.js';
 import type { PluginPlatform } from '../plugins/platform.js';
 import { graphiqlOptions, renderGraphiQLPage } from '../http/graphiql.js';
 
@@ -44,6 +44,7 @@ export function createGraphQLServer(config: ServerConfig, logger: Logger, plugin
       // Before pricing: an operation with text the API refuses is neither run nor charged.
       textArguments(),
       queryCostPlugin(config.limits),
+      endSubscriptionsOnDispose(subscriptionSlots),
     ],
   });
 }

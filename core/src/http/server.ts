@@ -11,7 +11,8 @@ export interface RunningServer {
 
 /** Starts the HTTP server on the configured host and port (port 0 picks a free one). */
 export async function startServer(platform: Platform, overrides: { port?: number; host?: string } = {}): Promise<RunningServer> {
-  const app = createApp(platform, createGraphQLServer(platform.config, platform.logger, platform.plugins));
+  const yoga = createGraphQLServer(platform.config, platform.logger, platform.plugins);
+  const app = createApp(platform, yoga);
   const host = overrides.host ?? platform.config.host;
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: overrides.port ?? platform.config.port, hostname: host }, () => {
@@ -28,6 +29,17 @@ export async function startServer(platform: Platform, overrides: { port?: number
   return {
     url: `http://${host}:${port}`,
     port,
-    close: () => new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve()))),
+    close: async () => {
+      const closed = new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+      // Open subscriptions end (their streams complete), or their connections would hold the close;
+      // close() drops only the keep-alive connections idle when it is called, so sweep until done.
+      await yoga.dispose();
+      const sweep = setInterval(() => 'closeIdleConnections' in server && server.closeIdleConnections(), 20);
+      try {
+        await closed;
+      } finally {
+        clearInterval(sweep);
+      }
+    },
   };
 }

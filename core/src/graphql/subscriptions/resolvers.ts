@@ -19,8 +19,10 @@ const ADDS_TO_TIMELINE = new Set<LiveEvent['type']>(['interaction.added', 'case.
 
 /** The caller's tenant's events that pass `filter`, holding one of its slots while open. */
 function liveStream(ctx: GraphQLContext, filter: (e: LiveEvent) => boolean): LiveSubscription {
-  const release = ctx.subscriptionSlots.acquire(ctx.tenant.tenantId, ctx.tenant.actor);
-  return liveEvents.subscribe(ctx.tenant.tenantId, filter, release);
+  let live: LiveSubscription | undefined;
+  const release = ctx.subscriptionSlots.acquire(ctx.tenant.tenantId, ctx.tenant.actor, () => void live?.return());
+  live = liveEvents.subscribe(ctx.tenant.tenantId, filter, release);
+  return live;
 }
 
 /**

@@ -13,16 +13,18 @@ export interface SubscriptionLimits {
 export class SubscriptionSlots {
   readonly #byTenant = new Map<string, number>();
   readonly #byKey = new Map<string, number>();
+  /** How to end each open subscription, for a server that shuts down. */
+  readonly #enders = new Set<() => void>();
 
   constructor(private readonly limits: SubscriptionLimits) {}
 
   /**
    * Takes a slot for the key of the tenant, or throws TOO_MANY_SUBSCRIPTIONS. Returns the release
-   * (safe to call more than once).
+   * (safe to call more than once). `end` stops the subscription when the server shuts down.
    *
-   * @example const release = slots.acquire(ctx.tenantId, ctx.actor); ... release();
+   * @example const release = slots.acquire(ctx.tenantId, ctx.actor, () => stream.return()); ... release();
    */
-  acquire(tenantId: string, keyId: string): () => void {
+  acquire(tenantId: string, keyId: string, end: () => void = () => {}): () => void {
     const tenantOpen = this.#byTenant.get(tenantId) ?? 0;
     const keyOpen = this.#byKey.get(keyId) ?? 0;
     if (tenantOpen >= this.limits.maxSubscriptionsPerTenant) {
@@ -35,13 +37,23 @@ export class SubscriptionSlots {
     }
     this.#byTenant.set(tenantId, tenantOpen + 1);
     this.#byKey.set(keyId, keyOpen + 1);
+    this.#enders.add(end);
     let released = false;
     return () => {
       if (released) return;
       released = true;
+      this.#enders.delete(end);
       decrement(this.#byTenant, tenantId);
       decrement(this.#byKey, keyId);
     };
+  }
+
+  /**
+   * Ends every open subscription (each stream sends `complete` and closes), so a server that
+   * stops is not held open by clients that would otherwise listen for ever.
+   */
+  endAll(): void {
+    for (const end of [...this.#enders]) end();
   }
 
   /** Open subscriptions of the tenant. */
