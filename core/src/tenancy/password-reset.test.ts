@@ -1,12 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mailOutbox, passwordResets } from '../db/tenant-schema.js';
+import { mailOutbox, passwordResets, webSessions } from '../db/tenant-schema.js';
 import { listMail } from '../domain/mail/index.js';
 import { openTenants, type Tenants } from '../plugins/host/test-fixtures.js';
 import { requestPasswordReset, resetPassword } from './password-reset.js';
 import { SignInThrottle } from './sign-in-throttle.js';
 import { signIn, signUpCustomer } from './web-users.js';
-import { resumeWebSession, startWebSession } from './web-sessions.js';
+import { pruneWebSessions, resumeWebSession, startWebSession } from './web-sessions.js';
 
 let t: Tenants;
 beforeAll(async () => { t = await openTenants(); });
@@ -54,5 +54,28 @@ describe('password reset', () => {
     expect(await codeOf(resetPassword(t.a.data, tokenIn(newest!.text), 'fresh password'))).toBe('no error');
     expect(await codeOf(resetPassword(t.a.data, expiring, 'another password'))).toBe('RESET_LINK_INVALID');
     expect((await t.a.data.db.select().from(mailOutbox)).length).toBe(3);
+  });
+
+  it('mails at most three links per half hour, answering the same', async () => {
+    // Three requests so far within the half hour (one spent, two spent by use).
+    await expect(requestPasswordReset(t.a.data, 'rita@example.com', mail)).resolves.toBeUndefined();
+    expect((await t.a.data.db.select().from(mailOutbox)).length).toBe(3);
+    await t.a.data.db.update(passwordResets).set({ createdAt: new Date(Date.now() - 31 * 60_000) });
+    await requestPasswordReset(t.a.data, 'rita@example.com', mail);
+    expect((await t.a.data.db.select().from(mailOutbox)).length).toBe(4);
+  });
+
+  it('prunes spent and expired links and dead sessions', async () => {
+    const user = await signUpCustomer(t.b.data, { name: 'Pru', email: 'pru@example.com', password: 'prune password' });
+    const live = await startWebSession(t.b.data, user.id);
+    const dead = await startWebSession(t.b.data, user.id);
+    await t.b.data.db.update(webSessions).set({ lastSeenAt: new Date(Date.now() - 3 * 3600_000) }).where(eq(webSessions.id, dead.session.id));
+    expect(await pruneWebSessions(t.b.data)).toBe(1);
+    expect((await t.b.data.db.select().from(webSessions)).map((s) => s.id)).toEqual([live.session.id]);
+    const before = (await t.a.data.db.select().from(passwordResets)).length;
+    await pruneWebSessions(t.a.data);
+    const after = await t.a.data.db.select().from(passwordResets);
+    expect(before).toBeGreaterThan(after.length);
+    expect(after.every((r) => !r.usedAt && r.expiresAt > new Date())).toBe(true);
   });
 });

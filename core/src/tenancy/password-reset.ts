@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, count, eq, gt, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { TenantDb } from '../db/tenant-db.js';
 import { passwordResets, webUsers } from '../db/tenant-schema.js';
@@ -12,6 +12,8 @@ import { randomToken, revokeUserSessions } from './web-sessions.js';
 
 /** A reset link works for this long, once. */
 export const RESET_LINK_TTL_MS = 30 * 60_000;
+/** Links mailed to one account per link lifetime: more would let anyone flood a mailbox. */
+export const MAX_OPEN_RESET_LINKS = 3;
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 const tokenId = (token: string) => createHash('sha256').update(token).digest('hex');
@@ -26,7 +28,8 @@ export interface ResetMail {
 
 /**
  * Asks for a reset link. The answer is the same whether or not the address has an (enabled)
- * account, so the form tells nobody who is registered; the mail is queued in the transaction
+ * account (and past MAX_OPEN_RESET_LINKS links in half an hour, when no more are mailed), so the
+ * form tells nobody who is registered; the mail is queued in the transaction
  * that stores the token's hash, so a link exists only if its row does.
  */
 export async function requestPasswordReset(data: TenantDb, rawEmail: unknown, mail: ResetMail): Promise<void> {
@@ -34,8 +37,11 @@ export async function requestPasswordReset(data: TenantDb, rawEmail: unknown, ma
   if (!parsed.success) return;
   const [user] = await data.db.select().from(webUsers).where(eq(webUsers.email, parsed.data)).limit(1);
   if (!user || user.disabledAt) return;
-  const token = randomToken();
   const now = new Date();
+  const [open] = await data.db.select({ n: count() }).from(passwordResets)
+    .where(and(eq(passwordResets.userId, user.id), gt(passwordResets.createdAt, new Date(now.getTime() - RESET_LINK_TTL_MS))));
+  if ((open?.n ?? 0) >= MAX_OPEN_RESET_LINKS) return; // the same answer: the form reveals nothing
+  const token = randomToken();
   await data.write(async (tx) => {
     await tx.insert(passwordResets).values({ id: tokenId(token), userId: user.id, expiresAt: new Date(now.getTime() + RESET_LINK_TTL_MS), usedAt: null, createdAt: now });
     await queueMail(tx, {

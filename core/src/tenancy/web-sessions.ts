@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, eq, lt, or } from 'drizzle-orm';
+import { and, eq, isNotNull, lt, or } from 'drizzle-orm';
 import type { TenantDb, TenantTx } from '../db/tenant-db.js';
-import { webSessions, webUsers } from '../db/tenant-schema.js';
+import { passwordResets, webSessions, webUsers } from '../db/tenant-schema.js';
 import { publicWebUser, type WebUser } from './web-users.js';
 
 /**
@@ -91,6 +91,19 @@ export async function resumeWebSession(
 export async function endWebSession(data: TenantDb, token: string | undefined): Promise<void> {
   if (!token || !TOKEN_SHAPE.test(token)) return;
   await data.write((tx) => tx.delete(webSessions).where(eq(webSessions.id, sessionId(token))));
+}
+
+/**
+ * Deletes every session past its absolute or idle end, and spent or expired reset links: sessions
+ * of users who never come back are otherwise only removed when met. Run it now and then.
+ */
+export async function pruneWebSessions(data: TenantDb, lifetimes: SessionLifetimes = DEFAULT_SESSION_LIFETIMES, now = new Date()): Promise<number> {
+  return data.write(async (tx) => {
+    const res = await tx.delete(webSessions)
+      .where(or(lt(webSessions.expiresAt, now), lt(webSessions.lastSeenAt, new Date(now.getTime() - lifetimes.idleMs))));
+    await tx.delete(passwordResets).where(or(lt(passwordResets.expiresAt, now), isNotNull(passwordResets.usedAt)));
+    return res.rowsAffected;
+  });
 }
 
 /** Ends every session of a user (password reset, disabling, role change), inside the caller's transaction. */
