@@ -110,6 +110,21 @@ describe('mapSvg', () => {
     expect(Math.abs(points[0]!.x - points[1]!.x)).toBeGreaterThan(size.width * 0.5);
   });
 
+  it('draws a route across the antimeridian as one short line, not across the whole world', () => {
+    // From 175° east to 175° west through Fiji.
+    const polyline = Array.from({ length: 21 }, (_, i) => {
+      const lon = 175 + i * 0.5;
+      return { lat: -18 + i * 0.2, lon: lon > 180 ? lon - 360 : lon };
+    });
+    const svg = mapSvg({ type: 'map', markers: [], polyline }, size);
+    const d = /<path class="mw-map-route" d="([^"]+)"/.exec(svg)![1]!;
+    // One unbroken path (a single move) whose points run steadily from left to right.
+    expect(d.match(/M/g)).toHaveLength(1);
+    const xs = pathPoints(d).map((p) => p.x);
+    expect(xs).toEqual([...xs].sort((a, b) => a - b));
+    expectInsideView(pathPoints(d));
+  });
+
   it('centres a single point at a close zoom, or at the zoom the node names', () => {
     const near = mapSvg({ type: 'map', markers: [{ lat: 48.8566, lon: 2.3522, label: 'Paris' }] }, size);
     expect(circles(near)).toEqual([{ x: 320, y: 180 }]);

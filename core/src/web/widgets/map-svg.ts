@@ -83,7 +83,7 @@ function drawAtlas(
   width: number,
   height: number,
 ): { land: string; coast: string; borders: string } {
-  const view = viewBox(projection, width, height, detail);
+  const view = visibleArea(projection, width, height, detail);
   const draw = <G extends Polygon | LineString>(pieces: Array<AtlasPiece<G>>, kind: G['type']): string => {
     const inView = pieces.filter((p) => overlaps(p, view)).map((p) => p.geometry.coordinates);
     if (inView.length === 0) return '';
@@ -107,7 +107,7 @@ function drawAtlas(
  * The latitude/longitude box the view shows, a little wider so pieces touching its edge are
  * kept. The whole world when the view is wide (only zoomed-in views gain from skipping).
  */
-function viewBox(projection: GeoProjection, width: number, height: number, detail: AtlasDetail): GeoBox | undefined {
+function visibleArea(projection: GeoProjection, width: number, height: number, detail: AtlasDetail): GeoBox | undefined {
   if (detail === 'coarse') return undefined;
   const invert = (x: number, y: number) => projection.invert!([x, y]) ?? [0, 0];
   const [west] = invert(0, height / 2);
