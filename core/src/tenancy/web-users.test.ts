@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agents, customers, identities, webUsers } from '../db/tenant-schema.js';
 import { openTenants, type Tenants } from '../plugins/host/test-fixtures.js';
+import { hashPassword, verifyPassword } from './password-hash.js';
 import { SignInThrottle } from './sign-in-throttle.js';
 import {
   changeWebUserRole, createStaffUser, disableWebUser, getWebUser, listWebUsers, signIn, signUpCustomer, type WebActor,
@@ -72,6 +73,16 @@ describe('customer sign-up and sign-in', () => {
     expect(await codeOf(signIn(t.a.data, { email: 'x1@example.com', password: 'wrong password' }, { ip, throttle: th }))).toBe('INVALID_CREDENTIALS');
     expect(await codeOf(signIn(t.a.data, { email: 'x2@example.com', password: 'wrong password' }, { ip, throttle: th }))).toBe('INVALID_CREDENTIALS');
     expect(await codeOf(signIn(t.a.data, { email: 'x3@example.com', password: 'wrong password' }, { ip, throttle: th }))).toBe('RATE_LIMITED');
+  });
+
+  it('upgrades a hash made with older parameters at the next sign-in', async () => {
+    const now = new Date();
+    const old = await hashPassword('an old cheap hash', { N: 1024, r: 8, p: 1 });
+    await t.a.data.db.insert(webUsers).values({ id: 'old-1', email: 'old@a.example', name: 'Old', role: 'customer', passwordHash: old, createdAt: now, updatedAt: now });
+    await signIn(t.a.data, { email: 'old@a.example', password: 'an old cheap hash' }, { ip, throttle: throttle() });
+    const [row] = await t.a.data.db.select().from(webUsers).where(eq(webUsers.id, 'old-1'));
+    expect(row!.passwordHash).toMatch(/^scrypt\$1\$N=32768,r=8,p=1\$/);
+    expect(await verifyPassword('an old cheap hash', row!.passwordHash)).toBe(true);
   });
 
   it('a user of tenant A does not exist in tenant B', async () => {
