@@ -26,6 +26,7 @@ function testApp(platform: Parameters<typeof webSession>[0], lifetimes = { idleM
     const user = await signIn(c.var.webTenant.data, { email: body.email, password: body.password }, { ip: clientAddress(c), throttle });
     return c.json({ csrf: await beginWebSession(c, user) });
   });
+  app.get('/t/:tenant/brand.css', (c) => c.body(':root{}', 200, { 'content-type': 'text/css; charset=utf-8' }));
   app.post('/t/:tenant/sign-out', async (c) => { await endWebSessionOf(c); return c.json({ ok: true }); });
   app.get('/t/:tenant/portal', requireWebUser('customer'), (c) => c.json({ user: c.var.webUser!.email, csrf: c.var.csrfToken }));
   app.get('/t/:tenant/console', requireWebUser('staff'), (c) => c.json({ user: c.var.webUser!.email }));
@@ -133,6 +134,12 @@ describe('web session middleware', () => {
     await b.fetch('/t/acme/portal/sign-in');
     const [cookie] = b.lastSetCookies;
     expect(cookie).toMatch(/^mosaic_form_csrf=[^;]+; Path=\/t\/acme\/; HttpOnly; SameSite=Lax$/);
+    // Kept while genuine; never set on a stylesheet.
+    await b.fetch('/t/acme/portal/sign-in');
+    expect(b.lastSetCookies).toEqual([]);
+    const fresh = new Browser(base);
+    expect((await fresh.fetch('/t/acme/brand.css')).status).toBe(200);
+    expect(fresh.lastSetCookies).toEqual([]);
     const s = new Browser(secureBase);
     await s.fetch('/t/acme/portal/sign-in');
     expect(s.lastSetCookies[0]).toMatch(/; Secure/);

@@ -52,19 +52,19 @@ export function webSession(platform: WebSessionPlatform, options: WebSessionOpti
     if (token && !resumed) clearTenantCookie(c, SESSION_COOKIE, row.slug, secure);
     c.set('webUser', resumed?.user ?? null);
     c.set('webSession', resumed?.session ?? null);
-    c.set('csrfToken', resumed ? csrfTokenFor(resumed.session) : anonymousFormToken(c, formCsrf, row.slug, secure));
+    const existing = readCookie(c, FORM_CSRF_COOKIE);
+    const fresh = !resumed && !formCsrf.isGenuine(row.slug, existing);
+    c.set('csrfToken', resumed ? csrfTokenFor(resumed.session) : fresh ? formCsrf.issue(row.slug) : existing!);
     await next();
+    // A visitor without a genuine form cookie gets one with the page that embeds its token;
+    // stylesheets, scripts and images (cached, possibly shared) never carry a Set-Cookie.
+    if (fresh && !c.var.webSession && !STATIC_TYPES.test(c.res.headers.get('content-type') ?? '')) {
+      setTenantCookie(c, FORM_CSRF_COOKIE, c.var.csrfToken, row.slug, secure);
+    }
   };
 }
 
-/** The visitor's signed form token: the one their cookie already holds, else a new one set now. */
-function anonymousFormToken(c: Context, formCsrf: FormCsrf, slug: string, secure: boolean): string {
-  const existing = readCookie(c, FORM_CSRF_COOKIE);
-  if (formCsrf.isGenuine(slug, existing)) return existing;
-  const token = formCsrf.issue(slug);
-  setTenantCookie(c, FORM_CSRF_COOKIE, token, slug, secure);
-  return token;
-}
+const STATIC_TYPES = /^(text\/css|text\/javascript|application\/javascript|image\/|font\/)/i;
 
 /**
  * Starts a session for a user who just signed in (or signed up, or reset their password):
