@@ -17,8 +17,9 @@ export { liveEvents, LiveEventBus, type LiveEvent, type LiveSubscription } from 
 export { seedTenant, type SeedOptions, type SeedProgress, type SeedSummary } from './seed/index.js';
 /** Plugin widget trees drawn as accessible HTML, and their maps drawn offline as SVG. */
 export {
-  WidgetTree, WidgetFrame, WidgetErrorBox, WidgetEmpty, widgetDomId, widgetLabels, DEFAULT_WIDGET_LABELS, mapSvg, MAP_SVG_MAX_BYTES,
-  type WidgetFormat, type WidgetRenderContext, type WidgetLabels, type HeadingLevel, type MapSvgOptions, type MapNode,
+  WidgetView, WidgetTree, WidgetFrame, WidgetErrorBox, WidgetEmpty, widgetDomId, widgetKey, parseWidgetKey, widgetLabels,
+  DEFAULT_WIDGET_LABELS, mapSvg, MAP_SVG_MAX_BYTES, type WidgetOutcome, type WidgetPageContext, type WidgetFormat,
+  type WidgetRenderContext, type WidgetLabels, type HeadingLevel, type MapSvgOptions, type MapNode,
 } from './web/widgets/index.js';
 /** Plugin widgets rendered at an extension point and their buttons' actions (`platform.plugins`). */
 export type {

@@ -3,3 +3,4 @@ export { WidgetFrame, WidgetErrorBox, WidgetEmpty, widgetDomId, type HeadingLeve
 export { DEFAULT_WIDGET_LABELS, widgetLabels, type WidgetLabels } from './labels.js';
 export { mapSvg, MAP_SVG_MAX_BYTES, type MapSvgOptions } from './map-svg.js';
 export type { MapNode } from './map-projection.js';
+export { WidgetView, widgetKey, parseWidgetKey, type WidgetOutcome, type WidgetPageContext } from './widget-view.js';
