@@ -5,7 +5,7 @@
  * scope before it acts; arguments are validated as hostile; only plain copies are returned.
  */
 import { truncate } from './args.js';
-import { invocationAuthority } from './authority.js';
+import { invocationAuthority, type InvocationAuthority } from './authority.js';
 import { caseCapabilities } from './cases.js';
 import { customerCapabilities } from './customers.js';
 import { emitCapabilities } from './emit.js';
@@ -15,7 +15,7 @@ import { interactionCapabilities } from './interactions.js';
 import { logCapabilities } from './log.js';
 import { orderCapabilities } from './orders.js';
 import { storageCapabilities } from './storage.js';
-import type { HostDeps, HostFunction } from './types.js';
+import type { CapabilityHandlers, HostDeps, HostFunction } from './types.js';
 
 export { HostError, isHostError, type HostErrorCode } from './errors.js';
 export { invocationCause, type Caller, type InvocationCause } from './authority.js';
@@ -41,22 +41,35 @@ export {
  */
 export function createHostFunction(deps: HostDeps): HostFunction {
   // Reads go through its read-only context; every write of tenant data through its `write`.
-  const authority = invocationAuthority(deps);
-  // A Map, so a capability named like an Object.prototype member ('constructor') finds nothing.
-  const handlers = new Map(
-    Object.entries({
-      ...customerCapabilities(deps, authority),
-      ...orderCapabilities(deps, authority),
-      ...caseCapabilities(deps, authority),
-      ...interactionCapabilities(deps, authority),
-      ...storageCapabilities(deps),
-      ...fetchCapabilities(deps),
-      ...logCapabilities(deps),
-      ...emitCapabilities(deps, authority),
-    }),
-  );
+  let authority: InvocationAuthority | undefined;
+  const authorityOf = () => (authority ??= invocationAuthority(deps));
+  // Each family's handlers are built on its first call: an invocation uses one or two of them, and
+  // building all of them for every invocation showed in profiles of plugin-heavy queries.
+  // Maps, so a capability named like an Object.prototype member ('constructor') finds nothing.
+  const families = new Map<string, () => CapabilityHandlers>([
+    ['customers', () => customerCapabilities(deps, authorityOf())],
+    ['orders', () => orderCapabilities(deps, authorityOf())],
+    ['cases', () => caseCapabilities(deps, authorityOf())],
+    ['interactions', () => interactionCapabilities(deps, authorityOf())],
+    ['storage', () => storageCapabilities(deps)],
+    ['fetch', () => fetchCapabilities(deps)],
+    ['log', () => logCapabilities(deps)],
+    ['emit', () => emitCapabilities(deps, authorityOf())],
+  ]);
+  const built = new Map<string, Map<string, CapabilityHandlers[string]>>();
+  const handlerOf = (capability: string) => {
+    // A capability is named `<family>.<name>`, or just `<family>` (fetch, log, emit).
+    const family = capability.split('.', 1)[0]!;
+    let handlers = built.get(family);
+    if (!handlers) {
+      const make = families.get(family);
+      if (!make) return undefined;
+      built.set(family, (handlers = new Map(Object.entries(make()))));
+    }
+    return handlers.get(capability);
+  };
   return async (capability, args) => {
-    const handler = typeof capability === 'string' ? handlers.get(capability) : undefined;
+    const handler = typeof capability === 'string' ? handlerOf(capability) : undefined;
     if (handler === undefined) {
       throw new HostError('UNKNOWN_CAPABILITY', `there is no host capability named '${truncate(String(capability), 100)}'`);
     }
