@@ -18,6 +18,7 @@ import {
 } from './lib.js';
 import { verdict } from './plugins-common.js';
 import { meteredUsage, minus, type Usage } from './plugins-query.js';
+import { treeCpuMs } from './process-cpu.js';
 import type { MashupsFixture, MashupsFixtureArgs } from './serve-mashups-fixture.js';
 
 const ORDERS = 50;
@@ -55,7 +56,7 @@ export async function mashups(): Promise<BenchResult> {
     log('mashups: building, publishing and installing both plugins; seeding 1 customer with 50 orders, a parcel attached to each');
     const fixture = await startFixture<MashupsFixture>([JSON.stringify(args)], 'serve-mashups-fixture.ts');
     try {
-      return await measure(fixture.info, carrier, geocoder);
+      return await measure(fixture.info, fixture.pid, carrier, geocoder);
     } finally {
       await fixture.stop();
     }
@@ -65,7 +66,7 @@ export async function mashups(): Promise<BenchResult> {
   }
 }
 
-async function measure(info: MashupsFixture, carrier: CarrierService, geocoder: GeocoderService): Promise<BenchResult> {
+async function measure(info: MashupsFixture, serverPid: number, carrier: CarrierService, geocoder: GeocoderService): Promise<BenchResult> {
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${info.apiKey}` };
   const client = sequentialClient(info.graphqlUrl, headers);
   type Order = Record<string, unknown> & { mosaic_shipmentTracking_shipments?: { status: string; stale?: boolean; syncError?: unknown }[] };
@@ -140,7 +141,20 @@ async function measure(info: MashupsFixture, carrier: CarrierService, geocoder: 
     const after = await usage();
     metered.push({ target, requests: meterRequests, usage: after.map((u, i) => minus(u, before[i]!)) });
   }
-  return report(results, opts, { callsBefore, callsAfter, loadBefore, loadAfter, metered });
+  // Server CPU per request (the server child and its sandbox workers), each query in turn, in rounds.
+  const cpuRounds = envNumber('BENCH_MASHUPS_CPU_ROUNDS', 4);
+  const cpuRequests = envNumber('BENCH_MASHUPS_CPU_REQUESTS', 50);
+  const cpuMs = targets.map(() => 0);
+  log(`mashups: server CPU, ${cpuRounds} rounds of ${cpuRequests} requests per query at c=1`);
+  for (let round = 0; round < cpuRounds; round++) {
+    for (const [i, target] of targets.entries()) {
+      const before = treeCpuMs(serverPid);
+      await interleaved(opts, [target], cpuRequests);
+      cpuMs[i]! += treeCpuMs(serverPid) - before;
+    }
+  }
+  const cpu = targets.map((target, i) => ({ target, msPerRequest: cpuMs[i]! / (cpuRounds * cpuRequests) }));
+  return report(results, opts, { callsBefore, callsAfter, loadBefore, loadAfter, metered, cpu });
 }
 
 interface Metered {
@@ -156,6 +170,8 @@ interface Context {
   loadBefore: number[];
   loadAfter: number[];
   metered: Metered[];
+  /** Server CPU (server process and its sandbox workers) per request, c=1. */
+  cpu: Array<{ target: CompareTarget; msPerRequest: number }>;
 }
 
 function report(results: CompareResult[], opts: { connections: number; duration: number; rounds: number; warmup: number; sequential: number }, ctx: Context): BenchResult {
@@ -172,6 +188,8 @@ function report(results: CompareResult[], opts: { connections: number; duration:
     goal(`p50 latency under load, ${c}`, plugins.loaded.p50 / native.loaded.p50),
     goal(`cost per request, ${c} (req/s without ÷ with)`, native.rps / plugins.rps),
   ];
+  const nativeCpu = ctx.cpu[0]?.msPerRequest ?? 0;
+  const cpuRows = ctx.cpu.map(({ target, msPerRequest }) => [target.name, fmtMs(msPerRequest), nativeCpu ? fmtRatio(msPerRequest / nativeCpu) : '—']);
   const carrierCalls = ctx.callsAfter.carrier - ctx.callsBefore.carrier;
   const geocoderCalls = ctx.callsAfter.geocoder - ctx.callsBefore.geocoder;
   const problems = [
@@ -200,6 +218,10 @@ function report(results: CompareResult[], opts: { connections: number; duration:
     `Sandbox calls as the platform metered them (\`pluginUsage\`), each plugin query alone for ${fmtInt(ctx.metered[0]?.requests ?? 0)} requests at c=1 after the timing: wall time of a call (core → worker → isolate, its host calls, back) and isolate CPU, means.`,
     '',
     markdownTable(['query', 'plugin', 'calls per request>', 'wall ms per call>', 'isolate CPU ms per call>', 'failures>'], meteredRows),
+    '',
+    'Server CPU per request, c=1 (user + system time of the server process and its sandbox worker processes, read from /proc, each query in turn in rounds after the timing): less sensitive to other work on the machine than latency is, and not a goal by itself.',
+    '',
+    markdownTable(['query', 'server CPU ms per request>', 'ratio>'], cpuRows),
     '',
     `Outside calls while timing (c=1 and ${c}, warm-ups included): carrier ${fmtInt(carrierCalls)}, geocoder ${fmtInt(geocoderCalls)}. Load average (1 / 5 / 15 min) at the start of timing ${load(ctx.loadBefore)}, at its end ${load(ctx.loadAfter)}.`,
     '',

@@ -36,7 +36,9 @@ export interface MashupsFixture {
 }
 
 export const HOSTS = { parcelly: 'parcelly.carrier.test', shipfast: 'shipfast.carrier.test', geocoder: 'geocoder.maps.test' };
-const PLUGINS = ['shipment-tracking', 'maps'].map((name) => fileURLToPath(new URL(`../plugins/${name}/`, import.meta.url)));
+// BENCH_MASHUPS_PLUGINS: another folder with both plugins (say, an older version of them) to compare against.
+const pluginsDir = process.env.BENCH_MASHUPS_PLUGINS || fileURLToPath(new URL('../plugins/', import.meta.url));
+const PLUGINS = ['shipment-tracking', 'maps'].map((name) => join(pluginsDir, name));
 
 const args = JSON.parse(process.argv[2] ?? '{}') as MashupsFixtureArgs;
 const dataDir = mkdtempSync(join(tmpdir(), 'mosaic-bench-mashups-'));
