@@ -77,6 +77,11 @@ export interface InvocationAuthority {
   concerns(customerId: string): boolean;
   /** The portal customer an invocation is limited to (local id); null when it is not limited. */
   readonly ownCustomerId: string | null;
+  /**
+   * The refusal (NOT_FOUND, as for a missing record) of a write about a record `concerns` rules
+   * out; the caller's doing, not the plugin's, so it never counts towards the plugin's breaker.
+   */
+  notTheirs(what: string): HostError;
   /** Refuses (FORBIDDEN) unless this invocation may write tenant data. */
   assertMayWrite(capability: WriteCapability): void;
   /**
@@ -111,6 +116,10 @@ export function invocationAuthority({ tenant, installation, cause, audit, onRefu
     reader,
     ownCustomerId,
     concerns: (customerId) => ownCustomerId === null || customerId === ownCustomerId,
+    notTheirs(what) {
+      onRefusedForCaller?.();
+      return new HostError('NOT_FOUND', `${what} not found`);
+    },
     assertMayWrite,
     async write(capability, perform, target) {
       assertMayWrite(capability);

@@ -54,11 +54,12 @@ function decodeRefs(input: Record<string, unknown>): Record<string, unknown> {
  */
 export async function assertConcerns(authority: InvocationAuthority, about: { customerId?: string; caseId?: string | null }): Promise<void> {
   if (authority.ownCustomerId === null) return;
-  if (about.customerId !== undefined && !authority.concerns(localId('Customer', about.customerId))) throw notFound('Customer');
+  if (about.customerId !== undefined && !authority.concerns(localId('Customer', about.customerId))) throw authority.notTheirs('Customer');
   if (about.caseId == null) return;
   const local = localIdOrNull('Case', about.caseId);
   const row = local === null ? null : await nullIfNotFound(getCase(authority.reader, local));
-  if (row === null || !authority.concerns(row.customerId)) throw notFound('Case');
+  if (row === null) throw notFound('Case');
+  if (!authority.concerns(row.customerId)) throw authority.notTheirs('Case');
 }
 
 /**

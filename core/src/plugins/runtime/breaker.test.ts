@@ -21,12 +21,13 @@ describe('Breakers', () => {
     const b = breakers();
     for (let i = 0; i < 50; i++) b.failed('i1', failureKind('BAD_USER_INPUT'));
     for (let i = 0; i < 50; i++) b.failed('i1', failureKind('FORBIDDEN'));
+    for (let i = 0; i < 50; i++) b.failed('i1', failureKind('NOT_FOUND'));
     expect(b.retryAfter('i1')).toBe(0);
     for (let i = 0; i < 4; i++) {
       b.failed('i1', failureKind('PLUGIN_FAILED'));
       b.failed('i1', 'caller');
     }
-    expect(b.counts('i1')).toEqual({ plugin: 4, caller: 104 });
+    expect(b.counts('i1')).toEqual({ plugin: 4, caller: 154 });
     b.failed('i1', failureKind('PLUGIN_TIMEOUT'));
     expect(b.retryAfter('i1')).toBeGreaterThan(0);
     b.succeeded('i1');

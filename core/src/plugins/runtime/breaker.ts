@@ -1,12 +1,14 @@
 /**
  * How a failed call counts: the plugin's own failure, or the caller's: bad input (the plugin
  * refused the arguments with BAD_USER_INPUT, or they were refused before the plugin ran) or
- * rights the caller lacks (a write refused FORBIDDEN because the calling key is read-only).
+ * rights the caller lacks (a write refused FORBIDDEN because the calling key is read-only, or
+ * NOT_FOUND because a portal customer's call named someone else's record).
  */
 export type FailureKind = 'plugin' | 'caller';
 
 /** The caller's failures say nothing about the plugin's health, so they never count towards a pause. */
-export const failureKind = (code: string): FailureKind => (code === 'BAD_USER_INPUT' || code === 'FORBIDDEN' ? 'caller' : 'plugin');
+export const failureKind = (code: string): FailureKind =>
+  (code === 'BAD_USER_INPUT' || code === 'FORBIDDEN' || code === 'NOT_FOUND' ? 'caller' : 'plugin');
 
 /**
  * A per-installation circuit breaker: after `threshold` failures of the plugin's own in a row

@@ -138,11 +138,13 @@ export class PluginRuntime {
 /**
  * The code a failed invocation answers with: the plugin's (BAD_USER_INPUT, PLUGIN_FAILED,
  * PLUGIN_TIMEOUT), or FORBIDDEN when the plugin let escape a write refused for the caller's
- * rights: the caller then learns it lacks them, as it would from a core mutation.
+ * rights: the caller then learns it lacks them, as it would from a core mutation. Likewise
+ * NOT_FOUND for a write about a record beyond the caller's reach (a portal customer's neighbour's).
  */
-function failureCode(err: unknown, refusedForCaller: boolean): PluginErrorCode | 'FORBIDDEN' {
+function failureCode(err: unknown, refusedForCaller: boolean): PluginErrorCode | 'FORBIDDEN' | 'NOT_FOUND' {
   if (!isPluginError(err)) return 'PLUGIN_FAILED';
-  return refusedForCaller && err.pluginCode === 'FORBIDDEN' ? 'FORBIDDEN' : err.code;
+  const callers = err.pluginCode === 'FORBIDDEN' || err.pluginCode === 'NOT_FOUND';
+  return refusedForCaller && callers ? (err.pluginCode as 'FORBIDDEN' | 'NOT_FOUND') : err.code;
 }
 
 function describe(part: EntryPart): string {
