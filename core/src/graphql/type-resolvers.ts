@@ -112,7 +112,8 @@ export const typeResolvers: IResolvers<unknown, GraphQLContext> = {
 
 const TIMELINE_TYPENAME = { INTERACTION: 'Interaction', CASE: 'Case', ORDER: 'Order' } as const;
 
-function timelineNode(item: TimelineItem) {
+/** A timeline entry as the TimelineItem union resolves it (also for live subscriptions). */
+export function timelineNode(item: TimelineItem) {
   return { ...item.item, __typename: TIMELINE_TYPENAME[item.kind] };
 }
 

@@ -2,20 +2,24 @@ import type { IResolvers } from '@graphql-tools/utils';
 import { getCase } from '../../domain/cases.js';
 import { getCustomer } from '../../domain/customers.js';
 import { liveEvents, type LiveEvent, type LiveSubscription } from '../../domain/live-events.js';
+import type { TimelineItem } from '../../domain/timeline.js';
 import type { GraphQLContext } from '../context.js';
 import { localId } from '../ids.js';
 import { createLoaders } from '../loaders.js';
+import { timelineNode } from '../type-resolvers.js';
 
 type CaseEvent = Extract<LiveEvent, { case: unknown }>;
 const isCaseEvent = (e: LiveEvent): e is CaseEvent => 'case' in e;
 
-/** A new entry of a customer's timeline (Customer.timeline's node), typed for TimelineItem. */
-function timelineNode(e: LiveEvent) {
-  if (e.type === 'interaction.added') return { ...e.interaction, __typename: 'Interaction' };
-  if (e.type === 'order.created') return { ...e.order, __typename: 'Order' };
-  return { ...e.case, __typename: 'Case' };
+/** The timeline entry an event adds (as Customer.timeline lists it), or null when it adds none. */
+function timelineItemOf(e: LiveEvent): TimelineItem | null {
+  switch (e.type) {
+    case 'interaction.added': return { kind: 'INTERACTION', at: e.interaction.occurredAt, id: e.interaction.id, item: e.interaction };
+    case 'case.created': return { kind: 'CASE', at: e.case.createdAt, id: e.case.id, item: e.case };
+    case 'order.created': return { kind: 'ORDER', at: e.order.placedAt, id: e.order.id, item: e.order };
+    default: return null;
+  }
 }
-const ADDS_TO_TIMELINE = new Set<LiveEvent['type']>(['interaction.added', 'case.created', 'order.created']);
 
 /** The caller's tenant's events that pass `filter`, holding one of its slots while open. */
 function liveStream(ctx: GraphQLContext, filter: (e: LiveEvent) => boolean): LiveSubscription {
@@ -41,9 +45,9 @@ export const subscriptionResolvers: IResolvers<unknown, GraphQLContext> = {
       subscribe: async (_: unknown, args: { customerId: string }, ctx: GraphQLContext) => {
         const customerId = localId('Customer', args.customerId);
         await getCustomer(ctx.tenant, customerId);
-        return liveStream(ctx, (e) => e.customerId === customerId && ADDS_TO_TIMELINE.has(e.type));
+        return liveStream(ctx, (e) => e.customerId === customerId && timelineItemOf(e) !== null);
       },
-      resolve: (e: LiveEvent, _: unknown, ctx: GraphQLContext) => freshLoaders(ctx, timelineNode(e)),
+      resolve: (e: LiveEvent, _: unknown, ctx: GraphQLContext) => freshLoaders(ctx, timelineNode(timelineItemOf(e)!)),
     },
     caseUpdated: {
       subscribe: async (_: unknown, args: { caseId?: string | null }, ctx: GraphQLContext) => {
