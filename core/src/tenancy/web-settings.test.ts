@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTenants, type Tenants } from '../plugins/host/test-fixtures.js';
-import { contrastWithWhite, DEFAULT_BRANDING, readBranding, updateBranding } from './web-settings.js';
+import { defaultBranding } from '../web/branding.js';
+import { contrastWithWhite, DEFAULT_BRANDING, pageBranding, readBranding, updateBranding } from './web-settings.js';
 
 let t: Tenants;
 beforeAll(async () => { t = await openTenants(); });
@@ -25,6 +26,12 @@ describe('branding settings', () => {
     await updateBranding(t.a.data, admin, { enabledLocales: ['es'], defaultLocale: 'es' });
     expect(await readBranding(t.a.data)).toMatchObject({ displayName: 'Acme Help', logoDataUrl: png, enabledLocales: ['es'], defaultLocale: 'es' });
     expect(await readBranding(t.b.data)).toEqual(DEFAULT_BRANDING);
+    expect(pageBranding(await readBranding(t.a.data), 'acme')).toEqual({
+      displayName: 'Acme Help', logoUrl: png, colors: { primary: '#0b3d2e', onPrimary: '#ffffff', accent: DEFAULT_BRANDING.accentColor },
+      defaultLocale: 'es', enabledLocales: ['es'],
+    });
+    // Unset, the pages look exactly as they did before any settings existed.
+    expect(pageBranding(DEFAULT_BRANDING, 'globex')).toEqual(defaultBranding('globex'));
   });
 
   it('refuses colours white text cannot be read on, bad logos, domains and locales, and non-admins', async () => {

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { TenantDb } from '../db/tenant-db.js';
 import { webSettings } from '../db/tenant-schema.js';
 import { parseInput } from '../lib/validate.js';
+import type { Branding } from '../web/branding.js';
 import { SUPPORTED_LOCALES, type Locale } from '../web/i18n/index.js';
 import { assertWebAdmin, type WebActor } from './web-users.js';
 
@@ -116,4 +117,18 @@ export async function updateBranding(data: TenantDb, actor: WebActor, raw: unkno
   await data.write((tx) => tx.insert(webSettings).values({ key: KEY, value: next, updatedAt: new Date() })
     .onConflictDoUpdate({ target: webSettings.key, set: { value: next, updatedAt: new Date() } }));
   return next;
+}
+
+/**
+ * The settings as the page layout's Branding: the display name falling back to the tenant's
+ * name, the logo, both colours with white text on the primary.
+ */
+export function pageBranding(settings: BrandingSettings, tenantName: string): Branding {
+  return {
+    displayName: settings.displayName ?? tenantName,
+    logoUrl: settings.logoDataUrl,
+    colors: { primary: settings.primaryColor, onPrimary: '#ffffff', accent: settings.accentColor },
+    defaultLocale: settings.defaultLocale,
+    enabledLocales: settings.enabledLocales,
+  };
 }

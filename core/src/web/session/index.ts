@@ -6,6 +6,6 @@ export type { WebSessionEnv, WebSessionVariables, WebSessionTenant } from './env
 export { signUpCustomer, signIn, createStaffUser, listWebUsers, disableWebUser, changeWebUserRole, getWebUser, type WebUser, type WebActor, type StaffRole } from '../../tenancy/web-users.js';
 export { requestPasswordReset, resetPassword, RESET_LINK_TTL_MS, MAX_OPEN_RESET_LINKS, type ResetMail } from '../../tenancy/password-reset.js';
 export { pruneWebSessions, DEFAULT_SESSION_LIFETIMES, type SessionLifetimes } from '../../tenancy/web-sessions.js';
-export { readBranding, updateBranding, DEFAULT_BRANDING, contrastWithWhite, type BrandingSettings } from '../../tenancy/web-settings.js';
+export { readBranding, updateBranding, pageBranding, DEFAULT_BRANDING, contrastWithWhite, type BrandingSettings } from '../../tenancy/web-settings.js';
 export { listMail, MailSender, type MailMessage } from '../../domain/mail/index.js';
 export { seedWebUsers, type SeedWebUsersOptions, type SeededWebUser } from '../../tenancy/seed-web-users.js';
