@@ -71,7 +71,9 @@ const STATIC_TYPES = /^(text\/css|text\/javascript|application\/javascript|image
  * the browser's previous session ends (rotation) and the new token goes in the cookie.
  * Answers the new session's CSRF token for the page that follows.
  */
-export async function beginWebSession(c: Context<WebSessionEnv>, user: WebUser): Promise<string> {
+// Generic in the env so routes whose env adds variables of their own can call these helpers.
+export async function beginWebSession<E extends WebSessionEnv>(context: Context<E>, user: WebUser): Promise<string> {
+  const c = context as unknown as Context<WebSessionEnv>;
   const { slug, data } = c.var.webTenant;
   const setup = c.var.webSessionSetup;
   const { token, session } = await startWebSession(data, user.id, readCookie(c, SESSION_COOKIE), setup.lifetimes);
@@ -83,7 +85,8 @@ export async function beginWebSession(c: Context<WebSessionEnv>, user: WebUser):
 }
 
 /** Signs out: the session row is deleted and the cookie cleared. */
-export async function endWebSessionOf(c: Context<WebSessionEnv>): Promise<void> {
+export async function endWebSessionOf<E extends WebSessionEnv>(context: Context<E>): Promise<void> {
+  const c = context as unknown as Context<WebSessionEnv>;
   const { slug, data } = c.var.webTenant;
   await endWebSession(data, readCookie(c, SESSION_COOKIE));
   clearTenantCookie(c, SESSION_COOKIE, slug, c.var.webSessionSetup.secure);
@@ -103,7 +106,8 @@ export function clientAddress(c: Context): string {
  * writes record `web:<user id>` as the actor. Customers get FORBIDDEN: the domain has no
  * customer role, portal pages read only the customer's own rows.
  */
-export function staffTenantContext(c: Context<WebSessionEnv>): TenantContext {
+export function staffTenantContext<E extends WebSessionEnv>(context: Context<E>): TenantContext {
+  const c = context as unknown as Context<WebSessionEnv>;
   const user = c.var.webUser;
   if (!user || user.role === 'customer') throw new AppError('FORBIDDEN', 'this needs an agent or admin account');
   const tenant = c.var.webTenant;
