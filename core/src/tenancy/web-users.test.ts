@@ -69,6 +69,7 @@ describe('customer sign-up and sign-in', () => {
     expect(await codeOf(signIn(t.a.data, { email: 'ben@example.com', password: 'password one!' }, { ip, throttle: th }))).toBe('RATE_LIMITED');
     // ...but not from another address, nor in another tenant.
     expect(await codeOf(signIn(t.a.data, { email: 'ben@example.com', password: 'password one!' }, { ip: '192.0.2.2', throttle: th }))).toBe('no error');
+    expect(await codeOf(signIn(t.b.data, { email: 'ben@example.com', password: 'password one!' }, { ip, throttle: th }))).toBe('INVALID_CREDENTIALS');
     // Spraying other emails from the first address hits the per-address limit (6 failures).
     expect(await codeOf(signIn(t.a.data, { email: 'x1@example.com', password: 'wrong password' }, { ip, throttle: th }))).toBe('INVALID_CREDENTIALS');
     expect(await codeOf(signIn(t.a.data, { email: 'x2@example.com', password: 'wrong password' }, { ip, throttle: th }))).toBe('INVALID_CREDENTIALS');
