@@ -1,17 +1,16 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Platform } from '../platform.js';
 import { findTenantBySlug, tenantSlugSchema } from '../tenancy/tenants.js';
-import { defaultBranding, type Branding } from './branding.js';
+import { readBranding } from '../tenancy/web-settings.js';
+import { pageBranding, readBranding } from '../tenancy/web-settings.js';
+import type { Branding } from './branding.js';
 import { buildView } from './build-view.js';
 import type { WebTenant } from './view.js';
 import type { WebEnv } from './web-env.js';
 
-/**
- * The branding of a tenant's pages. Every tenant has Mosaic's default look until branding
- * settings are stored; this is the one place that will read them.
- */
-export async function loadBranding(_platform: Platform, tenant: WebTenant): Promise<Branding> {
-  return defaultBranding(tenant.name);
+/** The branding of a tenant's pages: what its admin saved, else Mosaic's default look. */
+export async function loadBranding(platform: Platform, tenant: WebTenant): Promise<Branding> {
+  return pageBranding(await readBranding(await platform.tenants.get(tenant.id)), tenant.name);
 }
 
 /**
