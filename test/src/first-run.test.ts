@@ -112,6 +112,12 @@ describe('what a newcomer meets on a first run', () => {
       const key = (role: string) => new RegExp(`${role}\\s+(mos_\\S+)`).exec(second.stderr)?.[1];
       const saved = JSON.parse(readFileSync(credentialsFile, 'utf8'));
       expect(saved.keys).toEqual({ admin: key('admin'), agent: key('agent'), integrator: key('integrator') });
+      // The web sign-ins are printed beside the keys, and saved with them.
+      const signIn = (who: string) => new RegExp(`${who}\\s+(\\S+@\\S+) / (\\S+)`).exec(second.stderr)?.slice(1);
+      expect([signIn('portal customer'), signIn('console agent'), signIn('admin')]).toEqual(
+        ['customer', 'agent', 'admin'].map((who) => [saved.signIns[who].email, saved.signIns[who].password]),
+      );
+      expect(saved.signIns.admin.password).toMatch(/^[\w-]{16}$/);
       const url = `http://127.0.0.1:${port}`;
       const integrator = graphqlClient(url, saved.keys.integrator);
       const viewer = await integrator.gql('{ viewer { tenantSlug role } }');

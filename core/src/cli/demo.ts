@@ -1,18 +1,34 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { and, asc, count, eq, inArray, isNull, ne } from 'drizzle-orm';
 import { apiKeys, auditLog } from '../db/control-schema.js';
-import { agents, customers } from '../db/tenant-schema.js';
+import { agents, customers, webUsers } from '../db/tenant-schema.js';
 import type { Platform } from '../platform.js';
 import { seedTenant } from '../seed/index.js';
 import { createApiKey, revokeApiKey } from '../tenancy/api-keys.js';
 import { recordAudit } from '../tenancy/audit.js';
+import { seedWebUsers } from '../tenancy/seed-web-users.js';
 import { createTenant, findTenantBySlug, listTenants } from '../tenancy/tenants.js';
 import { progressReporter } from './progress.js';
+
+/** One person's sign-in to the demo's web pages. */
+export interface DemoSignIn {
+  email: string;
+  password: string;
+}
+
+/** The demo's customer (portal), agent (console) and admin (admin pages) sign-ins. */
+export interface DemoSignIns {
+  customer: DemoSignIn;
+  agent: DemoSignIn;
+  admin: DemoSignIn;
+}
 
 export interface DemoCredentials {
   tenant: string;
   keys: { admin: string; agent: string; integrator: string };
+  signIns: DemoSignIns;
 }
 
 /**
@@ -21,7 +37,7 @@ export interface DemoCredentials {
  */
 export type DemoBootstrap =
   | { status: 'created' | 'completed'; credentials: DemoCredentials; credentialsFile: string | null }
-  | { status: 'ready'; tenant: string; credentialsFile: string | null };
+  | { status: 'ready'; tenant: string; credentialsFile: string | null; signIns: DemoSignIns | null };
 
 const DEMO_SLUG = 'demo';
 const DEMO_CUSTOMERS = 500;
@@ -51,7 +67,8 @@ export async function bootstrapDemo(platform: Platform): Promise<DemoBootstrap |
   if (!(await madeByBootstrap(platform, demo.id))) return null;
   // A credentials file is written only after the keys exist (and by demos made before the mark).
   if (await isMarkedReady(platform, demo.id) || (credentialsFile && existsSync(credentialsFile))) {
-    return { status: 'ready', tenant: DEMO_SLUG, credentialsFile: credentialsFile && existsSync(credentialsFile) ? credentialsFile : null };
+    const saved = credentialsFile && existsSync(credentialsFile) ? credentialsFile : null;
+    return { status: 'ready', tenant: DEMO_SLUG, credentialsFile: saved, signIns: await addMissingSignIns(platform, demo.id, saved) };
   }
   return { status: 'completed', credentials: await finishDemo(platform, demo.id, credentialsFile), credentialsFile };
 }
@@ -72,10 +89,41 @@ async function finishDemo(platform: Platform, tenantId: string, credentialsFile:
   const admin = await createApiKey(control, { tenantId, role: 'admin', label: 'demo admin' });
   const agent = await createApiKey(control, { tenantId, role: 'agent', label: 'demo agent', agentId: firstAgent?.id });
   const integrator = await createApiKey(control, { tenantId, role: 'integrator', label: 'demo integrator' });
-  const credentials: DemoCredentials = { tenant: DEMO_SLUG, keys: { admin: admin.apiKey, agent: agent.apiKey, integrator: integrator.apiKey } };
+  const signIns = await makeSignIns(platform, tenantId);
+  const credentials: DemoCredentials = { tenant: DEMO_SLUG, keys: { admin: admin.apiKey, agent: agent.apiKey, integrator: integrator.apiKey }, signIns };
   if (credentialsFile) writeFileSync(credentialsFile, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
   await recordAudit(control, { tenantId, actor: BOOTSTRAP_ACTOR, action: DEMO_READY, target: DEMO_SLUG });
   return credentials;
+}
+
+/** Web sign-ins for the demo's customer, agent and admin, each with a fresh random password. */
+async function makeSignIns(platform: Platform, tenantId: string): Promise<DemoSignIns> {
+  const password = () => randomBytes(12).toString('base64url');
+  const passwords = { customer: password(), agent: password(), admin: password() };
+  const made = await seedWebUsers(await platform.tenants.get(tenantId), {
+    customerPassword: passwords.customer, agentPassword: passwords.agent, adminPassword: passwords.admin, adminEmail: 'admin@demo.example',
+  });
+  return {
+    customer: { email: made.customer.email, password: passwords.customer },
+    agent: { email: made.agent.email, password: passwords.agent },
+    admin: { email: made.admin.email, password: passwords.admin },
+  };
+}
+
+/**
+ * A demo made before the web pages had sign-ins gets them now (shown once, and added to the saved
+ * credentials); one that has them is left alone, since its passwords were shown when made.
+ */
+async function addMissingSignIns(platform: Platform, tenantId: string, credentialsFile: string | null): Promise<DemoSignIns | null> {
+  const data = await platform.tenants.get(tenantId);
+  const [someone] = await data.db.select({ id: webUsers.id }).from(webUsers).limit(1);
+  if (someone) return null;
+  const signIns = await makeSignIns(platform, tenantId);
+  if (credentialsFile) {
+    const saved = JSON.parse(readFileSync(credentialsFile, 'utf8')) as Partial<DemoCredentials>;
+    writeFileSync(credentialsFile, `${JSON.stringify({ ...saved, signIns }, null, 2)}\n`, { mode: 0o600 });
+  }
+  return signIns;
 }
 
 /** A `demo` tenant someone created by hand (its creation audited under another actor) is theirs. */

@@ -2,7 +2,7 @@ import { serverConfigFromEnv } from '../../config.js';
 import { startServer } from '../../http/server.js';
 import { createLogger } from '../../lib/logger.js';
 import { openPlatform } from '../../platform.js';
-import { bootstrapDemo, type DemoBootstrap } from '../demo.js';
+import { bootstrapDemo, type DemoBootstrap, type DemoSignIns } from '../demo.js';
 import type { CliOptions } from '../main.js';
 import { assertPortFree } from '../port-check.js';
 
@@ -46,9 +46,10 @@ function demoLines(demo: DemoBootstrap, url: string): string[] {
     `  tenant admin     ${url}/t/${slug}/admin`,
   ];
   if (demo.status === 'ready') {
-    return demo.credentialsFile
-      ? ['', `Demo tenant "${demo.tenant}": its API keys are in ${demo.credentialsFile}`, ...web]
-      : ['', `Demo tenant "${demo.tenant}": its API keys were printed when it was created`, ...web];
+    const where = demo.credentialsFile
+      ? `Demo tenant "${demo.tenant}": its API keys and sign-ins are in ${demo.credentialsFile}`
+      : `Demo tenant "${demo.tenant}": its API keys and sign-ins were printed when it was created`;
+    return ['', where, ...web, ...(demo.signIns ? signInLines(demo.signIns) : [])];
   }
   const what = demo.status === 'created' ? 'created with sample data' : 'finished (an earlier start was interrupted; earlier keys revoked)';
   return [
@@ -59,5 +60,15 @@ function demoLines(demo: DemoBootstrap, url: string): string[] {
     `  integrator  ${demo.credentials.keys.integrator}`,
     ...saved,
     ...web,
+    ...signInLines(demo.credentials.signIns),
+  ];
+}
+
+function signInLines(signIns: DemoSignIns): string[] {
+  return [
+    'Sign in with (email / password):',
+    `  portal customer  ${signIns.customer.email} / ${signIns.customer.password}`,
+    `  console agent    ${signIns.agent.email} / ${signIns.agent.password}`,
+    `  admin            ${signIns.admin.email} / ${signIns.admin.password}`,
   ];
 }
