@@ -1,7 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { Platform } from '../platform.js';
 import { findTenantBySlug, tenantSlugSchema } from '../tenancy/tenants.js';
-import { readBranding } from '../tenancy/web-settings.js';
 import { pageBranding, readBranding } from '../tenancy/web-settings.js';
 import type { Branding } from './branding.js';
 import { buildView } from './build-view.js';
