@@ -11,7 +11,7 @@ export interface NavLink { href: string; label: string; current?: boolean }
  * main content, and a footer with the language switch. Scripts come only from this server and
  * carry the response's CSP nonce.
  */
-export function Page(props: { title: string; nav?: NavLink[]; children?: Child }) {
+export function Page(props: { title: string; nav?: NavLink[]; /** Extra served assets of this page ("widgets.css", "htmx-sse.js"). */ assets?: string[]; children?: Child }) {
   const { locale, t, nonce, tenant } = useView();
   const siteName = tenant?.branding.displayName ?? 'Mosaic';
   const home = tenant ? `/t/${tenant.tenant.slug}/portal` : '/';
@@ -25,7 +25,9 @@ export function Page(props: { title: string; nav?: NavLink[]; children?: Child }
         <title>{props.title === siteName ? siteName : `${props.title} · ${siteName}`}</title>
         <link rel="stylesheet" href={assetUrl('app.css')} />
         {tenant && <link rel="stylesheet" href={tenant.brandCssUrl} />}
+        {props.assets?.filter((name) => name.endsWith('.css')).map((name) => <link rel="stylesheet" href={assetUrl(name)} />)}
         <script src={assetUrl('htmx.js')} nonce={nonce} defer />
+        {props.assets?.filter((name) => name.endsWith('.js')).map((name) => <script src={assetUrl(name)} nonce={nonce} defer />)}
       </head>
       <body>
         <a class="skip-link" href="#main">{t('common.skipToContent')}</a>

@@ -29,6 +29,17 @@ export const en = {
   portal: portalEn,
   console: consoleEn,
   admin: adminEn,
+  /** What plugin widgets write around the plugin's own content, on every area's pages. */
+  widgets: {
+    opensInNewTab: '(opens in a new tab)',
+    couldNotShow: 'This widget could not be shown.',
+    errorCode: 'Code',
+    empty: 'Nothing to show here.',
+    noValue: 'no value',
+    tones: { neutral: 'Note', info: 'Information', success: 'Success', warning: 'Warning', danger: 'Problem' },
+    region: 'Extensions',
+    actionFailed: 'The action did not complete',
+  },
   errors: {
     notFoundTitle: 'Page not found',
     notFoundText: 'There is no page at this address.',

@@ -31,6 +31,16 @@ export const es: WebStrings = {
   portal: portalEs,
   console: consoleEs,
   admin: adminEs,
+  widgets: {
+    opensInNewTab: '(se abre en una pestaña nueva)',
+    couldNotShow: 'No se pudo mostrar este widget.',
+    errorCode: 'Código',
+    empty: 'No hay nada que mostrar aquí.',
+    noValue: 'sin valor',
+    tones: { neutral: 'Nota', info: 'Información', success: 'Correcto', warning: 'Aviso', danger: 'Problema' },
+    region: 'Extensiones',
+    actionFailed: 'La acción no se completó',
+  },
   errors: {
     notFoundTitle: 'Página no encontrada',
     notFoundText: 'No hay ninguna página en esta dirección.',

@@ -1,0 +1,199 @@
+import type { ExtensionPoint } from '@mosaic/sdk';
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import { getCase } from '../domain/cases.js';
+import { getCustomer } from '../domain/customers.js';
+import { getOrder } from '../domain/orders.js';
+import { AppError } from '../lib/errors.js';
+import type { Platform } from '../platform.js';
+import type { Caller } from '../plugins/host/index.js';
+import type { WidgetResult, WidgetTarget } from '../plugins/widgets/index.js';
+import type { TenantContext } from '../tenancy/context.js';
+import { verifyCsrf, type WebSessionEnv } from './session/index.js';
+import { ViewProvider, useView, type WebView } from './view.js';
+import type { WebEnv } from './web-env.js';
+import { WidgetEmpty, WidgetErrorBox, WidgetFrame, WidgetTree, widgetDomId, type HeadingLevel, type WidgetLabels } from './widgets/index.js';
+
+/** The hono environment of pages that show widgets: the view and the web session. */
+export type WidgetPageEnv = { Variables: WebEnv['Variables'] & WebSessionEnv['Variables']; Bindings: WebEnv['Bindings'] };
+
+/** Who looks at a widget: the domain context of the request and the plugin caller it becomes. */
+export interface WidgetAccess { tenant: TenantContext; viewer: Caller }
+
+/** The kinds of record a widget is drawn for, as they appear in the action route's path. */
+export type WidgetTargetKind = 'customer' | 'case' | 'order';
+
+/** A widget target by reference: what the action route needs to load it again. */
+export interface WidgetTargetRef { kind: WidgetTargetKind; id: string }
+
+/** One extension point's widgets, rendered and ready to draw. */
+export interface WidgetSlotData { point: ExtensionPoint; target: WidgetTargetRef; results: WidgetResult[] }
+
+/** Which record a target holds. */
+export function targetRef(target: WidgetTarget): WidgetTargetRef {
+  if ('customer' in target) return { kind: 'customer', id: target.customer.id };
+  if ('case' in target) return { kind: 'case', id: target.case.id };
+  return { kind: 'order', id: target.order.id };
+}
+
+/**
+ * Renders the widgets at `point` for `target` in the sandbox, all at once within `budgetMs`
+ * (a slow or failing widget becomes its own error box), as the viewer of `access`. Pages call it
+ * inside their Promise.all so the widgets load beside the page's own data.
+ *
+ * @example
+ * const [customer, slot] = await Promise.all([getCustomer(ctx, id), loadWidgetSlot(platform, access, 'console.customer.sidebar', { customer })]);
+ */
+export async function loadWidgetSlot(
+  platform: Pick<Platform, 'plugins'>,
+  access: WidgetAccess,
+  point: ExtensionPoint,
+  target: WidgetTarget,
+  budgetMs?: number,
+): Promise<WidgetSlotData> {
+  const results = await platform.plugins.renderExtensionPoint(access.tenant, point, target, { viewer: access.viewer, budgetMs });
+  return { point, target: targetRef(target), results };
+}
+
+/** The widget labels in the view's language. */
+function translatedLabels(view: WebView): Partial<WidgetLabels> {
+  const { t } = view;
+  return {
+    opensInNewTab: t('widgets.opensInNewTab'),
+    couldNotShow: t('widgets.couldNotShow'),
+    errorCode: t('widgets.errorCode'),
+    empty: t('widgets.empty'),
+    noValue: t('widgets.noValue'),
+    tones: {
+      neutral: t('widgets.tones.neutral'), info: t('widgets.tones.info'), success: t('widgets.tones.success'),
+      warning: t('widgets.tones.warning'), danger: t('widgets.tones.danger'),
+    },
+  };
+}
+
+/** Where the buttons of a widget for `target` post, under an area's base path (`/t/<slug>/console`). */
+export const widgetActionUrl = (base: string, target: WidgetTargetRef) => `${base}/widgets/${target.kind}/${encodeURIComponent(target.id)}/actions`;
+
+/** One widget: its frame and its tree, its empty note or its error box; `message` is an action's answer. */
+export function WidgetView(props: { result: WidgetResult; target: WidgetTargetRef; base: string; csrfToken: string; titleLevel?: HeadingLevel; message?: string }) {
+  const view = useView();
+  const { result } = props;
+  const id = widgetDomId(result.installationId, result.widgetId);
+  const labels = translatedLabels(view);
+  return (
+    <WidgetFrame id={id} title={result.title} titleLevel={props.titleLevel}>
+      {props.message !== undefined && <p class="mw-widget-message" role="status">{props.message}</p>}
+      {result.state === 'ok' && (
+        <WidgetTree
+          tree={result.tree}
+          context={{
+            actionUrl: widgetActionUrl(props.base, props.target),
+            csrfToken: props.csrfToken,
+            widgetKey: `${result.installationId}:${result.widgetId}`,
+            containerId: id,
+            format: { dateTime: (iso) => view.format.dateTime(new Date(iso)), number: view.format.number },
+            titleLevel: props.titleLevel,
+            labels,
+          }}
+        />
+      )}
+      {result.state === 'empty' && <WidgetEmpty labels={labels} />}
+      {result.state === 'error' && <WidgetErrorBox code={result.code} labels={labels} />}
+    </WidgetFrame>
+  );
+}
+
+/**
+ * The widgets of one extension point, each in its own frame; nothing when no plugin puts a
+ * widget there. The page must list `widgets.css` among its assets.
+ */
+export function WidgetSlot(props: { slot: WidgetSlotData; base: string; csrfToken: string; titleLevel?: HeadingLevel }) {
+  const { t } = useView();
+  if (props.slot.results.length === 0) return null;
+  return (
+    <div class="widget-slot" role="region" aria-label={t('widgets.region')} data-point={props.slot.point}>
+      {props.slot.results.map((result) => (
+        <WidgetView result={result} target={props.slot.target} base={props.base} csrfToken={props.csrfToken} titleLevel={props.titleLevel} />
+      ))}
+    </div>
+  );
+}
+
+/** How an area (console, portal) plugs the action route into its pages. */
+export interface WidgetArea {
+  /** The area's path segment under /t/<slug>/. */
+  name: 'console' | 'portal';
+  /** The signed-in request's domain context and viewer (after the area's sign-in guard). */
+  access(c: Context<WidgetPageEnv>): WidgetAccess;
+  /** The page showing `target`, where a button posted without JavaScript returns. */
+  pageOf(slug: string, target: WidgetTargetRef): string;
+  /** The HTML 404 page: a foreign or missing record, installation, widget or action. */
+  notFound(c: Context<WidgetPageEnv>): Response | Promise<Response>;
+}
+
+const KINDS = ['customer', 'case', 'order'] as const;
+const pathSchema = z.object({ kind: z.enum(KINDS), id: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/) });
+const bodySchema = z.object({
+  widget: z.string().max(140).regex(/^[A-Za-z0-9_-]{1,64}:[a-z][a-z0-9-]{0,63}$/),
+  action: z.string().min(1).max(64),
+  // The button's input as the page wrote it; its size is checked again by the runtime.
+  input: z.string().max(16 * 1024).optional(),
+});
+
+/** Loads the record a widget was drawn for, with the viewer's domain context (foreign ids: NOT_FOUND). */
+async function loadTarget(tenant: TenantContext, ref: WidgetTargetRef): Promise<WidgetTarget> {
+  if (ref.kind === 'customer') return { customer: await getCustomer(tenant, ref.id) };
+  if (ref.kind === 'case') return { case: await getCase(tenant, ref.id) };
+  return { order: await getOrder(tenant, ref.id) };
+}
+
+function parseInput(raw: string | undefined): unknown {
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    throw new AppError('BAD_USER_INPUT', 'the button input is not JSON');
+  }
+}
+
+/**
+ * The route behind widget buttons, `POST <area>/widgets/:kind/:id/actions` (mount it after the
+ * area's sign-in guard): checks the CSRF token, runs the plugin's action in the sandbox as the
+ * viewer, and answers the widget drawn again for htmx (with the plugin's message), or a 303 back
+ * to the page for a plain form post. A failed action shows its code in the widget's error box.
+ */
+export function widgetActionRoutes(platform: Pick<Platform, 'plugins'>, area: WidgetArea): Hono<WidgetPageEnv> {
+  const routes = new Hono<WidgetPageEnv>();
+  routes.post('/widgets/:kind/:id/actions', verifyCsrf() as never, async (c) => {
+    const path = pathSchema.safeParse(c.req.param());
+    if (!path.success) return area.notFound(c);
+    const target: WidgetTargetRef = path.data;
+    const body = bodySchema.safeParse(await c.req.parseBody());
+    if (!body.success) return c.text('the widget button sent something unexpected; reload the page', 400);
+    const [installationId, widgetId] = body.data.widget.split(':') as [string, string];
+    const htmx = c.req.header('hx-request') === 'true';
+    const slug = c.var.webTenant.slug;
+    const base = `/t/${slug}/${area.name}`;
+    const access = area.access(c);
+    let answer: { result: WidgetResult; message?: string };
+    try {
+      const record = await loadTarget(access.tenant, target);
+      const done = await platform.plugins.runWidgetAction(access.tenant, access.viewer, {
+        installationId, widgetId, action: body.data.action, input: parseInput(body.data.input), target: record,
+      });
+      answer = { result: done.widget, message: done.message };
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      if (error.code === 'NOT_FOUND') return area.notFound(c);
+      answer = { result: { pluginId: '', installationId, widgetId, title: c.var.view.t('widgets.actionFailed'), state: 'error', code: error.code, message: error.message } };
+    }
+    if (!htmx) return c.redirect(`${area.pageOf(slug, target)}#${widgetDomId(installationId, widgetId)}`, 303);
+    const html = await (
+      <ViewProvider value={c.var.view}>
+        <WidgetView result={answer.result} target={target} base={base} csrfToken={c.var.csrfToken} message={answer.message} />
+      </ViewProvider>
+    ).toString();
+    return c.html(html, 200, { 'cache-control': 'no-store' });
+  });
+  return routes;
+}
