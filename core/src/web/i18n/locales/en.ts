@@ -29,6 +29,19 @@ export const en = {
   portal: portalEn,
   console: consoleEn,
   admin: adminEn,
+  /** The sign-in shared by the console and the admin pages. */
+  staffSignIn: {
+    title: 'Sign in',
+    leadStaff: 'Sign in with your agent or administrator account.',
+    leadAdmin: 'Sign in with your administrator account.',
+    email: 'Email',
+    password: 'Password',
+    submit: 'Sign in',
+    signOut: 'Sign out',
+    invalid: 'This email and password do not match an account.',
+    rateLimited: 'Too many failed sign-ins. Wait a few minutes and try again.',
+    noAccess: 'This account has no access to this area.',
+  },
   /** What plugin widgets write around the plugin's own content, on every area's pages. */
   widgets: {
     opensInNewTab: '(opens in a new tab)',

@@ -31,6 +31,18 @@ export const es: WebStrings = {
   portal: portalEs,
   console: consoleEs,
   admin: adminEs,
+  staffSignIn: {
+    title: 'Iniciar sesión',
+    leadStaff: 'Inicia sesión con tu cuenta de agente o de administrador.',
+    leadAdmin: 'Inicia sesión con tu cuenta de administrador.',
+    email: 'Correo electrónico',
+    password: 'Contraseña',
+    submit: 'Iniciar sesión',
+    signOut: 'Cerrar sesión',
+    invalid: 'Este correo y esta contraseña no corresponden a ninguna cuenta.',
+    rateLimited: 'Demasiados intentos fallidos. Espera unos minutos y vuelve a intentarlo.',
+    noAccess: 'Esta cuenta no tiene acceso a esta área.',
+  },
   widgets: {
     opensInNewTab: '(se abre en una pestaña nueva)',
     couldNotShow: 'No se pudo mostrar este widget.',
