@@ -1,4 +1,4 @@
-import { eq, sql, type SQL } from 'drizzle-orm';
+import { eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { agents, cases, counters, customers, queues, CASE_PRIORITIES, CASE_STATUSES, CHANNELS } from '../db/tenant-schema.js';
 import type { TenantTx } from '../db/tenant-db.js';
@@ -39,6 +39,10 @@ export interface CaseFilter {
   customerId?: string | null;
   assigneeId?: string | null;
   queueId?: string | null;
+  /** Any of these statuses (the console's open work: NEW, OPEN, PENDING). */
+  statusIn?: readonly Case['status'][] | null;
+  /** Only cases nobody is assigned to yet. */
+  unassigned?: boolean | null;
 }
 
 export function getCase(ctx: TenantContext, id: string): Promise<Case> {
@@ -53,6 +57,8 @@ export async function listCases(ctx: TenantContext, args: PageArgs & { filter?: 
   if (f.customerId) where.push(eq(cases.customerId, f.customerId));
   if (f.assigneeId) where.push(eq(cases.assigneeId, f.assigneeId));
   if (f.queueId) where.push(eq(cases.queueId, f.queueId));
+  if (f.statusIn) where.push(inArray(cases.status, [...f.statusIn]));
+  if (f.unassigned) where.push(isNull(cases.assigneeId));
   return pageOfRows(ctx.data.db, cases, where, {
     sort: cases.createdAt, id: cases.id, direction: 'desc', sortValue: (c) => timeKey(c.createdAt),
   }, args);

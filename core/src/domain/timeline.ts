@@ -5,6 +5,7 @@ import type { TenantContext } from '../tenancy/context.js';
 import { cursorRange, pageWindow, toConnection, type Connection, type PageArgs } from './pagination.js';
 import { countRows, rowsByIds } from './rows.js';
 import type { Case } from './cases.js';
+import type { LiveEvent } from './live-events.js';
 import type { Interaction } from './interactions.js';
 import type { Order } from './orders.js';
 
@@ -62,4 +63,14 @@ export async function customerTimeline(
 async function countTimeline(ctx: TenantContext, customerId: string): Promise<number> {
   const counts = await Promise.all([interactions, cases, orders].map((table) => countRows(ctx.data.db, table, eq(table.customerId, customerId))));
   return counts.reduce((a, b) => a + b, 0);
+}
+
+/** The timeline entry a live event adds (as customerTimeline lists it), or null when it adds none. */
+export function timelineItemOfEvent(e: LiveEvent): TimelineItem | null {
+  switch (e.type) {
+    case 'interaction.added': return { kind: 'INTERACTION', at: e.interaction.occurredAt, id: e.interaction.id, item: e.interaction };
+    case 'case.created': return { kind: 'CASE', at: e.case.createdAt, id: e.case.id, item: e.case };
+    case 'order.created': return { kind: 'ORDER', at: e.order.placedAt, id: e.order.id, item: e.order };
+    default: return null;
+  }
 }

@@ -21,9 +21,14 @@ export type MosaicYoga = YogaServerInstance<ServerContext, object>;
  * The GraphQL engine. Authentication happens before it (in the HTTP layer), so every operation
  * that reaches it already carries a verified tenant in its context.
  */
-export function createGraphQLServer(config: ServerConfig, logger: Logger, plugins?: PluginPlatform): MosaicYoga {
+export function createGraphQLServer(
+  config: ServerConfig,
+  logger: Logger,
+  plugins?: PluginPlatform,
+  /** Shared with the console's live pages, so both count against the same limits and end on dispose. */
+  subscriptionSlots = new SubscriptionSlots(config.limits),
+): MosaicYoga {
   const base = createBaseSchema();
-  const subscriptionSlots = new SubscriptionSlots(config.limits);
   return createYoga<ServerContext>({
     // Each tenant's own schema: core plus its installed plugins (cached per installation set).
     schema: (ctx) => (plugins && ctx.tenant ? plugins.schemaFor(ctx.tenant) : base),

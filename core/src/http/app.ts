@@ -4,6 +4,7 @@ import { requestId } from './request-id.js';
 import { sql } from 'drizzle-orm';
 import { shouldRenderGraphiQL } from 'graphql-yoga';
 import type { MosaicYoga } from '../graphql/yoga.js';
+import { SubscriptionSlots } from '../graphql/subscriptions/index.js';
 import { withLogContext } from '../lib/logger.js';
 import type { Platform } from '../platform.js';
 import { accessLog } from './access-log.js';
@@ -33,7 +34,7 @@ async function handOver(c: Context<AppEnv>, yoga: MosaicYoga, plugins: Platform[
   });
 }
 
-export function createApp(platform: Platform, yoga: MosaicYoga): Hono<AppEnv> {
+export function createApp(platform: Platform, yoga: MosaicYoga, subscriptionSlots = new SubscriptionSlots(platform.config.limits)): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestId());
   app.use(accessLog(platform.logger));
@@ -54,7 +55,7 @@ export function createApp(platform: Platform, yoga: MosaicYoga): Hono<AppEnv> {
   mountGraphiQLAssets(app);
 
   mountPluginWebhooks(app, platform);
-  mountWeb(app, platform);
+  mountWeb(app, platform, subscriptionSlots);
 
   // Pages answer errors with a page; the API keeps its JSON errors.
   app.notFound((c) => isWebPath(c.req.path) ? webNotFound(c) : errorResponse(c, 404, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`));

@@ -1,4 +1,5 @@
 import { serve, type ServerType } from '@hono/node-server';
+import { SubscriptionSlots } from '../graphql/subscriptions/index.js';
 import { createGraphQLServer } from '../graphql/yoga.js';
 import type { Platform } from '../platform.js';
 import { createApp } from './app.js';
@@ -11,8 +12,10 @@ export interface RunningServer {
 
 /** Starts the HTTP server on the configured host and port (port 0 picks a free one). */
 export async function startServer(platform: Platform, overrides: { port?: number; host?: string } = {}): Promise<RunningServer> {
-  const yoga = createGraphQLServer(platform.config, platform.logger, platform.plugins);
-  const app = createApp(platform, yoga);
+  // One count of open live streams: GraphQL subscriptions and the console's live pages.
+  const subscriptionSlots = new SubscriptionSlots(platform.config.limits);
+  const yoga = createGraphQLServer(platform.config, platform.logger, platform.plugins, subscriptionSlots);
+  const app = createApp(platform, yoga, subscriptionSlots);
   const host = overrides.host ?? platform.config.host;
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: overrides.port ?? platform.config.port, hostname: host }, () => {

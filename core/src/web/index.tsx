@@ -1,6 +1,7 @@
 import type { Context, Hono } from 'hono';
 import type { AppEnv } from '../http/authenticate.js';
 import type { Platform } from '../platform.js';
+import type { SubscriptionSlots } from '../graphql/subscriptions/index.js';
 import { adminRoutes } from './admin/index.js';
 import { brandCss, brandCssVersion } from './branding.js';
 import { viewOf } from './build-view.js';
@@ -39,8 +40,9 @@ export function webError(c: Context) {
  * The server-rendered web: the landing page at `/`, and for each tenant its customer portal,
  * agent console and admin at /t/<slug>/portal, /console and /admin, with their brand stylesheet,
  * language switch and the shared /assets. Every response carries the strict security headers.
+ * The console's live pages take their streams from `subscriptionSlots` (GraphQL's own count).
  */
-export function mountWeb(app: Hono<AppEnv>, platform: Platform): void {
+export function mountWeb(app: Hono<AppEnv>, platform: Platform, subscriptionSlots: SubscriptionSlots): void {
   const web = app as unknown as Hono<WebEnv>;
   for (const path of ['/', '/t/*', '/assets/*']) web.use(path, webSecurityHeaders());
 
@@ -57,6 +59,6 @@ export function mountWeb(app: Hono<AppEnv>, platform: Platform): void {
   });
   web.post('/t/:tenant/locale', switchLocale);
   web.route('/t/:tenant/portal', portalRoutes());
-  web.route('/t/:tenant/console', consoleRoutes());
+  web.route('/t/:tenant/console', consoleRoutes(platform, subscriptionSlots));
   web.route('/t/:tenant/admin', adminRoutes());
 }

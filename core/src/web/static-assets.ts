@@ -22,6 +22,7 @@ const SOURCES: Record<string, { type: string; path: () => string; optional?: boo
   'htmx-sse.js': { type: JS, path: () => require.resolve('htmx-ext-sse/dist/sse.min.js') },
   'app.css': { type: CSS, path: () => fileURLToPath(new URL('app.css', OWN_ASSETS)) },
   'widgets.css': { type: CSS, path: () => fileURLToPath(new URL('widgets.css', OWN_ASSETS)), optional: true },
+  'console.css': { type: CSS, path: () => fileURLToPath(new URL('console.css', OWN_ASSETS)) },
 };
 
 interface WebAsset { name: string; url: string; type: string; body: Buffer; gzipped: Buffer }

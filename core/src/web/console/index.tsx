@@ -1,25 +1,58 @@
-import { Hono } from 'hono';
-import { areaNav } from '../layout/area-nav.js';
-import { Page } from '../layout/page.js';
+import { Hono, type Context } from 'hono';
+import type { SubscriptionSlots } from '../../graphql/subscriptions/index.js';
+import { AppError } from '../../lib/errors.js';
+import type { Platform } from '../../platform.js';
+import { viewOf } from '../build-view.js';
+import { ErrorPage } from '../layout/error-page.js';
 import { renderPage } from '../render.js';
-import { useView } from '../view.js';
+import { requireWebUser, staffTenantContext, verifyCsrf, webSession } from '../session/index.js';
+import { staffSignInRoutes } from '../staff-sign-in.js';
 import type { WebEnv } from '../web-env.js';
+import { widgetActionRoutes, type WidgetArea, type WidgetPageEnv } from '../widget-slot.js';
+import { showCase, submitReply } from './case-page.js';
+import { showCustomer360 } from './customer-360.js';
+import { consoleBase } from './frame.js';
+import { streamCustomerLive } from './live.js';
+import { showOrder } from './order-page.js';
+import { showWorkList } from './work-list.js';
 
-function ConsoleHome() {
-  const view = useView();
-  const { t, tenant } = view;
-  return (
-    <Page title={t('areas.console')} nav={areaNav(view, 'console')}>
-      <h1>{t('areas.console')}</h1>
-      <p class="lead">{t('placeholder.console', { tenant: tenant!.branding.displayName })}</p>
-      <p class="muted">{t('placeholder.soon')}</p>
-    </Page>
-  );
-}
+const notFoundPage = (c: Context<WidgetPageEnv>) => renderPage(c, viewOf(c as never), <ErrorPage status={404} />, 404);
 
-/** The console pages of one tenant, mounted at /t/:tenant/console (the tenant's view is already built). */
-export function consoleRoutes(): Hono<WebEnv> {
-  const routes = new Hono<WebEnv>();
-  routes.get('/', (c) => renderPage(c, c.get('view'), <ConsoleHome />));
-  return routes;
+/** How console widgets are seen and where their buttons return. */
+const consoleWidgets: WidgetArea = {
+  name: 'console',
+  access: (c) => {
+    const tenant = staffTenantContext(c as never);
+    return { tenant, viewer: { actor: tenant.actor, role: tenant.role } };
+  },
+  pageOf: (slug, target) => `${consoleBase(slug)}/${target.kind === 'customer' ? 'customers' : target.kind === 'case' ? 'cases' : 'orders'}/${target.id}`,
+  notFound: notFoundPage,
+};
+
+/**
+ * The agent console of one tenant, mounted at /t/:tenant/console: sign-in, the work list of open
+ * cases, the customer 360 with its live timeline, case pages with replies, and widget buttons.
+ * Everything but sign-in needs an agent or admin; every write passes the CSRF check.
+ */
+export function consoleRoutes(platform: Platform, slots: SubscriptionSlots): Hono<WebEnv> {
+  const routes = new Hono<WidgetPageEnv>();
+  routes.use('*', webSession(platform, { notFound: notFoundPage as never }) as never, verifyCsrf() as never);
+  routes.route('/', staffSignInRoutes('staff'));
+
+  // Registered after sign-in and sign-out, which answer before reaching it.
+  routes.use('*', requireWebUser('staff') as never);
+  routes.get('/', showWorkList);
+  routes.get('/customers/:id', (c) => showCustomer360(c, platform));
+  routes.get('/customers/:id/live', (c) => streamCustomerLive(c, slots));
+  routes.get('/cases/:id', (c) => showCase(c, platform));
+  routes.post('/cases/:id/reply', (c) => submitReply(c, platform));
+  routes.get('/orders/:id', (c) => showOrder(c, platform));
+  routes.route('/', widgetActionRoutes(platform, consoleWidgets));
+
+  // A foreign or missing record (or a hand-made cursor) is the same HTML 404 as any missing page.
+  routes.onError((error, c) => {
+    if (error instanceof AppError && (error.code === 'NOT_FOUND' || error.code === 'BAD_USER_INPUT')) return notFoundPage(c);
+    throw error;
+  });
+  return routes as unknown as Hono<WebEnv>;
 }

@@ -1,0 +1,162 @@
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { getCase, type Case } from '../../domain/cases.js';
+import { getCustomer, type Customer } from '../../domain/customers.js';
+import { addInteraction, listInteractions, type Interaction } from '../../domain/interactions.js';
+import { listArticles, type KnowledgeArticle } from '../../domain/knowledge.js';
+import type { TenantContext } from '../../tenancy/context.js';
+import type { Platform } from '../../platform.js';
+import { renderPage } from '../render.js';
+import { staffTenantContext } from '../session/index.js';
+import { useView } from '../view.js';
+import { loadWidgetSlot, WidgetSlot, type WidgetPageEnv, type WidgetSlotData } from '../widget-slot.js';
+import { CsrfField, FormProblem, TextAreaField } from '../form-fields.js';
+import { ConsolePage, TelLink, consoleBase, type ConsoleUser } from './frame.js';
+
+/** Characters of one reply typed in the console. */
+export const MAX_REPLY_CHARS = 10_000;
+const CONVERSATION_SIZE = 50;
+const SUGGESTIONS = 5;
+
+interface CaseData {
+  kase: Case;
+  customer: Customer;
+  messages: Interaction[];
+  suggestions: KnowledgeArticle[];
+  widgets: WidgetSlotData;
+}
+
+/** The words of a subject worth searching articles for: the longest few, at least four letters. */
+export function searchTerms(subject: string): string[] {
+  const words = subject.toLowerCase().match(/[\p{L}\p{N}]{4,}/gu) ?? [];
+  return [...new Set(words)].sort((a, b) => b.length - a.length).slice(0, 3);
+}
+
+/** Published articles matching any of the subject's words, best (most words) first. */
+async function suggestionsFor(ctx: TenantContext, subject: string): Promise<KnowledgeArticle[]> {
+  const pages = await Promise.all(searchTerms(subject).map((term) =>
+    listArticles(ctx, { first: SUGGESTIONS, filter: { status: 'PUBLISHED', search: term } })));
+  const hits = new Map<string, { article: KnowledgeArticle; score: number }>();
+  for (const page of pages) {
+    for (const { node } of page.edges) {
+      const seen = hits.get(node.id);
+      hits.set(node.id, { article: node, score: (seen?.score ?? 0) + 1 });
+    }
+  }
+  return [...hits.values()].sort((a, b) => b.score - a.score).slice(0, SUGGESTIONS).map((h) => h.article);
+}
+
+function CasePage(props: { data: CaseData; user: ConsoleUser; reply: { text: string; error?: string } }) {
+  const view = useView();
+  const { t, format } = view;
+  const base = consoleBase(view.tenant!.tenant.slug);
+  const { kase, customer, messages } = props.data;
+  const channel = t(`console.channels.${kase.channel ?? 'EMAIL'}`);
+  return (
+    <ConsolePage title={t('console.case.title', { number: kase.number, subject: kase.subject })} user={props.user} assets={['widgets.css']}>
+      <h1>{t('console.case.title', { number: kase.number, subject: kase.subject })}</h1>
+      <div class="c360">
+        <div class="c360__main">
+          <section class="card" aria-labelledby="conversation-h">
+            <h2 id="conversation-h">{t('console.case.conversation')}</h2>
+            {kase.description && <p class="case-description">{kase.description}</p>}
+            {messages.length === 0 ? <p class="muted">{t('console.case.noMessages')}</p> : (
+              <ol class="conversation">
+                {messages.map((m) => (
+                  <li class={`message message--${m.direction.toLowerCase()}`}>
+                    <p class="message__meta">
+                      <strong>{m.direction === 'OUTBOUND' ? t('console.case.you') : customer.name}</strong>
+                      {' · '}{t(`console.channels.${m.channel}`)}{' · '}
+                      <time datetime={m.occurredAt.toISOString()}>{format.dateTime(m.occurredAt)}</time>
+                    </p>
+                    <p class="message__body">{m.body}</p>
+                  </li>
+                ))}
+              </ol>
+            )}
+          </section>
+          <section class="card" aria-labelledby="reply-h">
+            <h2 id="reply-h">{t('console.case.reply')}</h2>
+            <form method="post" action={`${base}/cases/${kase.id}/reply`} class="form" novalidate>
+              <FormProblem message={props.reply.error && t('console.formErrors')} />
+              <CsrfField token={props.user.csrfToken} />
+              <TextAreaField
+                name="body" label={t('console.case.replyLabel')} hint={t('console.case.replyHint', { channel })} error={props.reply.error}
+                value={props.reply.text} rows={5} maxlength={MAX_REPLY_CHARS}
+              />
+              <button type="submit">{t('console.case.send')}</button>
+            </form>
+          </section>
+        </div>
+        <aside class="c360__side" aria-label={t('console.case.details')}>
+          <section class="card" aria-labelledby="details-h">
+            <h2 id="details-h">{t('console.case.details')}</h2>
+            <dl class="facts">
+              <div><dt>{t('console.work.status')}</dt><dd>{t(`console.caseStatus.${kase.status}`)}</dd></div>
+              <div><dt>{t('console.work.priority')}</dt><dd>{t(`console.priorities.${kase.priority}`)}</dd></div>
+              <div><dt>{t('console.work.created')}</dt><dd><time datetime={kase.createdAt.toISOString()}>{format.dateTime(kase.createdAt)}</time></dd></div>
+              <div><dt>{t('console.case.customer')}</dt><dd><a href={`${base}/customers/${customer.id}`}>{customer.name}</a></dd></div>
+              {customer.phone && <div><dt>{t('console.customer.phone')}</dt><dd><TelLink phone={customer.phone} /></dd></div>}
+            </dl>
+          </section>
+          <section class="card" aria-labelledby="suggestions-h">
+            <h2 id="suggestions-h">{t('console.case.suggestions')}</h2>
+            {props.data.suggestions.length === 0 ? <p class="muted">{t('console.case.noSuggestions')}</p> : (
+              <ul class="plain-list">
+                {props.data.suggestions.map((a) => (
+                  <li><strong>{a.title}</strong><p class="muted">{a.body.length > 160 ? `${a.body.slice(0, 160)}…` : a.body}</p></li>
+                ))}
+              </ul>
+            )}
+          </section>
+          <WidgetSlot slot={props.data.widgets} base={base} csrfToken={props.user.csrfToken} />
+        </aside>
+      </div>
+    </ConsolePage>
+  );
+}
+
+async function loadCase(c: Context<WidgetPageEnv>, platform: Pick<Platform, 'plugins'>): Promise<CaseData> {
+  const ctx = staffTenantContext(c as never);
+  const kase = await getCase(ctx, c.req.param('id')!);
+  const [customer, conversation, suggestions, widgets] = await Promise.all([
+    getCustomer(ctx, kase.customerId),
+    listInteractions(ctx, { first: CONVERSATION_SIZE, filter: { caseId: kase.id } }),
+    suggestionsFor(ctx, kase.subject),
+    loadWidgetSlot(platform, { tenant: ctx, viewer: { actor: ctx.actor, role: ctx.role } }, 'console.case.sidebar', { case: kase }),
+  ]);
+  // The newest messages, read oldest first like a conversation.
+  const messages = conversation.edges.map((e) => e.node).reverse();
+  return { kase, customer, messages, suggestions, widgets };
+}
+
+const userOf = (c: Context<WidgetPageEnv>): ConsoleUser => ({ name: c.var.webUser!.name, csrfToken: c.var.csrfToken });
+
+/** GET /console/cases/:id — the conversation, a reply form, suggestions and the case's widgets. */
+export async function showCase(c: Context<WidgetPageEnv>, platform: Pick<Platform, 'plugins'>) {
+  const data = await loadCase(c, platform);
+  return renderPage(c, c.var.view, <CasePage data={data} user={userOf(c)} reply={{ text: '' }} />);
+}
+
+const replySchema = z.object({ body: z.string().max(MAX_REPLY_CHARS * 2).default('') });
+
+/** POST /console/cases/:id/reply — records the agent's outbound message on the case (the API's addInteraction). */
+export async function submitReply(c: Context<WidgetPageEnv>, platform: Pick<Platform, 'plugins'>) {
+  const { t } = c.var.view;
+  const ctx = staffTenantContext(c as never);
+  const kase = await getCase(ctx, c.req.param('id')!);
+  const parsed = replySchema.safeParse(await c.req.parseBody());
+  const text = parsed.success ? parsed.data.body : '';
+  const body = text.replace(/\r\n/g, '\n').trim();
+  const error = !parsed.success || body.length > MAX_REPLY_CHARS
+    ? t('console.case.replyTooLong', { max: c.var.view.format.number(MAX_REPLY_CHARS) })
+    : body === '' ? t('console.case.replyRequired') : undefined;
+  if (error !== undefined) {
+    const data = await loadCase(c, platform);
+    return renderPage(c, c.var.view, <CasePage data={data} user={userOf(c)} reply={{ text: text.slice(0, MAX_REPLY_CHARS * 2), error }} />, 422);
+  }
+  await addInteraction(ctx, {
+    customerId: kase.customerId, caseId: kase.id, channel: kase.channel ?? 'EMAIL', direction: 'OUTBOUND', body, agentId: ctx.agentId ?? null,
+  });
+  return c.redirect(`${consoleBase(c.var.webTenant.slug)}/cases/${kase.id}#conversation-h`, 303);
+}

@@ -1,0 +1,300 @@
+/**
+ * The agent console over real HTTP on loopback: a real tenant database, fixture plugins built,
+ * published and installed through the admin API, rendered in the supervised sandbox.
+ */
+import { performance } from 'node:perf_hooks';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCase, type Case } from '../../domain/cases.js';
+import type { Customer } from '../../domain/customers.js';
+import { addInteraction } from '../../domain/interactions.js';
+import { createArticle } from '../../domain/knowledge.js';
+import { liveEvents } from '../../domain/live-events.js';
+import type { Order } from '../../domain/orders.js';
+import { localId, toGlobalId } from '../../lib/ids.js';
+import { seedCustomer, seedOrder } from '../../plugins/host/test-fixtures.js';
+import { startPluginTestServer, type PluginTestServer } from '../../plugins/testing/plugin-test-server.js';
+import type { TenantContext } from '../../tenancy/context.js';
+import { createTenant } from '../../tenancy/tenants.js';
+import { createStaffUser, signUpCustomer } from '../session/index.js';
+import { widgetDomId } from '../widgets/index.js';
+
+let t: PluginTestServer;
+let tenant: TenantContext;
+let ada: Customer;
+let adaOrder: Order;
+let adaCase: Case;
+let foreignCustomerId: string;
+let boardInstallation: string;
+
+/** A browser without JavaScript: a cookie jar, same-origin form posts, no redirects followed. */
+class Agent {
+  readonly cookies = new Map<string, string>();
+  constructor(readonly base: string) {}
+
+  async fetch(path: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string>; signal?: AbortSignal } = {}) {
+    const headers: Record<string, string> = { ...init.headers, cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
+    let body: string | undefined;
+    if (init.form) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      headers.origin = this.base;
+      body = new URLSearchParams(init.form).toString();
+    }
+    const res = await fetch(`${this.base}${path}`, { method: init.method ?? (init.form ? 'POST' : 'GET'), headers, body, redirect: 'manual', signal: init.signal });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const [name, value] = pair!.split('=') as [string, string];
+      if (/max-age=0|expires=thu, 01 jan 1970/i.test(line) || value === '') this.cookies.delete(name);
+      else this.cookies.set(name, value);
+    }
+    return res;
+  }
+
+  async page(path: string) {
+    const res = await this.fetch(path);
+    return { res, html: await res.text() };
+  }
+
+  /** The `_csrf` of the first form of the page at `path`. */
+  async csrf(path: string): Promise<string> {
+    const { html } = await this.page(path);
+    const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+    if (!token) throw new Error(`no form token on ${path}`);
+    return token;
+  }
+
+  async signIn(email = 'abe@example.com', password = 'agent password 1') {
+    const _csrf = await this.csrf('/t/console-co/console/sign-in');
+    return this.fetch('/t/console-co/console/sign-in', { form: { _csrf, email, password, next: '/t/console-co/console/customers/x' } });
+  }
+}
+
+const C = '/t/console-co/console';
+
+beforeAll(async () => {
+  t = await startPluginTestServer('console-co', { MOSAIC_MAX_SUBSCRIPTIONS_PER_KEY: '2' });
+  for (const name of ['widget-board', 'widget-faulty']) expect((await t.publish(name)).errors).toBeUndefined();
+  for (const [id, scopes] of [['acme.widget-board', ['customers:read', 'orders:read', 'cases:write', 'storage']], ['acme.widget-faulty', []]] as const) {
+    const res = await t.admin(`mutation($i: InstallPluginInput!) { installPlugin(input: $i) { installation { id } } }`, { i: { pluginId: id, grantScopes: scopes } });
+    expect(res.errors).toBeUndefined();
+    if (id === 'acme.widget-board') boardInstallation = localId('PluginInstallation', res.data.installPlugin.installation.id);
+  }
+  const data = await t.platform.tenants.get(t.tenantId);
+  tenant = { tenantId: t.tenantId, tenantSlug: 'console-co', role: 'admin', actor: 'test', data };
+  await createStaffUser(data, { id: 'setup', role: 'admin' }, { role: 'agent', name: 'Abe Agent', email: 'abe@example.com', password: 'agent password 1' });
+  await signUpCustomer(data, { name: 'Cora', email: 'cora@example.com', password: 'customer password 1' });
+  ada = await seedCustomer(tenant, 'Ada Lovelace');
+  adaOrder = await seedOrder(tenant, ada);
+  adaCase = await createCase(tenant, { customerId: ada.id, subject: 'Parcel never arrived' });
+  await createArticle(tenant, { title: 'When a parcel is late', body: 'Check the carrier tracking first.', status: 'PUBLISHED' });
+  await addInteraction(tenant, { customerId: ada.id, caseId: adaCase.id, channel: 'EMAIL', direction: 'INBOUND', body: 'Where is my parcel?' });
+  // Another tenant's customer: its id must be as unknown here as a made-up one.
+  const other = await createTenant(t.platform.control.db, t.platform.tenants, { slug: 'other-co' });
+  const otherData = await t.platform.tenants.get(other.tenant.id);
+  foreignCustomerId = (await seedCustomer({ ...tenant, tenantId: other.tenant.id, tenantSlug: 'other-co', data: otherData }, 'Olga Other')).id;
+}, 180_000);
+
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('console sign-in', () => {
+  it('sends visitors to the sign-in page and lets an agent in, back to the page asked for', async () => {
+    const a = new Agent(t.server.url);
+    const first = await a.fetch(`${C}/customers/${ada.id}`);
+    expect([first.status, first.headers.get('location')]).toEqual([303, `${C}/sign-in?next=${encodeURIComponent(`${C}/customers/${ada.id}`)}`]);
+    const bad = await a.fetch(`${C}/sign-in`, { form: { _csrf: await a.csrf(`${C}/sign-in`), email: 'abe@example.com', password: 'wrong password 1' } });
+    expect(bad.status).toBe(422);
+    const res = await a.signIn();
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe(`${C}/customers/x`);
+    expect((await a.page(C)).html).toContain('Abe Agent');
+  });
+
+  it('does not let a portal customer into the console', async () => {
+    const a = new Agent(t.server.url);
+    const res = await a.signIn('cora@example.com', 'customer password 1');
+    expect(res.status).toBe(422);
+    expect((await a.fetch(C)).status).toBe(303);
+  });
+});
+
+describe('work list', () => {
+  it('lists open cases, all or not yet assigned, with links to the case and the customer', async () => {
+    const a = new Agent(t.server.url);
+    await a.signIn();
+    for (const view of ['all', 'queue']) {
+      const { res, html } = await a.page(`${C}?view=${view}`);
+      expect(res.status).toBe(200);
+      expect(html).toContain(`href="${C}/cases/${adaCase.id}"`);
+      expect(html).toContain(`href="${C}/customers/${ada.id}"`);
+    }
+    // Nothing is assigned to Abe.
+    expect((await a.page(`${C}?view=mine`)).html).not.toContain(`${C}/cases/${adaCase.id}`);
+    expect((await a.page(`${C}?after=not-a-cursor`)).res.status).toBe(404);
+  });
+});
+
+describe('customer 360', () => {
+  it('shows profile, identities, timeline, cases, orders, tel: links and the sidebar widgets', async () => {
+    const a = new Agent(t.server.url);
+    await a.signIn();
+    const { res, html } = await a.page(`${C}/customers/${ada.id}`);
+    expect(res.status).toBe(200);
+    expect(html).toContain('<h1>Ada Lovelace</h1>');
+    expect(html).toContain(`href="tel:${ada.phone!.replace(/[^0-9+]/g, '')}"`);
+    expect(html).toContain('Where is my parcel?');
+    expect(html).toContain(adaOrder.number);
+    expect(html).toContain(`sse-connect="${C}/customers/${ada.id}/live"`);
+    // The board's ping and pong widgets render at the same time, each in its frame.
+    expect(html).toContain('ping: met pong');
+    expect(html).toContain('pong: met ping');
+    expect(html).toMatch(/href="\/assets\/widgets\.[0-9a-f]{12}\.css"/);
+    expect(html).toMatch(/<script src="\/assets\/htmx-sse\.[0-9a-f]{12}\.js" nonce="[^"]+" defer/);
+    expect(html).not.toMatch(/style=|<style/);
+  });
+
+  it('answers another tenant\'s customer id exactly like a missing one', async () => {
+    const a = new Agent(t.server.url);
+    await a.signIn();
+    const foreign = await a.page(`${C}/customers/${foreignCustomerId}`);
+    const missing = await a.page(`${C}/customers/nobody`);
+    expect([foreign.res.status, missing.res.status]).toEqual([404, 404]);
+    // The same page but for the address it names (the language switch returns to it) and the nonce.
+    const same = (html: string, id: string) => html.replaceAll(id, 'ID').replace(/nonce="[^"]*"/g, '');
+    expect(same(foreign.html, foreignCustomerId)).toBe(same(missing.html, 'nobody'));
+  });
+});
+
+describe('case page', () => {
+  it('shows the conversation, knowledge suggestions and the case widgets, a slow one as an error box within the budget', async () => {
+    const a = new Agent(t.server.url);
+    await a.signIn();
+    const started = performance.now();
+    const { res, html } = await a.page(`${C}/cases/${adaCase.id}`);
+    const elapsed = performance.now() - started;
+    expect(res.status).toBe(200);
+    expect(html).toContain('Where is my parcel?');
+    expect(html).toContain('When a parcel is late');
+    expect(html).toContain('case Parcel never arrived');
+    expect(html).toContain('<code>PLUGIN_TIMEOUT</code>');
+    expect(elapsed).toBeLessThan(3_000);
+  });
+
+  it('refuses an empty reply beside the field, keeps what was typed, and records a real one', async () => {
+    const a = new Agent(t.server.url);
+    await a.signIn();
+    const _csrf = await a.csrf(`${C}/cases/${adaCase.id}`);
+    const empty = await a.fetch(`${C}/cases/${adaCase.id}/reply`, { form: { _csrf, body: '   ' } });
+    expect(empty.status).toBe(422);
+    const emptyHtml = await empty.text();
+    expect(emptyHtml).toContain('aria-invalid="true"');
+    expect(emptyHtml).toContain('aria-describedby="f-body-hint f-body-error"');
+    const tooLong = await a.fetch(`${C}/cases/${adaCase.id}/reply`, { form: { _csrf, body: `<b>${'x'.repeat(10_001)}` } });
+    expect(tooLong.status).toBe(422);
+    expect(await tooLong.text()).toContain('&lt;b&gt;xxx');
+    const noToken = await a.fetch(`${C}/cases/${adaCase.id}/reply`, { form: { body: 'hello' } });
+    expect(noToken.status).toBe(403);
+    const sent = await a.fetch(`${C}/cases/${adaCase.id}/reply`, { form: { _csrf, body: 'It is on its way.' } });
+    expect([sent.status, sent.headers.get('location')]).toEqual([303, `${C}/cases/${adaCase.id}#conversation-h`]);
+    expect((await a.page(`${C}/cases/${adaCase.id}`)).html).toContain('It is on its way.');
+  });
+});
+
+describe('widget actions', () => {
+  const key = () => `${boardInstallation}:summary`;
+  const url = () => `${C}/widgets/order/${adaOrder.id}/actions`;
+
+  it('runs a button\'s action and answers the widget drawn again for htmx, or a 303 back without JavaScript', async () => {
+    const a = new Agent(t.server.url);
+    await a.signIn();
+    const { html: page } = await a.page(`${C}/orders/${adaOrder.id}`);
+    expect(page).toContain(`action="${url()}"`);
+    // The faulty plugin's four widgets are error boxes of their own; the board's still work.
+    expect(page.match(/class="mw-widget-error"/g)).toHaveLength(4);
+    expect(page).toContain('<code>PLUGIN_FAILED</code>');
+    const _csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
+    const htmx = await a.fetch(url(), { form: { _csrf, widget: key(), action: 'press', input: '{"from":"summary"}' }, headers: { 'hx-request': 'true' } });
+    expect(htmx.status).toBe(200);
+    const fragment = await htmx.text();
+    expect(fragment).toMatch(new RegExp(`^<section id="${widgetDomId(boardInstallation, 'summary')}"`));
+    expect(fragment).toContain('Pressed 1 times');
+    expect(fragment).toContain(`${adaOrder.number}: pressed 1`);
+    const plain = await a.fetch(url(), { form: { _csrf, widget: key(), action: 'press', input: '{"from":"summary"}' } });
+    expect([plain.status, plain.headers.get('location')]).toEqual([303, `${C}/orders/${adaOrder.id}#${widgetDomId(boardInstallation, 'summary')}`]);
+    expect((await a.page(`${C}/orders/${adaOrder.id}`)).html).toContain(`${adaOrder.number}: pressed 2`);
+  });
+
+  it('refuses a missing CSRF token, and answers unknown actions, widgets and foreign records as missing', async () => {
+    const a = new Agent(t.server.url);
+    await a.signIn();
+    const _csrf = await a.csrf(`${C}/orders/${adaOrder.id}`);
+    expect((await a.fetch(url(), { form: { widget: key(), action: 'press' } })).status).toBe(403);
+    expect((await a.fetch(url(), { form: { _csrf, widget: key(), action: 'launch' } })).status).toBe(404);
+    expect((await a.fetch(url(), { form: { _csrf, widget: `${boardInstallation}:ghost`, action: 'press' } })).status).toBe(404);
+    expect((await a.fetch(`${C}/widgets/customer/${foreignCustomerId}/actions`, { form: { _csrf, widget: key(), action: 'press' } })).status).toBe(404);
+    const visitor = new Agent(t.server.url);
+    expect((await visitor.fetch(url(), { form: { _csrf: await visitor.csrf(`${C}/sign-in`), widget: key(), action: 'press' } })).status).toBe(401);
+  });
+});
+
+/** Reads an SSE response until `predicate` holds for what arrived, or fails after `ms`. */
+async function readUntil(res: Response, predicate: (text: string) => boolean, ms = 5_000): Promise<string> {
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  const deadline = Date.now() + ms;
+  while (!predicate(text)) {
+    if (Date.now() > deadline) throw new Error(`stream said only: ${text}`);
+    const { value, done } = await Promise.race([reader.read(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out; got: ${text}`)), ms))]);
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  reader.releaseLock();
+  return text;
+}
+
+const eventually = async (check: () => boolean, ms = 3_000) => {
+  const until = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > until) throw new Error('condition never held');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+describe('live timeline', () => {
+  it('streams the customer\'s new entries as HTML, only theirs, and lets go when the page closes', async () => {
+    const a = new Agent(t.server.url);
+    await a.signIn();
+    const abort = new AbortController();
+    const res = await a.fetch(`${C}/customers/${ada.id}/live`, { signal: abort.signal });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(liveEvents.listenerCount(t.tenantId)).toBe(1);
+    const bob = await seedCustomer(tenant, 'Bob Other');
+    await addInteraction(tenant, { customerId: bob.id, channel: 'CHAT', direction: 'INBOUND', body: 'not for Ada' });
+    const { gql } = await t.keyFor('agent');
+    const created = await gql(`mutation($i: AddInteractionInput!) { addInteraction(input: $i) { interaction { id } } }`,
+      { i: { customerId: toGlobalId('Customer', ada.id), channel: 'SMS', direction: 'INBOUND', body: 'Arrived <b>damaged</b>' } });
+    expect(created.errors).toBeUndefined();
+    const text = await readUntil(res, (s) => s.includes('damaged'));
+    expect(text).toContain('event: timeline');
+    expect(text).toContain('Arrived &lt;b&gt;damaged&lt;/b&gt;');
+    expect(text).not.toContain('not for Ada');
+    abort.abort();
+    await eventually(() => liveEvents.listenerCount(t.tenantId) === 0);
+  });
+
+  it('checks the customer in the session\'s tenant and holds to the open-stream limit', async () => {
+    const a = new Agent(t.server.url);
+    await a.signIn();
+    expect((await a.fetch(`${C}/customers/${foreignCustomerId}/live`)).status).toBe(404);
+    const abort = new AbortController();
+    const open = [await a.fetch(`${C}/customers/${ada.id}/live`, { signal: abort.signal }), await a.fetch(`${C}/customers/${ada.id}/live`, { signal: abort.signal })];
+    expect(open.map((r) => r.status)).toEqual([200, 200]);
+    const third = await a.fetch(`${C}/customers/${ada.id}/live`);
+    expect(third.status).toBe(429);
+    expect((await third.json()).errors[0].extensions.code).toBe('TOO_MANY_SUBSCRIPTIONS');
+    abort.abort();
+    await eventually(() => liveEvents.listenerCount(t.tenantId) === 0);
+  });
+});

@@ -1,0 +1,145 @@
+import type { Context } from 'hono';
+import { z } from 'zod';
+import { listCases, type Case } from '../../domain/cases.js';
+import { customerIdentities, getCustomer, type Customer, type Identity } from '../../domain/customers.js';
+import { listOrders, type Order } from '../../domain/orders.js';
+import type { Connection } from '../../domain/pagination.js';
+import { customerTimeline, type TimelineItem } from '../../domain/timeline.js';
+import type { Platform } from '../../platform.js';
+import { renderPage } from '../render.js';
+import { staffTenantContext } from '../session/index.js';
+import { useView } from '../view.js';
+import { loadWidgetSlot, WidgetSlot, type WidgetPageEnv, type WidgetSlotData } from '../widget-slot.js';
+import { ConsolePage, TelLink, consoleBase, type ConsoleUser } from './frame.js';
+import { orderTotal, TimelineEntry } from './timeline-entry.js';
+
+const TIMELINE_PAGE = 20;
+const SIDE_LIST = 10;
+const cursor = z.string().max(200).regex(/^[A-Za-z0-9_-]+$/);
+const querySchema = z.object({ after: cursor.optional() });
+
+interface Customer360 {
+  customer: Customer;
+  identities: Identity[];
+  timeline: Connection<TimelineItem>;
+  cases: Case[];
+  orders: Order[];
+  widgets: WidgetSlotData;
+  /** The first page listens for new entries; older pages are history. */
+  live: boolean;
+}
+
+function Profile(props: { customer: Customer }) {
+  const { t, format } = useView();
+  const c = props.customer;
+  return (
+    <dl class="facts">
+      {c.email && <div><dt>{t('console.customer.email')}</dt><dd><a href={`mailto:${c.email}`}>{c.email}</a></dd></div>}
+      {c.phone && <div><dt>{t('console.customer.phone')}</dt><dd><TelLink phone={c.phone} /></dd></div>}
+      <div><dt>{t('console.customer.statusLabel')}</dt><dd>{t(`console.customerStatus.${c.status}`)}</dd></div>
+      <div><dt>{t('console.customer.since')}</dt><dd><time datetime={c.createdAt.toISOString()}>{format.date(c.createdAt)}</time></dd></div>
+    </dl>
+  );
+}
+
+function Identities(props: { identities: Identity[] }) {
+  const { t } = useView();
+  if (props.identities.length === 0) return <p class="muted">{t('console.customer.noIdentities')}</p>;
+  return (
+    <ul class="plain-list">
+      {props.identities.map((i) => (
+        <li>
+          <span class="muted">{t(`console.identityKinds.${i.kind}`)}{i.provider ? ` (${i.provider})` : ''}: </span>
+          {i.kind === 'PHONE' ? <TelLink phone={i.value} /> : <span class="break">{i.value}</span>}
+          {i.verified && <span class="tag">{t('console.customer.verified')}</span>}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function Customer360Page(props: { data: Customer360; user: ConsoleUser }) {
+  const view = useView();
+  const { t, format } = view;
+  const base = consoleBase(view.tenant!.tenant.slug);
+  const { customer, timeline } = props.data;
+  const liveUrl = `${base}/customers/${customer.id}/live`;
+  return (
+    <ConsolePage title={customer.name} user={props.user} assets={['widgets.css', 'htmx-sse.js']}>
+      <h1>{customer.name}</h1>
+      {customer.status === 'MERGED' && customer.mergedIntoId && (
+        <p class="notice">{t('console.customer.merged')} <a href={`${base}/customers/${customer.mergedIntoId}`}>{t('console.customer.mergedLink')}</a></p>
+      )}
+      <div class="c360">
+        <div class="c360__main">
+          <section class="card" aria-labelledby="profile-h">
+            <h2 id="profile-h">{t('console.customer.profile')}</h2>
+            <Profile customer={customer} />
+            <h3>{t('console.customer.identities')}</h3>
+            <Identities identities={props.data.identities} />
+          </section>
+          <section class="card" aria-labelledby="timeline-h" {...(props.data.live ? { 'hx-ext': 'sse', 'sse-connect': liveUrl } : {})}>
+            <h2 id="timeline-h">{t('console.customer.timeline')}</h2>
+            {props.data.live && <p class="muted">{t('console.customer.liveNote')}</p>}
+            {timeline.edges.length === 0 && <p class="timeline__empty">{t('console.customer.timelineEmpty')}</p>}
+            <ol id="timeline" class="timeline" {...(props.data.live ? { 'sse-swap': 'timeline', 'hx-swap': 'afterbegin' } : {})}>
+              {timeline.edges.map((e) => <TimelineEntry entry={e.node} />)}
+            </ol>
+            <p class="pager">
+              {!props.data.live && <a href={`${base}/customers/${customer.id}`}>{t('console.customer.newest')}</a>}
+              {timeline.pageInfo.hasNextPage && timeline.pageInfo.endCursor && (
+                <a href={`${base}/customers/${customer.id}?after=${timeline.pageInfo.endCursor}#timeline-h`}>{t('console.customer.older')}</a>
+              )}
+            </p>
+          </section>
+        </div>
+        <aside class="c360__side" aria-label={customer.name}>
+          <section class="card" aria-labelledby="cases-h">
+            <h2 id="cases-h">{t('console.customer.cases')}</h2>
+            {props.data.cases.length === 0 ? <p class="muted">{t('console.customer.noCases')}</p> : (
+              <ul class="plain-list">
+                {props.data.cases.map((k) => (
+                  <li><a href={`${base}/cases/${k.id}`}>#{k.number} {k.subject}</a> <span class="tag">{t(`console.caseStatus.${k.status}`)}</span></li>
+                ))}
+              </ul>
+            )}
+          </section>
+          <section class="card" aria-labelledby="orders-h">
+            <h2 id="orders-h">{t('console.customer.orders')}</h2>
+            {props.data.orders.length === 0 ? <p class="muted">{t('console.customer.noOrders')}</p> : (
+              <ul class="plain-list">
+                {props.data.orders.map((o) => (
+                  <li>
+                    {t('console.customer.order', { number: o.number })} · {orderTotal(view, o)} · {t(`console.orderStatus.${o.status}`)}{' · '}
+                    <time datetime={o.placedAt.toISOString()}>{format.date(o.placedAt)}</time>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+          <WidgetSlot slot={props.data.widgets} base={base} csrfToken={props.user.csrfToken} />
+        </aside>
+      </div>
+    </ConsolePage>
+  );
+}
+
+/** GET /console/customers/:id — the customer 360: one round trip, widgets loaded beside the rows. */
+export async function showCustomer360(c: Context<WidgetPageEnv>, platform: Pick<Platform, 'plugins'>) {
+  const ctx = staffTenantContext(c as never);
+  const query = querySchema.safeParse(c.req.query());
+  const after = query.success ? query.data.after : undefined;
+  const customer = await getCustomer(ctx, c.req.param('id')!);
+  const [identities, timeline, cases, orders, widgets] = await Promise.all([
+    customerIdentities(ctx, [customer.id]),
+    customerTimeline(ctx, customer.id, { first: TIMELINE_PAGE, after: after ?? null }),
+    listCases(ctx, { first: SIDE_LIST, filter: { customerId: customer.id } }),
+    listOrders(ctx, { first: SIDE_LIST, filter: { customerId: customer.id } }),
+    loadWidgetSlot(platform, { tenant: ctx, viewer: { actor: ctx.actor, role: ctx.role } }, 'console.customer.sidebar', { customer }),
+  ]);
+  const data: Customer360 = {
+    customer, identities, timeline, widgets, live: after === undefined,
+    cases: cases.edges.map((e) => e.node), orders: orders.edges.map((e) => e.node),
+  };
+  return renderPage(c, c.var.view, <Customer360Page data={data} user={{ name: c.var.webUser!.name, csrfToken: c.var.csrfToken }} />);
+}

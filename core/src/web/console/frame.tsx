@@ -1,0 +1,41 @@
+import type { Child } from 'hono/jsx';
+import { areaNav } from '../layout/area-nav.js';
+import { Page } from '../layout/page.js';
+import { SignOutForm } from '../staff-sign-in.js';
+import { useView } from '../view.js';
+
+/** The signed-in agent as the console frame shows them. */
+export interface ConsoleUser { name: string; csrfToken: string }
+
+/** The console's base path of the view's tenant. */
+export const consoleBase = (slug: string) => `/t/${slug}/console`;
+
+/**
+ * A console page: the area navigation, a bar naming the signed-in agent with the sign-out
+ * button, and the console's stylesheets (`widgets.css` for pages with widget slots).
+ */
+export function ConsolePage(props: { title: string; user?: ConsoleUser; assets?: string[]; children?: Child }) {
+  const view = useView();
+  const { t } = view;
+  const base = consoleBase(view.tenant!.tenant.slug);
+  return (
+    <Page title={props.title} nav={areaNav(view, 'console')} assets={['console.css', ...(props.assets ?? [])]}>
+      {props.user && (
+        <div class="console-bar">
+          <a href={base}>{t('console.nav.work')}</a>
+          <span class="console-bar__who">{t('console.nav.signedInAs', { name: props.user.name })}</span>
+          <SignOutForm area="staff" csrf={props.user.csrfToken} />
+        </div>
+      )}
+      {props.children}
+    </Page>
+  );
+}
+
+/** A phone number as a click-to-dial link; the href keeps only what a dialler understands. */
+export function TelLink(props: { phone: string }) {
+  const { t } = useView();
+  const dial = props.phone.replace(/[^0-9+*#]/g, '');
+  if (dial === '') return <span>{props.phone}</span>;
+  return <a href={`tel:${dial}`} class="tel" aria-label={t('console.customer.call', { phone: props.phone })}>{props.phone}</a>;
+}
