@@ -14,7 +14,7 @@ const PAGES = [
   { name: 'landing', path: '/', heading: 'Mosaic' },
   { name: 'portal', path: '/t/demo/portal', heading: 'Help centre' },
   { name: 'console', path: '/t/demo/console', heading: 'Agent console' },
-  { name: 'admin', path: '/t/demo/admin', heading: 'Administration' },
+  { name: 'admin', path: '/t/demo/admin/sign-in', heading: 'Administration' },
 ];
 const WIDTHS = [1280, 360];
 

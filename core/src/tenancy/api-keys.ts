@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, getTableColumns, isNull } from 'drizzle-orm';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import type { ControlDb } from '../db/control.js';
@@ -120,4 +120,13 @@ export class ApiKeyVerifier {
     if (!timingSafeEqual(expected, actual)) return null;
     return { tenantId: row.key.tenantId, tenantSlug: row.slug, role: row.key.role, keyId: row.key.id, agentId: row.key.agentId };
   }
+}
+
+/** A key as its tenant's admins see it: never the secret nor its hash. */
+export type ApiKeyListing = Omit<typeof apiKeys.$inferSelect, 'secretHash'>;
+
+/** The tenant's keys, newest first, revoked ones included (at most 500). */
+export async function listApiKeys(db: ControlDb, tenantId: string): Promise<ApiKeyListing[]> {
+  const { secretHash: _hidden, ...columns } = getTableColumns(apiKeys);
+  return db.select(columns).from(apiKeys).where(eq(apiKeys.tenantId, tenantId)).orderBy(desc(apiKeys.createdAt)).limit(500);
 }

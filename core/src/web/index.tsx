@@ -60,5 +60,5 @@ export function mountWeb(app: Hono<AppEnv>, platform: Platform, subscriptionSlot
   web.post('/t/:tenant/locale', switchLocale);
   web.route('/t/:tenant/portal', portalRoutes());
   web.route('/t/:tenant/console', consoleRoutes(platform, subscriptionSlots));
-  web.route('/t/:tenant/admin', adminRoutes());
+  web.route('/t/:tenant/admin', adminRoutes(platform));
 }

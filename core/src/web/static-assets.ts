@@ -22,6 +22,7 @@ const SOURCES: Record<string, { type: string; path: () => string; optional?: boo
   'htmx-sse.js': { type: JS, path: () => require.resolve('htmx-ext-sse/dist/sse.min.js') },
   'app.css': { type: CSS, path: () => fileURLToPath(new URL('app.css', OWN_ASSETS)) },
   'widgets.css': { type: CSS, path: () => fileURLToPath(new URL('widgets.css', OWN_ASSETS)), optional: true },
+  'admin.css': { type: CSS, path: () => fileURLToPath(new URL('admin.css', OWN_ASSETS)) },
   'console.css': { type: CSS, path: () => fileURLToPath(new URL('console.css', OWN_ASSETS)) },
 };
 

@@ -46,7 +46,7 @@ afterAll(async () => {
 });
 
 describe('web pages', () => {
-  it.each(['/', '/t/acme/portal', '/t/acme/console', '/t/acme/admin'])('%s is an HTML page with strict headers and nonce\'d scripts only', async (path) => {
+  it.each(['/', '/t/acme/portal', '/t/acme/console', '/t/acme/admin/sign-in'])('%s is an HTML page with strict headers and nonce\'d scripts only', async (path) => {
     const res = await get(path);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);

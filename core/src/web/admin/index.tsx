@@ -1,25 +1,63 @@
 import { Hono } from 'hono';
-import { areaNav } from '../layout/area-nav.js';
-import { Page } from '../layout/page.js';
+import { AppError } from '../../lib/errors.js';
+import type { Platform } from '../../platform.js';
+import { listInstallations } from '../../plugins/installer/index.js';
+import { listCatalog } from '../../plugins/registry/index.js';
+import { ErrorPage } from '../layout/error-page.js';
 import { renderPage } from '../render.js';
+import { requireWebUser, verifyCsrf, webSession } from '../session/index.js';
+import { staffSignInRoutes, type StaffWebEnv } from '../staff-sign-in.js';
 import { useView } from '../view.js';
 import type { WebEnv } from '../web-env.js';
+import { apiKeyRoutes } from './api-keys.js';
+import { AdminPage } from './admin-page.js';
+import { brandingRoutes } from './branding.js';
+import { marketplaceRoutes } from './marketplace.js';
+import { installedPluginRoutes } from './plugins.js';
+import { userRoutes } from './users.js';
 
-function AdminHome() {
-  const view = useView();
-  const { t, tenant } = view;
+function AdminHome(props: { csrf: string; name: string; installed: number; published: number }) {
+  const { t, tenant } = useView();
+  const base = `/t/${tenant!.tenant.slug}/admin`;
   return (
-    <Page title={t('areas.admin')} nav={areaNav(view, 'admin')}>
+    <AdminPage title={t('areas.admin')} section="overview" csrf={props.csrf}>
       <h1>{t('areas.admin')}</h1>
-      <p class="lead">{t('placeholder.admin', { tenant: tenant!.branding.displayName })}</p>
-      <p class="muted">{t('placeholder.soon')}</p>
-    </Page>
+      <p class="lead">{t('admin.home.welcome', { name: props.name, tenant: tenant!.branding.displayName })}</p>
+      <ul class="overview">
+        <li class="card"><h2><a href={`${base}/plugins`}>{t('admin.nav.plugins')}</a></h2><p>{t('admin.home.installed', { count: props.installed })}</p></li>
+        <li class="card"><h2><a href={`${base}/marketplace`}>{t('admin.nav.marketplace')}</a></h2><p>{t('admin.home.published', { count: props.published })}</p></li>
+        <li class="card"><h2><a href={`${base}/users`}>{t('admin.nav.users')}</a></h2><p>{t('admin.home.users')}</p></li>
+        <li class="card"><h2><a href={`${base}/api-keys`}>{t('admin.nav.apiKeys')}</a></h2><p>{t('admin.home.apiKeys')}</p></li>
+        <li class="card"><h2><a href={`${base}/branding`}>{t('admin.nav.branding')}</a></h2><p>{t('admin.home.branding')}</p></li>
+      </ul>
+    </AdminPage>
   );
 }
 
-/** The admin pages of one tenant, mounted at /t/:tenant/admin (the tenant's view is already built). */
-export function adminRoutes(): Hono<WebEnv> {
-  const routes = new Hono<WebEnv>();
-  routes.get('/', (c) => renderPage(c, c.get('view'), <AdminHome />));
-  return routes;
+/**
+ * The admin pages of one tenant, mounted at /t/:tenant/admin (the tenant's view is already
+ * built): sign-in, then for admins only the marketplace with its consent screen, installed
+ * plugins and their health, users, API keys and branding. They call the same use-cases as the
+ * GraphQL admin API, with the signed-in admin recorded as `web:<user id>` in the audit log.
+ */
+export function adminRoutes(platform: Platform): Hono<WebEnv> {
+  const routes = new Hono<StaffWebEnv>();
+  // A missing record, or another tenant's, is the HTML 404 page; anything else is the app's 500.
+  routes.onError((err, c) => {
+    if (err instanceof AppError && err.code === 'NOT_FOUND') return renderPage(c, c.get('view'), <ErrorPage status={404} />, 404);
+    throw err;
+  });
+  routes.use('*', webSession(platform, { notFound: (c) => renderPage(c, (c as typeof c & { get(k: 'view'): never }).get('view'), <ErrorPage status={404} />, 404) }), verifyCsrf());
+  routes.route('/', staffSignInRoutes('admin'));
+  routes.use('*', requireWebUser('admin'));
+  routes.get('/', async (c) => {
+    const [installations, catalog] = await Promise.all([listInstallations(platform.control.db, c.var.webTenant.id, { activeOnly: true }), listCatalog(platform.control.db)]);
+    return renderPage(c, c.get('view'), <AdminHome csrf={c.var.csrfToken} name={c.var.webUser!.name} installed={installations.length} published={catalog.length} />);
+  });
+  routes.route('/marketplace', marketplaceRoutes(platform));
+  routes.route('/plugins', installedPluginRoutes(platform));
+  routes.route('/users', userRoutes(platform));
+  routes.route('/api-keys', apiKeyRoutes(platform));
+  routes.route('/branding', brandingRoutes(platform));
+  return routes as unknown as Hono<WebEnv>;
 }

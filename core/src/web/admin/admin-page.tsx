@@ -1,0 +1,41 @@
+import type { Child } from 'hono/jsx';
+import { areaNav } from '../layout/area-nav.js';
+import { Page } from '../layout/page.js';
+import { SignOutForm } from '../staff-sign-in.js';
+import { useView } from '../view.js';
+import type { DoneNote } from './admin-context.js';
+
+/** The sections of the admin pages, in the order of their navigation. */
+export const ADMIN_SECTIONS = ['overview', 'marketplace', 'plugins', 'users', 'apiKeys', 'branding'] as const;
+export type AdminSection = (typeof ADMIN_SECTIONS)[number];
+const SECTION_PATHS: Record<AdminSection, string> = {
+  overview: '', marketplace: '/marketplace', plugins: '/plugins', users: '/users', apiKeys: '/api-keys', branding: '/branding',
+};
+
+/**
+ * The frame of every signed-in admin page: the site's page with the admin's section navigation,
+ * the sign-out button and the note of what the last action did.
+ */
+export function AdminPage(props: { title: string; section: AdminSection; csrf: string; done?: DoneNote; children?: Child }) {
+  const view = useView();
+  const { t } = view;
+  const base = `/t/${view.tenant!.tenant.slug}/admin`;
+  return (
+    <Page title={props.title} nav={areaNav(view, 'admin')} assets={['admin.css']}>
+      <div class="admin">
+        <nav class="admin-nav" aria-label={t('admin.nav.label')}>
+          <ul>
+            {ADMIN_SECTIONS.map((s) => (
+              <li><a href={`${base}${SECTION_PATHS[s]}`} aria-current={s === props.section ? 'page' : undefined}>{t(`admin.nav.${s}`)}</a></li>
+            ))}
+          </ul>
+          <SignOutForm area="admin" csrf={props.csrf} />
+        </nav>
+        <div class="admin-content">
+          {props.done && <p class="notice" role="status">{t(`admin.done.${props.done}`)}</p>}
+          {props.children}
+        </div>
+      </div>
+    </Page>
+  );
+}

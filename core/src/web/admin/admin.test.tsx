@@ -1,0 +1,266 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serverConfigFromEnv } from '../../config.js';
+import { auditLog } from '../../db/control-schema.js';
+import { startServer, type RunningServer } from '../../http/server.js';
+import { createLogger } from '../../lib/logger.js';
+import { openPlatform, type Platform } from '../../platform.js';
+import { findInstallation, secretNames } from '../../plugins/installer/index.js';
+import { createPublisher, publishVersion } from '../../plugins/registry/index.js';
+import { buildFixture } from '../../plugins/testing/build-fixture.js';
+import { createTenant } from '../../tenancy/tenants.js';
+import { createStaffUser } from '../../tenancy/web-users.js';
+
+const CONFIG_SCHEMA = {
+  type: 'object',
+  properties: {
+    greeting: { type: 'string', title: 'Greeting', minLength: 2 },
+    retries: { type: 'integer', minimum: 0, maximum: 5, default: 2 },
+    loud: { type: 'boolean' },
+    tone: { type: 'string', enum: ['calm', 'cheerful'] },
+    tags: { type: 'array', items: { type: 'string' } },
+  },
+  required: ['greeting'],
+};
+
+let dir: string;
+let platform: Platform;
+let server: RunningServer;
+let acme: string;
+
+/** A browser-like client: keeps the tenant's cookies, sends the Origin header forms carry. */
+function browser() {
+  const jar = new Map<string, string>();
+  const send = async (path: string, init: RequestInit = {}) => {
+    const res = await fetch(`${server.url}${path}`, {
+      ...init, redirect: 'manual',
+      headers: { ...(init.headers as Record<string, string>), cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '), origin: server.url },
+    });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const [k, v] = pair!.split('=') as [string, string];
+      if (/max-age=0/i.test(line)) jar.delete(k); else jar.set(k, v);
+    }
+    return res;
+  };
+  const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
+  let csrf = '';
+  return {
+    async get(path: string) {
+      const res = await send(path);
+      const html = await res.text();
+      if (html.includes('name="_csrf"')) csrf = csrfOf(html);
+      return { res, html };
+    },
+    async post(path: string, fields: [string, string][] | FormData) {
+      const body = fields instanceof FormData ? fields : new URLSearchParams(fields);
+      if (!body.has('_csrf')) body.append('_csrf', csrf);
+      const res = await send(path, { method: 'POST', body });
+      const html = await res.text();
+      if (html.includes('name="_csrf"')) csrf = csrfOf(html);
+      return { res, html };
+    },
+  };
+}
+
+async function signedInAdmin(slug = 'acme', email = 'ada@acme.test') {
+  const b = browser();
+  await b.get(`/t/${slug}/admin/sign-in`);
+  const { res } = await b.post(`/t/${slug}/admin/sign-in`, [['email', email], ['password', 'correct horse battery']]);
+  expect(res.status).toBe(303);
+  return b;
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'mosaic-admin-'));
+  platform = await openPlatform(serverConfigFromEnv({ ...process.env, MOSAIC_DATA_DIR: dir, PORT: '0' }), createLogger('silent'));
+  server = await startServer(platform);
+  const tenant = await createTenant(platform.control.db, platform.tenants, { slug: 'acme', name: 'Acme' });
+  acme = tenant.tenant.id;
+  const globex = await createTenant(platform.control.db, platform.tenants, { slug: 'globex', name: 'Globex' });
+  const bootstrap = { id: 'bootstrap', role: 'admin' as const };
+  await createStaffUser(await platform.tenants.get(acme), bootstrap, { role: 'admin', name: 'Ada', email: 'ada@acme.test', password: 'correct horse battery' });
+  await createStaffUser(await platform.tenants.get(acme), bootstrap, { role: 'agent', name: 'Alan', email: 'alan@acme.test', password: 'correct horse battery' });
+  await createStaffUser(await platform.tenants.get(globex.tenant.id), bootstrap, { role: 'admin', name: 'Gus', email: 'gus@globex.test', password: 'correct horse battery' });
+
+  const { publisher, privateKeyPem } = await createPublisher(platform.control.db, { handle: 'acme' });
+  for (const [version, extra] of [['1.0.0', {}], ['1.1.0', { scopes: ['customers:read', 'orders:read', 'cases:read', 'cases:write', 'storage'], egress: ['api.example.net'] }]] as const) {
+    const built = await buildFixture('widget-board', version, (s) => s, (m) => ({
+      ...m, ...extra, configSchema: CONFIG_SCHEMA, secrets: [{ name: 'API_TOKEN', description: 'Token for the board service' }],
+    }));
+    await publishVersion(platform.control.db, { publisherId: publisher.id, manifest: built.manifest, bundle: built.bundle, signature: built.sign(privateKeyPem) });
+  }
+}, 120_000);
+afterAll(async () => {
+  await server?.close();
+  await platform?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('admin sign-in', () => {
+  it('sends visitors to the sign-in page and lets only admins in', async () => {
+    const b = browser();
+    const first = await b.get('/t/acme/admin/users');
+    expect(first.res.status).toBe(303);
+    expect(first.res.headers.get('location')).toBe('/t/acme/admin/sign-in?next=%2Ft%2Facme%2Fadmin%2Fusers');
+    await b.get('/t/acme/admin/sign-in?next=%2Ft%2Facme%2Fadmin%2Fusers');
+    const wrong = await b.post('/t/acme/admin/sign-in', [['email', 'ada@acme.test'], ['password', 'not the password'], ['next', '/t/acme/admin/users']]);
+    expect(wrong.res.status).toBe(422);
+    expect(wrong.html).toContain('This email and password do not match an account.');
+    expect(wrong.html).toContain('value="ada@acme.test"');
+    const agent = await b.post('/t/acme/admin/sign-in', [['email', 'alan@acme.test'], ['password', 'correct horse battery']]);
+    expect(agent.res.status).toBe(422);
+    expect(agent.html).toContain('This account has no access to this area.');
+    const ok = await b.post('/t/acme/admin/sign-in', [['email', 'ada@acme.test'], ['password', 'correct horse battery'], ['next', '/t/acme/admin/users']]);
+    expect(ok.res.status).toBe(303);
+    expect(ok.res.headers.get('location')).toBe('/t/acme/admin/users');
+    expect((await b.get('/t/acme/admin/users')).html).toContain('alan@acme.test');
+  });
+
+  it('never redirects elsewhere after sign-in', async () => {
+    const b = browser();
+    await b.get('/t/acme/admin/sign-in');
+    const res = await b.post('/t/acme/admin/sign-in', [['email', 'ada@acme.test'], ['password', 'correct horse battery'], ['next', '//evil.example/t/acme/admin']]);
+    expect(res.res.headers.get('location')).toBe('/t/acme/admin');
+  });
+
+  it('refuses a form post without the session token', async () => {
+    const b = await signedInAdmin();
+    const res = await fetch(`${server.url}/t/acme/admin/users`, { method: 'POST', body: new URLSearchParams({ name: 'x' }), redirect: 'manual', headers: { origin: server.url } });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ errors: [{ extensions: { code: 'CSRF_FAILED' } }] });
+    expect((await b.get('/t/acme/admin')).res.status).toBe(200);
+    const forged = await b.post('/t/acme/admin/users', [['_csrf', 'forged'], ['name', 'x']]);
+    expect(forged.res.status).toBe(403);
+  });
+});
+
+describe('plugins from the admin pages', () => {
+  it('installs through the consent screen, with config validated beside the fields and secrets write-only', async () => {
+    const b = await signedInAdmin();
+    const list = await b.get('/t/acme/admin/marketplace');
+    expect(list.html).toContain('href="/t/acme/admin/marketplace/acme.widget-board"');
+    const consent = await b.get('/t/acme/admin/marketplace/acme.widget-board');
+    expect(consent.html).toContain('Read customers: names, contact details and identities.');
+    expect(consent.html).toContain('<code>api.example.net</code>');
+    expect(consent.html).toContain('<code>API_TOKEN</code>');
+    expect(consent.html).toMatch(/<select id="f-config-tone" name="config\.tone"/);
+    expect(consent.html).toMatch(/type="checkbox" value="on"[^>]*name="config.loud"|name="config.loud" type="checkbox"/);
+
+    const form = (extra: [string, string][]): [string, string][] => [
+      ['version', '1.1.0'], ...['customers:read', 'orders:read', 'cases:read', 'cases:write', 'storage'].map((s): [string, string] => ['grantScopes', s]),
+      ['grantEgress', 'api.example.net'], ...extra,
+    ];
+    const noConsent = await b.post('/t/acme/admin/marketplace/acme.widget-board/install', form([['config.greeting', 'Hi']]));
+    expect(noConsent.res.status).toBe(422);
+    expect(noConsent.html).toContain('Tick this box to give your consent.');
+
+    const bad = await b.post('/t/acme/admin/marketplace/acme.widget-board/install', form([['consent', 'on'], ['config.greeting', 'H'], ['config.retries', '9'], ['secrets.API_TOKEN', 's3cret-token']]));
+    expect(bad.res.status).toBe(422);
+    expect(bad.html).toMatch(/id="f-config-greeting"[^>]*aria-invalid="true"/);
+    expect(bad.html).toContain('id="f-config-greeting-error"');
+    expect(bad.html).toContain('id="f-config-retries-error"');
+    expect(bad.html).toContain('value="9"');
+    expect(bad.html).not.toContain('s3cret-token');
+    expect(await findInstallation(platform.control.db, acme, 'acme.widget-board')).toBeUndefined();
+
+    const ok = await b.post('/t/acme/admin/marketplace/acme.widget-board/install', form([
+      ['consent', 'on'], ['config.greeting', 'Hello'], ['config.retries', '3'], ['config.loud', 'on'], ['config.tone', 'calm'], ['config.tags', 'a\nb\n'], ['secrets.API_TOKEN', 's3cret-token'],
+    ]));
+    expect(ok.res.status).toBe(303);
+    expect(ok.res.headers.get('location')).toBe('/t/acme/admin/plugins/acme.widget-board?done=installed');
+    const installed = await findInstallation(platform.control.db, acme, 'acme.widget-board');
+    expect(installed).toMatchObject({ status: 'active', version: '1.1.0', config: { greeting: 'Hello', retries: 3, loud: true, tone: 'calm', tags: ['a', 'b'] } });
+    expect(await secretNames(platform.control.db, installed!.id)).toEqual(['API_TOKEN']);
+    const [audit] = await platform.control.db.select().from(auditLog).where(and(eq(auditLog.tenantId, acme), eq(auditLog.action, 'plugin.install')));
+    expect(audit?.actor).toMatch(/^web:/);
+
+    const page = await b.get('/t/acme/admin/plugins/acme.widget-board?done=installed');
+    expect(page.html).toContain('The plugin is installed and active.');
+    expect(page.html).toContain('Token for the board service — set');
+    expect(page.html).not.toContain('s3cret-token');
+  });
+
+  it('a foreign installation answers the HTML 404 page', async () => {
+    const gus = await signedInAdmin('globex', 'gus@globex.test');
+    await gus.get('/t/globex/admin');
+    for (const path of ['/t/globex/admin/plugins/acme.widget-board', '/t/globex/admin/plugins/acme.widget-board/health', '/t/globex/admin/plugins/nope.missing']) {
+      const { res, html } = await gus.get(path);
+      expect(res.status).toBe(404);
+      expect(html).toContain('Page not found');
+    }
+    const { res } = await gus.post('/t/globex/admin/plugins/acme.widget-board/uninstall', []);
+    expect(res.status).toBe(404);
+    expect((await findInstallation(platform.control.db, acme, 'acme.widget-board'))?.status).toBe('active');
+  });
+
+  it('shows health, then uninstalls after a confirm step', async () => {
+    const b = await signedInAdmin();
+    const health = await b.get('/t/acme/admin/plugins/acme.widget-board/health');
+    expect(health.res.status).toBe(200);
+    expect(health.html).toContain('Dead letters');
+    const confirm = await b.get('/t/acme/admin/plugins/acme.widget-board/uninstall');
+    expect(confirm.html).toContain('Uninstall Widget board?');
+    const done = await b.post('/t/acme/admin/plugins/acme.widget-board/uninstall', []);
+    expect(done.res.status).toBe(303);
+    expect((await findInstallation(platform.control.db, acme, 'acme.widget-board'))?.status).toBe('uninstalled');
+    expect((await b.get('/t/acme/admin/plugins/acme.widget-board')).res.status).toBe(404);
+  });
+});
+
+describe('users, keys and branding', () => {
+  it('creates a user with errors beside the fields, then disables them', async () => {
+    const b = await signedInAdmin();
+    await b.get('/t/acme/admin/users');
+    const bad = await b.post('/t/acme/admin/users', [['name', 'Bea'], ['email', 'not-an-email'], ['role', 'agent'], ['password', 'short']]);
+    expect(bad.res.status).toBe(422);
+    expect(bad.html).toContain('id="f-email-error"');
+    expect(bad.html).toContain('id="f-password-error"');
+    expect(bad.html).toContain('value="Bea"');
+    const ok = await b.post('/t/acme/admin/users', [['name', 'Bea'], ['email', 'bea@acme.test'], ['role', 'agent'], ['password', 'long enough password']]);
+    expect(ok.res.status).toBe(303);
+    const page = await b.get('/t/acme/admin/users');
+    const id = /action="\/t\/acme\/admin\/users\/([0-9a-f-]+)\/disable"[\s\S]*?Disable Bea/.exec(page.html)?.[1]
+      ?? [...page.html.matchAll(/users\/([0-9a-f-]{36})\/disable/g)].map((m) => m[1]).at(-1);
+    const disabled = await b.post(`/t/acme/admin/users/${id}/disable`, []);
+    expect(disabled.res.status).toBe(303);
+    expect((await b.get('/t/acme/admin/users')).html).toMatch(/Disabled since/);
+  });
+
+  it('shows a new API key once and revokes it', async () => {
+    const b = await signedInAdmin();
+    await b.get('/t/acme/admin/api-keys');
+    const created = await b.post('/t/acme/admin/api-keys', [['label', 'CRM sync'], ['role', 'integrator']]);
+    expect(created.res.status).toBe(200);
+    const key = /value="(mos_[0-9a-f]{32}_[A-Za-z0-9_-]{43})"/.exec(created.html)?.[1];
+    expect(key).toBeDefined();
+    expect(await platform.keys.verify(key!)).toMatchObject({ role: 'integrator' });
+    const again = await b.get('/t/acme/admin/api-keys');
+    expect(again.html).not.toContain(key!);
+    const id = /api-keys\/([0-9a-f-]{36})\/revoke/.exec(again.html)![1];
+    expect((await b.post(`/t/acme/admin/api-keys/${id}/revoke`, [])).res.status).toBe(303);
+    expect(await platform.keys.verify(key!)).toBeNull();
+  });
+
+  it('refuses a colour white text cannot be read on, beside the field, and saves a good one', async () => {
+    const b = await signedInAdmin();
+    await b.get('/t/acme/admin/branding');
+    const fields = (primary: string) => {
+      const f = new FormData();
+      for (const [k, v] of [['displayName', 'Acme Help'], ['primaryColor', primary], ['accentColor', '#1d5fb4'], ['enabledLocales', 'en'], ['enabledLocales', 'es'], ['defaultLocale', 'es'], ['customDomain', '']]) f.append(k!, v!);
+      return f;
+    };
+    const bad = await b.post('/t/acme/admin/branding', fields('#ffff00'));
+    expect(bad.res.status).toBe(422);
+    expect(bad.html).toMatch(/id="f-primaryColor-error">[^<]*contrast/);
+    expect(bad.html).toContain('value="Acme Help"');
+    const big = fields('#1f3a5f');
+    big.append('logo', new File([Buffer.alloc(70 * 1024)], 'logo.png', { type: 'image/png' }));
+    expect((await b.post('/t/acme/admin/branding', big)).html).toContain('The logo is larger than 64 KiB.');
+    const ok = await b.post('/t/acme/admin/branding', fields('#1f3a5f'));
+    expect(ok.res.status).toBe(303);
+  });
+});
