@@ -48,6 +48,8 @@ const serverEnv = z.object({
   MOSAIC_MAIL_FROM: z.string().trim().min(3).max(200).default('Mosaic <no-reply@localhost>'),
   /** `1` marks session cookies Secure even on plain-HTTP requests (behind a TLS-terminating proxy). */
   MOSAIC_SECURE_COOKIES: z.enum(['0', '1', '']).default(''),
+  /** Development only: /t/<slug>/mailbox lists each tenant's outgoing mail, reset links included. */
+  MOSAIC_DEV_MAILBOX: z.enum(['0', '1', '']).default(''),
   /** Key for signing the sign-in forms' CSRF cookie; unset, each process makes its own (forms die on restart). */
   MOSAIC_WEB_SECRET: z.string().min(32, 'at least 32 characters').optional(),
 });
@@ -124,6 +126,8 @@ export interface WebSettings {
   secureCookies: boolean;
   /** Signs the anonymous forms' CSRF cookie; null: a random key per process. */
   secret: string | null;
+  /** Serve the development mailbox page (MOSAIC_DEV_MAILBOX=1; the demo turns it on). */
+  devMailbox: boolean;
 }
 
 export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -155,6 +159,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
       smtpUrl: e.MOSAIC_SMTP_URL ?? null,
       mailFrom: e.MOSAIC_MAIL_FROM,
       secureCookies: e.MOSAIC_SECURE_COOKIES === '1',
+      devMailbox: e.MOSAIC_DEV_MAILBOX === '1',
       secret: e.MOSAIC_WEB_SECRET ?? null,
     },
     plugins: {

@@ -1,6 +1,7 @@
 import { portalEn } from './portal.en.js';
 import { consoleEn } from './console.en.js';
 import { adminEn } from './admin.en.js';
+import { mailboxEn } from './mailbox.en.js';
 /** English strings for the web pages, grouped by area. The shape is the contract every locale follows. */
 export const en = {
   common: {
@@ -29,6 +30,7 @@ export const en = {
   portal: portalEn,
   console: consoleEn,
   admin: adminEn,
+  mailbox: mailboxEn,
   /** The sign-in shared by the console and the admin pages. */
   staffSignIn: {
     title: 'Sign in',

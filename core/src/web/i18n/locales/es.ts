@@ -2,6 +2,7 @@ import type { WebStrings } from './en.js';
 import { portalEs } from './portal.es.js';
 import { consoleEs } from './console.es.js';
 import { adminEs } from './admin.es.js';
+import { mailboxEs } from './mailbox.es.js';
 
 /** Spanish strings; typed against English so a missing or extra key fails the build. */
 export const es: WebStrings = {
@@ -31,6 +32,7 @@ export const es: WebStrings = {
   portal: portalEs,
   console: consoleEs,
   admin: adminEs,
+  mailbox: mailboxEs,
   staffSignIn: {
     title: 'Iniciar sesión',
     leadStaff: 'Inicia sesión con tu cuenta de agente o de administrador.',
