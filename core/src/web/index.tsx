@@ -58,7 +58,7 @@ export function mountWeb(app: Hono<AppEnv>, platform: Platform, subscriptionSlot
     return immutableBody(c, 'text/css; charset=utf-8', Buffer.from(css));
   });
   web.post('/t/:tenant/locale', switchLocale);
-  web.route('/t/:tenant/portal', portalRoutes());
+  web.route('/t/:tenant/portal', portalRoutes(platform, webNotFound));
   web.route('/t/:tenant/console', consoleRoutes(platform, subscriptionSlots));
   web.route('/t/:tenant/admin', adminRoutes(platform));
 }

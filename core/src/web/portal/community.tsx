@@ -1,0 +1,154 @@
+import { Hono } from 'hono';
+import type { CommunityPost, CommunityThread } from '../../domain/community.js';
+import { forumThread, listForumThreads, replyInForum, startForumThread, voteInForum } from '../../domain/portal-community.js';
+import { AppError } from '../../lib/errors.js';
+import { CsrfField, FormProblem, TextAreaField, TextField, type FieldErrors } from '../form-fields.js';
+import { requireWebUser } from '../session/index.js';
+import { useView } from '../view.js';
+import { customerOf, customerOrNull, formFields, portalBase, portalTenantOf, type PortalContext, type PortalEnv } from './context.js';
+import { PortalPage, type PortalViewer } from './portal-page.js';
+import { orNotFound, sendPage, translatedFieldErrors, viewerOf } from './render-portal.js';
+
+function ThreadsPage(props: { base: string; viewer: PortalViewer | null; threads: CommunityThread[]; next: string | null }) {
+  const { t, format } = useView();
+  return (
+    <PortalPage title={t('portal.community.title')} section="community" viewer={props.viewer}>
+      <h1>{t('portal.community.title')}</h1>
+      <p>{t('portal.community.lead')}</p>
+      {props.viewer
+        ? <p><a class="button" href={`${props.base}/community/new`}>{t('portal.community.newThread')}</a></p>
+        : <p><a href={`${props.base}/sign-in?next=${encodeURIComponent(`${props.base}/community`)}`}>{t('portal.community.signInToPost')}</a></p>}
+      {props.threads.length === 0 ? <p>{t('portal.community.none')}</p> : (
+        <ul class="portal-list">
+          {props.threads.map((th) => (
+            <li class="card">
+              <h2 class="portal-list__title"><a href={`${props.base}/community/${th.id}`}>{th.title}</a></h2>
+              <p class="muted">{t('portal.community.started', { date: format.date(th.createdAt) })}</p>
+            </li>
+          ))}
+        </ul>
+      )}
+      {props.next && <p><a href={`${props.base}/community?after=${encodeURIComponent(props.next)}`}>{t('portal.community.more')}</a></p>}
+    </PortalPage>
+  );
+}
+
+function NewThreadPage(props: { base: string; viewer: PortalViewer; values?: Record<string, string>; errors?: FieldErrors }) {
+  const { t } = useView();
+  return (
+    <PortalPage title={t('portal.community.newThreadTitle')} section="community" viewer={props.viewer}>
+      <h1>{t('portal.community.newThreadTitle')}</h1>
+      <FormProblem message={props.errors ? t('portal.form.problem') : null} />
+      <form method="post" action={`${props.base}/community/new`} class="portal-form" novalidate>
+        <CsrfField token={props.viewer.csrfToken} />
+        <TextField name="title" label={t('portal.fields.title.label')} value={props.values?.title} required maxlength={300} error={props.errors?.title} />
+        <TextAreaField name="body" label={t('portal.fields.body.label')} value={props.values?.body} rows={6} maxlength={20_000} error={props.errors?.body} />
+        <button type="submit">{t('portal.community.create')}</button>
+      </form>
+    </PortalPage>
+  );
+}
+
+function Post(props: { base: string; viewer: PortalViewer | null; customerId: string | null; post: CommunityPost }) {
+  const { t, format } = useView();
+  const { post } = props;
+  const mine = !!props.customerId && post.authorCustomerId === props.customerId;
+  const author = mine ? t('portal.community.byYou') : post.authorAgentId ? t('portal.community.bySupport') : t('portal.community.byCustomer');
+  const when = format.dateTime(post.createdAt);
+  return (
+    <li class="card portal-post" id={`post-${post.id}`}>
+      <p class="portal-message__meta"><strong>{author}</strong> · <time datetime={post.createdAt.toISOString()}>{when}</time></p>
+      {post.body.split(/\n+/).map((p) => <p>{p}</p>)}
+      <div class="portal-vote">
+        <span>{t('portal.community.score', { score: format.number(post.score) })}</span>
+        {props.viewer && !mine && (
+          <form method="post" action={`${props.base}/community/posts/${post.id}/vote`} class="portal-vote__form">
+            <CsrfField token={props.viewer.csrfToken} />
+            <button type="submit" name="value" value="1" class="button--quiet" aria-label={`${t('portal.community.upvote')} ${t('portal.community.voteOn', { date: when })}`}>▲</button>
+            <button type="submit" name="value" value="-1" class="button--quiet" aria-label={`${t('portal.community.downvote')} ${t('portal.community.voteOn', { date: when })}`}>▼</button>
+          </form>
+        )}
+      </div>
+    </li>
+  );
+}
+
+function ThreadPage(props: { base: string; viewer: PortalViewer | null; customerId: string | null; thread: CommunityThread; posts: CommunityPost[]; next: string | null; values?: Record<string, string>; errors?: FieldErrors }) {
+  const { t } = useView();
+  const { thread } = props;
+  return (
+    <PortalPage title={thread.title} section="community" viewer={props.viewer}>
+      <h1>{thread.title}</h1>
+      <h2 class="visually-hidden">{t('portal.community.posts')}</h2>
+      <ol class="portal-list">
+        {props.posts.map((post) => <Post base={props.base} viewer={props.viewer} customerId={props.customerId} post={post} />)}
+      </ol>
+      {props.next && <p><a href={`${props.base}/community/${thread.id}?after=${encodeURIComponent(props.next)}`}>{t('portal.community.morePosts')}</a></p>}
+      {props.viewer ? (
+        <form method="post" action={`${props.base}/community/${thread.id}/posts`} class="portal-form" novalidate>
+          <CsrfField token={props.viewer.csrfToken} />
+          <TextAreaField name="body" label={t('portal.community.reply')} value={props.values?.body} rows={4} maxlength={20_000} error={props.errors?.body} />
+          <button type="submit">{t('portal.community.postReply')}</button>
+        </form>
+      ) : <p><a href={`${props.base}/sign-in?next=${encodeURIComponent(`${props.base}/community/${thread.id}`)}`}>{t('portal.community.signInToPost')}</a></p>}
+    </PortalPage>
+  );
+}
+
+/** The forums: anyone reads, signed-in customers start threads, reply and vote. */
+export function communityRoutes(notFound: (c: PortalContext) => Response | Promise<Response>): Hono<PortalEnv> {
+  const routes = new Hono<PortalEnv>();
+  const customerOnly = requireWebUser('customer');
+  const showThread = async (c: PortalContext, status: 200 | 422, extra: { values?: Record<string, string>; errors?: FieldErrors } = {}) => {
+    const after = c.req.query('after')?.slice(0, 200);
+    const { thread, posts } = await forumThread(portalTenantOf(c), c.req.param('id')!, { first: 50, after });
+    const page = (
+      <ThreadPage base={portalBase(c)} viewer={viewerOf(c)} customerId={customerOrNull(c)?.customerId ?? null} thread={thread}
+        posts={posts.edges.map((e) => e.node)} next={posts.pageInfo.hasNextPage ? posts.pageInfo.endCursor : null} {...extra} />
+    );
+    return sendPage(c, page, status);
+  };
+
+  routes.get('/community', async (c) => {
+    const after = c.req.query('after')?.slice(0, 200);
+    const page = await listForumThreads(portalTenantOf(c), { first: 20, after });
+    return sendPage(c, <ThreadsPage base={portalBase(c)} viewer={viewerOf(c)} threads={page.edges.map((e) => e.node)} next={page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null} />);
+  });
+  routes.get('/community/new', customerOnly, (c) => sendPage(c, <NewThreadPage base={portalBase(c)} viewer={viewerOf(c)!} />));
+  routes.post('/community/new', customerOnly, async (c) => {
+    const form = await formFields(c);
+    const values = { title: form.title ?? '', body: form.body ?? '' };
+    try {
+      const thread = await startForumThread(customerOf(c), values);
+      return c.redirect(`${portalBase(c)}/community/${thread.id}`, 303);
+    } catch (err) {
+      const errors = translatedFieldErrors(c, err);
+      if (!errors) throw err;
+      return sendPage(c, <NewThreadPage base={portalBase(c)} viewer={viewerOf(c)!} values={values} errors={errors} />, 422);
+    }
+  });
+  routes.get('/community/:id', (c) => orNotFound(c, notFound, () => showThread(c, 200)));
+  routes.post('/community/:id/posts', customerOnly, (c) => orNotFound(c, notFound, async () => {
+    const form = await formFields(c);
+    try {
+      const post = await replyInForum(customerOf(c), c.req.param('id'), { body: form.body ?? '' });
+      return c.redirect(`${portalBase(c)}/community/${post.threadId}#post-${post.id}`, 303);
+    } catch (err) {
+      const errors = translatedFieldErrors(c, err);
+      if (!errors) throw err;
+      return showThread(c, 422, { values: { body: form.body ?? '' }, errors });
+    }
+  }));
+  routes.post('/community/posts/:postId/vote', customerOnly, (c) => orNotFound(c, notFound, async () => {
+    const form = await formFields(c);
+    try {
+      const post = await voteInForum(customerOf(c), c.req.param('postId'), { value: Number(form.value) });
+      return c.redirect(`${portalBase(c)}/community/${post.threadId}#post-${post.id}`, 303);
+    } catch (err) {
+      // A forged value or a vote on one's own post: nothing the page offers, so a plain refusal.
+      if (err instanceof AppError && err.code === 'BAD_USER_INPUT') return c.text(c.var.view.t('portal.community.cannotVoteOwn'), 400);
+      throw err;
+    }
+  }));
+  return routes;
+}
