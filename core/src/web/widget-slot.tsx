@@ -12,7 +12,7 @@ import type { TenantContext } from '../tenancy/context.js';
 import { verifyCsrf, type WebSessionEnv } from './session/index.js';
 import { ViewProvider, useView, type WebView } from './view.js';
 import type { WebEnv } from './web-env.js';
-import { WidgetEmpty, WidgetErrorBox, WidgetFrame, WidgetTree, widgetDomId, type HeadingLevel, type WidgetLabels } from './widgets/index.js';
+import { WidgetView, parseWidgetKey, widgetDomId, type HeadingLevel, type WidgetLabels, type WidgetOutcome, type WidgetPageContext } from './widgets/index.js';
 
 /** The hono environment of pages that show widgets: the view and the web session. */
 export type WidgetPageEnv = { Variables: WebEnv['Variables'] & WebSessionEnv['Variables']; Bindings: WebEnv['Bindings'] };
@@ -74,47 +74,32 @@ function translatedLabels(view: WebView): Partial<WidgetLabels> {
 /** Where the buttons of a widget for `target` post, under an area's base path (`/t/<slug>/console`). */
 export const widgetActionUrl = (base: string, target: WidgetTargetRef) => `${base}/widgets/${target.kind}/${encodeURIComponent(target.id)}/actions`;
 
-/** One widget: its frame and its tree, its empty note or its error box; `message` is an action's answer. */
-export function WidgetView(props: { result: WidgetResult; target: WidgetTargetRef; base: string; csrfToken: string; titleLevel?: HeadingLevel; message?: string }) {
-  const view = useView();
-  const { result } = props;
-  const id = widgetDomId(result.installationId, result.widgetId);
-  const labels = translatedLabels(view);
-  return (
-    <WidgetFrame id={id} title={result.title} titleLevel={props.titleLevel}>
-      {props.message !== undefined && <p class="mw-widget-message" role="status">{props.message}</p>}
-      {result.state === 'ok' && (
-        <WidgetTree
-          tree={result.tree}
-          context={{
-            actionUrl: widgetActionUrl(props.base, props.target),
-            csrfToken: props.csrfToken,
-            widgetKey: `${result.installationId}:${result.widgetId}`,
-            containerId: id,
-            format: { dateTime: (iso) => view.format.dateTime(new Date(iso)), number: view.format.number },
-            titleLevel: props.titleLevel,
-            labels,
-          }}
-        />
-      )}
-      {result.state === 'empty' && <WidgetEmpty labels={labels} />}
-      {result.state === 'error' && <WidgetErrorBox code={result.code} labels={labels} />}
-    </WidgetFrame>
-  );
+/** What every widget of a page shares: where buttons post, the form token, formats and labels. */
+function pageContext(view: WebView, base: string, target: WidgetTargetRef, csrfToken: string, titleLevel?: HeadingLevel): WidgetPageContext {
+  return {
+    actionUrl: widgetActionUrl(base, target),
+    csrfToken,
+    format: { dateTime: (iso) => view.format.dateTime(new Date(iso)), number: view.format.number },
+    titleLevel,
+    labels: translatedLabels(view),
+  };
 }
+
+/** The id of the slot's status line, where an action's message is announced (an htmx out-of-band swap). */
+const STATUS_ID = 'widget-status';
 
 /**
  * The widgets of one extension point, each in its own frame; nothing when no plugin puts a
  * widget there. The page must list `widgets.css` among its assets.
  */
 export function WidgetSlot(props: { slot: WidgetSlotData; base: string; csrfToken: string; titleLevel?: HeadingLevel }) {
-  const { t } = useView();
+  const view = useView();
   if (props.slot.results.length === 0) return null;
+  const page = pageContext(view, props.base, props.slot.target, props.csrfToken, props.titleLevel);
   return (
-    <div class="widget-slot" role="region" aria-label={t('widgets.region')} data-point={props.slot.point}>
-      {props.slot.results.map((result) => (
-        <WidgetView result={result} target={props.slot.target} base={props.base} csrfToken={props.csrfToken} titleLevel={props.titleLevel} />
-      ))}
+    <div class="widget-slot" role="region" aria-label={view.t('widgets.region')} data-point={props.slot.point}>
+      <p id={STATUS_ID} class="mw-widget-message" role="status"></p>
+      {props.slot.results.map((result) => <WidgetView result={result} page={page} />)}
     </div>
   );
 }
@@ -134,7 +119,7 @@ export interface WidgetArea {
 const KINDS = ['customer', 'case', 'order'] as const;
 const pathSchema = z.object({ kind: z.enum(KINDS), id: z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/) });
 const bodySchema = z.object({
-  widget: z.string().max(140).regex(/^[A-Za-z0-9_-]{1,64}:[a-z][a-z0-9-]{0,63}$/),
+  widget: z.string().max(140),
   action: z.string().min(1).max(64),
   // The button's input as the page wrote it; its size is checked again by the runtime.
   input: z.string().max(16 * 1024).optional(),
@@ -159,7 +144,8 @@ function parseInput(raw: string | undefined): unknown {
 /**
  * The route behind widget buttons, `POST <area>/widgets/:kind/:id/actions` (mount it after the
  * area's sign-in guard): checks the CSRF token, runs the plugin's action in the sandbox as the
- * viewer, and answers the widget drawn again for htmx (with the plugin's message), or a 303 back
+ * viewer, and answers the widget drawn again for htmx (the plugin's message goes to the slot's
+ * status line out of band), or a 303 back
  * to the page for a plain form post. A failed action shows its code in the widget's error box.
  */
 export function widgetActionRoutes(platform: Pick<Platform, 'plugins'>, area: WidgetArea): Hono<WidgetPageEnv> {
@@ -170,12 +156,14 @@ export function widgetActionRoutes(platform: Pick<Platform, 'plugins'>, area: Wi
     const target: WidgetTargetRef = path.data;
     const body = bodySchema.safeParse(await c.req.parseBody());
     if (!body.success) return c.text('the widget button sent something unexpected; reload the page', 400);
-    const [installationId, widgetId] = body.data.widget.split(':') as [string, string];
+    const named = parseWidgetKey(body.data.widget);
+    if (!named) return area.notFound(c);
+    const { installationId, widgetId } = named;
     const htmx = c.req.header('hx-request') === 'true';
     const slug = c.var.webTenant.slug;
     const base = `/t/${slug}/${area.name}`;
     const access = area.access(c);
-    let answer: { result: WidgetResult; message?: string };
+    let answer: { result: WidgetOutcome; message?: string };
     try {
       const record = await loadTarget(access.tenant, target);
       const done = await platform.plugins.runWidgetAction(access.tenant, access.viewer, {
@@ -185,12 +173,13 @@ export function widgetActionRoutes(platform: Pick<Platform, 'plugins'>, area: Wi
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       if (error.code === 'NOT_FOUND') return area.notFound(c);
-      answer = { result: { pluginId: '', installationId, widgetId, title: c.var.view.t('widgets.actionFailed'), state: 'error', code: error.code, message: error.message } };
+      answer = { result: { installationId, widgetId, title: c.var.view.t('widgets.actionFailed'), state: 'error', code: error.code } };
     }
     if (!htmx) return c.redirect(`${area.pageOf(slug, target)}#${widgetDomId(installationId, widgetId)}`, 303);
     const html = await (
       <ViewProvider value={c.var.view}>
-        <WidgetView result={answer.result} target={target} base={base} csrfToken={c.var.csrfToken} message={answer.message} />
+        <WidgetView result={answer.result} page={pageContext(c.var.view, base, target, c.var.csrfToken)} />
+        <p id={STATUS_ID} class="mw-widget-message" role="status" hx-swap-oob="true">{answer.message ?? ''}</p>
       </ViewProvider>
     ).toString();
     return c.html(html, 200, { 'cache-control': 'no-store' });
