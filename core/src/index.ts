@@ -26,3 +26,6 @@ export type {
   RenderOptions, WidgetActionRequest, WidgetActionResult, WidgetHead, WidgetResult, WidgetTarget,
 } from './plugins/widgets/index.js';
 export type { Caller, CustomerCaller, StaffCaller } from './plugins/host/authority.js';
+/** Web sign-ins: staff users an admin creates, and demo users for a seeded tenant. */
+export { createStaffUser, type StaffRole, type WebUser } from './tenancy/web-users.js';
+export { seedWebUsers, type SeedWebUsersOptions, type SeededWebUser } from './tenancy/seed-web-users.js';
