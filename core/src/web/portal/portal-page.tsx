@@ -16,7 +16,7 @@ export function PortalPage(props: { title: string; section: PortalSection; viewe
   const { t, tenant } = useView();
   const base = `/t/${tenant!.tenant.slug}/portal`;
   const links: [PortalSection, string, string][] = [
-    ['home', base, t('portal.nav.home')],
+    ['home', base, t('portal.title')],
     ['knowledge', `${base}/knowledge`, t('portal.nav.knowledge')],
     ['community', `${base}/community`, t('portal.nav.community')],
     ...(props.viewer ? [

@@ -1,7 +1,7 @@
 /** English strings of the portal pages (the contract portal.es.ts follows). */
 export const portalEn = {
   title: 'Help centre',
-  nav: { home: 'Home', knowledge: 'Knowledge', community: 'Community', cases: 'My cases', orders: 'My orders', signIn: 'Sign in', signUp: 'Sign up' },
+  nav: { knowledge: 'Knowledge', community: 'Community', cases: 'My cases', orders: 'My orders', signIn: 'Sign in', signUp: 'Sign up' },
   account: { signedInAs: 'Signed in as {{name}}', signOut: 'Sign out' },
   home: {
     lead: 'Find answers, follow your requests and contact {{tenant}}.',

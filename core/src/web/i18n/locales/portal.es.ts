@@ -3,7 +3,7 @@ import type { portalEn } from './portal.en.js';
 /** Spanish strings of the portal pages; typed against English so a missing key fails the build. */
 export const portalEs: typeof portalEn = {
   title: 'Centro de ayuda',
-  nav: { home: 'Inicio', knowledge: 'Artículos', community: 'Comunidad', cases: 'Mis casos', orders: 'Mis pedidos', signIn: 'Iniciar sesión', signUp: 'Registrarse' },
+  nav: { knowledge: 'Artículos', community: 'Comunidad', cases: 'Mis casos', orders: 'Mis pedidos', signIn: 'Iniciar sesión', signUp: 'Registrarse' },
   account: { signedInAs: 'Sesión iniciada como {{name}}', signOut: 'Cerrar sesión' },
   home: {
     lead: 'Encuentre respuestas, siga sus solicitudes y contacte con {{tenant}}.',
