@@ -52,7 +52,7 @@ const INSTALL = `mutation Install($input: InstallPluginInput!) { installPlugin(i
  * `stateFile`), then runs each plugin's per-start step. Every step looks before it acts, so a start
  * killed half way is finished by the next one and a whole demo is left as it is.
  */
-export async function installDemoPlugins({ pluginsDir, serverUrl, apiKey, publisher, simulators, stateFile, log }) {
+export async function installDemoPlugins({ pluginsDir, serverUrl, apiKey, publisher, simulators, stateFile, portalCustomerEmail = null, log }) {
   const graphql = adminClient(serverUrl, apiKey);
   // seeded: what each plugin's seed made, by plugin id; present once it has run to the end.
   const state = existsSync(stateFile) ? JSON.parse(readFileSync(stateFile, 'utf8')) : { seeded: {} };
@@ -71,7 +71,7 @@ export async function installDemoPlugins({ pluginsDir, serverUrl, apiKey, publis
     const demo = DEMO_PLUGINS[pluginId];
     const installation = pluginInstallations.find((i) => i.pluginId === pluginId && i.status === 'ACTIVE');
     if (!demo || !installation) continue;
-    const ctx = { graphql, simulators, serverUrl, installation, log };
+    const ctx = { graphql, simulators, serverUrl, installation, portalCustomerEmail, log };
     try {
       await demo.onStart?.(ctx);
       if (demo.seed && !(pluginId in state.seeded)) {

@@ -65,8 +65,8 @@ export const DEMO_PLUGINS = {
       // The carrier pushes status changes to the installation's inbound webhook.
       for (const path of installation.webhookPaths) simulators.carrier.subscribe({ url: `${serverUrl}${path}`, secret: DEMO_WEBHOOK_SECRET });
     },
-    async seed({ graphql, log }) {
-      const orders = await demoOrders(graphql, DEMO_SHIPMENTS.length);
+    async seed({ graphql, portalCustomerEmail, log }) {
+      const orders = await demoOrders(graphql, DEMO_SHIPMENTS.length, portalCustomerEmail);
       const attached = [];
       for (const [i, shipment] of DEMO_SHIPMENTS.entries()) {
         const order = orders[i];
@@ -88,12 +88,19 @@ const ATTACH = `mutation Attach($input: Mosaic_ShipmentTracking_AttachTrackingNu
   mosaic_shipmentTracking_attachTrackingNumber(input: $input) { status }
 }`;
 
-/** Shipped orders of distinct customers with an address (so each parcel also has a place on the map). */
-async function demoOrders(graphql, n) {
-  const data = await graphql(`{ orders(first: 100, filter: { status: SHIPPED }) {
-    edges { node { id orderNumber customer { id address { city } } } } } }`);
+/**
+ * Shipped orders of distinct customers with an address (so each parcel also has a place on the
+ * map), the portal's demo customer first: signed in, they see a parcel on their order page.
+ */
+async function demoOrders(graphql, n, portalCustomerEmail) {
+  const data = await graphql(`query DemoOrders($email: String, $withMine: Boolean!) {
+    orders(first: 100, filter: { status: SHIPPED }) { edges { node { ...Shipped } } }
+    customers(first: 1, filter: { email: $email }) @include(if: $withMine) { edges { node { orders(first: 20) { edges { node { ...Shipped } } } } } }
+  }
+  fragment Shipped on Order { id orderNumber status customer { id address { city } } }`, { email: portalCustomerEmail, withMine: Boolean(portalCustomerEmail) });
+  const mine = (data.customers?.edges[0]?.node.orders.edges ?? []).map((e) => e.node).filter((o) => o.status === 'SHIPPED');
   const seen = new Set();
-  return data.orders.edges.map((e) => e.node)
+  return [...mine.slice(0, 1), ...data.orders.edges.map((e) => e.node)]
     .filter((o) => o.customer.address && !seen.has(o.customer.id) && seen.add(o.customer.id))
     .slice(0, n);
 }

@@ -21,7 +21,8 @@ const note = (line) => say(`demo: ${line}`);
 async function main(args) {
   const env = process.env;
   const simulators = await startSimulators(env);
-  const childEnv = { ...env, MOSAIC_EGRESS_DEV_HOSTS: env.MOSAIC_EGRESS_DEV_HOSTS ?? simulators.devHosts };
+  // The demo's mail (password reset links) is read on the development mailbox page.
+  const childEnv = { ...env, MOSAIC_EGRESS_DEV_HOSTS: env.MOSAIC_EGRESS_DEV_HOSTS ?? simulators.devHosts, MOSAIC_DEV_MAILBOX: env.MOSAIC_DEV_MAILBOX ?? '1' };
   // Its own process group, so a terminal's Ctrl-C reaches the server once, forwarded from here,
   // instead of twice (the second would cut its shutdown short).
   const server = spawn(process.execPath, [MOSAIC, 'serve', ...args], { env: childEnv, stdio: 'inherit', detached: true });
@@ -64,7 +65,7 @@ async function demoPlugins({ env, serverUrl, simulators }) {
   const credentialsFile = join(dataDir, 'demo-credentials.json');
   // No file: the platform had other tenants, so there is no demo tenant to add plugins to.
   if (!existsSync(credentialsFile)) return;
-  const { keys } = JSON.parse(readFileSync(credentialsFile, 'utf8'));
+  const { keys, signIns } = JSON.parse(readFileSync(credentialsFile, 'utf8'));
   const publisher = await demoPublisher(dataDir, env);
   const installed = await installDemoPlugins({
     pluginsDir: join(ROOT, 'plugins'),
@@ -73,6 +74,7 @@ async function demoPlugins({ env, serverUrl, simulators }) {
     publisher,
     simulators,
     stateFile: join(dataDir, 'demo-plugins.json'),
+    portalCustomerEmail: signIns?.customer?.email ?? null,
     log: note,
   });
   say(`Plugins on the demo tenant: ${installed.length ? installed.join(', ') : 'none'}\n`);

@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, isNotNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orders, webUsers } from '../db/tenant-schema.js';
+import { customers, orders, webUsers } from '../db/tenant-schema.js';
 import { openTenants, type Tenants } from '../plugins/host/test-fixtures.js';
 import { seedTenant } from '../seed/index.js';
 import { seedWebUsers } from './seed-web-users.js';
@@ -10,7 +10,7 @@ import { signIn } from './web-users.js';
 let t: Tenants;
 beforeAll(async () => {
   t = await openTenants();
-  await seedTenant(t.a.data, { customers: 30, seed: 7 });
+  await seedTenant(t.a.data, { customers: 120, seed: 7 });
 });
 afterAll(() => t.close());
 
@@ -20,7 +20,11 @@ const signInAs = (email: string, password: string) => signIn(t.a.data, { email, 
 describe('seedWebUsers', () => {
   it('creates a customer with orders, an agent and an admin who can sign in, and can run again', async () => {
     const seeded = await seedWebUsers(t.a.data, passwords);
-    expect((await t.a.data.db.select().from(orders).where(eq(orders.customerId, seeded.customer.customerId))).length).toBeGreaterThan(0);
+    // The seed has customers with an address and a shipped order; the portal's demo customer is one.
+    const shipped = await t.a.data.db.select({ customerId: orders.customerId }).from(orders).innerJoin(customers, eq(customers.id, orders.customerId))
+      .where(and(eq(orders.status, 'SHIPPED'), isNotNull(customers.address)));
+    expect(shipped.length).toBeGreaterThan(0);
+    expect(shipped.map((o) => o.customerId)).toContain(seeded.customer.customerId);
     expect(await signInAs(seeded.customer.email, passwords.customerPassword)).toMatchObject({ role: 'customer', customerId: seeded.customer.customerId });
     expect(await signInAs(seeded.agent.email, passwords.agentPassword)).toMatchObject({ role: 'agent', agentId: seeded.agent.agentId });
     expect(await signInAs('admin@example.com', passwords.adminPassword)).toMatchObject({ role: 'admin' });

@@ -1,4 +1,4 @@
-import { and, asc, eq, exists, isNotNull } from 'drizzle-orm';
+import { and, asc, desc, eq, exists, isNotNull } from 'drizzle-orm';
 import type { TenantDb, TenantTx } from '../db/tenant-db.js';
 import { agents, customers, orders, webUsers, type WebRole } from '../db/tenant-schema.js';
 import { AppError } from '../lib/errors.js';
@@ -22,8 +22,8 @@ export interface SeededWebUser {
 
 /**
  * Demo sign-ins on an already seeded tenant (seedTenant): a portal customer for a seeded
- * customer who has orders, an agent for a seeded agent, and an admin, with the given passwords
- * (the demo prints them). Safe to run again: existing users get the given password again.
+ * customer with orders (one with an address and a shipped order when there is), an agent for a
+ * seeded agent, and an admin, with the given passwords (the demo prints them). Safe to run again: existing users get the given password again.
  */
 export async function seedWebUsers(
   data: TenantDb,
@@ -34,9 +34,13 @@ export async function seedWebUsers(
     [options.customerPassword, options.agentPassword, options.adminPassword].map((p) => hashPassword(p)),
   );
   return data.write(async (tx) => {
+    const hasOrder = (status?: 'SHIPPED') => exists(tx.select({ id: orders.id }).from(orders)
+      .where(and(eq(orders.customerId, customers.id), status ? eq(orders.status, status) : undefined)));
+    // Best a customer with an address and a shipped order: the demo's parcels, and the portal's
+    // tracking and map, are about one. Any customer with an order will do otherwise.
     const [customer] = await tx.select({ id: customers.id, name: customers.name, email: customers.email }).from(customers)
-      .where(and(isNotNull(customers.email), eq(customers.status, 'ACTIVE'), exists(tx.select({ id: orders.id }).from(orders).where(eq(orders.customerId, customers.id)))))
-      .orderBy(asc(customers.createdAt), asc(customers.id)).limit(1);
+      .where(and(isNotNull(customers.email), eq(customers.status, 'ACTIVE'), hasOrder()))
+      .orderBy(desc(and(isNotNull(customers.address), hasOrder('SHIPPED'))!), asc(customers.createdAt), asc(customers.id)).limit(1);
     const [agent] = await tx.select().from(agents).orderBy(asc(agents.createdAt), asc(agents.id)).limit(1);
     if (!customer || !agent) throw new AppError('NOT_FOUND', 'seed the tenant first: no customer with orders, or no agent');
     const adminEmail = (options.adminEmail ?? 'admin@example.com').trim().toLowerCase();
