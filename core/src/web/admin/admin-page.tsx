@@ -39,3 +39,11 @@ export function AdminPage(props: { title: string; section: AdminSection; csrf: s
     </Page>
   );
 }
+
+/**
+ * A table's frame that scrolls sideways on narrow screens instead of widening the page; it is a
+ * labelled, focusable region so keyboard users can scroll it too.
+ */
+export function TableScroll(props: { label: string; children?: Child }) {
+  return <div class="table-scroll" role="region" aria-label={props.label} tabindex={0}>{props.children}</div>;
+}

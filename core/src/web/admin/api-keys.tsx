@@ -10,7 +10,7 @@ import { renderPage } from '../render.js';
 import type { StaffWebEnv } from '../staff-sign-in.js';
 import { useView } from '../view.js';
 import { adminPath, doneNote, installerActor, readForm, text, type AdminContext, type DoneNote } from './admin-context.js';
-import { AdminPage } from './admin-page.js';
+import { AdminPage, TableScroll } from './admin-page.js';
 
 interface NewKeyState { values: { label?: string; role?: string }; errors: FieldErrors; problem?: string | null }
 
@@ -28,7 +28,7 @@ function ApiKeysPage(props: { csrf: string; keys: ApiKeyListing[]; form: NewKeyS
           <input id="created-key" class="secret-once" type="text" readonly value={props.created.apiKey} />
         </section>
       )}
-      <div class="table-scroll">
+      <TableScroll label={t('admin.apiKeys.title')}>
         <table>
           <caption class="visually-hidden">{t('admin.apiKeys.title')}</caption>
           <thead><tr>
@@ -52,7 +52,7 @@ function ApiKeysPage(props: { csrf: string; keys: ApiKeyListing[]; form: NewKeyS
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <section class="card" aria-labelledby="new-key-heading">
         <h2 id="new-key-heading">{t('admin.apiKeys.create')}</h2>
         <form method="post" action={base} class="stacked-form" novalidate>

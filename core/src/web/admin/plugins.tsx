@@ -15,7 +15,7 @@ import { renderPage } from '../render.js';
 import type { StaffWebEnv } from '../staff-sign-in.js';
 import { useView } from '../view.js';
 import { adminPath, doneNote, installerActor, readForm, text, texts, type AdminContext, type DoneNote } from './admin-context.js';
-import { AdminPage } from './admin-page.js';
+import { AdminPage, TableScroll } from './admin-page.js';
 import { ConfigFields, configFromForm } from './config-form.js';
 import { ConsentSummary, HostList, ScopeList } from './consent.js';
 import { problemOf, secretsFromForm } from './marketplace.js';
@@ -28,7 +28,7 @@ function InstalledList(props: { csrf: string; installations: Installation[]; nam
     <AdminPage title={t('admin.plugins.title')} section="plugins" csrf={props.csrf} done={props.done}>
       <h1>{t('admin.plugins.title')}</h1>
       {active.length === 0 ? <p class="muted">{t('admin.plugins.none')} <a href={`${base}/marketplace`}>{t('admin.plugins.browse')}</a></p> : (
-        <div class="table-scroll">
+        <TableScroll label={t('admin.plugins.title')}>
           <table>
             <caption class="visually-hidden">{t('admin.plugins.title')}</caption>
             <thead><tr><th scope="col">{t('admin.plugins.name')}</th><th scope="col">{t('admin.plugins.version')}</th><th scope="col">{t('admin.plugins.updated')}</th></tr></thead>
@@ -42,7 +42,7 @@ function InstalledList(props: { csrf: string; installations: Installation[]; nam
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </AdminPage>
   );

@@ -9,7 +9,7 @@ import { changeWebUserRole, createStaffUser, disableWebUser, listWebUsers, type 
 import type { StaffWebEnv } from '../staff-sign-in.js';
 import { useView } from '../view.js';
 import { adminPath, doneNote, installerActor, readForm, text, webActor, type AdminContext, type DoneNote } from './admin-context.js';
-import { AdminPage } from './admin-page.js';
+import { AdminPage, TableScroll } from './admin-page.js';
 
 interface NewUserState { values: { name?: string; email?: string; role?: string }; errors: FieldErrors; problem?: string | null }
 
@@ -20,7 +20,7 @@ function UsersPage(props: { csrf: string; me: string; users: WebUser[]; form: Ne
   return (
     <AdminPage title={t('admin.users.title')} section="users" csrf={props.csrf} done={props.done}>
       <h1>{t('admin.users.title')}</h1>
-      <div class="table-scroll">
+      <TableScroll label={t('admin.users.title')}>
         <table>
           <caption class="visually-hidden">{t('admin.users.title')}</caption>
           <thead><tr>
@@ -55,7 +55,7 @@ function UsersPage(props: { csrf: string; me: string; users: WebUser[]; form: Ne
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <section class="card" aria-labelledby="new-user-heading">
         <h2 id="new-user-heading">{t('admin.users.create')}</h2>
         <form method="post" action={base} class="stacked-form" novalidate>
