@@ -13,7 +13,7 @@ import { startTestPlatform, type TestPlatform } from './harness.js';
 const PAGES = [
   { name: 'landing', path: '/', heading: 'Mosaic' },
   { name: 'portal', path: '/t/demo/portal', heading: 'Help centre' },
-  { name: 'console', path: '/t/demo/console', heading: 'Agent console' },
+  { name: 'console', path: '/t/demo/console/sign-in', heading: 'Agent console' },
   { name: 'admin', path: '/t/demo/admin/sign-in', heading: 'Administration' },
 ];
 const WIDTHS = [1280, 360];
@@ -75,10 +75,10 @@ describe.skipIf(!runBrowserTests)('web pages in Chromium, offline', () => {
     const { context, elsewhere } = await fencedContext(browser, tp.server.url, { viewport: { width: 360, height: 800 }, javaScriptEnabled: false });
     const { page } = await context.newPage().then((p) => ({ page: p }));
     try {
-      await page.goto(`${tp.server.url}/t/demo/console`);
+      await page.goto(`${tp.server.url}/t/demo/console/sign-in`);
       await page.getByLabel('Language').selectOption('es');
       await page.getByRole('button', { name: 'Change language' }).click();
-      await page.waitForURL(`${tp.server.url}/t/demo/console`);
+      await page.waitForURL(`${tp.server.url}/t/demo/console/sign-in`);
       expect(await page.locator('html').getAttribute('lang')).toBe('es');
       expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Consola de agentes');
       // The choice sticks for this tenant's other pages.

@@ -46,7 +46,7 @@ afterAll(async () => {
 });
 
 describe('web pages', () => {
-  it.each(['/', '/t/acme/portal', '/t/acme/console', '/t/acme/admin/sign-in'])('%s is an HTML page with strict headers and nonce\'d scripts only', async (path) => {
+  it.each(['/', '/t/acme/portal', '/t/acme/console/sign-in', '/t/acme/admin/sign-in'])('%s is an HTML page with strict headers and nonce\'d scripts only', async (path) => {
     const res = await get(path);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
@@ -112,14 +112,14 @@ describe('languages', () => {
   });
 
   it('remembers a switch in a cookie for that tenant only and returns to the page', async () => {
-    const form = new URLSearchParams({ locale: 'es', back: '/t/acme/console' });
+    const form = new URLSearchParams({ locale: 'es', back: '/t/acme/console/sign-in' });
     const res = await fetch(`${server.url}/t/acme/locale`, { method: 'POST', body: form, redirect: 'manual' });
     expect(res.status).toBe(303);
     expectSecurityHeaders(res);
-    expect(res.headers.get('location')).toBe('/t/acme/console');
+    expect(res.headers.get('location')).toBe('/t/acme/console/sign-in');
     const cookie = res.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(/^mosaic_locale=es; Max-Age=\d+; Path=\/t\/acme\/; HttpOnly; SameSite=Lax$/);
-    const page = await (await get('/t/acme/console', { cookie: 'mosaic_locale=es', 'accept-language': 'en' })).text();
+    const page = await (await get('/t/acme/console/sign-in', { cookie: 'mosaic_locale=es', 'accept-language': 'en' })).text();
     expect(page).toContain('<h1>Consola de agentes</h1>');
     expect(page).toContain('<option value="es" lang="es" selected="">Español</option>');
   });
