@@ -1,11 +1,12 @@
 import type { IResolvers } from '@graphql-tools/utils';
 import { and, desc, eq } from 'drizzle-orm';
 import type { PluginManifest } from '@mosaic/sdk/schema';
-import { pluginLogs, pluginUsage } from '../db/control-schema.js';
+import { pluginUsage } from '../db/control-schema.js';
 import {
   configurePlugin, findInstallationById, installPlugin, listInstallations, purgePluginData, rollbackPlugin, secretNames, uninstallPlugin, upgradePlugin,
   type Installation,
 } from '../plugins/installer/index.js';
+import { recentPluginLogs } from '../plugins/plugin-health.js';
 import { listCatalog, loadVersion, publishVersion } from '../plugins/registry/index.js';
 import { AppError } from '../lib/errors.js';
 import { toGlobalId } from '../lib/ids.js';
@@ -66,10 +67,7 @@ export const pluginAdminResolvers: IResolvers<unknown, GraphQLContext> = {
     pluginLogs: async (_: unknown, args: { pluginId: string; first: number }, ctx: GraphQLContext) => {
       const { plugins, who } = admin(ctx);
       await plugins.runtime.metering.flush();
-      const first = Math.min(Math.max(args.first, 1), 500);
-      return plugins.installer.control.select().from(pluginLogs)
-        .where(and(eq(pluginLogs.tenantId, who.tenantId), eq(pluginLogs.pluginId, args.pluginId)))
-        .orderBy(desc(pluginLogs.at)).limit(first);
+      return recentPluginLogs(plugins.installer.control, who.tenantId, args.pluginId, args.first);
     },
     deadLetters: async (_: unknown, args: { pluginId?: string | null; first: number }, ctx: GraphQLContext) => {
       const { plugins, who } = admin(ctx);

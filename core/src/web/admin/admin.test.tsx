@@ -8,7 +8,7 @@ import { auditLog } from '../../db/control-schema.js';
 import { startServer, type RunningServer } from '../../http/server.js';
 import { createLogger } from '../../lib/logger.js';
 import { openPlatform, type Platform } from '../../platform.js';
-import { findInstallation, secretNames } from '../../plugins/installer/index.js';
+import { findInstallation, installPlugin, readSecrets, secretNames } from '../../plugins/installer/index.js';
 import { createPublisher, publishVersion } from '../../plugins/registry/index.js';
 import { buildFixture } from '../../plugins/testing/build-fixture.js';
 import { createTenant } from '../../tenancy/tenants.js';
@@ -208,6 +208,50 @@ describe('plugins from the admin pages', () => {
     expect(done.res.status).toBe(303);
     expect((await findInstallation(platform.control.db, acme, 'acme.widget-board'))?.status).toBe('uninstalled');
     expect((await b.get('/t/acme/admin/plugins/acme.widget-board')).res.status).toBe(404);
+  });
+});
+
+describe('upgrade, rollback and settings', () => {
+  it('asks consent again for what an upgrade adds, shows the difference, and rolls back', async () => {
+    await installPlugin(platform.plugins.installer, { tenantId: acme, actor: 'test' }, {
+      pluginId: 'acme.widget-board', range: '1.0.0', grantScopes: ['customers:read', 'orders:read', 'cases:write', 'storage'],
+      config: { greeting: 'Hello' }, secrets: { API_TOKEN: 'first-token' },
+    });
+    const b = await signedInAdmin();
+    const detail = await b.get('/t/acme/admin/plugins/acme.widget-board');
+    expect(detail.html).toContain('href="/t/acme/admin/plugins/acme.widget-board/upgrade"');
+    const upgrade = await b.get('/t/acme/admin/plugins/acme.widget-board/upgrade');
+    expect(upgrade.html).toContain('From 1.0.0 to 1.1.0');
+    expect(upgrade.html).toMatch(/<code>cases:read<\/code><strong class="tag tag--new">new<\/strong>/);
+    expect(upgrade.html).toMatch(/<code>api\.example\.net<\/code><strong class="tag tag--new">new<\/strong>/);
+    expect(upgrade.html).not.toMatch(/<code>storage<\/code><strong/);
+    const grants: [string, string][] = [['version', '1.1.0'], ['grantScopes', 'cases:read'], ['grantEgress', 'api.example.net']];
+    const refused = await b.post('/t/acme/admin/plugins/acme.widget-board/upgrade', grants);
+    expect(refused.res.status).toBe(422);
+    expect(refused.html).toContain('Tick this box to give your consent.');
+    expect((await findInstallation(platform.control.db, acme, 'acme.widget-board'))?.version).toBe('1.0.0');
+    const done = await b.post('/t/acme/admin/plugins/acme.widget-board/upgrade', [...grants, ['consent', 'on']]);
+    expect(done.res.headers.get('location')).toBe('/t/acme/admin/plugins/acme.widget-board?done=upgraded');
+    expect(await findInstallation(platform.control.db, acme, 'acme.widget-board')).toMatchObject({ version: '1.1.0', grantedEgress: ['api.example.net'] });
+
+    await b.get('/t/acme/admin/plugins/acme.widget-board');
+    const back = await b.post('/t/acme/admin/plugins/acme.widget-board/rollback', []);
+    expect(back.res.headers.get('location')).toBe('/t/acme/admin/plugins/acme.widget-board?done=rolledBack');
+    expect((await findInstallation(platform.control.db, acme, 'acme.widget-board'))?.version).toBe('1.0.0');
+  });
+
+  it('edits settings with errors beside the fields; a blank secret keeps the stored one', async () => {
+    const b = await signedInAdmin();
+    await b.get('/t/acme/admin/plugins/acme.widget-board');
+    const bad = await b.post('/t/acme/admin/plugins/acme.widget-board/settings', [['config.greeting', 'Hey'], ['config.retries', 'many']]);
+    expect(bad.res.status).toBe(422);
+    expect(bad.html).toMatch(/id="f-config-retries"[^>]*aria-invalid="true"/);
+    expect(bad.html).toContain('value="many"');
+    const ok = await b.post('/t/acme/admin/plugins/acme.widget-board/settings', [['config.greeting', 'Hey'], ['config.retries', '4'], ['secrets.API_TOKEN', '']]);
+    expect(ok.res.status).toBe(303);
+    const row = await findInstallation(platform.control.db, acme, 'acme.widget-board');
+    expect(row?.config).toMatchObject({ greeting: 'Hey', retries: 4 });
+    expect(await readSecrets(platform.control.db, platform.plugins.installer.vault, row!.id)).toEqual({ API_TOKEN: 'first-token' });
   });
 });
 
