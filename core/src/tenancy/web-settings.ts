@@ -39,7 +39,8 @@ export const DEFAULT_BRANDING: BrandingSettings = {
 const KEY = 'branding';
 /** Text on buttons is normal-size text: WCAG 2 AA asks 4.5:1. */
 export const MIN_CONTRAST_WITH_WHITE = 4.5;
-const MAX_LOGO_BYTES = 48 * 1024;
+/** The logo is inlined in every page's header as a data URL, so it stays small. */
+const MAX_LOGO_BYTES = 64 * 1024;
 
 /** WCAG 2 relative luminance of a #rrggbb colour. */
 function luminance(hex: string): number {

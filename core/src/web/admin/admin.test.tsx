@@ -12,6 +12,7 @@ import { findInstallation, installPlugin, readSecrets, secretNames } from '../..
 import { createPublisher, publishVersion } from '../../plugins/registry/index.js';
 import { buildFixture } from '../../plugins/testing/build-fixture.js';
 import { createTenant } from '../../tenancy/tenants.js';
+import { readBranding } from '../../tenancy/web-settings.js';
 import { createStaffUser } from '../../tenancy/web-users.js';
 
 const CONFIG_SCHEMA = {
@@ -304,7 +305,15 @@ describe('users, keys and branding', () => {
     const big = fields('#1f3a5f');
     big.append('logo', new File([Buffer.alloc(70 * 1024)], 'logo.png', { type: 'image/png' }));
     expect((await b.post('/t/acme/admin/branding', big)).html).toContain('The logo is larger than 64 KiB.');
-    const ok = await b.post('/t/acme/admin/branding', fields('#1f3a5f'));
+    const logo = fields('#1f3a5f');
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(60 * 1024)]);
+    logo.append('logo', new File([png], 'logo.png', { type: 'image/png' }));
+    const ok = await b.post('/t/acme/admin/branding', logo);
     expect(ok.res.status).toBe(303);
+    const saved = await readBranding(await platform.tenants.get(acme));
+    expect(saved).toMatchObject({ displayName: 'Acme Help', primaryColor: '#1f3a5f', defaultLocale: 'es' });
+    expect(saved.logoDataUrl).toBe(`data:image/png;base64,${png.toString('base64')}`);
+    // The pages take it at once: the Spanish default, the name in the header.
+    expect((await b.get('/t/acme/admin/branding')).html).toMatch(/<html lang="es">[\s\S]*<span>Acme Help<\/span>/);
   });
 });
