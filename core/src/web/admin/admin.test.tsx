@@ -5,6 +5,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverConfigFromEnv } from '../../config.js';
 import { auditLog } from '../../db/control-schema.js';
+import { eventDeliveries, outbox } from '../../db/tenant-schema.js';
 import { startServer, type RunningServer } from '../../http/server.js';
 import { createLogger } from '../../lib/logger.js';
 import { openPlatform, type Platform } from '../../platform.js';
@@ -256,6 +257,30 @@ describe('upgrade, rollback and settings', () => {
   });
 });
 
+describe('dead letters', () => {
+  it('lists a dead letter on the health page and replays it, audited; another tenant cannot', async () => {
+    const data = await platform.tenants.get(acme);
+    const eventId = '0b5c1f7e-1d2a-4c3b-9a8f-000000000001';
+    const now = new Date();
+    await data.db.insert(outbox).values({ id: eventId, type: 'customer.created', subjectId: 'c1', actor: 'test', payload: {}, createdAt: now, dispatchedAt: now });
+    await data.db.insert(eventDeliveries).values({ eventId, pluginId: 'acme.widget-board', status: 'dead', attempts: 8, nextAttemptAt: now, lastError: 'gave up', updatedAt: now });
+
+    const gus = await signedInAdmin('globex', 'gus@globex.test');
+    await gus.get('/t/globex/admin');
+    expect((await gus.post(`/t/globex/admin/plugins/acme.widget-board/dead-letters/${eventId}/replay`, [])).res.status).toBe(404);
+
+    const b = await signedInAdmin();
+    const health = await b.get('/t/acme/admin/plugins/acme.widget-board/health');
+    expect(health.html).toContain('<code>customer.created</code> · 8 attempts');
+    expect(health.html).toContain(`action="/t/acme/admin/plugins/acme.widget-board/dead-letters/${eventId}/replay"`);
+    const replayed = await b.post(`/t/acme/admin/plugins/acme.widget-board/dead-letters/${eventId}/replay`, []);
+    expect(replayed.res.headers.get('location')).toBe('/t/acme/admin/plugins/acme.widget-board/health?done=replayed');
+    const audit = await platform.control.db.select().from(auditLog).where(and(eq(auditLog.tenantId, acme), eq(auditLog.action, 'plugin.replay')));
+    expect(audit).toHaveLength(1);
+    expect(audit[0]!.detail).toEqual({ eventId });
+  });
+});
+
 describe('users, keys and branding', () => {
   it('creates a user with errors beside the fields, then disables them', async () => {
     const b = await signedInAdmin();
@@ -288,6 +313,8 @@ describe('users, keys and branding', () => {
     const id = /api-keys\/([0-9a-f-]{36})\/revoke/.exec(again.html)![1];
     expect((await b.post(`/t/acme/admin/api-keys/${id}/revoke`, [])).res.status).toBe(303);
     expect(await platform.keys.verify(key!)).toBeNull();
+    const actions = (await platform.control.db.select().from(auditLog).where(eq(auditLog.tenantId, acme))).map((a) => `${a.action} ${a.actor.slice(0, 4)}`);
+    expect(actions).toEqual(expect.arrayContaining(['api_key.create web:', 'api_key.revoke web:', 'web_user.create web:', 'web_user.disable web:']));
   });
 
   it('refuses a colour white text cannot be read on, beside the field, and saves a good one', async () => {
