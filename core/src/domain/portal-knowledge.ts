@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lt, ne, sql } from 'drizzle-orm';
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
 import { articleRatings, knowledgeArticles } from '../db/tenant-schema.js';
@@ -21,6 +21,8 @@ export interface ArticleHit {
 /** How many hits a search answers at most; suggestions while typing use fewer. */
 export const MAX_SEARCH_HITS = 50;
 const SNIPPET_CHARS = 240;
+/** How many of the newest matches a search ranks by relevance (bm25 costs per ranked article). */
+export const RANK_WINDOW = 2_000;
 
 export const articleSearchInput = z.object({
   query: z.string().trim().max(200).default(''),
@@ -61,7 +63,7 @@ const hitColumns = {
 /**
  * Searches the PUBLISHED articles for the portal through the full-text index: every word of
  * `query` in the title or the body, articles in the visitor's language first, then by relevance
- * (title words weigh more). An empty query lists the newest, the visitor's language first.
+ * (title words weigh more) among the newest RANK_WINDOW matches. An empty query lists the newest, the visitor's language first.
  * Drafts and archived articles are never found.
  */
 export async function searchPublishedArticles(tenant: PortalTenant, raw: z.input<typeof articleSearchInput>): Promise<ArticleHit[]> {
@@ -72,10 +74,18 @@ export async function searchPublishedArticles(tenant: PortalTenant, raw: z.input
   const inLanguage = and(gte(knowledgeArticles.locale, input.locale), lt(knowledgeArticles.locale, `${input.locale}.`))!;
   const db = tenant.data.db;
   if (words.length > 0) {
+    // Ranking every match costs a bm25 per matching article, which is most of them for a common
+    // word; the newest RANK_WINDOW matches (the index walks them in rowid order) are ranked instead.
+    const matches = db.select({
+      rowid: sql<number>`${articlesFts}.rowid`.as('match_rowid'),
+      score: sql<number>`bm25(${articlesFts}, 8.0, 1.0)`.as('match_score'),
+    }).from(articlesFts)
+      .where(sql`${articlesFts} match ${ftsQuery(words, input.match)}`)
+      .orderBy(sql`${articlesFts}.rowid desc`).limit(RANK_WINDOW).as('matches');
     return db.select(hitColumns).from(knowledgeArticles)
-      .innerJoin(articlesFts, sql`${articlesFts.rowid} = ${knowledgeArticles}.rowid`)
-      .where(and(sql`${articlesFts} match ${ftsQuery(words, input.match)}`, published))
-      .orderBy(desc(inLanguage), sql`bm25(${articlesFts}, 8.0, 1.0)`, desc(knowledgeArticles.createdAt))
+      .innerJoin(matches, sql`${knowledgeArticles}.rowid = ${matches.rowid}`)
+      .where(published)
+      .orderBy(desc(inLanguage), asc(matches.score), desc(knowledgeArticles.createdAt))
       .limit(input.first);
   }
   // Two index walks instead of sorting every published article by language.
