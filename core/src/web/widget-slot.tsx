@@ -150,7 +150,7 @@ function parseInput(raw: string | undefined): unknown {
  */
 export function widgetActionRoutes(platform: Pick<Platform, 'plugins'>, area: WidgetArea): Hono<WidgetPageEnv> {
   const routes = new Hono<WidgetPageEnv>();
-  routes.post('/widgets/:kind/:id/actions', verifyCsrf() as never, async (c) => {
+  routes.post('/widgets/:kind/:id/actions', verifyCsrf(), async (c) => {
     const path = pathSchema.safeParse(c.req.param());
     if (!path.success) return area.notFound(c);
     const target: WidgetTargetRef = path.data;

@@ -117,7 +117,7 @@ function CasePage(props: { data: CaseData; user: ConsoleUser; reply: { text: str
 }
 
 async function loadCase(c: Context<WidgetPageEnv>, platform: Pick<Platform, 'plugins'>): Promise<CaseData> {
-  const ctx = staffTenantContext(c as never);
+  const ctx = staffTenantContext(c);
   const kase = await getCase(ctx, c.req.param('id')!);
   const [customer, conversation, suggestions, widgets] = await Promise.all([
     getCustomer(ctx, kase.customerId),
@@ -143,7 +143,7 @@ const replySchema = z.object({ body: z.string().max(MAX_REPLY_CHARS * 2).default
 /** POST /console/cases/:id/reply — records the agent's outbound message on the case (the API's addInteraction). */
 export async function submitReply(c: Context<WidgetPageEnv>, platform: Pick<Platform, 'plugins'>) {
   const { t } = c.var.view;
-  const ctx = staffTenantContext(c as never);
+  const ctx = staffTenantContext(c);
   const kase = await getCase(ctx, c.req.param('id')!);
   const parsed = replySchema.safeParse(await c.req.parseBody());
   const text = parsed.success ? parsed.data.body : '';

@@ -110,7 +110,7 @@ function Customer360Page(props: { data: Customer360; user: ConsoleUser }) {
               <ul class="plain-list">
                 {props.data.orders.map((o) => (
                   <li>
-                    {t('console.customer.order', { number: o.number })} · {orderTotal(view, o)} · {t(`console.orderStatus.${o.status}`)}{' · '}
+                    <a href={`${base}/orders/${o.id}`}>{t('console.customer.order', { number: o.number })}</a> · {orderTotal(view, o)} · {t(`console.orderStatus.${o.status}`)}{' · '}
                     <time datetime={o.placedAt.toISOString()}>{format.date(o.placedAt)}</time>
                   </li>
                 ))}
@@ -126,7 +126,7 @@ function Customer360Page(props: { data: Customer360; user: ConsoleUser }) {
 
 /** GET /console/customers/:id — the customer 360: one round trip, widgets loaded beside the rows. */
 export async function showCustomer360(c: Context<WidgetPageEnv>, platform: Pick<Platform, 'plugins'>) {
-  const ctx = staffTenantContext(c as never);
+  const ctx = staffTenantContext(c);
   const query = querySchema.safeParse(c.req.query());
   const after = query.success ? query.data.after : undefined;
   const customer = await getCustomer(ctx, c.req.param('id')!);

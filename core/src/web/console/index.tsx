@@ -16,13 +16,13 @@ import { streamCustomerLive } from './live.js';
 import { showOrder } from './order-page.js';
 import { showWorkList } from './work-list.js';
 
-const notFoundPage = (c: Context<WidgetPageEnv>) => renderPage(c, viewOf(c as never), <ErrorPage status={404} />, 404);
+const notFoundPage = (c: Context<WidgetPageEnv>) => renderPage(c, viewOf(c as unknown as Context<WebEnv>), <ErrorPage status={404} />, 404);
 
 /** How console widgets are seen and where their buttons return. */
 const consoleWidgets: WidgetArea = {
   name: 'console',
   access: (c) => {
-    const tenant = staffTenantContext(c as never);
+    const tenant = staffTenantContext(c);
     return { tenant, viewer: { actor: tenant.actor, role: tenant.role } };
   },
   pageOf: (slug, target) => `${consoleBase(slug)}/${target.kind === 'customer' ? 'customers' : target.kind === 'case' ? 'cases' : 'orders'}/${target.id}`,
@@ -36,11 +36,11 @@ const consoleWidgets: WidgetArea = {
  */
 export function consoleRoutes(platform: Platform, slots: SubscriptionSlots): Hono<WebEnv> {
   const routes = new Hono<WidgetPageEnv>();
-  routes.use('*', webSession(platform, { notFound: notFoundPage as never }) as never, verifyCsrf() as never);
+  routes.use('*', webSession(platform, { notFound: notFoundPage }), verifyCsrf());
   routes.route('/', staffSignInRoutes('staff'));
 
   // Registered after sign-in and sign-out, which answer before reaching it.
-  routes.use('*', requireWebUser('staff') as never);
+  routes.use('*', requireWebUser('staff'));
   routes.get('/', showWorkList);
   routes.get('/customers/:id', (c) => showCustomer360(c, platform));
   routes.get('/customers/:id/live', (c) => streamCustomerLive(c, slots));

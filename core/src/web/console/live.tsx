@@ -13,6 +13,8 @@ import { TimelineEntry } from './timeline-entry.js';
 
 /** A comment line this often keeps proxies from closing a quiet stream. */
 const KEEPALIVE_MS = 25_000;
+/** setTimeout's longest delay (about 24 days); a stream that reaches it ends and the browser reconnects. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * GET /console/customers/:id/live — the customer's new timeline entries as server-sent events,
@@ -25,7 +27,7 @@ const KEEPALIVE_MS = 25_000;
  * shutdown apply alike. The tenant is the session's, the customer is checked in its database.
  */
 export async function streamCustomerLive(c: Context<WidgetPageEnv>, slots: SubscriptionSlots) {
-  const ctx = staffTenantContext(c as never);
+  const ctx = staffTenantContext(c);
   const customer = await getCustomer(ctx, c.req.param('id')!);
   let live: LiveSubscription | undefined;
   let release: () => void;
@@ -38,10 +40,15 @@ export async function streamCustomerLive(c: Context<WidgetPageEnv>, slots: Subsc
   live = liveEvents.subscribe(ctx.tenantId, (e) => e.customerId === customer.id && timelineItemOfEvent(e) !== null, release);
   const subscription = live;
   const view = c.var.view;
+  // The stream lasts no longer than the session it was opened with; the browser's reconnect
+  // passes the sign-in check again (a signed-out or expired session is refused there).
+  const session = c.var.webSession!;
+  const endsAt = Math.min(session.expiresAt.getTime(), session.lastSeenAt.getTime() + c.var.webSessionSetup.lifetimes.idleMs);
   c.header('cache-control', 'no-store');
   return streamSSE(c, async (stream) => {
     stream.onAbort(() => void subscription.return());
     const keepalive = setInterval(() => void stream.write(': keepalive\n\n').catch(() => subscription.return()), KEEPALIVE_MS);
+    const expiry = setTimeout(() => void subscription.return(), Math.min(MAX_TIMER_MS, Math.max(0, endsAt - Date.now())));
     try {
       for await (const event of subscription) {
         const entry = timelineItemOfEvent(event)!;
@@ -50,6 +57,7 @@ export async function streamCustomerLive(c: Context<WidgetPageEnv>, slots: Subsc
       }
     } finally {
       clearInterval(keepalive);
+      clearTimeout(expiry);
       await subscription.return();
     }
   }, async () => { await subscription.return(); });

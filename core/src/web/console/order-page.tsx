@@ -60,7 +60,7 @@ function OrderPage(props: { data: OrderData; user: ConsoleUser }) {
 
 /** GET /console/orders/:id — an order, its lines and the `console.order.sidebar` widgets. */
 export async function showOrder(c: Context<WidgetPageEnv>, platform: Pick<Platform, 'plugins'>) {
-  const ctx = staffTenantContext(c as never);
+  const ctx = staffTenantContext(c);
   const order = await getOrder(ctx, c.req.param('id')!);
   const [lines, customer, widgets] = await Promise.all([
     linesOfOrders(ctx, [order.id]),

@@ -77,7 +77,7 @@ function WorkListPage(props: { user: ConsoleUser; view: WorkView; rows: { kase: 
 
 /** GET /console: open cases assigned to me, not yet assigned, or all; paged. */
 export async function showWorkList(c: Context<WidgetPageEnv>) {
-  const ctx = staffTenantContext(c as never);
+  const ctx = staffTenantContext(c);
   const query = querySchema.safeParse(c.req.query());
   const q = query.success ? query.data : {};
   const view: WorkView = q.view ?? (ctx.agentId ? 'mine' : 'all');

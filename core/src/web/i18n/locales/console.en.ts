@@ -1,6 +1,5 @@
 /** English strings of the console pages (the contract console.es.ts follows). */
 export const consoleEn = {
-  title: 'Agent console',
   nav: { work: 'Work list', signedInAs: 'Signed in as {{name}}' },
   work: {
     title: 'Open cases',
@@ -62,7 +61,6 @@ export const consoleEn = {
     customer: 'Customer',
     conversation: 'Conversation',
     noMessages: 'No messages on this case yet.',
-    description: 'Description',
     reply: 'Reply to the customer',
     replyLabel: 'Your reply',
     replyHint: 'Sent by {{channel}}.',
@@ -72,7 +70,6 @@ export const consoleEn = {
     suggestions: 'Knowledge suggestions',
     noSuggestions: 'No articles match this case.',
     you: 'Agent',
-    customerSays: 'Customer',
   },
   order: { placed: 'Placed', total: 'Total', item: 'Item', quantity: 'Quantity', unitPrice: 'Unit price' },
   formErrors: 'Please correct the marked fields.',

@@ -2,7 +2,6 @@ import type { consoleEn } from './console.en.js';
 
 /** Spanish strings of the console pages; typed against English so a missing key fails the build. */
 export const consoleEs: typeof consoleEn = {
-  title: 'Consola de agentes',
   nav: { work: 'Lista de trabajo', signedInAs: 'Sesión de {{name}}' },
   work: {
     title: 'Casos abiertos',
@@ -64,7 +63,6 @@ export const consoleEs: typeof consoleEn = {
     customer: 'Cliente',
     conversation: 'Conversación',
     noMessages: 'Todavía no hay mensajes en este caso.',
-    description: 'Descripción',
     reply: 'Responder al cliente',
     replyLabel: 'Su respuesta',
     replyHint: 'Se envía por {{channel}}.',
@@ -74,7 +72,6 @@ export const consoleEs: typeof consoleEn = {
     suggestions: 'Artículos sugeridos',
     noSuggestions: 'Ningún artículo coincide con este caso.',
     you: 'Agente',
-    customerSays: 'Cliente',
   },
   order: { placed: 'Realizado', total: 'Total', item: 'Artículo', quantity: 'Cantidad', unitPrice: 'Precio unitario' },
   formErrors: 'Corrija los campos marcados.',
