@@ -11,7 +11,6 @@ export const portalEn = {
   },
   form: {
     problem: 'Please correct the marked fields.',
-    required: 'required',
   },
   fields: {
     name: { label: 'Your name', invalid: 'Enter your name (up to 200 characters).' },
@@ -82,7 +81,6 @@ export const portalEn = {
     edit: 'Change my question',
     number: 'Case #{{number}}',
     numberLabel: 'Case number',
-    subject: 'Subject',
     status: 'Status',
     opened: 'Opened',
     updated: 'Last update',
@@ -112,7 +110,6 @@ export const portalEn = {
     upvote: 'Vote up',
     downvote: 'Vote down',
     voteOn: 'on the post from {{date}}',
-    ownPost: 'Your post',
     byCustomer: 'A customer',
     bySupport: 'Support team',
     byYou: 'You',

@@ -13,7 +13,6 @@ export const portalEs: typeof portalEn = {
   },
   form: {
     problem: 'Corrija los campos marcados.',
-    required: 'obligatorio',
   },
   fields: {
     name: { label: 'Su nombre', invalid: 'Escriba su nombre (hasta 200 caracteres).' },
@@ -84,7 +83,6 @@ export const portalEs: typeof portalEn = {
     edit: 'Cambiar mi consulta',
     number: 'Caso n.º {{number}}',
     numberLabel: 'Número de caso',
-    subject: 'Asunto',
     status: 'Estado',
     opened: 'Abierto',
     updated: 'Última actualización',
@@ -114,7 +112,6 @@ export const portalEs: typeof portalEn = {
     upvote: 'Votar a favor',
     downvote: 'Votar en contra',
     voteOn: 'del mensaje del {{date}}',
-    ownPost: 'Su mensaje',
     byCustomer: 'Un cliente',
     bySupport: 'Equipo de soporte',
     byYou: 'Usted',
