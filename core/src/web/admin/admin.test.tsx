@@ -122,6 +122,14 @@ describe('admin sign-in', () => {
     expect((await b.get('/t/acme/admin/users')).html).toContain('alan@acme.test');
   });
 
+  it('signs out: the session ends and the pages ask for sign-in again', async () => {
+    const b = await signedInAdmin();
+    await b.get('/t/acme/admin');
+    const out = await b.post('/t/acme/admin/sign-out', []);
+    expect([out.res.status, out.res.headers.get('location')]).toEqual([303, '/t/acme/admin/sign-in']);
+    expect((await b.get('/t/acme/admin')).res.status).toBe(303);
+  });
+
   it('never redirects elsewhere after sign-in', async () => {
     const b = browser();
     await b.get('/t/acme/admin/sign-in');

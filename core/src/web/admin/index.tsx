@@ -1,8 +1,9 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { AppError } from '../../lib/errors.js';
 import type { Platform } from '../../platform.js';
 import { listInstallations } from '../../plugins/installer/index.js';
 import { listCatalog } from '../../plugins/registry/index.js';
+import { viewOf } from '../build-view.js';
 import { ErrorPage } from '../layout/error-page.js';
 import { renderPage } from '../render.js';
 import { requireWebUser, verifyCsrf, webSession } from '../session/index.js';
@@ -15,6 +16,9 @@ import { brandingRoutes } from './branding.js';
 import { marketplaceRoutes } from './marketplace.js';
 import { installedPluginRoutes } from './plugins.js';
 import { userRoutes } from './users.js';
+
+/** The HTML 404 page in the tenant's look. */
+const notFoundPage = (c: Context) => renderPage(c, viewOf(c as Context<WebEnv>), <ErrorPage status={404} />, 404);
 
 function AdminHome(props: { csrf: string; name: string; installed: number; published: number }) {
   const { t, tenant } = useView();
@@ -44,10 +48,10 @@ export function adminRoutes(platform: Platform): Hono<WebEnv> {
   const routes = new Hono<StaffWebEnv>();
   // A missing record, or another tenant's, is the HTML 404 page; anything else is the app's 500.
   routes.onError((err, c) => {
-    if (err instanceof AppError && err.code === 'NOT_FOUND') return renderPage(c, c.get('view'), <ErrorPage status={404} />, 404);
+    if (err instanceof AppError && err.code === 'NOT_FOUND') return notFoundPage(c);
     throw err;
   });
-  routes.use('*', webSession(platform, { notFound: (c) => renderPage(c, (c as typeof c & { get(k: 'view'): never }).get('view'), <ErrorPage status={404} />, 404) }), verifyCsrf());
+  routes.use('*', webSession(platform, { notFound: notFoundPage }), verifyCsrf());
   routes.route('/', staffSignInRoutes('admin'));
   routes.use('*', requireWebUser('admin'));
   routes.get('/', async (c) => {

@@ -8,7 +8,7 @@ import { CheckboxField, CsrfField, fieldErrorsOf, FormProblem, TextField, type F
 import { renderPage } from '../render.js';
 import type { StaffWebEnv } from '../staff-sign-in.js';
 import { useView } from '../view.js';
-import { adminPath, installerActor, readForm, text, type AdminContext } from './admin-context.js';
+import { adminPath, installerActor, readForm, text, texts, type AdminContext } from './admin-context.js';
 import { AdminPage } from './admin-page.js';
 import { ConfigFields, configFromForm } from './config-form.js';
 import { ConsentSummary } from './consent.js';
@@ -131,7 +131,8 @@ export function marketplaceRoutes(platform: Platform): Hono<StaffWebEnv> {
     const pluginId = c.req.param('pluginId');
     const body = await readForm(c);
     const version = text(body, 'version');
-    const { manifest } = await loadVersion(control, pluginId, version).catch(() => { throw new AppError('NOT_FOUND', 'plugin not found'); });
+    // A version that is not published is NOT_FOUND: the 404 page.
+    const { manifest } = await loadVersion(control, pluginId, version);
     const config = configFromForm(manifest.configSchema, body);
     const consented = text(body, 'consent') === 'on';
     const { t } = c.get('view');
@@ -139,8 +140,7 @@ export function marketplaceRoutes(platform: Platform): Hono<StaffWebEnv> {
     try {
       await installPlugin(platform.plugins.installer, installerActor(c), {
         pluginId, range: version, config, secrets: secretsFromForm(manifest, body),
-        grantScopes: body.grantScopes === undefined ? [] : [body.grantScopes].flat().filter((v) => typeof v === 'string'),
-        grantEgress: body.grantEgress === undefined ? [] : [body.grantEgress].flat().filter((v) => typeof v === 'string'),
+        grantScopes: texts(body, 'grantScopes'), grantEgress: texts(body, 'grantEgress'),
       });
     } catch (err) {
       const errors = fieldErrorsOf(err, ['input']);
