@@ -2,6 +2,7 @@
  * The agent console over real HTTP on loopback: a real tenant database, fixture plugins built,
  * published and installed through the admin API, rendered in the supervised sandbox.
  */
+import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCase, type Case } from '../../domain/cases.js';
@@ -93,8 +94,13 @@ beforeAll(async () => {
   foreignCustomerId = (await seedCustomer({ ...tenant, tenantId: other.tenant.id, tenantSlug: 'other-co', data: otherData }, 'Olga Other')).id;
 }, 180_000);
 
+let serverClosed = false;
 afterAll(async () => {
-  await t?.close();
+  if (!serverClosed) return t?.close();
+  // The last test closed the server itself; the rest of the platform goes here.
+  await t.platform.close();
+  const db = t.platform.config.database;
+  if (db.kind === 'embedded') rmSync(db.dataDir, { recursive: true, force: true });
 });
 
 describe('console sign-in', () => {
@@ -296,5 +302,21 @@ describe('live timeline', () => {
     expect((await third.json()).errors[0].extensions.code).toBe('TOO_MANY_SUBSCRIPTIONS');
     abort.abort();
     await eventually(() => liveEvents.listenerCount(t.tenantId) === 0);
+  });
+});
+
+describe('server shutdown', () => {
+  it('ends the open live streams, so closing the server does not wait for their browsers', async () => {
+    const a = new Agent(t.server.url);
+    await a.signIn();
+    const res = await a.fetch(`${C}/customers/${ada.id}/live`);
+    expect(res.status).toBe(200);
+    const reader = res.body!.getReader();
+    const closing = t.server.close();
+    serverClosed = true;
+    const ended = (async () => { for (;;) if ((await reader.read()).done) return true; })();
+    await expect(Promise.race([ended, new Promise((r) => setTimeout(() => r(false), 5_000))])).resolves.toBe(true);
+    await closing;
+    expect(liveEvents.listenerCount(t.tenantId)).toBe(0);
   });
 });
