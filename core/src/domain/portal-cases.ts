@@ -30,7 +30,7 @@ export async function getMyCase(customer: PortalCustomer, id: string): Promise<C
 }
 
 /** Opens a case for the customer from the portal (channel PORTAL, normal priority, unassigned). */
-export function openMyCase(customer: PortalCustomer, raw: unknown): Promise<Case> {
+export async function openMyCase(customer: PortalCustomer, raw: unknown): Promise<Case> {
   const input = parseInput(portalCaseInput, raw);
   return createCase(actingFor(customer), { customerId: customer.customerId, subject: input.subject, description: input.description, channel: 'PORTAL' });
 }

@@ -34,7 +34,7 @@ export async function startForumThread(customer: PortalCustomer, raw: unknown): 
 }
 
 /** The customer replies in a thread. */
-export function replyInForum(customer: PortalCustomer, threadId: string, raw: unknown): Promise<CommunityPost> {
+export async function replyInForum(customer: PortalCustomer, threadId: string, raw: unknown): Promise<CommunityPost> {
   const input = parseInput(portalPostInput, raw);
   return createPost(actingFor(customer), { threadId, body: input.body, authorCustomerId: customer.customerId });
 }
