@@ -206,6 +206,23 @@ describe('case page', () => {
   });
 });
 
+describe('languages', () => {
+  it('speaks Spanish on every console page when chosen, with no untranslated key showing', async () => {
+    const a = new Agent(t.server.url);
+    await a.signIn();
+    a.cookies.set('mosaic_locale', 'es');
+    const pages = [C, `${C}/customers/${ada.id}`, `${C}/cases/${adaCase.id}`, `${C}/orders/${adaOrder.id}`];
+    for (const path of pages) {
+      const { res, html } = await a.page(path);
+      expect(res.status, path).toBe(200);
+      expect(html, path).toMatch(/^<!doctype html><html lang="es">/);
+      expect(html, path).not.toMatch(/>[^<]*\b(console|widgets|common)\.[a-zA-Z]+/);
+    }
+    expect((await a.page(`${C}/customers/${ada.id}`)).html).toContain('<h2 id="timeline-h">Actividad</h2>');
+    expect((await a.page(C)).html).toContain('Casos abiertos: ');
+  });
+});
+
 describe('widget actions', () => {
   const key = () => `${boardInstallation}:summary`;
   const url = () => `${C}/widgets/order/${adaOrder.id}/actions`;

@@ -33,7 +33,7 @@ function OrderPage(props: { data: OrderData; user: ConsoleUser }) {
               <div><dt>{t('console.order.total')}</dt><dd>{orderTotal(view, order)}</dd></div>
             </dl>
             {lines.length > 0 && (
-              <div class="table-scroll">
+              <div class="table-scroll" role="region" aria-label={t('console.order.lines')} tabindex={0}>
                 <table class="work-table">
                   <thead><tr><th scope="col">{t('console.order.item')}</th><th scope="col">{t('console.order.quantity')}</th><th scope="col">{t('console.order.unitPrice')}</th></tr></thead>
                   <tbody>

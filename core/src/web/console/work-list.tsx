@@ -36,9 +36,9 @@ function WorkListPage(props: { user: ConsoleUser; view: WorkView; rows: { kase: 
           ))}
         </ul>
       </nav>
-      <p class="muted">{t('console.work.count', { count: props.total, n: format.number(props.total) })}</p>
+      <p class="muted">{t('console.work.count', { n: format.number(props.total) })}</p>
       {props.rows.length === 0 ? <p>{t('console.work.empty')}</p> : (
-        <div class="table-scroll">
+        <div class="table-scroll" role="region" aria-label={t('console.work.title')} tabindex={0}>
           <table class="work-table">
             <thead>
               <tr>

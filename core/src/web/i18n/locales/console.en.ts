@@ -8,8 +8,7 @@ export const consoleEn = {
     queue: 'Not yet assigned',
     all: 'All open',
     empty: 'No open cases here.',
-    count_one: '{{n}} open case',
-    count_other: '{{n}} open cases',
+    count: 'Open cases: {{n}}',
     number: 'Case',
     subject: 'Subject',
     customer: 'Customer',
@@ -71,6 +70,6 @@ export const consoleEn = {
     noSuggestions: 'No articles match this case.',
     you: 'Agent',
   },
-  order: { placed: 'Placed', total: 'Total', item: 'Item', quantity: 'Quantity', unitPrice: 'Unit price' },
+  order: { placed: 'Placed', total: 'Total', item: 'Item', lines: 'Items', quantity: 'Quantity', unitPrice: 'Unit price' },
   formErrors: 'Please correct the marked fields.',
 };

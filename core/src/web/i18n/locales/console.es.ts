@@ -10,8 +10,7 @@ export const consoleEs: typeof consoleEn = {
     queue: 'Sin asignar',
     all: 'Todos los abiertos',
     empty: 'No hay casos abiertos aquí.',
-    count_one: '{{n}} caso abierto',
-    count_other: '{{n}} casos abiertos',
+    count: 'Casos abiertos: {{n}}',
     number: 'Caso',
     subject: 'Asunto',
     customer: 'Cliente',
@@ -73,6 +72,6 @@ export const consoleEs: typeof consoleEn = {
     noSuggestions: 'Ningún artículo coincide con este caso.',
     you: 'Agente',
   },
-  order: { placed: 'Realizado', total: 'Total', item: 'Artículo', quantity: 'Cantidad', unitPrice: 'Precio unitario' },
+  order: { placed: 'Realizado', total: 'Total', item: 'Artículo', lines: 'Artículos', quantity: 'Cantidad', unitPrice: 'Precio unitario' },
   formErrors: 'Corrija los campos marcados.',
 };
