@@ -14,7 +14,8 @@ import { createPublisher, publishVersion } from '../../plugins/registry/index.js
 import { buildFixture } from '../../plugins/testing/build-fixture.js';
 import { createTenant } from '../../tenancy/tenants.js';
 import { readBranding } from '../../tenancy/web-settings.js';
-import { createStaffUser } from '../../tenancy/web-users.js';
+import { createStaffUser, getWebUser, listWebUsers } from '../../tenancy/web-users.js';
+import { createApiKey } from '../../tenancy/api-keys.js';
 
 const CONFIG_SCHEMA = {
   type: 'object',
@@ -51,8 +52,8 @@ function browser() {
   const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
   let csrf = '';
   return {
-    async get(path: string) {
-      const res = await send(path);
+    async get(path: string, headers: Record<string, string> = {}) {
+      const res = await send(path, { headers });
       const html = await res.text();
       if (html.includes('name="_csrf"')) csrf = csrfOf(html);
       return { res, html };
@@ -204,6 +205,13 @@ describe('plugins from the admin pages', () => {
     }
     const { res } = await gus.post('/t/globex/admin/plugins/acme.widget-board/uninstall', []);
     expect(res.status).toBe(404);
+    const [alan] = await listWebUsers(await platform.tenants.get(acme), { id: 'test', role: 'admin' }, 'agent');
+    expect((await gus.post(`/t/globex/admin/users/${alan!.id}/disable`, [])).res.status).toBe(404);
+    expect((await gus.post(`/t/globex/admin/users/${alan!.id}/role`, [['role', 'admin']])).res.status).toBe(404);
+    const acmeKey = await createApiKey(platform.control.db, { tenantId: acme, role: 'integrator', label: 'acme only' });
+    expect((await gus.post(`/t/globex/admin/api-keys/${acmeKey.id}/revoke`, [])).res.status).toBe(404);
+    expect(await platform.keys.verify(acmeKey.apiKey)).toMatchObject({ tenantId: acme });
+    expect((await getWebUser(await platform.tenants.get(acme), alan!.id)).disabledAt).toBeNull();
     expect((await findInstallation(platform.control.db, acme, 'acme.widget-board'))?.status).toBe('active');
   });
 
@@ -262,6 +270,22 @@ describe('upgrade, rollback and settings', () => {
     const row = await findInstallation(platform.control.db, acme, 'acme.widget-board');
     expect(row?.config).toMatchObject({ greeting: 'Hey', retries: 4 });
     expect(await readSecrets(platform.control.db, platform.plugins.installer.vault, row!.id)).toEqual({ API_TOKEN: 'first-token' });
+  });
+});
+
+describe('languages', () => {
+  it('every admin page speaks Spanish with no untranslated key', async () => {
+    const b = await signedInAdmin();
+    for (const path of ['', '/marketplace', '/marketplace/acme.widget-board', '/plugins', '/plugins/acme.widget-board', '/plugins/acme.widget-board/upgrade',
+      '/plugins/acme.widget-board/uninstall', '/plugins/acme.widget-board/health', '/users', '/api-keys', '/branding', '/sign-in']) {
+      const { res, html } = await b.get(`/t/acme/admin${path}`, { 'accept-language': 'es' });
+      expect(res.status, path).toBe(path === '/sign-in' ? 303 : 200);
+      if (res.status !== 200) continue;
+      expect(html, path).toContain('<html lang="es">');
+      expect(html, path).not.toMatch(/>[^<]*\b(admin|staffSignIn|common)\.[a-zA-Z_.]+[^<]*</);
+    }
+    const anonymous = await browser().get('/t/acme/admin/sign-in', { 'accept-language': 'es' });
+    expect(anonymous.html).toContain('Inicia sesión con tu cuenta de administrador.');
   });
 });
 

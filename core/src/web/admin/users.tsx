@@ -77,7 +77,11 @@ const userId = z.uuid();
 /** Staff users: create an agent or admin, disable one, switch a role; each change audited. */
 export function userRoutes(platform: Platform): Hono<StaffWebEnv> {
   const routes = new Hono<StaffWebEnv>();
-  const staff = async (c: AdminContext) => (await listWebUsers(c.var.webTenant.data, webActor(c))).filter((u) => u.role !== 'customer');
+  // One list per staff role: customers, far more numerous, never crowd staff out of the 500 cap.
+  const staff = async (c: AdminContext) => {
+    const [admins, agents] = await Promise.all([listWebUsers(c.var.webTenant.data, webActor(c), 'admin'), listWebUsers(c.var.webTenant.data, webActor(c), 'agent')]);
+    return [...admins, ...agents].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  };
   const page = async (c: AdminContext, form: NewUserState, status: 200 | 422 = 200) =>
     renderPage(c, c.get('view'), <UsersPage csrf={c.var.csrfToken} me={c.var.webUser!.id} users={await staff(c)} form={form} done={doneNote(c)} />, status);
   const audit = (c: AdminContext, action: string, target: string, detail?: Record<string, unknown>) => {
