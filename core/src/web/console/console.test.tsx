@@ -82,6 +82,8 @@ beforeAll(async () => {
   const data = await t.platform.tenants.get(t.tenantId);
   tenant = { tenantId: t.tenantId, tenantSlug: 'console-co', role: 'admin', actor: 'test', data };
   await createStaffUser(data, { id: 'setup', role: 'admin' }, { role: 'agent', name: 'Abe Agent', email: 'abe@example.com', password: 'agent password 1' });
+  // Admins may use the console too.
+  await createStaffUser(data, { id: 'setup', role: 'admin' }, { role: 'admin', name: 'Ann Admin', email: 'admin@example.com', password: 'admin password 1' });
   await signUpCustomer(data, { name: 'Cora', email: 'cora@example.com', password: 'customer password 1' });
   ada = await seedCustomer(tenant, 'Ada Lovelace');
   adaOrder = await seedOrder(tenant, ada);
@@ -319,6 +321,32 @@ describe('live timeline', () => {
     expect((await third.json()).errors[0].extensions.code).toBe('TOO_MANY_SUBSCRIPTIONS');
     abort.abort();
     await eventually(() => liveEvents.listenerCount(t.tenantId) === 0);
+  });
+});
+
+describe('paging', () => {
+  it('pages the work list and a long timeline, the older timeline pages without the live stream', async () => {
+    const pat = await seedCustomer(tenant, 'Pat Paging');
+    for (let i = 1; i <= 25; i++) await createCase(tenant, { customerId: pat.id, subject: `Question ${i}` });
+    const a = new Agent(t.server.url);
+    await a.signIn('admin@example.com', 'admin password 1');
+    const first = (await a.page(`${C}?view=all`)).html;
+    expect(first.match(/<tr>/g)).toHaveLength(21); // the header row and 20 cases
+    const next = /href="([^"]+)">Next page</.exec(first)?.[1]?.replaceAll('&amp;', '&');
+    expect(next).toMatch(/^\/t\/console-co\/console\?view=all&after=/);
+    const second = (await a.page(next!)).html;
+    expect(second.match(/<tr>/g)!.length).toBeGreaterThan(1);
+    expect(second).toContain('>Previous page<');
+    expect(second).toContain(`href="${C}/cases/${adaCase.id}"`); // the oldest open case is on the last page
+
+    const newest = (await a.page(`${C}/customers/${pat.id}`)).html;
+    expect(newest.match(/class="timeline__item /g)).toHaveLength(20);
+    const older = /href="([^"]+)#timeline-h">Older activity</.exec(newest)?.[1];
+    expect(older).toBeTruthy();
+    const rest = (await a.page(older!)).html;
+    expect(rest.match(/class="timeline__item /g)).toHaveLength(5);
+    expect(rest).toContain('Question 1<');
+    expect(rest).not.toContain('sse-connect');
   });
 });
 
