@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { getCase } from '../domain/cases.js';
 import { getCustomer } from '../domain/customers.js';
 import { getOrder } from '../domain/orders.js';
+import { errorResponse } from '../http/authenticate.js';
 import { AppError } from '../lib/errors.js';
 import type { Platform } from '../platform.js';
 import type { Caller } from '../plugins/host/index.js';
@@ -155,7 +156,7 @@ export function widgetActionRoutes(platform: Pick<Platform, 'plugins'>, area: Wi
     if (!path.success) return area.notFound(c);
     const target: WidgetTargetRef = path.data;
     const body = bodySchema.safeParse(await c.req.parseBody());
-    if (!body.success) return c.text('the widget button sent something unexpected; reload the page', 400);
+    if (!body.success) return errorResponse(c, 400, 'BAD_USER_INPUT', 'the widget button sent something unexpected; reload the page');
     const named = parseWidgetKey(body.data.widget);
     if (!named) return area.notFound(c);
     const { installationId, widgetId } = named;

@@ -255,6 +255,8 @@ describe('widget actions', () => {
     const _csrf = await a.csrf(`${C}/orders/${adaOrder.id}`);
     expect((await a.fetch(url(), { form: { widget: key(), action: 'press' } })).status).toBe(403);
     expect((await a.fetch(url(), { form: { _csrf, widget: key(), action: 'launch' } })).status).toBe(404);
+    const odd = await a.fetch(url(), { form: { _csrf, widget: key(), action: 'x'.repeat(65) } });
+    expect([odd.status, (await odd.json()).errors[0].extensions.code]).toEqual([400, 'BAD_USER_INPUT']);
     expect((await a.fetch(url(), { form: { _csrf, widget: `${boardInstallation}:ghost`, action: 'press' } })).status).toBe(404);
     expect((await a.fetch(`${C}/widgets/customer/${foreignCustomerId}/actions`, { form: { _csrf, widget: key(), action: 'press' } })).status).toBe(404);
     const visitor = new Agent(t.server.url);
