@@ -48,7 +48,7 @@ function OrderPage(props: { base: string; viewer: PortalViewer; order: Order; li
   const { t, format } = useView();
   const { order } = props;
   return (
-    <PortalPage title={t('portal.orders.number', { number: order.number })} section="orders" viewer={props.viewer}>
+    <PortalPage title={t('portal.orders.number', { number: order.number })} section="orders" viewer={props.viewer} widgets>
       <h1>{t('portal.orders.number', { number: order.number })}</h1>
       <dl class="portal-facts">
         <div><dt>{t('portal.orders.placed')}</dt><dd>{format.dateTime(order.placedAt)}</dd></div>

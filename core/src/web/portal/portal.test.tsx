@@ -10,7 +10,7 @@ import { createLogger } from '../../lib/logger.js';
 import { openPlatform, type Platform } from '../../platform.js';
 import type { TenantContext } from '../../tenancy/context.js';
 import { createTenant } from '../../tenancy/tenants.js';
-import { listMail } from '../session/index.js';
+import { createStaffUser, listMail } from '../session/index.js';
 
 let dir: string;
 let platform: Platform;
@@ -62,6 +62,7 @@ beforeAll(async () => {
   platform = await openPlatform(serverConfigFromEnv({ ...process.env, MOSAIC_DATA_DIR: dir, PORT: '0' }), createLogger('silent'));
   server = await startServer(platform);
   const { tenant } = await createTenant(platform.control.db, platform.tenants, { slug: 'acme', name: 'Acme' });
+  await createTenant(platform.control.db, platform.tenants, { slug: 'globex', name: 'Globex' });
   admin = { tenantId: tenant.id, tenantSlug: 'acme', role: 'admin', actor: 'system', data: await platform.tenants.get(tenant.id) };
   await createArticle(admin, { title: 'Track your parcel', body: 'Open the order page to follow the parcel.\n\nThe map shows where it is.', status: 'PUBLISHED' });
   await createArticle(admin, { title: 'Seguir su paquete', body: 'Abra la página del pedido para seguir el paquete.', status: 'PUBLISHED', locale: 'es' });
@@ -154,6 +155,34 @@ describe('portal', () => {
     await other.get('/t/acme/portal/cases');
     expect((await other.post(`${casePath}/replies`, { body: 'hijack' })).status).toBe(404);
     expect((await other.get('/t/acme/portal/cases/00000000-0000-4000-8000-000000000000')).status).toBe(404);
+  });
+
+  it('keeps tenants apart: another tenant\'s case id is a 404 there, and a session does not carry over', async () => {
+    const v = await signedUp('Two Shops', 'two@example.com');
+    await v.get('/t/acme/portal/cases/new');
+    const sent = await v.post('/t/acme/portal/cases/new', { subject: 'Zebra question', description: 'x', confirmed: '1' });
+    const caseId = sent.location!.split('/').pop()!.split('?')[0]!;
+    const globex = new Visitor();
+    await globex.get('/t/globex/portal/sign-up');
+    expect((await globex.post('/t/globex/portal/sign-up', { name: 'G', email: 'g@example.com', password: 'correct horse battery' })).status).toBe(303);
+    expect((await globex.get(`/t/globex/portal/cases/${caseId}`)).status).toBe(404);
+    // The acme cookie is scoped to /t/acme/ and its session lives in acme's database only.
+    const res = await fetch(`${server.url}/t/globex/portal/cases`, { redirect: 'manual', headers: { cookie: [...v.cookies].map(([k, val]) => `${k}=${val}`).join('; ') } });
+    expect(res.status).toBe(303);
+  });
+
+  it('refuses a staff account at the portal sign-in and a sign-out without its token', async () => {
+    await createStaffUser(admin.data, { id: 'system', role: 'admin' }, { role: 'agent', name: 'Agent', email: 'agent@example.com', password: 'agent password 1' });
+    const v = new Visitor();
+    await v.get('/t/acme/portal/sign-in');
+    const res = await v.post('/t/acme/portal/sign-in', { email: 'agent@example.com', password: 'agent password 1' });
+    expect(res.status).toBe(422);
+    expect(res.html).toContain('This page is for customer accounts.');
+    expect([...v.cookies.keys()]).not.toContain('mosaic_session');
+    const customer = await signedUp('Leaving', 'leaving@example.com');
+    customer.csrf = '';
+    expect((await customer.post('/t/acme/portal/sign-out', {})).status).toBe(403);
+    expect((await customer.get('/t/acme/portal')).html).toContain('Leaving');
   });
 
   it('sends visitors to sign in for cases and orders', async () => {
