@@ -12,6 +12,7 @@ interface PropertySchema {
   minimum?: number;
   maximum?: number;
   maxLength?: number;
+  format?: string;
   items?: PropertySchema;
 }
 
@@ -111,7 +112,8 @@ export function ConfigFields(props: { schema: Record<string, unknown>; values: R
             return <TextAreaField {...frame} hint={[p.description, t('admin.config.json')].filter(Boolean).join(' ')}
               value={value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value, null, 2)} />;
           default:
-            return <TextField {...frame} required={required.has(name)} maxlength={p.maxLength} value={typeof value === 'string' ? value : value == null ? '' : String(value)} />;
+            return <TextField {...frame} type={p.format === 'email' ? 'email' : p.format === 'uri' ? 'url' : 'text'} required={required.has(name)} maxlength={p.maxLength}
+              value={typeof value === 'string' ? value : value == null ? '' : String(value)} />;
         }
       })}
     </>
