@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { getCase, type Case } from '../../domain/cases.js';
 import { getCustomer, type Customer } from '../../domain/customers.js';
 import { addInteraction, listInteractions, type Interaction } from '../../domain/interactions.js';
-import { listArticles, type KnowledgeArticle } from '../../domain/knowledge.js';
+import { searchPublishedArticles, type ArticleHit } from '../../domain/portal-knowledge.js';
 import type { TenantContext } from '../../tenancy/context.js';
 import type { Platform } from '../../platform.js';
 import { renderPage } from '../render.js';
@@ -22,28 +22,16 @@ interface CaseData {
   kase: Case;
   customer: Customer;
   messages: Interaction[];
-  suggestions: KnowledgeArticle[];
+  suggestions: ArticleHit[];
   widgets: WidgetSlotData;
 }
 
-/** The words of a subject worth searching articles for: the longest few, at least four letters. */
-export function searchTerms(subject: string): string[] {
-  const words = subject.toLowerCase().match(/[\p{L}\p{N}]{4,}/gu) ?? [];
-  return [...new Set(words)].sort((a, b) => b.length - a.length).slice(0, 3);
-}
-
-/** Published articles matching any of the subject's words, best (most words) first. */
-async function suggestionsFor(ctx: TenantContext, subject: string): Promise<KnowledgeArticle[]> {
-  const pages = await Promise.all(searchTerms(subject).map((term) =>
-    listArticles(ctx, { first: SUGGESTIONS, filter: { status: 'PUBLISHED', search: term } })));
-  const hits = new Map<string, { article: KnowledgeArticle; score: number }>();
-  for (const page of pages) {
-    for (const { node } of page.edges) {
-      const seen = hits.get(node.id);
-      hits.set(node.id, { article: node, score: (seen?.score ?? 0) + 1 });
-    }
-  }
-  return [...hits.values()].sort((a, b) => b.score - a.score).slice(0, SUGGESTIONS).map((h) => h.article);
+/**
+ * Published articles sharing words with the case subject, the best first (the knowledge search's
+ * full-text index, any word matching), in the agent's language first.
+ */
+function suggestionsFor(ctx: TenantContext, subject: string, locale: string): Promise<ArticleHit[]> {
+  return searchPublishedArticles(ctx, { query: subject.slice(0, 200), locale, first: SUGGESTIONS, match: 'any' });
 }
 
 function CasePage(props: { data: CaseData; user: ConsoleUser; reply: { text: string; error?: string } }) {
@@ -104,7 +92,7 @@ function CasePage(props: { data: CaseData; user: ConsoleUser; reply: { text: str
             {props.data.suggestions.length === 0 ? <p class="muted">{t('console.case.noSuggestions')}</p> : (
               <ul class="plain-list">
                 {props.data.suggestions.map((a) => (
-                  <li><strong>{a.title}</strong><p class="muted">{a.body.length > 160 ? `${a.body.slice(0, 160)}…` : a.body}</p></li>
+                  <li><strong>{a.title}</strong><p class="muted">{a.snippet.length > 160 ? `${a.snippet.slice(0, 160)}…` : a.snippet}</p></li>
                 ))}
               </ul>
             )}
@@ -122,7 +110,7 @@ async function loadCase(c: Context<WidgetPageEnv>, platform: Pick<Platform, 'plu
   const [customer, conversation, suggestions, widgets] = await Promise.all([
     getCustomer(ctx, kase.customerId),
     listInteractions(ctx, { first: CONVERSATION_SIZE, filter: { caseId: kase.id } }),
-    suggestionsFor(ctx, kase.subject),
+    suggestionsFor(ctx, kase.subject, c.var.view.locale),
     loadWidgetSlot(platform, { tenant: ctx, viewer: { actor: ctx.actor, role: ctx.role } }, 'console.case.sidebar', { case: kase }),
   ]);
   // The newest messages, read oldest first like a conversation.

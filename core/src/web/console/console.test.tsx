@@ -89,6 +89,8 @@ beforeAll(async () => {
   adaOrder = await seedOrder(tenant, ada);
   adaCase = await createCase(tenant, { customerId: ada.id, subject: 'Parcel never arrived' });
   await createArticle(tenant, { title: 'When a parcel is late', body: 'Check the carrier tracking first.', status: 'PUBLISHED' });
+  await createArticle(tenant, { title: 'Resetting your password', body: 'Use the link on the sign-in page.', status: 'PUBLISHED' });
+  await createArticle(tenant, { title: 'Parcel policy draft', body: 'Not ready.', status: 'DRAFT' });
   await addInteraction(tenant, { customerId: ada.id, caseId: adaCase.id, channel: 'EMAIL', direction: 'INBOUND', body: 'Where is my parcel?' });
   // Another tenant's customer: its id must be as unknown here as a made-up one.
   const other = await createTenant(t.platform.control.db, t.platform.tenants, { slug: 'other-co' });
@@ -183,6 +185,8 @@ describe('case page', () => {
     expect(res.status).toBe(200);
     expect(html).toContain('Where is my parcel?');
     expect(html).toContain('When a parcel is late');
+    expect(html).not.toContain('Resetting your password');
+    expect(html).not.toContain('Parcel policy draft');
     expect(html).toContain('case Parcel never arrived');
     expect(html).toContain('<code>PLUGIN_TIMEOUT</code>');
     expect(elapsed).toBeLessThan(3_000);
