@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { AppError } from '../../lib/errors.js';
 import type { Actor } from '../../plugins/installer/index.js';
 import type { WebActor } from '../session/index.js';
 import type { StaffWebEnv } from '../staff-sign-in.js';
@@ -40,3 +41,20 @@ export const DONE_NOTES = [
 export type DoneNote = (typeof DONE_NOTES)[number];
 export const doneNote = (c: AdminContext): DoneNote | undefined =>
   (DONE_NOTES as readonly string[]).includes(c.req.query('done') ?? '') ? (c.req.query('done') as DoneNote) : undefined;
+
+/**
+ * The `:pluginId` of the path, checked for shape and size before any query: anything that
+ * cannot be a plugin id (publisher.name, at most 64 characters) is as missing as an unknown one.
+ */
+export function pluginIdParam(c: AdminContext): string {
+  const id = c.req.param('pluginId') ?? '';
+  if (id.length > 64 || !/^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/.test(id)) throw new AppError('NOT_FOUND', 'plugin not found');
+  return id;
+}
+
+/** A version posted by a form (a semver version, at most 64 characters), else NOT_FOUND like an unpublished one. */
+export function versionField(body: FormBody): string {
+  const version = text(body, 'version');
+  if (version.length > 64 || !/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/.test(version)) throw new AppError('NOT_FOUND', 'version not found');
+  return version;
+}

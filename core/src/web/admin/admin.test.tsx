@@ -215,6 +215,17 @@ describe('plugins from the admin pages', () => {
     expect((await findInstallation(platform.control.db, acme, 'acme.widget-board'))?.status).toBe('active');
   });
 
+  it('answers the 404 page for ids and versions that cannot exist, before any lookup', async () => {
+    const b = await signedInAdmin();
+    await b.get('/t/acme/admin');
+    for (const path of [`/t/acme/admin/marketplace/${'a'.repeat(80)}.x`, '/t/acme/admin/marketplace/NOT_AN_ID', '/t/acme/admin/plugins/%E2%80%AE.x/health']) {
+      expect((await b.get(path)).res.status, path).toBe(404);
+    }
+    await b.get('/t/acme/admin/marketplace/acme.widget-board');
+    const res = await b.post('/t/acme/admin/marketplace/acme.widget-board/install', [['version', '9'.repeat(100)], ['consent', 'on']]);
+    expect(res.res.status).toBe(404);
+  });
+
   it('shows health, then uninstalls after a confirm step', async () => {
     const b = await signedInAdmin();
     const health = await b.get('/t/acme/admin/plugins/acme.widget-board/health');

@@ -8,7 +8,7 @@ import { CheckboxField, CsrfField, fieldErrorsOf, FormProblem, TextField, type F
 import { renderPage } from '../render.js';
 import type { StaffWebEnv } from '../staff-sign-in.js';
 import { useView } from '../view.js';
-import { adminPath, installerActor, readForm, text, texts, type AdminContext } from './admin-context.js';
+import { adminPath, installerActor, pluginIdParam, readForm, text, texts, versionField, type AdminContext } from './admin-context.js';
 import { AdminPage } from './admin-page.js';
 import { ConfigFields, configFromForm } from './config-form.js';
 import { ConsentSummary } from './consent.js';
@@ -125,12 +125,12 @@ export function marketplaceRoutes(platform: Platform): Hono<StaffWebEnv> {
     ), status);
   };
 
-  routes.get('/:pluginId', (c) => detail(c, c.req.param('pluginId'), { config: {}, errors: {} }));
+  routes.get('/:pluginId', (c) => detail(c, pluginIdParam(c), { config: {}, errors: {} }));
 
   routes.post('/:pluginId/install', async (c) => {
-    const pluginId = c.req.param('pluginId');
+    const pluginId = pluginIdParam(c);
     const body = await readForm(c);
-    const version = text(body, 'version');
+    const version = versionField(body);
     // A version that is not published is NOT_FOUND: the 404 page.
     const { manifest } = await loadVersion(control, pluginId, version);
     const config = configFromForm(manifest.configSchema, body);

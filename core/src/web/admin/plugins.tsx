@@ -14,7 +14,7 @@ import { CheckboxField, CsrfField, fieldErrorsOf, FormProblem, TextField, type F
 import { renderPage } from '../render.js';
 import type { StaffWebEnv } from '../staff-sign-in.js';
 import { useView } from '../view.js';
-import { adminPath, doneNote, installerActor, readForm, text, texts, type AdminContext, type DoneNote } from './admin-context.js';
+import { adminPath, doneNote, installerActor, pluginIdParam, readForm, text, texts, versionField, type AdminContext, type DoneNote } from './admin-context.js';
 import { AdminPage, TableScroll } from './admin-page.js';
 import { ConfigFields, configFromForm } from './config-form.js';
 import { ConsentSummary, HostList, ScopeList } from './consent.js';
@@ -236,7 +236,7 @@ export function installedPluginRoutes(platform: Platform): Hono<StaffWebEnv> {
   const routes = new Hono<StaffWebEnv>();
   const control = platform.control.db;
   const deps = platform.plugins.installer;
-  const installation = (c: AdminContext) => requireInstallation(control, c.var.webTenant.id, c.req.param('pluginId')!);
+  const installation = (c: AdminContext) => requireInstallation(control, c.var.webTenant.id, pluginIdParam(c));
   const nameOf = async (i: Installation) => (await loadVersion(control, i.pluginId, i.version)).manifest.name;
 
   routes.get('/', async (c) => {
@@ -282,7 +282,7 @@ export function installedPluginRoutes(platform: Platform): Hono<StaffWebEnv> {
   routes.post('/:pluginId/upgrade', async (c) => {
     const i = await installation(c);
     const body = await readForm(c);
-    const version = text(body, 'version');
+    const version = versionField(body);
     const { t } = c.get('view');
     const grantScopes = texts(body, 'grantScopes');
     const grantEgress = texts(body, 'grantEgress');
