@@ -1,7 +1,8 @@
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { listCases, type Case } from '../../domain/cases.js';
-import { getCustomer, type Customer } from '../../domain/customers.js';
+import type { Customer } from '../../domain/customers.js';
+import { createLoaders } from '../../graphql/loaders.js';
 import type { PageInfo } from '../../domain/pagination.js';
 import { renderPage } from '../render.js';
 import { staffTenantContext } from '../session/index.js';
@@ -92,9 +93,10 @@ export async function showWorkList(c: Context<WidgetPageEnv>) {
   const customerIds = [...new Set(page.edges.map((e) => e.node.customerId))];
   const [total, customers] = await Promise.all([
     page.totalCount?.() ?? Promise.resolve(page.edges.length),
-    Promise.all(customerIds.map((id) => getCustomer(ctx, id).catch(() => null))),
+    // One query for the page's customers, with the API's own batching loader.
+    createLoaders(ctx).customer.loadMany(customerIds),
   ]);
-  const byId = new Map(customers.filter((x): x is Customer => x !== null).map((x) => [x.id, x]));
+  const byId = new Map(customers.filter((x): x is Customer => x !== undefined && !(x instanceof Error)).map((x) => [x.id, x]));
   const rows = page.edges.map((e) => ({ kase: e.node, customer: byId.get(e.node.customerId) ?? null }));
   const user = { name: c.var.webUser!.name, csrfToken: c.var.csrfToken };
   return renderPage(c, c.var.view, <WorkListPage user={user} view={view} rows={rows} pageInfo={page.pageInfo} total={total} />);
