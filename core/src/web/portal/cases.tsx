@@ -9,7 +9,7 @@ import { useView, ViewProvider } from '../view.js';
 import { customerOf, formFields, portalBase, portalTenantOf, type PortalContext, type PortalEnv } from './context.js';
 import { ArticleList } from './knowledge.js';
 import { PortalPage, type PortalViewer } from './portal-page.js';
-import { orNotFound, sendPage, translatedFieldErrors, viewerOf } from './render-portal.js';
+import { listWindow, orNotFound, sendPage, translatedFieldErrors, viewerOf } from './render-portal.js';
 
 /** Suggested articles for a case subject: few, so the list stays readable. */
 const SUGGESTIONS = 5;
@@ -144,8 +144,7 @@ function CasePage(props: { base: string; viewer: PortalViewer; kase: Case; messa
 export function caseRoutes(notFound: (c: PortalContext) => Response | Promise<Response>): Hono<PortalEnv> {
   const routes = new Hono<PortalEnv>();
   routes.get('/cases', async (c) => {
-    const after = c.req.query('after')?.slice(0, 200);
-    const page = await listMyCases(customerOf(c), { first: 20, after });
+    const page = await listMyCases(customerOf(c), listWindow(c, 20));
     return sendPage(c, <CasesPage base={portalBase(c)} viewer={viewerOf(c)!} cases={page.edges.map((e) => e.node)} next={page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null} />);
   });
   routes.get('/cases/suggestions', async (c) => {

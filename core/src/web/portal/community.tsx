@@ -7,7 +7,7 @@ import { requireWebUser } from '../session/index.js';
 import { useView } from '../view.js';
 import { customerOf, customerOrNull, formFields, portalBase, portalTenantOf, type PortalContext, type PortalEnv } from './context.js';
 import { PortalPage, type PortalViewer } from './portal-page.js';
-import { orNotFound, sendPage, translatedFieldErrors, viewerOf } from './render-portal.js';
+import { listWindow, orNotFound, sendPage, translatedFieldErrors, viewerOf } from './render-portal.js';
 
 function ThreadsPage(props: { base: string; viewer: PortalViewer | null; threads: CommunityThread[]; next: string | null }) {
   const { t, format } = useView();
@@ -100,8 +100,7 @@ export function communityRoutes(notFound: (c: PortalContext) => Response | Promi
   const routes = new Hono<PortalEnv>();
   const customerOnly = requireWebUser('customer');
   const showThread = async (c: PortalContext, status: 200 | 422, extra: { values?: Record<string, string>; errors?: FieldErrors } = {}) => {
-    const after = c.req.query('after')?.slice(0, 200);
-    const { thread, posts } = await forumThread(portalTenantOf(c), c.req.param('id')!, { first: 50, after });
+    const { thread, posts } = await forumThread(portalTenantOf(c), c.req.param('id')!, listWindow(c, 50));
     const page = (
       <ThreadPage base={portalBase(c)} viewer={viewerOf(c)} customerId={customerOrNull(c)?.customerId ?? null} thread={thread}
         posts={posts.edges.map((e) => e.node)} next={posts.pageInfo.hasNextPage ? posts.pageInfo.endCursor : null} {...extra} />
@@ -110,8 +109,7 @@ export function communityRoutes(notFound: (c: PortalContext) => Response | Promi
   };
 
   routes.get('/community', async (c) => {
-    const after = c.req.query('after')?.slice(0, 200);
-    const page = await listForumThreads(portalTenantOf(c), { first: 20, after });
+    const page = await listForumThreads(portalTenantOf(c), listWindow(c, 20));
     return sendPage(c, <ThreadsPage base={portalBase(c)} viewer={viewerOf(c)} threads={page.edges.map((e) => e.node)} next={page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null} />);
   });
   routes.get('/community/new', customerOnly, (c) => sendPage(c, <NewThreadPage base={portalBase(c)} viewer={viewerOf(c)!} />));

@@ -7,7 +7,7 @@ import { useView } from '../view.js';
 import { loadWidgetSlot, WidgetSlot, widgetActionRoutes, type WidgetAccess, type WidgetSlotData } from '../widget-slot.js';
 import { customerOf, portalBase, type PortalContext, type PortalEnv } from './context.js';
 import { PortalPage, type PortalViewer } from './portal-page.js';
-import { orNotFound, sendPage, viewerOf } from './render-portal.js';
+import { listWindow, orNotFound, sendPage, viewerOf } from './render-portal.js';
 
 /**
  * Widgets on portal pages run as the customer (the plugin reaches only their records); the
@@ -81,8 +81,7 @@ function OrderPage(props: { base: string; viewer: PortalViewer; order: Order; li
 export function orderRoutes(platform: Pick<Platform, 'plugins'>, notFound: (c: PortalContext) => Response | Promise<Response>): Hono<PortalEnv> {
   const routes = new Hono<PortalEnv>();
   routes.get('/orders', async (c) => {
-    const after = c.req.query('after')?.slice(0, 200);
-    const page = await listMyOrders(customerOf(c), { first: 20, after });
+    const page = await listMyOrders(customerOf(c), listWindow(c, 20));
     return sendPage(c, <OrdersPage base={portalBase(c)} viewer={viewerOf(c)!} orders={page.edges.map((e) => e.node)} next={page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null} />);
   });
   routes.get('/orders/:id', (c) => orNotFound(c, notFound, async () => {

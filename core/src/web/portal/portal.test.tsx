@@ -219,5 +219,9 @@ describe('portal', () => {
     await voter.post(`/t/acme/portal/community/posts/${postId}/vote`, { value: '1' });
     await voter.post(`/t/acme/portal/community/posts/${postId}/vote`, { value: '1' });
     expect((await voter.get(made.location!)).html).toContain('Score: 1');
+    // A cursor edited by hand shows the first page instead of failing.
+    const listed = await voter.get('/t/acme/portal/community?after=not-a-cursor');
+    expect(listed.status).toBe(200);
+    expect(listed.html).toContain('Best lamp?');
   });
 });

@@ -1,4 +1,5 @@
 import type { Child } from 'hono/jsx';
+import { decodeCursor, type PageArgs } from '../../domain/pagination.js';
 import { AppError } from '../../lib/errors.js';
 import { fieldErrorsOf, type FieldErrors } from '../form-fields.js';
 import { renderPage } from '../render.js';
@@ -40,5 +41,20 @@ export async function orNotFound(c: PortalContext, notFound: (c: PortalContext) 
   } catch (err) {
     if (isNotFound(err)) return notFound(c);
     throw err;
+  }
+}
+
+/**
+ * A list page's window from its `?after=` link: `size` rows after a cursor this server issued.
+ * A cursor that is not one (edited by hand) shows the first page rather than an error.
+ */
+export function listWindow(c: PortalContext, size: number): PageArgs {
+  const after = c.req.query('after')?.slice(0, 200);
+  if (!after) return { first: size };
+  try {
+    decodeCursor(after);
+    return { first: size, after };
+  } catch {
+    return { first: size };
   }
 }
