@@ -35,7 +35,7 @@ export function texts(body: FormBody, name: string): string[] {
 
 /** The outcome notes a redirect may carry (`?done=installed`): only these are shown. */
 export const DONE_NOTES = [
-  'installed', 'configured', 'upgraded', 'rolledBack', 'uninstalled', 'replayed', 'userCreated', 'userDisabled', 'roleChanged',
+  'installed', 'configured', 'upgraded', 'rolledBack', 'uninstalled', 'purged', 'replayed', 'userCreated', 'userDisabled', 'roleChanged',
   'keyRevoked', 'brandingSaved',
 ] as const;
 export type DoneNote = (typeof DONE_NOTES)[number];

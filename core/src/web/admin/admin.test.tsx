@@ -237,6 +237,16 @@ describe('plugins from the admin pages', () => {
     expect(done.res.status).toBe(303);
     expect((await findInstallation(platform.control.db, acme, 'acme.widget-board'))?.status).toBe('uninstalled');
     expect((await b.get('/t/acme/admin/plugins/acme.widget-board')).res.status).toBe(404);
+
+    // Its data is kept for the retention period, unless the admin deletes it now (after a confirm step).
+    const list = await b.get('/t/acme/admin/plugins?done=uninstalled');
+    expect(list.html).toContain('The plugin is uninstalled.');
+    expect(list.html).toContain('href="/t/acme/admin/plugins/acme.widget-board/purge"');
+    expect((await b.get('/t/acme/admin/plugins/acme.widget-board/purge')).html).toContain('Delete the data of Widget board?');
+    const purged = await b.post('/t/acme/admin/plugins/acme.widget-board/purge', []);
+    expect(purged.res.headers.get('location')).toBe('/t/acme/admin/plugins?done=purged');
+    expect(await findInstallation(platform.control.db, acme, 'acme.widget-board')).toBeUndefined();
+    expect((await b.get('/t/acme/admin/plugins/acme.widget-board/purge')).res.status).toBe(404);
   });
 });
 

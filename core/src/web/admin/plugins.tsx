@@ -4,7 +4,7 @@ import type { PluginManifest } from '@mosaic/sdk/schema';
 import { AppError } from '../../lib/errors.js';
 import type { Platform } from '../../platform.js';
 import {
-  configurePlugin, listInstallations, requireInstallation, rollbackPlugin, secretNames, uninstallPlugin, upgradePlugin, type Installation,
+  configurePlugin, listInstallations, purgePluginData, requireInstallation, rollbackPlugin, secretNames, uninstallPlugin, upgradePlugin, type Installation,
 } from '../../plugins/installer/index.js';
 import { readPluginHealth, recentPluginLogs, type PluginHealth } from '../../plugins/plugin-health.js';
 import type { DeadLetter } from '../../plugins/events/dead-letters.js';
@@ -24,6 +24,7 @@ function InstalledList(props: { csrf: string; installations: Installation[]; nam
   const { t, tenant, format } = useView();
   const base = `/t/${tenant!.tenant.slug}/admin`;
   const active = props.installations.filter((i) => i.status === 'active');
+  const kept = props.installations.filter((i) => i.status === 'uninstalled' && i.retainDataUntil);
   return (
     <AdminPage title={t('admin.plugins.title')} section="plugins" csrf={props.csrf} done={props.done}>
       <h1>{t('admin.plugins.title')}</h1>
@@ -43,6 +44,19 @@ function InstalledList(props: { csrf: string; installations: Installation[]; nam
             </tbody>
           </table>
         </TableScroll>
+      )}
+      {kept.length > 0 && (
+        <section aria-labelledby="kept-heading">
+          <h2 id="kept-heading">{t('admin.purge.keptTitle')}</h2>
+          <ul class="log-list">
+            {kept.map((i) => (
+              <li>
+                {props.names.get(i.pluginId) ?? i.pluginId} · {t('admin.purge.keptUntil', { date: format.date(i.retainDataUntil!) })}{' '}
+                <a href={`${base}/plugins/${i.pluginId}/purge`} aria-label={t('admin.purge.linkOf', { name: props.names.get(i.pluginId) ?? i.pluginId })}>{t('admin.purge.link')}</a>
+              </li>
+            ))}
+          </ul>
+        </section>
       )}
     </AdminPage>
   );
@@ -165,6 +179,24 @@ function UninstallPage(props: { csrf: string; installation: Installation; name: 
         <CsrfField token={props.csrf} />
         <button type="submit" class="button--danger">{t('admin.uninstall.submit', { name: props.name })}</button>
         <a class="button button--secondary" href={base}>{t('admin.uninstall.cancel')}</a>
+      </form>
+    </AdminPage>
+  );
+}
+
+function PurgePage(props: { csrf: string; installation: Installation; name: string }) {
+  const { t, tenant, format } = useView();
+  const i = props.installation;
+  const base = `/t/${tenant!.tenant.slug}/admin/plugins`;
+  return (
+    <AdminPage title={t('admin.purge.title')} section="plugins" csrf={props.csrf}>
+      <p class="breadcrumb"><a href={base}>{t('admin.plugins.title')}</a></p>
+      <h1>{t('admin.purge.confirmTitle', { name: props.name })}</h1>
+      <p>{t('admin.purge.lead', { date: format.date(i.retainDataUntil!) })}</p>
+      <form method="post" action={`${base}/${i.pluginId}/purge`} class="actions">
+        <CsrfField token={props.csrf} />
+        <button type="submit" class="button--danger">{t('admin.purge.submit', { name: props.name })}</button>
+        <a class="button button--secondary" href={base}>{t('admin.purge.cancel')}</a>
       </form>
     </AdminPage>
   );
@@ -317,6 +349,22 @@ export function installedPluginRoutes(platform: Platform): Hono<StaffWebEnv> {
     const i = await installation(c);
     await uninstallPlugin(deps, installerActor(c), i.pluginId);
     return c.redirect(`${adminPath(c, '/plugins')}?done=uninstalled`, 303);
+  });
+
+  // An uninstalled plugin's kept data (storage, undelivered events) deleted now rather than at the end of retention.
+  const uninstalled = async (c: AdminContext) => {
+    const i = await requireInstallation(control, c.var.webTenant.id, pluginIdParam(c), { includeUninstalled: true });
+    if (i.status === 'active') throw new AppError('NOT_FOUND', 'no uninstalled plugin here');
+    return i;
+  };
+  routes.get('/:pluginId/purge', async (c) => {
+    const i = await uninstalled(c);
+    return renderPage(c, c.get('view'), <PurgePage csrf={c.var.csrfToken} installation={i} name={await nameOf(i)} />);
+  });
+  routes.post('/:pluginId/purge', async (c) => {
+    const i = await uninstalled(c);
+    await purgePluginData(deps, installerActor(c), i.pluginId);
+    return c.redirect(`${adminPath(c, '/plugins')}?done=purged`, 303);
   });
 
   routes.get('/:pluginId/health', async (c) => {
