@@ -82,7 +82,7 @@ function Customer360Page(props: { data: Customer360; user: ConsoleUser }) {
             <h2 id="timeline-h">{t('console.customer.timeline')}</h2>
             {props.data.live && <p class="muted">{t('console.customer.liveNote')}</p>}
             {timeline.edges.length === 0 && <p class="timeline__empty">{t('console.customer.timelineEmpty')}</p>}
-            <ol id="timeline" class="timeline" {...(props.data.live ? { 'sse-swap': 'timeline', 'hx-swap': 'afterbegin' } : {})}>
+            <ol id="timeline" class="timeline" {...(props.data.live ? { 'sse-swap': 'timeline', 'hx-swap': 'afterbegin', 'aria-live': 'polite', 'aria-relevant': 'additions' } : {})}>
               {timeline.edges.map((e) => <TimelineEntry entry={e.node} />)}
             </ol>
             <p class="pager">
