@@ -1,5 +1,8 @@
 import { Hono } from 'hono';
 import { AppError } from '../../lib/errors.js';
+import type { Platform } from '../../platform.js';
+import { deliverMailSoon } from '../mail-delivery.js';
+import { publicOrigin } from '../public-origin.js';
 import { CsrfField, FormProblem, TextField, type FieldErrors } from '../form-fields.js';
 import { beginWebSession, clientAddress, endWebSessionOf, requestPasswordReset, resetPassword, signIn, signUpCustomer } from '../session/index.js';
 import { useView } from '../view.js';
@@ -86,7 +89,7 @@ const codeOf = (err: unknown) => (err instanceof AppError ? err.code : null);
  * without JavaScript (POST, then 303); a refused one comes back with 422, what was typed kept
  * (never a password), and the reason beside the field or above the form.
  */
-export function authRoutes(): Hono<PortalEnv> {
+export function authRoutes(platform: Platform): Hono<PortalEnv> {
   const routes = new Hono<PortalEnv>();
 
   routes.get('/sign-in', (c) => sendPage(c, <SignInForm base={portalBase(c)} csrf={c.var.csrfToken} next={c.req.query('next')?.slice(0, 2048)} />));
@@ -136,12 +139,13 @@ export function authRoutes(): Hono<PortalEnv> {
       const errors = { email: c.var.view.t('portal.fields.email.invalid') };
       return sendPage(c, <ForgotForm base={portalBase(c)} csrf={c.var.csrfToken} sent={false} values={{ email: form.email ?? '' }} errors={errors} />, 422);
     }
-    const origin = new URL(c.req.url).origin;
+    const origin = publicOrigin(c, platform.config);
     const base = portalBase(c);
     await requestPasswordReset(c.var.webTenant.data, email, {
       link: (token) => `${origin}${base}/reset?token=${encodeURIComponent(token)}`,
       siteName: c.var.view.tenant!.branding.displayName,
     });
+    deliverMailSoon(platform, c.var.webTenant.data);
     // The same answer whether or not the address has an account.
     return c.redirect(`${base}/forgot?sent=1`, 303);
   });

@@ -3,6 +3,7 @@ import type { Case } from '../../domain/cases.js';
 import type { Interaction } from '../../domain/interactions.js';
 import { getMyCase, listMyCases, myCaseConversation, openMyCase, portalCaseInput, replyToMyCase } from '../../domain/portal-cases.js';
 import { searchPublishedArticles, type ArticleHit } from '../../domain/portal-knowledge.js';
+import { AppError } from '../../lib/errors.js';
 import { parseInput } from '../../lib/validate.js';
 import { CsrfField, FormProblem, TextAreaField, TextField, type FieldErrors } from '../form-fields.js';
 import { useView, ViewProvider } from '../view.js';
@@ -192,6 +193,8 @@ export function caseRoutes(notFound: (c: PortalContext) => Response | Promise<Re
       await replyToMyCase(customer, id, { body: form.body ?? '' });
       return c.redirect(`${portalBase(c)}/cases/${encodeURIComponent(id)}#conversation`, 303);
     } catch (err) {
+      // Closed since the page was drawn: the case page now says so.
+      if (err instanceof AppError && err.code === 'CONFLICT') return c.redirect(`${portalBase(c)}/cases/${encodeURIComponent(id)}`, 303);
       const errors = translatedFieldErrors(c, err);
       if (!errors) throw err;
       const [kase, messages] = await Promise.all([getMyCase(customer, id), myCaseConversation(customer, id)]);

@@ -61,7 +61,7 @@ export function portalRoutes(platform: Platform, notFoundPage: (c: Context) => P
     const hits = await searchPublishedArticles(portalTenantOf(c), { query: '', locale: c.var.view.locale, first: HOME_ARTICLES });
     return sendPage(c, <PortalHome base={portalBase(c)} viewer={viewerOf(c)} hits={hits} />);
   });
-  routes.route('/', authRoutes());
+  routes.route('/', authRoutes(platform));
   routes.route('/', knowledgeRoutes(notFound));
   routes.route('/', communityRoutes(notFound));
   for (const path of ['/cases', '/cases/*', '/orders', '/orders/*', '/widgets/*']) routes.use(path, requireWebUser('customer'));

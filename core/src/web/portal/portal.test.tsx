@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverConfigFromEnv } from '../../config.js';
+import { updateCase } from '../../domain/cases.js';
 import { createArticle } from '../../domain/knowledge.js';
 import { createOrder } from '../../domain/orders.js';
 import { startServer, type RunningServer } from '../../http/server.js';
@@ -149,6 +150,11 @@ describe('portal', () => {
     expect((await v.get(casePath)).html).toContain('Any news?');
     const empty = await v.post(`${casePath}/replies`, { body: '  ' });
     expect(empty.status).toBe(422);
+    await updateCase(admin, casePath.split('/').pop()!, { status: 'CLOSED' });
+    expect(await v.post(`${casePath}/replies`, { body: 'Still there?' })).toMatchObject({ status: 303, location: casePath });
+    const closed = await v.get(casePath);
+    expect(closed.html).toContain('This case is closed.');
+    expect(closed.html).not.toContain('Still there?');
 
     const other = await signedUp('Other', 'other@example.com');
     expect((await other.get(casePath)).status).toBe(404);
