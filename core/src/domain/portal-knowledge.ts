@@ -38,6 +38,8 @@ const published = eq(knowledgeArticles.status, 'PUBLISHED');
 /**
  * The FTS5 index over articles' title and body (migration 0007_knowledge_search, kept in step by
  * triggers). Declared here, not in the schema: drizzle-kit must not try to create it as a table.
+ * It maps to articles by their implicit rowid, which a VACUUM may renumber: after one, rebuild it
+ * with `INSERT INTO knowledge_articles_fts(knowledge_articles_fts) VALUES('rebuild')`.
  */
 const articlesFts = sqliteTable('knowledge_articles_fts', { rowid: integer('rowid'), title: text('title'), body: text('body') });
 
