@@ -50,6 +50,8 @@ const serverEnv = z.object({
   MOSAIC_SECURE_COOKIES: z.enum(['0', '1', '']).default(''),
   /** Development only: /t/<slug>/mailbox lists each tenant's outgoing mail, reset links included. */
   MOSAIC_DEV_MAILBOX: z.enum(['0', '1', '']).default(''),
+  /** The address people reach the server at (scheme, host, port), for links in mail. */
+  MOSAIC_PUBLIC_URL: z.string().max(200).regex(/^https?:\/\/[A-Za-z0-9.\-\[\]:]+\/?$/, 'an http:// or https:// origin without a path').optional(),
   /** Key for signing the sign-in forms' CSRF cookie; unset, each process makes its own (forms die on restart). */
   MOSAIC_WEB_SECRET: z.string().min(32, 'at least 32 characters').optional(),
 });
@@ -128,6 +130,8 @@ export interface WebSettings {
   secret: string | null;
   /** Serve the development mailbox page (MOSAIC_DEV_MAILBOX=1; the demo turns it on). */
   devMailbox: boolean;
+  /** MOSAIC_PUBLIC_URL without a trailing slash; null: links in mail follow loopback requests only. */
+  publicUrl: string | null;
 }
 
 export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -160,6 +164,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
       mailFrom: e.MOSAIC_MAIL_FROM,
       secureCookies: e.MOSAIC_SECURE_COOKIES === '1',
       devMailbox: e.MOSAIC_DEV_MAILBOX === '1',
+      publicUrl: e.MOSAIC_PUBLIC_URL?.replace(/\/$/, '') ?? null,
       secret: e.MOSAIC_WEB_SECRET ?? null,
     },
     plugins: {

@@ -9,6 +9,7 @@ import { consoleRoutes } from './console/index.js';
 import { LandingPage } from './landing.js';
 import { ErrorPage } from './layout/error-page.js';
 import { switchLocale } from './locale-switch.js';
+import { mailboxPage } from './mailbox.js';
 import { portalRoutes } from './portal/index.js';
 import { renderPage } from './render.js';
 import { webSecurityHeaders } from './security-headers.js';
@@ -58,6 +59,7 @@ export function mountWeb(app: Hono<AppEnv>, platform: Platform, subscriptionSlot
     return immutableBody(c, 'text/css; charset=utf-8', Buffer.from(css));
   });
   web.post('/t/:tenant/locale', switchLocale);
+  web.get('/t/:tenant/mailbox', mailboxPage(platform, webNotFound));
   web.route('/t/:tenant/portal', portalRoutes(platform, webNotFound));
   web.route('/t/:tenant/console', consoleRoutes(platform, subscriptionSlots));
   web.route('/t/:tenant/admin', adminRoutes(platform));
