@@ -154,7 +154,7 @@ describe('customer 360', () => {
     expect(html).toContain(`href="tel:${ada.phone!.replace(/[^0-9+]/g, '')}"`);
     expect(html).toContain('Where is my parcel?');
     expect(html).toContain(adaOrder.number);
-    expect(html).toContain(`sse-connect="${C}/customers/${ada.id}/live"`);
+    expect(html).toMatch(new RegExp(`sse-connect="${C}/customers/${ada.id}/live\\?since=[A-Za-z0-9_-]+"`));
     // The board's ping and pong widgets render at the same time, each in its frame.
     expect(html).toContain('ping: met pong');
     expect(html).toContain('pong: met ping');
@@ -312,6 +312,34 @@ describe('live timeline', () => {
     expect(text).toContain('Arrived &lt;b&gt;damaged&lt;/b&gt;');
     expect(text).not.toContain('not for Ada');
     abort.abort();
+    await eventually(() => liveEvents.listenerCount(t.tenantId) === 0);
+  });
+
+  it('first sends what was written after the page was read, or after the last entry a reconnecting browser got', async () => {
+    const a = new Agent(t.server.url);
+    await a.signIn();
+    const page = (await a.page(`${C}/customers/${ada.id}`)).html;
+    const live = /sse-connect="([^"]+)"/.exec(page)![1]!.replaceAll('&amp;', '&');
+    // Written after the page was read and before its stream opened.
+    await addInteraction(tenant, { customerId: ada.id, channel: 'CHAT', direction: 'INBOUND', body: 'Written in between' });
+    const abort = new AbortController();
+    const text = await readUntil(await a.fetch(live, { signal: abort.signal }), (s) => s.includes('Written in between'));
+    const lastId = /^id: (.+)$/m.exec(text)![1]!;
+    abort.abort();
+    // A reconnect with Last-Event-ID gets only what came after it.
+    await addInteraction(tenant, { customerId: ada.id, channel: 'CHAT', direction: 'INBOUND', body: 'While offline' });
+    const again = new AbortController();
+    const resumed = await readUntil(await a.fetch(`${C}/customers/${ada.id}/live`, { signal: again.signal, headers: { 'last-event-id': lastId } }), (s) => s.includes('While offline'));
+    expect(resumed).not.toContain('Written in between');
+    again.abort();
+    // Without a cursor, or with a forged one, nothing old is sent.
+    const fresh = new AbortController();
+    const forged = await a.fetch(`${C}/customers/${ada.id}/live?since=bm90LWEtY3Vyc29y`, { signal: fresh.signal });
+    expect(forged.status).toBe(200);
+    await addInteraction(tenant, { customerId: ada.id, channel: 'CHAT', direction: 'INBOUND', body: 'Only this one' });
+    const onlyNew = await readUntil(forged, (s) => s.includes('Only this one'));
+    expect(onlyNew).not.toMatch(/Written in between|While offline/);
+    fresh.abort();
     await eventually(() => liveEvents.listenerCount(t.tenantId) === 0);
   });
 

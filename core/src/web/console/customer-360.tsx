@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { listCases, type Case } from '../../domain/cases.js';
 import { customerIdentities, getCustomer, type Customer, type Identity } from '../../domain/customers.js';
 import { listOrders, type Order } from '../../domain/orders.js';
-import type { Connection } from '../../domain/pagination.js';
+import { encodeCursor, type Connection } from '../../domain/pagination.js';
 import { customerTimeline, type TimelineItem } from '../../domain/timeline.js';
 import type { Platform } from '../../platform.js';
 import { renderPage } from '../render.js';
@@ -27,6 +27,8 @@ interface Customer360 {
   widgets: WidgetSlotData;
   /** The first page listens for new entries; older pages are history. */
   live: boolean;
+  /** When the page's data was read (ms), where an empty timeline's stream starts. */
+  renderedAt: number;
 }
 
 function Profile(props: { customer: Customer }) {
@@ -63,7 +65,9 @@ function Customer360Page(props: { data: Customer360; user: ConsoleUser }) {
   const { t, format } = view;
   const base = consoleBase(view.tenant!.tenant.slug);
   const { customer, timeline } = props.data;
-  const liveUrl = `${base}/customers/${customer.id}/live`;
+  // The stream starts after the newest entry shown (or now, for an empty timeline).
+  const since = timeline.pageInfo.startCursor ?? encodeCursor(props.data.renderedAt, '');
+  const liveUrl = `${base}/customers/${customer.id}/live?since=${since}`;
   return (
     <ConsolePage title={customer.name} user={props.user} assets={['widgets.css', 'htmx-sse.js']}>
       <h1>{customer.name}</h1>
@@ -130,6 +134,7 @@ export async function showCustomer360(c: Context<WidgetPageEnv>, platform: Pick<
   const query = querySchema.safeParse(c.req.query());
   const after = query.success ? query.data.after : undefined;
   const customer = await getCustomer(ctx, c.req.param('id')!);
+  const renderedAt = Date.now();
   const [identities, timeline, cases, orders, widgets] = await Promise.all([
     customerIdentities(ctx, [customer.id]),
     customerTimeline(ctx, customer.id, { first: TIMELINE_PAGE, after: after ?? null }),
@@ -138,7 +143,7 @@ export async function showCustomer360(c: Context<WidgetPageEnv>, platform: Pick<
     loadWidgetSlot(platform, { tenant: ctx, viewer: { actor: ctx.actor, role: ctx.role } }, 'console.customer.sidebar', { customer }),
   ]);
   const data: Customer360 = {
-    customer, identities, timeline, widgets, live: after === undefined,
+    customer, identities, timeline, widgets, live: after === undefined, renderedAt,
     cases: cases.edges.map((e) => e.node), orders: orders.edges.map((e) => e.node),
   };
   return renderPage(c, c.var.view, <Customer360Page data={data} user={{ name: c.var.webUser!.name, csrfToken: c.var.csrfToken }} />);

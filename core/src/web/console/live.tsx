@@ -2,7 +2,9 @@ import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { getCustomer } from '../../domain/customers.js';
 import { liveEvents, type LiveSubscription } from '../../domain/live-events.js';
-import { timelineItemOfEvent } from '../../domain/timeline.js';
+import { encodeCursor } from '../../domain/pagination.js';
+import { customerTimeline, timelineItemOfEvent, type TimelineItem } from '../../domain/timeline.js';
+import type { TenantContext } from '../../tenancy/context.js';
 import type { SubscriptionSlots } from '../../graphql/subscriptions/index.js';
 import { AppError } from '../../lib/errors.js';
 import { errorResponse } from '../../http/authenticate.js';
@@ -16,9 +18,30 @@ const KEEPALIVE_MS = 25_000;
 /** setTimeout's longest delay (about 24 days); a stream that reaches it ends and the browser reconnects. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** Most entries a (re)connecting page catches up with; a longer absence reloads to see the rest. */
+const CATCH_UP = 50;
+
+/**
+ * The customer's entries newer than the timeline cursor `since` (the page's newest entry, or the
+ * last one this stream sent), oldest first, so each goes on top in turn. None without a cursor;
+ * a cursor this server did not issue is ignored rather than refused.
+ */
+async function entriesSince(ctx: TenantContext, customerId: string, since: string | undefined): Promise<TimelineItem[]> {
+  if (!since || since.length > 200) return [];
+  try {
+    const page = await customerTimeline(ctx, customerId, { last: CATCH_UP, before: since });
+    return page.edges.map((e) => e.node).reverse();
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'BAD_USER_INPUT') return [];
+    throw error;
+  }
+}
+
 /**
  * GET /console/customers/:id/live — the customer's new timeline entries as server-sent events,
  * each the entry's HTML (event `timeline`) for htmx's SSE extension to put on top of the list.
+ * It starts with the entries newer than the page's newest (`?since=<cursor>`, or Last-Event-ID
+ * when the browser reconnects), so nothing written while the page loaded or the link was down is lost.
  *
  * Why not a GraphQL subscription from the page: the browser holds a session cookie, not an API
  * key, and would need JSON turned into HTML by script; here the server listens to the same bus
@@ -39,6 +62,11 @@ export async function streamCustomerLive(c: Context<WidgetPageEnv>, slots: Subsc
   }
   live = liveEvents.subscribe(ctx.tenantId, (e) => e.customerId === customer.id && timelineItemOfEvent(e) !== null, release);
   const subscription = live;
+  // Listening first, then reading what the page has not shown: nothing falls between the two.
+  const missed = await entriesSince(ctx, customer.id, c.req.header('last-event-id') ?? c.req.query('since')).catch(async (error: unknown) => {
+    await subscription.return();
+    throw error;
+  });
   const view = c.var.view;
   // The stream lasts no longer than the session it was opened with; the browser's reconnect
   // passes the sign-in check again (a signed-out or expired session is refused there).
@@ -49,12 +77,17 @@ export async function streamCustomerLive(c: Context<WidgetPageEnv>, slots: Subsc
     stream.onAbort(() => void subscription.return());
     const keepalive = setInterval(() => void stream.write(': keepalive\n\n').catch(() => subscription.return()), KEEPALIVE_MS);
     const expiry = setTimeout(() => void subscription.return(), Math.min(MAX_TIMER_MS, Math.max(0, endsAt - Date.now())));
+    const sent = new Set<string>();
+    const send = async (entry: TimelineItem) => {
+      if (sent.has(entry.id)) return;
+      sent.add(entry.id);
+      const html = await (<ViewProvider value={view}><TimelineEntry entry={entry} /></ViewProvider>).toString();
+      // The id is the entry's timeline cursor: a reconnecting browser sends it back as Last-Event-ID.
+      await stream.writeSSE({ event: 'timeline', id: encodeCursor(entry.at.getTime(), entry.id), data: html });
+    };
     try {
-      for await (const event of subscription) {
-        const entry = timelineItemOfEvent(event)!;
-        const html = await (<ViewProvider value={view}><TimelineEntry entry={entry} /></ViewProvider>).toString();
-        await stream.writeSSE({ event: 'timeline', id: entry.id, data: html });
-      }
+      for (const entry of missed) await send(entry);
+      for await (const event of subscription) await send(timelineItemOfEvent(event)!);
     } finally {
       clearInterval(keepalive);
       clearTimeout(expiry);
