@@ -12,6 +12,7 @@ import { switchLocale } from './locale-switch.js';
 import { mailboxPage } from './mailbox.js';
 import { portalRoutes } from './portal/index.js';
 import { renderPage } from './render.js';
+import { sameSiteOnly } from './session/index.js';
 import { webSecurityHeaders } from './security-headers.js';
 import { immutableBody, mountStaticAssets } from './static-assets.js';
 import { tenantPages } from './tenant-pages.js';
@@ -58,7 +59,7 @@ export function mountWeb(app: Hono<AppEnv>, platform: Platform, subscriptionSlot
     if (c.req.query('v') !== brandCssVersion(css)) return c.body(css, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'no-cache' });
     return immutableBody(c, 'text/css; charset=utf-8', Buffer.from(css));
   });
-  web.post('/t/:tenant/locale', switchLocale);
+  web.post('/t/:tenant/locale', sameSiteOnly(), switchLocale);
   web.get('/t/:tenant/mailbox', mailboxPage(platform, webNotFound));
   web.route('/t/:tenant/portal', portalRoutes(platform, webNotFound));
   web.route('/t/:tenant/console', consoleRoutes(platform, subscriptionSlots));

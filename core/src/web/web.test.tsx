@@ -113,7 +113,8 @@ describe('languages', () => {
 
   it('remembers a switch in a cookie for that tenant only and returns to the page', async () => {
     const form = new URLSearchParams({ locale: 'es', back: '/t/acme/console/sign-in' });
-    const res = await fetch(`${server.url}/t/acme/locale`, { method: 'POST', body: form, redirect: 'manual' });
+    // A browser's form post names its page's origin.
+    const res = await fetch(`${server.url}/t/acme/locale`, { method: 'POST', body: form, redirect: 'manual', headers: { origin: server.url } });
     expect(res.status).toBe(303);
     expectSecurityHeaders(res);
     expect(res.headers.get('location')).toBe('/t/acme/console/sign-in');
@@ -124,12 +125,21 @@ describe('languages', () => {
     expect(page).toContain('<option value="es" lang="es" selected="">Español</option>');
   });
 
+  it('refuses a language switch posted from another site', async () => {
+    const res = await fetch(`${server.url}/t/acme/locale`, {
+      method: 'POST', body: new URLSearchParams({ locale: 'es' }), redirect: 'manual', headers: { origin: 'https://evil.example' },
+    });
+    expect(res.status).toBe(403);
+    expect(((await res.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('CSRF_FAILED');
+    expect(res.headers.get('set-cookie')).toBeNull();
+  });
+
   it('never sends the visitor elsewhere after a switch', async () => {
     for (const back of ['https://evil.example/', '//evil.example/t/acme/', '/t/globex/portal', '/t/acme/../../x', '/t/acme//x', '/t/acme/\\x']) {
-      const res = await fetch(`${server.url}/t/acme/locale`, { method: 'POST', body: new URLSearchParams({ locale: 'en', back }), redirect: 'manual' });
+      const res = await fetch(`${server.url}/t/acme/locale`, { method: 'POST', body: new URLSearchParams({ locale: 'en', back }), redirect: 'manual', headers: { origin: server.url } });
       expect(res.headers.get('location'), back).toBe('/t/acme/portal');
     }
-    const bad = await fetch(`${server.url}/t/acme/locale`, { method: 'POST', body: new URLSearchParams({ locale: 'xx' }), redirect: 'manual' });
+    const bad = await fetch(`${server.url}/t/acme/locale`, { method: 'POST', body: new URLSearchParams({ locale: 'xx' }), redirect: 'manual', headers: { origin: server.url } });
     expect(bad.status).toBe(303);
     expect(bad.headers.get('set-cookie')).toBeNull();
   });

@@ -1,6 +1,6 @@
 export { webSession, beginWebSession, endWebSessionOf, clientAddress, staffTenantContext, type WebSessionOptions, type WebSessionPlatform } from './web-session.js';
 export { requireWebUser, signInPath, AREA_PATHS, type WebArea } from './require-web-user.js';
-export { verifyCsrf } from './verify-csrf.js';
+export { sameSiteOnly, verifyCsrf } from './verify-csrf.js';
 export { SESSION_COOKIE, FORM_CSRF_COOKIE } from './cookies.js';
 export type { WebSessionEnv, WebSessionVariables, WebSessionTenant } from './env.js';
 export { signUpCustomer, signIn, createStaffUser, listWebUsers, disableWebUser, changeWebUserRole, getWebUser, type WebUser, type WebActor, type StaffRole } from '../../tenancy/web-users.js';

@@ -25,15 +25,11 @@ const refused = (c: Parameters<MiddlewareHandler>[0], why: string) =>
  * ```
  */
 export function verifyCsrf(): MiddlewareHandler<WebSessionEnv> {
-  const sameOrigin = csrf();
+  const sameSite = sameSiteOnly();
   return async (c, next) => {
     if (SAFE_METHODS.has(c.req.method)) return next();
-    try {
-      await sameOrigin(c, async () => {});
-    } catch (err) {
-      if (err instanceof HTTPException && err.status === 403) return refused(c, 'it came from another site');
-      throw err;
-    }
+    const crossSite = await sameSite(c, async () => {});
+    if (crossSite) return crossSite;
     const submitted = c.req.header('x-csrf-token') ?? await formField(c);
     const session = c.var.webSession;
     const ok = session
@@ -41,6 +37,22 @@ export function verifyCsrf(): MiddlewareHandler<WebSessionEnv> {
       : c.var.webSessionSetup.formCsrf.accepts(c.var.webTenant.slug, readCookie(c, FORM_CSRF_COOKIE), submitted);
     if (!ok) return refused(c, 'the form token is missing or does not match this session');
     return next();
+  };
+}
+
+/**
+ * Hono's Origin / Sec-Fetch-Site check alone, answering 403 `CSRF_FAILED`: for a form that acts on
+ * no account (the language switch), where a cross-site post is all there is to refuse.
+ */
+export function sameSiteOnly(): MiddlewareHandler {
+  const sameOrigin = csrf();
+  return async (c, next) => {
+    try {
+      await sameOrigin(c, next);
+    } catch (err) {
+      if (err instanceof HTTPException && err.status === 403) return refused(c, 'it came from another site');
+      throw err;
+    }
   };
 }
 
