@@ -113,8 +113,12 @@ describe.skipIf(!runBrowserTests)('the customer portal in Chromium, offline', ()
     await page.getByRole('link', { name: 'Track your parcel' }).click();
     expect(await h1()).toBe('Track your parcel');
     visited.set('article', page.url());
+    const articleUrl = page.url();
     await page.getByRole('button', { name: 'Yes' }).click();
     await expect.poll(() => page.getByText('Thank you for your feedback.').count()).toBe(1);
+    // htmx swapped the answer in: the page itself was not replaced.
+    expect(page.url()).toBe(articleUrl);
+    expect(await page.locator('#rating').count()).toBe(1);
     expect(await page.getByText('1 person found this helpful').count()).toBe(1);
     expect(await page.getByRole('button', { name: 'Yes' }).count()).toBe(0);
   }, 60_000);

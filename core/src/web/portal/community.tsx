@@ -62,7 +62,8 @@ function Post(props: { base: string; viewer: PortalViewer | null; customerId: st
       <div class="portal-vote">
         <span>{t('portal.community.score', { score: format.number(post.score) })}</span>
         {props.viewer && !mine && (
-          <form method="post" action={`${props.base}/community/posts/${post.id}/vote`} class="portal-vote__form">
+          <form method="post" action={`${props.base}/community/posts/${post.id}/vote`} class="portal-vote__form"
+            hx-post={`${props.base}/community/posts/${post.id}/vote`} hx-target={`#post-${post.id}`} hx-select={`#post-${post.id}`} hx-swap="outerHTML">
             <CsrfField token={props.viewer.csrfToken} />
             <button type="submit" name="value" value="1" class="button--quiet" aria-label={`${t('portal.community.upvote')} ${t('portal.community.voteOn', { date: when })}`}>▲</button>
             <button type="submit" name="value" value="-1" class="button--quiet" aria-label={`${t('portal.community.downvote')} ${t('portal.community.voteOn', { date: when })}`}>▼</button>

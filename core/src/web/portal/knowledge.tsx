@@ -69,13 +69,14 @@ function ArticlePage(props: { base: string; viewer: PortalViewer | null; article
         <p class="muted">{t('portal.knowledge.updated', { date: format.date(article.updatedAt) })}</p>
         {paragraphs(article.body).map((p) => <p>{p}</p>)}
       </article>
-      <section class="card portal-rating" aria-labelledby="rating-heading">
+      <section class="card portal-rating" id="rating" aria-labelledby="rating-heading">
         <h2 id="rating-heading">{t('portal.knowledge.helpfulQuestion')}</h2>
         {props.thanked && <p role="status" class="portal-notice">{t('portal.knowledge.thanks')}</p>}
         {props.rating !== null ? (
           <p>{t(props.rating ? 'portal.knowledge.yourAnswerYes' : 'portal.knowledge.yourAnswerNo')}</p>
         ) : props.viewer ? (
-          <form method="post" action={action} class="portal-rating__form">
+          // With htmx the answer replaces only this section (the same page, picked from the redirect's answer).
+          <form method="post" action={action} class="portal-rating__form" hx-post={action} hx-target="#rating" hx-select="#rating" hx-swap="outerHTML">
             <CsrfField token={props.viewer.csrfToken} />
             <button type="submit" name="helpful" value="yes">{t('portal.knowledge.yes')}</button>
             <button type="submit" name="helpful" value="no" class="button--quiet">{t('portal.knowledge.no')}</button>
