@@ -36,6 +36,8 @@ describe.skipIf(!runBrowserTests)('admin pages in Chromium, offline', () => {
     tp = await startTestPlatform();
     api = await tp.tenant('shop');
     await createStaffUser(await tp.platform.tenants.get(api.tenantId), { id: 'setup', role: 'admin' }, { role: 'admin', name: 'Rosa Root', ...ADMIN });
+    // Another user, so the users page has row buttons to check.
+    await createStaffUser(await tp.platform.tenants.get(api.tenantId), { id: 'setup', role: 'admin' }, { role: 'agent', name: 'Abe Agent', email: 'abe@shop.test', password: 'agent password 1' });
     const created = await api.gql(`mutation { createCustomer(input: { name: "Ada Lovelace", email: "ada@example.com" }) { customer { id } } }`);
     customerId = localId('Customer', created.data!.createCustomer.customer.id);
     outDir = mkdtempSync(join(tmpdir(), 'mosaic-admin-plugin-'));
@@ -112,6 +114,8 @@ describe.skipIf(!runBrowserTests)('admin pages in Chromium, offline', () => {
       await page.getByRole('button', { name: 'Uninstall Widget board' }).click();
       await page.waitForURL(url('/admin/plugins?done=uninstalled'));
       expect(await page.getByRole('status').innerText()).toBe('The plugin is uninstalled.');
+      expect(await page.getByRole('region', { name: 'Uninstalled, data kept' }).innerText()).toContain('Widget board');
+      await checkPage(page, 'uninstalled', 1280);
 
       expect(await consoleWidgets(page)).not.toContain('Ping');
       expect(await page.locator('body').innerText()).not.toContain('ping: met pong');

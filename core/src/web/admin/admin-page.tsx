@@ -47,3 +47,11 @@ export function AdminPage(props: { title: string; section: AdminSection; csrf: s
 export function TableScroll(props: { label: string; children?: Child }) {
   return <div class="table-scroll" role="region" aria-label={props.label} tabindex={0}>{props.children}</div>;
 }
+
+/**
+ * A button or link text that says which row it acts on to screen readers ("Disable (Bea)") while
+ * showing the short word; the accessible name starts with the visible text, as it must.
+ */
+export function RowAction(props: { text: string; of: string }) {
+  return <>{props.text}<span class="visually-hidden"> ({props.of})</span></>;
+}

@@ -10,7 +10,7 @@ import { renderPage } from '../render.js';
 import type { StaffWebEnv } from '../staff-sign-in.js';
 import { useView } from '../view.js';
 import { adminPath, doneNote, installerActor, readForm, text, type AdminContext, type DoneNote } from './admin-context.js';
-import { AdminPage, TableScroll } from './admin-page.js';
+import { AdminPage, RowAction, TableScroll } from './admin-page.js';
 
 interface NewKeyState { values: { label?: string; role?: string }; errors: FieldErrors; problem?: string | null }
 
@@ -45,7 +45,7 @@ function ApiKeysPage(props: { csrf: string; keys: ApiKeyListing[]; form: NewKeyS
                 <td>{!k.revokedAt && (
                   <form method="post" action={`${base}/${k.id}/revoke`}>
                     <CsrfField token={props.csrf} />
-                    <button type="submit" class="button--danger" aria-label={t('admin.apiKeys.revokeOf', { label: k.label ?? k.id })}>{t('admin.apiKeys.revoke')}</button>
+                    <button type="submit" class="button--danger"><RowAction text={t('admin.apiKeys.revoke')} of={k.label ?? k.id} /></button>
                   </form>
                 )}</td>
               </tr>

@@ -15,7 +15,7 @@ import { renderPage } from '../render.js';
 import type { StaffWebEnv } from '../staff-sign-in.js';
 import { useView } from '../view.js';
 import { adminPath, doneNote, installerActor, pluginIdParam, readForm, text, texts, versionField, type AdminContext, type DoneNote } from './admin-context.js';
-import { AdminPage, TableScroll } from './admin-page.js';
+import { AdminPage, RowAction, TableScroll } from './admin-page.js';
 import { ConfigFields, configFromForm } from './config-form.js';
 import { ConsentSummary, HostList, ScopeList } from './consent.js';
 import { problemOf, secretsFromForm } from './marketplace.js';
@@ -52,7 +52,7 @@ function InstalledList(props: { csrf: string; installations: Installation[]; nam
             {kept.map((i) => (
               <li>
                 {props.names.get(i.pluginId) ?? i.pluginId} · {t('admin.purge.keptUntil', { date: format.date(i.retainDataUntil!) })}{' '}
-                <a href={`${base}/plugins/${i.pluginId}/purge`} aria-label={t('admin.purge.linkOf', { name: props.names.get(i.pluginId) ?? i.pluginId })}>{t('admin.purge.link')}</a>
+                <a href={`${base}/plugins/${i.pluginId}/purge`}><RowAction text={t('admin.purge.link')} of={props.names.get(i.pluginId) ?? i.pluginId} /></a>
               </li>
             ))}
           </ul>
@@ -245,7 +245,7 @@ function HealthPage(props: {
                 {l.lastError && <p class="log-list__message">{l.lastError}</p>}
                 <form method="post" action={`${base}/dead-letters/${l.eventId}/replay`}>
                   <CsrfField token={props.csrf} />
-                  <button type="submit" class="button--secondary" aria-label={t('admin.health.replayOne', { type: l.event.type, id: l.eventId })}>{t('admin.health.replay')}</button>
+                  <button type="submit" class="button--secondary"><RowAction text={t('admin.health.replay')} of={`${l.event.type} ${l.eventId}`} /></button>
                 </form>
               </li>
             ))}

@@ -9,7 +9,7 @@ import { changeWebUserRole, createStaffUser, disableWebUser, listWebUsers, type 
 import type { StaffWebEnv } from '../staff-sign-in.js';
 import { useView } from '../view.js';
 import { adminPath, doneNote, installerActor, readForm, text, webActor, type AdminContext, type DoneNote } from './admin-context.js';
-import { AdminPage, TableScroll } from './admin-page.js';
+import { AdminPage, RowAction, TableScroll } from './admin-page.js';
 
 interface NewUserState { values: { name?: string; email?: string; role?: string }; errors: FieldErrors; problem?: string | null }
 
@@ -40,13 +40,11 @@ function UsersPage(props: { csrf: string; me: string; users: WebUser[]; form: Ne
                       <form method="post" action={`${base}/${u.id}/role`}>
                         <CsrfField token={props.csrf} />
                         <input type="hidden" name="role" value={u.role === 'admin' ? 'agent' : 'admin'} />
-                        <button type="submit" class="button--secondary" aria-label={t(u.role === 'admin' ? 'admin.users.makeAgentOf' : 'admin.users.makeAdminOf', { name: u.name })}>
-                          {t(u.role === 'admin' ? 'admin.users.makeAgent' : 'admin.users.makeAdmin')}
-                        </button>
+                        <button type="submit" class="button--secondary"><RowAction text={t(u.role === 'admin' ? 'admin.users.makeAgent' : 'admin.users.makeAdmin')} of={u.name} /></button>
                       </form>
                       <form method="post" action={`${base}/${u.id}/disable`}>
                         <CsrfField token={props.csrf} />
-                        <button type="submit" class="button--danger" aria-label={t('admin.users.disableOf', { name: u.name })}>{t('admin.users.disable')}</button>
+                        <button type="submit" class="button--danger"><RowAction text={t('admin.users.disable')} of={u.name} /></button>
                       </form>
                     </div>
                   )}
