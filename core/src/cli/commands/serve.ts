@@ -23,7 +23,7 @@ export async function serveCommand(_: string[], options: CliOptions): Promise<vo
     `  GraphQL API + GraphiQL  ${server.url}/graphql`,
     `  Health                  ${server.url}/healthz`,
     `  Web home                ${server.url}/`,
-    ...(demo ? demoLines(demo, server.url) : []),
+    ...(demo ? demoLines(demo, server.url, platform.config.web.devMailbox) : []),
   ];
   process.stderr.write(`${lines.join('\n')}\n\n`);
   const stop = async (signal: string) => {
@@ -36,7 +36,7 @@ export async function serveCommand(_: string[], options: CliOptions): Promise<vo
   process.once('SIGTERM', () => void stop('SIGTERM'));
 }
 
-function demoLines(demo: DemoBootstrap, url: string): string[] {
+function demoLines(demo: DemoBootstrap, url: string, devMailbox: boolean): string[] {
   const saved = demo.credentialsFile ? [`  (also saved in ${demo.credentialsFile})`] : [];
   const slug = demo.status === 'ready' ? demo.tenant : demo.credentials.tenant;
   const web = [
@@ -44,6 +44,7 @@ function demoLines(demo: DemoBootstrap, url: string): string[] {
     `  customer portal  ${url}/t/${slug}/portal`,
     `  agent console    ${url}/t/${slug}/console`,
     `  tenant admin     ${url}/t/${slug}/admin`,
+    ...(devMailbox ? [`  its mail         ${url}/t/${slug}/mailbox   (development mailbox: password reset links)`] : []),
   ];
   if (demo.status === 'ready') {
     const where = demo.credentialsFile
