@@ -29,7 +29,7 @@ function ApiKeysPage(props: { csrf: string; keys: ApiKeyListing[]; form: NewKeyS
         </section>
       )}
       <TableScroll label={t('admin.apiKeys.title')}>
-        <table>
+        <table class="table--stack">
           <caption class="visually-hidden">{t('admin.apiKeys.title')}</caption>
           <thead><tr>
             <th scope="col">{t('admin.apiKeys.label')}</th><th scope="col">{t('admin.apiKeys.role')}</th>
@@ -38,10 +38,10 @@ function ApiKeysPage(props: { csrf: string; keys: ApiKeyListing[]; form: NewKeyS
           <tbody>
             {props.keys.map((k) => (
               <tr>
-                <td>{k.label ?? t('admin.apiKeys.noLabel')}</td>
-                <td>{t(`admin.apiKeys.roles.${k.role}`)}</td>
-                <td>{format.dateTime(k.createdAt)}</td>
-                <td>{k.revokedAt ? t('admin.apiKeys.revokedOn', { date: format.date(k.revokedAt) }) : t('admin.apiKeys.active')}</td>
+                <td class="cell--title">{k.label ?? t('admin.apiKeys.noLabel')}</td>
+                <td data-label={t('admin.apiKeys.role')}>{t(`admin.apiKeys.roles.${k.role}`)}</td>
+                <td data-label={t('admin.apiKeys.created')}>{format.dateTime(k.createdAt)}</td>
+                <td data-label={t('admin.apiKeys.status')}>{k.revokedAt ? t('admin.apiKeys.revokedOn', { date: format.date(k.revokedAt) }) : t('admin.apiKeys.active')}</td>
                 <td>{!k.revokedAt && (
                   <form method="post" action={`${base}/${k.id}/revoke`}>
                     <CsrfField token={props.csrf} />

@@ -21,7 +21,7 @@ function UsersPage(props: { csrf: string; me: string; users: WebUser[]; form: Ne
     <AdminPage title={t('admin.users.title')} section="users" csrf={props.csrf} done={props.done}>
       <h1>{t('admin.users.title')}</h1>
       <TableScroll label={t('admin.users.title')}>
-        <table>
+        <table class="table--stack">
           <caption class="visually-hidden">{t('admin.users.title')}</caption>
           <thead><tr>
             <th scope="col">{t('admin.users.name')}</th><th scope="col">{t('admin.users.email')}</th><th scope="col">{t('admin.users.role')}</th>
@@ -30,10 +30,10 @@ function UsersPage(props: { csrf: string; me: string; users: WebUser[]; form: Ne
           <tbody>
             {props.users.map((u) => (
               <tr>
-                <td>{u.name}</td>
-                <td>{u.email}</td>
-                <td>{t(`admin.users.roles.${u.role}`)}</td>
-                <td>{u.disabledAt ? t('admin.users.disabledSince', { date: format.date(u.disabledAt) }) : t('admin.users.active')}</td>
+                <td class="cell--title">{u.name}</td>
+                <td data-label={t('admin.users.email')}>{u.email}</td>
+                <td data-label={t('admin.users.role')}>{t(`admin.users.roles.${u.role}`)}</td>
+                <td data-label={t('admin.users.status')}>{u.disabledAt ? t('admin.users.disabledSince', { date: format.date(u.disabledAt) }) : t('admin.users.active')}</td>
                 <td>
                   {u.id !== props.me && !u.disabledAt && (
                     <div class="row-actions">
