@@ -6,11 +6,18 @@
  * error, has no serious or critical axe-core finding and no sideways scrolling. Screenshots are
  * left in test/artifacts/console-<page>-<width>.png.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createStaffUser, liveEvents } from '@mosaic/core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeCheck, fencedContext, launchBrowser, runBrowserTests, screenshot, warnIfNoBrowser, watchedPage } from './browser-kit.js';
 import { startTestPlatform, type Client, type TestPlatform } from './harness.js';
+import { publishBuiltPlugin } from './publish-built-plugin.js';
+
+const WIDGET_BOARD = fileURLToPath(new URL('../../core/src/plugins/testing/fixtures/widget-board/', import.meta.url));
 
 const WIDTHS = [1280, 360];
 
@@ -20,6 +27,7 @@ describe.skipIf(!runBrowserTests)('agent console in Chromium, offline', () => {
   let tp: TestPlatform;
   let browser: Browser;
   let admin: Client & { tenantId: string };
+  let outDir: string;
 
   /** A customer with a case, made through the API, for one run of the journey. */
   async function customerWithCase(name: string, phone: string): Promise<{ customerId: string; caseId: string }> {
@@ -41,11 +49,17 @@ describe.skipIf(!runBrowserTests)('agent console in Chromium, offline', () => {
     const article = await admin.gql(`mutation($i: CreateKnowledgeArticleInput!) { createKnowledgeArticle(input: $i) { article { id } } }`,
       { i: { title: 'What to do with a damaged parcel', body: 'Ask for a photo of the parcel, then offer a replacement.', status: 'PUBLISHED' } });
     expect(article.errors).toBeUndefined();
+    outDir = mkdtempSync(join(tmpdir(), 'mosaic-console-plugin-'));
+    await publishBuiltPlugin(tp.platform, admin, WIDGET_BOARD, outDir, 'acme');
+    const installed = await admin.gql(`mutation($i: InstallPluginInput!) { installPlugin(input: $i) { installation { id } } }`,
+      { i: { pluginId: 'acme.widget-board', version: '0.0.0-fixture', grantScopes: ['customers:read', 'orders:read', 'cases:write', 'storage'] } });
+    expect(installed.errors).toBeUndefined();
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
     await tp?.close();
+    if (outDir) rmSync(outDir, { recursive: true, force: true });
   });
 
   /** The checks every console page passes, then its screenshot. */
@@ -115,4 +129,40 @@ describe.skipIf(!runBrowserTests)('agent console in Chromium, offline', () => {
       expect(problems).toEqual([]);
     }, 90_000);
   }
+
+  it('a widget button runs the plugin\'s action and redraws the widget in place, with or without JavaScript', async () => {
+    const { customerId } = await customerWithCase('Alan Turing', '+44 20 7946 0054');
+    const order = await admin.gql(`mutation($i: CreateOrderInput!) { createOrder(input: $i) { order { id orderNumber } } }`,
+      { i: { customerId, currency: 'EUR', lines: [{ sku: 'V-1', name: 'Vase', quantity: 1, unitPriceCents: 4500 }] } });
+    expect(order.errors).toBeUndefined();
+    const orderPath = `/t/acme/console/orders/${Buffer.from(order.data!.createOrder.order.id, 'base64url').toString('utf8').split(':')[1]}`;
+    const number = order.data!.createOrder.order.orderNumber as string;
+    for (const javaScriptEnabled of [true, false]) {
+      const { context, elsewhere } = await fencedContext(browser, tp.server.url, { viewport: { width: 1280, height: 900 }, javaScriptEnabled });
+      const { page, problems } = await watchedPage(context);
+      try {
+        await page.goto(`${tp.server.url}${orderPath}`);
+        await page.getByLabel('Email').fill('abe@example.com');
+        await page.getByLabel('Password').fill('agent password 1');
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.waitForURL(`${tp.server.url}${orderPath}`);
+        const summary = page.locator('section.mw-widget', { hasText: 'Order summary' });
+        const before = Number(/pressed (\d+)/.exec(await summary.innerText())![1]);
+        await summary.getByRole('button', { name: 'Press' }).click();
+        await expect.poll(() => summary.innerText()).toContain(`${number}: pressed ${before + 1}`);
+        if (javaScriptEnabled) {
+          // Swapped in place: the same document, the plugin's message announced.
+          expect(await page.evaluate(() => performance.getEntriesByType('navigation').length)).toBe(1);
+          expect(await page.locator('#widget-status').innerText()).toBe(`Pressed ${before + 1} times`);
+          await checkPage(page, 'order-widget', 1280);
+        } else {
+          expect(new URL(page.url()).pathname).toBe(orderPath);
+        }
+      } finally {
+        await context.close();
+      }
+      expect(elsewhere).toEqual([]);
+      expect(problems).toEqual([]);
+    }
+  }, 90_000);
 });
