@@ -1,11 +1,9 @@
 import type { Context } from 'hono';
-import type { PortalCustomer, PortalTenant } from '../../domain/portal-customer.js';
-import { portalCustomer } from '../../domain/portal-customer.js';
-import type { WebSessionEnv } from '../session/index.js';
-import type { WebEnv } from '../web-env.js';
+import { portalCustomer, type PortalCustomer, type PortalTenant } from '../../domain/portal-customer.js';
+import type { WidgetPageEnv } from '../widget-slot.js';
 
-/** The hono environment of portal routes: the page's view and the web session. */
-export type PortalEnv = { Variables: WebEnv['Variables'] & WebSessionEnv['Variables']; Bindings: WebEnv['Bindings'] };
+/** The hono environment of portal routes: the page's view and the web session (as for any page with widgets). */
+export type PortalEnv = WidgetPageEnv;
 export type PortalContext = Context<PortalEnv>;
 
 /** The tenant of the request, for what any visitor may see. */
@@ -22,7 +20,7 @@ export const customerOrNull = (c: PortalContext): PortalCustomer | null =>
   c.var.webUser?.role === 'customer' ? customerOf(c) : null;
 
 /** `/t/<slug>/portal`, the base of every portal link. */
-export const portalBase = (c: PortalContext | { var: { webTenant: { slug: string } } }) => `/t/${c.var.webTenant.slug}/portal`;
+export const portalBase = (c: PortalContext) => `/t/${c.var.webTenant.slug}/portal`;
 
 /** A form's text fields (files and repeated fields ignored), for re-rendering what was typed. */
 export async function formFields(c: PortalContext): Promise<Record<string, string>> {
