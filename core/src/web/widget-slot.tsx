@@ -146,8 +146,13 @@ function parseInput(raw: string | undefined): unknown {
  * The route behind widget buttons, `POST <area>/widgets/:kind/:id/actions` (mount it after the
  * area's sign-in guard): checks the CSRF token, runs the plugin's action in the sandbox as the
  * viewer, and answers the widget drawn again for htmx (the plugin's message goes to the slot's
- * status line out of band), or a 303 back
- * to the page for a plain form post. A failed action shows its code in the widget's error box.
+ * status line out of band), or a 303 back to the page for a plain form post. A failed action
+ * shows its code in the widget's error box; a foreign or unknown record, installation, widget or
+ * action is the area's 404 page, as for a missing one.
+ *
+ * @example
+ * routes.use('*', webSession(platform), requireWebUser('staff'));
+ * routes.route('/', widgetActionRoutes(platform, consoleWidgets));
  */
 export function widgetActionRoutes(platform: Pick<Platform, 'plugins'>, area: WidgetArea): Hono<WidgetPageEnv> {
   const routes = new Hono<WidgetPageEnv>();
