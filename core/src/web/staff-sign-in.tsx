@@ -92,8 +92,11 @@ export function staffSignInRoutes(area: StaffArea): Hono<StaffWebEnv> {
   });
 
   routes.post('/sign-in', async (c) => {
-    const form = signInForm.parse(await c.req.parseBody());
+    const parsed = signInForm.safeParse(await c.req.parseBody());
     const { t } = c.get('view');
+    // Over-long fields cannot match an account: the same answer as a wrong password, nothing kept.
+    if (!parsed.success) return show(c, { problem: t('staffSignIn.invalid') }, 422);
+    const form = parsed.data;
     try {
       const user = await signIn(c.var.webTenant.data, { email: form.email, password: form.password }, { ip: clientAddress(c) });
       if (!AREA_ROLES[area].includes(user.role)) return show(c, { email: form.email, next: form.next, problem: t('staffSignIn.noAccess') }, 422);

@@ -131,6 +131,14 @@ describe('admin sign-in', () => {
     expect((await b.get('/t/acme/admin')).res.status).toBe(303);
   });
 
+  it('answers an over-long sign-in like a wrong one', async () => {
+    const b = browser();
+    await b.get('/t/acme/admin/sign-in');
+    const res = await b.post('/t/acme/admin/sign-in', [['email', `${'a'.repeat(400)}@acme.test`], ['password', 'x'.repeat(300)]]);
+    expect(res.res.status).toBe(422);
+    expect(res.html).toContain('This email and password do not match an account.');
+  });
+
   it('never redirects elsewhere after sign-in', async () => {
     const b = browser();
     await b.get('/t/acme/admin/sign-in');
