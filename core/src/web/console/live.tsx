@@ -77,17 +77,19 @@ export async function streamCustomerLive(c: Context<WidgetPageEnv>, slots: Subsc
     stream.onAbort(() => void subscription.return());
     const keepalive = setInterval(() => void stream.write(': keepalive\n\n').catch(() => subscription.return()), KEEPALIVE_MS);
     const expiry = setTimeout(() => void subscription.return(), Math.min(MAX_TIMER_MS, Math.max(0, endsAt - Date.now())));
-    const sent = new Set<string>();
     const send = async (entry: TimelineItem) => {
-      if (sent.has(entry.id)) return;
-      sent.add(entry.id);
       const html = await (<ViewProvider value={view}><TimelineEntry entry={entry} /></ViewProvider>).toString();
       // The id is the entry's timeline cursor: a reconnecting browser sends it back as Last-Event-ID.
       await stream.writeSSE({ event: 'timeline', id: encodeCursor(entry.at.getTime(), entry.id), data: html });
     };
     try {
       for (const entry of missed) await send(entry);
-      for await (const event of subscription) await send(timelineItemOfEvent(event)!);
+      // An entry written during the catch-up read arrives both ways: sent once.
+      const caughtUp = new Set(missed.map((e) => e.id));
+      for await (const event of subscription) {
+        const entry = timelineItemOfEvent(event)!;
+        if (!caughtUp.has(entry.id)) await send(entry);
+      }
     } finally {
       clearInterval(keepalive);
       clearTimeout(expiry);
