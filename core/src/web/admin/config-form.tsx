@@ -31,6 +31,9 @@ function kindOf(p: PropertySchema): Kind {
 }
 
 const propertiesOf = (schema: Record<string, unknown>) => Object.entries((schema.properties ?? {}) as Record<string, PropertySchema>);
+
+/** Whether a config schema has any field to show. */
+export const hasConfigFields = (schema: Record<string, unknown>) => propertiesOf(schema).length > 0;
 const requiredOf = (schema: Record<string, unknown>) => new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
 
 /** The form field of a config property: `config.<name>`, so validation issues land beside it. */

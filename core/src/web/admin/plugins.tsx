@@ -16,7 +16,7 @@ import type { StaffWebEnv } from '../staff-sign-in.js';
 import { useView } from '../view.js';
 import { adminPath, doneNote, installerActor, pluginIdParam, readForm, text, texts, versionField, type AdminContext, type DoneNote } from './admin-context.js';
 import { AdminPage, RowAction, TableScroll } from './admin-page.js';
-import { ConfigFields, configFromForm } from './config-form.js';
+import { ConfigFields, configFromForm, hasConfigFields } from './config-form.js';
 import { ConsentSummary, HostList, ScopeList } from './consent.js';
 import { problemOf, secretsFromForm } from './marketplace.js';
 
@@ -90,6 +90,7 @@ function InstalledDetail(props: {
       </section>
       <section class="card" aria-labelledby="settings-heading">
         <h2 id="settings-heading">{t('admin.install.settings')}</h2>
+        {!hasConfigFields(m.configSchema) && m.secrets.length === 0 ? <p class="muted">{t('admin.config.none')}</p> : (
         <form method="post" action={`${base}/settings`} class="stacked-form" novalidate>
           <CsrfField token={props.csrf} />
           <ConfigFields schema={m.configSchema} values={props.form.config} errors={props.form.errors} />
@@ -107,6 +108,7 @@ function InstalledDetail(props: {
           <FormProblem message={props.form.problem} />
           <button type="submit">{t('admin.plugins.save')}</button>
         </form>
+        )}
       </section>
       {i.previousVersion && (
         <section class="card" aria-labelledby="rollback-heading">
