@@ -374,6 +374,15 @@ describe('users, keys and branding', () => {
     const id = /api-keys\/([0-9a-f-]{36})\/revoke/.exec(again.html)![1];
     expect((await b.post(`/t/acme/admin/api-keys/${id}/revoke`, [])).res.status).toBe(303);
     expect(await platform.keys.verify(key!)).toBeNull();
+    const [alan] = await listWebUsers(await platform.tenants.get(acme), { id: 'test', role: 'admin' }, 'agent');
+    const wrongRole = await b.post('/t/acme/admin/api-keys', [['label', 'Desk'], ['role', 'integrator'], ['agentId', alan!.agentId!]]);
+    expect(wrongRole.res.status).toBe(422);
+    expect(wrongRole.html).toContain('id="f-agentId-error"');
+    const unknown = await b.post('/t/acme/admin/api-keys', [['label', 'Desk'], ['role', 'agent'], ['agentId', '00000000-0000-4000-8000-000000000000']]);
+    expect(unknown.res.status).toBe(422);
+    const tied = await b.post('/t/acme/admin/api-keys', [['label', 'Desk'], ['role', 'agent'], ['agentId', alan!.agentId!]]);
+    const tiedKey = /value="(mos_[0-9a-f]{32}_[A-Za-z0-9_-]{43})"/.exec(tied.html)![1]!;
+    expect(await platform.keys.verify(tiedKey)).toMatchObject({ role: 'agent', agentId: alan!.agentId });
     const actions = (await platform.control.db.select().from(auditLog).where(eq(auditLog.tenantId, acme))).map((a) => `${a.action} ${a.actor.slice(0, 4)}`);
     expect(actions).toEqual(expect.arrayContaining(['api_key.create web:', 'api_key.revoke web:', 'web_user.create web:', 'web_user.disable web:']));
   });

@@ -9,12 +9,16 @@ import { CsrfField, fieldErrorsOf, FormProblem, SelectField, TextField, type Fie
 import { renderPage } from '../render.js';
 import type { StaffWebEnv } from '../staff-sign-in.js';
 import { useView } from '../view.js';
-import { adminPath, doneNote, installerActor, readForm, text, type AdminContext, type DoneNote } from './admin-context.js';
+import { listWebUsers } from '../session/index.js';
+import { adminPath, doneNote, installerActor, readForm, text, webActor, type AdminContext, type DoneNote } from './admin-context.js';
 import { AdminPage, RowAction, TableScroll } from './admin-page.js';
 
-interface NewKeyState { values: { label?: string; role?: string }; errors: FieldErrors; problem?: string | null }
+interface NewKeyState { values: { label?: string; role?: string; agentId?: string }; errors: FieldErrors; problem?: string | null }
 
-function ApiKeysPage(props: { csrf: string; keys: ApiKeyListing[]; form: NewKeyState; created?: { apiKey: string; label: string }; done?: DoneNote }) {
+/** An agent a key may be tied to: the agents row of an agent web user. */
+interface AgentChoice { agentId: string; label: string }
+
+function ApiKeysPage(props: { csrf: string; keys: ApiKeyListing[]; agents: AgentChoice[]; form: NewKeyState; created?: { apiKey: string; label: string }; done?: DoneNote }) {
   const { t, tenant, format } = useView();
   const base = `/t/${tenant!.tenant.slug}/admin/api-keys`;
   return (
@@ -61,6 +65,8 @@ function ApiKeysPage(props: { csrf: string; keys: ApiKeyListing[]; form: NewKeyS
           <TextField name="label" label={t('admin.apiKeys.label')} value={props.form.values.label} error={props.form.errors.label} required maxlength={100} autocomplete="off" />
           <SelectField name="role" label={t('admin.apiKeys.role')} value={props.form.values.role ?? 'integrator'} error={props.form.errors.role}
             options={ROLES.map((r) => ({ value: r, label: t(`admin.apiKeys.roles.${r}`) }))} />
+          <SelectField name="agentId" label={t('admin.apiKeys.agent')} hint={t('admin.apiKeys.agentHint')} value={props.form.values.agentId ?? ''} error={props.form.errors.agentId}
+            options={[{ value: '', label: t('admin.apiKeys.noAgent') }, ...props.agents.map((a) => ({ value: a.agentId, label: a.label }))]} />
           <button type="submit">{t('admin.apiKeys.createSubmit')}</button>
         </form>
       </section>
@@ -75,19 +81,27 @@ const newKey = z.object({ role: z.enum(ROLES) });
 export function apiKeyRoutes(platform: Platform): Hono<StaffWebEnv> {
   const routes = new Hono<StaffWebEnv>();
   const db = platform.control.db;
-  const page = async (c: AdminContext, form: NewKeyState, extra: { created?: { apiKey: string; label: string } } = {}, status: 200 | 422 = 200) =>
-    renderPage(c, c.get('view'), <ApiKeysPage csrf={c.var.csrfToken} keys={await listApiKeys(db, c.var.webTenant.id)} form={form} done={doneNote(c)} {...extra} />, status);
+  const agentsOf = async (c: AdminContext): Promise<AgentChoice[]> => (await listWebUsers(c.var.webTenant.data, webActor(c), 'agent'))
+    .flatMap((u) => (u.agentId && !u.disabledAt ? [{ agentId: u.agentId, label: `${u.name} (${u.email})` }] : []));
+  const page = async (c: AdminContext, form: NewKeyState, extra: { created?: { apiKey: string; label: string } } = {}, status: 200 | 422 = 200) => {
+    const [keys, agents] = await Promise.all([listApiKeys(db, c.var.webTenant.id), agentsOf(c)]);
+    return renderPage(c, c.get('view'), <ApiKeysPage csrf={c.var.csrfToken} keys={keys} agents={agents} form={form} done={doneNote(c)} {...extra} />, status);
+  };
 
   routes.get('/', (c) => page(c, { values: {}, errors: {} }));
   routes.post('/', async (c) => {
     const body = await readForm(c);
-    const values = { label: text(body, 'label'), role: text(body, 'role') };
+    const values = { label: text(body, 'label'), role: text(body, 'role'), agentId: text(body, 'agentId') };
     const who = installerActor(c);
     const role = newKey.safeParse(values);
-    if (!role.success) return page(c, { values, errors: { role: c.get('view').t('admin.apiKeys.pickRole') } }, {}, 422);
+    const { t } = c.get('view');
+    if (!role.success) return page(c, { values, errors: { role: t('admin.apiKeys.pickRole') } }, {}, 422);
+    // Only one of this tenant's agents, and only on an agent key.
+    if (values.agentId && role.data.role !== 'agent') return page(c, { values, errors: { agentId: t('admin.apiKeys.agentOnlyForAgents') } }, {}, 422);
+    if (values.agentId && !(await agentsOf(c)).some((a) => a.agentId === values.agentId)) return page(c, { values, errors: { agentId: t('admin.apiKeys.pickAgent') } }, {}, 422);
     try {
-      const created = await createApiKey(db, { tenantId: who.tenantId, role: role.data.role, label: values.label || undefined });
-      await recordAudit(db, { tenantId: who.tenantId, actor: who.actor, action: 'api_key.create', target: created.id, detail: { role: role.data.role } });
+      const created = await createApiKey(db, { tenantId: who.tenantId, role: role.data.role, label: values.label || undefined, agentId: values.agentId || undefined });
+      await recordAudit(db, { tenantId: who.tenantId, actor: who.actor, action: 'api_key.create', target: created.id, detail: { role: role.data.role, agentId: values.agentId || null } });
       // The key is in this answer only (it is stored hashed): no redirect, and the page is never cached.
       return page(c, { values: {}, errors: {} }, { created: { apiKey: created.apiKey, label: values.label } });
     } catch (err) {

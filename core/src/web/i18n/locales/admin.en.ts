@@ -186,6 +186,11 @@ export const adminEn = {
     create: 'Create a key',
     createSubmit: 'Create key',
     pickRole: 'Choose one of the roles.',
+    agent: 'Agent it acts for',
+    agentHint: 'Only for an agent key: the agent whose presence it may change. Optional.',
+    noAgent: '— none —',
+    agentOnlyForAgents: 'Only an agent key can act for an agent.',
+    pickAgent: 'Choose one of the listed agents.',
   },
   branding: {
     title: 'Branding and languages',

@@ -188,6 +188,11 @@ export const adminEs: typeof adminEn = {
     create: 'Crear una clave',
     createSubmit: 'Crear clave',
     pickRole: 'Elige uno de los roles.',
+    agent: 'Agente por el que actúa',
+    agentHint: 'Solo para una clave de agente: el agente cuya disponibilidad puede cambiar. Opcional.',
+    noAgent: '— ninguno —',
+    agentOnlyForAgents: 'Solo una clave de agente puede actuar por un agente.',
+    pickAgent: 'Elige uno de los agentes de la lista.',
   },
   branding: {
     title: 'Marca e idiomas',
