@@ -95,7 +95,14 @@ describe.skipIf(!runBrowserTests)('agent console in Chromium, offline', () => {
         // The customer 360, listening for the customer's news.
         const local = Buffer.from(customerId, 'base64url').toString('utf8').split(':')[1]!;
         const listening = liveEvents.listenerCount(admin.tenantId);
-        await page.getByRole('link', { name: width === 1280 ? 'Ada Lovelace' : 'Grace Hopper' }).first().click();
+        // Finding the customer by name.
+        const name = width === 1280 ? 'Ada Lovelace' : 'Grace Hopper';
+        await page.getByRole('link', { name: 'Find a customer' }).click();
+        await page.getByLabel('Name or email').fill(name.split(' ')[0]!);
+        await page.getByRole('button', { name: 'Search' }).click();
+        await page.waitForURL(/\/customers\?q=/);
+        await checkPage(page, 'find', width);
+        await page.getByRole('link', { name }).click();
         await page.waitForURL(`${tp.server.url}/t/acme/console/customers/${local}`);
         expect(await page.locator('a[href^="tel:"]').first().getAttribute('href')).toBe(`tel:+44207946${width === 1280 ? '0018' : '0036'}`);
         await expect.poll(() => liveEvents.listenerCount(admin.tenantId)).toBe(listening + 1);

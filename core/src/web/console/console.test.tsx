@@ -163,6 +163,20 @@ describe('customer 360', () => {
     expect(html).not.toMatch(/style=|<style/);
   });
 
+  it('finds customers by the start of the name or by email, in this tenant only', async () => {
+    const a = new Agent(t.server.url);
+    await a.signIn();
+    const link = `href="${C}/customers/${ada.id}"`;
+    expect((await a.page(`${C}/customers`)).html).toContain('role="search"');
+    expect((await a.page(`${C}/customers?q=ada`)).html).toContain(link);
+    expect((await a.page(`${C}/customers?q=${encodeURIComponent(ada.email!.toUpperCase())}`)).html).toContain(link);
+    const foreign = (await a.page(`${C}/customers?q=Olga`)).html;
+    expect(foreign).toContain('No customer matches.');
+    const long = await a.page(`${C}/customers?q=${'x'.repeat(201)}`);
+    expect(long.res.status).toBe(422);
+    expect(long.html).toContain('aria-invalid="true"');
+  });
+
   it('answers another tenant\'s customer id exactly like a missing one', async () => {
     const a = new Agent(t.server.url);
     await a.signIn();
@@ -217,7 +231,7 @@ describe('languages', () => {
     const a = new Agent(t.server.url);
     await a.signIn();
     a.cookies.set('mosaic_locale', 'es');
-    const pages = [C, `${C}/customers/${ada.id}`, `${C}/cases/${adaCase.id}`, `${C}/orders/${adaOrder.id}`];
+    const pages = [C, `${C}/customers?q=ada`, `${C}/customers/${ada.id}`, `${C}/cases/${adaCase.id}`, `${C}/orders/${adaOrder.id}`];
     for (const path of pages) {
       const { res, html } = await a.page(path);
       expect(res.status, path).toBe(200);

@@ -23,6 +23,7 @@ export function ConsolePage(props: { title: string; user?: ConsoleUser; assets?:
       {props.user && (
         <div class="console-bar">
           <a href={base}>{t('console.nav.work')}</a>
+          <a href={`${base}/customers`}>{t('console.nav.find')}</a>
           <span class="console-bar__who">{t('console.nav.signedInAs', { name: props.user.name })}</span>
           <SignOutForm area="staff" csrf={props.user.csrfToken} />
         </div>

@@ -11,6 +11,7 @@ import type { WebEnv } from '../web-env.js';
 import { widgetActionRoutes, type WidgetArea, type WidgetPageEnv } from '../widget-slot.js';
 import { showCase, submitReply } from './case-page.js';
 import { showCustomer360 } from './customer-360.js';
+import { showFindCustomer } from './find-customer.js';
 import { consoleBase } from './frame.js';
 import { streamCustomerLive } from './live.js';
 import { showOrder } from './order-page.js';
@@ -42,6 +43,7 @@ export function consoleRoutes(platform: Platform, slots: SubscriptionSlots): Hon
   // Registered after sign-in and sign-out, which answer before reaching it.
   routes.use('*', requireWebUser('staff'));
   routes.get('/', showWorkList);
+  routes.get('/customers', showFindCustomer);
   routes.get('/customers/:id', (c) => showCustomer360(c, platform));
   routes.get('/customers/:id/live', (c) => streamCustomerLive(c, slots));
   routes.get('/cases/:id', (c) => showCase(c, platform));

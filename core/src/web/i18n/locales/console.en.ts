@@ -1,6 +1,6 @@
 /** English strings of the console pages (the contract console.es.ts follows). */
 export const consoleEn = {
-  nav: { work: 'Work list', signedInAs: 'Signed in as {{name}}' },
+  nav: { work: 'Work list', find: 'Find a customer', signedInAs: 'Signed in as {{name}}' },
   work: {
     title: 'Open cases',
     views: 'Which cases',
@@ -71,5 +71,14 @@ export const consoleEn = {
     you: 'Agent',
   },
   order: { placed: 'Placed', total: 'Total', item: 'Item', lines: 'Items', quantity: 'Quantity', unitPrice: 'Unit price' },
+  find: {
+    title: 'Find a customer',
+    label: 'Name or email',
+    hint: 'The start of the name, or the whole email address.',
+    submit: 'Search',
+    results: 'Customers found',
+    none: 'No customer matches.',
+    tooLong: 'At most {{max}} characters.',
+  },
   formErrors: 'Please correct the marked fields.',
 };

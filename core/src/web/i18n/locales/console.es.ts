@@ -2,7 +2,7 @@ import type { consoleEn } from './console.en.js';
 
 /** Spanish strings of the console pages; typed against English so a missing key fails the build. */
 export const consoleEs: typeof consoleEn = {
-  nav: { work: 'Lista de trabajo', signedInAs: 'Sesión de {{name}}' },
+  nav: { work: 'Lista de trabajo', find: 'Buscar un cliente', signedInAs: 'Sesión de {{name}}' },
   work: {
     title: 'Casos abiertos',
     views: 'Qué casos',
@@ -73,5 +73,14 @@ export const consoleEs: typeof consoleEn = {
     you: 'Agente',
   },
   order: { placed: 'Realizado', total: 'Total', item: 'Artículo', lines: 'Artículos', quantity: 'Cantidad', unitPrice: 'Precio unitario' },
+  find: {
+    title: 'Buscar un cliente',
+    label: 'Nombre o correo',
+    hint: 'El comienzo del nombre, o el correo completo.',
+    submit: 'Buscar',
+    results: 'Clientes encontrados',
+    none: 'Ningún cliente coincide.',
+    tooLong: 'Como máximo {{max}} caracteres.',
+  },
   formErrors: 'Corrija los campos marcados.',
 };
