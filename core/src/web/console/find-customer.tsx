@@ -27,7 +27,7 @@ function FindCustomerPage(props: { user: ConsoleUser; query: string; results: Cu
         <section aria-labelledby="results-h">
           <h2 id="results-h">{t('console.find.results')}</h2>
           {props.results.length === 0 ? <p>{t('console.find.none')}</p> : (
-            <ul class="plain-list card">
+            <div class="card"><ul class="plain-list">
               {props.results.map((c) => (
                 <li>
                   <a href={`${base}/customers/${c.id}`}>{c.name}</a>
@@ -35,7 +35,7 @@ function FindCustomerPage(props: { user: ConsoleUser; query: string; results: Cu
                   {c.phone && <> · <TelLink phone={c.phone} /></>}
                 </li>
               ))}
-            </ul>
+            </ul></div>
           )}
         </section>
       )}
