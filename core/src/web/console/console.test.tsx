@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCase, type Case } from '../../domain/cases.js';
-import type { Customer } from '../../domain/customers.js';
+import { mergeCustomers, type Customer } from '../../domain/customers.js';
 import { addInteraction } from '../../domain/interactions.js';
 import { createArticle } from '../../domain/knowledge.js';
 import { liveEvents } from '../../domain/live-events.js';
@@ -175,6 +175,17 @@ describe('customer 360', () => {
     const long = await a.page(`${C}/customers?q=${'x'.repeat(201)}`);
     expect(long.res.status).toBe(422);
     expect(long.html).toContain('aria-invalid="true"');
+  });
+
+  it('says when a customer was merged and links to the one it was merged into', async () => {
+    const dup = await seedCustomer(tenant, 'Ada Duplicate');
+    await mergeCustomers(tenant, ada.id, dup.id);
+    const a = new Agent(t.server.url);
+    await a.signIn();
+    const { res, html } = await a.page(`${C}/customers/${dup.id}`);
+    expect(res.status).toBe(200);
+    expect(html).toContain('This customer was merged into another one.');
+    expect(html).toContain(`<a href="${C}/customers/${ada.id}">Open the customer it was merged into</a>`);
   });
 
   it('answers another tenant\'s customer id exactly like a missing one', async () => {
