@@ -58,10 +58,10 @@ function browser() {
       if (html.includes('name="_csrf"')) csrf = csrfOf(html);
       return { res, html };
     },
-    async post(path: string, fields: [string, string][] | FormData) {
+    async post(path: string, fields: [string, string][] | FormData, headers: Record<string, string> = {}) {
       const body = fields instanceof FormData ? fields : new URLSearchParams(fields);
       if (!body.has('_csrf')) body.append('_csrf', csrf);
-      const res = await send(path, { method: 'POST', body });
+      const res = await send(path, { method: 'POST', body, headers });
       const html = await res.text();
       if (html.includes('name="_csrf"')) csrf = csrfOf(html);
       return { res, html };
@@ -397,7 +397,10 @@ describe('users, keys and branding', () => {
     };
     const bad = await b.post('/t/acme/admin/branding', fields('#ffff00'));
     expect(bad.res.status).toBe(422);
-    expect(bad.html).toMatch(/id="f-primaryColor-error">[^<]*contrast/);
+    expect(bad.html).toContain('id="f-primaryColor-error">White text on #ffff00 has contrast 1.07:1; buttons need at least 4.5:1. Choose a darker colour.</p>');
+    await b.get('/t/acme/admin/branding', { 'accept-language': 'es' });
+    const inSpanish = await b.post('/t/acme/admin/branding', fields('#ffff00'), { 'accept-language': 'es' });
+    expect(inSpanish.html).toMatch(/id="f-primaryColor-error">El texto blanco sobre #ffff00 tiene un contraste de 1,07:1; los botones necesitan al menos 4,5:1/);
     expect(bad.html).toContain('value="Acme Help"');
     const big = fields('#1f3a5f');
     big.append('logo', new File([Buffer.alloc(70 * 1024)], 'logo.png', { type: 'image/png' }));

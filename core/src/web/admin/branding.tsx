@@ -1,12 +1,13 @@
 import { Hono } from 'hono';
 import type { Platform } from '../../platform.js';
 import { recordAudit } from '../../tenancy/audit.js';
+import { MIN_CONTRAST_WITH_WHITE } from '../../tenancy/web-settings.js';
 import { CheckboxGroup, CsrfField, FileField, fieldErrorsOf, FormProblem, SelectField, TextField, type FieldErrors } from '../form-fields.js';
 import { SUPPORTED_LOCALES } from '../i18n/index.js';
 import { renderPage } from '../render.js';
-import { readBranding, updateBranding, type BrandingSettings } from '../session/index.js';
+import { contrastWithWhite, readBranding, updateBranding, type BrandingSettings } from '../session/index.js';
 import type { StaffWebEnv } from '../staff-sign-in.js';
-import { useView } from '../view.js';
+import { useView, type WebView } from '../view.js';
 import { adminPath, doneNote, installerActor, readForm, text, texts, webActor, type AdminContext, type DoneNote, type FormBody } from './admin-context.js';
 import { AdminPage } from './admin-page.js';
 
@@ -59,6 +60,27 @@ async function logoFrom(body: FormBody, current: string | null): Promise<{ logo:
   return { logo: text(body, 'removeLogo') === 'on' ? null : current };
 }
 
+/**
+ * The rule of each refused field in the page's language (the use-case's messages are for the
+ * API); a colour's message names its contrast with white, from the same check the use-case made.
+ */
+function inWords(errors: FieldErrors, values: BrandingForm, view: WebView): FieldErrors {
+  const { t, locale } = view;
+  const twoPlaces = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const colour = (value: string) => /^#[0-9a-f]{6}$/i.test(value)
+    ? t('admin.branding.contrastRule', { colour: value.toLowerCase(), ratio: twoPlaces.format(contrastWithWhite(value.toLowerCase())), min: view.format.number(MIN_CONTRAST_WITH_WHITE) })
+    : t('admin.branding.colourRule');
+  const words: Record<string, () => string> = {
+    displayName: () => t('admin.branding.displayNameRule'),
+    primaryColor: () => colour(values.primaryColor),
+    accentColor: () => colour(values.accentColor),
+    enabledLocales: () => t('admin.branding.enabledLocalesRule'),
+    defaultLocale: () => t('admin.branding.defaultLocaleRule'),
+    customDomain: () => t('admin.branding.customDomainRule'),
+  };
+  return Object.fromEntries(Object.entries(errors).map(([field, message]) => [field, words[field]?.() ?? message]));
+}
+
 /** Branding and languages: display name, logo, colours (with the contrast check), languages, custom domain. */
 export function brandingRoutes(platform: Platform): Hono<StaffWebEnv> {
   const routes = new Hono<StaffWebEnv>();
@@ -86,7 +108,7 @@ export function brandingRoutes(platform: Platform): Hono<StaffWebEnv> {
     } catch (err) {
       const errors = fieldErrorsOf(err);
       if (!errors) throw err;
-      return page(c, values, errors, errors._form, 422);
+      return page(c, values, inWords(errors, values, c.get('view')), errors._form, 422);
     }
     const who = installerActor(c);
     await recordAudit(platform.control.db, { tenantId: who.tenantId, actor: who.actor, action: 'branding.update', target: c.var.webTenant.slug });

@@ -72,6 +72,12 @@ function UsersPage(props: { csrf: string; me: string; users: WebUser[]; form: Ne
 
 const userId = z.uuid();
 
+/** The rule of each field in the page's language (the use-case's messages are for the API). */
+function inWords(errors: FieldErrors, t: (key: string) => string): FieldErrors {
+  const rules: Record<string, string> = { name: 'admin.users.nameRule', email: 'admin.users.emailRule', password: 'admin.users.passwordRule', role: 'admin.users.roleRule' };
+  return Object.fromEntries(Object.entries(errors).map(([field, message]) => [field, rules[field] ? t(rules[field]) : message]));
+}
+
 /** Staff users: create an agent or admin, disable one, switch a role; each change audited. */
 export function userRoutes(platform: Platform): Hono<StaffWebEnv> {
   const routes = new Hono<StaffWebEnv>();
@@ -102,7 +108,7 @@ export function userRoutes(platform: Platform): Hono<StaffWebEnv> {
       await audit(c, 'web_user.create', user.id, { role: user.role });
     } catch (err) {
       const errors = fieldErrorsOf(err);
-      if (errors) return page(c, { values, errors, problem: errors._form }, 422);
+      if (errors) return page(c, { values, errors: inWords(errors, c.get('view').t), problem: errors._form }, 422);
       if (err instanceof AppError && err.code === 'CONFLICT') return page(c, { values, errors: { email: c.get('view').t('admin.users.emailTaken') } }, 422);
       throw err;
     }

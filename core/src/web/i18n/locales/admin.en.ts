@@ -168,6 +168,10 @@ export const adminEn = {
     emailTaken: 'A user with this email already exists.',
     notYourself: 'You cannot disable your own account.',
     roleRefused: 'This role cannot be changed here.',
+    nameRule: 'Enter a name of 1 to 200 characters.',
+    emailRule: 'Enter an email address such as name@example.com.',
+    passwordRule: 'Use 10 to 200 characters, not only spaces.',
+    roleRule: 'Choose agent or administrator.',
   },
   apiKeys: {
     title: 'API keys',
@@ -210,5 +214,11 @@ export const adminEn = {
     save: 'Save',
     logo_tooBig: 'The logo is larger than 64 KiB.',
     logo_type: 'The logo must be a PNG, JPEG, WebP or GIF image.',
+    contrastRule: 'White text on {{colour}} has contrast {{ratio}}:1; buttons need at least {{min}}:1. Choose a darker colour.',
+    colourRule: 'Write a colour as #rrggbb, for example #1f3a5f.',
+    displayNameRule: 'Use at most 100 characters.',
+    enabledLocalesRule: 'Choose at least one language.',
+    defaultLocaleRule: 'The default language must be one of the languages of your pages.',
+    customDomainRule: 'Write a public host name such as help.example.com.',
   },
 };

@@ -170,6 +170,10 @@ export const adminEs: typeof adminEn = {
     emailTaken: 'Ya existe un usuario con este correo.',
     notYourself: 'No puedes desactivar tu propia cuenta.',
     roleRefused: 'Este rol no se puede cambiar aquí.',
+    nameRule: 'Escribe un nombre de 1 a 200 caracteres.',
+    emailRule: 'Escribe una dirección de correo como nombre@ejemplo.com.',
+    passwordRule: 'Usa de 10 a 200 caracteres, no solo espacios.',
+    roleRule: 'Elige agente o administrador.',
   },
   apiKeys: {
     title: 'Claves de API',
@@ -212,5 +216,11 @@ export const adminEs: typeof adminEn = {
     save: 'Guardar',
     logo_tooBig: 'El logotipo ocupa más de 64 KiB.',
     logo_type: 'El logotipo debe ser una imagen PNG, JPEG, WebP o GIF.',
+    contrastRule: 'El texto blanco sobre {{colour}} tiene un contraste de {{ratio}}:1; los botones necesitan al menos {{min}}:1. Elige un color más oscuro.',
+    colourRule: 'Escribe un color como #rrggbb, por ejemplo #1f3a5f.',
+    displayNameRule: 'Usa como máximo 100 caracteres.',
+    enabledLocalesRule: 'Elige al menos un idioma.',
+    defaultLocaleRule: 'El idioma predeterminado debe ser uno de los idiomas de tus páginas.',
+    customDomainRule: 'Escribe un nombre de servidor público como ayuda.ejemplo.com.',
   },
 };
