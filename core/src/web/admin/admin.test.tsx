@@ -186,6 +186,12 @@ describe('plugins from the admin pages', () => {
     expect(bad.html).not.toContain('s3cret-token');
     expect(await findInstallation(platform.control.db, acme, 'acme.widget-board')).toBeUndefined();
 
+    // What was shown (the hidden grants) no longer covers what the version asks for: consent again.
+    const stale = await b.post('/t/acme/admin/marketplace/acme.widget-board/install',
+      form([['consent', 'on'], ['config.greeting', 'Hello']]).filter(([k, v]) => !(k === 'grantScopes' && v === 'cases:read')));
+    expect(stale.res.status).toBe(422);
+    expect(stale.html).toContain('What this plugin asks for has changed since this page was shown. Review it again.');
+
     const ok = await b.post('/t/acme/admin/marketplace/acme.widget-board/install', form([
       ['consent', 'on'], ['config.greeting', 'Hello'], ['config.retries', '3'], ['config.loud', 'on'], ['config.tone', 'calm'], ['config.tags', 'a\nb\n'], ['secrets.API_TOKEN', 's3cret-token'],
     ]));
