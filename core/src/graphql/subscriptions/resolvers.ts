@@ -2,7 +2,7 @@ import type { IResolvers } from '@graphql-tools/utils';
 import { getCase } from '../../domain/cases.js';
 import { getCustomer } from '../../domain/customers.js';
 import { liveEvents, type LiveEvent, type LiveSubscription } from '../../domain/live-events.js';
-import type { TimelineItem } from '../../domain/timeline.js';
+import { timelineItemOfEvent } from '../../domain/timeline.js';
 import type { GraphQLContext } from '../context.js';
 import { localId } from '../ids.js';
 import { createLoaders } from '../loaders.js';
@@ -10,16 +10,6 @@ import { timelineNode } from '../type-resolvers.js';
 
 type CaseEvent = Extract<LiveEvent, { case: unknown }>;
 const isCaseEvent = (e: LiveEvent): e is CaseEvent => 'case' in e;
-
-/** The timeline entry an event adds (as Customer.timeline lists it), or null when it adds none. */
-function timelineItemOf(e: LiveEvent): TimelineItem | null {
-  switch (e.type) {
-    case 'interaction.added': return { kind: 'INTERACTION', at: e.interaction.occurredAt, id: e.interaction.id, item: e.interaction };
-    case 'case.created': return { kind: 'CASE', at: e.case.createdAt, id: e.case.id, item: e.case };
-    case 'order.created': return { kind: 'ORDER', at: e.order.placedAt, id: e.order.id, item: e.order };
-    default: return null;
-  }
-}
 
 /** The caller's tenant's events that pass `filter`, holding one of its slots while open. */
 function liveStream(ctx: GraphQLContext, filter: (e: LiveEvent) => boolean): LiveSubscription {
@@ -45,9 +35,9 @@ export const subscriptionResolvers: IResolvers<unknown, GraphQLContext> = {
       subscribe: async (_: unknown, args: { customerId: string }, ctx: GraphQLContext) => {
         const customerId = localId('Customer', args.customerId);
         await getCustomer(ctx.tenant, customerId);
-        return liveStream(ctx, (e) => e.customerId === customerId && timelineItemOf(e) !== null);
+        return liveStream(ctx, (e) => e.customerId === customerId && timelineItemOfEvent(e) !== null);
       },
-      resolve: (e: LiveEvent, _: unknown, ctx: GraphQLContext) => freshLoaders(ctx, timelineNode(timelineItemOf(e)!)),
+      resolve: (e: LiveEvent, _: unknown, ctx: GraphQLContext) => freshLoaders(ctx, timelineNode(timelineItemOfEvent(e)!)),
     },
     caseUpdated: {
       subscribe: async (_: unknown, args: { caseId?: string | null }, ctx: GraphQLContext) => {
