@@ -12,6 +12,7 @@ import { adminPath, installerActor, pluginIdParam, readForm, text, texts, versio
 import { AdminPage } from './admin-page.js';
 import { ConfigFields, configFromForm } from './config-form.js';
 import { ConsentSummary } from './consent.js';
+import { problemOf, secretsFromForm } from './plugin-form.js';
 
 function MarketplaceList(props: { csrf: string; catalog: CatalogEntry[]; installed: Map<string, Installation> }) {
   const { t, tenant } = useView();
@@ -87,19 +88,6 @@ function PluginDetail(props: { csrf: string; entry: CatalogEntry; manifest: Plug
       )}
     </AdminPage>
   );
-}
-
-/** The secrets a form filled in (`secrets.NAME`), blanks left out: a secret is never sent back, so blank means "leave as is". */
-export function secretsFromForm(manifest: PluginManifest, body: Awaited<ReturnType<typeof readForm>>): Record<string, string> {
-  return Object.fromEntries(manifest.secrets.map((s) => [s.name, text(body, `secrets.${s.name}`)]).filter(([, v]) => v !== ''));
-}
-
-/** Installer refusals shown as the form's own message rather than beside a field. */
-export function problemOf(err: unknown, t: (key: string, o?: Record<string, unknown>) => string): string | null {
-  if (!(err instanceof AppError)) return null;
-  if (err.code === 'CONSENT_REQUIRED') return t('admin.install.consentChanged');
-  if (err.code === 'CONFLICT' || err.code === 'PLUGIN_INPUT_INVALID' || err.code === 'PLUGIN_TAMPERED') return t('admin.install.refused', { reason: err.message });
-  return null;
 }
 
 async function catalogEntry(platform: Platform, pluginId: string): Promise<CatalogEntry> {

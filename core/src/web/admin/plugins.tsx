@@ -18,7 +18,7 @@ import { adminPath, doneNote, installerActor, pluginIdParam, readForm, text, tex
 import { AdminPage, RowAction, TableScroll } from './admin-page.js';
 import { ConfigFields, configFromForm, hasConfigFields } from './config-form.js';
 import { ConsentSummary, HostList, ScopeList } from './consent.js';
-import { problemOf, secretsFromForm } from './marketplace.js';
+import { problemOf, secretsFromForm } from './plugin-form.js';
 
 function InstalledList(props: { csrf: string; installations: Installation[]; names: Map<string, string>; done?: DoneNote }) {
   const { t, tenant, format } = useView();
