@@ -1,0 +1,461 @@
+/**
+ * Attacks on the web pages over real HTTP, route by route. The routes come from the app itself
+ * (hono's `app.routes`), so a page added without its checks is attacked too, and a route with a
+ * parameter this suite does not know fails the inventory test until it is added here.
+ *  1. Tenant isolation: tenant A's customer, agent and admin sessions against tenant B's pages,
+ *     and B's record ids in A's pages (pages, widget buttons, the console's live stream).
+ *  2. CSRF: every POST refuses a missing, forged or other-session token and a foreign Origin.
+ *  3. XSS: script and markup stored in every text a page shows is drawn as inert text.
+ *  4. Security headers on every page, redirect, error page and htmx fragment.
+ *  5. Session cookies: flags, and sign-out ends the session on the server.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApiKey, createApp, createGraphQLServer, seedWebUsers, widgetKey } from '@mosaic/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { create, dumpControl, dumpTenant, localOf, ok, seedWorld, type World } from './fixtures.js';
+import { startTestPlatform, type Client, type TestPlatform } from './harness.js';
+import { publishBuiltPlugins } from './publish-built-plugin.js';
+
+const FIXTURES = fileURLToPath(new URL('../../core/src/plugins/testing/fixtures/', import.meta.url));
+const HOSTILE_WIDGETS = 'acme.hostile-widgets';
+const WIDGET_BOARD = 'acme.widget-board';
+/** Stored in every text field the pages show. */
+const XSS = '<script>window.__pwned=1</script>"><img src=x onerror=alert(1)> javascript:alert(1)';
+const PASSWORD = { customerPassword: 'customer password 1', agentPassword: 'agent password 1', adminPassword: 'admin password 1' };
+
+type Area = 'portal' | 'console' | 'admin';
+type Role = 'customer' | 'agent' | 'admin';
+const ROLE_OF: Record<Area, Role> = { portal: 'customer', console: 'agent', admin: 'admin' };
+
+/**
+ * A cookie jar against one server, enough for these tests. It sends every cookie it holds on
+ * every request, the way an attacker replaying a cookie would, wherever the browser would not.
+ */
+class Visitor {
+  readonly cookies = new Map<string, string>();
+  readonly paths = new Map<string, string>();
+  setCookies: string[] = [];
+  csrf = '';
+  constructor(readonly base: string) {}
+
+  async fetch(path: string, init: RequestInit & { form?: Record<string, string>; origin?: string } = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    let body = init.body;
+    if (init.form) {
+      body = new URLSearchParams(init.form).toString();
+      headers.set('content-type', 'application/x-www-form-urlencoded');
+      headers.set('origin', init.origin ?? this.base);
+    }
+    const res = await fetch(`${this.base}${path}`, { ...init, headers, body, redirect: 'manual' });
+    this.setCookies = res.headers.getSetCookie();
+    for (const line of this.setCookies) {
+      const [pair] = line.split(';');
+      const [name, value] = pair!.split('=') as [string, string];
+      const cookiePath = /;\s*Path=([^;]+)/i.exec(line)?.[1] ?? '/';
+      if (/Max-Age=0/i.test(line) || value === '') {
+        // Like a browser, clearing another tenant's path leaves this tenant's cookie alone.
+        if (this.paths.get(name) === cookiePath) this.cookies.delete(name);
+      } else {
+        this.cookies.set(name, value);
+        this.paths.set(name, cookiePath);
+      }
+    }
+    return res;
+  }
+
+  /** GET a page and keep its CSRF token (the `_csrf` field of its forms). */
+  async page(path: string): Promise<{ res: Response; html: string }> {
+    const res = await this.fetch(path);
+    const html = await res.text();
+    const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+    if (token) this.csrf = token;
+    return { res, html };
+  }
+
+  async signIn(slug: string, area: Area, email: string, password: string): Promise<Response> {
+    await this.page(`/t/${slug}/${area}/sign-in`);
+    const res = await this.fetch(`/t/${slug}/${area}/sign-in`, { method: 'POST', form: { _csrf: this.csrf, email, password } });
+    expect(res.status, `${area} sign-in of ${email}`).toBe(303);
+    await this.page(`/t/${slug}/${area}`);
+    return res;
+  }
+}
+
+interface Side {
+  client: Client & { tenantId: string };
+  slug: string;
+  world: World;
+  users: Awaited<ReturnType<typeof seedWebUsers>>;
+  /** An API key id and a staff web user id, for the admin pages that take one. */
+  keyId: string;
+  agentUserId: string;
+  hostileCase?: string;
+  hostileArticle?: string;
+  hostileThread?: string;
+}
+
+let tp: TestPlatform;
+let outDir: string;
+let A: Side;
+let B: Side;
+/** Signed-in visitors of tenant A by role. */
+const sessions = {} as Record<Role, Visitor>;
+let routes: { method: string; path: string }[];
+
+async function prepare(slug: string, hostile: boolean): Promise<Side> {
+  const client = await tp.tenant(slug);
+  const world = await seedWorld(client, slug);
+  const extra: Partial<Side> = {};
+  if (hostile) {
+    // The customer the portal user belongs to gets a hostile name before the user is made from it.
+    ok(await client.gql(`mutation($i: UpdateCustomerInput!) { updateCustomer(input: $i) { customer { id } } }`, { i: { id: world.customer, name: `Eve ${XSS}` } }));
+    extra.hostileCase = (await create(client, 'createCase', { customerId: world.customer, subject: `Subject ${XSS}` })).case.id;
+    await create(client, 'addInteraction', { customerId: world.customer, caseId: extra.hostileCase, channel: 'EMAIL', direction: 'INBOUND', body: `Reply ${XSS}` });
+    extra.hostileArticle = (await create(client, 'createKnowledgeArticle', { title: `Title ${XSS}`, body: `Body ${XSS}\n[link](javascript:alert(1))`, status: 'PUBLISHED' })).article.id;
+    const thread = await create(client, 'createCommunityThread', { title: `Thread ${XSS}`, body: `Post ${XSS}`, authorCustomerId: world.customer });
+    extra.hostileThread = thread.thread.id;
+    await create(client, 'createCommunityPost', { threadId: thread.thread.id, body: `Answer ${XSS}`, authorAgentId: world.agent });
+  }
+  const data = await tp.platform.tenants.get(client.tenantId);
+  const users = await seedWebUsers(data, PASSWORD);
+  const { id: keyId } = await createApiKey(tp.platform.control.db, { tenantId: client.tenantId, role: 'integrator' });
+  const agentUser = await data.client.execute(`select id from web_users where role = 'agent' limit 1`);
+  return { client, slug, world, users, keyId, agentUserId: String(agentUser.rows[0]![0]), ...extra } as Side;
+}
+
+beforeAll(async () => {
+  tp = await startTestPlatform();
+  [A, B] = [await prepare('alpha', true), await prepare('bravo', false)];
+  outDir = mkdtempSync(join(tmpdir(), 'mosaic-web-security-'));
+  await publishBuiltPlugins(tp.platform, A.client, [join(FIXTURES, 'hostile-widgets'), join(FIXTURES, 'widget-board')], outDir, 'acme');
+  ok(await A.client.gql(`mutation($i: InstallPluginInput!) { installPlugin(input: $i) { installation { id } } }`,
+    { i: { pluginId: HOSTILE_WIDGETS, version: '0.0.0-fixture', config: { motto: `Motto ${XSS}` } } }));
+  ok(await B.client.gql(`mutation($i: InstallPluginInput!) { installPlugin(input: $i) { installation { id } } }`,
+    { i: { pluginId: WIDGET_BOARD, version: '0.0.0-fixture', grantScopes: ['customers:read', 'orders:read', 'cases:write', 'storage'] } }));
+  for (const role of ['customer', 'agent', 'admin'] as const) {
+    sessions[role] = new Visitor(tp.server.url);
+    const area: Area = role === 'customer' ? 'portal' : role === 'agent' ? 'console' : 'admin';
+    const email = role === 'admin' ? A.users.admin.email : A.users[role].email;
+    await sessions[role].signIn('alpha', area, email, PASSWORD[`${role}Password`]);
+  }
+  // The display name goes in through the admin's own branding form.
+  const admin = sessions.admin;
+  const { html: form } = await admin.page('/t/alpha/admin/branding');
+  const valueOf = (name: string) => /value="([^"]*)"/.exec(new RegExp(`<input[^>]*name="${name}"[^>]*>`).exec(form)?.[0] ?? '')?.[1] ?? '';
+  const saved = await admin.fetch('/t/alpha/admin/branding', { method: 'POST', form: {
+    _csrf: admin.csrf, displayName: `Brand ${XSS}`.slice(0, 100), primaryColor: valueOf('primaryColor'), accentColor: valueOf('accentColor'),
+    enabledLocales: 'en', defaultLocale: 'en', customDomain: '',
+  } });
+  expect(saved.headers.get('location')).toMatch(/done=brandingSaved/);
+  const app = createApp(tp.platform, createGraphQLServer(tp.platform.config, tp.platform.logger, tp.platform.plugins));
+  routes = [...new Map(app.routes
+    .filter((r) => (r.method === 'GET' || r.method === 'POST') && /^\/t\/:tenant\/(portal|console|admin)(\/|$)/.test(r.path))
+    .map((r) => [`${r.method} ${r.path}`, { method: r.method, path: r.path }])).values()];
+}, 60_000);
+
+afterAll(async () => {
+  await tp?.close();
+  if (outDir) rmSync(outDir, { recursive: true, force: true });
+});
+
+/** What each route parameter stands for in a tenant's own pages; `null`: not a record of the tenant. */
+function paramValue(side: Side, route: string, param: string): string | null {
+  const w = side.world;
+  const local = (gid: string) => localOf(gid);
+  if (param === 'tenant') return side.slug;
+  if (param === 'pluginId') return route.includes('/marketplace/') ? null : side === A ? HOSTILE_WIDGETS : WIDGET_BOARD;
+  if (param === 'keyId') return side.keyId;
+  if (param === 'userId') return side.agentUserId;
+  if (param === 'eventId') return randomUUID();
+  if (param === 'postId') return local(w.post);
+  if (param === 'kind') return 'customer';
+  if (param === 'id') {
+    if (/\/(cases)\//.test(route)) return local(w.case);
+    if (/\/orders\//.test(route)) return local(w.order);
+    if (/\/customers\//.test(route) || /\/widgets\//.test(route)) return local(w.customer);
+    if (/\/knowledge\//.test(route)) return local(w.article);
+    if (/\/community\//.test(route)) return local(w.thread);
+  }
+  throw new Error(`route ${route}: unknown parameter :${param}; teach web-security.test.ts what it stands for`);
+}
+
+/** The route's URL in `urlSide`'s pages with record ids of `idSide` (or the global value where there is no owner). */
+function urlOf(route: string, urlSide: Side, idSide: Side): string {
+  return route.replace(/:([A-Za-z]+)/g, (_m, param: string) => {
+    if (param === 'tenant') return urlSide.slug;
+    return paramValue(idSide, route, param) ?? paramValue(idSide === A ? B : A, route.replace('/marketplace/', '/plugins/'), param)!;
+  });
+}
+
+const areaOf = (route: string) => /^\/t\/:tenant\/(portal|console|admin)/.exec(route)![1] as Area;
+const hasRecordParam = (route: string) => /:(?!tenant\b)/.test(route) && !route.includes('/marketplace/');
+/** Pages anyone may see (no session needed). */
+const PUBLIC = /^\/t\/:tenant\/(portal(\/(sign-in|sign-up|forgot|reset|knowledge(\/:id)?|community(\/:id)?))?|console\/sign-in|admin\/sign-in)$/;
+
+/** Every response of the suite is checked for the security headers afterwards. */
+const seen: { what: string; res: Response }[] = [];
+async function get(v: Visitor, path: string, headers: Record<string, string> = {}): Promise<{ res: Response; html: string }> {
+  const controller = new AbortController();
+  const res = await v.fetch(path, { headers, signal: controller.signal });
+  seen.push({ what: `GET ${path}`, res });
+  if ((res.headers.get('content-type') ?? '').startsWith('text/event-stream')) {
+    controller.abort();
+    return { res, html: '' };
+  }
+  return { res, html: await res.text() };
+}
+
+describe('route inventory', () => {
+  it('lists the pages of all three areas, and knows every parameter they take', () => {
+    const gets = routes.filter((r) => r.method === 'GET').map((r) => r.path);
+    expect(gets).toEqual(expect.arrayContaining(['/t/:tenant/portal/cases/:id', '/t/:tenant/console/customers/:id/live', '/t/:tenant/admin/plugins/:pluginId']));
+    expect(gets.length).toBeGreaterThan(30);
+    for (const r of routes) expect(() => urlOf(r.path, A, A)).not.toThrow();
+  });
+});
+
+describe("tenant A's sessions against tenant B", () => {
+  it("every GET page of B with A's customer, agent or admin cookie: B's sign-in page or the 404 page, never B's data", async () => {
+    for (const { path } of routes.filter((r) => r.method === 'GET')) {
+      for (const role of ['customer', 'agent', 'admin'] as const) {
+        const url = urlOf(path, B, B);
+        const { res, html } = await get(sessions[role], url);
+        const why = `${role} → ${url}`;
+        // A's session is unknown in B's database: A's user is nobody there.
+        expect(html, why).not.toContain(A.users[role === 'admin' ? 'admin' : role].email);
+        if (PUBLIC.test(path)) {
+          expect([200, 303], why).toContain(res.status);
+          continue;
+        }
+        if (res.status === 303) expect(res.headers.get('location'), why).toMatch(new RegExp(`^/t/bravo/(portal|console|admin)/sign-in\\?next=`));
+        else expect(res.status, why).toBe(404);
+      }
+    }
+  });
+
+  it("B's record ids in A's own pages are the 404 page, exactly like ids that never existed; A's own ids open", async () => {
+    const withIds = routes.filter((r) => r.method === 'GET' && hasRecordParam(r.path));
+    expect(withIds.length).toBeGreaterThanOrEqual(10);
+    for (const { path } of withIds) {
+      const v = sessions[ROLE_OF[areaOf(path)]];
+      const own = await get(v, urlOf(path, A, A));
+      // A purge page exists only for an uninstalled plugin's kept data; the rest open for their owner.
+      if (!path.endsWith('/purge')) expect(own.res.status, `own ${path}`).toBe(200);
+      const foreign = await get(v, urlOf(path, A, B));
+      expect(foreign.res.status, `B's id in ${path}`).toBe(404);
+      expect(foreign.html).not.toContain('bravo');
+    }
+  });
+
+  it("widget buttons aimed at B's records from A's pages are the 404 page, and run nothing", async () => {
+    const before = await dumpTenant(tp, B.client.tenantId);
+    const installation = (await tp.platform.control.client.execute({ sql: `select id from installations where tenant_id = ? and plugin_id = ?`, args: [B.client.tenantId, WIDGET_BOARD] })).rows[0]![0];
+    for (const [area, kind, id] of [['console', 'order', B.world.order], ['console', 'customer', B.world.customer], ['portal', 'order', B.world.order]] as const) {
+      const v = sessions[ROLE_OF[area]];
+      const res = await v.fetch(`/t/alpha/${area}/widgets/${kind}/${localOf(id)}/actions`, {
+        method: 'POST', form: { _csrf: v.csrf, widget: widgetKey(String(installation), 'summary'), action: 'press', input: '{}' },
+      });
+      expect(res.status, `${area} ${kind}`).toBe(404);
+    }
+    expect(await dumpTenant(tp, B.client.tenantId)).toEqual(before);
+  });
+
+  it("the console's live stream of B's customer is refused in both directions", async () => {
+    const agent = sessions.agent;
+    const foreign = await get(agent, `/t/alpha/console/customers/${localOf(B.world.customer)}/live`, { accept: 'text/event-stream' });
+    expect(foreign.res.status).toBe(404);
+    const crossed = await get(agent, `/t/bravo/console/customers/${localOf(B.world.customer)}/live`, { accept: 'text/event-stream' });
+    expect(crossed.res.status).toBe(303);
+    const own = await get(agent, `/t/alpha/console/customers/${localOf(A.world.customer)}/live`, { accept: 'text/event-stream' });
+    expect([own.res.status, own.res.headers.get('content-type')]).toEqual([200, expect.stringMatching(/^text\/event-stream/)]);
+  });
+
+  it("a portal customer's cookie opens no console or admin page, and an agent's no admin page", async () => {
+    for (const { path } of routes.filter((r) => r.method === 'GET' && !PUBLIC.test(r.path) && areaOf(r.path) !== 'portal')) {
+      const url = urlOf(path, A, A);
+      for (const role of areaOf(path) === 'admin' ? (['customer', 'agent'] as const) : (['customer'] as const)) {
+        const { res } = await get(sessions[role], url);
+        expect(res.status, `${role} → ${url}`).toBe(303);
+        expect(res.headers.get('location')).toMatch(/\/sign-in\?next=/);
+      }
+    }
+  });
+});
+
+describe('CSRF', () => {
+  it('every POST refuses a missing, forged or other-session token and a foreign Origin with 403 CSRF_FAILED, changing nothing', async () => {
+    const posts = routes.filter((r) => r.method === 'POST');
+    expect(posts.length).toBeGreaterThan(20);
+    const tenantBefore = await dumpTenant(tp, A.client.tenantId);
+    const controlBefore = await dumpControl(tp);
+    for (const { path } of posts) {
+      const v = sessions[ROLE_OF[areaOf(path)]];
+      const other = sessions[ROLE_OF[areaOf(path)] === 'admin' ? 'agent' : 'admin'];
+      const url = urlOf(path, A, A);
+      const attempts: [string, Record<string, string>, string?][] = [
+        ['no token', {}],
+        ['forged token', { _csrf: 'A'.repeat(43) }],
+        ["another session's token", { _csrf: other.csrf }],
+        ['foreign Origin', { _csrf: v.csrf }, 'http://evil.example'],
+      ];
+      for (const [why, form, origin] of attempts) {
+        const res = await v.fetch(url, { method: 'POST', form: { ...form, email: 'x@example.com', name: 'x', body: 'x', subject: 'x' }, origin });
+        expect(res.status, `${why}: ${url}`).toBe(403);
+        expect((await res.json()).errors[0].extensions.code).toBe('CSRF_FAILED');
+      }
+    }
+    // the language switch acts on no account: a foreign Origin is what it refuses
+    const locale = await sessions.customer.fetch('/t/alpha/locale', { method: 'POST', form: { locale: 'es' }, origin: 'http://evil.example' });
+    expect(locale.status).toBe(403);
+    expect(sessions.customer.cookies.has('mosaic_locale')).toBe(false);
+    expect(await dumpTenant(tp, A.client.tenantId)).toEqual(tenantBefore);
+    expect(await dumpControl(tp)).toEqual(controlBefore);
+  });
+
+  it('the same form post with the session token does go through (so the refusals above are about the token)', async () => {
+    const v = sessions.customer;
+    const res = await v.fetch(`/t/alpha/portal/knowledge/${localOf(A.world.article)}/rating`, { method: 'POST', form: { _csrf: v.csrf, helpful: 'yes' } });
+    expect(res.status).toBe(303);
+  });
+});
+
+describe('XSS', () => {
+  /** Pages where the stored hostile text is shown, by the role that sees them. */
+  const hostilePages = (): [Role | null, string][] => [
+    ['customer', '/t/alpha/portal'],
+    ['customer', `/t/alpha/portal/cases/${localOf(A.hostileCase!)}`],
+    ['customer', '/t/alpha/portal/cases'],
+    ['customer', `/t/alpha/portal/knowledge/${localOf(A.hostileArticle!)}`],
+    ['customer', '/t/alpha/portal/knowledge?q=Title'],
+    ['customer', '/t/alpha/portal/community'],
+    ['customer', `/t/alpha/portal/community/${localOf(A.hostileThread!)}`],
+    ['customer', `/t/alpha/portal/orders/${localOf(A.world.order)}`],
+    ['agent', '/t/alpha/console'],
+    ['agent', `/t/alpha/console/customers/${localOf(A.world.customer)}`],
+    ['agent', `/t/alpha/console/cases/${localOf(A.hostileCase!)}`],
+    ['agent', `/t/alpha/console/orders/${localOf(A.world.order)}`],
+    ['admin', `/t/alpha/admin/plugins/${HOSTILE_WIDGETS}`],
+    ['admin', '/t/alpha/admin'],
+    ['admin', '/t/alpha/admin/branding'],
+    [null, '/t/alpha/portal/sign-in'], // the brand's display name, to a visitor
+  ];
+
+  it('script and markup stored in names, subjects, replies, articles, posts, branding, plugin config and widget text are escaped text', async () => {
+    for (const [role, path] of hostilePages()) {
+      const { res, html } = await get(role ? sessions[role] : new Visitor(tp.server.url), path);
+      expect(res.status, path).toBe(200);
+      expect(html, path).toContain('&lt;script&gt;window.__pwned=1&lt;/script&gt;');
+      if (!role) expect(html).toContain('Brand &lt;script&gt;window.__pwned=1');
+      expect(html, path).not.toContain('<script>window.__pwned');
+      expect(html, path).not.toMatch(/<img[^>]*onerror/i);
+      // every script tag the page has is the page's own, carrying the response's nonce
+      const scripts = html.match(/<script\b[^>]*>/gi) ?? [];
+      for (const tag of scripts) expect(tag, path).toMatch(/ nonce="[^"]+"/);
+      expect(html, path).not.toMatch(/(href|src|action|formaction)\s*=\s*["']?\s*javascript:/i);
+    }
+  });
+
+  it('widget text of every component kind is drawn escaped, and a javascript: link is not drawn as a link', async () => {
+    const { html } = await get(sessions.agent, `/t/alpha/console/customers/${localOf(A.world.customer)}`);
+    for (const field of ['card', 'heading', 'text', 'badge', 'label', 'value', 'column', 'cell', 'title', 'description', 'caption', 'link', 'button']) {
+      expect(html, field).toContain(`&gt; ${field}`);
+    }
+    expect(html).toContain('Motto &lt;script&gt;');
+    // the javascript: link is refused as a whole: the widget shows its error box, no link
+    expect(html).toMatch(/bad_2d_link-title[^]*?WIDGET_INVALID/);
+    expect(html).not.toContain('click me');
+    // the widget button's action answers for htmx with the plugin's message escaped, too
+    const installation = (await tp.platform.control.client.execute({ sql: `select id from installations where tenant_id = ? and plugin_id = ?`, args: [A.client.tenantId, HOSTILE_WIDGETS] })).rows[0]![0];
+    const v = sessions.agent;
+    const res = await v.fetch(`/t/alpha/console/widgets/customer/${localOf(A.world.customer)}/actions`, {
+      method: 'POST', headers: { 'hx-request': 'true' },
+      form: { _csrf: v.csrf, widget: widgetKey(String(installation), 'customer'), action: 'echo', input: JSON.stringify({ say: XSS }) },
+    });
+    seen.push({ what: 'htmx widget action', res });
+    const fragment = await res.text();
+    expect(res.status).toBe(200);
+    expect(fragment).toContain('&lt;script&gt;window.__pwned');
+    expect(fragment).not.toContain('<script');
+    expect(fragment).not.toMatch(/<img[^>]*onerror/i);
+  });
+
+  it('a javascript: or foreign return address after sign-in leads back into the portal', async () => {
+    for (const next of ['javascript:alert(1)', '//evil.example/', 'https://evil.example/']) {
+      const v = new Visitor(tp.server.url);
+      await v.page('/t/alpha/portal/sign-in');
+      const res = await v.fetch('/t/alpha/portal/sign-in', { method: 'POST', form: { _csrf: v.csrf, email: A.users.customer.email, password: PASSWORD.customerPassword, next } });
+      expect(res.status).toBe(303);
+      expect(res.headers.get('location'), next).toMatch(/^\/t\/alpha\/portal(\/|$)/);
+    }
+  });
+});
+
+describe('security headers', () => {
+  const checkHeaders = (what: string, res: Response) => {
+    const csp = res.headers.get('content-security-policy') ?? '';
+    const directives = new Map(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values]));
+    expect(directives.get('default-src'), what).toEqual(["'none'"]);
+    const scriptSrc = directives.get('script-src') ?? [];
+    expect(scriptSrc.length, what).toBe(1);
+    expect(scriptSrc[0], what).toMatch(/^'nonce-[A-Za-z0-9+/=_-]{16,}'$/);
+    expect(directives.get('frame-ancestors'), what).toEqual(["'none'"]);
+    expect(directives.get('base-uri'), what).toEqual(["'none'"]);
+    expect(directives.get('form-action'), what).toEqual(["'self'"]);
+    expect(csp, what).not.toMatch(/unsafe-|\*|https?:/);
+    expect(res.headers.get('x-frame-options'), what).toBe('DENY');
+    expect(res.headers.get('x-content-type-options'), what).toBe('nosniff');
+    expect(res.headers.get('referrer-policy'), what).toBe('same-origin');
+  };
+
+  it('every page, redirect, 404 and htmx fragment of this suite carried a strict CSP and the other headers', async () => {
+    const v = new Visitor(tp.server.url);
+    for (const path of ['/', '/t/alpha/', '/t/no-such-tenant/portal', '/t/alpha/portal/no-such-page', '/t/alpha/console', '/t/alpha/admin/plugins/%3Cscript%3E']) {
+      await get(v, path);
+    }
+    await get(sessions.customer, '/t/alpha/portal/cases/suggestions?subject=refund', { 'hx-request': 'true' });
+    // a page that fails: a tenant whose forum table is gone answers the 500 page, headers and all
+    const broken = await tp.tenant('charlie');
+    await (await tp.platform.tenants.get(broken.tenantId)).client.execute('drop table community_threads');
+    const failed = await get(v, '/t/charlie/portal/community');
+    expect(failed.res.status).toBe(500);
+    expect(failed.html).not.toContain('community_threads');
+    const statuses = new Set(seen.map((s) => s.res.status));
+    expect([...statuses]).toEqual(expect.arrayContaining([200, 302, 303, 404, 500]));
+    expect(seen.length).toBeGreaterThan(150);
+    for (const { what, res } of seen) checkHeaders(what, res);
+    // nonces are fresh per response
+    const nonces = seen.map((s) => /'nonce-([^']+)'/.exec(s.res.headers.get('content-security-policy')!)![1]);
+    expect(new Set(nonces).size).toBe(nonces.length);
+  });
+});
+
+describe('session cookies', () => {
+  it('are HttpOnly, SameSite=Lax and scoped to the tenant; signing out ends the session on the server', async () => {
+    const v = new Visitor(tp.server.url);
+    await v.page('/t/alpha/console/sign-in');
+    await v.fetch('/t/alpha/console/sign-in', { method: 'POST', form: { _csrf: v.csrf, email: A.users.agent.email, password: PASSWORD.agentPassword } });
+    const cookie = v.setCookies.find((c) => c.startsWith('mosaic_session='))!;
+    expect(cookie).toMatch(/^mosaic_session=[A-Za-z0-9_-]{43}; Max-Age=\d+; Path=\/t\/alpha\/; HttpOnly; SameSite=Lax$/);
+    const old = v.cookies.get('mosaic_session')!;
+    const { res: opened } = await v.page(`/t/alpha/console/customers/${localOf(A.world.customer)}`);
+    expect(opened.status).toBe(200);
+    const out = await v.fetch('/t/alpha/console/sign-out', { method: 'POST', form: { _csrf: v.csrf } });
+    expect(out.status).toBe(303);
+    expect(v.setCookies.some((c) => /^mosaic_session=;.*Max-Age=0/.test(c))).toBe(true);
+    // replaying the old cookie: the server no longer knows the session
+    const replay = new Visitor(tp.server.url);
+    replay.cookies.set('mosaic_session', old);
+    const page = await replay.fetch(`/t/alpha/console/customers/${localOf(A.world.customer)}`);
+    expect(page.status).toBe(303);
+    expect(page.headers.get('location')).toMatch(/^\/t\/alpha\/console\/sign-in/);
+    const stream = await replay.fetch(`/t/alpha/console/customers/${localOf(A.world.customer)}/live`);
+    expect(stream.status).toBe(303);
+    const write = await replay.fetch(`/t/alpha/console/cases/${localOf(A.world.case)}/reply`, { method: 'POST', form: { _csrf: v.csrf, body: 'after sign-out' } });
+    expect(write.status).toBe(403);
+  });
+});
