@@ -1,7 +1,8 @@
 /**
- * Side-by-side runs of several GraphQL queries against one server: c=1 interleaved request by
- * request, then autocannon alternating the queries, every response checked against the query's
- * first answer. Interleaving makes whatever else the machine does weigh on every query alike.
+ * Side-by-side runs of several GraphQL queries (or pages) against one server: c=1 interleaved
+ * request by request, then autocannon alternating the targets, every response checked against
+ * the query's first answer (or by the target's own check). Interleaving makes whatever else the
+ * machine does weigh on every target alike.
  */
 import {
   answerOf, combine, describeBad, fmtInt, loadRun, log, sameAnswer, sequentialClient, summarize, type LoadRun, type Summary,
@@ -9,11 +10,22 @@ import {
 
 export interface CompareTarget {
   name: string;
-  /** The POST body. */
-  body: string;
+  /** The POST body; a target without one is a GET. */
+  body?: string;
   /** answerOf(the first response): every later response must answer the same. */
-  expected: string;
+  expected?: string;
+  /** Instead of `expected`, for answers that differ from request to request (an HTML page with its form token): what is wrong with a body, or null. */
+  check?: (body: string) => string | null;
   headers: Record<string, string>;
+  /** Where this target's requests go, when not to the options' `url`. */
+  url?: string;
+}
+
+/** What is wrong with a response body for `t`, or null when it is what `t` expects. */
+function problem(t: CompareTarget, body: string): string | null {
+  if (t.check) return t.check(body);
+  if (t.expected === undefined) throw new Error(`${t.name}: a target needs an expected answer or a check`);
+  return sameAnswer(body, t.expected) ? null : whereItDiffers(answerOf(body), t.expected);
 }
 
 export interface CompareOptions {
@@ -42,14 +54,16 @@ export interface CompareResult {
 
 /** c=1: one keep-alive connection per query, the queries taking turns request by request. */
 export async function interleaved(opts: CompareOptions, targets: readonly CompareTarget[], requests: number, record?: Map<CompareTarget, number[]>): Promise<void> {
-  const clients = targets.map((t) => sequentialClient(opts.url, t.headers));
+  const clients = targets.map((t) => sequentialClient(t.url ?? opts.url, t.headers));
   try {
     for (let i = 0; i < requests; i++) {
       for (const [k, t] of targets.entries()) {
+        const client = clients[k]!;
         const t0 = performance.now();
-        const res = await clients[k]!.post(t.body);
+        const res = t.body === undefined ? await client.get() : await client.post(t.body);
         const ms = performance.now() - t0;
-        if (res.status !== 200 || !sameAnswer(res.body, t.expected)) throw new Error(`${t.name}: request ${i} answered ${res.status} ${whereItDiffers(answerOf(res.body), t.expected)}`);
+        const wrong = problem(t, res.body);
+        if (res.status !== 200 || wrong !== null) throw new Error(`${t.name}: request ${i} answered ${res.status} ${wrong ?? ''}`);
         record?.get(t)!.push(ms);
       }
     }
@@ -68,8 +82,8 @@ export async function compareQueries(opts: CompareOptions, targets: readonly Com
   const runs = new Map<CompareTarget, LoadRun[]>(targets.map((t) => [t, []]));
   const warmups = new Map<CompareTarget, LoadRun[]>(targets.map((t) => [t, []]));
   const cannon = (t: CompareTarget, seconds: number) => loadRun({
-    url: opts.url, connections: opts.connections, duration: seconds, method: 'POST', headers: t.headers, body: t.body,
-    verifyBody: (body) => sameAnswer(body, t.expected),
+    url: t.url ?? opts.url, connections: opts.connections, duration: seconds, method: t.body === undefined ? 'GET' : 'POST', headers: t.headers, body: t.body,
+    verifyBody: (body) => problem(t, body) === null,
   });
   for (let round = 1; round <= opts.rounds; round++) {
     for (const t of targets) {

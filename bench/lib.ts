@@ -186,6 +186,7 @@ export function describeBad(r: LoadRun): string {
 export interface Summary {
   count: number;
   p50: number;
+  p95: number;
   p99: number;
   mean: number;
 }
@@ -196,7 +197,7 @@ export function summarize(latenciesMs: readonly number[]): Summary {
   const at = (q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]! : NaN);
   let sum = 0;
   for (const v of sorted) sum += v;
-  return { count: sorted.length, p50: at(0.5), p99: at(0.99), mean: sorted.length ? sum / sorted.length : NaN };
+  return { count: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), mean: sorted.length ? sum / sorted.length : NaN };
 }
 
 export const fmtInt = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '—');
@@ -211,35 +212,35 @@ export function markdownTable(headers: string[], rows: (string | number)[][]): s
   return [line(head), line(right.map((r) => (r ? '---:' : '---'))), ...rows.map(line)].join('\n');
 }
 
-/** One keep-alive connection for sequential requests (concurrency 1). */
+/** One keep-alive connection for sequential requests (concurrency 1) to `url` (its query string included). */
 export function sequentialClient(url: string, headers: Record<string, string>, timeoutMs = 30_000) {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const target = new URL(url);
+  const send = (method: 'GET' | 'POST', body?: string): Promise<{ status: number; body: string }> => new Promise((resolve, reject) => {
+    const req = request(
+      {
+        agent,
+        host: target.hostname,
+        port: target.port,
+        path: `${target.pathname}${target.search}`,
+        method,
+        headers: body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    // A server that never answers must fail the benchmark, not hang it.
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no response from ${url} within ${timeoutMs / 1000} s`)));
+    req.end(body);
+  });
   return {
-    post(body: string): Promise<{ status: number; body: string }> {
-      return new Promise((resolve, reject) => {
-        const req = request(
-          {
-            agent,
-            host: target.hostname,
-            port: target.port,
-            path: target.pathname,
-            method: 'POST',
-            headers: { ...headers, 'content-length': Buffer.byteLength(body) },
-          },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-            res.on('error', reject);
-          },
-        );
-        req.on('error', reject);
-        // A server that never answers must fail the benchmark, not hang it.
-        req.setTimeout(timeoutMs, () => req.destroy(new Error(`no response from ${url} within ${timeoutMs / 1000} s`)));
-        req.end(body);
-      });
-    },
+    post: (body: string) => send('POST', body),
+    get: () => send('GET'),
     close: () => agent.destroy(),
   };
 }

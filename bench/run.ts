@@ -7,18 +7,21 @@
  *   npm run bench -- full-stack scale   # by name
  *   npm run bench -- plugins            # the plugin sandbox
  *   npm run bench -- mashups            # the 360 query with the first-party plugins' fields
+ *   npm run bench -- web                # the console 360 page with plugin widgets; portal knowledge search
  */
 import { fullStack } from './full-stack.js';
 import type { BenchResult } from './lib.js';
 import { mashups } from './mashups.js';
 import { plugins } from './plugins.js';
 import { scale } from './scale.js';
+import { web } from './web.js';
 
 const benchmarks: Record<string, () => Promise<BenchResult>> = {
   'full-stack': fullStack,
   scale,
   plugins,
   mashups,
+  web,
 };
 
 const requested = process.argv.slice(2).filter((a) => a !== '--');
