@@ -197,6 +197,9 @@ const hasRecordParam = (route: string) => /:(?!tenant\b)/.test(route) && !route.
 /** Pages anyone may see (no session needed). */
 const PUBLIC = /^\/t\/:tenant\/(portal(\/(sign-in|sign-up|forgot|reset|knowledge(\/:id)?|community(\/:id)?))?|console\/sign-in|admin\/sign-in)$/;
 
+/** A page without the per-response nonce and CSRF token, to compare two answers. */
+const stripNonces = (html: string) => html.replace(/nonce="[^"]+"/g, 'nonce').replace(/name="_csrf" value="[^"]+"/g, '_csrf');
+
 /** Every response of the suite is checked for the security headers afterwards. */
 const seen: { what: string; res: Response }[] = [];
 async function get(v: Visitor, path: string, headers: Record<string, string> = {}): Promise<{ res: Response; html: string }> {
@@ -249,7 +252,23 @@ describe("tenant A's sessions against tenant B", () => {
       const foreign = await get(v, urlOf(path, A, B));
       expect(foreign.res.status, `B's id in ${path}`).toBe(404);
       expect(foreign.html).not.toContain('bravo');
+      const never = await get(v, urlOf(path, A, B).replace(/[0-9a-f]{8}-[0-9a-f-]{27}|acme\.widget-board/, (m) => (m.includes('.') ? 'acme.no-such-plugin' : randomUUID())));
+      expect(never.res.status, `a never-existing id in ${path}`).toBe(404);
+      expect(stripNonces(foreign.html)).toBe(stripNonces(never.html));
     }
+  });
+
+  it("every form post with B's record ids in A's own pages, with a valid token, is the 404 page and writes nothing anywhere", async () => {
+    const posts = routes.filter((r) => r.method === 'POST' && hasRecordParam(r.path) && !r.path.includes('/widgets/'));
+    expect(posts.length).toBeGreaterThanOrEqual(12);
+    const before = await Promise.all([dumpTenant(tp, A.client.tenantId), dumpTenant(tp, B.client.tenantId), dumpControl(tp)]);
+    for (const { path } of posts) {
+      const v = sessions[ROLE_OF[areaOf(path)]];
+      const url = urlOf(path, A, B);
+      const res = await v.fetch(url, { method: 'POST', form: { _csrf: v.csrf, body: 'pwned', helpful: 'yes', value: '1', role: 'admin', confirm: 'on', version: '0.0.0-fixture' } });
+      expect(res.status, `B's id in POST ${url}`).toBe(404);
+    }
+    expect(await Promise.all([dumpTenant(tp, A.client.tenantId), dumpTenant(tp, B.client.tenantId), dumpControl(tp)])).toEqual(before);
   });
 
   it("widget buttons aimed at B's records from A's pages are the 404 page, and run nothing", async () => {
