@@ -128,16 +128,18 @@ describe.skipIf(!runBrowserTests)('admin pages in Chromium, offline', () => {
 
   for (const width of [1280, 360]) {
     it(`every main admin page at ${width} px: server-only, strict CSP, accessible, no sideways scroll`, async () => {
-      // An installed plugin, so its settings and health pages have something to show.
-      const installed = await api.gql(`mutation($i: InstallPluginInput!) { installPlugin(input: $i) { installation { id } } }`, {
-        i: { pluginId: PLUGIN, version: '0.0.0-fixture', grantScopes: ['customers:read', 'orders:read', 'cases:write', 'storage'] },
-      });
-      expect(installed.errors).toBeUndefined();
       const { context, elsewhere } = await fencedContext(browser, tp.server.url, { viewport: { width, height: 900 } });
       const { page, problems } = await watchedPage(context);
       try {
         await signIn(page);
         await checkPage(page, 'home', width);
+        await page.goto(url(`/admin/marketplace/${PLUGIN}`));
+        await checkPage(page, 'consent', width);
+        // An installed plugin, so its settings and health pages have something to show.
+        const installed = await api.gql(`mutation($i: InstallPluginInput!) { installPlugin(input: $i) { installation { id } } }`, {
+          i: { pluginId: PLUGIN, version: '0.0.0-fixture', grantScopes: ['customers:read', 'orders:read', 'cases:write', 'storage'] },
+        });
+        expect(installed.errors).toBeUndefined();
         for (const [name, path, heading] of [
           ['marketplace', '/admin/marketplace', 'Marketplace'],
           ['plugins', '/admin/plugins', 'Installed plugins'],
