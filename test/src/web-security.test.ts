@@ -10,158 +10,33 @@
  *  5. Session cookies: flags, and sign-out ends the session on the server.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createApiKey, createApp, createGraphQLServer, seedWebUsers, widgetKey } from '@mosaic/core';
+import { createApp, createGraphQLServer, widgetKey } from '@mosaic/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { create, dumpControl, dumpTenant, localOf, ok, seedWorld, type World } from './fixtures.js';
-import { startTestPlatform, type Client, type TestPlatform } from './harness.js';
-import { publishBuiltPlugins } from './publish-built-plugin.js';
-
-const FIXTURES = fileURLToPath(new URL('../../core/src/plugins/testing/fixtures/', import.meta.url));
-const HOSTILE_WIDGETS = 'acme.hostile-widgets';
-const WIDGET_BOARD = 'acme.widget-board';
-/** Stored in every text field the pages show. */
-const XSS = '<script>window.__pwned=1</script>"><img src=x onerror=alert(1)> javascript:alert(1)';
-const PASSWORD = { customerPassword: 'customer password 1', agentPassword: 'agent password 1', adminPassword: 'admin password 1' };
-
-type Area = 'portal' | 'console' | 'admin';
-type Role = 'customer' | 'agent' | 'admin';
-const ROLE_OF: Record<Area, Role> = { portal: 'customer', console: 'agent', admin: 'admin' };
-
-/**
- * A cookie jar against one server, enough for these tests. It sends every cookie it holds on
- * every request, the way an attacker replaying a cookie would, wherever the browser would not.
- */
-class Visitor {
-  readonly cookies = new Map<string, string>();
-  readonly paths = new Map<string, string>();
-  setCookies: string[] = [];
-  csrf = '';
-  constructor(readonly base: string) {}
-
-  async fetch(path: string, init: RequestInit & { form?: Record<string, string>; origin?: string } = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
-    let body = init.body;
-    if (init.form) {
-      body = new URLSearchParams(init.form).toString();
-      headers.set('content-type', 'application/x-www-form-urlencoded');
-      headers.set('origin', init.origin ?? this.base);
-    }
-    const res = await fetch(`${this.base}${path}`, { ...init, headers, body, redirect: 'manual' });
-    this.setCookies = res.headers.getSetCookie();
-    for (const line of this.setCookies) {
-      const [pair] = line.split(';');
-      const [name, value] = pair!.split('=') as [string, string];
-      const cookiePath = /;\s*Path=([^;]+)/i.exec(line)?.[1] ?? '/';
-      if (/Max-Age=0/i.test(line) || value === '') {
-        // Like a browser, clearing another tenant's path leaves this tenant's cookie alone.
-        if (this.paths.get(name) === cookiePath) this.cookies.delete(name);
-      } else {
-        this.cookies.set(name, value);
-        this.paths.set(name, cookiePath);
-      }
-    }
-    return res;
-  }
-
-  /** GET a page and keep its CSRF token (the `_csrf` field of its forms). */
-  async page(path: string): Promise<{ res: Response; html: string }> {
-    const res = await this.fetch(path);
-    const html = await res.text();
-    const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
-    if (token) this.csrf = token;
-    return { res, html };
-  }
-
-  async signIn(slug: string, area: Area, email: string, password: string): Promise<Response> {
-    await this.page(`/t/${slug}/${area}/sign-in`);
-    const res = await this.fetch(`/t/${slug}/${area}/sign-in`, { method: 'POST', form: { _csrf: this.csrf, email, password } });
-    expect(res.status, `${area} sign-in of ${email}`).toBe(303);
-    await this.page(`/t/${slug}/${area}`);
-    return res;
-  }
-}
-
-interface Side {
-  client: Client & { tenantId: string };
-  slug: string;
-  world: World;
-  users: Awaited<ReturnType<typeof seedWebUsers>>;
-  /** An API key id and a staff web user id, for the admin pages that take one. */
-  keyId: string;
-  agentUserId: string;
-  hostileCase?: string;
-  hostileArticle?: string;
-  hostileThread?: string;
-}
+import { dumpControl, dumpTenant, localOf } from './fixtures.js';
+import type { TestPlatform } from './harness.js';
+import {
+  HOSTILE_WIDGETS, PASSWORD, ROLE_OF, startAttackWorld, Visitor, WIDGET_BOARD, XSS,
+  type Area, type AttackWorld, type Role, type Side,
+} from './web-attack-world.js';
 
 let tp: TestPlatform;
-let outDir: string;
 let A: Side;
 let B: Side;
 /** Signed-in visitors of tenant A by role. */
-const sessions = {} as Record<Role, Visitor>;
+let sessions: Record<Role, Visitor>;
+let world: AttackWorld;
 let routes: { method: string; path: string }[];
 
-async function prepare(slug: string, hostile: boolean): Promise<Side> {
-  const client = await tp.tenant(slug);
-  const world = await seedWorld(client, slug);
-  const extra: Partial<Side> = {};
-  if (hostile) {
-    // The customer the portal user belongs to gets a hostile name before the user is made from it.
-    ok(await client.gql(`mutation($i: UpdateCustomerInput!) { updateCustomer(input: $i) { customer { id } } }`, { i: { id: world.customer, name: `Eve ${XSS}` } }));
-    extra.hostileCase = (await create(client, 'createCase', { customerId: world.customer, subject: `Subject ${XSS}` })).case.id;
-    await create(client, 'addInteraction', { customerId: world.customer, caseId: extra.hostileCase, channel: 'EMAIL', direction: 'INBOUND', body: `Reply ${XSS}` });
-    extra.hostileArticle = (await create(client, 'createKnowledgeArticle', { title: `Title ${XSS}`, body: `Body ${XSS}\n[link](javascript:alert(1))`, status: 'PUBLISHED' })).article.id;
-    const thread = await create(client, 'createCommunityThread', { title: `Thread ${XSS}`, body: `Post ${XSS}`, authorCustomerId: world.customer });
-    extra.hostileThread = thread.thread.id;
-    await create(client, 'createCommunityPost', { threadId: thread.thread.id, body: `Answer ${XSS}`, authorAgentId: world.agent });
-  }
-  const data = await tp.platform.tenants.get(client.tenantId);
-  const users = await seedWebUsers(data, PASSWORD);
-  const { id: keyId } = await createApiKey(tp.platform.control.db, { tenantId: client.tenantId, role: 'integrator' });
-  const agentUser = await data.client.execute(`select id from web_users where role = 'agent' limit 1`);
-  return { client, slug, world, users, keyId, agentUserId: String(agentUser.rows[0]![0]), ...extra } as Side;
-}
-
 beforeAll(async () => {
-  tp = await startTestPlatform();
-  [A, B] = [await prepare('alpha', true), await prepare('bravo', false)];
-  outDir = mkdtempSync(join(tmpdir(), 'mosaic-web-security-'));
-  await publishBuiltPlugins(tp.platform, A.client, [join(FIXTURES, 'hostile-widgets'), join(FIXTURES, 'widget-board')], outDir, 'acme');
-  ok(await A.client.gql(`mutation($i: InstallPluginInput!) { installPlugin(input: $i) { installation { id } } }`,
-    { i: { pluginId: HOSTILE_WIDGETS, version: '0.0.0-fixture', config: { motto: `Motto ${XSS}` } } }));
-  ok(await B.client.gql(`mutation($i: InstallPluginInput!) { installPlugin(input: $i) { installation { id } } }`,
-    { i: { pluginId: WIDGET_BOARD, version: '0.0.0-fixture', grantScopes: ['customers:read', 'orders:read', 'cases:write', 'storage'] } }));
-  for (const role of ['customer', 'agent', 'admin'] as const) {
-    sessions[role] = new Visitor(tp.server.url);
-    const area: Area = role === 'customer' ? 'portal' : role === 'agent' ? 'console' : 'admin';
-    const email = role === 'admin' ? A.users.admin.email : A.users[role].email;
-    await sessions[role].signIn('alpha', area, email, PASSWORD[`${role}Password`]);
-  }
-  // The display name goes in through the admin's own branding form.
-  const admin = sessions.admin;
-  const { html: form } = await admin.page('/t/alpha/admin/branding');
-  const valueOf = (name: string) => /value="([^"]*)"/.exec(new RegExp(`<input[^>]*name="${name}"[^>]*>`).exec(form)?.[0] ?? '')?.[1] ?? '';
-  const saved = await admin.fetch('/t/alpha/admin/branding', { method: 'POST', form: {
-    _csrf: admin.csrf, displayName: `Brand ${XSS}`.slice(0, 100), primaryColor: valueOf('primaryColor'), accentColor: valueOf('accentColor'),
-    enabledLocales: 'en', defaultLocale: 'en', customDomain: '',
-  } });
-  expect(saved.headers.get('location')).toMatch(/done=brandingSaved/);
+  world = await startAttackWorld();
+  ({ tp, A, B, sessions } = world);
   const app = createApp(tp.platform, createGraphQLServer(tp.platform.config, tp.platform.logger, tp.platform.plugins));
   routes = [...new Map(app.routes
     .filter((r) => (r.method === 'GET' || r.method === 'POST') && /^\/t\/:tenant\/(portal|console|admin)(\/|$)/.test(r.path))
     .map((r) => [`${r.method} ${r.path}`, { method: r.method, path: r.path }])).values()];
 }, 60_000);
 
-afterAll(async () => {
-  await tp?.close();
-  if (outDir) rmSync(outDir, { recursive: true, force: true });
-});
+afterAll(() => world?.close());
 
 /** What each route parameter stands for in a tenant's own pages; `null`: not a record of the tenant. */
 function paramValue(side: Side, route: string, param: string): string | null {
