@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApiKey, seedWebUsers } from '@mosaic/core';
 import { expect } from 'vitest';
-import { create, ok, seedWorld, type World } from './fixtures.js';
+import { create, localOf, ok, seedWorld, type World } from './fixtures.js';
 import { startTestPlatform, type Client, type TestPlatform } from './harness.js';
 import { publishBuiltPlugins } from './publish-built-plugin.js';
 
@@ -114,6 +114,26 @@ async function prepare(tp: TestPlatform, slug: string, hostile: boolean): Promis
   const agentUser = await data.client.execute(`select id from web_users where role = 'agent' limit 1`);
   return { client, slug, world, users, keyId, agentUserId: String(agentUser.rows[0]![0]), ...extra } as Side;
 }
+
+/** Tenant A's pages that show the stored hostile texts, with the role that sees them (null: a visitor). */
+export const hostilePages = (A: Side): [Role | null, string][] => [
+  ['customer', '/t/alpha/portal'],
+  ['customer', `/t/alpha/portal/cases/${localOf(A.hostileCase!)}`],
+  ['customer', '/t/alpha/portal/cases'],
+  ['customer', `/t/alpha/portal/knowledge/${localOf(A.hostileArticle!)}`],
+  ['customer', '/t/alpha/portal/knowledge?q=Title'],
+  ['customer', '/t/alpha/portal/community'],
+  ['customer', `/t/alpha/portal/community/${localOf(A.hostileThread!)}`],
+  ['customer', `/t/alpha/portal/orders/${localOf(A.world.order)}`],
+  ['agent', '/t/alpha/console'],
+  ['agent', `/t/alpha/console/customers/${localOf(A.world.customer)}`],
+  ['agent', `/t/alpha/console/cases/${localOf(A.hostileCase!)}`],
+  ['agent', `/t/alpha/console/orders/${localOf(A.world.order)}`],
+  ['admin', `/t/alpha/admin/plugins/${HOSTILE_WIDGETS}`],
+  ['admin', '/t/alpha/admin'],
+  ['admin', '/t/alpha/admin/branding'],
+  [null, '/t/alpha/portal/sign-in'], // the brand's display name, to a visitor
+];
 
 /** The attack world, its tenants and tenant A's signed-in visitors by role. */
 export interface AttackWorld {

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dumpControl, dumpTenant, localOf } from './fixtures.js';
 import type { TestPlatform } from './harness.js';
 import {
-  HOSTILE_WIDGETS, PASSWORD, ROLE_OF, startAttackWorld, Visitor, WIDGET_BOARD, XSS,
+  HOSTILE_WIDGETS, hostilePages, PASSWORD, ROLE_OF, startAttackWorld, Visitor, WIDGET_BOARD, XSS,
   type Area, type AttackWorld, type Role, type Side,
 } from './web-attack-world.js';
 
@@ -219,28 +219,9 @@ describe('CSRF', () => {
 });
 
 describe('XSS', () => {
-  /** Pages where the stored hostile text is shown, by the role that sees them. */
-  const hostilePages = (): [Role | null, string][] => [
-    ['customer', '/t/alpha/portal'],
-    ['customer', `/t/alpha/portal/cases/${localOf(A.hostileCase!)}`],
-    ['customer', '/t/alpha/portal/cases'],
-    ['customer', `/t/alpha/portal/knowledge/${localOf(A.hostileArticle!)}`],
-    ['customer', '/t/alpha/portal/knowledge?q=Title'],
-    ['customer', '/t/alpha/portal/community'],
-    ['customer', `/t/alpha/portal/community/${localOf(A.hostileThread!)}`],
-    ['customer', `/t/alpha/portal/orders/${localOf(A.world.order)}`],
-    ['agent', '/t/alpha/console'],
-    ['agent', `/t/alpha/console/customers/${localOf(A.world.customer)}`],
-    ['agent', `/t/alpha/console/cases/${localOf(A.hostileCase!)}`],
-    ['agent', `/t/alpha/console/orders/${localOf(A.world.order)}`],
-    ['admin', `/t/alpha/admin/plugins/${HOSTILE_WIDGETS}`],
-    ['admin', '/t/alpha/admin'],
-    ['admin', '/t/alpha/admin/branding'],
-    [null, '/t/alpha/portal/sign-in'], // the brand's display name, to a visitor
-  ];
 
   it('script and markup stored in names, subjects, replies, articles, posts, branding, plugin config and widget text are escaped text', async () => {
-    for (const [role, path] of hostilePages()) {
+    for (const [role, path] of hostilePages(A)) {
       const { res, html } = await get(role ? sessions[role] : new Visitor(tp.server.url), path);
       expect(res.status, path).toBe(200);
       expect(html, path).toContain('&lt;script&gt;window.__pwned=1&lt;/script&gt;');
