@@ -259,14 +259,68 @@ describe('XSS', () => {
     expect(fragment).not.toMatch(/<img[^>]*onerror/i);
   });
 
-  it('a javascript: or foreign return address after sign-in leads back into the portal', async () => {
-    for (const next of ['javascript:alert(1)', '//evil.example/', 'https://evil.example/']) {
+  const FOREIGN_NEXT = ['javascript:alert(1)', '//evil.example/', 'https://evil.example/', '/\\evil.example/', '/t/alpha/portal//evil.example', ' /t/alpha/x', '/t/bravo/portal'];
+
+  it('a javascript: or foreign return address after sign-in leads back into the area, never elsewhere', async () => {
+    for (const next of FOREIGN_NEXT) {
       const v = new Visitor(tp.server.url);
       await v.page('/t/alpha/portal/sign-in');
       const res = await v.fetch('/t/alpha/portal/sign-in', { method: 'POST', form: { _csrf: v.csrf, email: A.users.customer.email, password: PASSWORD.customerPassword, next } });
       expect(res.status).toBe(303);
-      expect(res.headers.get('location'), next).toMatch(/^\/t\/alpha\/portal(\/|$)/);
+      expect(res.headers.get('location'), next).toBe('/t/alpha/portal');
+      // staff: signed in already, the sign-in page sends on to the same kind of address
+      for (const [role, area] of [['agent', 'console'], ['admin', 'admin']] as const) {
+        const staff = await sessions[role].fetch(`/t/alpha/${area}/sign-in?next=${encodeURIComponent(next)}`);
+        expect([staff.status, staff.headers.get('location')], `${area} ${next}`).toEqual([303, `/t/alpha/${area}`]);
+      }
     }
+    // the language switch's way back, too
+    for (const back of FOREIGN_NEXT) {
+      const res = await sessions.customer.fetch('/t/alpha/locale', { method: 'POST', form: { locale: 'en', back } });
+      expect([res.status, res.headers.get('location')], back).toEqual([303, '/t/alpha/portal']);
+    }
+  });
+
+  it('script sent in a request (query, path, form fields) comes back escaped, on pages and on their error answers', async () => {
+    const q = encodeURIComponent(XSS);
+    const gets: [Visitor, string, Record<string, string>?][] = [
+      [new Visitor(tp.server.url), `/t/alpha/portal/knowledge?q=${q}`],
+      [new Visitor(tp.server.url), `/t/alpha/portal/sign-in?next=${q}`],
+      [new Visitor(tp.server.url), `/t/alpha/portal/reset?token=${q}`],
+      [new Visitor(tp.server.url), `/t/alpha/portal/${q}`],
+      [new Visitor(tp.server.url), `/t/alpha/console/sign-in?next=${q}`],
+      [new Visitor(tp.server.url), `/t/${q}/portal`],
+      [sessions.customer, `/t/alpha/portal/cases/suggestions?subject=${q}`, { 'hx-request': 'true' }],
+      [sessions.customer, `/t/alpha/portal/cases?after=${q}`],
+      [sessions.agent, `/t/alpha/console?view=${q}&after=${q}`],
+      [sessions.admin, `/t/alpha/admin/plugins/${q}`],
+      [sessions.admin, `/t/alpha/admin/marketplace/${q}`],
+    ];
+    const answers: { what: string; html: string }[] = [];
+    for (const [v, path, headers] of gets) answers.push({ what: path, html: (await get(v, path, headers)).html });
+    const visitor = new Visitor(tp.server.url);
+    await visitor.page('/t/alpha/portal/sign-in');
+    const posts: [Visitor, string, Record<string, string>][] = [
+      [visitor, '/t/alpha/portal/sign-in', { email: XSS, password: 'wrong password', next: XSS }],
+      [visitor, '/t/alpha/portal/sign-up', { name: XSS, email: XSS, password: 'x' }],
+      [visitor, '/t/alpha/portal/forgot', { email: XSS }],
+      [visitor, '/t/alpha/console/sign-in', { email: XSS, password: 'x', next: XSS }],
+      [sessions.customer, '/t/alpha/portal/cases/new', { subject: XSS, description: XSS }],
+      [sessions.admin, '/t/alpha/admin/users', { name: XSS, email: XSS, role: 'agent', password: 'x' }],
+      [sessions.admin, '/t/alpha/admin/api-keys', { label: XSS, role: XSS }],
+    ];
+    for (const [v, path, form] of posts) {
+      const res = await v.fetch(path, { method: 'POST', form: { _csrf: v.csrf, ...form } });
+      seen.push({ what: `POST ${path}`, res });
+      answers.push({ what: `POST ${path} (${res.status})`, html: await res.text() });
+    }
+    for (const { what, html } of answers) {
+      expect(html, what).not.toContain('<script>window.__pwned');
+      expect(html, what).not.toMatch(/<img[^>]*onerror/i);
+      expect(html, what).not.toMatch(/(href|src|action|formaction)\s*=\s*["']?\s*javascript:/i);
+    }
+    // the forms that keep what was typed keep it as escaped text
+    expect(answers.filter((a) => a.html.includes('&lt;script&gt;window.__pwned')).length).toBeGreaterThanOrEqual(6);
   });
 });
 
