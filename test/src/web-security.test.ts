@@ -146,7 +146,7 @@ describe("tenant A's sessions against tenant B", () => {
     expect(await Promise.all([dumpTenant(tp, A.client.tenantId), dumpTenant(tp, B.client.tenantId), dumpControl(tp)])).toEqual(before);
   });
 
-  it("widget buttons aimed at B's records from A's pages are the 404 page, and run nothing", async () => {
+  it("widget buttons aimed at B's records or installation, or at a widget of another area, are the 404 page and run nothing", async () => {
     const before = await dumpTenant(tp, B.client.tenantId);
     const installation = (await tp.platform.control.client.execute({ sql: `select id from installations where tenant_id = ? and plugin_id = ?`, args: [B.client.tenantId, WIDGET_BOARD] })).rows[0]![0];
     for (const [area, kind, id] of [['console', 'order', B.world.order], ['console', 'customer', B.world.customer], ['portal', 'order', B.world.order]] as const) {
@@ -156,6 +156,28 @@ describe("tenant A's sessions against tenant B", () => {
       });
       expect(res.status, `${area} ${kind}`).toBe(404);
     }
+    // A's own record with B's installation named in the button: no such widget here
+    const own = sessions.agent;
+    const res = await own.fetch(`/t/alpha/console/widgets/order/${localOf(A.world.order)}/actions`, {
+      method: 'POST', form: { _csrf: own.csrf, widget: widgetKey(String(installation), 'summary'), action: 'press', input: '{}' },
+    });
+    expect(res.status).toBe(404);
+    // a portal customer pressing a console widget's button on their own record
+    const aInstallation = (await tp.platform.control.client.execute({ sql: `select id from installations where tenant_id = ? and plugin_id = ?`, args: [A.client.tenantId, HOSTILE_WIDGETS] })).rows[0]![0];
+    const customer = sessions.customer;
+    for (const [kind, id, widget] of [['customer', A.world.customer, 'customer'], ['order', A.world.order, 'order']] as const) {
+      const res = await customer.fetch(`/t/alpha/portal/widgets/${kind}/${localOf(id)}/actions`, {
+        method: 'POST', headers: { 'hx-request': 'true' }, form: { _csrf: customer.csrf, widget: widgetKey(String(aInstallation), widget), action: 'echo', input: '{"say":"echo-marker"}' },
+      });
+      expect(res.status, kind).toBe(404);
+      expect(await res.text()).not.toContain('echo-marker');
+    }
+    // while the portal's own widget on the same order does answer, so the 404s are about where the widget belongs
+    const portalOwn = await customer.fetch(`/t/alpha/portal/widgets/order/${localOf(A.world.order)}/actions`, {
+      method: 'POST', headers: { 'hx-request': 'true' }, form: { _csrf: customer.csrf, widget: widgetKey(String(aInstallation), 'portal-order'), action: 'echo', input: '{"say":"echo-marker"}' },
+    });
+    expect(portalOwn.status).toBe(200);
+    expect(await portalOwn.text()).toContain('echo-marker');
     expect(await dumpTenant(tp, B.client.tenantId)).toEqual(before);
   });
 
