@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import { createApp, createGraphQLServer, widgetKey } from '@mosaic/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dumpControl, dumpTenant, localOf } from './fixtures.js';
+import { create, dumpControl, dumpTenant, localOf } from './fixtures.js';
 import type { TestPlatform } from './harness.js';
 import {
   HOSTILE_WIDGETS, hostilePages, PASSWORD, ROLE_OF, startAttackWorld, Visitor, WIDGET_BOARD, XSS,
@@ -189,6 +189,21 @@ describe("tenant A's sessions against tenant B", () => {
     expect(crossed.res.status).toBe(303);
     const own = await get(agent, `/t/alpha/console/customers/${localOf(A.world.customer)}/live`, { accept: 'text/event-stream' });
     expect([own.res.status, own.res.headers.get('content-type')]).toEqual([200, expect.stringMatching(/^text\/event-stream/)]);
+  });
+
+  it("a portal customer sees another customer's case or order of the same tenant as the 404 page, and cannot reply to it", async () => {
+    const otherCase = (await create(A.client, 'createCase', { customerId: A.world.customer2, subject: 'Someone else' })).case.id;
+    const otherOrder = (await create(A.client, 'createOrder', { customerId: A.world.customer2, currency: 'EUR', lines: [{ sku: 'S', name: 'N', quantity: 1, unitPriceCents: 1 }] })).order.id;
+    const v = sessions.customer;
+    for (const path of [`/t/alpha/portal/cases/${localOf(otherCase)}`, `/t/alpha/portal/orders/${localOf(otherOrder)}`]) {
+      const { res, html } = await get(v, path);
+      expect(res.status, path).toBe(404);
+      expect(html).not.toContain('Someone else');
+    }
+    const before = await dumpTenant(tp, A.client.tenantId);
+    const reply = await v.fetch(`/t/alpha/portal/cases/${localOf(otherCase)}/replies`, { method: 'POST', form: { _csrf: v.csrf, body: 'pwned' } });
+    expect(reply.status).toBe(404);
+    expect(await dumpTenant(tp, A.client.tenantId)).toEqual(before);
   });
 
   it("a portal customer's cookie opens no console or admin page, and an agent's no admin page", async () => {
