@@ -286,6 +286,8 @@ describe('XSS', () => {
     for (const [role, path] of hostilePages(A)) {
       const { res, html } = await get(role ? sessions[role] : new Visitor(tp.server.url), path);
       expect(res.status, path).toBe(200);
+      // a signed-in page is never kept by a cache along the way
+      if (role) expect(res.headers.get('cache-control'), path).toBe('no-store');
       expect(html, path).toContain('&lt;script&gt;window.__pwned=1&lt;/script&gt;');
       if (!role) expect(html).toContain('Brand &lt;script&gt;window.__pwned=1');
       expect(html, path).not.toContain('<script>window.__pwned');
@@ -401,6 +403,8 @@ describe('security headers', () => {
     expect(res.headers.get('x-frame-options'), what).toBe('DENY');
     expect(res.headers.get('x-content-type-options'), what).toBe('nosniff');
     expect(res.headers.get('referrer-policy'), what).toBe('same-origin');
+    expect(res.headers.get('cross-origin-opener-policy'), what).toBe('same-origin');
+    expect(res.headers.get('permissions-policy'), what).toMatch(/camera=\(\), microphone=\(\), geolocation=\(\)/);
   };
 
   it('every page, redirect, 404 and htmx fragment of this suite carried a strict CSP and the other headers', async () => {
