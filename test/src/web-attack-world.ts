@@ -2,8 +2,9 @@
  * A world to attack the web pages in, shared by the web security tests: tenant "alpha" with
  * script and markup stored in every text its pages show (customer name, case subject and reply,
  * article, forum thread and post, brand display name, plugin config, and a fixture plugin's
- * widgets that carry it in every component field), and a plain tenant "bravo" of the same shape;
- * each with a portal customer, an agent and an admin who can sign in, and a plugin installed.
+ * name, description and widgets, in every component field), and a plain tenant "bravo" of the
+ * same shape; each with a portal customer, an agent and an admin who can sign in, and a plugin
+ * installed.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -131,6 +132,11 @@ export const hostilePages = (A: Side): [Role | null, string][] => [
   ['agent', `/t/alpha/console/orders/${localOf(A.world.order)}`],
   ['admin', `/t/alpha/admin/plugins/${HOSTILE_WIDGETS}`],
   ['admin', '/t/alpha/admin'],
+  ['admin', '/t/alpha/admin/marketplace'],
+  ['admin', `/t/alpha/admin/marketplace/${HOSTILE_WIDGETS}`],
+  ['admin', '/t/alpha/admin/plugins'],
+  ['admin', `/t/alpha/admin/plugins/${HOSTILE_WIDGETS}/health`],
+  ['admin', `/t/alpha/admin/plugins/${HOSTILE_WIDGETS}/uninstall`],
   ['admin', '/t/alpha/admin/branding'],
   [null, '/t/alpha/portal/sign-in'], // the brand's display name, to a visitor
 ];
