@@ -221,6 +221,23 @@ describe("tenant A's sessions against tenant B", () => {
     expect(await dumpTenant(tp, A.client.tenantId)).toEqual(before);
   });
 
+  it("with a valid token, a customer's session writes nothing through console or admin forms, nor an agent's through admin forms", async () => {
+    const control = await settledControl();
+    const tenant = await dumpTenant(tp, A.client.tenantId);
+    const staffPosts = routes.filter((r) => r.method === 'POST' && areaOf(r.path) !== 'portal' && !r.path.endsWith('/sign-in') && !r.path.endsWith('/sign-out'));
+    expect(staffPosts.length).toBeGreaterThanOrEqual(15);
+    for (const { path } of staffPosts) {
+      const url = urlOf(path, A, A);
+      for (const role of areaOf(path) === 'admin' ? (['customer', 'agent'] as const) : (['customer'] as const)) {
+        const v = sessions[role];
+        const res = await v.fetch(url, { method: 'POST', form: { _csrf: v.csrf, body: 'pwned', role: 'admin', name: 'x', email: 'x@example.com', password: 'a long password 1', label: 'x', confirm: 'on' } });
+        expect([res.status, (await res.json()).errors?.[0]?.extensions?.code], `${role} → POST ${url}`).toEqual([403, 'FORBIDDEN']);
+      }
+    }
+    expect(changedTables(tenant, await dumpTenant(tp, A.client.tenantId))).toEqual([]);
+    expect(changedTables(control, await settledControl())).toEqual([]);
+  });
+
   it("a portal customer's cookie opens no console or admin page, and an agent's no admin page", async () => {
     for (const { path } of routes.filter((r) => r.method === 'GET' && !PUBLIC.test(r.path) && areaOf(r.path) !== 'portal')) {
       const url = urlOf(path, A, A);
