@@ -238,10 +238,13 @@ describe("tenant A's sessions against tenant B", () => {
     expect(changedTables(control, await settledControl())).toEqual([]);
   });
 
-  it("a portal customer's cookie opens no console or admin page, and an agent's no admin page", async () => {
-    for (const { path } of routes.filter((r) => r.method === 'GET' && !PUBLIC.test(r.path) && areaOf(r.path) !== 'portal')) {
+  it("a portal customer's cookie opens no console or admin page, an agent's no admin page, and staff no customer's portal page", async () => {
+    const OTHERS: Record<Area, readonly Role[]> = { admin: ['customer', 'agent'], console: ['customer'], portal: ['agent', 'admin'] };
+    // the portal's home and forum list greet staff as visitors
+    const visitorPages = /^\/t\/:tenant\/portal(\/community)?$/;
+    for (const { path } of routes.filter((r) => r.method === 'GET' && !PUBLIC.test(r.path) && !visitorPages.test(r.path))) {
       const url = urlOf(path, A, A);
-      for (const role of areaOf(path) === 'admin' ? (['customer', 'agent'] as const) : (['customer'] as const)) {
+      for (const role of OTHERS[areaOf(path)]) {
         const { res } = await get(sessions[role], url);
         expect(res.status, `${role} → ${url}`).toBe(303);
         expect(res.headers.get('location')).toMatch(/\/sign-in\?next=/);
