@@ -204,6 +204,11 @@ describe("tenant A's sessions against tenant B", () => {
     expect(crossed.res.status).toBe(303);
     const own = await get(agent, `/t/alpha/console/customers/${localOf(A.world.customer)}/live`, { accept: 'text/event-stream' });
     expect([own.res.status, own.res.headers.get('content-type')]).toEqual([200, expect.stringMatching(/^text\/event-stream/)]);
+    // a forged reconnect cursor (garbage, another tenant's shape, oversized) is no way in and no crash
+    for (const cursor of ['<script>', B.world.interaction, 'x'.repeat(5000), localOf(B.world.interaction)]) {
+      const again = await get(agent, `/t/alpha/console/customers/${localOf(A.world.customer)}/live`, { accept: 'text/event-stream', 'last-event-id': cursor });
+      expect(again.res.status, cursor.slice(0, 40)).toBeLessThan(500);
+    }
   });
 
   it("a portal customer sees another customer's case or order of the same tenant as the 404 page, and cannot reply to it", async () => {
