@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localId } from '../../core/src/lib/ids.js';
-import { createStaffUser } from '../../core/src/tenancy/web-users.js';
+import { createStaffUser } from '@mosaic/core';
 import { axeCheck, fencedContext, launchBrowser, runBrowserTests, screenshot, warnIfNoBrowser, watchedPage } from './browser-kit.js';
 import { startTestPlatform, type Client, type TestPlatform } from './harness.js';
 import { publishBuiltPlugin } from './publish-built-plugin.js';
