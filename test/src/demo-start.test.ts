@@ -142,7 +142,7 @@ describe('npm start on an empty data folder', () => {
       await second.ready;
       expect(await answers(`${carrier}/healthz`)).toBe(200);
       expect(await answers(`${geocoder}/status`)).toBe(200);
-      expect(second.output()).toContain('Demo tenant "demo": its API keys are in');
+      expect(second.output()).toContain('Demo tenant "demo": its API keys and sign-ins are in');
       expect(second.output()).not.toMatch(/demo: (building|published|installed|orders with a parcel)/);
       expect(second.output()).not.toMatch(/plugins not installed|mosaic demo: |demo data: /);
     } finally {

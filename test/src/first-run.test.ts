@@ -142,7 +142,7 @@ describe('what a newcomer meets on a first run', () => {
     try {
       await waitForHttp(`http://127.0.0.1:${port}/healthz`, third.child, 60_000);
       await new Promise((r) => setTimeout(r, 200));
-      expect(third.stderr).toContain(`Demo tenant "demo": its API keys are in ${credentialsFile}`);
+      expect(third.stderr).toContain(`Demo tenant "demo": its API keys and sign-ins are in ${credentialsFile}`);
       expect(third.stderr).not.toMatch(/mos_/);
     } finally {
       third.child.kill('SIGTERM');
