@@ -97,8 +97,8 @@ async function demoOrders(graphql, n, portalCustomerEmail) {
     orders(first: 100, filter: { status: SHIPPED }) { edges { node { ...Shipped } } }
     customers(first: 1, filter: { email: $email }) @include(if: $withMine) { edges { node { orders(first: 20) { edges { node { ...Shipped } } } } } }
   }
-  fragment Shipped on Order { id orderNumber status customer { id address { city } } }`, { email: portalCustomerEmail, withMine: Boolean(portalCustomerEmail) });
-  const mine = (data.customers?.edges[0]?.node.orders.edges ?? []).map((e) => e.node).filter((o) => o.status === 'SHIPPED');
+  fragment Shipped on Order { id orderNumber orderStatus customer { id address { city } } }`, { email: portalCustomerEmail, withMine: Boolean(portalCustomerEmail) });
+  const mine = (data.customers?.edges[0]?.node.orders.edges ?? []).map((e) => e.node).filter((o) => o.orderStatus === 'SHIPPED');
   const seen = new Set();
   return [...mine.slice(0, 1), ...data.orders.edges.map((e) => e.node)]
     .filter((o) => o.customer.address && !seen.has(o.customer.id) && seen.add(o.customer.id))
