@@ -184,7 +184,21 @@ export const communityThreads = sqliteTable('community_threads', {
   title: text('title').notNull(),
   authorCustomerId: text('author_customer_id').references(() => customers.id),
   createdAt: ts('created_at').notNull(),
-}, (t) => [index('threads_created_idx').on(t.createdAt, t.id)]);
+  /** The forum (category) it is in; null for threads started before forums existed. */
+  forumId: text('forum_id'),
+  /** Hidden by a moderator: only moderators still see it. */
+  hiddenAt: ts('hidden_at'),
+  /** Locked by a moderator: it takes no more posts. */
+  lockedAt: ts('locked_at'),
+  /** The post the author or a moderator accepted as the answer. */
+  acceptedPostId: text('accepted_post_id'),
+  /** The private case the thread was taken into (the case finds its thread by this index). */
+  caseId: text('case_id'),
+}, (t) => [
+  index('threads_created_idx').on(t.createdAt, t.id),
+  index('threads_forum_idx').on(t.forumId, t.createdAt, t.id),
+  uniqueIndex('threads_case_uq').on(t.caseId),
+]);
 
 export const communityPosts = sqliteTable('community_posts', {
   id: text('id').primaryKey(),
@@ -194,6 +208,8 @@ export const communityPosts = sqliteTable('community_posts', {
   body: text('body').notNull(),
   score: integer('score').notNull().default(0),
   createdAt: ts('created_at').notNull(),
+  /** Hidden by a moderator: only moderators still see it. */
+  hiddenAt: ts('hidden_at'),
 }, (t) => [index('posts_thread_idx').on(t.threadId, t.createdAt, t.id)]);
 
 export const communityVotes = sqliteTable('community_votes', {
@@ -335,4 +351,128 @@ export const webSettings = sqliteTable('web_settings', {
   key: text('key').primaryKey(),
   value: text('value', { mode: 'json' }).notNull(),
   updatedAt: ts('updated_at').notNull(),
+});
+
+// ── Agents' daily tools: private notes, mentions, tags, canned responses, macros, scheduled replies ──
+
+/**
+ * Private notes agents leave on a case. A table of their own, not interactions: the portal reads
+ * a case's conversation from interactions, so a note can never reach a customer by a filter slip.
+ */
+export const caseNotes = sqliteTable('case_notes', {
+  id: text('id').primaryKey(),
+  caseId: text('case_id').notNull().references(() => cases.id),
+  authorAgentId: text('author_agent_id').references(() => agents.id),
+  body: text('body').notNull(),
+  createdAt: ts('created_at').notNull(),
+}, (t) => [index('case_notes_case_idx').on(t.caseId, t.createdAt, t.id)]);
+
+export const AGENT_NOTIFICATION_KINDS = ['MENTION'] as const;
+
+/** What an agent is told about (an @mention in a note), until they mark it read. */
+export const agentNotifications = sqliteTable('agent_notifications', {
+  id: text('id').primaryKey(),
+  agentId: text('agent_id').notNull().references(() => agents.id),
+  kind: text('kind', { enum: AGENT_NOTIFICATION_KINDS }).notNull(),
+  caseId: text('case_id').references(() => cases.id),
+  noteId: text('note_id').references(() => caseNotes.id),
+  createdAt: ts('created_at').notNull(),
+  readAt: ts('read_at'),
+}, (t) => [
+  index('agent_notifications_agent_idx').on(t.agentId, t.createdAt, t.id),
+  index('agent_notifications_unread_idx').on(t.agentId, t.readAt, t.createdAt, t.id),
+]);
+
+/** A case's tags (lower case, 1–40 characters); the tag index answers "cases tagged x". */
+export const caseTags = sqliteTable('case_tags', {
+  caseId: text('case_id').notNull().references(() => cases.id),
+  tag: text('tag').notNull(),
+  createdAt: ts('created_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.caseId, t.tag] }), index('case_tags_tag_idx').on(t.tag, t.caseId)]);
+
+/** A customer's tags, under the same rules as a case's. */
+export const customerTags = sqliteTable('customer_tags', {
+  customerId: text('customer_id').notNull().references(() => customers.id),
+  tag: text('tag').notNull(),
+  createdAt: ts('created_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.customerId, t.tag] }), index('customer_tags_tag_idx').on(t.tag, t.customerId)]);
+
+/** Reply templates with {{variables}}, checked when saved (domain/agent-tools/template.ts). */
+export const cannedResponses = sqliteTable('canned_responses', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  body: text('body').notNull(),
+  createdAt: ts('created_at').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+}, (t) => [uniqueIndex('canned_responses_name_uq').on(t.name, t.id)]);
+
+/** Several case changes applied together in one transaction; `actions` is validated JSON. */
+export const macros = sqliteTable('macros', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  actions: text('actions', { mode: 'json' }).$type<unknown[]>().notNull(),
+  createdAt: ts('created_at').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+}, (t) => [uniqueIndex('macros_name_uq').on(t.name, t.id)]);
+
+export const SCHEDULED_REPLY_STATUSES = ['SCHEDULED', 'SENT', 'CANCELLED'] as const;
+
+/** A reply to send later; a periodic sweep records it as an OUTBOUND interaction when due. */
+export const scheduledReplies = sqliteTable('scheduled_replies', {
+  id: text('id').primaryKey(),
+  caseId: text('case_id').notNull().references(() => cases.id),
+  agentId: text('agent_id').references(() => agents.id),
+  channel: text('channel', { enum: CHANNELS }).notNull(),
+  subject: text('subject'),
+  body: text('body').notNull(),
+  sendAt: ts('send_at').notNull(),
+  status: text('status', { enum: SCHEDULED_REPLY_STATUSES }).notNull(),
+  interactionId: text('interaction_id').references(() => interactions.id),
+  createdAt: ts('created_at').notNull(),
+  sentAt: ts('sent_at'),
+  cancelledAt: ts('cancelled_at'),
+}, (t) => [
+  index('scheduled_replies_due_idx').on(t.status, t.sendAt, t.id),
+  index('scheduled_replies_case_idx').on(t.caseId, t.createdAt, t.id),
+]);
+
+// ── Community: forums, polls, moderators ──
+
+/** The forum's categories; threads without one predate them. */
+export const communityForums = sqliteTable('community_forums', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  description: text('description'),
+  position: integer('position').notNull().default(0),
+  createdAt: ts('created_at').notNull(),
+}, (t) => [uniqueIndex('community_forums_name_uq').on(t.name), index('community_forums_position_idx').on(t.position, t.id)]);
+
+/** One poll per thread. */
+export const communityPolls = sqliteTable('community_polls', {
+  id: text('id').primaryKey(),
+  threadId: text('thread_id').notNull().references(() => communityThreads.id),
+  question: text('question').notNull(),
+  closesAt: ts('closes_at'),
+  createdAt: ts('created_at').notNull(),
+}, (t) => [uniqueIndex('community_polls_thread_uq').on(t.threadId)]);
+
+export const communityPollOptions = sqliteTable('community_poll_options', {
+  id: text('id').primaryKey(),
+  pollId: text('poll_id').notNull().references(() => communityPolls.id),
+  label: text('label').notNull(),
+  position: integer('position').notNull(),
+}, (t) => [index('community_poll_options_poll_idx').on(t.pollId, t.position)]);
+
+/** One vote per customer per poll: the primary key says so, whatever races. */
+export const communityPollVotes = sqliteTable('community_poll_votes', {
+  pollId: text('poll_id').notNull().references(() => communityPolls.id),
+  customerId: text('customer_id').notNull().references(() => customers.id),
+  optionId: text('option_id').notNull().references(() => communityPollOptions.id),
+  createdAt: ts('created_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.pollId, t.customerId] }), index('community_poll_votes_option_idx').on(t.optionId)]);
+
+/** Customers trusted to moderate the forum (agents and admins always may). */
+export const communityModerators = sqliteTable('community_moderators', {
+  customerId: text('customer_id').primaryKey().references(() => customers.id),
+  createdAt: ts('created_at').notNull(),
 });

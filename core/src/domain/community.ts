@@ -63,7 +63,7 @@ async function assertAuthor(tx: TenantTx, a: { authorCustomerId?: string | null;
 
 async function insertPost(tx: TenantTx, threadId: string, body: string, a: { authorCustomerId?: string | null; authorAgentId?: string | null }, now: Date) {
   const post: CommunityPost = {
-    id: newId(), threadId, body, authorCustomerId: a.authorCustomerId ?? null, authorAgentId: a.authorAgentId ?? null, score: 0, createdAt: now,
+    id: newId(), threadId, body, authorCustomerId: a.authorCustomerId ?? null, authorAgentId: a.authorAgentId ?? null, score: 0, createdAt: now, hiddenAt: null,
   };
   await tx.insert(communityPosts).values(post);
   return post;
@@ -76,7 +76,10 @@ export async function createThread(ctx: TenantContext, raw: unknown): Promise<{ 
   return ctx.data.write(async (tx) => {
     await assertAuthor(tx, input);
     const now = new Date();
-    const thread: CommunityThread = { id: newId(), title: input.title, authorCustomerId: input.authorCustomerId ?? null, createdAt: now };
+    const thread: CommunityThread = {
+      id: newId(), title: input.title, authorCustomerId: input.authorCustomerId ?? null, createdAt: now,
+      forumId: null, hiddenAt: null, lockedAt: null, acceptedPostId: null, caseId: null,
+    };
     await tx.insert(communityThreads).values(thread);
     const post = await insertPost(tx, thread.id, input.body, input, now);
     await emitEvent(tx, ctx.actor, 'community.thread_created', thread.id, { title: thread.title });
