@@ -24,6 +24,10 @@ export const ERROR_CODES = [
   'CSRF_FAILED',
   'RESET_LINK_INVALID',
   'WIDGET_INVALID',
+  'TEMPLATE_INVALID',
+  'TOO_MANY_TAGS',
+  'THREAD_LOCKED',
+  'ALREADY_VOTED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
