@@ -64,8 +64,8 @@ export async function listCases(ctx: TenantContext, args: PageArgs & { filter?: 
   }, args);
 }
 
-/** Next human-facing case number, allocated inside the creating transaction. */
-async function nextCaseNumber(tx: TenantTx): Promise<number> {
+/** Next human-facing case number, allocated inside the creating transaction (also by channel intake). */
+export async function nextCaseNumber(tx: TenantTx): Promise<number> {
   const [row] = await tx.insert(counters).values({ name: 'case_number', value: 1 })
     .onConflictDoUpdate({ target: counters.name, set: { value: sql`${counters.value} + 1` } })
     .returning({ value: counters.value });
