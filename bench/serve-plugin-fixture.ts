@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { createTenant, domain, tenantContext, toGlobalId } from '@mosaic/core';
 // Not part of core's public face; bench is private tooling, so it reaches into core's source.
 import { createPublisher } from '../core/src/plugins/registry/index.js';
-import { buildFixture } from '../core/src/plugins/testing/build-fixture.js';
+import { publishAndInstall } from './admin-api.js';
 import { FIXTURE, PLUGIN_ID, declareBadgeInput } from './plugins-common.js';
 import { emit, serveBenchPlatform, serveUntilStopped } from './fixture-process.js';
 
@@ -72,18 +72,6 @@ async function seededTenant(slug: string): Promise<QueryTenant> {
   return { apiKey, customerId: toGlobalId('Customer', customer.id) };
 }
 
-// Publish and install exactly as the plugin-fields test does: through the admin API.
-const gql = async (apiKey: string, query: string, variables: Record<string, unknown>): Promise<unknown> => {
-  const res = await fetch(graphqlUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: unknown; errors?: unknown[] };
-  if (!res.ok || body.errors) throw new Error(`${query.slice(0, 60)}…: ${res.status} ${JSON.stringify(body).slice(0, 500)}`);
-  return body.data;
-};
-
 const wholeParents = await seededTenant('bench');
 const declaredInput = await seededTenant('bench-declared');
 const { publisher, privateKeyPem } = await createPublisher(platform.control.db, { handle: 'acme' });
@@ -91,16 +79,9 @@ const variants = [
   { tenant: wholeParents, version: WHOLE_PARENTS_VERSION, edit: undefined, grantScopes: [] },
   { tenant: declaredInput, version: DECLARED_INPUT_VERSION, edit: declareBadgeInput, grantScopes: ['orders:read'] },
 ];
+// Publish and install exactly as the plugin-fields test does: through the admin API.
 for (const { tenant, version, edit, grantScopes } of variants) {
-  const built = await buildFixture(FIXTURE, version, edit);
-  await gql(
-    tenant.apiKey,
-    'mutation($i: PublishPluginVersionInput!) { publishPluginVersion(input: $i) { version { version } } }',
-    { i: { publisherId: publisher.id, manifest: built.manifest, bundle: built.bundle, signature: built.sign(privateKeyPem) } },
-  );
-  await gql(tenant.apiKey, 'mutation($i: InstallPluginInput!) { installPlugin(input: $i) { installation { version } } }', {
-    i: { pluginId: PLUGIN_ID, version, grantScopes },
-  });
+  await publishAndInstall(graphqlUrl, tenant.apiKey, { id: publisher.id, privateKeyPem }, { fixture: FIXTURE, pluginId: PLUGIN_ID, version, edit, grantScopes });
 }
 
 emit<PluginQueryFixture>({ graphqlUrl, orders: ORDERS, wholeParents, declaredInput });

@@ -18,10 +18,10 @@ import { join } from 'node:path';
 import { createStaffUser, createTenant, domain, tenantContext, type TenantContext } from '@mosaic/core';
 // Not part of core's public face; bench is private tooling, so it reaches into core's source.
 import { createPublisher } from '../core/src/plugins/registry/index.js';
-import { buildFixture } from '../core/src/plugins/testing/build-fixture.js';
 import { BatchWriter } from '../core/src/seed/sql-writer.js';
 import { localId, newId } from '../core/src/lib/ids.js';
 import { widgetDomId } from '../core/src/web/widgets/index.js';
+import { publishAndInstall } from './admin-api.js';
 import { emit, serveBenchPlatform, serveUntilStopped } from './fixture-process.js';
 import { envNumber, prng } from './lib.js';
 
@@ -144,31 +144,15 @@ async function signIn(slug: string): Promise<string> {
   return [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
 }
 
-const gql = async (apiKey: string, query: string, variables: Record<string, unknown>): Promise<any> => {
-  const res = await fetch(graphqlUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: unknown; errors?: unknown[] };
-  if (!res.ok || body.errors) throw new Error(`${query.slice(0, 60)}…: ${res.status} ${JSON.stringify(body).slice(0, 500)}`);
-  return body.data;
-};
-
 // --- the console: A with the widgets, B without -------------------------------------------------
 
 const a = await seedConsoleTenant('bench-widgets');
 const b = await seedConsoleTenant('bench-plain');
 
 const { publisher, privateKeyPem } = await createPublisher(platform.control.db, { handle: 'acme' });
-const built = await buildFixture('sidebar-widgets', '1.0.0');
-await gql(a.apiKey, 'mutation($i: PublishPluginVersionInput!) { publishPluginVersion(input: $i) { version { version } } }', {
-  i: { publisherId: publisher.id, manifest: built.manifest, bundle: built.bundle, signature: built.sign(privateKeyPem) },
-});
-const installed = await gql(a.apiKey, 'mutation($i: InstallPluginInput!) { installPlugin(input: $i) { installation { id } } }', {
-  i: { pluginId: PLUGIN_ID, version: '1.0.0', grantScopes: ['customers:read', 'orders:read'] },
-});
-const installationId = localId('PluginInstallation', installed.installPlugin.installation.id as string);
+const installationId = localId('PluginInstallation', await publishAndInstall(graphqlUrl, a.apiKey, { id: publisher.id, privateKeyPem }, {
+  fixture: 'sidebar-widgets', pluginId: PLUGIN_ID, version: '1.0.0', grantScopes: ['customers:read', 'orders:read'],
+}));
 
 // What each widget must show, from the data seeded above (the widgets compute it from what they read).
 const newestFirst = [...a.orders].sort((x, y) => y.placedAt.getTime() - x.placedAt.getTime());
