@@ -8,7 +8,7 @@ export const MAX_NODE_IDS = MAX_PAGE_SIZE;
 const CURSOR_CAP = NAMED_STRING_CAPS.get('after');
 
 /** The paging arguments every connection takes (Relay cursor connections, both directions). */
-const PAGE_ARGS = `
+export const PAGE_ARGS = `
     """Returns the first n items (0 to ${MAX_PAGE_SIZE}; ${DEFAULT_PAGE_SIZE} when neither first nor last is given). Not together with last."""
     first: Int
     """Returns the items after this cursor (an edge's cursor or pageInfo.endCursor; at most ${CURSOR_CAP} characters)."""
@@ -26,7 +26,7 @@ const CURRENCY_VALUES = Object.entries({ ...CURRENCIES, [UNKNOWN_CURRENCY]: [2, 
   .join('\n');
 
 /** A connection type and its edge type, described. */
-const connection = (node: string, what: string) => `
+export const connection = (node: string, what: string) => `
 """An edge in a page of ${what}."""
 type ${node}Edge {
   """Where this edge is; pass it as after or before to page from here."""
