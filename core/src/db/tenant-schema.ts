@@ -4,7 +4,7 @@
  * Every list the API pages through has an index ending in `id` so keyset cursors never scan.
  */
 import type { PostalAddress } from '@mosaic/sdk';
-import { sqliteTable, text, integer, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, real, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
 
 const ts = (name: string) => integer(name, { mode: 'timestamp_ms' });
 
@@ -15,7 +15,11 @@ export const IDENTITY_KINDS = ['EMAIL', 'PHONE', 'SOCIAL'] as const;
 export const CASE_STATUSES = ['NEW', 'OPEN', 'PENDING', 'SOLVED', 'CLOSED'] as const;
 export const CASE_PRIORITIES = ['LOW', 'NORMAL', 'HIGH', 'URGENT'] as const;
 export const ORDER_STATUSES = ['PENDING', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'RETURNED'] as const;
-export const ARTICLE_STATUSES = ['DRAFT', 'PUBLISHED', 'ARCHIVED'] as const;
+/**
+ * Who may read a knowledge article: DRAFT its author and admins, INTERNAL agents too, PUBLIC
+ * everyone (portal visitors included).
+ */
+export const ARTICLE_VISIBILITIES = ['DRAFT', 'INTERNAL', 'PUBLIC'] as const;
 export const AGENT_STATUSES = ['ONLINE', 'AWAY', 'OFFLINE'] as const;
 
 /**
@@ -161,14 +165,27 @@ export const knowledgeArticles = sqliteTable('knowledge_articles', {
   id: text('id').primaryKey(),
   title: text('title').notNull(),
   body: text('body').notNull(),
-  status: text('status', { enum: ARTICLE_STATUSES }).notNull().default('DRAFT'),
+  visibility: text('visibility', { enum: ARTICLE_VISIBILITIES }).notNull().default('DRAFT'),
+  /** A BCP 47 language tag in canonical form (en, en-GB, pt-BR, zh-Hant). */
   locale: text('locale').notNull().default('en'),
   tags: text('tags', { mode: 'json' }).$type<string[]>().notNull().default([]),
   helpfulCount: integer('helpful_count').notNull().default(0),
   notHelpfulCount: integer('not_helpful_count').notNull().default(0),
+  /**
+   * The lower bound of the 95 % Wilson score interval of helpful / not-helpful votes, rewritten
+   * with the counters on every rating, so search ranks by it without aggregating ratings.
+   */
+  helpfulness: real('helpfulness').notNull().default(0),
+  /** The number of the newest row in knowledge_article_versions. */
+  version: integer('version').notNull().default(1),
+  /** The actor who created it (an API key id or `web:<user id>`); null for older articles. */
+  createdBy: text('created_by'),
   createdAt: ts('created_at').notNull(),
   updatedAt: ts('updated_at').notNull(),
-}, (t) => [index('articles_created_idx').on(t.createdAt, t.id), index('articles_status_idx').on(t.status, t.createdAt, t.id)]);
+}, (t) => [
+  index('articles_created_idx').on(t.createdAt, t.id),
+  index('articles_visibility_idx').on(t.visibility, t.locale, t.createdAt, t.id),
+]);
 
 export const articleRatings = sqliteTable('article_ratings', {
   id: text('id').primaryKey(),
@@ -476,3 +493,45 @@ export const communityModerators = sqliteTable('community_moderators', {
   customerId: text('customer_id').primaryKey().references(() => customers.id),
   createdAt: ts('created_at').notNull(),
 });
+
+// --- knowledge: versions, case links, deflection -------------------------------------------------
+
+/** Every state an article was saved in: each create, edit and restore writes the next version. */
+export const knowledgeArticleVersions = sqliteTable('knowledge_article_versions', {
+  articleId: text('article_id').notNull().references(() => knowledgeArticles.id),
+  version: integer('version').notNull(),
+  title: text('title').notNull(),
+  body: text('body').notNull(),
+  visibility: text('visibility', { enum: ARTICLE_VISIBILITIES }).notNull(),
+  locale: text('locale').notNull(),
+  tags: text('tags', { mode: 'json' }).$type<string[]>().notNull(),
+  /** The actor who saved it; null for versions taken over from before versioning. */
+  author: text('author'),
+  createdAt: ts('created_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.articleId, t.version] })]);
+
+/** Articles an agent linked to a case (the answer sent, the procedure followed). */
+export const caseArticles = sqliteTable('case_articles', {
+  caseId: text('case_id').notNull().references(() => cases.id),
+  articleId: text('article_id').notNull().references(() => knowledgeArticles.id),
+  linkedBy: text('linked_by').notNull(),
+  createdAt: ts('created_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.caseId, t.articleId] }), index('case_articles_article_idx').on(t.articleId, t.createdAt)]);
+
+export const KNOWLEDGE_ACTIVITY_KINDS = ['SEARCH', 'VIEW', 'CASE'] as const;
+
+/**
+ * Self-service activity for deflection: a visitor's searches and article views, and the cases they
+ * opened. Append-only and narrow (an integer key, no foreign keys) so recording one costs one
+ * small insert; deflection is computed from it in SQL.
+ */
+export const knowledgeActivity = sqliteTable('knowledge_activity', {
+  id: integer('id').primaryKey(),
+  /** The portal session or anonymous visitor id. */
+  visitor: text('visitor').notNull(),
+  /** The signed-in customer, when there is one: their cases from any channel count too. */
+  customerId: text('customer_id'),
+  kind: text('kind', { enum: KNOWLEDGE_ACTIVITY_KINDS }).notNull(),
+  articleId: text('article_id'),
+  at: ts('at').notNull(),
+}, (t) => [index('knowledge_activity_at_idx').on(t.at), index('knowledge_activity_visitor_idx').on(t.visitor, t.kind, t.at)]);

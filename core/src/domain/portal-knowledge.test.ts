@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TenantDatabases, type TenantDb } from '../db/tenant-db.js';
-import { customers, knowledgeArticles } from '../db/tenant-schema.js';
+import { customers, knowledgeArticleVersions, knowledgeArticles } from '../db/tenant-schema.js';
 import { newId } from '../lib/ids.js';
 import type { TenantContext } from '../tenancy/context.js';
 import { createArticle, updateArticle } from './knowledge.js';
@@ -58,15 +58,20 @@ describe('portal knowledge search', () => {
     await updateArticle(admin, a.id, { title: 'Change your delivery details', body: 'Open the account page.' });
     expect(await titles('address')).toEqual([]);
     expect(await titles('delivery account')).toEqual(['Change your delivery details']);
-    await data.write((tx) => tx.delete(knowledgeArticles).where(eq(knowledgeArticles.id, a.id)));
+    await data.write(async (tx) => {
+      await tx.delete(knowledgeArticleVersions).where(eq(knowledgeArticleVersions.articleId, a.id));
+      await tx.delete(knowledgeArticles).where(eq(knowledgeArticles.id, a.id));
+    });
     expect(await titles('delivery')).toEqual([]);
   });
 
-  it('puts the visitor\'s language first, regional forms included', async () => {
+  it('puts the visitor\'s language first, regional forms included, then English; no other language', async () => {
     await createArticle(admin, { title: 'Invoice copy', body: 'Download the invoice.', status: 'PUBLISHED', locale: 'en' });
     await createArticle(admin, { title: 'Copia de la factura (invoice)', body: 'Descargue la factura.', status: 'PUBLISHED', locale: 'es-MX' });
     expect(await titles('invoice', 'es')).toEqual(['Copia de la factura (invoice)', 'Invoice copy']);
-    expect(await titles('invoice', 'en')).toEqual(['Invoice copy', 'Copia de la factura (invoice)']);
+    expect(await titles('invoice', 'en')).toEqual(['Invoice copy']);
+    await createArticle(admin, { title: 'Copie de facture (invoice)', body: 'Téléchargez la facture.', status: 'PUBLISHED', locale: 'fr' });
+    expect(await titles('invoice', 'es')).toEqual(['Copia de la factura (invoice)', 'Invoice copy']);
     const newest = await titles('', 'es');
     expect(newest[0]).toBe('Copia de la factura (invoice)');
     expect(newest).not.toContain('Refund secrets');

@@ -8,7 +8,7 @@ import { TOPICS } from './pools.js';
 import { Weighted } from './rng.js';
 import { newId } from '../lib/ids.js';
 
-const ARTICLE_STATUS = new Weighted([['PUBLISHED', 80], ['DRAFT', 12], ['ARCHIVED', 8]] as const);
+const ARTICLE_VISIBILITY = new Weighted([['PUBLIC', 75], ['INTERNAL', 13], ['DRAFT', 12]] as const);
 const EXTRA_TAGS = ['faq', 'account', 'orders', 'payments', 'app', 'delivery', 'policy', 'how-to'];
 const TITLE_VARIANTS = ['for business accounts', 'in the mobile app', 'on the website', 'FAQ', 'step by step'];
 const RATING_COMMENTS = [
@@ -23,14 +23,14 @@ export function addArticles(ctx: SeedContext, count: number): void {
     // Each title once first; repeats get a qualifier so the list still reads naturally.
     const { topic, title: base } = titles[i % titles.length]!;
     const title = i < titles.length ? base : `${base} ${rng.pick(TITLE_VARIANTS)}`;
-    const status = ARTICLE_STATUS.draw(rng);
+    const visibility = ARTICLE_VISIBILITY.draw(rng);
     const createdAt = now - Math.floor(rng.next() * 2 * YEAR);
     const paragraphs = Array.from({ length: rng.int(3, 5) }, () => rng.pick(pools.articleParagraphs[topic]));
     const tags = [...new Set([topic, rng.pick(EXTRA_TAGS), rng.pick(EXTRA_TAGS)])].slice(0, rng.int(1, 3));
     const id = newId();
     let helpful = 0;
     let notHelpful = 0;
-    if (status !== 'DRAFT') {
+    if (visibility === 'PUBLIC') {
       // A popular article has many ratings, mostly positive.
       const ratings = Math.floor(rng.next() ** 2 * 150);
       const positive = 0.55 + rng.next() * 0.4;
@@ -43,10 +43,10 @@ export function addArticles(ctx: SeedContext, count: number): void {
         t.articleRatings.add(newId(), id, customerId, yes ? 1 : 0, comment, between(ctx.rng, createdAt, now));
       }
     }
-    t.knowledgeArticles.add(
-      id, title, paragraphs.join('\n\n'), status, 'en', JSON.stringify(tags), helpful, notHelpful,
-      createdAt, between(rng, createdAt, now),
-    );
+    const updatedAt = between(rng, createdAt, now);
+    const text = paragraphs.join('\n\n');
+    t.knowledgeArticles.add(id, title, text, visibility, 'en', JSON.stringify(tags), helpful, notHelpful, createdAt, updatedAt);
+    t.knowledgeArticleVersions.add(id, 1, title, text, visibility, 'en', JSON.stringify(tags), null, updatedAt);
   }
 }
 

@@ -28,8 +28,9 @@ export function createTables(w: BatchWriter) {
     orders: w.table('orders', ['id', 'number', 'customer_id', 'status', 'currency', 'total_cents', 'placed_at', 'created_at']),
     orderLines: w.table('order_lines', ['id', 'order_id', 'sku', 'name', 'quantity', 'unit_price_cents']),
     knowledgeArticles: w.table('knowledge_articles', [
-      'id', 'title', 'body', 'status', 'locale', 'tags', 'helpful_count', 'not_helpful_count', 'created_at', 'updated_at',
+      'id', 'title', 'body', 'visibility', 'locale', 'tags', 'helpful_count', 'not_helpful_count', 'created_at', 'updated_at',
     ]),
+    knowledgeArticleVersions: w.table('knowledge_article_versions', ['article_id', 'version', 'title', 'body', 'visibility', 'locale', 'tags', 'author', 'created_at']),
     articleRatings: w.table('article_ratings', ['id', 'article_id', 'customer_id', 'helpful', 'comment', 'created_at']),
     communityThreads: w.table('community_threads', ['id', 'title', 'author_customer_id', 'created_at']),
     communityPosts: w.table('community_posts', ['id', 'thread_id', 'author_customer_id', 'author_agent_id', 'body', 'score', 'created_at']),

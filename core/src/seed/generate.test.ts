@@ -169,7 +169,7 @@ describe('seedTenant', () => {
 
   it('derives article counts and post scores from the rating and vote rows', async () => {
     const c = data.client;
-    expect(await scalar(c, "SELECT count(*) FROM knowledge_articles WHERE status = 'PUBLISHED'")).toBeGreaterThanOrEqual(30);
+    expect(await scalar(c, "SELECT count(*) FROM knowledge_articles WHERE visibility = 'PUBLIC'")).toBeGreaterThanOrEqual(30);
     expect(await scalar(c, 'SELECT sum(helpful_count) FROM knowledge_articles')).toBeGreaterThan(0);
     expect(await scalar(c, `
       SELECT count(*) FROM knowledge_articles a WHERE

@@ -8,6 +8,7 @@ import type { Client, InStatement } from '@libsql/client';
 import type { TenantDb } from '../db/tenant-db.js';
 import { newId } from '../lib/ids.js';
 import { addArticles, addThreads } from './content-rows.js';
+import { recomputeHelpfulnessStatement } from '../domain/knowledge/helpfulness.js';
 import { createTables, YEAR, type AgentRef, type SeedContext } from './context.js';
 import { addAccount, addCustomer, type AccountRef } from './customer-rows.js';
 import { buildPools, SKILLS, type Topic } from './pools.js';
@@ -139,7 +140,8 @@ export async function seedTenant(data: TenantDb, opts: SeedOptions): Promise<See
   progress({ phase: 'content', done: 0, total: 1 });
   addArticles(ctx, ARTICLES_PER_RUN);
   addThreads(ctx, THREADS_PER_RUN);
-  await writer.flush();
+  // The seeded counters become the stored helpfulness search ranks by.
+  await writer.flush([recomputeHelpfulnessStatement()]);
   progress({ phase: 'content', done: 1, total: 1 });
 
   const n = (table: string) => writer.written(table);

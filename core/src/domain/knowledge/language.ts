@@ -1,0 +1,32 @@
+import { and, eq, gte, lt, or, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { knowledgeArticles } from '../../db/tenant-schema.js';
+
+/** The longest language tag accepted (BCP 47 allows long private-use tags; no real one needs more). */
+const MAX_TAG = 35;
+
+/**
+ * A BCP 47 language tag (en, en-GB, pt-BR, zh-Hant-TW, es-419), checked by the runtime's own
+ * parser and stored in its canonical case (EN-gb becomes en-GB), so equal tags compare equal.
+ */
+export const languageTag = z.string().trim().min(2).max(MAX_TAG).regex(/^[A-Za-z0-9-]+$/, 'a language tag such as en or en-GB')
+  .transform((tag, ctx) => {
+    try {
+      return Intl.getCanonicalLocales(tag)[0]!;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'not a BCP 47 language tag (such as en or en-GB)' });
+      return z.NEVER;
+    }
+  });
+
+/** The primary language of a tag: `es` of `es-MX`. */
+export const primaryLanguage = (tag: string): string => tag.split('-')[0]!.toLowerCase();
+
+/**
+ * Articles written in `language` or one of its regional forms: `es` matches es, es-MX, es-419.
+ * One index range: "es-…" sorts between "es" and "es." ("-" comes before ".").
+ */
+export function inLanguage(language: string): SQL {
+  const primary = primaryLanguage(language);
+  return or(eq(knowledgeArticles.locale, primary), and(gte(knowledgeArticles.locale, `${primary}-`), lt(knowledgeArticles.locale, `${primary}.`)))!;
+}
