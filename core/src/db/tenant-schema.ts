@@ -74,9 +74,16 @@ export const agents = sqliteTable('agents', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
   email: text('email').notNull(),
+  /** Deprecated form of presence, kept in step with it (AVAILABLE shows as ONLINE, BUSY as AWAY). */
   status: text('status', { enum: AGENT_STATUSES }).notNull().default('OFFLINE'),
+  /** Capacity units; a case takes its channel's weight (routing). */
   capacity: integer('capacity').notNull().default(5),
   createdAt: ts('created_at').notNull(),
+  /** Routing presence; null on rows written before it existed, which follow `status`. */
+  presence: text('presence', { enum: ['AVAILABLE', 'BUSY', 'AWAY', 'OFFLINE'] }),
+  presenceSince: ts('presence_since'),
+  /** When the agent last received work or became available: the longest idle is offered first. */
+  idleSince: ts('idle_since'),
 }, (t) => [uniqueIndex('agents_email_uq').on(t.email), index('agents_created_idx').on(t.createdAt, t.id)]);
 
 export const agentSkills = sqliteTable('agent_skills', {
@@ -535,3 +542,101 @@ export const knowledgeActivity = sqliteTable('knowledge_activity', {
   articleId: text('article_id'),
   at: ts('at').notNull(),
 }, (t) => [index('knowledge_activity_at_idx').on(t.at), index('knowledge_activity_visitor_idx').on(t.visitor, t.kind, t.at)]);
+
+// ── Routing: queue routing configuration, channel weights, work items, decisions, experts ──
+
+export const PRESENCES = ['AVAILABLE', 'BUSY', 'AWAY', 'OFFLINE'] as const;
+export const RETURN_ACTIONS = ['REROUTE', 'FALLBACK_QUEUE', 'ESCALATE'] as const;
+export const WORK_ITEM_STATES = ['WAITING', 'OFFERED', 'ASSIGNED'] as const;
+export const ROUTING_DECISION_KINDS = ['OFFER', 'ASSIGN', 'TRANSFER', 'NONE'] as const;
+
+/** One required skill of a queue; an additional one is dropped once the item waited long enough. */
+export interface QueueSkillRequirement { skill: string; level: number; additional: boolean }
+
+/**
+ * A queue's routing configuration (Omni-Channel style). Queues without a row are routed only on
+ * request (routeCase) with their legacy required skill; queues with one are routed by the sweep.
+ */
+export const queueRouting = sqliteTable('queue_routing', {
+  queueId: text('queue_id').primaryKey().references(() => queues.id),
+  /** 1 is served first. */
+  priority: integer('priority').notNull().default(5),
+  skills: text('skills', { mode: 'json' }).$type<QueueSkillRequirement[]>().notNull().default([]),
+  /** Seconds an item waits before its additional skills stop being required; null keeps them. */
+  skillDropSeconds: integer('skill_drop_seconds'),
+  offerTimeoutSeconds: integer('offer_timeout_seconds').notNull().default(30),
+  /** Minutes an assignee may stay silent before the return action runs; null turns it off. */
+  returnAfterMinutes: integer('return_after_minutes'),
+  returnAction: text('return_action', { enum: RETURN_ACTIONS }).notNull().default('REROUTE'),
+  fallbackQueueId: text('fallback_queue_id').references(() => queues.id),
+  updatedAt: ts('updated_at').notNull(),
+});
+
+/** Capacity units a case of each channel takes; channels without a row use the built-in weights. */
+export const routingChannelWeights = sqliteTable('routing_channel_weights', {
+  channel: text('channel').primaryKey(),
+  units: integer('units').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+});
+
+/**
+ * A case waiting for, offered to or assigned to an agent by routing. One per case. `version`
+ * makes every state change conditional, so two routers never move the same item twice.
+ */
+export const routingWorkItems = sqliteTable('routing_work_items', {
+  caseId: text('case_id').primaryKey().references(() => cases.id),
+  queueId: text('queue_id').references(() => queues.id),
+  state: text('state', { enum: WORK_ITEM_STATES }).notNull(),
+  /** Capacity units the item takes, from its channel's weight when it was queued. */
+  weight: integer('weight').notNull(),
+  enqueuedAt: ts('enqueued_at').notNull(),
+  agentId: text('agent_id').references(() => agents.id),
+  offeredAt: ts('offered_at'),
+  offerExpiresAt: ts('offer_expires_at'),
+  assignedAt: ts('assigned_at'),
+  escalatedAt: ts('escalated_at'),
+  /** Agents who declined or let the offer lapse; not offered this item again. */
+  excludedAgentIds: text('excluded_agent_ids', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  version: integer('version').notNull().default(0),
+}, (t) => [
+  index('routing_items_state_idx').on(t.state, t.enqueuedAt),
+  index('routing_items_agent_idx').on(t.agentId, t.state),
+  index('routing_items_expiry_idx').on(t.state, t.offerExpiresAt),
+]);
+
+/** One candidate as the router saw it when deciding. */
+export interface RoutingCandidateSnapshot {
+  agentId: string;
+  loadUnits: number;
+  capacityUnits: number;
+  skillScore: number;
+  idleSince: number;
+  skills: { skill: string; level: number }[];
+}
+
+/** Why a case went where it went: the candidates considered and the rule that picked the winner. */
+export const routingDecisions = sqliteTable('routing_decisions', {
+  id: text('id').primaryKey(),
+  caseId: text('case_id').notNull().references(() => cases.id),
+  queueId: text('queue_id'),
+  kind: text('kind', { enum: ROUTING_DECISION_KINDS }).notNull(),
+  agentId: text('agent_id'),
+  rule: text('rule').notNull(),
+  weight: integer('weight').notNull(),
+  requiredSkills: text('required_skills', { mode: 'json' }).$type<QueueSkillRequirement[]>().notNull(),
+  droppedSkills: text('dropped_skills', { mode: 'json' }).$type<string[]>().notNull(),
+  /** The best-ranked candidates (at most ten), winner first. */
+  candidates: text('candidates', { mode: 'json' }).$type<RoutingCandidateSnapshot[]>().notNull(),
+  /** How many agents qualified in all. */
+  candidateCount: integer('candidate_count').notNull(),
+  actor: text('actor').notNull(),
+  createdAt: ts('created_at').notNull(),
+}, (t) => [index('routing_decisions_case_idx').on(t.caseId, t.createdAt, t.id)]);
+
+/** Experts invited to help on a case; the assignee stays the owner. */
+export const caseParticipants = sqliteTable('case_participants', {
+  caseId: text('case_id').notNull().references(() => cases.id),
+  agentId: text('agent_id').notNull().references(() => agents.id),
+  invitedBy: text('invited_by').notNull(),
+  createdAt: ts('created_at').notNull(),
+}, (t) => [primaryKey({ columns: [t.caseId, t.agentId] }), index('case_participants_agent_idx').on(t.agentId)]);
