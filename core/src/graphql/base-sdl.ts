@@ -421,9 +421,9 @@ type KnowledgeArticle implements Node {
   title: String!
   """The content (up to 200000 characters)."""
   body: String!
-  """Whether customers see it."""
-  status: ArticleStatus!
-  """The language, such as en or en-GB."""
+  """Whether customers see it: PUBLISHED for PUBLIC, DRAFT otherwise."""
+  status: ArticleStatus! @deprecated(reason: "Use visibility.")
+  """The language, a BCP 47 tag such as en or en-GB."""
   locale: String!
   """Lower-case labels (up to 20, each up to 40 characters)."""
   tags: [String!]!
@@ -592,9 +592,9 @@ input OrderFilter {
 }
 """Narrows Query.knowledgeArticles; every field given must match."""
 input KnowledgeArticleFilter {
-  """Only articles in this status."""
-  status: ArticleStatus
-  """Only articles whose title or body contains this text (up to ${STRING_CAPS.String} characters)."""
+  """Only articles in this status (PUBLISHED is PUBLIC; DRAFT and ARCHIVED are DRAFT)."""
+  status: ArticleStatus @deprecated(reason: "Use visibility.")
+  """Only articles containing every word of this text in the title or body, the last word also as a prefix (up to ${STRING_CAPS.String} characters; full-text, punctuation ignored)."""
   search: String
 }
 
@@ -875,9 +875,9 @@ input CreateKnowledgeArticleInput {
   title: String!
   """The content (1 to 200000 characters)."""
   body: String!
-  """Whether customers see it; DRAFT when left out."""
-  status: ArticleStatus
-  """The language, such as en or en-GB; en when left out."""
+  """Whether customers see it (PUBLISHED is PUBLIC visibility; DRAFT and ARCHIVED are DRAFT)."""
+  status: ArticleStatus @deprecated(reason: "Use visibility.")
+  """The language, a BCP 47 tag such as en, en-GB or pt-BR; en when left out."""
   locale: String
   """Labels (up to 20, each 1 to 40 characters; stored in lower case)."""
   tags: [String!]
@@ -890,8 +890,8 @@ input UpdateKnowledgeArticleInput {
   title: String
   """The content (1 to 200000 characters)."""
   body: String
-  """Whether customers see it."""
-  status: ArticleStatus
+  """Whether customers see it (PUBLISHED is PUBLIC visibility; DRAFT and ARCHIVED are DRAFT)."""
+  status: ArticleStatus @deprecated(reason: "Use visibility.")
   """Labels (up to 20, each 1 to 40 characters; stored in lower case); replaces the old ones."""
   tags: [String!]
 }

@@ -2,9 +2,10 @@ import DataLoader from 'dataloader';
 import type { AnySQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import {
   accounts, agents, cases, communityPosts, communityThreads, customers, interactions,
-  knowledgeArticles, orders, queues,
+  orders, queues,
 } from '../db/tenant-schema.js';
-import { customers as customerUseCases, agents as agentUseCases, orders as orderUseCases } from '../domain/index.js';
+import { customers as customerUseCases, agents as agentUseCases, knowledge as knowledgeUseCases, orders as orderUseCases } from '../domain/index.js';
+import type { KnowledgeArticle } from '../domain/knowledge.js';
 import { rowsByIds } from '../domain/rows.js';
 import type { TenantContext } from '../tenancy/context.js';
 
@@ -42,7 +43,11 @@ export function createLoaders(ctx: TenantContext) {
     order: byId(ctx, orders),
     agent: byId(ctx, agents),
     queue: byId(ctx, queues),
-    article: byId(ctx, knowledgeArticles),
+    // Only the articles the caller may read (a draft of someone else is not found, like a missing one).
+    article: new DataLoader<string, KnowledgeArticle | undefined>(async (ids) => {
+      const rows = await knowledgeUseCases.readableArticlesByIds(ctx, ids);
+      return ids.map((id) => rows.get(id));
+    }),
     thread: byId(ctx, communityThreads),
     post: byId(ctx, communityPosts),
     identities: new DataLoader(groupedBy((ids) => customerUseCases.customerIdentities(ctx, ids), 'customerId')),

@@ -1,6 +1,7 @@
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { JSONResolver } from 'graphql-scalars';
+import { knowledgeResolvers, knowledgeTypeDefs } from './knowledge/index.js';
 import { baseTypeDefs } from './base-sdl.js';
 import { pluginAdminResolvers } from './plugin-admin-resolvers.js';
 import { pluginAdminTypeDefs } from './plugin-admin-sdl.js';
@@ -13,7 +14,7 @@ import { typeResolvers } from './type-resolvers.js';
 /** The core schema, built once per process; per-tenant extensions compose on top of it. */
 export function createBaseSchema(): GraphQLSchema {
   return makeExecutableSchema({
-    typeDefs: [baseTypeDefs, pluginAdminTypeDefs, subscriptionTypeDefs],
-    resolvers: [{ DateTime: scalarBehaviour(DateTime), JSON: scalarBehaviour(JSONResolver) }, typeResolvers, queryResolvers, mutationResolvers, pluginAdminResolvers, subscriptionResolvers],
+    typeDefs: [baseTypeDefs, pluginAdminTypeDefs, subscriptionTypeDefs, knowledgeTypeDefs],
+    resolvers: [{ DateTime: scalarBehaviour(DateTime), JSON: scalarBehaviour(JSONResolver) }, typeResolvers, queryResolvers, mutationResolvers, pluginAdminResolvers, subscriptionResolvers, knowledgeResolvers],
   });
 }

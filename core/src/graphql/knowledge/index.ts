@@ -1,0 +1,2 @@
+export { knowledgeResolvers } from './resolvers.js';
+export { knowledgeTypeDefs } from './sdl.js';
