@@ -28,6 +28,8 @@ export const ERROR_CODES = [
   'TOO_MANY_TAGS',
   'THREAD_LOCKED',
   'ALREADY_VOTED',
+  'OFFER_EXPIRED',
+  'AGENT_AT_CAPACITY',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
