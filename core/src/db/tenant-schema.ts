@@ -640,3 +640,114 @@ export const caseParticipants = sqliteTable('case_participants', {
   invitedBy: text('invited_by').notNull(),
   createdAt: ts('created_at').notNull(),
 }, (t) => [primaryKey({ columns: [t.caseId, t.agentId] }), index('case_participants_agent_idx').on(t.agentId)]);
+
+// ── SLAs: business-hours calendars, policies, each case's targets and the escalations applied ──
+
+export const SLA_TARGET_KINDS = ['FIRST_RESPONSE', 'NEXT_RESPONSE', 'RESOLUTION'] as const;
+export const SLA_TARGET_STATUSES = ['ACTIVE', 'PAUSED', 'HIT', 'MISSED'] as const;
+export const SLA_EVENTS = ['BREACHING_SOON', 'BREACHED'] as const;
+export const SLA_ESCALATION_ACTIONS = ['REASSIGN', 'RAISE_PRIORITY', 'NOTIFY'] as const;
+export type SlaTargetKind = (typeof SLA_TARGET_KINDS)[number];
+
+/** One opening period of a weekday (1 = Monday … 7 = Sunday), in minutes after local midnight. */
+export interface SlaPeriod { weekday: number; startMinute: number; endMinute: number }
+/** A closed day; a recurring one closes that month and day every year. */
+export interface SlaHoliday { date: string; name: string | null; recurring: boolean }
+/** Which cases a policy selects; an empty list accepts any value. */
+export interface SlaConditions {
+  priorities: (typeof CASE_PRIORITIES)[number][];
+  channels: (typeof CHANNELS)[number][];
+  queueIds: string[];
+  tiers: string[];
+}
+/** One target of a policy; with a priority it applies to cases of that priority only. */
+export interface SlaTargetRule {
+  kind: SlaTargetKind;
+  priority: (typeof CASE_PRIORITIES)[number] | null;
+  minutes: number;
+  businessHours: boolean;
+}
+/** What happens to a case when one of its targets is breaching soon or breached. */
+export interface SlaEscalationRule {
+  on: (typeof SLA_EVENTS)[number];
+  targetKind: SlaTargetKind | null;
+  action: (typeof SLA_ESCALATION_ACTIONS)[number];
+  queueId: string | null;
+  agentId: string | null;
+}
+
+export const slaCalendars = sqliteTable('sla_calendars', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  /** An IANA zone name; periods and holidays are read in its local time. */
+  timeZone: text('time_zone').notNull(),
+  periods: text('periods', { mode: 'json' }).$type<SlaPeriod[]>().notNull(),
+  holidays: text('holidays', { mode: 'json' }).$type<SlaHoliday[]>().notNull(),
+  createdAt: ts('created_at').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+}, (t) => [uniqueIndex('sla_calendars_name_uq').on(t.name), index('sla_calendars_created_idx').on(t.createdAt, t.id)]);
+
+/** Ordered by `position`: the first enabled policy whose conditions select a case applies to it. */
+export const slaPolicies = sqliteTable('sla_policies', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  position: integer('position').notNull(),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  conditions: text('conditions', { mode: 'json' }).$type<SlaConditions>().notNull(),
+  calendarId: text('calendar_id').references(() => slaCalendars.id),
+  targets: text('targets', { mode: 'json' }).$type<SlaTargetRule[]>().notNull(),
+  /** "Breaching soon" this share of the target before it is due, unless `warn_minutes` is set. */
+  warnPercent: integer('warn_percent').notNull().default(15),
+  warnMinutes: integer('warn_minutes'),
+  escalations: text('escalations', { mode: 'json' }).$type<SlaEscalationRule[]>().notNull(),
+  createdAt: ts('created_at').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+}, (t) => [uniqueIndex('sla_policies_name_uq').on(t.name), index('sla_policies_position_idx').on(t.position, t.id)]);
+
+/**
+ * One clock of one case: the target's size, calendar and progress are copied from the policy
+ * when it starts, so editing a policy never rewrites a running clock's past. Next-response
+ * clocks start again after each customer message (`cycle`); earlier cycles stay for reporting.
+ */
+export const caseSlaTargets = sqliteTable('case_sla_targets', {
+  id: text('id').primaryKey(),
+  caseId: text('case_id').notNull().references(() => cases.id),
+  kind: text('kind', { enum: SLA_TARGET_KINDS }).notNull(),
+  cycle: integer('cycle').notNull(),
+  policyId: text('policy_id'),
+  status: text('status', { enum: SLA_TARGET_STATUSES }).notNull(),
+  minutes: integer('minutes').notNull(),
+  businessHours: integer('business_hours', { mode: 'boolean' }).notNull(),
+  calendarId: text('calendar_id'),
+  startedAt: ts('started_at').notNull(),
+  /** Start of the running stretch (null while paused or finished). */
+  activeSince: ts('active_since'),
+  /** Target time used up by earlier stretches, before a pause. */
+  consumedMs: integer('consumed_ms').notNull().default(0),
+  dueAt: ts('due_at'),
+  warnAt: ts('warn_at'),
+  /** When "breaching soon" was announced (once). */
+  warnedAt: ts('warned_at'),
+  hitAt: ts('hit_at'),
+  breachedAt: ts('breached_at'),
+  /** When "breached" was announced (once; a late answer is announced by the next sweep). */
+  breachNotifiedAt: ts('breach_notified_at'),
+  completedAt: ts('completed_at'),
+  updatedAt: ts('updated_at').notNull(),
+}, (t) => [
+  uniqueIndex('case_sla_targets_case_kind_cycle_uq').on(t.caseId, t.kind, t.cycle),
+  index('case_sla_targets_due_idx').on(t.status, t.dueAt),
+  index('case_sla_targets_warn_idx').on(t.status, t.warnedAt, t.warnAt),
+  index('case_sla_targets_breach_idx').on(t.status, t.breachNotifiedAt),
+]);
+
+/** Each escalation action applied to a case, with what it changed; the supervisor's note lives here. */
+export const slaEscalations = sqliteTable('sla_escalations', {
+  id: text('id').primaryKey(),
+  caseId: text('case_id').notNull().references(() => cases.id),
+  targetId: text('target_id').notNull(),
+  event: text('event', { enum: SLA_EVENTS }).notNull(),
+  action: text('action', { enum: SLA_ESCALATION_ACTIONS }).notNull(),
+  detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  createdAt: ts('created_at').notNull(),
+}, (t) => [index('sla_escalations_case_idx').on(t.caseId, t.createdAt, t.id)]);
