@@ -15,8 +15,8 @@ type Count = AnySQLiteColumn | SQL;
  * helpful is 0.21, 90 of 100 is 0.83, so a handful of votes never outranks many.
  */
 export function wilsonLowerBound(helpful: Count, notHelpful: Count): SQL<number> {
-  const n = sql`(${helpful} + ${notHelpful})`;
-  const p = sql`(${helpful} * 1.0 / ${n})`;
+  const n = sql`((${helpful}) + (${notHelpful}))`;
+  const p = sql`((${helpful}) * 1.0 / ${n})`;
   const z2 = sql.raw(String(Z * Z));
   return sql<number>`(case when ${n} > 0 then
     (${p} + ${z2} / (2.0 * ${n}) - ${sql.raw(String(Z))} * sqrt((${p} * (1.0 - ${p}) + ${z2} / (4.0 * ${n})) / ${n})) / (1.0 + ${z2} / ${n})
