@@ -201,7 +201,7 @@ const CASES: BadCase[] = [
   ['createAgent', 'negative capacity', () => ({ name: 'A', email: 'a1@example.com', capacity: -1 }), 'BAD_USER_INPUT', /capacity/],
   ['createAgent', 'capacity too large', () => ({ name: 'A', email: 'a1@example.com', capacity: 101 }), 'BAD_USER_INPUT', /capacity/],
   ['createAgent', 'bad skill name', () => ({ name: 'A', email: 'a1@example.com', skills: [{ skill: 'no spaces!' }] }), 'BAD_USER_INPUT', /skills\.0\.skill: a skill is/],
-  ['createAgent', 'skill level 6', () => ({ name: 'A', email: 'a1@example.com', skills: [{ skill: 'x', level: 6 }] }), 'BAD_USER_INPUT', /skills\.0\.level/],
+  ['createAgent', 'skill level 11', () => ({ name: 'A', email: 'a1@example.com', skills: [{ skill: 'x', level: 11 }] }), 'BAD_USER_INPUT', /skills\.0\.level/],
   ['createAgent', 'same skill twice', () => ({ name: 'A', email: 'a1@example.com', skills: [{ skill: 'x' }, { skill: 'X' }] }), 'BAD_USER_INPUT', /each skill once/],
   ['createAgent', 'email taken (any case)', () => ({ name: 'A', email: extra.agentEmail.toUpperCase() }), 'CONFLICT', /an agent with email agent@bad\.example already exists/],
 

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, notInArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { agents, agentSkills, cases, queues, AGENT_STATUSES } from '../db/tenant-schema.js';
 import { AppError } from '../lib/errors.js';
@@ -8,6 +8,7 @@ import { assertAdmin, assertCanWrite, type TenantContext } from '../tenancy/cont
 import { emitEvent } from './outbox.js';
 import { timeKey, type Connection, type PageArgs } from './pagination.js';
 import { pageOfRows, requireRow } from './rows.js';
+import { presenceFields, PRESENCE_OF_STATUS, returnOffersOf } from './routing/presence.js';
 
 export type Agent = typeof agents.$inferSelect;
 export type AgentSkill = typeof agentSkills.$inferSelect;
@@ -17,13 +18,14 @@ export type Queue = typeof queues.$inferSelect;
 export const OPEN_CASE_STATUSES = ['NEW', 'OPEN', 'PENDING'] as const;
 
 const skill = z.string().trim().toLowerCase().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'a skill is 1–40 letters, digits, _ or -');
-const skillsInput = z.array(z.object({ skill, level: z.number().int().min(1).max(5).default(1) })).max(50)
+const skillsInput = z.array(z.object({ skill, level: z.number().int().min(1).max(10).default(1) })).max(50)
   .refine((s) => new Set(s.map((x) => x.skill)).size === s.length, 'each skill once');
 
 export const createAgentInput = z.object({
   name: z.string().trim().min(1).max(200),
   email: z.string().trim().toLowerCase().pipe(z.email()),
-  capacity: z.number().int().min(0).max(100).default(5),
+  /** Capacity units: a case takes its channel's weight (routing/config.ts); 6 holds one call, three chats or six emails. */
+  capacity: z.number().int().min(0).max(100).default(6),
   status: z.enum(AGENT_STATUSES).default('OFFLINE'),
   skills: skillsInput.default([]),
 });
@@ -79,8 +81,10 @@ export async function createAgent(ctx: TenantContext, raw: unknown): Promise<Age
   return ctx.data.write(async (tx) => {
     const [taken] = await tx.select({ id: agents.id }).from(agents).where(eq(agents.email, input.email)).limit(1);
     if (taken) throw new AppError('CONFLICT', `an agent with email ${input.email} already exists`);
+    const now = new Date();
     const agent: Agent = {
-      id: newId(), name: input.name, email: input.email, status: input.status, capacity: input.capacity, createdAt: new Date(),
+      id: newId(), name: input.name, email: input.email, capacity: input.capacity, createdAt: now,
+      idleSince: null, ...presenceFields(PRESENCE_OF_STATUS[input.status], now),
     };
     await tx.insert(agents).values(agent);
     if (input.skills.length) await tx.insert(agentSkills).values(input.skills.map((s) => ({ agentId: agent.id, ...s })));
@@ -103,8 +107,11 @@ export async function updateAgent(ctx: TenantContext, id: string, raw: unknown):
   }
   return ctx.data.write(async (tx) => {
     const current = await requireRow(tx, agents, id, 'Agent');
-    const { skills, ...fields } = input;
+    const { skills, status, ...rest } = input;
+    // The deprecated status sets the presence it stands for, and the status shown follows it.
+    const fields = { ...rest, ...(status ? presenceFields(PRESENCE_OF_STATUS[status], new Date()) : {}) };
     if (Object.keys(fields).length) await tx.update(agents).set(fields).where(eq(agents.id, id));
+    if (status && status !== 'ONLINE') await returnOffersOf(tx, ctx.actor, id, 'PRESENCE_CHANGED');
     if (skills) {
       await tx.delete(agentSkills).where(eq(agentSkills.agentId, id));
       if (skills.length) await tx.insert(agentSkills).values(skills.map((s) => ({ agentId: id, ...s })));
@@ -134,22 +141,4 @@ export async function createQueue(ctx: TenantContext, raw: unknown): Promise<Que
     await emitEvent(tx, ctx.actor, 'queue.created', queue.id, { name: queue.name });
     return queue;
   });
-}
-
-/**
- * Picks who should take a case in `queue`: an ONLINE agent with the queue's skill (highest level
- * first) and spare capacity, least loaded first. Null when nobody can take it now.
- */
-export async function pickAgentForQueue(ctx: TenantContext, queue: Queue | null, excluding: string[] = []): Promise<Agent | null> {
-  const db = ctx.data.db;
-  const load = sql<number>`(select count(*) from ${cases} where ${cases.assigneeId} = ${agents.id} and ${cases.status} in ('NEW','OPEN','PENDING'))`;
-  const where: (SQL | undefined)[] = [eq(agents.status, 'ONLINE'), sql`${load} < ${agents.capacity}`];
-  if (excluding.length) where.push(notInArray(agents.id, excluding));
-  const level = queue?.requiredSkill
-    ? sql<number>`(select ${agentSkills.level} from ${agentSkills} where ${agentSkills.agentId} = ${agents.id} and ${agentSkills.skill} = ${queue.requiredSkill})`
-    : sql<number>`0`;
-  if (queue?.requiredSkill) where.push(sql`${level} is not null`);
-  const [agent] = await db.select().from(agents).where(and(...where))
-    .orderBy(desc(level), sql`${load} * 1.0 / max(${agents.capacity}, 1)`, asc(agents.id)).limit(1);
-  return agent ?? null;
 }

@@ -6,11 +6,12 @@ import { AppError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { parseInput } from '../lib/validate.js';
 import { assertCanWrite, type TenantContext } from '../tenancy/context.js';
-import { getQueue, pickAgentForQueue } from './agents.js';
 import { liveEvents } from './live-events.js';
 import { emitEvent } from './outbox.js';
 import { timeKey, type Connection, type PageArgs } from './pagination.js';
 import { pageOfRows, requireRow } from './rows.js';
+import { slaOnCaseCreated, slaOnCaseUpdated } from './sla/targets.js';
+import { assignCaseNow } from './routing/router.js';
 
 export type Case = typeof cases.$inferSelect;
 
@@ -103,6 +104,7 @@ export async function createCase(ctx: TenantContext, raw: unknown): Promise<Case
       updatedAt: now,
     };
     await tx.insert(cases).values(row);
+    await slaOnCaseCreated(tx, row);
     await emitEvent(tx, ctx.actor, 'case.created', row.id, { number: row.number, customerId: row.customerId, priority: row.priority });
     return row;
   });
@@ -119,6 +121,7 @@ export async function updateCase(ctx: TenantContext, id: string, raw: unknown): 
     await assertRefs(tx, input);
     const changes = { ...input, updatedAt: new Date() };
     await tx.update(cases).set(changes).where(eq(cases.id, id));
+    await slaOnCaseUpdated(tx, current, { ...current, ...changes } as Case);
     await emitEvent(tx, ctx.actor, 'case.updated', id, { fields: Object.keys(input), status: changes.status ?? current.status });
     return { ...current, ...changes } as Case;
   });
@@ -126,13 +129,11 @@ export async function updateCase(ctx: TenantContext, id: string, raw: unknown): 
   return updated;
 }
 
-/** Assigns the case to the best available agent of its queue; CONFLICT when none is free. */
+/**
+ * Assigns the case now to the best available agent of its queue (through the router, which
+ * records why); CONFLICT when none is free.
+ */
 export async function routeCase(ctx: TenantContext, id: string): Promise<Case> {
   assertCanWrite(ctx);
-  const current = await getCase(ctx, id);
-  if (current.status === 'SOLVED' || current.status === 'CLOSED') throw new AppError('CONFLICT', 'a solved or closed case is not routed');
-  const queue = current.queueId ? await getQueue(ctx, current.queueId) : null;
-  const agent = await pickAgentForQueue(ctx, queue);
-  if (!agent) throw new AppError('CONFLICT', 'no online agent with the needed skill has spare capacity');
-  return updateCase(ctx, id, { assigneeId: agent.id, status: current.status === 'NEW' ? 'OPEN' : current.status });
+  return assignCaseNow(ctx, id);
 }

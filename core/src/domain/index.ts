@@ -6,5 +6,6 @@ export * as customers from './customers.js';
 export * as interactions from './interactions.js';
 export * as knowledge from './knowledge.js';
 export * as orders from './orders.js';
+export * as routing from './routing/index.js';
 export * as timeline from './timeline.js';
 export type { Connection, PageArgs, PageInfo } from './pagination.js';

@@ -474,7 +474,7 @@ type CommunityPost implements Node {
 type AgentSkill {
   """The skill's name (lower case, up to 40 letters, digits, _ or -)."""
   skill: String!
-  """How well, from 1 to 5."""
+  """How well, from 1 to 10."""
   level: Int!
 }
 
@@ -486,9 +486,9 @@ type Agent implements Node {
   name: String!
   """The agent's email address."""
   email: String!
-  """Whether the agent takes work."""
-  status: AgentStatus!
-  """How many open cases the agent takes at once (0 to 100)."""
+  """Whether the agent takes work: ONLINE for an AVAILABLE presence, AWAY for BUSY or AWAY."""
+  status: AgentStatus! @deprecated(reason: "Use presence, which also tells BUSY from AWAY.")
+  """Capacity in units (0 to 100): each open case takes its channel's weight (by default a call 6, a chat 2, an email or a case without channel 1)."""
   capacity: Int!
   """What the agent is good at."""
   skills: [AgentSkill!]!
@@ -941,7 +941,7 @@ input VoteCommunityPostInput {
 input AgentSkillInput {
   """The skill's name (1 to 40 letters, digits, _ or -; stored in lower case)."""
   skill: String!
-  """How well, from 1 to 5; 1 when left out."""
+  """How well, from 1 to 10; 1 when left out."""
   level: Int
 }
 """A new agent."""
@@ -950,7 +950,7 @@ input CreateAgentInput {
   name: String!
   """The agent's email address."""
   email: String!
-  """How many open cases the agent takes at once (0 to 100); 5 when left out."""
+  """Capacity in units (0 to 100; see Agent.capacity); 6 when left out: one call, three chats or six emails."""
   capacity: Int
   """Whether the agent takes work; OFFLINE when left out."""
   status: AgentStatus
@@ -963,7 +963,7 @@ input UpdateAgentInput {
   id: ID!
   """The agent's name (1 to 200 characters)."""
   name: String
-  """How many open cases the agent takes at once (0 to 100)."""
+  """Capacity in units (0 to 100; see Agent.capacity)."""
   capacity: Int
   """Whether the agent takes work."""
   status: AgentStatus
@@ -1082,7 +1082,7 @@ type Mutation {
     """What to change."""
     input: UpdateCaseInput!
   ): CasePayload
-  """Assigns the case to the best online agent with the queue's skill and spare capacity."""
+  """Assigns the case now to the best available agent with the queue's skills and room for it, and records why (Case.routingDecisions); CONFLICT when nobody qualifies."""
   routeCase(
     """The case's global id."""
     id: ID!

@@ -7,6 +7,7 @@ import { pluginAdminResolvers } from './plugin-admin-resolvers.js';
 import { pluginAdminTypeDefs } from './plugin-admin-sdl.js';
 import { mutationResolvers } from './mutation-resolvers.js';
 import { queryResolvers } from './query-resolvers.js';
+import { routingResolvers, routingTypeDefs } from './routing/index.js';
 import { DateTime, scalarBehaviour } from './scalars.js';
 import { subscriptionResolvers, subscriptionTypeDefs } from './subscriptions/index.js';
 import { typeResolvers } from './type-resolvers.js';
@@ -14,7 +15,7 @@ import { typeResolvers } from './type-resolvers.js';
 /** The core schema, built once per process; per-tenant extensions compose on top of it. */
 export function createBaseSchema(): GraphQLSchema {
   return makeExecutableSchema({
-    typeDefs: [baseTypeDefs, pluginAdminTypeDefs, subscriptionTypeDefs, knowledgeTypeDefs],
-    resolvers: [{ DateTime: scalarBehaviour(DateTime), JSON: scalarBehaviour(JSONResolver) }, typeResolvers, queryResolvers, mutationResolvers, pluginAdminResolvers, subscriptionResolvers, knowledgeResolvers],
+    typeDefs: [baseTypeDefs, pluginAdminTypeDefs, subscriptionTypeDefs, knowledgeTypeDefs, routingTypeDefs],
+    resolvers: [{ DateTime: scalarBehaviour(DateTime), JSON: scalarBehaviour(JSONResolver) }, typeResolvers, queryResolvers, mutationResolvers, pluginAdminResolvers, subscriptionResolvers, knowledgeResolvers, routingResolvers],
   });
 }

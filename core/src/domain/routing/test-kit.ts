@@ -1,0 +1,68 @@
+/** A routing world for tests: a real tenant database with agents, queues, customers and cases. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { asc, inArray } from 'drizzle-orm';
+import { TenantDatabases, type TenantDb } from '../../db/tenant-db.js';
+import { outbox } from '../../db/tenant-schema.js';
+import { newId } from '../../lib/ids.js';
+import type { TenantContext } from '../../tenancy/context.js';
+import { createAgent, createQueue } from '../agents.js';
+import { createCase, type Case } from '../cases.js';
+import { createCustomer } from '../customers.js';
+import { configureQueueRouting } from './config.js';
+
+export interface RoutingWorld {
+  dir: string;
+  data: TenantDb;
+  admin: TenantContext;
+  /** The same tenant through a second, independent connection (its own write queue). */
+  second(): Promise<TenantContext>;
+  /** A context acting as the agent (an agent key tied to them). */
+  as(agentId: string): TenantContext;
+  agent(name: string, skills?: { skill: string; level: number }[], capacity?: number, status?: 'ONLINE' | 'AWAY' | 'OFFLINE'): Promise<string>;
+  queue(name: string, routing?: Record<string, unknown>): Promise<string>;
+  kase(queueId: string | null, channel?: string | null, subject?: string): Promise<Case>;
+  /** Outbox events of these types, oldest first. */
+  events(types: string[]): Promise<{ type: string; subjectId: string; payload: Record<string, unknown> }[]>;
+  close(): Promise<void>;
+}
+
+export async function routingWorld(): Promise<RoutingWorld> {
+  const dir = mkdtempSync(join(tmpdir(), 'mosaic-routing-'));
+  const config = { kind: 'embedded' as const, dataDir: dir };
+  const databases = new TenantDatabases(config);
+  const others: TenantDatabases[] = [];
+  const tenantId = newId();
+  const data = await databases.provision(tenantId);
+  const admin: TenantContext = { tenantId, tenantSlug: 'routing', role: 'admin', actor: 'test', data };
+  const customerId = (await createCustomer(admin, { name: 'Rita Routed' })).id;
+  let n = 0;
+  return {
+    dir, data, admin,
+    async second() {
+      const more = new TenantDatabases(config);
+      others.push(more);
+      return { ...admin, data: await more.get(tenantId) };
+    },
+    as: (agentId) => ({ ...admin, role: 'agent', actor: `key-${agentId}`, agentId }),
+    async agent(name, skills = [], capacity = 6, status = 'ONLINE') {
+      return (await createAgent(admin, { name, email: `${name.toLowerCase()}-${++n}@support.example`, status, capacity, skills })).id;
+    },
+    async queue(name, routing) {
+      const id = (await createQueue(admin, { name })).id;
+      if (routing) await configureQueueRouting(admin, { queueId: id, ...routing });
+      return id;
+    },
+    kase: (queueId, channel = 'EMAIL', subject = `Case ${++n}`) => createCase(admin, { customerId, subject, queueId, channel }),
+    async events(types) {
+      const rows = await data.db.select().from(outbox).where(inArray(outbox.type, types)).orderBy(asc(outbox.createdAt), asc(outbox.id));
+      return rows.map((r) => ({ type: r.type, subjectId: r.subjectId, payload: r.payload as Record<string, unknown> }));
+    },
+    async close() {
+      await databases.close();
+      for (const d of others) await d.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

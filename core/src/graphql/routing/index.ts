@@ -1,0 +1,2 @@
+export { routingTypeDefs } from './sdl.js';
+export { routingResolvers } from './resolvers.js';
