@@ -751,3 +751,60 @@ export const slaEscalations = sqliteTable('sla_escalations', {
   detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
   createdAt: ts('created_at').notNull(),
 }, (t) => [index('sla_escalations_case_idx').on(t.caseId, t.createdAt, t.id)]);
+
+// ── Intake: channels, provider receipts, conversation threads ──────────────────────────────────
+
+export const MESSAGE_VISIBILITIES = ['PUBLIC', 'PRIVATE'] as const;
+
+/**
+ * A tenant's inbound channel (one mailbox, chat widget, SMS number, social account, phone line…).
+ * The secret that authenticates its provider is kept encrypted with the secrets vault, bound to
+ * the tenant and channel, because an HMAC signature needs the secret itself to be checked.
+ */
+export const channels = sqliteTable('channels', {
+  id: text('id').primaryKey(),
+  kind: text('kind', { enum: CHANNELS }).notNull(),
+  name: text('name').notNull(),
+  defaultQueueId: text('default_queue_id').references(() => queues.id),
+  /** ISO 3166 region for phone numbers written in national format (e.g. `DE` for 030 1234567). */
+  region: text('region'),
+  secretCiphertext: text('secret_ciphertext').notNull(),
+  disabledAt: ts('disabled_at'),
+  createdAt: ts('created_at').notNull(),
+  updatedAt: ts('updated_at').notNull(),
+}, (t) => [index('channels_created_idx').on(t.createdAt, t.id)]);
+
+/**
+ * One provider message (or call event) received on a channel, keyed by the provider's id: the
+ * primary key makes a redelivery write nothing and answer what the first delivery did.
+ */
+export const channelMessages = sqliteTable('channel_messages', {
+  channelId: text('channel_id').notNull(),
+  externalId: text('external_id').notNull(),
+  interactionId: text('interaction_id').notNull().references(() => interactions.id),
+  caseId: text('case_id'),
+  /** Social posts: PUBLIC (a mention anyone sees) or PRIVATE (a direct message). */
+  visibility: text('visibility', { enum: MESSAGE_VISIBILITIES }),
+  /** Channel-specific facts (email headers, call legs, recording link), as JSON. */
+  details: text('details', { mode: 'json' }).$type<Record<string, unknown>>(),
+  createdAt: ts('created_at').notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.channelId, t.externalId] }),
+  index('channel_messages_interaction_idx').on(t.interactionId),
+  index('channel_messages_case_idx').on(t.caseId, t.createdAt),
+]);
+
+/**
+ * A conversation on a channel (an email's Message-IDs, a chat session, a call, a social
+ * conversation) and the case it continues; the call's interaction for phone calls.
+ */
+export const channelThreads = sqliteTable('channel_threads', {
+  channelId: text('channel_id').notNull(),
+  threadKey: text('thread_key').notNull(),
+  caseId: text('case_id').notNull().references(() => cases.id),
+  interactionId: text('interaction_id'),
+  updatedAt: ts('updated_at').notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.channelId, t.threadKey] }),
+  index('channel_threads_case_idx').on(t.caseId, t.updatedAt),
+]);
