@@ -11,6 +11,7 @@ import { liveEvents } from './live-events.js';
 import { emitEvent } from './outbox.js';
 import { timeKey, type Connection, type PageArgs } from './pagination.js';
 import { pageOfRows, requireRow } from './rows.js';
+import { slaOnInteraction } from './sla/targets.js';
 
 export type Interaction = typeof interactions.$inferSelect;
 
@@ -112,6 +113,7 @@ export async function addInteraction(ctx: TenantContext, raw: unknown, source?: 
       return winner;
     }
     await emitEvent(tx, ctx.actor, 'interaction.added', row.id, { customerId: row.customerId, caseId: row.caseId, channel: row.channel });
+    if (kase) await slaOnInteraction(tx, row, kase);
     written = { row, kase };
     return row;
   });
