@@ -88,9 +88,12 @@ export async function listArticles(ctx: TenantContext, args: PageArgs & { filter
   const visibility = f.visibility ?? (f.status ? visibilityOfStatus(f.status) : null);
   if (visibility) where.push(eq(knowledgeArticles.visibility, visibility));
   if (f.language) where.push(inLanguage(parseInput(languageTag, f.language)));
-  const words = searchTerms(f.search ?? '');
-  if (words.length > 0) {
-    where.push(sql`${knowledgeArticles}.rowid in (select rowid from knowledge_articles_fts where knowledge_articles_fts match ${ftsQuery(words)})`);
+  if (f.search?.trim()) {
+    // A search with no word in it (only punctuation, "%") finds nothing rather than everything.
+    const words = searchTerms(f.search);
+    where.push(words.length > 0
+      ? sql`${knowledgeArticles}.rowid in (select rowid from knowledge_articles_fts where knowledge_articles_fts match ${ftsQuery(words)})`
+      : sql`0`);
   }
   return pageOfRows(ctx.data.db, knowledgeArticles, where, {
     sort: knowledgeArticles.createdAt, id: knowledgeArticles.id, direction: 'desc', sortValue: (a) => timeKey(a.createdAt),
