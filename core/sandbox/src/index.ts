@@ -27,3 +27,4 @@ export {
 } from './types.js';
 export type { SandboxLogger } from './logger.js';
 export { afterElapsed } from './after-elapsed.js';
+export { RawJson } from './protocol.js';

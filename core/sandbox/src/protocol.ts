@@ -89,8 +89,21 @@ export const failure = (code: PluginErrorCode, message: string, pluginCode?: str
  * `{ code, message }` is an error. Only strings cross the isolate boundary, so a refusal keeps
  * its code (isolated-vm would copy an Error's message but drop its properties).
  */
+/**
+ * A host result that is already JSON text (a stored value read as it is stored): it crosses as
+ * that text, without being parsed and serialised again on the way.
+ */
+export class RawJson {
+  constructor(readonly json: string) {}
+  /** A JSON array of the given JSON texts, null where there is none. */
+  static array(items: readonly (string | null | undefined)[]): RawJson {
+    return new RawJson(`[${items.map((item) => item ?? 'null').join(',')}]`);
+  }
+}
+
 export const envelope = {
   value(value: unknown): string {
+    if (value instanceof RawJson) return `R${value.json}`;
     const json = JSON.stringify(value);
     return json === undefined ? 'U' : `R${json}`;
   },

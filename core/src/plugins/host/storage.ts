@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { MAX_STORAGE_KEY_BYTES, MAX_STORAGE_KEYS_PER_READ, TOO_MANY_STORAGE_KEYS } from '@mosaic/sdk/schema';
 import { z } from 'zod';
+import { RawJson } from '@mosaic/sandbox';
 import { pluginStorage } from '../../db/tenant-schema.js';
 import { identifierArg, jsonValueArg, parseArgs, utf8Bytes } from './args.js';
 import { HostError, requireScope } from './errors.js';
@@ -31,7 +32,7 @@ export function storageCapabilities({ installation, limits, tenant }: HostDeps):
       requireScope(installation, 'storage');
       const parsed = parseArgs('storage.get', keyArgs, args);
       const [found] = await tenant.data.db.select({ value: pluginStorage.value }).from(pluginStorage).where(row(parsed.key));
-      return found === undefined ? null : (JSON.parse(found.value) as unknown);
+      return found === undefined ? null : new RawJson(found.value);
     },
     'storage.getMany': async (args) => {
       requireScope(installation, 'storage');
@@ -43,10 +44,7 @@ export function storageCapabilities({ installation, limits, tenant }: HostDeps):
         .from(pluginStorage)
         .where(and(mine, inArray(pluginStorage.key, [...new Set(keys)])));
       const found = new Map(rows.map((r) => [r.key, r.value]));
-      return keys.map((k) => {
-        const value = found.get(k);
-        return value === undefined ? null : (JSON.parse(value) as unknown);
-      });
+      return RawJson.array(keys.map((k) => found.get(k)));
     },
     'storage.set': async (args) => {
       requireScope(installation, 'storage');

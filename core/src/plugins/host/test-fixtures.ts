@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RawJson } from '@mosaic/sandbox';
 import { expect } from 'vitest';
 import { TenantDatabases } from '../../db/tenant-db.js';
 import { createAccount } from '../../domain/accounts.js';
@@ -66,7 +67,7 @@ export function hostFor(tenant: TenantContext, options: HostOptions = {}) {
   const audits: AuditEntry[] = [];
   const usage: HostUsage = { fetches: 0, fetchBytes: 0 };
   const pluginId = options.pluginId ?? PLUGIN_ID;
-  const host = createHostFunction({
+  const hostAtTheBoundary = createHostFunction({
     tenant,
     installation: {
       id: options.installationId ?? `inst-${pluginId}`,
@@ -83,6 +84,11 @@ export function hostFor(tenant: TenantContext, options: HostOptions = {}) {
     log: (entry) => logs.push(entry),
     usage,
   });
+  // What the plugin receives: a stored value read as JSON text is parsed on its side of the boundary.
+  const host = async (capability: string, args: unknown): Promise<unknown> => {
+    const value = await hostAtTheBoundary(capability, args);
+    return value instanceof RawJson ? (JSON.parse(value.json) as unknown) : value;
+  };
   return { host, logs, usage, audits };
 }
 
