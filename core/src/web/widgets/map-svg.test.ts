@@ -225,3 +225,30 @@ describe('mapSvg', () => {
     expect(svg).toContain('<title>Lager (Warnung)</title>');
   });
 });
+
+describe('mapSvg, drawn again', () => {
+  const landOf = (svg: string) => /<path d="([^"]+)" fill="#f4f4ef"/.exec(svg)?.[1];
+  const paris: MapNode = { type: 'map', markers: [{ lat: 48.8566, lon: 2.3522, label: 'Paris' }] };
+  const tokyo: MapNode = { type: 'map', markers: [{ lat: 35.68, lon: 139.69, label: 'Tokyo' }] };
+
+  it('draws the same view the same way every time, whatever was drawn in between', () => {
+    const first = mapSvg(paris, size);
+    const elsewhere = mapSvg(tokyo, size);
+    const smaller = mapSvg(paris, { width: 320, height: 200 });
+    expect(mapSvg(paris, size)).toBe(first);
+    // Each view keeps its own coastline: another place, or the same place at another size.
+    expect(landOf(elsewhere)).toBeDefined();
+    expect(landOf(elsewhere)).not.toBe(landOf(first));
+    expect(landOf(smaller)).not.toBe(landOf(first));
+    expectInsideView(pathPoints(landOf(first)!));
+  });
+
+  it('keeps the markers of each map its own when the view is the same', () => {
+    const twoLabels: MapNode = { type: 'map', markers: [{ lat: 48.8566, lon: 2.3522, label: 'Another label' }] };
+    const a = mapSvg(paris, size);
+    const b = mapSvg(twoLabels, size);
+    expect(landOf(a)).toBe(landOf(b));
+    expect(b).toContain('Another label');
+    expect(b).not.toContain('>Paris<');
+  });
+});

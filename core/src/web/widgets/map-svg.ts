@@ -1,6 +1,7 @@
 import type { Tone } from '@mosaic/sdk';
 import { geoPath, type GeoPath, type GeoProjection } from 'd3-geo';
 import type { LineString, Polygon, Position } from 'geojson';
+import { LRUCache } from 'lru-cache';
 import { atlasLayers, type AtlasDetail, type AtlasPiece } from './atlas.js';
 import { escapeMarkup as esc } from './escape.js';
 import { lonSpan, mapProjection, type GeoBox, type MapNode } from './map-projection.js';
@@ -43,7 +44,7 @@ export function mapSvg(node: MapNode, options: MapSvgOptions): string {
   const path = geoPath(projection).digits(1);
   const worldWidth = 2 * Math.PI * projection.scale();
   const detail: AtlasDetail = worldWidth > FINE_DETAIL_RATIO * width ? 'fine' : 'coarse';
-  const atlas = drawAtlas(path, projection, detail, width, height);
+  const atlas = cachedAtlas(path, projection, detail, width, height);
   const route = node.polyline
     ? path({ type: 'LineString', coordinates: node.polyline.map((p) => [p.lon, p.lat]) }) ?? ''
     : '';
@@ -70,10 +71,34 @@ export function mapSvg(node: MapNode, options: MapSvgOptions): string {
   return svg;
 }
 
-function atlasPaths({ land, coast, borders }: { land: string; coast: string; borders: string }): string {
+function atlasPaths({ land, coast, borders }: DrawnAtlas): string {
   return (land ? `<path d="${land}" fill="${COLOURS.land}"/>` : '')
     + (coast ? `<path d="${coast}" fill="none" stroke="${COLOURS.coast}" stroke-width="0.6"/>` : '')
     + (borders ? `<path d="${borders}" fill="none" stroke="${COLOURS.border}" stroke-width="0.5" stroke-dasharray="2 2"/>` : '');
+}
+
+/**
+ * Drawn atlases by view. Projecting the coastlines is most of a map's cost (milliseconds), and a
+ * page shows the same customer's map at the same place on every visit: the view's parameters
+ * decide the drawing entirely, so it is kept (bounded by the characters held).
+ */
+const drawnAtlases = new LRUCache<string, DrawnAtlas>({
+  maxSize: 16 * 1024 * 1024,
+  sizeCalculation: (a) => a.land.length + a.coast.length + a.borders.length + 1,
+});
+
+function cachedAtlas(path: GeoPath, projection: GeoProjection, detail: AtlasDetail, width: number, height: number): DrawnAtlas {
+  const view = [projection.rotate(), projection.center(), projection.translate(), [projection.scale()]].flat();
+  const key = `${detail}|${width}x${height}|${view.map((v) => v.toPrecision(12)).join(',')}`;
+  let atlas = drawnAtlases.get(key);
+  if (!atlas) drawnAtlases.set(key, (atlas = drawAtlas(path, projection, detail, width, height)));
+  return atlas;
+}
+
+interface DrawnAtlas {
+  land: string;
+  coast: string;
+  borders: string;
 }
 
 function drawAtlas(
@@ -82,7 +107,7 @@ function drawAtlas(
   detail: AtlasDetail,
   width: number,
   height: number,
-): { land: string; coast: string; borders: string } {
+): DrawnAtlas {
   const view = visibleArea(projection, width, height, detail);
   const draw = <G extends Polygon | LineString>(pieces: Array<AtlasPiece<G>>, kind: G['type']): string => {
     const inView = pieces.filter((p) => overlaps(p, view)).map((p) => p.geometry.coordinates);
