@@ -7,6 +7,7 @@ import type { TenantContext } from '../tenancy/context.js';
 import type { Caller, HostDeps, HostLimits } from './host/index.js';
 import { eq } from 'drizzle-orm';
 import { tenants as tenantsTable } from '../db/control-schema.js';
+import { RoutingSweeper } from '../domain/routing/sweeper.js';
 import { notFound } from '../lib/errors.js';
 import { EventDispatcher, exponentialBackoff, handleInboundWebhook, type InboundWebhookRequest, type WebhookResult } from './events/index.js';
 import { vaultFromEnv, type Installation, type InstallerDeps } from './installer/index.js';
@@ -88,6 +89,7 @@ export function createPluginPlatform(deps: {
     }
     return { tenantId, tenantSlug: slug, role: 'agent', actor, data: await deps.tenants.get(tenantId) };
   };
+  const routing = new RoutingSweeper({ control: deps.control, tenants: deps.tenants, logger: deps.logger });
   const events = new EventDispatcher({
     control: deps.control,
     tenants: deps.tenants,
@@ -95,6 +97,7 @@ export function createPluginPlatform(deps: {
     // Long enough that a plugin paused by its breaker (30 s) is retried after the pause, not dead-lettered during it.
     maxAttempts: 8,
     backoff: exponentialBackoff({ baseMs: 2_000 }),
+    periodic: (now) => routing.tick(now),
     deliver: async (tenantId, installation, event) => {
       await runtime.invoke(await systemContext(tenantId, 'system:events'), installation, { entry: { kind: 'event', type: event.type }, event }, null);
     },

@@ -49,6 +49,11 @@ export interface EventDispatcherOptions {
   retentionSweepMs?: number;
   /** Shared with the inbound-webhook handler so both reuse verified manifests. */
   manifests?: ManifestCache;
+  /**
+   * Other clock-driven work run after each sweep while started (routing's offer and return
+   * timers), so the server has one periodic loop. Must not reject; it logs its own failures.
+   */
+  periodic?: (now: Date) => Promise<void>;
 }
 
 interface Drain {
@@ -77,6 +82,7 @@ export class EventDispatcher {
   readonly #concurrency: number;
   readonly #fullScanMs: number;
   readonly #retentionSweepMs: number;
+  readonly #periodic: ((now: Date) => Promise<void>) | undefined;
   readonly #drains = new Map<string, Drain>();
   /** Tenants this process knows to have work, with when it falls due (epoch ms). */
   readonly #work = new Map<string, number>();
@@ -103,6 +109,7 @@ export class EventDispatcher {
     this.#fullScanMs = options.fullScanMs ?? 10 * 60_000;
     this.#retentionSweepMs = options.retentionSweepMs ?? 60 * 60_000;
     this.manifests = options.manifests ?? new ManifestCache(options.control);
+    this.#periodic = options.periodic;
     if (this.#maxAttempts < 1) throw new Error('maxAttempts must be at least 1');
   }
 
@@ -204,6 +211,7 @@ export class EventDispatcher {
       const purged = await this.sweepRetention(new Date(now));
       if (purged.length) this.#logger.info({ purged }, 'purged data of uninstalled plugins past retention');
     }
+    if (this.#started && this.#periodic) await this.#periodic(new Date(now));
   }
 
   async #drainOnce(tenantId: string): Promise<void> {

@@ -6,6 +6,7 @@ const SUBJECT_TYPES: [prefix: string, type: string][] = [
   ['agent.', 'Agent'],
   ['queue.', 'Queue'],
   ['case.', 'Case'],
+  ['routing.', 'Case'],
   ['customer.', 'Customer'],
   ['interaction.', 'Interaction'],
   ['order.', 'Order'],
@@ -20,6 +21,12 @@ const PAYLOAD_ID_TYPES: Record<string, string> = {
   survivorId: 'Customer',
   duplicateId: 'Customer',
   caseId: 'Case',
+  agentId: 'Agent',
+  fromAgentId: 'Agent',
+  toAgentId: 'Agent',
+  ownerId: 'Agent',
+  queueId: 'Queue',
+  toQueueId: 'Queue',
   threadId: 'CommunityThread',
 };
 
