@@ -8,6 +8,7 @@ import { pluginAdminTypeDefs } from './plugin-admin-sdl.js';
 import { mutationResolvers } from './mutation-resolvers.js';
 import { queryResolvers } from './query-resolvers.js';
 import { routingResolvers, routingTypeDefs } from './routing/index.js';
+import { slaResolvers, slaTypeDefs } from './sla/index.js';
 import { DateTime, scalarBehaviour } from './scalars.js';
 import { subscriptionResolvers, subscriptionTypeDefs } from './subscriptions/index.js';
 import { typeResolvers } from './type-resolvers.js';
@@ -15,7 +16,7 @@ import { typeResolvers } from './type-resolvers.js';
 /** The core schema, built once per process; per-tenant extensions compose on top of it. */
 export function createBaseSchema(): GraphQLSchema {
   return makeExecutableSchema({
-    typeDefs: [baseTypeDefs, pluginAdminTypeDefs, subscriptionTypeDefs, knowledgeTypeDefs, routingTypeDefs],
-    resolvers: [{ DateTime: scalarBehaviour(DateTime), JSON: scalarBehaviour(JSONResolver) }, typeResolvers, queryResolvers, mutationResolvers, pluginAdminResolvers, subscriptionResolvers, knowledgeResolvers, routingResolvers],
+    typeDefs: [baseTypeDefs, pluginAdminTypeDefs, subscriptionTypeDefs, knowledgeTypeDefs, routingTypeDefs, slaTypeDefs],
+    resolvers: [{ DateTime: scalarBehaviour(DateTime), JSON: scalarBehaviour(JSONResolver) }, typeResolvers, queryResolvers, mutationResolvers, pluginAdminResolvers, subscriptionResolvers, knowledgeResolvers, routingResolvers, slaResolvers],
   });
 }

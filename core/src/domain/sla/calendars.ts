@@ -22,11 +22,13 @@ export const MAX_HOLIDAYS = 1000;
 export const MAX_CALENDARS = 100;
 const MAX_PERIODS = 70;
 
-const clock = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'a time is HH:MM between 00:00 and 24:00');
+const CLOCK = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
+const clock = z.string().regex(CLOCK, 'a time is HH:MM between 00:00 and 24:00');
 const minuteOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3));
 
 const periodInput = z.object({ weekday: z.enum(WEEKDAYS), start: clock, end: clock })
-  .refine((p) => minuteOf(p.end) > minuteOf(p.start), { message: 'a period ends after it starts, within its day', path: ['end'] });
+  // Compared only once both are times (a malformed one has its own issue).
+  .refine((p) => !CLOCK.test(p.start) || !CLOCK.test(p.end) || minuteOf(p.end) > minuteOf(p.start), { message: 'a period ends after it starts, within its day', path: ['end'] });
 
 const holidayInput = z.object({
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date is YYYY-MM-DD')

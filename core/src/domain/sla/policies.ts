@@ -24,7 +24,7 @@ const conditionsInput = z.object({
   channels: z.array(z.enum(CHANNELS)).max(CHANNELS.length).default([]),
   queueIds: z.array(z.string()).max(50).default([]),
   tiers: z.array(z.string().trim().min(1).max(50)).max(20).default([]),
-}).default({ priorities: [], channels: [], queueIds: [], tiers: [] });
+});
 
 const targetInput = z.object({
   kind: z.enum(SLA_TARGET_KINDS),
@@ -58,7 +58,7 @@ const policyFields = {
   /** 1 is first; a position past the end appends. */
   position: z.number().int().min(1).max(MAX_POLICIES).nullish(),
   enabled: z.boolean().default(true),
-  conditions: conditionsInput,
+  conditions: conditionsInput.default({ priorities: [], channels: [], queueIds: [], tiers: [] }),
   calendarId: z.string().nullish(),
   targets,
   warnPercent: z.number().int().min(1).max(99).default(15),

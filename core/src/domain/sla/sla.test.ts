@@ -108,6 +108,14 @@ describe('policy matching', () => {
     expect(await policyOf({ channel: 'EMAIL', queueId: billing })).toEqual([fallback, fallback]);
   });
 
+  it('keeps what an update does not name', async () => {
+    const renamed = await updateSlaPolicy(admin, urgent, { name: 'Urgent!', position: 1 });
+    expect(renamed.conditions).toEqual({ priorities: ['URGENT'], channels: [], queueIds: [], tiers: [] });
+    expect(renamed.targets).toEqual([{ kind: 'FIRST_RESPONSE', priority: null, minutes: 15, businessHours: false }]);
+    const kase = await createCase(admin, { customerId, subject: 'Help' });
+    expect(Object.values(await clocks(kase.id)).map((t) => t.policyId)).toEqual([fallback, fallback]);
+  });
+
   it('follows a new order and skips disabled policies', async () => {
     await updateSlaPolicy(admin, fallback, { position: 1 });
     const first = await createCase(admin, { customerId, subject: 'Help', priority: 'URGENT' });

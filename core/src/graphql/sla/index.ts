@@ -1,0 +1,2 @@
+export { slaResolvers } from './resolvers.js';
+export { slaTypeDefs } from './sdl.js';
