@@ -13,6 +13,8 @@ import { requestBodyLimit } from './body-limit.js';
 import { serveGraphiQLPage } from './graphiql.js';
 import { mountGraphiQLAssets } from './graphiql-assets.js';
 import { mountPluginWebhooks } from './plugin-webhooks.js';
+import { mountBulkIngest } from './bulk-ingest.js';
+import { mountChannelIntake } from './channel-intake.js';
 import { isWebPath, mountWeb, webError, webNotFound } from '../web/index.js';
 
 /**
@@ -38,6 +40,8 @@ export function createApp(platform: Platform, yoga: MosaicYoga, subscriptionSlot
   const app = new Hono<AppEnv>();
   app.use(requestId());
   app.use(accessLog(platform.logger));
+  // Imports stream bodies of any length (each line is capped): mounted before the API's body limit.
+  mountBulkIngest(app, platform);
   app.use(requestBodyLimit(platform.config.maxBodyBytes));
 
   app.get('/healthz', async (c) => {
@@ -55,6 +59,7 @@ export function createApp(platform: Platform, yoga: MosaicYoga, subscriptionSlot
   mountGraphiQLAssets(app);
 
   mountPluginWebhooks(app, platform);
+  mountChannelIntake(app, platform);
   mountWeb(app, platform, subscriptionSlots);
 
   // Pages answer errors with a page; the API keeps its JSON errors.

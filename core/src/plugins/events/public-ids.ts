@@ -13,6 +13,10 @@ const SUBJECT_TYPES: [prefix: string, type: string][] = [
   ['knowledge.', 'KnowledgeArticle'],
   ['community.thread_', 'CommunityThread'],
   ['community.post_', 'CommunityPost'],
+  ['sla.', 'Case'],
+  ['sla_calendar.', 'SlaCalendar'],
+  ['sla_policy.', 'SlaPolicy'],
+  ['channel.', 'IntakeChannel'],
 ];
 
 /** Payload fields that hold another object's id, and that object's type. */
@@ -21,12 +25,15 @@ const PAYLOAD_ID_TYPES: Record<string, string> = {
   survivorId: 'Customer',
   duplicateId: 'Customer',
   caseId: 'Case',
+  channelId: 'IntakeChannel',
   agentId: 'Agent',
   fromAgentId: 'Agent',
   toAgentId: 'Agent',
   ownerId: 'Agent',
   queueId: 'Queue',
   toQueueId: 'Queue',
+  fromQueueId: 'Queue',
+  policyId: 'SlaPolicy',
   threadId: 'CommunityThread',
 };
 

@@ -1,0 +1,2 @@
+export { intakeResolvers } from './resolvers.js';
+export { intakeTypeDefs } from './sdl.js';
