@@ -113,8 +113,14 @@ export const cases = sqliteTable('cases', {
   assigneeId: text('assignee_id').references(() => agents.id),
   createdAt: ts('created_at').notNull(),
   updatedAt: ts('updated_at').notNull(),
+  /**
+   * When the case last became SOLVED or CLOSED; null while open. Kept by a trigger on status,
+   * so every write path (API, macros, intake, plugins) records it alike.
+   */
+  solvedAt: ts('solved_at'),
 }, (t) => [
   uniqueIndex('cases_number_uq').on(t.number),
+  index('cases_solved_idx').on(t.solvedAt),
   index('cases_created_idx').on(t.createdAt, t.id),
   index('cases_customer_idx').on(t.customerId, t.createdAt, t.id),
   index('cases_status_idx').on(t.status, t.createdAt, t.id),
@@ -808,3 +814,15 @@ export const channelThreads = sqliteTable('channel_threads', {
   primaryKey({ columns: [t.channelId, t.threadKey] }),
   index('channel_threads_case_idx').on(t.caseId, t.updatedAt),
 ]);
+
+// ── Managers' metrics ────────────────────────────────────────────────────────────────────────
+
+/** A customer's rating of how their case was handled (CSAT), one per case. */
+export const caseSurveys = sqliteTable('case_surveys', {
+  caseId: text('case_id').primaryKey().references(() => cases.id),
+  customerId: text('customer_id').notNull().references(() => customers.id),
+  /** 1 (very unsatisfied) to 5 (very satisfied). */
+  rating: integer('rating').notNull(),
+  comment: text('comment'),
+  answeredAt: ts('answered_at').notNull(),
+}, (t) => [index('case_surveys_answered_idx').on(t.answeredAt)]);

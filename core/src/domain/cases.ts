@@ -102,6 +102,7 @@ export async function createCase(ctx: TenantContext, raw: unknown): Promise<Case
       assigneeId: input.assigneeId ?? null,
       createdAt: now,
       updatedAt: now,
+      solvedAt: null,
     };
     await tx.insert(cases).values(row);
     await slaOnCaseCreated(tx, row);
