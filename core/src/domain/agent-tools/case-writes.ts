@@ -50,7 +50,8 @@ async function replyChannel(tx: TenantTx, kase: Case): Promise<Channel> {
 export async function recordReplyTx(
   tx: TenantTx, actor: string, kase: Case, reply: { body: string; subject?: string | null; agentId: string | null; channel?: Channel | null }, now: Date,
 ): Promise<Interaction> {
-  const row: Interaction = {
+  // returning(): the row as stored, with whatever columns other features give an interaction by default.
+  const [row] = await tx.insert(interactions).values({
     id: newId(),
     customerId: kase.customerId,
     caseId: kase.id,
@@ -61,10 +62,8 @@ export async function recordReplyTx(
     agentId: reply.agentId,
     occurredAt: now,
     createdAt: now,
-    sourceInstallationId: null,
-    idempotencyKey: null,
-  };
-  await tx.insert(interactions).values(row);
+  }).returning();
+  if (!row) throw new Error('the interaction insert returned nothing');
   await emitEvent(tx, actor, 'interaction.added', row.id, { customerId: row.customerId, caseId: row.caseId, channel: row.channel, direction: row.direction });
   return row;
 }
