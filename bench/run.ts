@@ -8,8 +8,10 @@
  *   npm run bench -- plugins            # the plugin sandbox
  *   npm run bench -- mashups            # the 360 query with the first-party plugins' fields
  *   npm run bench -- web                # the console 360 page with plugin widgets; portal knowledge search
+ *   npm run bench -- knowledge          # the knowledge search function over 50 000 rated articles; votes; deflection
  */
 import { fullStack } from './full-stack.js';
+import { knowledge } from './knowledge.js';
 import type { BenchResult } from './lib.js';
 import { mashups } from './mashups.js';
 import { plugins } from './plugins.js';
@@ -22,6 +24,7 @@ const benchmarks: Record<string, () => Promise<BenchResult>> = {
   plugins,
   mashups,
   web,
+  knowledge,
 };
 
 const requested = process.argv.slice(2).filter((a) => a !== '--');

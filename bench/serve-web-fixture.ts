@@ -18,12 +18,12 @@ import { join } from 'node:path';
 import { createStaffUser, createTenant, domain, tenantContext, type TenantContext } from '@mosaic/core';
 // Not part of core's public face; bench is private tooling, so it reaches into core's source.
 import { createPublisher } from '../core/src/plugins/registry/index.js';
-import { BatchWriter } from '../core/src/seed/sql-writer.js';
-import { localId, newId } from '../core/src/lib/ids.js';
+import { localId } from '../core/src/lib/ids.js';
 import { widgetDomId } from '../core/src/web/widgets/index.js';
 import { publishAndInstall } from './admin-api.js';
 import { emit, serveBenchPlatform, serveUntilStopped } from './fixture-process.js';
-import { envNumber, prng } from './lib.js';
+import { COMMON, RARE, seedKnowledgeArticles } from './knowledge-seed.js';
+import { envNumber } from './lib.js';
 
 /** One tenant's console: the customer 360 page and the agent's session cookie. */
 export interface ConsoleTenant {
@@ -173,101 +173,11 @@ const consoleTenant = async (slug: string, customerId: string): Promise<ConsoleT
 // --- the knowledge base ---------------------------------------------------------------------------
 
 const ARTICLES = envNumber('BENCH_WEB_ARTICLES', 50_000);
-const COMMON = 'order';
-const RARE = 'thermoflask';
-/** Articles that name the rare word: a product few articles mention. */
-const RARE_EVERY = 4_001;
 
-const TOPICS = {
-  shipping: {
-    titles: ['Where is my parcel', 'Delivery times by country', 'Tracking a shipment', 'Delivery to a pick-up point', 'A parcel marked delivered that never came'],
-    sentences: [
-      'Every order ships within two working days from our warehouse in Lyon.',
-      'You receive a tracking link by email as soon as the carrier scans the parcel.',
-      'Deliveries to islands and remote areas can take three more days.',
-      'If the tracking has not moved for five days, contact us with your order number.',
-      'The carrier leaves a card when nobody is home and tries again the next day.',
-      'Large items travel by freight and the driver calls before coming.',
-    ],
-  },
-  returns: {
-    titles: ['Returning an item', 'Exchanging a size', 'Refund times', 'Items that cannot be returned', 'Printing a return label'],
-    sentences: [
-      'You may return any item within thirty days of delivery, unused and in its box.',
-      'Start a return from the order page and print the prepaid label.',
-      'Refunds reach the original payment method within five to ten days.',
-      'An exchange ships as soon as we receive the item you sent back.',
-      'Gift cards, opened software and personalised items cannot be returned.',
-      'Keep the receipt from the drop-off point until the refund arrives.',
-    ],
-  },
-  billing: {
-    titles: ['Payment methods we accept', 'Downloading an invoice', 'A payment was declined', 'Paying in instalments', 'Changing the billing address'],
-    sentences: [
-      'We accept cards, bank transfers and the major wallets at checkout.',
-      'Invoices for every order are in your account under Documents.',
-      'A declined payment is most often a limit set by your bank.',
-      'Instalments are offered on baskets above one hundred euros.',
-      'The billing address can change until the order leaves the warehouse.',
-      'Prices include VAT for deliveries inside the European Union.',
-    ],
-  },
-  account: {
-    titles: ['Resetting your password', 'Changing your email address', 'Closing your account', 'Two-step sign-in', 'Managing newsletters'],
-    sentences: [
-      'Use the link on the sign-in page to choose a new password.',
-      'A new email address is confirmed by a link we send to it.',
-      'Closing the account keeps invoices for the time the law requires.',
-      'Two-step sign-in asks for a code from your phone after the password.',
-      'Unsubscribe from newsletters at the bottom of any of them.',
-      'Your order history stays available as long as the account exists.',
-    ],
-  },
-  products: {
-    titles: ['Caring for stainless steel', 'Warranty on small appliances', 'Spare parts and accessories', 'Choosing the right size', 'Product safety notices'],
-    sentences: [
-      'Wash stainless steel by hand with warm water and a soft cloth.',
-      'Small appliances carry a two-year warranty from the date of delivery.',
-      'Spare lids, seals and filters can be ordered from the product page.',
-      'The size guide on each product page gives measurements in centimetres.',
-      'Safety notices are published here and sent to everyone who bought the item.',
-      'Batteries must be recycled at a collection point, never with household waste.',
-    ],
-  },
-};
-const TOPIC_NAMES = Object.keys(TOPICS) as (keyof typeof TOPICS)[];
-
-/** 50 000 published articles in one write transaction; the FTS index is filled by its insert trigger. */
+/** 50 000 public articles in one write transaction (knowledge-seed.ts); the FTS index is filled by its insert trigger. */
 async function seedKnowledge(): Promise<Pick<WebFixture['knowledge'], 'articles' | 'seedMs'> & { slug: string; matches: (word: string) => Promise<number> }> {
   const { ctx } = await adminContext('bench-kb');
-  const started = performance.now();
-  const random = prng(7);
-  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
-  const writer = new BatchWriter(ctx.data.client);
-  const rows = writer.table('knowledge_articles', ['id', 'title', 'body', 'status', 'locale', 'tags', 'helpful_count', 'not_helpful_count', 'created_at', 'updated_at']);
-  const start = Date.UTC(2024, 0, 1);
-  const step = Math.floor((Date.UTC(2026, 10, 1) - start) / ARTICLES);
-  for (let i = 0; i < ARTICLES; i++) {
-    const topic = TOPIC_NAMES[i % TOPIC_NAMES.length]!;
-    const { titles, sentences } = TOPICS[topic];
-    const paragraphs = Array.from({ length: 2 + Math.floor(random() * 3) }, () => Array.from({ length: 2 + Math.floor(random() * 3) }, () => pick(sentences)).join(' '));
-    if (i % RARE_EVERY === 0) paragraphs.push(`The ${RARE} keeps drinks hot for twelve hours; its lid is dishwasher safe.`);
-    const createdAt = start + i * step;
-    rows.add(
-      newId(), `${pick(titles)} (${i + 1})`, paragraphs.join('\n\n'), 'PUBLISHED', 'en', JSON.stringify([topic]),
-      Math.floor(random() * 40), Math.floor(random() * 8), createdAt, createdAt + Math.floor(random() * step),
-    );
-  }
-  await writer.flush();
-  const seedMs = performance.now() - started;
-  const matches = async (word: string) => {
-    const { rows: [row] } = await ctx.data.client.execute({
-      sql: `select count(*) as n from knowledge_articles_fts f join knowledge_articles a on a.rowid = f.rowid
-            where knowledge_articles_fts match ? and a.status = 'PUBLISHED'`,
-      args: [`"${word}"*`],
-    });
-    return Number(row!.n);
-  };
+  const { seedMs, matches } = await seedKnowledgeArticles(ctx.data, ARTICLES);
   return { slug: 'bench-kb', articles: ARTICLES, seedMs, matches };
 }
 

@@ -1,4 +1,4 @@
-import { and, eq, gte, lt, or, type SQL } from 'drizzle-orm';
+import { and, eq, gte, lt, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { knowledgeArticles } from '../../db/tenant-schema.js';
 
@@ -24,9 +24,16 @@ export const primaryLanguage = (tag: string): string => tag.split('-')[0]!.toLow
 
 /**
  * Articles written in `language` or one of its regional forms: `es` matches es, es-MX, es-419.
- * One index range: "es-…" sorts between "es" and "es." ("-" comes before ".").
+ * One index range: tags are letters, digits and "-", and "es-…" sorts between "es" and "es."
+ * ("-" comes before "."), while "est" or "es0" sort after it.
  */
 export function inLanguage(language: string): SQL {
   const primary = primaryLanguage(language);
-  return or(eq(knowledgeArticles.locale, primary), and(gte(knowledgeArticles.locale, `${primary}-`), lt(knowledgeArticles.locale, `${primary}.`)))!;
+  return and(gte(knowledgeArticles.locale, primary), lt(knowledgeArticles.locale, `${primary}.`))!;
+}
+
+/** The articles tagged with exactly the primary language (`es`), and those with a region or script (`es-MX`). */
+export function languageParts(language: string): [SQL, SQL] {
+  const primary = primaryLanguage(language);
+  return [eq(knowledgeArticles.locale, primary), and(gte(knowledgeArticles.locale, `${primary}-`), lt(knowledgeArticles.locale, `${primary}.`))!];
 }

@@ -5,7 +5,7 @@ import { knowledgeArticles } from '../../db/tenant-schema.js';
 import { parseInput } from '../../lib/validate.js';
 import { visibleTo, type KnowledgeReader } from './access.js';
 import { ftsQuery, searchTerms } from './fts-query.js';
-import { inLanguage, languageTag, primaryLanguage } from './language.js';
+import { inLanguage, languageParts, languageTag, primaryLanguage } from './language.js';
 
 /** An article as a result list shows it (a short opening, not the body), with why it ranks where it does. */
 export interface ArticleHit {
@@ -108,14 +108,24 @@ export async function searchArticles(reader: KnowledgeReader, raw: KnowledgeSear
     .limit(input.first);
 }
 
-/** The newest articles: two index walks (own language, then the fallback) instead of sorting every article by language. */
+/**
+ * The newest articles, the reader's language first. Each language is two index walks in date
+ * order (the plain tag, then regional forms) merged here, instead of sorting every article.
+ */
 async function newest(reader: KnowledgeReader, first: number, language: string | null | undefined, fallback: string): Promise<ArticleHit[]> {
   const walk = (where: SQL | undefined, limit: number) => reader.data.db
-    .select({ ...columns, textScore: sql<number>`0.0`, score: sql<number>`0.0` }).from(knowledgeArticles)
+    .select({ ...columns, createdAt: knowledgeArticles.createdAt, textScore: sql<number>`0.0`, score: sql<number>`0.0` }).from(knowledgeArticles)
     .where(and(visibleTo(reader), where))
     .orderBy(desc(knowledgeArticles.createdAt), desc(knowledgeArticles.id)).limit(limit);
-  if (!language) return walk(undefined, first);
-  const own = await walk(inLanguage(language), first);
-  if (own.length === first || primaryLanguage(language) === primaryLanguage(fallback)) return own;
-  return [...own, ...(await walk(inLanguage(fallback), first - own.length))];
+  const walkLanguage = async (tag: string, limit: number) => {
+    const [plain, regional] = await Promise.all(languageParts(tag).map((part) => walk(part, limit)));
+    return [...plain!, ...regional!].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1)).slice(0, limit);
+  };
+  if (!language) return strip(await walk(undefined, first));
+  const own = await walkLanguage(language, first);
+  if (own.length === first || primaryLanguage(language) === primaryLanguage(fallback)) return strip(own);
+  return strip([...own, ...(await walkLanguage(fallback, first - own.length))]);
 }
+
+/** Hits without the sort key the merge needed. */
+const strip = (rows: (ArticleHit & { createdAt: Date })[]): ArticleHit[] => rows.map(({ createdAt: _, ...hit }) => hit);
