@@ -738,9 +738,9 @@ type KnowledgeArticle implements Node {
   title: String!
   """The content (up to 200000 characters)."""
   body: String!
-  """Whether customers see it."""
-  status: ArticleStatus!
-  """The language, such as en or en-GB."""
+  """Whether customers see it: PUBLISHED for PUBLIC, DRAFT otherwise."""
+  status: ArticleStatus! @deprecated(reason: "Use visibility.")
+  """The language, a BCP 47 tag such as en or en-GB."""
   locale: String!
   """Lower-case labels (up to 20, each up to 40 characters)."""
   tags: [String!]!
@@ -799,7 +799,7 @@ type CommunityPost implements Node {
 type AgentSkill {
   """The skill's name (lower case, up to 40 letters, digits, _ or -)."""
   skill: String!
-  """How well, from 1 to 5."""
+  """How well, from 1 to 10."""
   level: Int!
 }
 
@@ -811,9 +811,9 @@ type Agent implements Node {
   name: String!
   """The agent's email address."""
   email: String!
-  """Whether the agent takes work."""
-  status: AgentStatus!
-  """How many open cases the agent takes at once (0 to 100)."""
+  """Whether the agent takes work: ONLINE for an AVAILABLE presence, AWAY for BUSY or AWAY."""
+  status: AgentStatus! @deprecated(reason: "Use presence, which also tells BUSY from AWAY.")
+  """Capacity in units (0 to 100): each open case takes its channel's weight (by default a call 6, a chat 2, an email or a case without channel 1)."""
   capacity: Int!
   """What the agent is good at."""
   skills: [AgentSkill!]!
@@ -1086,9 +1086,9 @@ input OrderFilter {
 }
 """Narrows Query.knowledgeArticles; every field given must match."""
 input KnowledgeArticleFilter {
-  """Only articles in this status."""
-  status: ArticleStatus
-  """Only articles whose title or body contains this text (up to 1000 characters)."""
+  """Only articles in this status (PUBLISHED is PUBLIC; DRAFT and ARCHIVED are DRAFT)."""
+  status: ArticleStatus @deprecated(reason: "Use visibility.")
+  """Only articles containing every word of this text in the title or body, the last word also as a prefix (up to 1000 characters; full-text, punctuation ignored)."""
   search: String
 }
 
@@ -1441,9 +1441,9 @@ input CreateKnowledgeArticleInput {
   title: String!
   """The content (1 to 200000 characters)."""
   body: String!
-  """Whether customers see it; DRAFT when left out."""
-  status: ArticleStatus
-  """The language, such as en or en-GB; en when left out."""
+  """Whether customers see it (PUBLISHED is PUBLIC visibility; DRAFT and ARCHIVED are DRAFT)."""
+  status: ArticleStatus @deprecated(reason: "Use visibility.")
+  """The language, a BCP 47 tag such as en, en-GB or pt-BR; en when left out."""
   locale: String
   """Labels (up to 20, each 1 to 40 characters; stored in lower case)."""
   tags: [String!]
@@ -1456,8 +1456,8 @@ input UpdateKnowledgeArticleInput {
   title: String
   """The content (1 to 200000 characters)."""
   body: String
-  """Whether customers see it."""
-  status: ArticleStatus
+  """Whether customers see it (PUBLISHED is PUBLIC visibility; DRAFT and ARCHIVED are DRAFT)."""
+  status: ArticleStatus @deprecated(reason: "Use visibility.")
   """Labels (up to 20, each 1 to 40 characters; stored in lower case); replaces the old ones."""
   tags: [String!]
 }
@@ -1507,7 +1507,7 @@ input VoteCommunityPostInput {
 input AgentSkillInput {
   """The skill's name (1 to 40 letters, digits, _ or -; stored in lower case)."""
   skill: String!
-  """How well, from 1 to 5; 1 when left out."""
+  """How well, from 1 to 10; 1 when left out."""
   level: Int
 }
 """A new agent."""
@@ -1516,7 +1516,7 @@ input CreateAgentInput {
   name: String!
   """The agent's email address."""
   email: String!
-  """How many open cases the agent takes at once (0 to 100); 5 when left out."""
+  """Capacity in units (0 to 100; see Agent.capacity); 6 when left out: one call, three chats or six emails."""
   capacity: Int
   """Whether the agent takes work; OFFLINE when left out."""
   status: AgentStatus
@@ -1529,7 +1529,7 @@ input UpdateAgentInput {
   id: ID!
   """The agent's name (1 to 200 characters)."""
   name: String
-  """How many open cases the agent takes at once (0 to 100)."""
+  """Capacity in units (0 to 100; see Agent.capacity)."""
   capacity: Int
   """Whether the agent takes work."""
   status: AgentStatus
@@ -1648,7 +1648,7 @@ type Mutation {
     """What to change."""
     input: UpdateCaseInput!
   ): CasePayload
-  """Assigns the case to the best online agent with the queue's skill and spare capacity."""
+  """Assigns the case now to the best available agent with the queue's skills and room for it, and records why (Case.routingDecisions); CONFLICT when nobody qualifies."""
   routeCase(
     """The case's global id."""
     id: ID!

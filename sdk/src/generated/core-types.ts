@@ -226,9 +226,9 @@ export interface KnowledgeArticle {
   title: string;
   /** The content (up to 200000 characters). */
   body: string;
-  /** Whether customers see it. */
+  /** Whether customers see it: PUBLISHED for PUBLIC, DRAFT otherwise. @deprecated Use visibility. */
   status: ArticleStatus;
-  /** The language, such as en or en-GB. */
+  /** The language, a BCP 47 tag such as en or en-GB. */
   locale: string;
   /** Lower-case labels (up to 20, each up to 40 characters). */
   tags: string[];
@@ -276,7 +276,7 @@ export interface CommunityPost {
 export interface AgentSkill {
   /** The skill's name (lower case, up to 40 letters, digits, _ or -). */
   skill: string;
-  /** How well, from 1 to 5. */
+  /** How well, from 1 to 10. */
   level: number;
 }
 
@@ -288,9 +288,9 @@ export interface Agent {
   name: string;
   /** The agent's email address. */
   email: string;
-  /** Whether the agent takes work. */
+  /** Whether the agent takes work: ONLINE for an AVAILABLE presence, AWAY for BUSY or AWAY. @deprecated Use presence, which also tells BUSY from AWAY. */
   status: AgentStatus;
-  /** How many open cases the agent takes at once (0 to 100). */
+  /** Capacity in units (0 to 100): each open case takes its channel's weight (by default a call 6, a chat 2, an email or a case without channel 1). */
   capacity: number;
   /** What the agent is good at. */
   skills: AgentSkill[];
@@ -360,9 +360,9 @@ export interface OrderFilter {
 
 /** Narrows Query.knowledgeArticles; every field given must match. */
 export interface KnowledgeArticleFilter {
-  /** Only articles in this status. */
+  /** Only articles in this status (PUBLISHED is PUBLIC; DRAFT and ARCHIVED are DRAFT). */
   status?: ArticleStatus | null;
-  /** Only articles whose title or body contains this text (up to 1000 characters). */
+  /** Only articles containing every word of this text in the title or body, the last word also as a prefix (up to 1000 characters; full-text, punctuation ignored). */
   search?: string | null;
 }
 
@@ -556,9 +556,9 @@ export interface CreateKnowledgeArticleInput {
   title: string;
   /** The content (1 to 200000 characters). */
   body: string;
-  /** Whether customers see it; DRAFT when left out. */
+  /** Whether customers see it (PUBLISHED is PUBLIC visibility; DRAFT and ARCHIVED are DRAFT). */
   status?: ArticleStatus | null;
-  /** The language, such as en or en-GB; en when left out. */
+  /** The language, a BCP 47 tag such as en, en-GB or pt-BR; en when left out. */
   locale?: string | null;
   /** Labels (up to 20, each 1 to 40 characters; stored in lower case). */
   tags?: string[] | null;
@@ -572,7 +572,7 @@ export interface UpdateKnowledgeArticleInput {
   title?: string | null;
   /** The content (1 to 200000 characters). */
   body?: string | null;
-  /** Whether customers see it. */
+  /** Whether customers see it (PUBLISHED is PUBLIC visibility; DRAFT and ARCHIVED are DRAFT). */
   status?: ArticleStatus | null;
   /** Labels (up to 20, each 1 to 40 characters; stored in lower case); replaces the old ones. */
   tags?: string[] | null;
@@ -628,7 +628,7 @@ export interface VoteCommunityPostInput {
 export interface AgentSkillInput {
   /** The skill's name (1 to 40 letters, digits, _ or -; stored in lower case). */
   skill: string;
-  /** How well, from 1 to 5; 1 when left out. */
+  /** How well, from 1 to 10; 1 when left out. */
   level?: number | null;
 }
 
@@ -638,7 +638,7 @@ export interface CreateAgentInput {
   name: string;
   /** The agent's email address. */
   email: string;
-  /** How many open cases the agent takes at once (0 to 100); 5 when left out. */
+  /** Capacity in units (0 to 100; see Agent.capacity); 6 when left out: one call, three chats or six emails. */
   capacity?: number | null;
   /** Whether the agent takes work; OFFLINE when left out. */
   status?: AgentStatus | null;
@@ -652,7 +652,7 @@ export interface UpdateAgentInput {
   id: string;
   /** The agent's name (1 to 200 characters). */
   name?: string | null;
-  /** How many open cases the agent takes at once (0 to 100). */
+  /** Capacity in units (0 to 100; see Agent.capacity). */
   capacity?: number | null;
   /** Whether the agent takes work. */
   status?: AgentStatus | null;
