@@ -13,7 +13,7 @@ export {
   createSlaPolicyInput, updateSlaPolicyInput, type CaseFacts, type SlaPolicy,
 } from './policies.js';
 export { applySlaPolicy, caseSlaTargetsOf, slaOnCaseCreated, slaOnCaseUpdated, slaOnInteraction, type CaseSlaTarget } from './targets.js';
-export { slaTick, SLA_ACTOR, type SlaTickResult } from './sweep.js';
+export { slaTick, SLA_ACTOR, type EscalationDetail, type SlaTickResult } from './sweep.js';
 export { listSlaEscalations, type SlaEscalation } from './escalations.js';
 export { startSlaSweeps, type SlaSweepOptions, type SlaSweeps } from './scheduler.js';
 export { seedDemoSla, DEMO_SLA_POLICY } from './demo.js';

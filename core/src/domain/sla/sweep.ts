@@ -21,6 +21,16 @@ export interface SlaTickResult {
 
 type SlaEvent = SlaEscalationRule['on'];
 
+/** What an applied escalation changed (REASSIGN, RAISE_PRIORITY) or whom it notified (NOTIFY). */
+export interface EscalationDetail {
+  fromQueueId?: string | null;
+  queueId?: string | null;
+  fromAgentId?: string | null;
+  agentId?: string | null;
+  fromPriority?: Case['priority'];
+  toPriority?: Case['priority'];
+}
+
 const eventPayload = (t: CaseSlaTarget) => ({
   caseId: t.caseId, kind: t.kind, cycle: t.cycle, dueAt: t.dueAt?.toISOString() ?? null, policyId: t.policyId,
 });
@@ -48,25 +58,24 @@ async function escalate(tx: TenantTx, t: CaseSlaTarget, event: SlaEvent, now: Da
   let kase: Case = before;
   let applied = 0;
   for (const rule of rules) {
-    let detail: Record<string, unknown>;
+    // Flat, with id fields the outbox translates to global ids for plugins (public-ids.ts).
+    let detail: EscalationDetail;
     if (rule.action === 'REASSIGN') {
-      const changes = {
-        ...(rule.queueId && { queueId: rule.queueId }),
-        // A queue alone sends the case back to that queue's routing; an agent takes it directly.
-        assigneeId: rule.agentId ?? (rule.queueId ? null : kase.assigneeId),
-      };
-      detail = { from: { queueId: kase.queueId, assigneeId: kase.assigneeId }, to: changes };
-      kase = { ...kase, ...changes };
+      const queueId = rule.queueId ?? kase.queueId;
+      // A queue alone sends the case back to that queue's routing; an agent takes it directly.
+      const agentId = rule.agentId ?? (rule.queueId ? null : kase.assigneeId);
+      detail = { fromQueueId: kase.queueId, queueId, fromAgentId: kase.assigneeId, agentId };
+      kase = { ...kase, queueId, assigneeId: agentId };
     } else if (rule.action === 'RAISE_PRIORITY') {
       if (kase.priority === 'URGENT') continue; // nothing to raise
-      detail = { from: kase.priority, to: raised(kase.priority) };
+      detail = { fromPriority: kase.priority, toPriority: raised(kase.priority) };
       kase = { ...kase, priority: raised(kase.priority) };
     } else {
-      detail = { agentId: rule.agentId, kind: t.kind, dueAt: t.dueAt?.toISOString() ?? null, caseNumber: kase.number };
+      detail = { agentId: rule.agentId };
       await emitEvent(tx, SLA_ACTOR, 'sla.supervisor_notified', t.caseId, { ...eventPayload(t), event, agentId: rule.agentId });
     }
-    await tx.insert(slaEscalations).values({ id: newId(), caseId: t.caseId, targetId: t.id, event, action: rule.action, detail, createdAt: now });
-    await emitEvent(tx, SLA_ACTOR, 'sla.escalated', t.caseId, { ...eventPayload(t), event, action: rule.action, detail });
+    await tx.insert(slaEscalations).values({ id: newId(), caseId: t.caseId, targetId: t.id, event, action: rule.action, detail: { kind: t.kind, ...detail }, createdAt: now });
+    await emitEvent(tx, SLA_ACTOR, 'sla.escalated', t.caseId, { ...eventPayload(t), event, action: rule.action, ...detail });
     applied++;
   }
   const changed = kase.priority !== before.priority || kase.queueId !== before.queueId || kase.assigneeId !== before.assigneeId;

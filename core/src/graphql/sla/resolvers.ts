@@ -83,6 +83,7 @@ function target(ctx: GraphQLContext, type: string, input: Input['input'], schema
 }
 
 const globalId = (type: string) => (row: Row) => toGlobalId(type, row.id);
+const detailOf = (e: sla.SlaEscalation) => e.detail as sla.EscalationDetail & { kind: string };
 
 export const slaResolvers: IResolvers<unknown, GraphQLContext> = {
   SlaCalendar: {
@@ -100,6 +101,13 @@ export const slaResolvers: IResolvers<unknown, GraphQLContext> = {
   SlaEscalationRule: {
     queue: (r: SlaEscalationRule, _: unknown, ctx: GraphQLContext) => (r.queueId ? ctx.loaders.queue.load(r.queueId) : null),
     agent: (r: SlaEscalationRule, _: unknown, ctx: GraphQLContext) => (r.agentId ? ctx.loaders.agent.load(r.agentId) : null),
+  },
+  SlaEscalation: {
+    targetKind: (e: sla.SlaEscalation) => detailOf(e).kind,
+    queue: (e: sla.SlaEscalation, _: unknown, ctx: GraphQLContext) => { const id = detailOf(e).queueId; return id ? ctx.loaders.queue.load(id) : null; },
+    agent: (e: sla.SlaEscalation, _: unknown, ctx: GraphQLContext) => { const id = detailOf(e).agentId; return id ? ctx.loaders.agent.load(id) : null; },
+    fromPriority: (e: sla.SlaEscalation) => detailOf(e).fromPriority ?? null,
+    toPriority: (e: sla.SlaEscalation) => detailOf(e).toPriority ?? null,
   },
   CaseSlaTarget: {
     policy: async (t: sla.CaseSlaTarget, _: unknown, ctx: GraphQLContext) => {

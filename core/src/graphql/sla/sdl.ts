@@ -198,8 +198,16 @@ type SlaEscalation {
   event: SlaEvent!
   """What was done."""
   action: SlaEscalationAction!
-  """What changed or whom it notified (from/to values, agentId)."""
-  detail: JSON!
+  """The kind of clock that triggered it."""
+  targetKind: SlaTargetKind!
+  """REASSIGN: the queue the case moved to."""
+  queue: Queue
+  """REASSIGN: the agent the case moved to (null: back to the queue's routing); NOTIFY: the supervisor notified."""
+  agent: Agent
+  """RAISE_PRIORITY: the priority before."""
+  fromPriority: CasePriority
+  """RAISE_PRIORITY: the priority after."""
+  toPriority: CasePriority
   """When it was applied."""
   createdAt: DateTime!
 }

@@ -6,7 +6,9 @@ import { serverConfigFromEnv } from '../../config.js';
 import { startServer, type RunningServer } from '../../http/server.js';
 import { createLogger } from '../../lib/logger.js';
 import { openPlatform, type Platform } from '../../platform.js';
+import { slaTick } from '../../domain/sla/index.js';
 import { createApiKey } from '../../tenancy/api-keys.js';
+import { tenantContext } from '../../tenancy/context.js';
 import { createTenant } from '../../tenancy/tenants.js';
 import { graphqlClient, type Gql, type GqlResponse } from '../../plugins/testing/graphql-client.js';
 
@@ -45,6 +47,8 @@ describe('SLA admin API over HTTP', () => {
   let policyId: string;
   let queueId: string;
   let agentId: string;
+  let keyA: string;
+  let tenantA: string;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mosaic-sla-api-'));
@@ -52,6 +56,8 @@ describe('SLA admin API over HTTP', () => {
     server = await startServer(platform);
     const a = await createTenant(platform.control.db, platform.tenants, { slug: 'sla-a' });
     const b = await createTenant(platform.control.db, platform.tenants, { slug: 'sla-b' });
+    keyA = a.apiKey;
+    tenantA = a.tenant.id;
     gqlA = graphqlClient(server.url, a.apiKey);
     gqlB = graphqlClient(server.url, b.apiKey);
     agentA = graphqlClient(server.url, (await createApiKey(platform.control.db, { tenantId: a.tenant.id, role: 'agent' })).apiKey);
@@ -162,5 +168,31 @@ describe('SLA admin API over HTTP', () => {
     const read = await gqlA(`query($id: ID!) { node(id: $id) { ... on Case { slaTargets { kind status hitAt } slaEscalations { action } } } }`, { id: kase.id });
     expect(read.data.node.slaTargets).toEqual([{ kind: 'FIRST_RESPONSE', status: 'HIT', hitAt: expect.any(String) }]);
     expect(read.data.node.slaEscalations).toEqual([]);
+  });
+
+  it('lists the escalations the sweep applied to a case', async () => {
+    await gqlA(UPDATE_POLICY, { i: { id: policyId, enabled: false } });
+    const escalating = await gqlA(CREATE_POLICY, { i: {
+      name: 'Escalating', position: 1, targets: [{ kind: 'RESOLUTION', minutes: 30, businessHours: false }],
+      escalations: [{ on: 'BREACHED', action: 'RAISE_PRIORITY' }, { on: 'BREACHED', action: 'NOTIFY', agentId }],
+    } });
+    expect(escalating.errors).toBeUndefined();
+    const customer = await gqlA(`mutation { createCustomer(input: { name: "Bea" }) { customer { id } } }`);
+    const made = await gqlA(`mutation($c: ID!) { createCase(input: { customerId: $c, subject: "Late" }) { case { id createdAt } } }`,
+      { c: customer.data.createCustomer.customer.id });
+    const kase = made.data.createCase.case;
+    const ctx = tenantContext((await platform.keys.verify(keyA))!, await platform.tenants.get(tenantA));
+    await slaTick(ctx, new Date(Date.parse(kase.createdAt) + 31 * 60_000));
+    const read = await gqlA(`query($id: ID!) { node(id: $id) { ... on Case { priority
+      slaTargets { kind status breachedAt } slaEscalations { event action targetKind agent { id } fromPriority toPriority } } } }`, { id: kase.id });
+    expect(read.data.node).toEqual({
+      priority: 'HIGH',
+      slaTargets: [{ kind: 'RESOLUTION', status: 'MISSED', breachedAt: new Date(Date.parse(kase.createdAt) + 30 * 60_000).toISOString() }],
+      slaEscalations: expect.arrayContaining([
+        { event: 'BREACHED', action: 'RAISE_PRIORITY', targetKind: 'RESOLUTION', agent: null, fromPriority: 'NORMAL', toPriority: 'HIGH' },
+        { event: 'BREACHED', action: 'NOTIFY', targetKind: 'RESOLUTION', agent: { id: agentId }, fromPriority: null, toPriority: null },
+      ]),
+    });
+    expect(read.data.node.slaEscalations).toHaveLength(2);
   });
 });
