@@ -83,7 +83,7 @@ function target(ctx: GraphQLContext, type: string, input: Input['input'], schema
 }
 
 const globalId = (type: string) => (row: Row) => toGlobalId(type, row.id);
-const detailOf = (e: sla.SlaEscalation) => e.detail as sla.EscalationDetail & { kind: string };
+const detailOf = (e: sla.SlaEscalation) => e.detail as unknown as sla.EscalationDetail & { kind: string };
 
 export const slaResolvers: IResolvers<unknown, GraphQLContext> = {
   SlaCalendar: {
