@@ -37,7 +37,7 @@ export async function addCaseNoteTx(
       id: newId(), agentId: a.id, kind: 'MENTION' as const, caseId: note.caseId, noteId: row.id, createdAt: now, readAt: null,
     })));
   }
-  await emitEvent(tx, actor, 'case.note_added', note.caseId, { noteId: row.id, mentionedAgentIds: mentioned.map((a) => a.id) });
+  await emitEvent(tx, actor, 'case.note_added', note.caseId, { noteId: row.id, mentioned: mentioned.length });
   for (const a of mentioned) {
     await emitEvent(tx, actor, 'agent.mentioned', a.id, { caseId: note.caseId, noteId: row.id, byAgentId: note.authorAgentId });
   }

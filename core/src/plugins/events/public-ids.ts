@@ -13,6 +13,9 @@ const SUBJECT_TYPES: [prefix: string, type: string][] = [
   ['knowledge.', 'KnowledgeArticle'],
   ['community.thread_', 'CommunityThread'],
   ['community.post_', 'CommunityPost'],
+  ['community.forum_', 'CommunityForum'],
+  ['canned_response.', 'CannedResponse'],
+  ['macro.', 'Macro'],
   ['sla.', 'Case'],
   ['sla_calendar.', 'SlaCalendar'],
   ['sla_policy.', 'SlaPolicy'],
@@ -35,6 +38,15 @@ const PAYLOAD_ID_TYPES: Record<string, string> = {
   fromQueueId: 'Queue',
   policyId: 'SlaPolicy',
   threadId: 'CommunityThread',
+  postId: 'CommunityPost',
+  forumId: 'CommunityForum',
+  pollId: 'CommunityPoll',
+  optionId: 'CommunityPollOption',
+  noteId: 'CaseNote',
+  byAgentId: 'Agent',
+  macroId: 'Macro',
+  scheduledReplyId: 'ScheduledReply',
+  interactionId: 'Interaction',
 };
 
 /**
