@@ -28,6 +28,7 @@ export const ERROR_CODES = [
   'TOO_MANY_TAGS',
   'THREAD_LOCKED',
   'ALREADY_VOTED',
+  'ALREADY_RATED',
   'OFFER_EXPIRED',
   'AGENT_AT_CAPACITY',
 ] as const;
