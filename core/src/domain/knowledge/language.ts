@@ -9,12 +9,15 @@ const MAX_TAG = 35;
  * A BCP 47 language tag (en, en-GB, pt-BR, zh-Hant-TW, es-419), checked by the runtime's own
  * parser and stored in its canonical case (EN-gb becomes en-GB), so equal tags compare equal.
  */
-export const languageTag = z.string().trim().min(2).max(MAX_TAG).regex(/^[A-Za-z0-9-]+$/, 'a language tag such as en or en-GB')
+const TAG_RULE = 'a locale such as en or en-GB (a BCP 47 language tag)';
+export const languageTag = z.string().trim().min(2).max(MAX_TAG)
+  // A two- or three-letter language (ISO 639), then subtags: region, script, variants.
+  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, TAG_RULE)
   .transform((tag, ctx) => {
     try {
       return Intl.getCanonicalLocales(tag)[0]!;
     } catch {
-      ctx.addIssue({ code: 'custom', message: 'not a BCP 47 language tag (such as en or en-GB)' });
+      ctx.addIssue({ code: 'custom', message: TAG_RULE });
       return z.NEVER;
     }
   });
