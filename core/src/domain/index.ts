@@ -9,5 +9,6 @@ export * as knowledge from './knowledge.js';
 export * as knowledgeBase from './knowledge/index.js';
 export * as orders from './orders.js';
 export * as routing from './routing/index.js';
+export * as sla from './sla/index.js';
 export * as timeline from './timeline.js';
 export type { Connection, PageArgs, PageInfo } from './pagination.js';

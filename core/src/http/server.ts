@@ -1,6 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { SubscriptionSlots } from '../graphql/subscriptions/index.js';
 import { createGraphQLServer } from '../graphql/yoga.js';
+import { startSlaSweeps } from '../domain/sla/index.js';
 import type { Platform } from '../platform.js';
 import { createApp } from './app.js';
 
@@ -27,12 +28,15 @@ export async function startServer(platform: Platform, overrides: { port?: number
   });
   // This process serves requests, so it also delivers their events to plugins.
   platform.plugins.events.start();
+  // And sweeps SLA clocks; another process sweeping too announces nothing twice.
+  const slaSweeps = startSlaSweeps({ control: platform.control.db, tenants: platform.tenants, logger: platform.logger });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
     url: `http://${host}:${port}`,
     port,
     close: async () => {
+      await slaSweeps.stop();
       const closed = new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
       // Open subscriptions end (their streams complete), or their connections would hold the close;
       // close() drops only the keep-alive connections idle when it is called, so sweep until done.
