@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asc, inArray } from 'drizzle-orm';
 import { TenantDatabases, type TenantDb } from '../../db/tenant-db.js';
-import { outbox } from '../../db/tenant-schema.js';
+import { cases, outbox } from '../../db/tenant-schema.js';
 import { newId } from '../../lib/ids.js';
 import type { TenantContext } from '../../tenancy/context.js';
 import { createAgent, createQueue } from '../agents.js';
@@ -16,13 +16,13 @@ export interface RoutingWorld {
   dir: string;
   data: TenantDb;
   admin: TenantContext;
-  /** The same tenant through a second, independent connection (its own write queue). */
-  second(): Promise<TenantContext>;
   /** A context acting as the agent (an agent key tied to them). */
   as(agentId: string): TenantContext;
   agent(name: string, skills?: { skill: string; level: number }[], capacity?: number, status?: 'ONLINE' | 'AWAY' | 'OFFLINE'): Promise<string>;
   queue(name: string, routing?: Record<string, unknown>): Promise<string>;
   kase(queueId: string | null, channel?: string | null, subject?: string): Promise<Case>;
+  /** Many NEW email cases in one transaction (for volume tests); their ids, oldest first. */
+  bulkCases(queueId: string, count: number, channel?: Case['channel']): Promise<string[]>;
   /** Outbox events of these types, oldest first. */
   events(types: string[]): Promise<{ type: string; subjectId: string; payload: Record<string, unknown> }[]>;
   close(): Promise<void>;
@@ -32,7 +32,6 @@ export async function routingWorld(): Promise<RoutingWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'mosaic-routing-'));
   const config = { kind: 'embedded' as const, dataDir: dir };
   const databases = new TenantDatabases(config);
-  const others: TenantDatabases[] = [];
   const tenantId = newId();
   const data = await databases.provision(tenantId);
   const admin: TenantContext = { tenantId, tenantSlug: 'routing', role: 'admin', actor: 'test', data };
@@ -40,11 +39,6 @@ export async function routingWorld(): Promise<RoutingWorld> {
   let n = 0;
   return {
     dir, data, admin,
-    async second() {
-      const more = new TenantDatabases(config);
-      others.push(more);
-      return { ...admin, data: await more.get(tenantId) };
-    },
     as: (agentId) => ({ ...admin, role: 'agent', actor: `key-${agentId}`, agentId }),
     async agent(name, skills = [], capacity = 6, status = 'ONLINE') {
       return (await createAgent(admin, { name, email: `${name.toLowerCase()}-${++n}@support.example`, status, capacity, skills })).id;
@@ -55,13 +49,23 @@ export async function routingWorld(): Promise<RoutingWorld> {
       return id;
     },
     kase: (queueId, channel = 'EMAIL', subject = `Case ${++n}`) => createCase(admin, { customerId, subject, queueId, channel }),
+    async bulkCases(queueId, count, channel = 'EMAIL') {
+      const base = Date.now();
+      const rows: Case[] = Array.from({ length: count }, (_, i) => ({
+        id: newId(), number: 1_000_000 + ++n, customerId, subject: `Bulk ${n}`, description: null, status: 'NEW', priority: 'NORMAL',
+        channel, queueId, assigneeId: null, createdAt: new Date(base + i), updatedAt: new Date(base + i),
+      }));
+      await data.write(async (tx) => {
+        for (let i = 0; i < rows.length; i += 500) await tx.insert(cases).values(rows.slice(i, i + 500));
+      });
+      return rows.map((r) => r.id);
+    },
     async events(types) {
       const rows = await data.db.select().from(outbox).where(inArray(outbox.type, types)).orderBy(asc(outbox.createdAt), asc(outbox.id));
       return rows.map((r) => ({ type: r.type, subjectId: r.subjectId, payload: r.payload as Record<string, unknown> }));
     },
     async close() {
       await databases.close();
-      for (const d of others) await d.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
