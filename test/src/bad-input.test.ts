@@ -183,6 +183,15 @@ const CASES: BadCase[] = [
   ['rateKnowledgeArticle', 'unknown article', () => ({ articleId: randomGid('KnowledgeArticle'), helpful: true }), 'NOT_FOUND', /^KnowledgeArticle not found$/],
   ['rateKnowledgeArticle', 'unknown customer', () => ({ articleId: w.article, helpful: true, customerId: randomGid('Customer') }), 'NOT_FOUND', /^Customer not found$/],
 
+  ['restoreKnowledgeArticleVersion', 'version it never had', () => ({ articleId: w.article, version: 99 }), 'NOT_FOUND', /^KnowledgeArticleVersion not found$/],
+  ['restoreKnowledgeArticleVersion', 'version 0', () => ({ articleId: w.article, version: 0 }), 'BAD_USER_INPUT', /version/],
+  ['restoreKnowledgeArticleVersion', 'unknown article', () => ({ articleId: randomGid('KnowledgeArticle'), version: 1 }), 'NOT_FOUND', /^KnowledgeArticle not found$/],
+  ['linkKnowledgeArticle', 'unknown case', () => ({ caseId: randomGid('Case'), articleId: w.article }), 'NOT_FOUND', /^Case not found$/],
+  ['linkKnowledgeArticle', 'unknown article', () => ({ caseId: w.case, articleId: randomGid('KnowledgeArticle') }), 'NOT_FOUND', /^KnowledgeArticle not found$/],
+  ['linkKnowledgeArticle', 'id of another type', () => ({ caseId: w.article, articleId: w.article }), 'BAD_USER_INPUT', /^invalid input: input\.caseId: is not a valid Case id$/],
+  ['unlinkKnowledgeArticle', 'unknown case', () => ({ caseId: randomGid('Case'), articleId: w.article }), 'NOT_FOUND', /^Case not found$/],
+  ['unlinkKnowledgeArticle', 'unknown article', () => ({ caseId: w.case, articleId: randomGid('KnowledgeArticle') }), 'NOT_FOUND', /^KnowledgeArticle not found$/],
+
   ['createCommunityThread', 'two authors', () => ({ title: 't', body: 'b', authorCustomerId: w.customer, authorAgentId: w.agent }), 'BAD_USER_INPUT', /one author/],
   ['createCommunityThread', 'empty title', () => ({ title: '', body: 'b' }), 'BAD_USER_INPUT', /title/],
   ['createCommunityThread', 'blank body', () => ({ title: 't', body: '   ' }), 'BAD_USER_INPUT', /body/],
