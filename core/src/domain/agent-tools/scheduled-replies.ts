@@ -9,6 +9,7 @@ import { emitEvent } from '../outbox.js';
 import { timeKey, type Connection, type PageArgs } from '../pagination.js';
 import { pageOfRows, requireRow } from '../rows.js';
 import { addBusinessTime, type BusinessCalendar } from '../sla/business-hours.js';
+import { businessCalendar, getSlaCalendar, listSlaCalendars } from '../sla/calendars.js';
 import { announceCaseWrites, recordReplyTx } from './case-writes.js';
 
 export type ScheduledReply = typeof scheduledReplies.$inferSelect;
@@ -49,7 +50,11 @@ export function nextBusinessInstant(calendar: BusinessCalendar, from: Date): Dat
   return new Date(addBusinessTime(calendar, from, 1 / 60_000).getTime() - 1);
 }
 
-const noCalendar: CalendarLookup = async () => null;
+/** The SLA calendar named, else the tenant's first one by name; null when it has none. */
+export const slaCalendarLookup: CalendarLookup = async (ctx, calendarId) => {
+  const calendar = calendarId ? await getSlaCalendar(ctx, calendarId) : (await listSlaCalendars(ctx))[0];
+  return calendar && calendar.periods.length > 0 ? businessCalendar(calendar) : null;
+};
 
 /** Schedules a reply on a case for a time or the next business hour; it is sent by `sendDueReplies`. */
 export async function scheduleReply(ctx: TenantContext, raw: unknown, options: ScheduleOptions = {}): Promise<ScheduledReply> {
@@ -61,7 +66,7 @@ export async function scheduleReply(ctx: TenantContext, raw: unknown, options: S
     if (input.sendAt.getTime() <= now.getTime()) throw new AppError('BAD_USER_INPUT', 'sendAt must be in the future');
     sendAt = input.sendAt;
   } else {
-    const calendar = await (options.calendar ?? noCalendar)(ctx, input.calendarId ?? null);
+    const calendar = await (options.calendar ?? slaCalendarLookup)(ctx, input.calendarId ?? null);
     if (!calendar) throw new AppError('BAD_USER_INPUT', 'there is no business-hours calendar to follow; give sendAt instead');
     sendAt = nextBusinessInstant(calendar, now);
   }

@@ -3,7 +3,11 @@ import type { TenantDatabases } from '../../db/tenant-db.js';
 import type { Logger } from '../../lib/logger.js';
 import type { TenantContext } from '../../tenancy/context.js';
 import { listTenants } from '../../tenancy/tenants.js';
+import { sendDueReplies } from '../agent-tools/scheduled-replies.js';
 import { SLA_ACTOR, slaTick } from './sweep.js';
+
+/** Who sends scheduled replies, as recorded on their events. */
+const SCHEDULED_REPLY_ACTOR = 'system:scheduled-replies';
 
 export interface SlaSweepOptions {
   control: ControlDb;
@@ -40,6 +44,13 @@ export function startSlaSweeps(options: SlaSweepOptions): SlaSweeps {
           await slaTick(ctx, new Date(clock()));
         } catch (err) {
           options.logger.error({ err, tenantId: tenant.id }, 'SLA sweep failed; the next one retries');
+        }
+        // The same periodic pass sends the tenant's scheduled replies that fell due.
+        try {
+          const data = await options.tenants.get(tenant.id);
+          await sendDueReplies({ tenantId: tenant.id, tenantSlug: tenant.slug, role: 'admin', actor: SCHEDULED_REPLY_ACTOR, data }, new Date(clock()));
+        } catch (err) {
+          options.logger.error({ err, tenantId: tenant.id }, 'sending scheduled replies failed; the next sweep retries');
         }
       }
     })().catch((err: unknown) => options.logger.error({ err }, 'SLA sweep could not list tenants'))
