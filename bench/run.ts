@@ -9,8 +9,10 @@
  *   npm run bench -- mashups            # the 360 query with the first-party plugins' fields
  *   npm run bench -- web                # the console 360 page with plugin widgets; portal knowledge search
  *   npm run bench -- knowledge          # the knowledge search function over 50 000 rated articles; votes; deflection
+ *   npm run bench -- ingest             # batched interaction imports (use-case, NDJSON) vs raw multi-row INSERTs
  */
 import { fullStack } from './full-stack.js';
+import { ingest } from './ingest.js';
 import { knowledge } from './knowledge.js';
 import type { BenchResult } from './lib.js';
 import { mashups } from './mashups.js';
@@ -25,6 +27,7 @@ const benchmarks: Record<string, () => Promise<BenchResult>> = {
   mashups,
   web,
   knowledge,
+  ingest,
 };
 
 const requested = process.argv.slice(2).filter((a) => a !== '--');
