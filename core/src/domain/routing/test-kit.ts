@@ -51,14 +51,14 @@ export async function routingWorld(): Promise<RoutingWorld> {
     kase: (queueId, channel = 'EMAIL', subject = `Case ${++n}`) => createCase(admin, { customerId, subject, queueId, channel }),
     async bulkCases(queueId, count, channel = 'EMAIL') {
       const base = Date.now();
-      const rows: Case[] = Array.from({ length: count }, (_, i) => ({
+      const rows: (typeof cases.$inferInsert)[] = Array.from({ length: count }, (_, i) => ({
         id: newId(), number: 1_000_000 + ++n, customerId, subject: `Bulk ${n}`, description: null, status: 'NEW', priority: 'NORMAL',
         channel, queueId, assigneeId: null, createdAt: new Date(base + i), updatedAt: new Date(base + i),
       }));
       await data.write(async (tx) => {
         for (let i = 0; i < rows.length; i += 500) await tx.insert(cases).values(rows.slice(i, i + 500));
       });
-      return rows.map((r) => r.id);
+      return rows.map((r) => r.id!);
     },
     async events(types) {
       const rows = await data.db.select().from(outbox).where(inArray(outbox.type, types)).orderBy(asc(outbox.createdAt), asc(outbox.id));
