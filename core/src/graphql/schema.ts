@@ -3,6 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import { JSONResolver } from 'graphql-scalars';
 import { intakeResolvers, intakeTypeDefs } from './intake/index.js';
 import { knowledgeResolvers, knowledgeTypeDefs } from './knowledge/index.js';
+import { metricsResolvers, metricsTypeDefs } from './metrics/index.js';
 import { baseTypeDefs } from './base-sdl.js';
 import { pluginAdminResolvers } from './plugin-admin-resolvers.js';
 import { pluginAdminTypeDefs } from './plugin-admin-sdl.js';
@@ -17,7 +18,7 @@ import { typeResolvers } from './type-resolvers.js';
 /** The core schema, built once per process; per-tenant extensions compose on top of it. */
 export function createBaseSchema(): GraphQLSchema {
   return makeExecutableSchema({
-    typeDefs: [baseTypeDefs, pluginAdminTypeDefs, subscriptionTypeDefs, knowledgeTypeDefs, routingTypeDefs, slaTypeDefs, intakeTypeDefs],
-    resolvers: [{ DateTime: scalarBehaviour(DateTime), JSON: scalarBehaviour(JSONResolver) }, typeResolvers, queryResolvers, mutationResolvers, pluginAdminResolvers, subscriptionResolvers, knowledgeResolvers, routingResolvers, slaResolvers, intakeResolvers],
+    typeDefs: [baseTypeDefs, pluginAdminTypeDefs, subscriptionTypeDefs, knowledgeTypeDefs, routingTypeDefs, slaTypeDefs, intakeTypeDefs, metricsTypeDefs],
+    resolvers: [{ DateTime: scalarBehaviour(DateTime), JSON: scalarBehaviour(JSONResolver) }, typeResolvers, queryResolvers, mutationResolvers, pluginAdminResolvers, subscriptionResolvers, knowledgeResolvers, routingResolvers, slaResolvers, intakeResolvers, metricsResolvers],
   });
 }

@@ -1,0 +1,2 @@
+export { metricsResolvers } from './resolvers.js';
+export { metricsTypeDefs } from './sdl.js';

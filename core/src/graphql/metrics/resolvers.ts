@@ -1,0 +1,44 @@
+import type { IResolvers } from '@graphql-tools/utils';
+import DataLoader from 'dataloader';
+import type { Case } from '../../domain/cases.js';
+import { rateCase, serviceMetrics, surveysOf, type CaseSurvey, type ServiceMetricsRow } from '../../domain/metrics/index.js';
+import { toGlobalId } from '../../lib/ids.js';
+import type { GraphQLContext } from '../context.js';
+import { decodeInput } from '../mutation-input.js';
+
+const surveyLoaders = new WeakMap<object, DataLoader<string, CaseSurvey | null>>();
+function surveys(ctx: GraphQLContext): DataLoader<string, CaseSurvey | null> {
+  let loader = surveyLoaders.get(ctx.loaders);
+  if (!loader) {
+    loader = new DataLoader(async (ids) => {
+      const found = await surveysOf(ctx.tenant, ids);
+      return ids.map((id) => found.get(id) ?? null);
+    });
+    surveyLoaders.set(ctx.loaders, loader);
+  }
+  return loader;
+}
+
+/** Queue and agent keys are database ids inside; integrators see global ids. */
+const publicKey = (groupBy: string) => (row: ServiceMetricsRow): ServiceMetricsRow => {
+  if (row.key === '' || (groupBy !== 'QUEUE' && groupBy !== 'AGENT')) return row;
+  return { ...row, key: toGlobalId(groupBy === 'QUEUE' ? 'Queue' : 'Agent', row.key) };
+};
+
+export const metricsResolvers: IResolvers = {
+  Case: {
+    survey: (c: Case, _: unknown, ctx: GraphQLContext) => surveys(ctx).load(c.id),
+  },
+  Query: {
+    serviceMetrics: async (_: unknown, args: { from: Date; to: Date; groupBy?: string | null; timeZone?: string | null }, ctx: GraphQLContext) => {
+      const m = await serviceMetrics(ctx.tenant, { from: args.from, to: args.to, groupBy: args.groupBy ?? undefined, timeZone: args.timeZone ?? undefined });
+      return { ...m.period, rows: m.rows.map(publicKey(m.period.groupBy)), totals: m.totals, deflection: m.deflection };
+    },
+  },
+  Mutation: {
+    rateCase: async (_: unknown, { input }: { input: Record<string, unknown> }, ctx: GraphQLContext) => {
+      const decoded = decodeInput('input', input, { caseId: 'Case' });
+      return { survey: await rateCase(ctx.tenant, decoded) };
+    },
+  },
+};
