@@ -7,7 +7,7 @@
  *   (core/src/plugins/testing/fixtures) built with the real SDK build, published and installed
  *   through the admin GraphQL API, tenant B without it; the agent of each signed in once through
  *   the console's real sign-in form, its session cookie handed to the parent;
- * - a third tenant with 50 000 published knowledge articles, inserted in one transaction as
+ * - a third tenant with 50 000 public knowledge articles (knowledge-seed.ts), inserted in one transaction as
  *   multi-row INSERTs (the FTS index filled by its triggers), for the portal's search page.
  *
  * Prints one JSON line once ready, then serves until its stdin closes (or SIGTERM/SIGINT).

@@ -1,7 +1,7 @@
 /**
  * `web` — the server-rendered pages: the console's customer 360 page with 4 plugin widgets in its
  * sidebar against the same page without widgets, side by side in one run (goal ≤ 2×), and the
- * portal's knowledge search page over 50 000 published articles, for a common and a rare word.
+ * portal's knowledge search page over 50 000 public, mostly rated articles, for a common and a rare word.
  *
  * The platform runs in a child process (serve-web-fixture.ts); this process signs nothing in
  * itself: the fixture signed each tenant's agent in through the console's form and hands over
@@ -162,7 +162,7 @@ function report(
       goal('server CPU per request, c=1 (not a goal by itself; holds up on a busy machine)', cpuWith / cpuWithout),
     ]),
     '',
-    `Knowledge search: a third tenant with ${fmtInt(kb.articles)} published articles (5 topics, 2–4 paragraphs each), inserted in one transaction as multi-row INSERTs in ${(kb.seedMs / 1000).toFixed(1)} s, the FTS5 index filled by its insert trigger. Anonymous GET \`/t/<slug>/portal/knowledge?q=<word>\`; "${kb.common.word}" matches ${fmtInt(kb.common.matches)} articles, "${kb.rare.word}" ${fmtInt(kb.rare.matches)}; every response must be a 200 listing ${kb.common.hits} and ${kb.rare.hits} hits.`,
+    `Knowledge search: a third tenant with ${fmtInt(kb.articles)} public articles (5 topics, 2–4 paragraphs each, two thirds with votes; knowledge-seed.ts), inserted in one transaction as multi-row INSERTs in ${(kb.seedMs / 1000).toFixed(1)} s, the FTS5 index filled by its insert trigger. Anonymous GET \`/t/<slug>/portal/knowledge?q=<word>\`; "${kb.common.word}" matches ${fmtInt(kb.common.matches)} articles, "${kb.rare.word}" ${fmtInt(kb.rare.matches)}; every response must be a 200 listing ${kb.common.hits} and ${kb.rare.hits} hits.`,
     '',
     markdownTable([...head, 'bad>'], rowsOf(searches)),
     '',
