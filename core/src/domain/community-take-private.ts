@@ -10,6 +10,7 @@ import { openingPostId, visibleThread, staffViewer, type CommunityThread } from 
 import { liveEvents } from './live-events.js';
 import { emitEvent } from './outbox.js';
 import { requireRow } from './rows.js';
+import { slaOnCaseCreated } from './sla/targets.js';
 
 export const takeThreadPrivateInput = z.object({
   threadId: z.string(),
@@ -56,6 +57,7 @@ export async function takeThreadPrivate(ctx: TenantContext, raw: unknown): Promi
       updatedAt: now,
     }).returning();
     if (!kase) throw new Error('the case insert returned nothing');
+    await slaOnCaseCreated(tx, kase);
     // Conditional: of two concurrent takes, one links the thread and the other writes nothing.
     const linked = await tx.update(communityThreads).set({ caseId: kase.id })
       .where(and(eq(communityThreads.id, thread.id), isNull(communityThreads.caseId))).returning({ caseId: communityThreads.caseId });

@@ -7,6 +7,7 @@ import type { Interaction } from '../interactions.js';
 import { liveEvents } from '../live-events.js';
 import { emitEvent } from '../outbox.js';
 import { requireRow } from '../rows.js';
+import { slaOnCaseUpdated, slaOnInteraction } from '../sla/targets.js';
 
 /** The case fields a macro may set. */
 export interface CaseChanges {
@@ -26,6 +27,7 @@ export async function changeCaseTx(tx: TenantTx, actor: string, current: Case, c
   const set = { ...changes, updatedAt: now };
   await tx.update(cases).set(set).where(eq(cases.id, current.id));
   const updated: Case = { ...current, ...set };
+  await slaOnCaseUpdated(tx, current, updated);
   await emitEvent(tx, actor, 'case.updated', current.id, { fields: Object.keys(changes), status: updated.status });
   return updated;
 }
@@ -65,6 +67,7 @@ export async function recordReplyTx(
   }).returning();
   if (!row) throw new Error('the interaction insert returned nothing');
   await emitEvent(tx, actor, 'interaction.added', row.id, { customerId: row.customerId, caseId: row.caseId, channel: row.channel, direction: row.direction });
+  await slaOnInteraction(tx, row, kase);
   return row;
 }
 

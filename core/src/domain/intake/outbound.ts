@@ -9,6 +9,7 @@ import type { Case } from '../cases.js';
 import type { Interaction } from '../interactions.js';
 import { emitEvent } from '../outbox.js';
 import { requireRow } from '../rows.js';
+import { slaOnInteraction } from '../sla/targets.js';
 import { announce } from './receive.js';
 
 export const replyOnChannelInput = z.object({
@@ -56,6 +57,7 @@ export async function replyOnChannel(ctx: TenantContext, raw: unknown): Promise<
       sourceInstallationId: null, idempotencyKey: null,
     };
     await tx.insert(interactions).values(interaction);
+    await slaOnInteraction(tx, interaction, kase);
     await tx.insert(channelMessages).values({
       channelId: channel.id, externalId: `outbound:${interaction.id}`, interactionId: interaction.id, caseId: kase.id, createdAt: now,
       details: { to: recipient?.value ?? null },

@@ -7,6 +7,7 @@ import { nextCaseNumber, type Case } from '../cases.js';
 import type { Interaction } from '../interactions.js';
 import { liveEvents } from '../live-events.js';
 import { emitEvent } from '../outbox.js';
+import { slaOnCaseCreated, slaOnInteraction } from '../sla/targets.js';
 import type { Channel } from './channels.js';
 import { resolvableContact, resolveCustomers, type ContactInput } from './identity.js';
 
@@ -81,6 +82,7 @@ export async function openChannelCase(tx: TenantTx, channel: Channel, customerId
     channel: channel.kind, queueId: channel.defaultQueueId, assigneeId: null, createdAt: now, updatedAt: now,
   }).returning();
   if (!row) throw new Error('the new case was not returned');
+  await slaOnCaseCreated(tx, row);
   await emitEvent(tx, `channel:${channel.id}`, 'case.created', row.id, { number: row.number, customerId, priority: row.priority, channel: row.channel });
   return row;
 }
@@ -145,6 +147,7 @@ export async function receiveMessage(tenant: IntakeTenant, channel: Channel, mes
           sourceInstallationId: null, idempotencyKey: null,
         };
         await tx.insert(interactions).values(interaction);
+        if (kase) await slaOnInteraction(tx, interaction, kase);
       }
       const receipt = await tx.insert(channelMessages).values({
         channelId: channel.id, externalId: message.externalId, interactionId: interaction.id, caseId,
