@@ -127,6 +127,9 @@ extend type Query {
 
 extend type Mutation {
   """Records a customer's rating of a solved case (CSAT); ALREADY_RATED if it has one, CONFLICT while it is open."""
-  rateCase(input: RateCaseInput!): RateCasePayload!
+  rateCase(
+    """The case and the rating."""
+    input: RateCaseInput!
+  ): RateCasePayload!
 }
 `;
