@@ -10,6 +10,7 @@
  *   npm run bench -- web                # the console 360 page with plugin widgets; portal knowledge search
  *   npm run bench -- knowledge          # the knowledge search function over 50 000 rated articles; votes; deflection
  *   npm run bench -- ingest             # batched interaction imports (use-case, NDJSON) vs raw multi-row INSERTs
+ *   npm run bench -- routing            # routing decisions per second: 200 agents, 10 000 waiting items
  */
 import { fullStack } from './full-stack.js';
 import { ingest } from './ingest.js';
@@ -17,6 +18,7 @@ import { knowledge } from './knowledge.js';
 import type { BenchResult } from './lib.js';
 import { mashups } from './mashups.js';
 import { plugins } from './plugins.js';
+import { routing } from './routing.js';
 import { scale } from './scale.js';
 import { web } from './web.js';
 
@@ -28,6 +30,7 @@ const benchmarks: Record<string, () => Promise<BenchResult>> = {
   web,
   knowledge,
   ingest,
+  routing,
 };
 
 const requested = process.argv.slice(2).filter((a) => a !== '--');
