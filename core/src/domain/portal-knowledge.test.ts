@@ -8,7 +8,8 @@ import { customers, knowledgeArticleVersions, knowledgeArticles } from '../db/te
 import { newId } from '../lib/ids.js';
 import type { TenantContext } from '../tenancy/context.js';
 import { createArticle, updateArticle } from './knowledge.js';
-import { ftsQuery, getPublishedArticle, myArticleRating, rateArticleOnce, searchPublishedArticles } from './portal-knowledge.js';
+import { ftsQuery } from './knowledge/fts-query.js';
+import { getPublishedArticle, myArticleRating, rateArticleOnce, searchPublishedArticles } from './portal-knowledge.js';
 import type { PortalCustomer, PortalTenant } from './portal-customer.js';
 
 let dir: string;

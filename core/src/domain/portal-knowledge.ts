@@ -12,10 +12,8 @@ import type { KnowledgeArticle } from './knowledge.js';
 import { actingFor, type PortalCustomer, type PortalTenant } from './portal-customer.js';
 
 export type { ArticleHit };
-export { ftsQuery } from './knowledge/fts-query.js';
-export { MAX_SEARCH_HITS, RANK_WINDOW } from './knowledge/search.js';
 
-export const articleSearchInput = z.object({
+const articleSearchInput = z.object({
   query: z.string().trim().max(200).default(''),
   /** The visitor's language: its articles come first (en matches en and en-GB), then English ones. */
   locale: z.string().regex(/^[a-z]{2}$/),
