@@ -8,6 +8,7 @@ import { cases, caseSlaTargets, outbox, slaEscalations, slaPolicies } from '../.
 import { AppError } from '../../lib/errors.js';
 import type { TenantContext } from '../../tenancy/context.js';
 import { createAccount } from '../accounts.js';
+import { changeCaseTx, recordReplyTx } from '../agent-tools/case-writes.js';
 import { createAgent, createQueue } from '../agents.js';
 import { createCase, updateCase, type Case } from '../cases.js';
 import { createCustomer } from '../customers.js';
@@ -238,6 +239,14 @@ describe('clocks of a case', () => {
     expect(done.RESOLUTION).toMatchObject({ status: 'HIT', hitAt: at(t0, 1030) });
     // Solving also ends the response clock still waiting (it was missed at 60 minutes).
     expect(done.FIRST_RESPONSE).toMatchObject({ status: 'MISSED', breachedAt: at(t0, 60), completedAt: at(t0, 1030) });
+  });
+
+  it('is kept by agents’ replies and macros as well', async () => {
+    const kase = await createCase(admin, { customerId, subject: 'Help' });
+    await data.write((tx) => recordReplyTx(tx, 'system', kase, { body: 'Hello', agentId }, at(kase.createdAt, 3)));
+    expect((await clocks(kase.id)).FIRST_RESPONSE).toMatchObject({ status: 'HIT', hitAt: at(kase.createdAt, 3) });
+    await data.write((tx) => changeCaseTx(tx, 'system', kase, { status: 'PENDING' }, at(kase.createdAt, 10)));
+    expect((await clocks(kase.id)).RESOLUTION).toMatchObject({ status: 'PAUSED', consumedMs: 10 * MIN });
   });
 
   it('misses resolution when solved after its due time', async () => {
