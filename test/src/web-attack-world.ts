@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApiKey, seedWebUsers } from '@mosaic/core';
 import { expect } from 'vitest';
+import { WebVisitor } from '../../core/src/web/testing/web-visitor.js';
 import { create, localOf, ok, seedWorld, type World } from './fixtures.js';
 import { startTestPlatform, type Client, type TestPlatform } from './harness.js';
 import { publishBuiltPlugins } from './publish-built-plugin.js';
@@ -26,61 +27,6 @@ export const PASSWORD = { customerPassword: 'customer password 1', agentPassword
 export type Area = 'portal' | 'console' | 'admin';
 export type Role = 'customer' | 'agent' | 'admin';
 export const ROLE_OF: Record<Area, Role> = { portal: 'customer', console: 'agent', admin: 'admin' };
-
-/**
- * A cookie jar against one server, enough for these tests. It sends every cookie it holds on
- * every request, the way an attacker replaying a cookie would, wherever the browser would not.
- */
-export class Visitor {
-  readonly cookies = new Map<string, string>();
-  readonly paths = new Map<string, string>();
-  setCookies: string[] = [];
-  csrf = '';
-  constructor(readonly base: string) {}
-
-  async fetch(path: string, init: RequestInit & { form?: Record<string, string>; origin?: string } = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
-    let body = init.body;
-    if (init.form) {
-      body = new URLSearchParams(init.form).toString();
-      headers.set('content-type', 'application/x-www-form-urlencoded');
-      headers.set('origin', init.origin ?? this.base);
-    }
-    const res = await fetch(`${this.base}${path}`, { ...init, headers, body, redirect: 'manual' });
-    this.setCookies = res.headers.getSetCookie();
-    for (const line of this.setCookies) {
-      const [pair] = line.split(';');
-      const [name, value] = pair!.split('=') as [string, string];
-      const cookiePath = /;\s*Path=([^;]+)/i.exec(line)?.[1] ?? '/';
-      if (/Max-Age=0/i.test(line) || value === '') {
-        // Like a browser, clearing another tenant's path leaves this tenant's cookie alone.
-        if (this.paths.get(name) === cookiePath) this.cookies.delete(name);
-      } else {
-        this.cookies.set(name, value);
-        this.paths.set(name, cookiePath);
-      }
-    }
-    return res;
-  }
-
-  /** GET a page and keep its CSRF token (the `_csrf` field of its forms). */
-  async page(path: string): Promise<{ res: Response; html: string }> {
-    const res = await this.fetch(path);
-    const html = await res.text();
-    const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
-    if (token) this.csrf = token;
-    return { res, html };
-  }
-
-  async signIn(slug: string, area: Area, email: string, password: string): Promise<Response> {
-    await this.page(`/t/${slug}/${area}/sign-in`);
-    const res = await this.fetch(`/t/${slug}/${area}/sign-in`, { method: 'POST', form: { _csrf: this.csrf, email, password } });
-    expect(res.status, `${area} sign-in of ${email}`).toBe(303);
-    await this.page(`/t/${slug}/${area}`);
-    return res;
-  }
-}
 
 export interface Side {
   client: Client & { tenantId: string };
@@ -146,7 +92,7 @@ export interface AttackWorld {
   tp: TestPlatform;
   A: Side;
   B: Side;
-  sessions: Record<Role, Visitor>;
+  sessions: Record<Role, WebVisitor>;
   close(): Promise<void>;
 }
 
@@ -155,7 +101,7 @@ export async function startAttackWorld(): Promise<AttackWorld> {
   const tp = await startTestPlatform();
   const [A, B] = [await prepare(tp, 'alpha', true), await prepare(tp, 'bravo', false)];
   const outDir = mkdtempSync(join(tmpdir(), 'mosaic-web-attack-'));
-  const sessions = {} as Record<Role, Visitor>;
+  const sessions = {} as Record<Role, WebVisitor>;
   try {
     await publishBuiltPlugins(tp.platform, A.client, [join(FIXTURES, 'hostile-widgets'), join(FIXTURES, 'widget-board')], outDir, 'acme');
     ok(await A.client.gql(`mutation($i: InstallPluginInput!) { installPlugin(input: $i) { installation { id } } }`,
@@ -163,14 +109,16 @@ export async function startAttackWorld(): Promise<AttackWorld> {
     ok(await B.client.gql(`mutation($i: InstallPluginInput!) { installPlugin(input: $i) { installation { id } } }`,
       { i: { pluginId: WIDGET_BOARD, version: '0.0.0-fixture', grantScopes: ['customers:read', 'orders:read', 'cases:write', 'storage'] } }));
     for (const role of ['customer', 'agent', 'admin'] as const) {
-      sessions[role] = new Visitor(tp.server.url);
+      sessions[role] = new WebVisitor(tp.server.url);
       const area: Area = role === 'customer' ? 'portal' : role === 'agent' ? 'console' : 'admin';
       const email = role === 'admin' ? A.users.admin.email : A.users[role].email;
-      await sessions[role].signIn('alpha', area, email, PASSWORD[`${role}Password`]);
+      const { status } = await sessions[role].signIn('alpha', area, email, PASSWORD[`${role}Password`]);
+      expect(status, `${area} sign-in of ${email}`).toBe(303);
+      await sessions[role].get(`/t/alpha/${area}`);
     }
     // The display name goes in through the admin's own branding form.
     const admin = sessions.admin;
-    const { html: form } = await admin.page('/t/alpha/admin/branding');
+    const { html: form } = await admin.get('/t/alpha/admin/branding');
     const valueOf = (name: string) => /value="([^"]*)"/.exec(new RegExp(`<input[^>]*name="${name}"[^>]*>`).exec(form)?.[0] ?? '')?.[1] ?? '';
     const saved = await admin.fetch('/t/alpha/admin/branding', { method: 'POST', form: {
       _csrf: admin.csrf, displayName: `Brand ${XSS}`.slice(0, 100), primaryColor: valueOf('primaryColor'), accentColor: valueOf('accentColor'),

@@ -13,9 +13,10 @@ import { randomUUID } from 'node:crypto';
 import { createApp, createGraphQLServer, widgetKey } from '@mosaic/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { create, dumpControl, dumpTenant, localOf } from './fixtures.js';
+import { WebVisitor } from '../../core/src/web/testing/web-visitor.js';
 import type { TestPlatform } from './harness.js';
 import {
-  HOSTILE_WIDGETS, hostilePages, PASSWORD, ROLE_OF, startAttackWorld, Visitor, WIDGET_BOARD, XSS,
+  HOSTILE_WIDGETS, hostilePages, PASSWORD, ROLE_OF, startAttackWorld, WIDGET_BOARD, XSS,
   type Area, type AttackWorld, type Role, type Side,
 } from './web-attack-world.js';
 
@@ -23,7 +24,7 @@ let tp: TestPlatform;
 let A: Side;
 let B: Side;
 /** Signed-in visitors of tenant A by role. */
-let sessions: Record<Role, Visitor>;
+let sessions: Record<Role, WebVisitor>;
 let world: AttackWorld;
 let routes: { method: string; path: string }[];
 
@@ -89,7 +90,7 @@ const stripNonces = (html: string) => html.replace(/nonce="[^"]+"/g, 'nonce').re
 
 /** Every response of the suite is checked for the security headers afterwards. */
 const seen: { what: string; res: Response }[] = [];
-async function get(v: Visitor, path: string, headers: Record<string, string> = {}): Promise<{ res: Response; html: string }> {
+async function get(v: WebVisitor, path: string, headers: Record<string, string> = {}): Promise<{ res: Response; html: string }> {
   const controller = new AbortController();
   const res = await v.fetch(path, { headers, signal: controller.signal });
   seen.push({ what: `GET ${path}`, res });
@@ -309,7 +310,7 @@ describe('XSS', () => {
 
   it('script and markup stored in names, subjects, replies, articles, posts, branding, plugin config and widget text are escaped text', async () => {
     for (const [role, path] of hostilePages(A)) {
-      const { res, html } = await get(role ? sessions[role] : new Visitor(tp.server.url), path);
+      const { res, html } = await get(role ? sessions[role] : new WebVisitor(tp.server.url), path);
       expect(res.status, path).toBe(200);
       // a signed-in page is never kept by a cache along the way
       if (role) expect(res.headers.get('cache-control'), path).toBe('no-store');
@@ -352,8 +353,8 @@ describe('XSS', () => {
 
   it('a javascript: or foreign return address after sign-in leads back into the area, never elsewhere', async () => {
     for (const next of FOREIGN_NEXT) {
-      const v = new Visitor(tp.server.url);
-      await v.page('/t/alpha/portal/sign-in');
+      const v = new WebVisitor(tp.server.url);
+      await v.get('/t/alpha/portal/sign-in');
       const res = await v.fetch('/t/alpha/portal/sign-in', { method: 'POST', form: { _csrf: v.csrf, email: A.users.customer.email, password: PASSWORD.customerPassword, next } });
       expect(res.status).toBe(303);
       expect(res.headers.get('location'), next).toBe('/t/alpha/portal');
@@ -372,13 +373,13 @@ describe('XSS', () => {
 
   it('script sent in a request (query, path, form fields) comes back escaped, on pages and on their error answers', async () => {
     const q = encodeURIComponent(XSS);
-    const gets: [Visitor, string, Record<string, string>?][] = [
-      [new Visitor(tp.server.url), `/t/alpha/portal/knowledge?q=${q}`],
-      [new Visitor(tp.server.url), `/t/alpha/portal/sign-in?next=${q}`],
-      [new Visitor(tp.server.url), `/t/alpha/portal/reset?token=${q}`],
-      [new Visitor(tp.server.url), `/t/alpha/portal/${q}`],
-      [new Visitor(tp.server.url), `/t/alpha/console/sign-in?next=${q}`],
-      [new Visitor(tp.server.url), `/t/${q}/portal`],
+    const gets: [WebVisitor, string, Record<string, string>?][] = [
+      [new WebVisitor(tp.server.url), `/t/alpha/portal/knowledge?q=${q}`],
+      [new WebVisitor(tp.server.url), `/t/alpha/portal/sign-in?next=${q}`],
+      [new WebVisitor(tp.server.url), `/t/alpha/portal/reset?token=${q}`],
+      [new WebVisitor(tp.server.url), `/t/alpha/portal/${q}`],
+      [new WebVisitor(tp.server.url), `/t/alpha/console/sign-in?next=${q}`],
+      [new WebVisitor(tp.server.url), `/t/${q}/portal`],
       [sessions.customer, `/t/alpha/portal/cases/suggestions?subject=${q}`, { 'hx-request': 'true' }],
       [sessions.customer, `/t/alpha/portal/cases?after=${q}`],
       [sessions.agent, `/t/alpha/console?view=${q}&after=${q}`],
@@ -387,9 +388,9 @@ describe('XSS', () => {
     ];
     const answers: { what: string; html: string }[] = [];
     for (const [v, path, headers] of gets) answers.push({ what: path, html: (await get(v, path, headers)).html });
-    const visitor = new Visitor(tp.server.url);
-    await visitor.page('/t/alpha/portal/sign-in');
-    const posts: [Visitor, string, Record<string, string>][] = [
+    const visitor = new WebVisitor(tp.server.url);
+    await visitor.get('/t/alpha/portal/sign-in');
+    const posts: [WebVisitor, string, Record<string, string>][] = [
       [visitor, '/t/alpha/portal/sign-in', { email: XSS, password: 'wrong password', next: XSS }],
       [visitor, '/t/alpha/portal/sign-up', { name: XSS, email: XSS, password: 'x' }],
       [visitor, '/t/alpha/portal/forgot', { email: XSS }],
@@ -433,7 +434,7 @@ describe('security headers', () => {
   };
 
   it('every page, redirect, 404 and htmx fragment of this suite carried a strict CSP and the other headers', async () => {
-    const v = new Visitor(tp.server.url);
+    const v = new WebVisitor(tp.server.url);
     for (const path of ['/', '/t/alpha/', '/t/no-such-tenant/portal', '/t/alpha/portal/no-such-page', '/t/alpha/console', '/t/alpha/admin/plugins/%3Cscript%3E']) {
       await get(v, path);
     }
@@ -456,19 +457,19 @@ describe('security headers', () => {
 
 describe('session cookies', () => {
   it('are HttpOnly, SameSite=Lax and scoped to the tenant; signing out ends the session on the server', async () => {
-    const v = new Visitor(tp.server.url);
-    await v.page('/t/alpha/console/sign-in');
+    const v = new WebVisitor(tp.server.url);
+    await v.get('/t/alpha/console/sign-in');
     await v.fetch('/t/alpha/console/sign-in', { method: 'POST', form: { _csrf: v.csrf, email: A.users.agent.email, password: PASSWORD.agentPassword } });
     const cookie = v.setCookies.find((c) => c.startsWith('mosaic_session='))!;
     expect(cookie).toMatch(/^mosaic_session=[A-Za-z0-9_-]{43}; Max-Age=\d+; Path=\/t\/alpha\/; HttpOnly; SameSite=Lax$/);
     const old = v.cookies.get('mosaic_session')!;
-    const { res: opened } = await v.page(`/t/alpha/console/customers/${localOf(A.world.customer)}`);
+    const { res: opened } = await v.get(`/t/alpha/console/customers/${localOf(A.world.customer)}`);
     expect(opened.status).toBe(200);
     const out = await v.fetch('/t/alpha/console/sign-out', { method: 'POST', form: { _csrf: v.csrf } });
     expect(out.status).toBe(303);
     expect(v.setCookies.some((c) => /^mosaic_session=;.*Max-Age=0/.test(c))).toBe(true);
     // replaying the old cookie: the server no longer knows the session
-    const replay = new Visitor(tp.server.url);
+    const replay = new WebVisitor(tp.server.url);
     replay.cookies.set('mosaic_session', old);
     const page = await replay.fetch(`/t/alpha/console/customers/${localOf(A.world.customer)}`);
     expect(page.status).toBe(303);

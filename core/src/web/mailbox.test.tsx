@@ -1,20 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serverConfigFromEnv } from '../config.js';
 import { queueMail } from '../domain/mail/outbox.js';
-import { startServer, type RunningServer } from '../http/server.js';
-import { createLogger } from '../lib/logger.js';
-import { openPlatform, type Platform } from '../platform.js';
 import { createTenant } from '../tenancy/tenants.js';
+import { startWebTestServer, type WebTestServer } from './testing/web-test-server.js';
 
-interface Running { dir: string; platform: Platform; server: RunningServer }
-
-async function start(env: Record<string, string>): Promise<Running> {
-  const dir = mkdtempSync(join(tmpdir(), 'mosaic-mailbox-'));
-  const platform = await openPlatform(serverConfigFromEnv({ ...process.env, MOSAIC_DATA_DIR: dir, PORT: '0', ...env }), createLogger('silent'));
-  const server = await startServer(platform);
+async function start(env: Record<string, string>): Promise<WebTestServer> {
+  const running = await startWebTestServer(env);
+  const { platform } = running;
   for (const slug of ['acme', 'globex']) {
     const { tenant } = await createTenant(platform.control.db, platform.tenants, { slug, name: slug });
     const data = await platform.tenants.get(tenant.id);
@@ -24,23 +15,17 @@ async function start(env: Record<string, string>): Promise<Running> {
       text: `Open http://127.0.0.1/t/${slug}/portal/reset?token=abc to choose a new password.`,
     }));
   }
-  return { dir, platform, server };
-}
-
-async function stop(r: Running | undefined) {
-  await r?.server.close();
-  await r?.platform.close();
-  if (r) rmSync(r.dir, { recursive: true, force: true });
+  return running;
 }
 
 describe('development mailbox', () => {
-  let on: Running;
-  let off: Running;
+  let on: WebTestServer;
+  let off: WebTestServer;
   beforeAll(async () => {
     [on, off] = await Promise.all([start({ MOSAIC_DEV_MAILBOX: '1' }), start({})]);
   }, 60_000);
   afterAll(async () => {
-    await Promise.all([stop(on), stop(off)]);
+    await Promise.all([on?.close(), off?.close()]);
   });
 
   it("lists one tenant's mail with its links, escaped", async () => {

@@ -1,14 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serverConfigFromEnv } from '../config.js';
-import { startServer, type RunningServer } from '../http/server.js';
-import { createLogger } from '../lib/logger.js';
-import { openPlatform, type Platform } from '../platform.js';
+import type { RunningServer } from '../http/server.js';
+import type { Platform } from '../platform.js';
 import { createTenant } from '../tenancy/tenants.js';
 import { assetUrl } from './static-assets.js';
+import { startWebTestServer, type WebTestServer } from './testing/web-test-server.js';
 
 const require = createRequire(import.meta.url);
 
@@ -16,7 +13,7 @@ const require = createRequire(import.meta.url);
 const STRICT_CSP = "default-src 'none'; script-src 'nonce-N'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
   + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-let dir: string;
+let web: WebTestServer;
 let platform: Platform;
 let server: RunningServer;
 const get = (path: string, headers: Record<string, string> = {}) => fetch(`${server.url}${path}`, { headers, redirect: 'manual' });
@@ -33,16 +30,13 @@ function expectSecurityHeaders(res: Response) {
 const nonceOf = (res: Response) => /'nonce-([^']+)'/.exec(res.headers.get('content-security-policy') ?? '')?.[1];
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'mosaic-web-'));
-  platform = await openPlatform(serverConfigFromEnv({ ...process.env, MOSAIC_DATA_DIR: dir, PORT: '0' }), createLogger('silent'));
-  server = await startServer(platform);
+  web = await startWebTestServer();
+  ({ platform, server } = web);
   await createTenant(platform.control.db, platform.tenants, { slug: 'acme', name: 'Acme & Co' });
   await createTenant(platform.control.db, platform.tenants, { slug: 'globex', name: 'Globex' });
 }, 60_000);
 afterAll(async () => {
-  await server?.close();
-  await platform?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await web?.close();
 });
 
 describe('web pages', () => {

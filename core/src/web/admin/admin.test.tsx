@@ -1,14 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serverConfigFromEnv } from '../../config.js';
 import { auditLog } from '../../db/control-schema.js';
 import { eventDeliveries, outbox } from '../../db/tenant-schema.js';
-import { startServer, type RunningServer } from '../../http/server.js';
-import { createLogger } from '../../lib/logger.js';
-import { openPlatform, type Platform } from '../../platform.js';
+import type { RunningServer } from '../../http/server.js';
+import type { Platform } from '../../platform.js';
 import { findInstallation, installPlugin, readSecrets, secretNames } from '../../plugins/installer/index.js';
 import { createPublisher, publishVersion } from '../../plugins/registry/index.js';
 import { buildFixture } from '../../plugins/testing/build-fixture.js';
@@ -16,6 +11,8 @@ import { createTenant } from '../../tenancy/tenants.js';
 import { readBranding } from '../../tenancy/web-settings.js';
 import { createStaffUser, getWebUser, listWebUsers } from '../../tenancy/web-users.js';
 import { createApiKey } from '../../tenancy/api-keys.js';
+import { WebVisitor } from '../testing/web-visitor.js';
+import { startWebTestServer, type WebTestServer } from '../testing/web-test-server.js';
 
 const CONFIG_SCHEMA = {
   type: 'object',
@@ -29,45 +26,13 @@ const CONFIG_SCHEMA = {
   required: ['greeting'],
 };
 
-let dir: string;
+let web: WebTestServer;
 let platform: Platform;
 let server: RunningServer;
 let acme: string;
 
-/** A browser-like client: keeps the tenant's cookies, sends the Origin header forms carry. */
-function browser() {
-  const jar = new Map<string, string>();
-  const send = async (path: string, init: RequestInit = {}) => {
-    const res = await fetch(`${server.url}${path}`, {
-      ...init, redirect: 'manual',
-      headers: { ...(init.headers as Record<string, string>), cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '), origin: server.url },
-    });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const [k, v] = pair!.split('=') as [string, string];
-      if (/max-age=0/i.test(line)) jar.delete(k); else jar.set(k, v);
-    }
-    return res;
-  };
-  const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '';
-  let csrf = '';
-  return {
-    async get(path: string, headers: Record<string, string> = {}) {
-      const res = await send(path, { headers });
-      const html = await res.text();
-      if (html.includes('name="_csrf"')) csrf = csrfOf(html);
-      return { res, html };
-    },
-    async post(path: string, fields: [string, string][] | FormData, headers: Record<string, string> = {}) {
-      const body = fields instanceof FormData ? fields : new URLSearchParams(fields);
-      if (!body.has('_csrf')) body.append('_csrf', csrf);
-      const res = await send(path, { method: 'POST', body, headers });
-      const html = await res.text();
-      if (html.includes('name="_csrf"')) csrf = csrfOf(html);
-      return { res, html };
-    },
-  };
-}
+/** A browser without JavaScript on the test server. */
+const browser = () => new WebVisitor(server.url);
 
 async function signedInAdmin(slug = 'acme', email = 'ada@acme.test') {
   const b = browser();
@@ -78,9 +43,8 @@ async function signedInAdmin(slug = 'acme', email = 'ada@acme.test') {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'mosaic-admin-'));
-  platform = await openPlatform(serverConfigFromEnv({ ...process.env, MOSAIC_DATA_DIR: dir, PORT: '0' }), createLogger('silent'));
-  server = await startServer(platform);
+  web = await startWebTestServer();
+  ({ platform, server } = web);
   const tenant = await createTenant(platform.control.db, platform.tenants, { slug: 'acme', name: 'Acme' });
   acme = tenant.tenant.id;
   const globex = await createTenant(platform.control.db, platform.tenants, { slug: 'globex', name: 'Globex' });
@@ -98,9 +62,7 @@ beforeAll(async () => {
   }
 }, 120_000);
 afterAll(async () => {
-  await server?.close();
-  await platform?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await web?.close();
 });
 
 describe('admin sign-in', () => {

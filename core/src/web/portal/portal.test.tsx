@@ -1,57 +1,25 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serverConfigFromEnv } from '../../config.js';
 import { updateCase } from '../../domain/cases.js';
 import { createArticle } from '../../domain/knowledge.js';
 import { createOrder } from '../../domain/orders.js';
-import { startServer, type RunningServer } from '../../http/server.js';
-import { createLogger } from '../../lib/logger.js';
-import { openPlatform, type Platform } from '../../platform.js';
+import type { RunningServer } from '../../http/server.js';
+import type { Platform } from '../../platform.js';
 import type { TenantContext } from '../../tenancy/context.js';
 import { createTenant } from '../../tenancy/tenants.js';
 import { createStaffUser, listMail } from '../session/index.js';
+import { WebVisitor } from '../testing/web-visitor.js';
+import { startWebTestServer, type WebTestServer } from '../testing/web-test-server.js';
 
-let dir: string;
+let web: WebTestServer;
 let platform: Platform;
 let server: RunningServer;
 let admin: TenantContext;
 
-/** A browser of one person: keeps cookies, follows nothing, reads the page's CSRF token. */
-class Visitor {
-  cookies = new Map<string, string>();
-  csrf = '';
-  constructor(readonly headers: Record<string, string> = {}) {}
-  async request(method: string, path: string, form?: Record<string, string>): Promise<{ status: number; html: string; location: string | null }> {
-    const res = await fetch(`${server.url}${path}`, {
-      method,
-      redirect: 'manual',
-      headers: {
-        ...this.headers,
-        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-        ...(form ? { 'content-type': 'application/x-www-form-urlencoded', origin: server.url } : {}),
-      },
-      body: form ? new URLSearchParams({ _csrf: this.csrf, ...form }) : undefined,
-    });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const eq = pair!.indexOf('=');
-      const value = pair!.slice(eq + 1);
-      if (value === '' || /max-age=0/i.test(line)) this.cookies.delete(pair!.slice(0, eq));
-      else this.cookies.set(pair!.slice(0, eq), value);
-    }
-    const html = await res.text();
-    const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
-    if (token) this.csrf = token;
-    return { status: res.status, html, location: res.headers.get('location') };
-  }
-  get = (path: string) => this.request('GET', path);
-  post = (path: string, form: Record<string, string>) => this.request('POST', path, form);
-}
+/** A browser of one person on the test server. */
+const visitor = (headers: Record<string, string> = {}) => new WebVisitor(server.url, headers);
 
-async function signedUp(name: string, email: string): Promise<Visitor> {
-  const v = new Visitor();
+async function signedUp(name: string, email: string): Promise<WebVisitor> {
+  const v = visitor();
   await v.get('/t/acme/portal/sign-up');
   const res = await v.post('/t/acme/portal/sign-up', { name, email, password: 'correct horse battery' });
   expect(res.status).toBe(303);
@@ -59,9 +27,8 @@ async function signedUp(name: string, email: string): Promise<Visitor> {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'mosaic-portal-'));
-  platform = await openPlatform(serverConfigFromEnv({ ...process.env, MOSAIC_DATA_DIR: dir, PORT: '0' }), createLogger('silent'));
-  server = await startServer(platform);
+  web = await startWebTestServer();
+  ({ platform, server } = web);
   const { tenant } = await createTenant(platform.control.db, platform.tenants, { slug: 'acme', name: 'Acme' });
   await createTenant(platform.control.db, platform.tenants, { slug: 'globex', name: 'Globex' });
   admin = { tenantId: tenant.id, tenantSlug: 'acme', role: 'admin', actor: 'system', data: await platform.tenants.get(tenant.id) };
@@ -70,9 +37,7 @@ beforeAll(async () => {
   await createArticle(admin, { title: 'Parcel draft notes', body: 'internal parcel notes', status: 'DRAFT' });
 }, 60_000);
 afterAll(async () => {
-  await server?.close();
-  await platform?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await web?.close();
 });
 
 describe('portal', () => {
@@ -91,7 +56,7 @@ describe('portal', () => {
   });
 
   it('refuses a bad sign-up beside the field, and a form without its token', async () => {
-    const v = new Visitor();
+    const v = visitor();
     await v.get('/t/acme/portal/sign-up');
     const res = await v.post('/t/acme/portal/sign-up', { name: 'Bo', email: 'not-an-email', password: 'short' });
     expect(res.status).toBe(422);
@@ -103,7 +68,7 @@ describe('portal', () => {
 
   it('mails a reset link that sets a new password once', async () => {
     await signedUp('Reset Me', 'reset@example.com');
-    const v = new Visitor();
+    const v = visitor();
     await v.get('/t/acme/portal/forgot');
     expect((await v.post('/t/acme/portal/forgot', { email: 'reset@example.com' })).location).toBe('/t/acme/portal/forgot?sent=1');
     const mail = (await listMail(admin.data)).find((m) => m.to === 'reset@example.com')!;
@@ -121,7 +86,7 @@ describe('portal', () => {
     const found = await v.get('/t/acme/portal/knowledge?q=parcel');
     expect(found.html).toContain('Track your parcel');
     expect(found.html).not.toContain('draft notes');
-    const es = new Visitor({ 'accept-language': 'es' });
+    const es = visitor({ 'accept-language': 'es' });
     const html = (await es.get('/t/acme/portal/knowledge')).html;
     expect(html.indexOf('Seguir su paquete')).toBeLessThan(html.indexOf('Track your parcel'));
     const id = /href="\/t\/acme\/portal\/knowledge\/([^"]+)">Track your parcel/.exec(found.html)![1]!;
@@ -168,18 +133,18 @@ describe('portal', () => {
     await v.get('/t/acme/portal/cases/new');
     const sent = await v.post('/t/acme/portal/cases/new', { subject: 'Zebra question', description: 'x', confirmed: '1' });
     const caseId = sent.location!.split('/').pop()!.split('?')[0]!;
-    const globex = new Visitor();
+    const globex = visitor();
     await globex.get('/t/globex/portal/sign-up');
     expect((await globex.post('/t/globex/portal/sign-up', { name: 'G', email: 'g@example.com', password: 'correct horse battery' })).status).toBe(303);
     expect((await globex.get(`/t/globex/portal/cases/${caseId}`)).status).toBe(404);
     // The acme cookie is scoped to /t/acme/ and its session lives in acme's database only.
-    const res = await fetch(`${server.url}/t/globex/portal/cases`, { redirect: 'manual', headers: { cookie: [...v.cookies].map(([k, val]) => `${k}=${val}`).join('; ') } });
+    const res = await fetch(`${server.url}/t/globex/portal/cases`, { redirect: 'manual', headers: { cookie: v.cookieHeader() } });
     expect(res.status).toBe(303);
   });
 
   it('refuses a staff account at the portal sign-in and a sign-out without its token', async () => {
     await createStaffUser(admin.data, { id: 'system', role: 'admin' }, { role: 'agent', name: 'Agent', email: 'agent@example.com', password: 'agent password 1' });
-    const v = new Visitor();
+    const v = visitor();
     await v.get('/t/acme/portal/sign-in');
     const res = await v.post('/t/acme/portal/sign-in', { email: 'agent@example.com', password: 'agent password 1' });
     expect(res.status).toBe(422);
@@ -192,7 +157,7 @@ describe('portal', () => {
   });
 
   it('sends visitors to sign in for cases and orders', async () => {
-    const res = await new Visitor().get('/t/acme/portal/orders');
+    const res = await visitor().get('/t/acme/portal/orders');
     expect(res).toMatchObject({ status: 303, location: '/t/acme/portal/sign-in?next=%2Ft%2Facme%2Fportal%2Forders' });
   });
 

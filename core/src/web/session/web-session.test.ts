@@ -14,6 +14,7 @@ import { createTenant } from '../../tenancy/tenants.js';
 import {
   beginWebSession, clientAddress, createStaffUser, endWebSessionOf, requireWebUser, staffTenantContext, signIn, signUpCustomer, verifyCsrf, webSession, type WebSessionEnv,
 } from './index.js';
+import { WebVisitor, type VisitorRequest } from '../testing/web-visitor.js';
 
 /** A small app on the session middleware, served on loopback. */
 function testApp(platform: Parameters<typeof webSession>[0], lifetimes = { idleMs: 60_000, absoluteMs: 120_000 }) {
@@ -83,38 +84,15 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** A browser's cookie jar for one origin, enough for these tests (no expiry, no path matching). */
-class Browser {
-  readonly cookies = new Map<string, string>();
-  lastSetCookies: string[] = [];
-  constructor(readonly base: string) {}
-
-  async fetch(path: string, init: RequestInit & { form?: Record<string, string> } = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
-    let body = init.body;
-    if (init.form) {
-      body = new URLSearchParams(init.form).toString();
-      headers.set('content-type', 'application/x-www-form-urlencoded');
-      if (!headers.has('origin')) headers.set('origin', this.base);
-    }
-    const res = await fetch(`${this.base}${path}`, { ...init, headers, body, redirect: 'manual' });
-    this.lastSetCookies = res.headers.getSetCookie();
-    for (const line of this.lastSetCookies) {
-      const [pair] = line.split(';');
-      const [name, value] = pair!.split('=') as [string, string];
-      if (/Max-Age=0/i.test(line) || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return res;
-  }
-
-  async json(path: string, init: RequestInit & { form?: Record<string, string> } = {}) {
+/** A browser on the JSON test app: the shared cookie jar, with the answers read as JSON. */
+class Browser extends WebVisitor {
+  async json(path: string, init: VisitorRequest = {}) {
     const res = await this.fetch(path, init);
     return { status: res.status, body: (await res.json()) as Record<string, unknown> & { errors?: { extensions: { code: string } }[] }, res };
   }
 
-  async signIn(slug: string, password: string, email = 'cora@example.com') {
+  /** Signs in through the test app's JSON sign-in route. */
+  async signInWith(slug: string, password: string, email = 'cora@example.com') {
     const { body: page } = await this.json(`/t/${slug}/portal/sign-in`);
     return this.json(`/t/${slug}/portal/sign-in`, { method: 'POST', form: { _csrf: page.csrf as string, email, password } });
   }
@@ -132,17 +110,17 @@ describe('web session middleware', () => {
   it('sets the anonymous form cookie HttpOnly, SameSite=Lax, on the tenant path, Secure only when asked', async () => {
     const b = new Browser(base);
     await b.fetch('/t/acme/portal/sign-in');
-    const [cookie] = b.lastSetCookies;
+    const [cookie] = b.setCookies;
     expect(cookie).toMatch(/^mosaic_form_csrf=[^;]+; Path=\/t\/acme\/; HttpOnly; SameSite=Lax$/);
     // Kept while genuine; never set on a stylesheet.
     await b.fetch('/t/acme/portal/sign-in');
-    expect(b.lastSetCookies).toEqual([]);
+    expect(b.setCookies).toEqual([]);
     const fresh = new Browser(base);
     expect((await fresh.fetch('/t/acme/brand.css')).status).toBe(200);
-    expect(fresh.lastSetCookies).toEqual([]);
+    expect(fresh.setCookies).toEqual([]);
     const s = new Browser(secureBase);
     await s.fetch('/t/acme/portal/sign-in');
-    expect(s.lastSetCookies[0]).toMatch(/; Secure/);
+    expect(s.setCookies[0]).toMatch(/; Secure/);
   });
 
   it('refuses anonymous posts without the double-submit token, with a forged one, or from another origin', async () => {
@@ -169,10 +147,10 @@ describe('web session middleware', () => {
     expect(signedOut.headers.get('location')).toBe('/t/acme/portal/sign-in?next=%2Ft%2Facme%2Fportal%3Ftab%3Dorders');
     expect(codeOf((await b.json('/t/acme/portal/things', { method: 'POST', form: {} })).body)).toBe('CSRF_FAILED');
 
-    const wrong = await b.signIn('acme', 'not the password');
+    const wrong = await b.signInWith('acme', 'not the password');
     expect(codeOf(wrong.body)).toBe('INVALID_CREDENTIALS');
-    const first = await b.signIn('acme', 'acme password 1');
-    const session = b.lastSetCookies.find((c) => c.startsWith('mosaic_session='))!;
+    const first = await b.signInWith('acme', 'acme password 1');
+    const session = b.setCookies.find((c) => c.startsWith('mosaic_session='))!;
     expect(session).toMatch(/^mosaic_session=[A-Za-z0-9_-]{43}; Max-Age=120; Path=\/t\/acme\/; HttpOnly; SameSite=Lax$/);
     const firstToken = b.cookies.get('mosaic_session')!;
 
@@ -182,7 +160,7 @@ describe('web session middleware', () => {
     expect([console.status, console.headers.get('location')]).toEqual([303, '/t/acme/console/sign-in?next=%2Ft%2Facme%2Fconsole']);
 
     // Signing in again rotates: the earlier token is dead.
-    await b.signIn('acme', 'acme password 1');
+    await b.signInWith('acme', 'acme password 1');
     expect(b.cookies.get('mosaic_session')).not.toBe(firstToken);
     const stale = new Browser(base);
     stale.cookies.set('mosaic_session', firstToken);
@@ -192,7 +170,7 @@ describe('web session middleware', () => {
 
   it('lets an agent into the console with a domain context of their own, not into the portal or admin', async () => {
     const b = new Browser(base);
-    await b.signIn('acme', 'agent password 1', 'abe@example.com');
+    await b.signInWith('acme', 'agent password 1', 'abe@example.com');
     const ctx = await b.json('/t/acme/console/context');
     expect(ctx.body).toMatchObject({ role: 'agent', tenantSlug: 'acme' });
     expect(ctx.body.actor).toMatch(/^web:/);
@@ -205,7 +183,7 @@ describe('web session middleware', () => {
   it('checks the session CSRF token on writes: header or form field, not the anonymous one', async () => {
     const b = new Browser(base);
     const { body: anon } = await b.json('/t/acme/portal/sign-in');
-    const { body } = await b.signIn('acme', 'acme password 1');
+    const { body } = await b.signInWith('acme', 'acme password 1');
     const csrf = body.csrf as string;
     expect(codeOf((await b.json('/t/acme/portal/things', { method: 'POST', form: {} })).body)).toBe('CSRF_FAILED');
     expect(codeOf((await b.json('/t/acme/portal/things', { method: 'POST', form: { _csrf: anon.csrf as string } })).body)).toBe('CSRF_FAILED');
@@ -216,35 +194,35 @@ describe('web session middleware', () => {
     expect(codeOf(jsonNoToken.body)).toBe('CSRF_FAILED');
     // Another browser cannot use this session's token with its own session.
     const other = new Browser(base);
-    await other.signIn('acme', 'acme password 1');
+    await other.signInWith('acme', 'acme password 1');
     expect(codeOf((await other.json('/t/acme/portal/things', { method: 'POST', form: { _csrf: csrf } })).body)).toBe('CSRF_FAILED');
   });
 
   it('a session of tenant A is nobody in tenant B, where the same email has its own account', async () => {
     const b = new Browser(base);
-    await b.signIn('acme', 'acme password 1');
+    await b.signInWith('acme', 'acme password 1');
     // The jar ignores paths, so the acme cookie is sent to globex too: the worst case.
     expect((await b.fetch('/t/globex/portal')).status).toBe(303);
     expect((await b.json('/t/globex/portal/sign-in')).body.user).toBeNull();
-    expect(codeOf((await b.signIn('globex', 'acme password 1')).body)).toBe('INVALID_CREDENTIALS');
+    expect(codeOf((await b.signInWith('globex', 'acme password 1')).body)).toBe('INVALID_CREDENTIALS');
   });
 
   it('ends the session on sign-out and after the idle time', async () => {
     const b = new Browser(base);
-    const { body } = await b.signIn('acme', 'acme password 1');
+    const { body } = await b.signInWith('acme', 'acme password 1');
     const token = b.cookies.get('mosaic_session')!;
     await b.json('/t/acme/sign-out', { method: 'POST', form: { _csrf: body.csrf as string } });
-    expect(b.lastSetCookies.some((c) => /^mosaic_session=; Max-Age=0; Path=\/t\/acme\//.test(c))).toBe(true);
+    expect(b.setCookies.some((c) => /^mosaic_session=; Max-Age=0; Path=\/t\/acme\//.test(c))).toBe(true);
     const replay = new Browser(base);
     replay.cookies.set('mosaic_session', token);
     expect((await replay.fetch('/t/acme/portal')).status).toBe(303);
 
     const idle = new Browser(shortBase);
-    await idle.signIn('acme', 'acme password 1');
+    await idle.signInWith('acme', 'acme password 1');
     expect((await idle.fetch('/t/acme/portal')).status).toBe(200);
     await new Promise((r) => setTimeout(r, 900));
     const after = await idle.fetch('/t/acme/portal');
     expect(after.status).toBe(303);
-    expect(idle.lastSetCookies.some((c) => c.startsWith('mosaic_session=;'))).toBe(true);
+    expect(idle.setCookies.some((c) => c.startsWith('mosaic_session=;'))).toBe(true);
   });
 });
