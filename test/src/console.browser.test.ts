@@ -153,7 +153,9 @@ describe.skipIf(!runBrowserTests)('agent console in Chromium, offline', () => {
         await page.getByLabel('Password').fill('agent password 1');
         await page.getByRole('button', { name: 'Sign in' }).click();
         await page.waitForURL(`${tp.server.url}${orderPath}`);
-        const summary = page.locator('section.mw-widget', { hasText: 'Order summary' });
+        // The summary's root card has a title of its own (the order number): it heads the widget, once.
+        const summary = page.locator('section.mw-widget', { has: page.locator('.mw-widget-title', { hasText: number }) });
+        expect(await summary.getByRole('heading', { name: number, exact: true }).count()).toBe(1);
         const before = Number(/pressed (\d+)/.exec(await summary.innerText())![1]);
         await summary.getByRole('button', { name: 'Press' }).click();
         await expect.poll(() => summary.innerText()).toContain(`${number}: pressed ${before + 1}`);
@@ -163,7 +165,12 @@ describe.skipIf(!runBrowserTests)('agent console in Chromium, offline', () => {
           expect(await page.locator('#widget-status').innerText()).toBe(`Pressed ${before + 1} times`);
           await checkPage(page, 'order-widget', 1280);
         } else {
+          // Back on the page after the redirect, the plugin's message shown in the widget's frame, once.
           expect(new URL(page.url()).pathname).toBe(orderPath);
+          expect(await summary.locator('.mw-widget-message').innerText()).toBe(`Pressed ${before + 1} times`);
+          await screenshot(page, 'console-order-widget-no-js-1280');
+          await page.reload();
+          expect(await summary.locator('.mw-widget-message').count()).toBe(0);
         }
       } finally {
         await context.close();

@@ -185,6 +185,9 @@ describe.skipIf(!runBrowserTests)('the customer portal in Chromium, offline', ()
     const slot = page.locator('[data-point="portal.order.detail"]');
     await expect.poll(() => slot.locator('.mw-timeline li').count()).toBeGreaterThanOrEqual(2);
     expect(await slot.locator('svg.mw-map-svg').count()).toBeGreaterThanOrEqual(1);
+    // The tracking widget's title is its card's title too: shown once, naming the widget's region.
+    expect(await page.getByText('Where is my order?', { exact: true }).count()).toBe(1);
+    expect(await slot.getByRole('region', { name: 'Where is my order?', exact: true }).count()).toBe(1);
     visited.set('order', page.url());
     visited.set('orders', `${base()}/orders`);
 

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WidgetEmpty, WidgetErrorBox, WidgetFrame, WidgetTree, widgetDomId, type WidgetRenderContext } from '@mosaic/core';
+import { WidgetView, widgetDomId, type WidgetPageContext } from '@mosaic/core';
 import type { WidgetNode } from '@mosaic/sdk';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,21 +57,20 @@ const hostile: WidgetNode = {
   ],
 };
 
-function context(widgetKey: string): WidgetRenderContext {
-  const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Paris' });
-  return {
-    actionUrl: '/action', csrfToken: 'csrf-1', widgetKey, containerId: widgetDomId('inst-1', widgetKey),
-    format: { dateTime: (iso) => dateTime.format(new Date(iso)), number: (n) => n.toLocaleString('en-GB') },
-  };
-}
+const dateTime = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Paris' });
+const pageContext: WidgetPageContext = {
+  actionUrl: '/action', csrfToken: 'csrf-1',
+  format: { dateTime: (iso) => dateTime.format(new Date(iso)), number: (n) => n.toLocaleString('en-GB') },
+};
+/** What the widget's last action answered, as a page shows it after a button posted without JavaScript. */
+const MESSAGE = 'Tracking refreshed a minute ago.';
 
 async function page(tree: WidgetNode): Promise<string> {
-  const ctx = context('tracking');
-  const body = await (
-    WidgetFrame({ id: ctx.containerId, title: 'Tracking', children: WidgetTree({ tree, context: ctx }) })
-  ).toString();
-  const failed = await WidgetFrame({ id: widgetDomId('inst-2', 'slow'), title: 'Returns', children: WidgetErrorBox({ code: 'PLUGIN_TIMEOUT' }) }).toString();
-  const empty = await WidgetFrame({ id: widgetDomId('inst-3', 'none'), title: 'Loyalty', children: WidgetEmpty({}) }).toString();
+  // The widget's title is its root card's too: drawn once, by the card.
+  const result = { installationId: 'inst-1', widgetId: 'tracking', title: tree.type === 'card' ? tree.title ?? 'Tracking' : 'Tracking', state: 'ok' as const, tree };
+  const body = await WidgetView({ result, page: pageContext, message: MESSAGE }).toString();
+  const failed = await WidgetView({ result: { installationId: 'inst-2', widgetId: 'slow', title: 'Returns', state: 'error', code: 'PLUGIN_TIMEOUT' }, page: pageContext }).toString();
+  const empty = await WidgetView({ result: { installationId: 'inst-3', widgetId: 'none', title: 'Loyalty', state: 'empty' }, page: pageContext }).toString();
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`
     + `<title>Widgets</title><link rel="stylesheet" href="/widgets.css"></head>`
     + `<body><main><h1>Order 4711</h1>${body}${failed}${empty}</main></body></html>`;
@@ -118,6 +117,13 @@ describe.skipIf(!runBrowserTests)('plugin widgets in Chromium', () => {
         await tab.goto(`${url}/`, { waitUntil: 'load' });
         // The stylesheet applied: the frame has its border.
         expect(await tab.locator('.mw-widget').first().evaluate((el) => getComputedStyle(el).borderTopStyle)).toBe('solid');
+        // One title per widget: the root card's heading names the widget's region, and no other heading repeats it.
+        const widget = tab.getByRole('region', { name: 'Shipment 4711', exact: true });
+        expect(await widget.getAttribute('id')).toBe(widgetDomId('inst-1', 'tracking'));
+        expect(await tab.getByRole('heading', { name: 'Shipment 4711' }).count()).toBe(1);
+        expect(await tab.getByText('Shipment 4711').count()).toBe(1);
+        // The last action's message sits in the widget's own frame, announced as a status.
+        expect(await widget.getByRole('status').innerText()).toBe(MESSAGE);
         expect(await axeCheck(tab)).toEqual([]);
         expect(await tab.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
         // The map scales down to the column rather than overflowing it.
@@ -157,7 +163,7 @@ describe.skipIf(!runBrowserTests)('plugin widgets in Chromium', () => {
       await Promise.all([tab.waitForURL(`${url}/`), tab.getByRole('button', { name: 'Refresh tracking' }).click()]);
       expect(posted).toHaveLength(1);
       expect(Object.fromEntries(new URLSearchParams(posted[0]))).toEqual({
-        _csrf: 'csrf-1', widget: 'tracking', action: 'refreshTracking', input: '{"parcel":"P-1"}',
+        _csrf: 'csrf-1', widget: 'inst-1:tracking', action: 'refreshTracking', input: '{"parcel":"P-1"}',
       });
     } finally {
       await browserContext.close();

@@ -87,6 +87,18 @@ export async function resumeWebSession(
   return { session, user: publicWebUser(user) };
 }
 
+/**
+ * Whether the session `id` (a `WebSession.id`) is still there, not signed out or revoked, and its
+ * user enabled. It only reads: a long-lived answer (the console's live stream) that asks it
+ * now and then must not keep the session awake.
+ */
+export async function webSessionIsOpen(data: TenantDb, id: string): Promise<boolean> {
+  const [row] = await data.db.select({ disabledAt: webUsers.disabledAt })
+    .from(webSessions).innerJoin(webUsers, eq(webUsers.id, webSessions.userId))
+    .where(eq(webSessions.id, id)).limit(1);
+  return row !== undefined && !row.disabledAt;
+}
+
 /** Signs out: the session's row is gone, so its token validates nowhere. */
 export async function endWebSession(data: TenantDb, token: string | undefined): Promise<void> {
   if (!token || !TOKEN_SHAPE.test(token)) return;

@@ -12,6 +12,7 @@ import type { WidgetResult, WidgetTarget } from '../plugins/widgets/index.js';
 import type { TenantContext } from '../tenancy/context.js';
 import { verifyCsrf, type WebSessionEnv } from './session/index.js';
 import { ViewProvider, useView, type WebView } from './view.js';
+import { keepWidgetFlash, type WidgetFlash } from './widget-flash.js';
 import type { WebEnv } from './web-env.js';
 import { WidgetView, parseWidgetKey, widgetDomId, type HeadingLevel, type WidgetLabels, type WidgetOutcome, type WidgetPageContext } from './widgets/index.js';
 
@@ -27,8 +28,8 @@ export type WidgetTargetKind = 'customer' | 'case' | 'order';
 /** A widget target by reference: what the action route needs to load it again. */
 export interface WidgetTargetRef { kind: WidgetTargetKind; id: string }
 
-/** One extension point's widgets, rendered and ready to draw. */
-export interface WidgetSlotData { point: ExtensionPoint; target: WidgetTargetRef; results: WidgetResult[] }
+/** One extension point's widgets, rendered and ready to draw; `flash`, an action's message kept across a no-JS post. */
+export interface WidgetSlotData { point: ExtensionPoint; target: WidgetTargetRef; results: WidgetResult[]; flash: WidgetFlash | null }
 
 /** Which record a target holds. */
 export function targetRef(target: WidgetTarget): WidgetTargetRef {
@@ -40,20 +41,21 @@ export function targetRef(target: WidgetTarget): WidgetTargetRef {
 /**
  * Renders the widgets at `point` for `target` in the sandbox, all at once within `budgetMs`
  * (a slow or failing widget becomes its own error box), as the viewer of `access`. Pages call it
- * inside their Promise.all so the widgets load beside the page's own data.
+ * inside their Promise.all so the widgets load beside the page's own data. `flash` is the
+ * message a button posted without JavaScript left for this page (see `takeWidgetFlash`).
  *
  * @example
- * const [customer, slot] = await Promise.all([getCustomer(ctx, id), loadWidgetSlot(platform, access, 'console.customer.sidebar', { customer })]);
+ * const [customer, slot] = await Promise.all([getCustomer(ctx, id), loadWidgetSlot(platform, access, 'console.customer.sidebar', { customer }, { flash: takeWidgetFlash(c) })]);
  */
 export async function loadWidgetSlot(
   platform: Pick<Platform, 'plugins'>,
   access: WidgetAccess,
   point: ExtensionPoint,
   target: WidgetTarget,
-  budgetMs?: number,
+  options: { budgetMs?: number; flash?: WidgetFlash | null } = {},
 ): Promise<WidgetSlotData> {
-  const results = await platform.plugins.renderExtensionPoint(access.tenant, point, target, { viewer: access.viewer, budgetMs });
-  return { point, target: targetRef(target), results };
+  const results = await platform.plugins.renderExtensionPoint(access.tenant, point, target, { viewer: access.viewer, budgetMs: options.budgetMs });
+  return { point, target: targetRef(target), results, flash: options.flash ?? null };
 }
 
 /** The widget labels in the view's language. */
@@ -100,7 +102,10 @@ export function WidgetSlot(props: { slot: WidgetSlotData; base: string; csrfToke
   return (
     <div class="widget-slot" role="region" aria-label={view.t('widgets.region')} data-point={props.slot.point}>
       <p id={STATUS_ID} class="mw-widget-message" role="status"></p>
-      {props.slot.results.map((result) => <WidgetView result={result} page={page} />)}
+      {props.slot.results.map((result) => {
+        const flash = props.slot.flash;
+        return <WidgetView result={result} page={page} message={flash?.frameId === widgetDomId(result.installationId, result.widgetId) ? flash.message : undefined} />;
+      })}
     </div>
   );
 }
@@ -181,7 +186,13 @@ export function widgetActionRoutes(platform: Pick<Platform, 'plugins'>, area: Wi
       if (error.code === 'NOT_FOUND') return area.notFound(c);
       answer = { result: { installationId, widgetId, title: c.var.view.t('widgets.actionFailed'), state: 'error', code: error.code } };
     }
-    if (!htmx) return c.redirect(`${area.pageOf(slug, target)}#${widgetDomId(installationId, widgetId)}`, 303);
+    const frameId = widgetDomId(installationId, widgetId);
+    if (!htmx) {
+      // Without JavaScript the page is drawn again after the redirect: the message waits for it.
+      const message = answer.result.state === 'error' ? `${answer.result.title} (${c.var.view.t('widgets.errorCode')}: ${answer.result.code})` : answer.message;
+      if (message) keepWidgetFlash(c, { frameId, message });
+      return c.redirect(`${area.pageOf(slug, target)}#${frameId}`, 303);
+    }
     const html = await (
       <ViewProvider value={c.var.view}>
         <WidgetView result={answer.result} page={pageContext(c.var.view, base, target, c.var.csrfToken)} />

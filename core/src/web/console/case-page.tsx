@@ -10,8 +10,9 @@ import { renderPage } from '../render.js';
 import { staffTenantContext } from '../session/index.js';
 import { useView } from '../view.js';
 import { loadWidgetSlot, WidgetSlot, type WidgetPageEnv, type WidgetSlotData } from '../widget-slot.js';
+import { takeWidgetFlash } from '../widget-flash.js';
 import { CsrfField, FormProblem, TextAreaField } from '../form-fields.js';
-import { ConsolePage, TelLink, consoleBase, type ConsoleUser } from './frame.js';
+import { ConsolePage, ListCard, TelLink, consoleBase, type ConsoleUser } from './frame.js';
 
 /** Characters of one reply typed in the console. */
 export const MAX_REPLY_CHARS = 10_000;
@@ -65,7 +66,7 @@ function CasePage(props: { data: CaseData; user: ConsoleUser; reply: { text: str
           </section>
           <section class="card" aria-labelledby="reply-h">
             <h2 id="reply-h">{t('console.case.reply')}</h2>
-            <form method="post" action={`${base}/cases/${kase.id}/reply`} class="form" novalidate>
+            <form method="post" action={`${base}/cases/${kase.id}/reply`} class="stacked-form" novalidate>
               <FormProblem message={props.reply.error && t('console.formErrors')} />
               <CsrfField token={props.user.csrfToken} />
               <TextAreaField
@@ -87,16 +88,8 @@ function CasePage(props: { data: CaseData; user: ConsoleUser; reply: { text: str
               {customer.phone && <div><dt>{t('console.customer.phone')}</dt><dd><TelLink phone={customer.phone} /></dd></div>}
             </dl>
           </section>
-          <section class="card" aria-labelledby="suggestions-h">
-            <h2 id="suggestions-h">{t('console.case.suggestions')}</h2>
-            {props.data.suggestions.length === 0 ? <p class="muted">{t('console.case.noSuggestions')}</p> : (
-              <ul class="plain-list">
-                {props.data.suggestions.map((a) => (
-                  <li><strong>{a.title}</strong><p class="muted">{a.snippet.length > 160 ? `${a.snippet.slice(0, 160)}…` : a.snippet}</p></li>
-                ))}
-              </ul>
-            )}
-          </section>
+          <ListCard id="suggestions-h" title={t('console.case.suggestions')} empty={t('console.case.noSuggestions')} items={props.data.suggestions}
+            item={(a) => <><strong>{a.title}</strong><p class="muted">{a.snippet.length > 160 ? `${a.snippet.slice(0, 160)}…` : a.snippet}</p></>} />
           <WidgetSlot slot={props.data.widgets} base={base} csrfToken={props.user.csrfToken} />
         </aside>
       </div>
@@ -111,7 +104,7 @@ async function loadCase(c: Context<WidgetPageEnv>, platform: Pick<Platform, 'plu
     getCustomer(ctx, kase.customerId),
     listInteractions(ctx, { first: CONVERSATION_SIZE, filter: { caseId: kase.id } }),
     suggestionsFor(ctx, kase.subject, c.var.view.locale),
-    loadWidgetSlot(platform, { tenant: ctx, viewer: { actor: ctx.actor, role: ctx.role } }, 'console.case.sidebar', { case: kase }),
+    loadWidgetSlot(platform, { tenant: ctx, viewer: { actor: ctx.actor, role: ctx.role } }, 'console.case.sidebar', { case: kase }, { flash: takeWidgetFlash(c) }),
   ]);
   // The newest messages, read oldest first like a conversation.
   const messages = conversation.edges.map((e) => e.node).reverse();

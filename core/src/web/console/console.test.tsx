@@ -17,6 +17,8 @@ import { startPluginTestServer, type PluginTestServer } from '../../plugins/test
 import type { TenantContext } from '../../tenancy/context.js';
 import { createTenant } from '../../tenancy/tenants.js';
 import { createStaffUser, signUpCustomer } from '../session/index.js';
+import { WebVisitor } from '../testing/web-visitor.js';
+import { SESSION_CHECK_MS } from './live.js';
 import { widgetDomId } from '../widgets/index.js';
 
 let t: PluginTestServer;
@@ -27,47 +29,12 @@ let adaCase: Case;
 let foreignCustomerId: string;
 let boardInstallation: string;
 
-/** A browser without JavaScript: a cookie jar, same-origin form posts, no redirects followed. */
-class Agent {
-  readonly cookies = new Map<string, string>();
-  constructor(readonly base: string) {}
+/** A browser without JavaScript on the test server. */
+const agent = () => new WebVisitor(t.server.url);
 
-  async fetch(path: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string>; signal?: AbortSignal } = {}) {
-    const headers: Record<string, string> = { ...init.headers, cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
-    let body: string | undefined;
-    if (init.form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      headers.origin = this.base;
-      body = new URLSearchParams(init.form).toString();
-    }
-    const res = await fetch(`${this.base}${path}`, { method: init.method ?? (init.form ? 'POST' : 'GET'), headers, body, redirect: 'manual', signal: init.signal });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const [name, value] = pair!.split('=') as [string, string];
-      if (/max-age=0|expires=thu, 01 jan 1970/i.test(line) || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return res;
-  }
-
-  async page(path: string) {
-    const res = await this.fetch(path);
-    return { res, html: await res.text() };
-  }
-
-  /** The `_csrf` of the first form of the page at `path`. */
-  async csrf(path: string): Promise<string> {
-    const { html } = await this.page(path);
-    const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
-    if (!token) throw new Error(`no form token on ${path}`);
-    return token;
-  }
-
-  async signIn(email = 'abe@example.com', password = 'agent password 1') {
-    const _csrf = await this.csrf('/t/console-co/console/sign-in');
-    return this.fetch('/t/console-co/console/sign-in', { form: { _csrf, email, password, next: '/t/console-co/console/customers/x' } });
-  }
-}
+/** Signs `a` in through the console's form, asking to be sent on to a customer page. */
+const signIn = (a: WebVisitor, email = 'abe@example.com', password = 'agent password 1') =>
+  a.signIn('console-co', 'console', email, password, { next: '/t/console-co/console/customers/x' });
 
 const C = '/t/console-co/console';
 
@@ -109,20 +76,20 @@ afterAll(async () => {
 
 describe('console sign-in', () => {
   it('sends visitors to the sign-in page and lets an agent in, back to the page asked for', async () => {
-    const a = new Agent(t.server.url);
+    const a = agent();
     const first = await a.fetch(`${C}/customers/${ada.id}`);
     expect([first.status, first.headers.get('location')]).toEqual([303, `${C}/sign-in?next=${encodeURIComponent(`${C}/customers/${ada.id}`)}`]);
-    const bad = await a.fetch(`${C}/sign-in`, { form: { _csrf: await a.csrf(`${C}/sign-in`), email: 'abe@example.com', password: 'wrong password 1' } });
+    const bad = await a.fetch(`${C}/sign-in`, { form: { _csrf: await a.tokenOf(`${C}/sign-in`), email: 'abe@example.com', password: 'wrong password 1' } });
     expect(bad.status).toBe(422);
-    const res = await a.signIn();
+    const res = await signIn(a);
     expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe(`${C}/customers/x`);
-    expect((await a.page(C)).html).toContain('Abe Agent');
+    expect(res.location).toBe(`${C}/customers/x`);
+    expect((await a.get(C)).html).toContain('Abe Agent');
   });
 
   it('does not let a portal customer into the console', async () => {
-    const a = new Agent(t.server.url);
-    const res = await a.signIn('cora@example.com', 'customer password 1');
+    const a = agent();
+    const res = await signIn(a, 'cora@example.com', 'customer password 1');
     expect(res.status).toBe(422);
     expect((await a.fetch(C)).status).toBe(303);
   });
@@ -130,25 +97,25 @@ describe('console sign-in', () => {
 
 describe('work list', () => {
   it('lists open cases, all or not yet assigned, with links to the case and the customer', async () => {
-    const a = new Agent(t.server.url);
-    await a.signIn();
+    const a = agent();
+    await signIn(a);
     for (const view of ['all', 'queue']) {
-      const { res, html } = await a.page(`${C}?view=${view}`);
+      const { res, html } = await a.get(`${C}?view=${view}`);
       expect(res.status).toBe(200);
       expect(html).toContain(`href="${C}/cases/${adaCase.id}"`);
       expect(html).toContain(`href="${C}/customers/${ada.id}"`);
     }
     // Nothing is assigned to Abe.
-    expect((await a.page(`${C}?view=mine`)).html).not.toContain(`${C}/cases/${adaCase.id}`);
-    expect((await a.page(`${C}?after=not-a-cursor`)).res.status).toBe(404);
+    expect((await a.get(`${C}?view=mine`)).html).not.toContain(`${C}/cases/${adaCase.id}`);
+    expect((await a.get(`${C}?after=not-a-cursor`)).res.status).toBe(404);
   });
 });
 
 describe('customer 360', () => {
   it('shows profile, identities, timeline, cases, orders, tel: links and the sidebar widgets', async () => {
-    const a = new Agent(t.server.url);
-    await a.signIn();
-    const { res, html } = await a.page(`${C}/customers/${ada.id}`);
+    const a = agent();
+    await signIn(a);
+    const { res, html } = await a.get(`${C}/customers/${ada.id}`);
     expect(res.status).toBe(200);
     expect(html).toContain('<h1>Ada Lovelace</h1>');
     expect(html).toContain(`href="tel:${ada.phone!.replace(/[^0-9+]/g, '')}"`);
@@ -164,15 +131,15 @@ describe('customer 360', () => {
   });
 
   it('finds customers by the start of the name or by email, in this tenant only', async () => {
-    const a = new Agent(t.server.url);
-    await a.signIn();
+    const a = agent();
+    await signIn(a);
     const link = `href="${C}/customers/${ada.id}"`;
-    expect((await a.page(`${C}/customers`)).html).toContain('role="search"');
-    expect((await a.page(`${C}/customers?q=ada`)).html).toContain(link);
-    expect((await a.page(`${C}/customers?q=${encodeURIComponent(ada.email!.toUpperCase())}`)).html).toContain(link);
-    const foreign = (await a.page(`${C}/customers?q=Olga`)).html;
+    expect((await a.get(`${C}/customers`)).html).toContain('role="search"');
+    expect((await a.get(`${C}/customers?q=ada`)).html).toContain(link);
+    expect((await a.get(`${C}/customers?q=${encodeURIComponent(ada.email!.toUpperCase())}`)).html).toContain(link);
+    const foreign = (await a.get(`${C}/customers?q=Olga`)).html;
     expect(foreign).toContain('No customer matches.');
-    const long = await a.page(`${C}/customers?q=${'x'.repeat(201)}`);
+    const long = await a.get(`${C}/customers?q=${'x'.repeat(201)}`);
     expect(long.res.status).toBe(422);
     expect(long.html).toContain('aria-invalid="true"');
   });
@@ -180,19 +147,19 @@ describe('customer 360', () => {
   it('says when a customer was merged and links to the one it was merged into', async () => {
     const dup = await seedCustomer(tenant, 'Ada Duplicate');
     await mergeCustomers(tenant, ada.id, dup.id);
-    const a = new Agent(t.server.url);
-    await a.signIn();
-    const { res, html } = await a.page(`${C}/customers/${dup.id}`);
+    const a = agent();
+    await signIn(a);
+    const { res, html } = await a.get(`${C}/customers/${dup.id}`);
     expect(res.status).toBe(200);
     expect(html).toContain('This customer was merged into another one.');
     expect(html).toContain(`<a href="${C}/customers/${ada.id}">Open the customer it was merged into</a>`);
   });
 
   it('answers another tenant\'s customer id exactly like a missing one', async () => {
-    const a = new Agent(t.server.url);
-    await a.signIn();
-    const foreign = await a.page(`${C}/customers/${foreignCustomerId}`);
-    const missing = await a.page(`${C}/customers/nobody`);
+    const a = agent();
+    await signIn(a);
+    const foreign = await a.get(`${C}/customers/${foreignCustomerId}`);
+    const missing = await a.get(`${C}/customers/nobody`);
     expect([foreign.res.status, missing.res.status]).toEqual([404, 404]);
     // The same page but for the address it names (the language switch returns to it) and the nonce.
     const same = (html: string, id: string) => html.replaceAll(id, 'ID').replace(/nonce="[^"]*"/g, '');
@@ -202,10 +169,10 @@ describe('customer 360', () => {
 
 describe('case page', () => {
   it('shows the conversation, knowledge suggestions and the case widgets, a slow one as an error box within the budget', async () => {
-    const a = new Agent(t.server.url);
-    await a.signIn();
+    const a = agent();
+    await signIn(a);
     const started = performance.now();
-    const { res, html } = await a.page(`${C}/cases/${adaCase.id}`);
+    const { res, html } = await a.get(`${C}/cases/${adaCase.id}`);
     const elapsed = performance.now() - started;
     expect(res.status).toBe(200);
     expect(html).toContain('Where is my parcel?');
@@ -218,9 +185,9 @@ describe('case page', () => {
   });
 
   it('refuses an empty reply beside the field, keeps what was typed, and records a real one', async () => {
-    const a = new Agent(t.server.url);
-    await a.signIn();
-    const _csrf = await a.csrf(`${C}/cases/${adaCase.id}`);
+    const a = agent();
+    await signIn(a);
+    const _csrf = await a.tokenOf(`${C}/cases/${adaCase.id}`);
     const empty = await a.fetch(`${C}/cases/${adaCase.id}/reply`, { form: { _csrf, body: '   ' } });
     expect(empty.status).toBe(422);
     const emptyHtml = await empty.text();
@@ -233,24 +200,24 @@ describe('case page', () => {
     expect(noToken.status).toBe(403);
     const sent = await a.fetch(`${C}/cases/${adaCase.id}/reply`, { form: { _csrf, body: 'It is on its way.' } });
     expect([sent.status, sent.headers.get('location')]).toEqual([303, `${C}/cases/${adaCase.id}#conversation-h`]);
-    expect((await a.page(`${C}/cases/${adaCase.id}`)).html).toContain('It is on its way.');
+    expect((await a.get(`${C}/cases/${adaCase.id}`)).html).toContain('It is on its way.');
   });
 });
 
 describe('languages', () => {
   it('speaks Spanish on every console page when chosen, with no untranslated key showing', async () => {
-    const a = new Agent(t.server.url);
-    await a.signIn();
+    const a = agent();
+    await signIn(a);
     a.cookies.set('mosaic_locale', 'es');
     const pages = [C, `${C}/customers?q=ada`, `${C}/customers/${ada.id}`, `${C}/cases/${adaCase.id}`, `${C}/orders/${adaOrder.id}`];
     for (const path of pages) {
-      const { res, html } = await a.page(path);
+      const { res, html } = await a.get(path);
       expect(res.status, path).toBe(200);
       expect(html, path).toMatch(/^<!doctype html><html lang="es">/);
       expect(html, path).not.toMatch(/>[^<]*\b(console|widgets|common)\.[a-zA-Z]+/);
     }
-    expect((await a.page(`${C}/customers/${ada.id}`)).html).toContain('<h2 id="timeline-h">Actividad</h2>');
-    expect((await a.page(C)).html).toContain('Casos abiertos: ');
+    expect((await a.get(`${C}/customers/${ada.id}`)).html).toContain('<h2 id="timeline-h">Actividad</h2>');
+    expect((await a.get(C)).html).toContain('Casos abiertos: ');
   });
 });
 
@@ -259,9 +226,9 @@ describe('widget actions', () => {
   const url = () => `${C}/widgets/order/${adaOrder.id}/actions`;
 
   it('runs a button\'s action and answers the widget drawn again for htmx, or a 303 back without JavaScript', async () => {
-    const a = new Agent(t.server.url);
-    await a.signIn();
-    const { html: page } = await a.page(`${C}/orders/${adaOrder.id}`);
+    const a = agent();
+    await signIn(a);
+    const { html: page } = await a.get(`${C}/orders/${adaOrder.id}`);
     expect(page).toContain(`action="${url()}"`);
     // The faulty plugin's four widgets are error boxes of their own; the board's still work.
     expect(page.match(/class="mw-widget-error"/g)).toHaveLength(4);
@@ -275,21 +242,47 @@ describe('widget actions', () => {
     expect(fragment).toContain(`${adaOrder.number}: pressed 1`);
     const plain = await a.fetch(url(), { form: { _csrf, widget: key(), action: 'press', input: '{"from":"summary"}' } });
     expect([plain.status, plain.headers.get('location')]).toEqual([303, `${C}/orders/${adaOrder.id}#${widgetDomId(boardInstallation, 'summary')}`]);
-    expect((await a.page(`${C}/orders/${adaOrder.id}`)).html).toContain(`${adaOrder.number}: pressed 2`);
+    // The action's message waits for the page the redirect leads to, in the widget's frame, once.
+    expect(plain.headers.get('location')).not.toContain('Pressed');
+    const after = (await a.get(`${C}/orders/${adaOrder.id}`)).html;
+    expect(after).toContain(`${adaOrder.number}: pressed 2`);
+    // Inside the summary widget's own frame: no other widget's frame starts before it.
+    expect(after).toMatch(new RegExp(`<section id="${widgetDomId(boardInstallation, 'summary')}"(?:(?!<section id="w-)[^])*<p class="mw-widget-message" role="status">Pressed 2 times</p>`));
+    expect((await a.get(`${C}/orders/${adaOrder.id}`)).html).not.toContain('Pressed 2 times');
+  });
+
+  it('shows a no-JavaScript action message only to the session it was kept for, unaltered', async () => {
+    const a = agent();
+    await signIn(a);
+    const _csrf = await a.tokenOf(`${C}/orders/${adaOrder.id}`);
+    await a.fetch(url(), { form: { _csrf, widget: key(), action: 'press' } });
+    const flash = a.cookies.get('mosaic_widget_flash')!;
+    expect(flash).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
+    // Another agent's session, or the same cookie with its text changed, shows nothing.
+    const other = agent();
+    await signIn(other);
+    other.cookies.set('mosaic_widget_flash', flash);
+    expect((await other.get(`${C}/orders/${adaOrder.id}`)).html).not.toMatch(/Pressed \d+ times/);
+    const [payload, signature] = flash.split('.');
+    const altered = Buffer.from(Buffer.from(payload!, 'base64url').toString('utf8').replace(/Pressed \d+ times/, 'Call 555-0100 now'), 'utf8').toString('base64url');
+    a.cookies.set('mosaic_widget_flash', `${altered}.${signature}`);
+    const page = (await a.get(`${C}/orders/${adaOrder.id}`)).html;
+    expect(page).not.toContain('Call 555-0100 now');
+    expect(page).not.toContain('class="mw-widget-message" role="status">P');
   });
 
   it('refuses a missing CSRF token, and answers unknown actions, widgets and foreign records as missing', async () => {
-    const a = new Agent(t.server.url);
-    await a.signIn();
-    const _csrf = await a.csrf(`${C}/orders/${adaOrder.id}`);
+    const a = agent();
+    await signIn(a);
+    const _csrf = await a.tokenOf(`${C}/orders/${adaOrder.id}`);
     expect((await a.fetch(url(), { form: { widget: key(), action: 'press' } })).status).toBe(403);
     expect((await a.fetch(url(), { form: { _csrf, widget: key(), action: 'launch' } })).status).toBe(404);
     const odd = await a.fetch(url(), { form: { _csrf, widget: key(), action: 'x'.repeat(65) } });
     expect([odd.status, (await odd.json()).errors[0].extensions.code]).toEqual([400, 'BAD_USER_INPUT']);
     expect((await a.fetch(url(), { form: { _csrf, widget: `${boardInstallation}:ghost`, action: 'press' } })).status).toBe(404);
     expect((await a.fetch(`${C}/widgets/customer/${foreignCustomerId}/actions`, { form: { _csrf, widget: key(), action: 'press' } })).status).toBe(404);
-    const visitor = new Agent(t.server.url);
-    expect((await visitor.fetch(url(), { form: { _csrf: await visitor.csrf(`${C}/sign-in`), widget: key(), action: 'press' } })).status).toBe(401);
+    const visitor = agent();
+    expect((await visitor.fetch(url(), { form: { _csrf: await visitor.tokenOf(`${C}/sign-in`), widget: key(), action: 'press' } })).status).toBe(401);
   });
 });
 
@@ -319,8 +312,8 @@ const eventually = async (check: () => boolean, ms = 3_000) => {
 
 describe('live timeline', () => {
   it('streams the customer\'s new entries as HTML, only theirs, and lets go when the page closes', async () => {
-    const a = new Agent(t.server.url);
-    await a.signIn();
+    const a = agent();
+    await signIn(a);
     const abort = new AbortController();
     const res = await a.fetch(`${C}/customers/${ada.id}/live`, { signal: abort.signal });
     expect(res.status).toBe(200);
@@ -341,9 +334,9 @@ describe('live timeline', () => {
   });
 
   it('first sends what was written after the page was read, or after the last entry a reconnecting browser got', async () => {
-    const a = new Agent(t.server.url);
-    await a.signIn();
-    const page = (await a.page(`${C}/customers/${ada.id}`)).html;
+    const a = agent();
+    await signIn(a);
+    const page = (await a.get(`${C}/customers/${ada.id}`)).html;
     const live = /sse-connect="([^"]+)"/.exec(page)![1]!.replaceAll('&amp;', '&');
     // Written after the page was read and before its stream opened.
     await addInteraction(tenant, { customerId: ada.id, channel: 'CHAT', direction: 'INBOUND', body: 'Written in between' });
@@ -369,8 +362,8 @@ describe('live timeline', () => {
   });
 
   it('checks the customer in the session\'s tenant and holds to the open-stream limit', async () => {
-    const a = new Agent(t.server.url);
-    await a.signIn();
+    const a = agent();
+    await signIn(a);
     expect((await a.fetch(`${C}/customers/${foreignCustomerId}/live`)).status).toBe(404);
     const abort = new AbortController();
     const open = [await a.fetch(`${C}/customers/${ada.id}/live`, { signal: abort.signal }), await a.fetch(`${C}/customers/${ada.id}/live`, { signal: abort.signal })];
@@ -381,28 +374,55 @@ describe('live timeline', () => {
     abort.abort();
     await eventually(() => liveEvents.listenerCount(t.tenantId) === 0);
   });
+
+  it('ends within seconds of a sign-out in another tab, sending nothing written after it', async () => {
+    const a = agent();
+    await signIn(a);
+    const res = await a.fetch(`${C}/customers/${ada.id}/live`);
+    expect(res.status).toBe(200);
+    // Another tab of the same browser: the same session cookie, the token of its own page.
+    const tab = agent();
+    tab.cookies.set('mosaic_session', a.cookies.get('mosaic_session')!);
+    await tab.get(C);
+    expect((await tab.post(`${C}/sign-out`, {})).status).toBe(303);
+    const signedOutAt = Date.now();
+    await addInteraction(tenant, { customerId: ada.id, channel: 'EMAIL', direction: 'INBOUND', body: 'Written after the sign-out' });
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    for (;;) {
+      const { value, done } = await Promise.race([reader.read(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still open; got: ${text}`)), SESSION_CHECK_MS + 5_000))]);
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+    expect(Date.now() - signedOutAt).toBeLessThan(SESSION_CHECK_MS + 3_000);
+    expect(text).not.toContain('Written after the sign-out');
+    await eventually(() => liveEvents.listenerCount(t.tenantId) === 0);
+    // The browser's reconnect is sent to the sign-in page.
+    expect((await a.fetch(`${C}/customers/${ada.id}/live`)).status).toBe(303);
+  });
 });
 
 describe('paging', () => {
   it('pages the work list and a long timeline, the older timeline pages without the live stream', async () => {
     const pat = await seedCustomer(tenant, 'Pat Paging');
     for (let i = 1; i <= 25; i++) await createCase(tenant, { customerId: pat.id, subject: `Question ${i}` });
-    const a = new Agent(t.server.url);
-    await a.signIn('admin@example.com', 'admin password 1');
-    const first = (await a.page(`${C}?view=all`)).html;
+    const a = agent();
+    await signIn(a, 'admin@example.com', 'admin password 1');
+    const first = (await a.get(`${C}?view=all`)).html;
     expect(first.match(/<tr>/g)).toHaveLength(21); // the header row and 20 cases
     const next = /href="([^"]+)">Next page</.exec(first)?.[1]?.replaceAll('&amp;', '&');
     expect(next).toMatch(/^\/t\/console-co\/console\?view=all&after=/);
-    const second = (await a.page(next!)).html;
+    const second = (await a.get(next!)).html;
     expect(second.match(/<tr>/g)!.length).toBeGreaterThan(1);
     expect(second).toContain('>Previous page<');
     expect(second).toContain(`href="${C}/cases/${adaCase.id}"`); // the oldest open case is on the last page
 
-    const newest = (await a.page(`${C}/customers/${pat.id}`)).html;
+    const newest = (await a.get(`${C}/customers/${pat.id}`)).html;
     expect(newest.match(/class="timeline__item /g)).toHaveLength(20);
     const older = /href="([^"]+)#timeline-h">Older activity</.exec(newest)?.[1];
     expect(older).toBeTruthy();
-    const rest = (await a.page(older!)).html;
+    const rest = (await a.get(older!)).html;
     expect(rest.match(/class="timeline__item /g)).toHaveLength(5);
     expect(rest).toContain('Question 1<');
     expect(rest).not.toContain('sse-connect');
@@ -411,8 +431,8 @@ describe('paging', () => {
 
 describe('server shutdown', () => {
   it('ends the open live streams, so closing the server does not wait for their browsers', async () => {
-    const a = new Agent(t.server.url);
-    await a.signIn();
+    const a = agent();
+    await signIn(a);
     const res = await a.fetch(`${C}/customers/${ada.id}/live`);
     expect(res.status).toBe(200);
     const reader = res.body!.getReader();

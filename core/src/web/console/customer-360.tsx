@@ -10,7 +10,8 @@ import { renderPage } from '../render.js';
 import { staffTenantContext } from '../session/index.js';
 import { useView } from '../view.js';
 import { loadWidgetSlot, WidgetSlot, type WidgetPageEnv, type WidgetSlotData } from '../widget-slot.js';
-import { ConsolePage, TelLink, consoleBase, type ConsoleUser } from './frame.js';
+import { takeWidgetFlash } from '../widget-flash.js';
+import { ConsolePage, ListCard, TelLink, consoleBase, type ConsoleUser } from './frame.js';
 import { orderTotal, TimelineEntry } from './timeline-entry.js';
 
 const TIMELINE_PAGE = 20;
@@ -72,7 +73,7 @@ function Customer360Page(props: { data: Customer360; user: ConsoleUser }) {
     <ConsolePage title={customer.name} user={props.user} assets={['widgets.css', 'htmx-sse.js']}>
       <h1>{customer.name}</h1>
       {customer.status === 'MERGED' && customer.mergedIntoId && (
-        <p class="notice">{t('console.customer.merged')} <a href={`${base}/customers/${customer.mergedIntoId}`}>{t('console.customer.mergedLink')}</a></p>
+        <p class="notice notice--info">{t('console.customer.merged')} <a href={`${base}/customers/${customer.mergedIntoId}`}>{t('console.customer.mergedLink')}</a></p>
       )}
       <div class="c360">
         <div class="c360__main">
@@ -98,29 +99,15 @@ function Customer360Page(props: { data: Customer360; user: ConsoleUser }) {
           </section>
         </div>
         <aside class="c360__side" aria-label={customer.name}>
-          <section class="card" aria-labelledby="cases-h">
-            <h2 id="cases-h">{t('console.customer.cases')}</h2>
-            {props.data.cases.length === 0 ? <p class="muted">{t('console.customer.noCases')}</p> : (
-              <ul class="plain-list">
-                {props.data.cases.map((k) => (
-                  <li><a href={`${base}/cases/${k.id}`}>#{k.number} {k.subject}</a> <span class="tag">{t(`console.caseStatus.${k.status}`)}</span></li>
-                ))}
-              </ul>
-            )}
-          </section>
-          <section class="card" aria-labelledby="orders-h">
-            <h2 id="orders-h">{t('console.customer.orders')}</h2>
-            {props.data.orders.length === 0 ? <p class="muted">{t('console.customer.noOrders')}</p> : (
-              <ul class="plain-list">
-                {props.data.orders.map((o) => (
-                  <li>
-                    <a href={`${base}/orders/${o.id}`}>{t('console.customer.order', { number: o.number })}</a> · {orderTotal(view, o)} · {t(`console.orderStatus.${o.status}`)}{' · '}
-                    <time datetime={o.placedAt.toISOString()}>{format.date(o.placedAt)}</time>
-                  </li>
-                ))}
-              </ul>
-            )}
-          </section>
+          <ListCard id="cases-h" title={t('console.customer.cases')} empty={t('console.customer.noCases')} items={props.data.cases}
+            item={(k) => <><a href={`${base}/cases/${k.id}`}>#{k.number} {k.subject}</a> <span class="tag">{t(`console.caseStatus.${k.status}`)}</span></>} />
+          <ListCard id="orders-h" title={t('console.customer.orders')} empty={t('console.customer.noOrders')} items={props.data.orders}
+            item={(o) => (
+              <>
+                <a href={`${base}/orders/${o.id}`}>{t('console.customer.order', { number: o.number })}</a> · {orderTotal(view, o)} · {t(`console.orderStatus.${o.status}`)}{' · '}
+                <time datetime={o.placedAt.toISOString()}>{format.date(o.placedAt)}</time>
+              </>
+            )} />
           <WidgetSlot slot={props.data.widgets} base={base} csrfToken={props.user.csrfToken} />
         </aside>
       </div>
@@ -140,7 +127,7 @@ export async function showCustomer360(c: Context<WidgetPageEnv>, platform: Pick<
     customerTimeline(ctx, customer.id, { first: TIMELINE_PAGE, after: after ?? null }),
     listCases(ctx, { first: SIDE_LIST, filter: { customerId: customer.id } }),
     listOrders(ctx, { first: SIDE_LIST, filter: { customerId: customer.id } }),
-    loadWidgetSlot(platform, { tenant: ctx, viewer: { actor: ctx.actor, role: ctx.role } }, 'console.customer.sidebar', { customer }),
+    loadWidgetSlot(platform, { tenant: ctx, viewer: { actor: ctx.actor, role: ctx.role } }, 'console.customer.sidebar', { customer }, { flash: takeWidgetFlash(c) }),
   ]);
   const data: Customer360 = {
     customer, identities, timeline, widgets, live: after === undefined, renderedAt,

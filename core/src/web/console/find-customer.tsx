@@ -18,7 +18,7 @@ function FindCustomerPage(props: { user: ConsoleUser; query: string; results: Cu
   return (
     <ConsolePage title={t('console.find.title')} user={props.user}>
       <h1>{t('console.find.title')}</h1>
-      <form method="get" action={`${base}/customers`} class="card form" role="search">
+      <form method="get" action={`${base}/customers`} class="card stacked-form" role="search">
         <FormProblem message={props.error && t('console.formErrors')} />
         <TextField name="q" type="search" label={t('console.find.label')} hint={t('console.find.hint')} value={props.query} maxlength={MAX_QUERY} error={props.error} />
         <button type="submit">{t('console.find.submit')}</button>

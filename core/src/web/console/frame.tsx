@@ -33,6 +33,16 @@ export function ConsolePage(props: { title: string; user?: ConsoleUser; assets?:
   );
 }
 
+/** A card named by its heading, with a plain list of `items` drawn by `item`, or `empty` when there are none. */
+export function ListCard<T>(props: { id: string; title: string; empty: string; items: readonly T[]; item: (entry: T) => Child }) {
+  return (
+    <section class="card" aria-labelledby={props.id}>
+      <h2 id={props.id}>{props.title}</h2>
+      {props.items.length === 0 ? <p class="muted">{props.empty}</p> : <ul class="plain-list">{props.items.map((entry) => <li>{props.item(entry)}</li>)}</ul>}
+    </section>
+  );
+}
+
 /** A phone number as a click-to-dial link; the href keeps only what a dialler understands. */
 export function TelLink(props: { phone: string }) {
   const { t } = useView();

@@ -5,6 +5,7 @@ import { liveEvents, type LiveSubscription } from '../../domain/live-events.js';
 import { encodeCursor } from '../../domain/pagination.js';
 import { customerTimeline, timelineItemOfEvent, type TimelineItem } from '../../domain/timeline.js';
 import type { TenantContext } from '../../tenancy/context.js';
+import { webSessionIsOpen } from '../../tenancy/web-sessions.js';
 import type { SubscriptionSlots } from '../../graphql/subscriptions/index.js';
 import { AppError } from '../../lib/errors.js';
 import { errorResponse } from '../../http/authenticate.js';
@@ -15,6 +16,8 @@ import { TimelineEntry } from './timeline-entry.js';
 
 /** A comment line this often keeps proxies from closing a quiet stream. */
 const KEEPALIVE_MS = 25_000;
+/** How often an open stream checks that its session was not ended (sign-out in another tab, revocation). */
+export const SESSION_CHECK_MS = 2_000;
 /** setTimeout's longest delay (about 24 days); a stream that reaches it ends and the browser reconnects. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -68,16 +71,20 @@ export async function streamCustomerLive(c: Context<WidgetPageEnv>, slots: Subsc
     throw error;
   });
   const view = c.var.view;
-  // The stream lasts no longer than the session it was opened with; the browser's reconnect
-  // passes the sign-in check again (a signed-out or expired session is refused there).
+  // The stream lasts no longer than the session it was opened with: it ends at the session's
+  // deadline, and within SESSION_CHECK_MS of a sign-out elsewhere (checked again before each
+  // entry sent). The browser's reconnect then passes the sign-in check again, and is refused.
   const session = c.var.webSession!;
   const endsAt = Math.min(session.expiresAt.getTime(), session.lastSeenAt.getTime() + c.var.webSessionSetup.lifetimes.idleMs);
+  const sessionOpen = () => webSessionIsOpen(ctx.data, session.id).catch(() => false);
   c.header('cache-control', 'no-store');
   return streamSSE(c, async (stream) => {
     stream.onAbort(() => void subscription.return());
     const keepalive = setInterval(() => void stream.write(': keepalive\n\n').catch(() => subscription.return()), KEEPALIVE_MS);
     const expiry = setTimeout(() => void subscription.return(), Math.min(MAX_TIMER_MS, Math.max(0, endsAt - Date.now())));
+    const watch = setInterval(() => void sessionOpen().then((open) => { if (!open) void subscription.return(); }), SESSION_CHECK_MS);
     const send = async (entry: TimelineItem) => {
+      if (!(await sessionOpen())) return subscription.return();
       const html = await (<ViewProvider value={view}><TimelineEntry entry={entry} /></ViewProvider>).toString();
       // The id is the entry's timeline cursor: a reconnecting browser sends it back as Last-Event-ID.
       await stream.writeSSE({ event: 'timeline', id: encodeCursor(entry.at.getTime(), entry.id), data: html });
@@ -92,6 +99,7 @@ export async function streamCustomerLive(c: Context<WidgetPageEnv>, slots: Subsc
       }
     } finally {
       clearInterval(keepalive);
+      clearInterval(watch);
       clearTimeout(expiry);
       await subscription.return();
     }

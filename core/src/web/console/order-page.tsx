@@ -8,6 +8,7 @@ import { renderPage } from '../render.js';
 import { staffTenantContext } from '../session/index.js';
 import { useView } from '../view.js';
 import { loadWidgetSlot, WidgetSlot, type WidgetPageEnv, type WidgetSlotData } from '../widget-slot.js';
+import { takeWidgetFlash } from '../widget-flash.js';
 import { ConsolePage, consoleBase, type ConsoleUser } from './frame.js';
 import { orderTotal } from './timeline-entry.js';
 
@@ -65,7 +66,7 @@ export async function showOrder(c: Context<WidgetPageEnv>, platform: Pick<Platfo
   const [lines, customer, widgets] = await Promise.all([
     linesOfOrders(ctx, [order.id]),
     getCustomer(ctx, order.customerId),
-    loadWidgetSlot(platform, { tenant: ctx, viewer: { actor: ctx.actor, role: ctx.role } }, 'console.order.sidebar', { order }),
+    loadWidgetSlot(platform, { tenant: ctx, viewer: { actor: ctx.actor, role: ctx.role } }, 'console.order.sidebar', { order }, { flash: takeWidgetFlash(c) }),
   ]);
   return renderPage(c, c.var.view, <OrderPage data={{ order, lines, customer, widgets }} user={{ name: c.var.webUser!.name, csrfToken: c.var.csrfToken }} />);
 }

@@ -18,7 +18,7 @@ function SignInForm(props: AuthFormProps & { next?: string }) {
     <PortalPage title={t('portal.auth.signInTitle')} section="account" viewer={null}>
       <h1>{t('portal.auth.signInTitle')}</h1>
       <FormProblem message={props.problem} />
-      <form method="post" action={`${props.base}/sign-in`} class="portal-form" novalidate>
+      <form method="post" action={`${props.base}/sign-in`} class="stacked-form portal-form" novalidate>
         <CsrfField token={props.csrf} />
         {props.next && <input type="hidden" name="next" value={props.next} />}
         <TextField name="email" type="email" label={t('portal.fields.email.label')} value={props.values?.email} autocomplete="email" required error={props.errors?.email} />
@@ -37,7 +37,7 @@ function SignUpForm(props: AuthFormProps) {
     <PortalPage title={t('portal.auth.signUpTitle')} section="account" viewer={null}>
       <h1>{t('portal.auth.signUpTitle')}</h1>
       <FormProblem message={props.problem} />
-      <form method="post" action={`${props.base}/sign-up`} class="portal-form" novalidate>
+      <form method="post" action={`${props.base}/sign-up`} class="stacked-form portal-form" novalidate>
         <CsrfField token={props.csrf} />
         <TextField name="name" label={t('portal.fields.name.label')} value={props.values?.name} autocomplete="name" required maxlength={200} error={props.errors?.name} />
         <TextField name="email" type="email" label={t('portal.fields.email.label')} value={props.values?.email} autocomplete="email" required error={props.errors?.email} />
@@ -54,9 +54,9 @@ function ForgotForm(props: AuthFormProps & { sent: boolean }) {
   return (
     <PortalPage title={t('portal.auth.forgotTitle')} section="account" viewer={null}>
       <h1>{t('portal.auth.forgotTitle')}</h1>
-      {props.sent && <p class="portal-notice" role="status">{t('portal.auth.forgotSent')}</p>}
+      {props.sent && <p class="notice" role="status">{t('portal.auth.forgotSent')}</p>}
       <p>{t('portal.auth.forgotText')}</p>
-      <form method="post" action={`${props.base}/forgot`} class="portal-form" novalidate>
+      <form method="post" action={`${props.base}/forgot`} class="stacked-form portal-form" novalidate>
         <CsrfField token={props.csrf} />
         <TextField name="email" type="email" label={t('portal.fields.email.label')} value={props.values?.email} autocomplete="email" required error={props.errors?.email} />
         <button type="submit">{t('portal.auth.forgotButton')}</button>
@@ -72,7 +72,7 @@ function ResetForm(props: AuthFormProps & { token: string }) {
       <h1>{t('portal.auth.resetTitle')}</h1>
       <FormProblem message={props.problem} />
       {props.problem && <p><a href={`${props.base}/forgot`}>{t('portal.auth.askAgain')}</a></p>}
-      <form method="post" action={`${props.base}/reset`} class="portal-form" novalidate>
+      <form method="post" action={`${props.base}/reset`} class="stacked-form portal-form" novalidate>
         <CsrfField token={props.csrf} />
         <input type="hidden" name="token" value={props.token} />
         <TextField name="password" type="password" label={t('portal.fields.newPassword.label')} hint={t('portal.fields.password.hint')} autocomplete="new-password" required error={props.errors?.password} />

@@ -37,7 +37,7 @@ function NewCasePage(props: { base: string; viewer: PortalViewer; values?: Recor
       <h1>{t('portal.cases.newTitle')}</h1>
       <p>{t('portal.cases.newLead')}</p>
       <FormProblem message={props.errors ? t('portal.form.problem') : null} />
-      <form method="post" action={`${props.base}/cases/new`} class="portal-form" novalidate>
+      <form method="post" action={`${props.base}/cases/new`} class="stacked-form portal-form" novalidate>
         <CsrfField token={props.viewer.csrfToken} />
         <div hx-get={`${props.base}/cases/suggestions`} hx-trigger="input changed delay:300ms from:#f-subject" hx-include="#f-subject" hx-target="#case-suggestions" hx-swap="innerHTML">
           <TextField name="subject" label={t('portal.fields.subject.label')} hint={t('portal.fields.subject.hint')} value={props.values?.subject} required maxlength={300} autocomplete="off" error={props.errors?.subject} />
@@ -106,7 +106,7 @@ function CasePage(props: { base: string; viewer: PortalViewer; kase: Case; messa
   const { kase } = props;
   return (
     <PortalPage title={kase.subject} section="cases" viewer={props.viewer}>
-      {props.created && <p class="portal-notice" role="status">{t('portal.cases.created')}</p>}
+      {props.created && <p class="notice" role="status">{t('portal.cases.created')}</p>}
       <h1>{kase.subject}</h1>
       <dl class="portal-facts">
         <div><dt>{t('portal.cases.numberLabel')}</dt><dd>#{kase.number}</dd></div>
@@ -127,7 +127,7 @@ function CasePage(props: { base: string; viewer: PortalViewer; kase: Case; messa
         </ol>
       )}
       {kase.status === 'CLOSED' ? <p>{t('portal.cases.closed')}</p> : (
-        <form method="post" action={`${props.base}/cases/${kase.id}/replies`} class="portal-form" novalidate>
+        <form method="post" action={`${props.base}/cases/${kase.id}/replies`} class="stacked-form portal-form" novalidate>
           <CsrfField token={props.viewer.csrfToken} />
           <TextAreaField name="body" label={t('portal.cases.reply')} value={props.values?.body} rows={4} maxlength={20_000} error={props.errors?.body} />
           <button type="submit">{t('portal.cases.send_reply')}</button>

@@ -39,7 +39,7 @@ function NewThreadPage(props: { base: string; viewer: PortalViewer; values?: Rec
     <PortalPage title={t('portal.community.newThreadTitle')} section="community" viewer={props.viewer}>
       <h1>{t('portal.community.newThreadTitle')}</h1>
       <FormProblem message={props.errors ? t('portal.form.problem') : null} />
-      <form method="post" action={`${props.base}/community/new`} class="portal-form" novalidate>
+      <form method="post" action={`${props.base}/community/new`} class="stacked-form portal-form" novalidate>
         <CsrfField token={props.viewer.csrfToken} />
         <TextField name="title" label={t('portal.fields.title.label')} value={props.values?.title} required maxlength={300} error={props.errors?.title} />
         <TextAreaField name="body" label={t('portal.fields.body.label')} value={props.values?.body} rows={6} maxlength={20_000} error={props.errors?.body} />
@@ -86,7 +86,7 @@ function ThreadPage(props: { base: string; viewer: PortalViewer | null; customer
       </ol>
       {props.next && <p><a href={`${props.base}/community/${thread.id}?after=${encodeURIComponent(props.next)}`}>{t('portal.community.morePosts')}</a></p>}
       {props.viewer ? (
-        <form method="post" action={`${props.base}/community/${thread.id}/posts`} class="portal-form" novalidate>
+        <form method="post" action={`${props.base}/community/${thread.id}/posts`} class="stacked-form portal-form" novalidate>
           <CsrfField token={props.viewer.csrfToken} />
           <TextAreaField name="body" label={t('portal.community.reply')} value={props.values?.body} rows={4} maxlength={20_000} error={props.errors?.body} />
           <button type="submit">{t('portal.community.postReply')}</button>

@@ -71,7 +71,7 @@ function ArticlePage(props: { base: string; viewer: PortalViewer | null; article
       </article>
       <section class="card portal-rating" id="rating" aria-labelledby="rating-heading">
         <h2 id="rating-heading">{t('portal.knowledge.helpfulQuestion')}</h2>
-        {props.thanked && <p role="status" class="portal-notice">{t('portal.knowledge.thanks')}</p>}
+        {props.thanked && <p role="status" class="notice">{t('portal.knowledge.thanks')}</p>}
         {props.rating !== null ? (
           <p>{t(props.rating ? 'portal.knowledge.yourAnswerYes' : 'portal.knowledge.yourAnswerNo')}</p>
         ) : props.viewer ? (

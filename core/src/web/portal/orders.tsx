@@ -5,6 +5,7 @@ import { getMyOrder, listMyOrders } from '../../domain/portal-orders.js';
 import type { Platform } from '../../platform.js';
 import { useView } from '../view.js';
 import { loadWidgetSlot, WidgetSlot, widgetActionRoutes, type WidgetAccess, type WidgetSlotData } from '../widget-slot.js';
+import { takeWidgetFlash } from '../widget-flash.js';
 import { customerOf, portalBase, type PortalContext, type PortalEnv } from './context.js';
 import { PortalPage, type PortalViewer } from './portal-page.js';
 import { listWindow, orNotFound, sendPage, viewerOf } from './render-portal.js';
@@ -88,7 +89,7 @@ export function orderRoutes(platform: Pick<Platform, 'plugins'>, notFound: (c: P
     const customer = customerOf(c);
     const { order, lines } = await getMyOrder(customer, c.req.param('id'));
     // The order must be the customer's before any plugin is asked to draw it.
-    const slot = await loadWidgetSlot(platform, portalWidgetAccess(customer), 'portal.order.detail', { order });
+    const slot = await loadWidgetSlot(platform, portalWidgetAccess(customer), 'portal.order.detail', { order }, { flash: takeWidgetFlash(c) });
     return sendPage(c, <OrderPage base={portalBase(c)} viewer={viewerOf(c)!} order={order} lines={lines} slot={slot} />);
   }));
   routes.route('/', widgetActionRoutes(platform, {

@@ -22,16 +22,23 @@ export function Heading(props: { level: number; id?: string; class?: string; chi
   return <Tag id={props.id} class={props.class}>{props.children}</Tag>;
 }
 
+/** The id of the heading that names the widget whose frame has `frameId`. */
+export const widgetTitleId = (frameId: string) => `${frameId}-title`;
+
 /**
  * One widget on a page: its title as a heading and its body, in a section named by that title.
- * `id` (see `widgetDomId`) is what the widget's buttons replace after an action.
+ * `id` (see `widgetDomId`) is what the widget's buttons replace after an action. With
+ * `titleInBody` the frame draws no heading of its own: the body's first heading, with the id
+ * `widgetTitleId(id)`, names the widget instead (a tree whose root card has its own title), so the
+ * page never shows the title twice. `message`: what the widget's last action answered, shown under it.
  */
-export function WidgetFrame(props: { id: string; title: string; titleLevel?: HeadingLevel; children: Child }) {
-  const titleId = `${props.id}-title`;
+export function WidgetFrame(props: { id: string; title: string; titleLevel?: HeadingLevel; titleInBody?: boolean; message?: string; children: Child }) {
+  const titleId = widgetTitleId(props.id);
   return (
     <section id={props.id} class="mw-widget" aria-labelledby={titleId}>
-      <Heading level={props.titleLevel ?? 2} id={titleId} class="mw-widget-title">{props.title}</Heading>
+      {!props.titleInBody && <Heading level={props.titleLevel ?? 2} id={titleId} class="mw-widget-title">{props.title}</Heading>}
       <div class="mw-widget-body">{props.children}</div>
+      {props.message && <p class="mw-widget-message" role="status">{props.message}</p>}
     </section>
   );
 }

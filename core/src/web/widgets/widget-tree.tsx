@@ -5,7 +5,7 @@ import { widgetLabels, type WidgetLabels } from './labels.js';
 import { mapSvg, type MapSvgOptions } from './map-svg.js';
 import { safeHttpHref } from './safe-href.js';
 import { TONES } from './tones.js';
-import { Heading, type HeadingLevel } from './widget-frame.js';
+import { Heading, widgetTitleId, type HeadingLevel } from './widget-frame.js';
 
 /** Locale-aware formatting the page supplies (the viewer's language and time zone). */
 export interface WidgetFormat {
@@ -26,6 +26,8 @@ export interface WidgetRenderContext {
   format: WidgetFormat;
   /** Level of the widget's title heading; headings inside the tree go below it. Default 2. */
   titleLevel?: HeadingLevel;
+  /** The root card's title is the widget's title (see `titleInTree`): drawn at `titleLevel`, naming the frame. */
+  rootTitle?: boolean;
   labels?: Partial<WidgetLabels>;
   /** Drawing size of maps; 480×320 by default (it scales to its column; smaller keeps labels legible on a phone). */
   map?: Pick<MapSvgOptions, 'width' | 'height'>;
@@ -51,8 +53,18 @@ interface Scope {
  * </WidgetFrame>
  */
 export function WidgetTree(props: { tree: WidgetNode; context: WidgetRenderContext }) {
-  const scope = { ctx: props.context, labels: widgetLabels(props.context.labels), level: props.context.titleLevel ?? 2 };
-  return <div class="mw-tree">{renderNode(props.tree, scope)}</div>;
+  const { tree, context } = props;
+  const scope = { ctx: context, labels: widgetLabels(context.labels), level: context.titleLevel ?? 2 };
+  if (context.rootTitle && tree.type === 'card' && titleInTree(tree)) {
+    // The card's title stands where the frame's would: at the title level, naming the frame.
+    return <div class="mw-tree">{renderCard(tree, { ...scope, level: scope.level - 1 }, widgetTitleId(context.containerId))}</div>;
+  }
+  return <div class="mw-tree">{renderNode(tree, scope)}</div>;
+}
+
+/** Whether a tree brings its own title: its root is a card with a title. */
+export function titleInTree(tree: WidgetNode): boolean {
+  return tree.type === 'card' && tree.title !== undefined;
 }
 
 function renderNode(node: WidgetNode, scope: Scope): Child {
@@ -100,13 +112,14 @@ function renderNode(node: WidgetNode, scope: Scope): Child {
   }
 }
 
-function renderCard(node: Extract<WidgetNode, { type: 'card' }>, scope: Scope): Child {
+/** A card; `titleId` marks its title as the widget's own (see WidgetFrame's `titleInBody`). */
+function renderCard(node: Extract<WidgetNode, { type: 'card' }>, scope: Scope, titleId?: string): Child {
   const children = (inner: Scope) => node.children.map((child) => renderNode(child, inner));
   if (node.title === undefined) return <div class="mw-card">{children(scope)}</div>;
   const inner = { ...scope, level: scope.level + 1 };
   return (
     <section class="mw-card">
-      <Heading level={inner.level} class="mw-card-title">{node.title}</Heading>
+      <Heading level={inner.level} id={titleId} class={titleId ? 'mw-card-title mw-widget-title' : 'mw-card-title'}>{node.title}</Heading>
       {children(inner)}
     </section>
   );

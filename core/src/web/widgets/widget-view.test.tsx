@@ -14,6 +14,18 @@ describe('WidgetView', () => {
     expect(out).toContain('<input type="hidden" name="widget" value="inst:7:tracking"/>');
   });
 
+  it("lets a root card's own title head the widget instead of the frame's, so no title shows twice", async () => {
+    const tree = { type: 'card' as const, title: 'Where is my order?', children: [{ type: 'text' as const, text: 'On its way' }] };
+    const out = await html(<WidgetView result={{ ...head, title: 'Where is my order?', state: 'ok', tree }} page={page} />);
+    const id = /<section id="([^"]+)"/.exec(out)![1]!;
+    expect(out.match(/Where is my order\?/g)).toHaveLength(1);
+    expect(out).toContain(`<section id="${id}" class="mw-widget" aria-labelledby="${id}-title">`);
+    expect(out).toContain(`<h3 id="${id}-title" class="mw-card-title mw-widget-title">Where is my order?</h3>`);
+    // A card without a title, or a tree of another kind, keeps the frame's heading.
+    const untitled = await html(<WidgetView result={{ ...head, state: 'ok', tree: { type: 'card', children: [] } }} page={page} />);
+    expect(untitled).toContain(`<h3 id="${id}-title" class="mw-widget-title">Tracking &lt;1&gt;</h3>`);
+  });
+
   it('draws the empty state and the error box with its code', async () => {
     expect(await html(<WidgetView result={{ ...head, state: 'empty' }} page={page} />)).toContain('Nothing to show here.');
     const failed = await html(<WidgetView result={{ ...head, state: 'error', code: 'PLUGIN_TIMEOUT' }} page={page} />);

@@ -1,6 +1,6 @@
 import type { WidgetNode } from '@mosaic/sdk';
 import { WidgetEmpty, WidgetErrorBox, WidgetFrame, widgetDomId } from './widget-frame.js';
-import { WidgetTree, type WidgetRenderContext } from './widget-tree.js';
+import { titleInTree, WidgetTree, type WidgetRenderContext } from './widget-tree.js';
 
 /** One widget's outcome as the widget runtime reports it (ok with a tree, empty, or failed). */
 export type WidgetOutcome = { installationId: string; widgetId: string; title: string } & (
@@ -33,13 +33,15 @@ export function parseWidgetKey(key: string): { installationId: string; widgetId:
  * @example
  * {results.map((result) => <WidgetView result={result} page={{ actionUrl, csrfToken, format }} />)}
  */
-export function WidgetView(props: { result: WidgetOutcome; page: WidgetPageContext }) {
+export function WidgetView(props: { result: WidgetOutcome; page: WidgetPageContext; /** An action's message to show in the frame. */ message?: string }) {
   const { result, page } = props;
   const containerId = widgetDomId(result.installationId, result.widgetId);
+  // A root card with a title of its own heads the widget; the frame then draws none (one title, not two).
+  const rootTitle = result.state === 'ok' && titleInTree(result.tree);
   const body = result.state === 'ok'
-    ? <WidgetTree tree={result.tree} context={{ ...page, containerId, widgetKey: widgetKey(result.installationId, result.widgetId) }} />
+    ? <WidgetTree tree={result.tree} context={{ ...page, containerId, rootTitle, widgetKey: widgetKey(result.installationId, result.widgetId) }} />
     : result.state === 'empty'
       ? <WidgetEmpty labels={page.labels} />
       : <WidgetErrorBox code={result.code} labels={page.labels} />;
-  return <WidgetFrame id={containerId} title={result.title} titleLevel={page.titleLevel}>{body}</WidgetFrame>;
+  return <WidgetFrame id={containerId} title={result.title} titleLevel={page.titleLevel} titleInBody={rootTitle} message={props.message}>{body}</WidgetFrame>;
 }
