@@ -6,10 +6,10 @@ import { useView } from '../view.js';
 import type { DoneNote } from './admin-context.js';
 
 /** The sections of the admin pages, in the order of their navigation. */
-export const ADMIN_SECTIONS = ['overview', 'marketplace', 'plugins', 'users', 'apiKeys', 'branding'] as const;
+export const ADMIN_SECTIONS = ['overview', 'metrics', 'marketplace', 'plugins', 'users', 'apiKeys', 'branding'] as const;
 export type AdminSection = (typeof ADMIN_SECTIONS)[number];
 const SECTION_PATHS: Record<AdminSection, string> = {
-  overview: '', marketplace: '/marketplace', plugins: '/plugins', users: '/users', apiKeys: '/api-keys', branding: '/branding',
+  overview: '', metrics: '/metrics', marketplace: '/marketplace', plugins: '/plugins', users: '/users', apiKeys: '/api-keys', branding: '/branding',
 };
 
 /**

@@ -14,6 +14,7 @@ import { apiKeyRoutes } from './api-keys.js';
 import { AdminPage } from './admin-page.js';
 import { brandingRoutes } from './branding.js';
 import { marketplaceRoutes } from './marketplace.js';
+import { metricsRoutes } from './metrics.js';
 import { installedPluginRoutes } from './plugins.js';
 import { userRoutes } from './users.js';
 
@@ -28,6 +29,7 @@ function AdminHome(props: { csrf: string; name: string; installed: number; publi
       <h1>{t('areas.admin')}</h1>
       <p class="lead">{t('admin.home.welcome', { name: props.name, tenant: tenant!.branding.displayName })}</p>
       <ul class="overview">
+        <li class="card"><h2><a href={`${base}/metrics`}>{t('admin.nav.metrics')}</a></h2><p>{t('admin.home.metrics')}</p></li>
         <li class="card"><h2><a href={`${base}/plugins`}>{t('admin.nav.plugins')}</a></h2><p>{t('admin.home.installed', { count: props.installed })}</p></li>
         <li class="card"><h2><a href={`${base}/marketplace`}>{t('admin.nav.marketplace')}</a></h2><p>{t('admin.home.published', { count: props.published })}</p></li>
         <li class="card"><h2><a href={`${base}/users`}>{t('admin.nav.users')}</a></h2><p>{t('admin.home.users')}</p></li>
@@ -58,6 +60,7 @@ export function adminRoutes(platform: Platform): Hono<WebEnv> {
     const [installations, catalog] = await Promise.all([listInstallations(platform.control.db, c.var.webTenant.id, { activeOnly: true }), listCatalog(platform.control.db)]);
     return renderPage(c, c.get('view'), <AdminHome csrf={c.var.csrfToken} name={c.var.webUser!.name} installed={installations.length} published={catalog.length} />);
   });
+  routes.route('/metrics', metricsRoutes(platform));
   routes.route('/marketplace', marketplaceRoutes(platform));
   routes.route('/plugins', installedPluginRoutes(platform));
   routes.route('/users', userRoutes(platform));
