@@ -76,7 +76,7 @@ export const mutationResolvers: IResolvers<unknown, GraphQLContext> = {
       return { article };
     },
     createCommunityThread: (_: unknown, { input }: Input, ctx: GraphQLContext) =>
-      communityUC.createThread(ctx.tenant, checked(ctx, input, communityUC.createThreadInput, { authorCustomerId: 'Customer', authorAgentId: 'Agent' })),
+      communityUC.createThread(ctx.tenant, checked(ctx, input, communityUC.createThreadInput, { authorCustomerId: 'Customer', authorAgentId: 'Agent', forumId: 'CommunityForum' })),
     createCommunityPost: async (_: unknown, { input }: Input, ctx: GraphQLContext) => ({
       post: await communityUC.createPost(ctx.tenant,
         checked(ctx, input, communityUC.createPostInput, { threadId: 'CommunityThread', authorCustomerId: 'Customer', authorAgentId: 'Agent' })),

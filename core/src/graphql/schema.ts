@@ -1,6 +1,8 @@
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { JSONResolver } from 'graphql-scalars';
+import { agentToolsResolvers, agentToolsTypeDefs } from './agent-tools/index.js';
+import { communityResolvers, communityTypeDefs } from './community/index.js';
 import { intakeResolvers, intakeTypeDefs } from './intake/index.js';
 import { knowledgeResolvers, knowledgeTypeDefs } from './knowledge/index.js';
 import { metricsResolvers, metricsTypeDefs } from './metrics/index.js';
@@ -18,7 +20,7 @@ import { typeResolvers } from './type-resolvers.js';
 /** The core schema, built once per process; per-tenant extensions compose on top of it. */
 export function createBaseSchema(): GraphQLSchema {
   return makeExecutableSchema({
-    typeDefs: [baseTypeDefs, pluginAdminTypeDefs, subscriptionTypeDefs, knowledgeTypeDefs, routingTypeDefs, slaTypeDefs, intakeTypeDefs, metricsTypeDefs],
-    resolvers: [{ DateTime: scalarBehaviour(DateTime), JSON: scalarBehaviour(JSONResolver) }, typeResolvers, queryResolvers, mutationResolvers, pluginAdminResolvers, subscriptionResolvers, knowledgeResolvers, routingResolvers, slaResolvers, intakeResolvers, metricsResolvers],
+    typeDefs: [baseTypeDefs, pluginAdminTypeDefs, subscriptionTypeDefs, knowledgeTypeDefs, routingTypeDefs, slaTypeDefs, intakeTypeDefs, metricsTypeDefs, agentToolsTypeDefs, communityTypeDefs],
+    resolvers: [{ DateTime: scalarBehaviour(DateTime), JSON: scalarBehaviour(JSONResolver) }, typeResolvers, queryResolvers, mutationResolvers, pluginAdminResolvers, subscriptionResolvers, knowledgeResolvers, routingResolvers, slaResolvers, intakeResolvers, metricsResolvers, agentToolsResolvers, communityResolvers],
   });
 }

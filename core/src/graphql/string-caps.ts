@@ -36,6 +36,11 @@ export const NAMED_STRING_CAPS: ReadonlyMap<string, number> = new Map(Object.ent
   'RateKnowledgeArticleInput.comment': 2_000,
   'CreateCommunityThreadInput.body': 50_000,
   'CreateCommunityPostInput.body': 50_000,
+  'AddCaseNoteInput.body': 20_000,
+  'CreateCannedResponseInput.body': 10_000,
+  'UpdateCannedResponseInput.body': 10_000,
+  'MacroActionInput.body': 20_000,
+  'ScheduleReplyInput.body': 20_000,
   'SecretValueInput.value': 4_096,
   'PublishPluginVersionInput.manifest': 200_000,
   // The registry refuses bundles over 5 MiB of UTF-8; a character is at least one byte.

@@ -1,0 +1,2 @@
+export { agentToolsResolvers } from './resolvers.js';
+export { agentToolsTypeDefs } from './sdl.js';

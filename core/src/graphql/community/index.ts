@@ -1,0 +1,2 @@
+export { communityResolvers } from './resolvers.js';
+export { communityTypeDefs } from './sdl.js';
