@@ -10,6 +10,7 @@ import type { Case } from '../cases.js';
 import { liveEvents } from '../live-events.js';
 import { emitEvent } from '../outbox.js';
 import { requireRow } from '../rows.js';
+import { slaOnCaseUpdated } from '../sla/targets.js';
 import { loadChannelWeights, weightOf } from './config.js';
 import { recordDecision } from './decisions.js';
 import { announceAssignment, getWorkItem, markAssigned, putInLine } from './router.js';
@@ -69,6 +70,7 @@ export async function transferCase(ctx: TenantContext, caseId: string, raw: unkn
     const queue = await requireRow(tx, queues, input.toQueueId!, 'Queue');
     const updated: Case = { ...kase, queueId: queue.id, assigneeId: null, updatedAt: now };
     await tx.update(cases).set({ queueId: queue.id, assigneeId: null, updatedAt: now }).where(eq(cases.id, caseId));
+    await slaOnCaseUpdated(tx, kase, updated);
     await putInLine(tx, updated, weights, now, { restartAge: true });
     await emitEvent(tx, ctx.actor, 'case.transferred', caseId, { fromAgentId: kase.assigneeId, toAgentId: null, toQueueId: queue.id });
     await emitEvent(tx, ctx.actor, 'case.updated', caseId, { fields: ['queueId', 'assigneeId'], status: updated.status });

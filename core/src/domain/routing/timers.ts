@@ -10,6 +10,7 @@ import type { TenantContext } from '../../tenancy/context.js';
 import type { Case } from '../cases.js';
 import { liveEvents } from '../live-events.js';
 import { emitEvent } from '../outbox.js';
+import { applySlaPolicy } from '../sla/targets.js';
 import { loadChannelWeights } from './config.js';
 import { backInLine } from './offers.js';
 import { enqueueNewCases, getWorkItem, offerWaitingItems, putInLine, type OfferRound } from './router.js';
@@ -94,6 +95,7 @@ export async function returnSilentAssignments(ctx: TenantContext, now: Date): Pr
       const [kase] = await tx.update(cases).set({ assigneeId: null, queueId, updatedAt: now })
         .where(and(eq(cases.id, item.caseId), eq(cases.assigneeId, row.agent_id))).returning();
       if (!kase) return null;
+      if (queueId !== item.queueId) await applySlaPolicy(tx, kase, now);
       await putInLine(tx, kase, await loadChannelWeights(tx), now, {
         excluded: [...item.excludedAgentIds, row.agent_id], restartAge: queueId !== item.queueId,
       });

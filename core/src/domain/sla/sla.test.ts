@@ -10,6 +10,7 @@ import type { TenantContext } from '../../tenancy/context.js';
 import { createAccount } from '../accounts.js';
 import { changeCaseTx, recordReplyTx } from '../agent-tools/case-writes.js';
 import { createAgent, createQueue } from '../agents.js';
+import { getWorkItem } from '../routing/router.js';
 import { createCase, updateCase, type Case } from '../cases.js';
 import { createCustomer } from '../customers.js';
 import { addInteraction } from '../interactions.js';
@@ -315,6 +316,8 @@ describe('the sweep', () => {
     expect(await slaTick(admin, at(t0, 61))).toMatchObject({ breached: 1, escalations: 2 });
     row = (await data.db.select().from(cases).where(eq(cases.id, kase.id)).get())!;
     expect(row).toMatchObject({ priority: 'HIGH', queueId, assigneeId: null });
+    // Routing has it waiting in the new queue's line.
+    expect(await getWorkItem(data.db, kase.id)).toMatchObject({ queueId, state: 'WAITING', agentId: null });
     const applied = await data.db.select().from(slaEscalations).where(eq(slaEscalations.caseId, kase.id));
     expect(applied.map((e) => `${e.event}:${e.action}`).sort()).toEqual(['BREACHED:NOTIFY', 'BREACHED:REASSIGN', 'BREACHING_SOON:RAISE_PRIORITY']);
     const notified = await events('sla.supervisor_notified', kase.id);

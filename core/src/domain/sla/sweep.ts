@@ -6,6 +6,8 @@ import type { TenantContext } from '../../tenancy/context.js';
 import type { Case } from '../cases.js';
 import { liveEvents } from '../live-events.js';
 import { emitEvent } from '../outbox.js';
+import { loadChannelWeights } from '../routing/config.js';
+import { markAssigned, putInLine } from '../routing/router.js';
 import { applySlaPolicy, type CaseSlaTarget } from './targets.js';
 
 /** Clocks handled per transaction; a sweep repeats until none are left. */
@@ -82,6 +84,12 @@ async function escalate(tx: TenantTx, t: CaseSlaTarget, event: SlaEvent, now: Da
   if (!changed) return { applied, kase: null };
   kase = { ...kase, updatedAt: now };
   await tx.update(cases).set({ priority: kase.priority, queueId: kase.queueId, assigneeId: kase.assigneeId, updatedAt: now }).where(eq(cases.id, kase.id));
+  if (kase.queueId !== before.queueId || kase.assigneeId !== before.assigneeId) {
+    // Routing's own record of the case follows: in its new queue's line (keeping its age), or assigned.
+    const weights = await loadChannelWeights(tx);
+    if (kase.assigneeId) await markAssigned(tx, kase, kase.assigneeId, weights, now);
+    else await putInLine(tx, kase, weights, now);
+  }
   const fields = (['priority', 'queueId', 'assigneeId'] as const).filter((f) => kase[f] !== before[f]);
   await emitEvent(tx, SLA_ACTOR, 'case.updated', kase.id, { fields, status: kase.status });
   if (kase.priority !== before.priority || kase.queueId !== before.queueId) await applySlaPolicy(tx, kase, now);
