@@ -1,6 +1,6 @@
-import { inArray } from 'drizzle-orm';
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
+import { bulkInsert, selectWhereIn } from '../../db/bulk-insert.js';
 import type { TenantTx } from '../../db/tenant-db.js';
 import { customers, identities } from '../../db/tenant-schema.js';
 import { AppError } from '../../lib/errors.js';
@@ -64,24 +64,20 @@ export function resolvableContact(contact: ContactInput, region?: string | null)
 }
 
 const keyOf = (h: Pick<Handle, 'kind' | 'value'>) => `${h.kind}\u0000${h.value}`;
-// SQLite allows 32 766 bound parameters; stay well under it per IN list.
-const IN_CHUNK = 500;
 
 /**
  * The customer of each contact, in order, inside the caller's transaction: the owner of the
  * first of its handles already known (email, then phone, then handle), else a customer created
  * now. A known customer also gets the contact's handles nobody owns yet. Every lookup for the
- * whole list is one IN query per 500 handles, and every insert one multi-row statement, so a
- * batch of a thousand contacts costs a handful of statements. Contacts sharing a new handle get
+ * whole list is one IN query per 500 handles, and every insert a few multi-row statements
+ * (db/bulk-insert.ts), so a batch of a thousand contacts costs a handful of statements. Contacts sharing a new handle get
  * one new customer between them.
  */
 export async function resolveCustomers(tx: TenantTx, contacts: readonly ResolvableContact[], now: Date): Promise<string[]> {
   const owner = new Map<string, string>();
   const values = [...new Set(contacts.flatMap((c) => c.handles.map((h) => h.value)))];
-  for (let i = 0; i < values.length; i += IN_CHUNK) {
-    const rows = await tx.select({ kind: identities.kind, value: identities.value, customerId: identities.customerId })
-      .from(identities).where(inArray(identities.value, values.slice(i, i + IN_CHUNK)));
-    for (const r of rows) owner.set(keyOf(r), r.customerId);
+  for (const r of await selectWhereIn(tx, 'select kind, value, customer_id from identities', 'value', values)) {
+    owner.set(keyOf(r as unknown as Handle), String(r.customer_id));
   }
   const newCustomers: (typeof customers.$inferInsert)[] = [];
   const newIdentities: (typeof identities.$inferInsert)[] = [];
@@ -100,10 +96,7 @@ export async function resolveCustomers(tx: TenantTx, contacts: readonly Resolvab
     }
     return customerId;
   });
-  // 10 columns per customer row, 7 per identity row: chunks stay under SQLite's parameter limit.
-  for (let i = 0; i < newCustomers.length; i += IN_CHUNK) await tx.insert(customers).values(newCustomers.slice(i, i + IN_CHUNK));
-  for (let i = 0; i < newIdentities.length; i += IN_CHUNK) {
-    await tx.insert(identities).values(newIdentities.slice(i, i + IN_CHUNK)).onConflictDoNothing();
-  }
+  await bulkInsert(tx, customers, newCustomers);
+  await bulkInsert(tx, identities, newIdentities, 'on conflict do nothing');
   return result;
 }

@@ -1,7 +1,8 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
+import { bulkInsert, selectWhereIn } from '../../db/bulk-insert.js';
 import type { TenantTx } from '../../db/tenant-db.js';
-import { cases, channelMessages, channelThreads, channels, interactions, DIRECTIONS } from '../../db/tenant-schema.js';
+import { cases, channelThreads, channels, interactions, DIRECTIONS } from '../../db/tenant-schema.js';
 import { AppError, type ErrorCode } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { parseInput } from '../../lib/validate.js';
@@ -13,7 +14,7 @@ import { emitEvent } from '../outbox.js';
 import { requireRow } from '../rows.js';
 import type { Channel } from './channels.js';
 import { contactInput, resolvableContact, resolveCustomers, type ResolvableContact } from './identity.js';
-import { linkThread, openChannelCase } from './receive.js';
+import { importSource, linkThread, openChannelCase } from './receive.js';
 
 /** Rows one batch may carry: the mutation's limit and the streaming endpoint's commit size. */
 export const MAX_INGEST_ROWS = 1000;
@@ -65,7 +66,7 @@ const rowError = (row: number, err: unknown): IngestRowError => err instanceof A
  * migrations. Each row is checked first; a bad row is reported with its number and code and
  * left out, the rest commit together or (when the write fails) not at all, every one of them
  * then reported. Customers are resolved for the whole batch at once (one lookup per 500
- * handles), rows are written with multi-row inserts, and one `channel.ingested` event announces
+ * handles), rows are written with multi-row inserts (db/bulk-insert.ts), and one `channel.ingested` event announces
  * the batch (new cases get `case.created`). `firstRow` numbers the rows of a longer stream.
  */
 export async function ingestInteractions(
@@ -104,11 +105,10 @@ async function writeBatch(tx: TenantTx, ctx: TenantContext, channel: Channel, pr
   const now = new Date();
   const seen = new Set<string>();
   const ids = [...new Set(prepared.flatMap((p) => (p.input.externalId ? [p.input.externalId] : [])))];
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    const known = await tx.select({ id: channelMessages.externalId }).from(channelMessages)
-      .where(and(eq(channelMessages.channelId, channel.id), inArray(channelMessages.externalId, ids.slice(i, i + CHUNK))));
-    for (const k of known) seen.add(k.id);
-  }
+  const source = importSource(channel.id);
+  // Ids the channel received live, and ids imported before (kept on the interaction itself).
+  for (const k of await selectWhereIn(tx, 'select external_id as id from channel_messages', 'external_id', ids, 'and channel_id = ?', [channel.id])) seen.add(String(k.id));
+  for (const k of await selectWhereIn(tx, 'select idempotency_key as id from interactions', 'idempotency_key', ids, 'and source_installation_id = ?', [source])) seen.add(String(k.id));
   const fresh = prepared.filter((p) => {
     const id = p.input.externalId;
     if (!id) return true;
@@ -121,13 +121,9 @@ async function writeBatch(tx: TenantTx, ctx: TenantContext, channel: Channel, pr
   const rows: Interaction[] = fresh.map((p, i) => ({
     id: newId(), customerId: customerIds[i]!, caseId: caseOf[i] ?? null, channel: channel.kind, direction: p.input.direction,
     subject: p.input.subject ?? null, body: p.input.body, agentId: null, occurredAt: p.input.occurredAt ?? now, createdAt: now,
-    sourceInstallationId: null, idempotencyKey: null,
+    sourceInstallationId: p.input.externalId ? source : null, idempotencyKey: p.input.externalId ?? null,
   }));
-  for (let i = 0; i < rows.length; i += CHUNK) await tx.insert(interactions).values(rows.slice(i, i + CHUNK));
-  const receipts = fresh.flatMap((p, i) => (p.input.externalId
-    ? [{ channelId: channel.id, externalId: p.input.externalId, interactionId: rows[i]!.id, caseId: rows[i]!.caseId, createdAt: now }]
-    : []));
-  for (let i = 0; i < receipts.length; i += CHUNK) await tx.insert(channelMessages).values(receipts.slice(i, i + CHUNK));
+  await bulkInsert(tx, interactions, rows);
   if (rows.length > 0) await emitEvent(tx, ctx.actor, 'channel.ingested', channel.id, { count: rows.length, channel: channel.kind });
   return { written: rows.length, duplicates: prepared.length - fresh.length };
 }

@@ -210,6 +210,20 @@ describe('bulk ingest', () => {
     expect(again).toEqual({ written: 0, duplicates: 2, errors: [] });
   });
 
+  it('one provider id is one message whether it came in live or in an import', async () => {
+    const mail = await channel('EMAIL');
+    const live = await receiveMessage(tenant, mail, email('both-1', {}, 'nia@example.com'));
+    const imported = await ingestInteractions(admin, mail.id, [
+      { externalId: '<both-1@mail.example>', contact: { email: 'nia@example.com' }, body: 'same message, imported' },
+      { externalId: '<both-2@mail.example>', contact: { email: 'nia@example.com' }, body: 'imported first' },
+    ]);
+    expect(imported).toEqual({ written: 1, duplicates: 1, errors: [] });
+    const before = await count(interactions);
+    const later = await receiveMessage(tenant, mail, email('both-2', {}, 'nia@example.com'));
+    expect(later).toMatchObject({ duplicate: true, customerId: live.customerId });
+    expect(await count(interactions)).toBe(before);
+  });
+
   it('writes nothing of a batch whose transaction fails, and reports every row of it', async () => {
     const mail = await channel('EMAIL');
     await data.db.run(sql.raw(`create trigger refuse_boom before insert on interactions when new.body = 'boom' begin select raise(abort, 'boom'); end`));

@@ -54,6 +54,12 @@ export interface IntakeResult {
   duplicate: boolean;
 }
 
+/**
+ * Imported rows keep their external id on the interaction itself, under the unique index
+ * interactions already have for "written once" keys, with this source: one insert per row, not two.
+ */
+export const importSource = (channelId: string): string => `channel:${channelId}`;
+
 const OPEN_STATUSES: readonly Case['status'][] = ['NEW', 'OPEN', 'PENDING'];
 
 class AlreadyReceived extends Error {}
@@ -62,7 +68,11 @@ async function receiptOf(db: TenantDb['db'] | TenantTx, channelId: string, exter
   const [row] = await db.select({ interactionId: channelMessages.interactionId, caseId: channelMessages.caseId, customerId: interactions.customerId })
     .from(channelMessages).innerJoin(interactions, eq(interactions.id, channelMessages.interactionId))
     .where(and(eq(channelMessages.channelId, channelId), eq(channelMessages.externalId, externalId))).limit(1);
-  return row ? { ...row, caseCreated: false, duplicate: true } : null;
+  // Or imported in bulk (ingest.ts keeps the id on the interaction).
+  const imported = row ? undefined : await db.select({ interactionId: interactions.id, caseId: interactions.caseId, customerId: interactions.customerId })
+    .from(interactions).where(and(eq(interactions.sourceInstallationId, importSource(channelId)), eq(interactions.idempotencyKey, externalId))).get();
+  const found = row ?? imported;
+  return found ? { ...found, caseCreated: false, duplicate: true } : null;
 }
 
 /** The conversation's threads, most recently active first, with their cases' state. */
