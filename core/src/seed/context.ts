@@ -31,6 +31,7 @@ export function createTables(w: BatchWriter) {
       'id', 'title', 'body', 'visibility', 'locale', 'tags', 'helpful_count', 'not_helpful_count', 'created_at', 'updated_at',
     ]),
     knowledgeArticleVersions: w.table('knowledge_article_versions', ['article_id', 'version', 'title', 'body', 'visibility', 'locale', 'tags', 'author', 'created_at']),
+    caseSurveys: w.table('case_surveys', ['case_id', 'customer_id', 'rating', 'comment', 'answered_at']),
     articleRatings: w.table('article_ratings', ['id', 'article_id', 'customer_id', 'helpful', 'comment', 'created_at']),
     communityThreads: w.table('community_threads', ['id', 'title', 'author_customer_id', 'created_at']),
     communityPosts: w.table('community_posts', ['id', 'thread_id', 'author_customer_id', 'author_agent_id', 'body', 'score', 'created_at']),
@@ -51,6 +52,8 @@ export interface SeedContext {
   rng: Rng;
   /** Addresses' own stream (see addresses.ts). */
   places: Rng;
+  /** Customers' ratings of solved cases: a stream of their own, so the other seeded values stay as they were. */
+  surveys: Rng;
   pools: Pools;
   t: Tables;
   /** Wall clock at the start of the run; every timestamp is at or before it. */

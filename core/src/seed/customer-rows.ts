@@ -120,8 +120,21 @@ function addCases(ctx: SeedContext, customerId: string, from: number): CaseRef[]
       PRIORITY_MIX.draw(rng), ref.channel, ctx.queueByTopic.get(topic) ?? null, ref.assigneeId, createdAt, updatedAt,
     );
     refs.push(ref);
+    if (!open) addSurvey(ctx, ref, customerId);
   }
   return refs;
+}
+
+/** Most customers leave a good rating, some none; answered within two days of the case being solved. */
+const RATING_MIX = new Weighted<number>([[5, 46], [4, 28], [3, 12], [2, 7], [1, 7]]);
+const SURVEY_COMMENTS = ['Quick and friendly, thank you.', 'Solved, but it took a while.', 'Nobody read my first message.', 'Great help with the return.'];
+
+function addSurvey(ctx: SeedContext, ref: CaseRef, customerId: string): void {
+  const { surveys, t, now } = ctx;
+  if (!surveys.chance(0.4)) return;
+  const rating = RATING_MIX.draw(surveys);
+  const comment = surveys.chance(0.3) ? surveys.pick(SURVEY_COMMENTS) : null;
+  t.caseSurveys.add(ref.id, customerId, rating, comment, Math.min(now, ref.updatedAt + Math.floor(surveys.next() * 2 * 86_400_000)));
 }
 
 /** Gamma(2)-distributed count with the requested mean: few customers with none, a long tail of heavy users. */

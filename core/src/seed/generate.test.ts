@@ -185,6 +185,20 @@ describe('seedTenant', () => {
       SELECT count(*) FROM community_threads t WHERE NOT EXISTS (SELECT 1 FROM community_posts p WHERE p.thread_id = t.id)`)).toBe(0);
   });
 
+  it('records when solved cases were solved, and customers\' ratings of some of them only', async () => {
+    const c = data.client;
+    expect(await scalar(c, "SELECT count(*) FROM cases WHERE status IN ('SOLVED', 'CLOSED') AND (solved_at IS NULL OR solved_at <> updated_at)")).toBe(0);
+    expect(await scalar(c, "SELECT count(*) FROM cases WHERE status NOT IN ('SOLVED', 'CLOSED') AND solved_at IS NOT NULL")).toBe(0);
+    const solved = await scalar(c, "SELECT count(*) FROM cases WHERE status IN ('SOLVED', 'CLOSED')");
+    const rated = await scalar(c, 'SELECT count(*) FROM case_surveys');
+    expect(rated).toBe(summary.caseSurveys);
+    expect(rated).toBeGreaterThan(solved * 0.25);
+    expect(rated).toBeLessThan(solved * 0.55);
+    expect(await scalar(c, `SELECT count(*) FROM case_surveys s JOIN cases k ON k.id = s.case_id
+      WHERE k.status NOT IN ('SOLVED', 'CLOSED') OR s.customer_id <> k.customer_id OR s.rating NOT BETWEEN 1 AND 5
+        OR s.answered_at < k.updated_at OR s.answered_at > ${Date.now()}`)).toBe(0);
+  });
+
   it('gives accounts and most customers valid addresses in the seed cities', async () => {
     const stored = async (table: string) => (await rows(data.client, `SELECT address FROM ${table}`))
       .map((r) => (r.address === null ? null : JSON.parse(String(r.address)) as PostalAddress));

@@ -44,6 +44,7 @@ export interface SeedSummary {
   orderLines: number;
   knowledgeArticles: number;
   articleRatings: number;
+  caseSurveys: number;
   communityThreads: number;
   communityPosts: number;
   communityVotes: number;
@@ -61,6 +62,7 @@ const QUEUES: { name: string; topic: Topic; description: string; skill: string |
 /** Counter rows (in the tenant's `counters` table) that let a later run continue numbering. */
 /** Seeds the addresses' own generator, apart from the main one. */
 const PLACES_STREAM = 0x9e0c0de5;
+const SURVEYS_STREAM = 0x5a71cf1e;
 const COUNTERS = { caseNumber: 'case_number', customer: 'seed:customers', agent: 'seed:agents', order: 'seed:orders' };
 
 const AGENT_STATUS = new Weighted([['ONLINE', 40], ['AWAY', 15], ['OFFLINE', 45]] as const);
@@ -97,6 +99,7 @@ export async function seedTenant(data: TenantDb, opts: SeedOptions): Promise<See
   const ctx: SeedContext = {
     rng,
     places: new Rng(mixSeed(runSeed, PLACES_STREAM)),
+    surveys: new Rng(mixSeed(runSeed, SURVEYS_STREAM)),
     pools: buildPools(runSeed, rng.fork()),
     t: createTables(writer),
     now: Date.now(),
@@ -158,6 +161,7 @@ export async function seedTenant(data: TenantDb, opts: SeedOptions): Promise<See
     orderLines: n('order_lines'),
     knowledgeArticles: n('knowledge_articles'),
     articleRatings: n('article_ratings'),
+    caseSurveys: n('case_surveys'),
     communityThreads: n('community_threads'),
     communityPosts: n('community_posts'),
     communityVotes: n('community_votes'),
