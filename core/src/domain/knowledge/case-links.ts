@@ -7,6 +7,7 @@ import { readableArticle, type KnowledgeArticle } from '../knowledge.js';
 import { emitEvent } from '../outbox.js';
 import { requireRow } from '../rows.js';
 import { staffReader, visibleTo } from './access.js';
+import { MAX_QUERY_TERMS, searchTerms } from './fts-query.js';
 import { searchArticles, type ArticleHit } from './search.js';
 
 /** How many articles one case may have linked (a case cites a few answers, not a library). */
@@ -54,15 +55,26 @@ export async function linkedArticles(ctx: TenantContext, caseId: string): Promis
 }
 
 /**
+ * The words a case's text is searched by: its MAX_QUERY_TERMS longest distinct words of three
+ * letters or more. Short words ("my", "is", "can") are in most articles and only slow an any-word
+ * search; longer ones tend to name the problem ("refund", "tracking").
+ */
+export function suggestionQuery(text: string): string {
+  const words = searchTerms(text.slice(0, 20_000), 1_000).filter((w) => [...w].length >= 3);
+  return words.map((w, i) => ({ w, i })).sort((a, b) => b.w.length - a.w.length || a.i - b.i)
+    .slice(0, MAX_QUERY_TERMS).sort((a, b) => a.i - b.i).map((x) => x.w).join(' ');
+}
+
+/**
  * Articles that may answer a case: the same search as everywhere, over the words of its subject
  * and description (any word, the best first), without the ones already linked.
  */
 export async function suggestedArticles(ctx: TenantContext, caseId: string, first = 5): Promise<ArticleHit[]> {
   const limit = parseInput(z.number().int().min(1).max(MAX_SUGGESTIONS), first);
   const found = await requireRow(ctx.data.db, cases, caseId, 'Case');
-  const text = `${found.subject} ${found.description ?? ''}`;
+  const query = suggestionQuery(`${found.subject} ${found.description ?? ''}`);
   const linked = new Set((await ctx.data.db.select({ id: caseArticles.articleId }).from(caseArticles)
     .where(eq(caseArticles.caseId, caseId)).limit(MAX_LINKED_ARTICLES)).map((r) => r.id));
-  const hits = await searchArticles(staffReader(ctx), { query: text.slice(0, 1_000), match: 'any', first: Math.min(limit + linked.size, 50) });
+  const hits = await searchArticles(staffReader(ctx), { query, match: 'any', first: Math.min(limit + linked.size, 50) });
   return hits.filter((h) => !linked.has(h.id)).slice(0, limit);
 }

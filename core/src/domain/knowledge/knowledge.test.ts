@@ -8,7 +8,7 @@ import { createCase } from '../cases.js';
 import { createCustomer } from '../customers.js';
 import { createArticle, getArticle, listArticles, rateArticle, updateArticle, type KnowledgeArticle } from '../knowledge.js';
 import { publicReader, staffReader, type KnowledgeReader } from './access.js';
-import { linkArticleToCase, linkedArticles, suggestedArticles, unlinkArticleFromCase } from './case-links.js';
+import { linkArticleToCase, linkedArticles, suggestedArticles, suggestionQuery, unlinkArticleFromCase } from './case-links.js';
 import { deflectionRate, recordKnowledgeActivity } from './deflection.js';
 import { countVote } from './helpfulness.js';
 import { searchArticles, type KnowledgeSearchInput } from './search.js';
@@ -205,6 +205,13 @@ describe('versions', () => {
 });
 
 describe('articles on cases', () => {
+  it('searches a case by its longest words of three letters or more, in their order', () => {
+    expect(suggestionQuery('My order arrived late and the parcel tracking never moved, can I get a refund? The ORDER!'))
+      .toBe('order arrived late and the parcel tracking never moved can get refund');
+    const long = Array.from({ length: 30 }, (_, i) => `w${'x'.repeat(i % 7)}${i}`).join(' ');
+    expect(suggestionQuery(long).split(' ')).toHaveLength(12);
+  });
+
   it('links, unlinks and suggests articles from the case subject and description', async () => {
     const refund = await createArticle(admin, { title: 'Refund for a broken toaster', body: 'Send a photo of the toaster and we refund it.', visibility: 'INTERNAL' });
     const customer = await createCustomer(admin, { name: 'Ines' });
