@@ -6,6 +6,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TenantDatabases, type TenantDb } from '../../db/tenant-db.js';
 import { cases, caseSlaTargets, outbox, slaEscalations, slaPolicies } from '../../db/tenant-schema.js';
 import { AppError } from '../../lib/errors.js';
+import { toGlobalId } from '../../lib/ids.js';
+import { publicIds } from '../../plugins/events/public-ids.js';
 import type { TenantContext } from '../../tenancy/context.js';
 import { createAccount } from '../accounts.js';
 import { changeCaseTx, recordReplyTx } from '../agent-tools/case-writes.js';
@@ -299,7 +301,7 @@ describe('the sweep', () => {
   });
 
   it('applies escalation rules with the event: raise priority, reassign, notify a supervisor', async () => {
-    await onlyPolicies({
+    const [policy] = await onlyPolicies({
       name: 'Escalating',
       targets: [{ kind: 'FIRST_RESPONSE', minutes: 60, businessHours: false }, { kind: 'RESOLUTION', minutes: 600, businessHours: false }],
       escalations: [
@@ -326,6 +328,10 @@ describe('the sweep', () => {
     expect((await events('case.updated', kase.id)).length).toBeGreaterThanOrEqual(2);
     // Nothing fires twice.
     expect(await slaTick(admin, at(t0, 62))).toEqual({ breachingSoon: 0, breached: 0, escalations: 0 });
+    // Plugins receive these events with the API's global ids.
+    const delivered = publicIds('sla.supervisor_notified', notified[0]!.subjectId, notified[0]!.payload as Record<string, unknown>);
+    expect(delivered.subjectId).toBe(toGlobalId('Case', kase.id));
+    expect(delivered.payload).toMatchObject({ caseId: toGlobalId('Case', kase.id), agentId: toGlobalId('Agent', supervisorId), policyId: toGlobalId('SlaPolicy', policy!.id) });
   });
 });
 
