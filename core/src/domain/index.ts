@@ -1,7 +1,13 @@
 export * as accounts from './accounts.js';
+/** Private notes with @mentions, notifications, tags, canned responses, macros, scheduled replies. */
+export * as agentTools from './agent-tools/index.js';
 export * as agents from './agents.js';
 export * as cases from './cases.js';
 export * as community from './community.js';
+export * as communityForums from './community-forums.js';
+export * as communityModeration from './community-moderation.js';
+export * as communityPolls from './community-polls.js';
+export * as communityTakePrivate from './community-take-private.js';
 export * as customers from './customers.js';
 export * as interactions from './interactions.js';
 export * as knowledge from './knowledge.js';
