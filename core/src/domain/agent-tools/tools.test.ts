@@ -7,7 +7,7 @@ import { getCase } from '../cases.js';
 import { createOrder } from '../orders.js';
 import { createCannedResponse, deleteCannedResponse, renderCannedResponse, updateCannedResponse } from './canned-responses.js';
 import { applyMacro, createMacro } from './macros.js';
-import { caseTagCounts, listCasesByTag, MAX_TAGS, tagCase, tagsOfCases } from './tags.js';
+import { caseTagCounts, listCasesByTag, MAX_TAGS, tagCase, tagCustomer, tagsOfCases, tagsOfCustomers } from './tags.js';
 import { renderTemplate, templateVariables } from './template.js';
 import { asAgent, caseWorld, TestTenants } from './test-tenant.js';
 
@@ -51,6 +51,16 @@ describe('tags', () => {
 
   it('answers NOT_FOUND for another tenant\'s case', async () => {
     await expect(tagCase(b, { caseId: w.kase.id, add: ['x'] })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('tags customers under the same rules', async () => {
+    expect((await tagCustomer(a, { customerId: w.customer.id, add: ['Wholesale', 'eu'] })).tags).toEqual(['eu', 'wholesale']);
+    expect((await tagCustomer(a, { customerId: w.customer.id, remove: ['eu'] })).tags).toEqual(['wholesale']);
+    expect((await tagsOfCustomers(a, [w.customer.id])).get(w.customer.id)).toEqual(['wholesale']);
+    await expect(tagCustomer(a, { customerId: w.customer.id, add: Array.from({ length: MAX_TAGS }, (_, i) => `c${i}`) }))
+      .rejects.toMatchObject({ code: 'TOO_MANY_TAGS' });
+    expect((await tagsOfCustomers(a, [w.customer.id])).get(w.customer.id)).toEqual(['wholesale']);
+    await expect(tagCustomer(b, { customerId: w.customer.id, add: ['x'] })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
 
