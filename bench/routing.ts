@@ -100,8 +100,8 @@ export async function routing(): Promise<BenchResult> {
       }
       return offered;
     }));
-    const [left] = await data.db.all<{ n: number }>('select count(*) as n from routing_work_items where state = \'WAITING\'' as never);
-    if (rows.at(-1)!.decisions + Number(left?.n ?? 0) !== ITEMS) failures.push(`offers (${rows.at(-1)!.decisions}) + still waiting (${left?.n}) ≠ ${ITEMS}`);
+    const left = Number((await data.client.execute(`select count(*) as n from routing_work_items where state = 'WAITING'`)).rows[0]!.n);
+    if (rows.at(-1)!.decisions + left !== ITEMS) failures.push(`offers (${rows.at(-1)!.decisions}) + still waiting (${left}) ≠ ${ITEMS}`);
 
     const weights = await loadChannelWeights(data.db);
     const snapshot = (await loadCandidates(data.db, weights)).map((a) => ({ ...a, loadUnits: 0 }));
@@ -110,7 +110,8 @@ export async function routing(): Promise<BenchResult> {
       for (let i = 0; i < 100_000; i++) rankCandidates(snapshot, [{ skill: SKILLS[i % 5]!, level: 1 + (i % 10), additional: false }], 1);
       return 100_000;
     }));
-    const over = await data.db.all<{ id: string }>(`select a.id from agents a where a.capacity < (select coalesce(sum(w.weight), 0) from routing_work_items w where w.agent_id = a.id and w.state = 'OFFERED')` as never);
+    const over = (await data.client.execute(`select a.id from agents a where a.capacity <
+      (select coalesce(sum(w.weight), 0) from routing_work_items w where w.agent_id = a.id and w.state in ('OFFERED', 'ASSIGNED'))`)).rows;
     if (over.length) failures.push(`${over.length} agents over capacity`);
   } finally {
     await databases.close();
