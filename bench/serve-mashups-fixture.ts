@@ -13,11 +13,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createTenant, domain, tenantContext, toGlobalId } from '@mosaic/core';
+import { domain, toGlobalId } from '@mosaic/core';
 // The tests' way of taking a plugin package through the public path (build, sign, publish).
 import { graphqlClient } from '../test/src/harness.js';
 import { publishBuiltPlugins } from '../test/src/publish-built-plugin.js';
-import { emit, serveBenchPlatform, serveUntilStopped } from './fixture-process.js';
+import { adminTenant, emit, serveBenchPlatformInTempDir, serveUntilStopped } from './fixture-process.js';
 
 export interface MashupsFixtureArgs {
   carrierPort: number;
@@ -41,19 +41,13 @@ const pluginsDir = process.env.BENCH_MASHUPS_PLUGINS || fileURLToPath(new URL('.
 const PLUGINS = ['shipment-tracking', 'maps'].map((name) => join(pluginsDir, name));
 
 const args = JSON.parse(process.argv[2] ?? '{}') as MashupsFixtureArgs;
-const dataDir = mkdtempSync(join(tmpdir(), 'mosaic-bench-mashups-'));
 const outDir = mkdtempSync(join(tmpdir(), 'mosaic-bench-mashups-build-'));
-const { platform, server } = await serveBenchPlatform(dataDir, {
+const { platform, server, graphqlUrl, cleanups } = await serveBenchPlatformInTempDir('mosaic-bench-mashups-', {
   MOSAIC_EGRESS_DEV_HOSTS: Object.values(HOSTS).map((h) => `${h}=127.0.0.1`).join(','),
 });
-const cleanups: (() => Promise<void> | void)[] = [
-  () => server.close(),
-  () => platform.close(),
-  () => rmSync(dataDir, { recursive: true, force: true }),
-  () => rmSync(outDir, { recursive: true, force: true }),
-];
+cleanups.push(() => rmSync(outDir, { recursive: true, force: true }));
 
-const { tenant, apiKey } = await createTenant(platform.control.db, platform.tenants, { slug: 'bench-mashups' });
+const { tenantId, apiKey, ctx } = await adminTenant(platform, 'bench-mashups');
 const admin = graphqlClient(server.url, apiKey);
 const gql = async (query: string, variables: Record<string, unknown>): Promise<Record<string, any>> => {
   const res = await admin.gql(query, variables);
@@ -97,9 +91,6 @@ await gql(install, {
 
 // The customer and orders straight through the domain (as serve-plugin-fixture does); the
 // parcels through the plugin's own mutation, which asks the carrier once and stores the answer.
-const principal = await platform.keys.verify(apiKey);
-if (!principal) throw new Error('the new admin key does not verify');
-const ctx = tenantContext(principal, await platform.tenants.get(tenant.id));
 const customer = await domain.customers.createCustomer(ctx, {
   name: 'Ada Lovelace',
   email: 'ada@example.com',
@@ -125,7 +116,7 @@ for (const [i, parcel] of args.parcels.entries()) {
 
 // Each order.created went to the plugins through the outbox; a delivery still due would make the
 // plugin ask the carrier in the middle of the timing, so wait until every event is delivered.
-const { client } = await platform.tenants.get(tenant.id);
+const { client } = await platform.tenants.get(tenantId);
 for (let waited = 0; ; waited += 200) {
   const { rows } = await client.execute(`select (select count(*) from outbox where dispatched_at is null)
     + (select count(*) from event_deliveries where status = 'pending') as due`);
@@ -134,6 +125,6 @@ for (let waited = 0; ; waited += 200) {
   await new Promise((resolve) => setTimeout(resolve, 200));
 }
 
-emit<MashupsFixture>({ graphqlUrl: `${server.url}/graphql`, apiKey, customerId: toGlobalId('Customer', customer.id), orders: args.parcels.length });
+emit<MashupsFixture>({ graphqlUrl, apiKey, customerId: toGlobalId('Customer', customer.id), orders: args.parcels.length });
 
 serveUntilStopped(cleanups);

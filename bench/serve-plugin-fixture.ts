@@ -9,15 +9,12 @@
  *
  * The plugin's sandbox worker is a child of this process (MOSAIC_SANDBOX_WORKERS, default 1).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createTenant, domain, tenantContext, toGlobalId } from '@mosaic/core';
+import { domain, toGlobalId } from '@mosaic/core';
 // Not part of core's public face; bench is private tooling, so it reaches into core's source.
 import { createPublisher } from '../core/src/plugins/registry/index.js';
 import { publishAndInstall } from './admin-api.js';
 import { FIXTURE, PLUGIN_ID, declareBadgeInput } from './plugins-common.js';
-import { emit, serveBenchPlatform, serveUntilStopped } from './fixture-process.js';
+import { adminTenant, emit, serveBenchPlatformInTempDir, serveUntilStopped } from './fixture-process.js';
 
 /** One tenant's half of the fixture: its admin key and the customer whose 50 orders are queried. */
 export interface QueryTenant {
@@ -40,21 +37,11 @@ const STATUSES = ['PENDING', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'RETUR
 const WHOLE_PARENTS_VERSION = '1.0.0';
 const DECLARED_INPUT_VERSION = '1.1.0';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'mosaic-bench-plugins-'));
-const { platform, server } = await serveBenchPlatform(dataDir);
-const cleanups: (() => Promise<void> | void)[] = [
-  () => server.close(),
-  () => platform.close(),
-  () => rmSync(dataDir, { recursive: true, force: true }),
-];
-const graphqlUrl = `${server.url}/graphql`;
+const { platform, graphqlUrl, cleanups } = await serveBenchPlatformInTempDir('mosaic-bench-plugins-');
 
 /** A tenant with one customer and the same 50 orders every time (1–2 lines each). */
 async function seededTenant(slug: string): Promise<QueryTenant> {
-  const { tenant, apiKey } = await createTenant(platform.control.db, platform.tenants, { slug });
-  const principal = await platform.keys.verify(apiKey);
-  if (!principal) throw new Error('the new admin key does not verify');
-  const ctx = tenantContext(principal, await platform.tenants.get(tenant.id));
+  const { apiKey, ctx } = await adminTenant(platform, slug);
   const customer = await domain.customers.createCustomer(ctx, { name: 'Ada Lovelace', email: 'ada@example.com' });
   for (let i = 0; i < ORDERS; i++) {
     await domain.orders.createOrder(ctx, {

@@ -12,16 +12,14 @@
  *
  * Prints one JSON line once ready, then serves until its stdin closes (or SIGTERM/SIGINT).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createStaffUser, createTenant, domain, tenantContext, type TenantContext } from '@mosaic/core';
+import { createStaffUser, domain } from '@mosaic/core';
 // Not part of core's public face; bench is private tooling, so it reaches into core's source.
 import { createPublisher } from '../core/src/plugins/registry/index.js';
 import { localId } from '../core/src/lib/ids.js';
+import { WebVisitor } from '../core/src/web/testing/web-visitor.js';
 import { widgetDomId } from '../core/src/web/widgets/index.js';
 import { publishAndInstall } from './admin-api.js';
-import { emit, serveBenchPlatform, serveUntilStopped } from './fixture-process.js';
+import { adminTenant, emit, serveBenchPlatformInTempDir, serveUntilStopped } from './fixture-process.js';
 import { COMMON, RARE, seedKnowledgeArticles } from './knowledge-seed.js';
 import { envNumber } from './lib.js';
 
@@ -65,21 +63,8 @@ const CUSTOMER = {
 const RECENT_ORDERS = 8;
 const MAP_ORDERS = 20;
 
-const dataDir = mkdtempSync(join(tmpdir(), 'mosaic-bench-web-'));
-const { platform, server } = await serveBenchPlatform(dataDir);
-const cleanups: (() => Promise<void> | void)[] = [
-  () => server.close(),
-  () => platform.close(),
-  () => rmSync(dataDir, { recursive: true, force: true }),
-];
-const graphqlUrl = `${server.url}/graphql`;
-
-async function adminContext(slug: string): Promise<{ ctx: TenantContext; apiKey: string }> {
-  const { tenant, apiKey } = await createTenant(platform.control.db, platform.tenants, { slug });
-  const principal = await platform.keys.verify(apiKey);
-  if (!principal) throw new Error('the new admin key does not verify');
-  return { ctx: tenantContext(principal, await platform.tenants.get(tenant.id)), apiKey };
-}
+const { platform, server, graphqlUrl, cleanups } = await serveBenchPlatformInTempDir('mosaic-bench-web-');
+const adminContext = (slug: string) => adminTenant(platform, slug);
 
 /** The customer, 50 orders (1–2 lines each, over 50 days), 4 cases and 24 interactions; and an agent. */
 async function seedConsoleTenant(slug: string) {
@@ -117,31 +102,10 @@ async function seedConsoleTenant(slug: string) {
 
 /** Signs the agent in through the console's form, as a browser without JavaScript would; answers the cookie header. */
 async function signIn(slug: string): Promise<string> {
-  const jar = new Map<string, string>();
-  const send = async (path: string, form?: Record<string, string>) => {
-    const res = await fetch(`${server.url}${path}`, {
-      method: form ? 'POST' : 'GET',
-      headers: {
-        cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '),
-        ...(form ? { 'content-type': 'application/x-www-form-urlencoded', origin: server.url } : {}),
-      },
-      body: form ? new URLSearchParams(form).toString() : undefined,
-      redirect: 'manual',
-    });
-    for (const line of res.headers.getSetCookie()) {
-      const [name, value] = line.split(';')[0]!.split('=') as [string, string];
-      if (value) jar.set(name, value);
-      else jar.delete(name);
-    }
-    return res;
-  };
-  const page = await send(`/t/${slug}/console/sign-in`);
-  const form = await page.text();
-  const _csrf = /name="_csrf" value="([^"]+)"/.exec(form)?.[1];
-  if (!_csrf) throw new Error(`${slug}: no form token on the sign-in page (${page.status}): ${form.slice(0, 300)}`);
-  const res = await send(`/t/${slug}/console/sign-in`, { _csrf, email: AGENT.email, password: AGENT.password });
-  if (res.status !== 303 || !jar.has('mosaic_session')) throw new Error(`${slug}: sign-in answered ${res.status} ${(await res.text()).slice(0, 300)}`);
-  return [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const agent = new WebVisitor(server.url);
+  const res = await agent.signIn(slug, 'console', AGENT.email, AGENT.password);
+  if (res.status !== 303 || !agent.cookies.has('mosaic_session')) throw new Error(`${slug}: sign-in answered ${res.status} ${res.html.slice(0, 300)}`);
+  return agent.cookieHeader();
 }
 
 // --- the console: A with the widgets, B without -------------------------------------------------
