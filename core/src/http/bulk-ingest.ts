@@ -19,11 +19,13 @@ async function* lines(body: ReadableStream<Uint8Array>, maxBytes: number): Async
   let pending = '';
   for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
     pending += decoder.decode(chunk, { stream: true });
+    let start = 0;
     let at: number;
-    while ((at = pending.indexOf('\n')) >= 0) {
-      yield pending.slice(0, at);
-      pending = pending.slice(at + 1);
+    while ((at = pending.indexOf('\n', start)) >= 0) {
+      yield pending.slice(start, at);
+      start = at + 1;
     }
+    pending = pending.slice(start);
     if (pending.length > maxBytes) throw new AppError('BAD_REQUEST', `an NDJSON line is longer than ${maxBytes} bytes`);
   }
   pending += decoder.decode();

@@ -11,6 +11,7 @@ import type { Case } from '../cases.js';
 import type { Interaction } from '../interactions.js';
 import { liveEvents } from '../live-events.js';
 import { emitEvent } from '../outbox.js';
+import { slaOnInteraction } from '../sla/targets.js';
 import { requireRow } from '../rows.js';
 import type { Channel } from './channels.js';
 import { contactInput, resolvableContact, resolveCustomers, type ResolvableContact } from './identity.js';
@@ -118,12 +119,19 @@ async function writeBatch(tx: TenantTx, ctx: TenantContext, channel: Channel, pr
   });
   const customerIds = await resolveCustomers(tx, fresh.map((p) => p.contact), now);
   const caseOf = await threadCases(tx, channel, fresh, customerIds, now, newCases);
+  const threaded = [...new Set(caseOf.filter((id): id is string => id !== null))];
+  const caseRows = new Map((threaded.length ? await tx.select().from(cases).where(inArray(cases.id, threaded)) : []).map((c) => [c.id, c]));
   const rows: Interaction[] = fresh.map((p, i) => ({
     id: newId(), customerId: customerIds[i]!, caseId: caseOf[i] ?? null, channel: channel.kind, direction: p.input.direction,
     subject: p.input.subject ?? null, body: p.input.body, agentId: null, occurredAt: p.input.occurredAt ?? now, createdAt: now,
     sourceInstallationId: p.input.externalId ? source : null, idempotencyKey: p.input.externalId ?? null,
   }));
   await bulkInsert(tx, interactions, rows);
+  // Service-level clocks of the cases these rows thread into (rows without a case have none).
+  for (const r of rows) {
+    const kase = r.caseId ? caseRows.get(r.caseId) : undefined;
+    if (kase) await slaOnInteraction(tx, r, kase);
+  }
   if (rows.length > 0) await emitEvent(tx, ctx.actor, 'channel.ingested', channel.id, { count: rows.length, channel: channel.kind });
   return { written: rows.length, duplicates: prepared.length - fresh.length };
 }
