@@ -65,6 +65,14 @@ const PAYLOADS = {
   createAgent: ['CreateAgentInput!', 'agent { id name email status capacity skills { skill level } }'],
   updateAgent: ['UpdateAgentInput!', 'agent { id status capacity }'],
   createQueue: ['CreateQueueInput!', 'queue { id name requiredSkill }'],
+  setPresence: ['SetPresenceInput!', 'agent { id presence status }'],
+  configureQueueRouting: ['ConfigureQueueRoutingInput!', 'queue { id routing { priority offerTimeoutSeconds returnAction } }'],
+  setChannelWeights: ['SetChannelWeightsInput!', 'channelWeights { channel units }'],
+  acceptOffer: ['ID!', 'case { id status assignee { id } }'],
+  declineOffer: ['DeclineOfferInput!', 'case { id }'],
+  transferCase: ['TransferCaseInput!', 'case { id assignee { id } queue { id } }'],
+  releaseCase: ['ID!', 'case { id assignee { id } }'],
+  inviteExpert: ['InviteExpertInput!', 'case { id } participant { agent { id } }'],
   // The plugin admin mutations; the last three take the plugin id as `$input`.
   publishPluginVersion: ['PublishPluginVersionInput!', 'version { pluginId version scopes egress }'],
   installPlugin: ['InstallPluginInput!', `installation { ${INSTALLATION} }`],
@@ -81,7 +89,7 @@ export type MutationName = keyof typeof PAYLOADS;
 export const MUTATION_NAMES = Object.keys(PAYLOADS) as MutationName[];
 
 const ARGUMENT: Partial<Record<MutationName, string>> = {
-  routeCase: 'id', rollbackPlugin: 'pluginId', uninstallPlugin: 'pluginId', purgePluginData: 'pluginId',
+  routeCase: 'id', acceptOffer: 'caseId', releaseCase: 'caseId', rollbackPlugin: 'pluginId', uninstallPlugin: 'pluginId', purgePluginData: 'pluginId',
 };
 
 /** The document for `name`; mutations that take a single id get it as `$input` too. */
