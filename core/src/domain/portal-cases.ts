@@ -4,12 +4,18 @@ import { parseInput } from '../lib/validate.js';
 import { createCase, getCase, listCases, type Case } from './cases.js';
 import { addInteraction, listInteractions, type Interaction } from './interactions.js';
 import type { Connection, PageArgs } from './pagination.js';
+import { rateCase, surveyOf, type CaseSurvey } from './metrics/index.js';
 import { actingFor, type PortalCustomer } from './portal-customer.js';
 
 /** What a customer types to open a case. */
 export const portalCaseInput = z.object({
   subject: z.string().trim().min(3).max(300),
   description: z.string().trim().min(1).max(20_000),
+});
+/** A customer's rating of their solved case, as the portal's form sends it. */
+export const portalRatingInput = z.object({
+  rating: z.coerce.number().int().min(1).max(5),
+  comment: z.string().trim().max(2_000).optional(),
 });
 /** A customer's reply on their case. */
 export const portalReplyInput = z.object({ body: z.string().trim().min(1).max(20_000) });
@@ -48,4 +54,16 @@ export async function replyToMyCase(customer: PortalCustomer, caseId: string, ra
   const kase = await getMyCase(customer, caseId);
   if (kase.status === 'CLOSED') throw new AppError('CONFLICT', 'this case is closed; open a new one');
   return addInteraction(actingFor(customer), { customerId: customer.customerId, caseId, channel: 'PORTAL', direction: 'INBOUND', body: input.body });
+}
+
+/** The customer rates their own solved case, once (ALREADY_RATED after; CONFLICT while open). */
+export async function rateMyCase(customer: PortalCustomer, id: string, raw: unknown): Promise<CaseSurvey> {
+  const input = parseInput(portalRatingInput, raw);
+  return rateCase(actingFor(customer), { caseId: id, ...input }, customer.customerId);
+}
+
+/** The customer's rating of their case, if given; anyone else's case is NOT_FOUND. */
+export async function myCaseSurvey(customer: PortalCustomer, id: string): Promise<CaseSurvey | null> {
+  await getMyCase(customer, id);
+  return surveyOf(actingFor(customer), id);
 }

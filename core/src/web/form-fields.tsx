@@ -139,6 +139,24 @@ export function CheckboxGroup(props: FieldFrame & { options: { value: string; la
   );
 }
 
+/** Radio buttons of one name in a fieldset: one choice of a few (a rating, a mode). */
+export function RadioGroup(props: FieldFrame & { options: { value: string; label: string }[]; value?: string | null; required?: boolean }) {
+  const id = fieldId(props.name);
+  return (
+    <fieldset class={props.error ? 'field field--invalid' : 'field'} aria-describedby={describedBy(props)}>
+      <legend>{props.label}</legend>
+      {props.options.map((o, i) => (
+        <div class="field--check">
+          <input id={`${id}-${i}`} name={props.name} type="radio" value={o.value} checked={props.value === o.value} required={props.required}
+            aria-invalid={props.error ? 'true' : undefined} />
+          <label for={`${id}-${i}`}>{o.label}</label>
+        </div>
+      ))}
+      <HintAndError {...props} />
+    </fieldset>
+  );
+}
+
 /** A multi-line text field. */
 export function TextAreaField(props: FieldFrame & { value?: string | null; rows?: number; maxlength?: number }) {
   const id = fieldId(props.name);

@@ -1,11 +1,12 @@
 import { Hono } from 'hono';
 import type { Case } from '../../domain/cases.js';
 import type { Interaction } from '../../domain/interactions.js';
-import { getMyCase, listMyCases, myCaseConversation, openMyCase, portalCaseInput, replyToMyCase } from '../../domain/portal-cases.js';
+import type { CaseSurvey } from '../../domain/metrics/index.js';
+import { getMyCase, listMyCases, myCaseConversation, myCaseSurvey, openMyCase, portalCaseInput, rateMyCase, replyToMyCase } from '../../domain/portal-cases.js';
 import { searchPublishedArticles, type ArticleHit } from '../../domain/portal-knowledge.js';
 import { AppError } from '../../lib/errors.js';
 import { parseInput } from '../../lib/validate.js';
-import { CsrfField, FormProblem, TextAreaField, TextField, type FieldErrors } from '../form-fields.js';
+import { CsrfField, FormProblem, RadioGroup, TextAreaField, TextField, type FieldErrors } from '../form-fields.js';
 import { useView, ViewProvider } from '../view.js';
 import { customerOf, formFields, portalBase, portalTenantOf, type PortalContext, type PortalEnv } from './context.js';
 import { ArticleList } from './knowledge.js';
@@ -101,7 +102,32 @@ function CasesPage(props: { base: string; viewer: PortalViewer; cases: Case[]; n
   );
 }
 
-function CasePage(props: { base: string; viewer: PortalViewer; kase: Case; messages: Interaction[]; values?: Record<string, string>; errors?: FieldErrors; created: boolean }) {
+const RATINGS = ['5', '4', '3', '2', '1'] as const;
+
+/** After a case is solved: how did we do? (once), or the rating given. */
+function RatingSection(props: { base: string; viewer: PortalViewer; kase: Case; survey: CaseSurvey | null; values?: Record<string, string>; errors?: FieldErrors; rated: boolean }) {
+  const { t } = useView();
+  const { kase, survey } = props;
+  if (kase.status !== 'SOLVED' && kase.status !== 'CLOSED') return null;
+  return (
+    <section class="card portal-rating" aria-labelledby="rating-heading">
+      <h2 id="rating-heading">{t('portal.cases.rating.heading')}</h2>
+      {survey ? (
+        <p role={props.rated ? 'status' : undefined}>{t('portal.cases.rating.given', { rating: survey.rating })}</p>
+      ) : (
+        <form method="post" action={`${props.base}/cases/${kase.id}/rating`} class="stacked-form portal-form" novalidate>
+          <CsrfField token={props.viewer.csrfToken} />
+          <RadioGroup name="rating" label={t('portal.cases.rating.question')} value={props.values?.rating} required error={props.errors?.rating}
+            options={RATINGS.map((r) => ({ value: r, label: t(`portal.cases.rating.options.${r}`) }))} />
+          <TextAreaField name="comment" label={t('portal.cases.rating.comment')} value={props.values?.comment} rows={3} maxlength={2_000} error={props.errors?.comment} />
+          <button type="submit">{t('portal.cases.rating.send')}</button>
+        </form>
+      )}
+    </section>
+  );
+}
+
+function CasePage(props: { base: string; viewer: PortalViewer; kase: Case; messages: Interaction[]; survey: CaseSurvey | null; values?: Record<string, string>; errors?: FieldErrors; created: boolean; rated?: boolean; ratingValues?: Record<string, string>; ratingErrors?: FieldErrors }) {
   const { t, format } = useView();
   const { kase } = props;
   return (
@@ -126,6 +152,7 @@ function CasePage(props: { base: string; viewer: PortalViewer; kase: Case; messa
           ))}
         </ol>
       )}
+      <RatingSection base={props.base} viewer={props.viewer} kase={kase} survey={props.survey} values={props.ratingValues} errors={props.ratingErrors} rated={props.rated ?? false} />
       {kase.status === 'CLOSED' ? <p>{t('portal.cases.closed')}</p> : (
         <form method="post" action={`${props.base}/cases/${kase.id}/replies`} class="stacked-form portal-form" novalidate>
           <CsrfField token={props.viewer.csrfToken} />
@@ -182,8 +209,26 @@ export function caseRoutes(notFound: (c: PortalContext) => Response | Promise<Re
   routes.get('/cases/:id', (c) => orNotFound(c, notFound, async () => {
     const customer = customerOf(c);
     const id = c.req.param('id');
-    const [kase, messages] = await Promise.all([getMyCase(customer, id), myCaseConversation(customer, id)]);
-    return sendPage(c, <CasePage base={portalBase(c)} viewer={viewerOf(c)!} kase={kase} messages={messages} created={c.req.query('created') === '1'} />);
+    const [kase, messages, survey] = await Promise.all([getMyCase(customer, id), myCaseConversation(customer, id), myCaseSurvey(customer, id)]);
+    return sendPage(c, <CasePage base={portalBase(c)} viewer={viewerOf(c)!} kase={kase} messages={messages} survey={survey} created={c.req.query('created') === '1'} rated={c.req.query('rated') === '1'} />);
+  }));
+  routes.post('/cases/:id/rating', (c) => orNotFound(c, notFound, async () => {
+    const customer = customerOf(c);
+    const id = c.req.param('id');
+    const form = await formFields(c);
+    const caseUrl = `${portalBase(c)}/cases/${encodeURIComponent(id)}`;
+    try {
+      await rateMyCase(customer, id, { rating: form.rating, comment: form.comment || undefined });
+      return c.redirect(`${caseUrl}?rated=1#rating-heading`, 303);
+    } catch (err) {
+      // Rated in another tab, or reopened since the page was drawn: the case page now says which.
+      if (err instanceof AppError && (err.code === 'ALREADY_RATED' || err.code === 'CONFLICT')) return c.redirect(caseUrl, 303);
+      const errors = translatedFieldErrors(c, err);
+      if (!errors) throw err;
+      const [kase, messages, survey] = await Promise.all([getMyCase(customer, id), myCaseConversation(customer, id), myCaseSurvey(customer, id)]);
+      return sendPage(c, <CasePage base={portalBase(c)} viewer={viewerOf(c)!} kase={kase} messages={messages} survey={survey} created={false}
+        ratingValues={{ rating: form.rating ?? '', comment: form.comment ?? '' }} ratingErrors={errors} />, 422);
+    }
   }));
   routes.post('/cases/:id/replies', (c) => orNotFound(c, notFound, async () => {
     const customer = customerOf(c);
@@ -197,8 +242,8 @@ export function caseRoutes(notFound: (c: PortalContext) => Response | Promise<Re
       if (err instanceof AppError && err.code === 'CONFLICT') return c.redirect(`${portalBase(c)}/cases/${encodeURIComponent(id)}`, 303);
       const errors = translatedFieldErrors(c, err);
       if (!errors) throw err;
-      const [kase, messages] = await Promise.all([getMyCase(customer, id), myCaseConversation(customer, id)]);
-      return sendPage(c, <CasePage base={portalBase(c)} viewer={viewerOf(c)!} kase={kase} messages={messages} values={{ body: form.body ?? '' }} errors={errors} created={false} />, 422);
+      const [kase, messages, survey] = await Promise.all([getMyCase(customer, id), myCaseConversation(customer, id), myCaseSurvey(customer, id)]);
+      return sendPage(c, <CasePage base={portalBase(c)} viewer={viewerOf(c)!} kase={kase} messages={messages} survey={survey} values={{ body: form.body ?? '' }} errors={errors} created={false} />, 422);
     }
   }));
   return routes;

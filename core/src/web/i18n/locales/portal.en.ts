@@ -13,6 +13,8 @@ export const portalEn = {
     problem: 'Please correct the marked fields.',
   },
   fields: {
+    rating: { label: 'Rating', invalid: 'Choose how satisfied you are, from 1 to 5.' },
+    comment: { label: 'Comment', invalid: 'Write at most 2,000 characters.' },
     name: { label: 'Your name', invalid: 'Enter your name (up to 200 characters).' },
     email: { label: 'Email address', invalid: 'Enter a valid email address.' },
     password: { label: 'Password', hint: 'At least 10 characters.', invalid: 'Choose a password of 10 to 200 characters.' },
@@ -91,6 +93,14 @@ export const portalEn = {
     support: 'Support',
     reply: 'Reply',
     send_reply: 'Send reply',
+    rating: {
+      heading: 'How did we do?',
+      question: 'How satisfied are you with how we handled this case?',
+      options: { 5: 'Very satisfied', 4: 'Satisfied', 3: 'Neither', 2: 'Unsatisfied', 1: 'Very unsatisfied' },
+      comment: 'Anything you want to tell us (optional)',
+      send: 'Send rating',
+      given: 'You rated this case {{rating}} out of 5. Thank you.',
+    },
     closed: 'This case is closed. Open a new one if you need more help.',
     created: 'Your case was sent. We will answer here.',
     more: 'Older cases',

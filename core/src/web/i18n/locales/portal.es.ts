@@ -15,6 +15,8 @@ export const portalEs: typeof portalEn = {
     problem: 'Corrija los campos marcados.',
   },
   fields: {
+    rating: { label: 'Valoración', invalid: 'Elija qué tan satisfecho está, de 1 a 5.' },
+    comment: { label: 'Comentario', invalid: 'Escriba como máximo 2.000 caracteres.' },
     name: { label: 'Su nombre', invalid: 'Escriba su nombre (hasta 200 caracteres).' },
     email: { label: 'Correo electrónico', invalid: 'Escriba un correo electrónico válido.' },
     password: { label: 'Contraseña', hint: 'Al menos 10 caracteres.', invalid: 'Elija una contraseña de 10 a 200 caracteres.' },
@@ -93,6 +95,14 @@ export const portalEs: typeof portalEn = {
     support: 'Soporte',
     reply: 'Responder',
     send_reply: 'Enviar respuesta',
+    rating: {
+      heading: '¿Qué tal lo hicimos?',
+      question: '¿Qué tan satisfecho está con cómo atendimos este caso?',
+      options: { 5: 'Muy satisfecho', 4: 'Satisfecho', 3: 'Ni satisfecho ni insatisfecho', 2: 'Insatisfecho', 1: 'Muy insatisfecho' },
+      comment: 'Algo que quiera decirnos (opcional)',
+      send: 'Enviar valoración',
+      given: 'Valoró este caso con {{rating}} de 5. Gracias.',
+    },
     closed: 'Este caso está cerrado. Abra uno nuevo si necesita más ayuda.',
     created: 'Hemos recibido su caso. Le responderemos aquí.',
     more: 'Casos anteriores',
