@@ -1,6 +1,7 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import { communityModerators, communityPosts, communityThreads, customers } from '../db/tenant-schema.js';
+import type { TenantTx } from '../db/tenant-db.js';
+import { communityModerators, communityPollVotes, communityPosts, communityThreads, customers } from '../db/tenant-schema.js';
 import { AppError } from '../lib/errors.js';
 import { parseInput } from '../lib/validate.js';
 import { assertAdmin, assertCanWrite, type TenantContext } from '../tenancy/context.js';
@@ -97,4 +98,18 @@ export async function setCommunityModerator(ctx: TenantContext, raw: unknown): P
     await emitEvent(tx, ctx.actor, 'customer.community_moderator_set', input.customerId, { moderator: input.moderator });
     return input;
   });
+}
+
+/**
+ * Moves a merged-away customer's poll votes and moderator flag to the survivor inside the merge's
+ * transaction. One vote per person per poll: where both voted, the survivor's own vote stays.
+ */
+export async function mergeCommunityCustomerTx(tx: TenantTx, survivorId: string, duplicateId: string): Promise<void> {
+  await tx.delete(communityPollVotes).where(and(
+    eq(communityPollVotes.customerId, duplicateId),
+    inArray(communityPollVotes.pollId, tx.select({ p: communityPollVotes.pollId }).from(communityPollVotes).where(eq(communityPollVotes.customerId, survivorId))),
+  ));
+  await tx.update(communityPollVotes).set({ customerId: survivorId }).where(eq(communityPollVotes.customerId, duplicateId));
+  const flagged = await tx.delete(communityModerators).where(eq(communityModerators.customerId, duplicateId)).returning();
+  if (flagged.length) await tx.insert(communityModerators).values({ customerId: survivorId, createdAt: flagged[0]!.createdAt }).onConflictDoNothing();
 }

@@ -3,12 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cases, communityThreads, outbox } from '../db/tenant-schema.js';
 import type { TenantContext } from '../tenancy/context.js';
 import { asAgent, caseWorld, TestTenants } from './agent-tools/test-tenant.js';
-import { createThread, createPost, getThread, listPosts, listThreads, staffViewer } from './community.js';
+import { createThread, createPost, getThread, isCommunityModerator, listPosts, listThreads, staffViewer } from './community.js';
 import { createForum } from './community-forums.js';
 import { acceptAnswer, setCommunityModerator, setPostHidden, setThreadHidden, setThreadLocked } from './community-moderation.js';
 import { createPoll, pollOfThread, votePoll } from './community-polls.js';
 import { takeThreadPrivate, threadOfCase } from './community-take-private.js';
-import { createCustomer } from './customers.js';
+import { createCustomer, mergeCustomers } from './customers.js';
+import { tagCustomer, tagsOfCustomers } from './agent-tools/tags.js';
 import {
   acceptForumAnswer, forumThread, listForumThreads, moderateForumPost, replyInForum, startForumThread, voteInForumPoll,
 } from './portal-community.js';
@@ -152,5 +153,26 @@ describe('take private', () => {
     await expect(setPostHidden(b, { id: reply.id, hidden: true }, staffViewer(b))).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(setThreadLocked(b, { threadId: thread.id, locked: true }, staffViewer(b))).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(getThread(b, thread.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('merging customers', () => {
+  it('keeps one poll vote per person, the moderator flag and every tag on the survivor', async () => {
+    const survivor = await portalCustomer(a, 'Survivor');
+    const duplicate = await portalCustomer(a, 'Duplicate');
+    await setCommunityModerator(a, { customerId: duplicate.customerId, moderator: true });
+    await tagCustomer(a, { customerId: survivor.customerId, add: ['vip'] });
+    await tagCustomer(a, { customerId: duplicate.customerId, add: ['vip', 'wholesale'] });
+    const { thread } = await askedThread('Merge poll');
+    const poll = await createPoll(a, { threadId: thread.id, question: 'Q?', options: ['A', 'B'] }, staffViewer(a));
+    const [optA, optB] = (await pollOfThread(a, thread.id, staffViewer(a)))!.options;
+    await voteInForumPoll(survivor, poll.id, optA!.id);
+    await voteInForumPoll(duplicate, poll.id, optB!.id);
+    await mergeCustomers(a, survivor.customerId, duplicate.customerId);
+    const after = (await pollOfThread(a, thread.id, staffViewer(a)))!;
+    expect(after.options.map((o) => o.votes)).toEqual([1, 0]);
+    expect(await isCommunityModerator(a.data.db, survivor.customerId)).toBe(true);
+    expect(await isCommunityModerator(a.data.db, duplicate.customerId)).toBe(false);
+    expect((await tagsOfCustomers(a, [survivor.customerId, duplicate.customerId]))).toEqual(new Map([[survivor.customerId, ['vip', 'wholesale']], [duplicate.customerId, []]]));
   });
 });

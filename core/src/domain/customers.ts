@@ -13,6 +13,8 @@ import { emitEvent } from './outbox.js';
 import { postalAddressInput } from './postal-address.js';
 import { timeKey, type Connection, type PageArgs } from './pagination.js';
 import { likeText, pageOfRows, requireRow } from './rows.js';
+import { mergeCustomerTagsTx } from './agent-tools/tags.js';
+import { mergeCommunityCustomerTx } from './community-moderation.js';
 
 export type Customer = typeof customers.$inferSelect;
 export type Identity = typeof identities.$inferSelect;
@@ -205,6 +207,8 @@ export async function mergeCustomers(
       inArray(communityVotes.postId, tx.select({ p: communityVotes.postId }).from(communityVotes).where(eq(communityVotes.customerId, survivorId))),
     ));
     await tx.update(communityVotes).set({ customerId: survivorId }).where(eq(communityVotes.customerId, duplicateId));
+    await mergeCustomerTagsTx(tx, survivorId, duplicateId);
+    await mergeCommunityCustomerTx(tx, survivorId, duplicateId);
     const fill: Partial<Customer> = { updatedAt: now };
     if (!survivor.email && duplicate.email) fill.email = duplicate.email;
     if (!survivor.phone && duplicate.phone) fill.phone = duplicate.phone;

@@ -118,3 +118,15 @@ export async function caseTagCounts(ctx: TenantContext, prefix?: string | null):
   return ctx.data.db.select({ tag: caseTags.tag, count: count() }).from(caseTags).where(where)
     .groupBy(caseTags.tag).orderBy(asc(caseTags.tag)).limit(200);
 }
+
+/**
+ * Moves a merged-away customer's tags to the survivor inside the merge's transaction. Both
+ * customers' tags are kept even past MAX_TAGS: a merge loses nothing; the cap bounds additions.
+ */
+export async function mergeCustomerTagsTx(tx: TenantTx, survivorId: string, duplicateId: string): Promise<void> {
+  await tx.insert(customerTags)
+    .select(tx.select({ customerId: sql<string>`${survivorId}`.as('customer_id'), tag: customerTags.tag, createdAt: customerTags.createdAt })
+      .from(customerTags).where(eq(customerTags.customerId, duplicateId)))
+    .onConflictDoNothing();
+  await tx.delete(customerTags).where(eq(customerTags.customerId, duplicateId));
+}
