@@ -1,23 +1,12 @@
 import type { IResolvers } from '@graphql-tools/utils';
-import DataLoader from 'dataloader';
 import type { Case } from '../../domain/cases.js';
 import { rateCase, serviceMetrics, surveysOf, type CaseSurvey, type ServiceMetricsRow } from '../../domain/metrics/index.js';
 import { toGlobalId } from '../../lib/ids.js';
 import type { GraphQLContext } from '../context.js';
 import { decodeInput } from '../mutation-input.js';
+import { mapLoader, perRequest } from '../request-loaders.js';
 
-const surveyLoaders = new WeakMap<object, DataLoader<string, CaseSurvey | null>>();
-function surveys(ctx: GraphQLContext): DataLoader<string, CaseSurvey | null> {
-  let loader = surveyLoaders.get(ctx.loaders);
-  if (!loader) {
-    loader = new DataLoader(async (ids) => {
-      const found = await surveysOf(ctx.tenant, ids);
-      return ids.map((id) => found.get(id) ?? null);
-    });
-    surveyLoaders.set(ctx.loaders, loader);
-  }
-  return loader;
-}
+const loaders = perRequest((ctx) => ({ surveys: mapLoader<CaseSurvey | null>((ids) => surveysOf(ctx.tenant, ids), null) }));
 
 /** Queue and agent keys are database ids inside; integrators see global ids. */
 const publicKey = (groupBy: string) => (row: ServiceMetricsRow): ServiceMetricsRow => {
@@ -27,7 +16,7 @@ const publicKey = (groupBy: string) => (row: ServiceMetricsRow): ServiceMetricsR
 
 export const metricsResolvers: IResolvers = {
   Case: {
-    survey: (c: Case, _: unknown, ctx: GraphQLContext) => surveys(ctx).load(c.id),
+    survey: (c: Case, _: unknown, ctx: GraphQLContext) => loaders(ctx).surveys.load(c.id),
   },
   Query: {
     serviceMetrics: async (_: unknown, args: { from: Date; to: Date; groupBy?: string | null; timeZone?: string | null }, ctx: GraphQLContext) => {
