@@ -9,6 +9,8 @@ export * as communityModeration from './community-moderation.js';
 export * as communityPolls from './community-polls.js';
 export * as communityTakePrivate from './community-take-private.js';
 export * as customers from './customers.js';
+/** Channels, inbound messages threaded into cases, identity resolution, replies on a case's channel, imports. */
+export * as intake from './intake/index.js';
 export * as interactions from './interactions.js';
 export * as knowledge from './knowledge.js';
 /** Knowledge search, versions, case links and deflection (domain/knowledge.ts keeps article CRUD). */
