@@ -17,3 +17,4 @@ export { slaTick, SLA_ACTOR, type EscalationDetail, type SlaTickResult } from '.
 export { listSlaEscalations, type SlaEscalation } from './escalations.js';
 export { startSlaSweeps, type SlaSweepOptions, type SlaSweeps } from './scheduler.js';
 export { seedDemoSla, DEMO_SLA_POLICY } from './demo.js';
+export { slaOutcomes, slaTargetsDue, MAX_DUE_TARGETS, type SlaOutcome } from './reports.js';

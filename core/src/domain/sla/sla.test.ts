@@ -17,7 +17,7 @@ import { createCase, updateCase, type Case } from '../cases.js';
 import { createCustomer } from '../customers.js';
 import { addInteraction } from '../interactions.js';
 import {
-  addBusinessTime, caseSlaTargetsOf, createSlaCalendar, createSlaPolicy, deleteSlaCalendar, slaOnCaseUpdated, slaTick,
+  addBusinessTime, caseSlaTargetsOf, createSlaCalendar, createSlaPolicy, deleteSlaCalendar, slaOnCaseUpdated, slaOutcomes, slaTargetsDue, slaTick,
   updateSlaPolicy, type CaseSlaTarget,
 } from './index.js';
 
@@ -332,6 +332,33 @@ describe('the sweep', () => {
     const delivered = publicIds('sla.supervisor_notified', notified[0]!.subjectId, notified[0]!.payload as Record<string, unknown>);
     expect(delivered.subjectId).toBe(toGlobalId('Case', kase.id));
     expect(delivered.payload).toMatchObject({ caseId: toGlobalId('Case', kase.id), agentId: toGlobalId('Agent', supervisorId), policyId: toGlobalId('SlaPolicy', policy!.id) });
+  });
+});
+
+describe('reports', () => {
+  it('lists running clocks due soonest first and counts outcomes per kind in a period', async () => {
+    await slaTick(admin, at(new Date(), 60 * 24 * 365)); // earlier tests' clocks are decided
+    await onlyPolicies({ name: 'Report', targets: [{ kind: 'FIRST_RESPONSE', minutes: 30, businessHours: false }, { kind: 'RESOLUTION', minutes: 90, businessHours: false }] });
+    const a = await createCase(admin, { customerId, subject: 'A' });
+    const b = await createCase(admin, { customerId, subject: 'B' });
+    // Earlier tests' clocks share the database (and were decided around the same times): compare counts before and after.
+    const period = { from: a.createdAt, to: at(a.createdAt, 60) };
+    const counts = async () => new Map((await slaOutcomes(admin, period)).map((o) => [o.kind, o]));
+    const before = await counts();
+    await reply(b, at(b.createdAt, 5));
+    const due = await slaTargetsDue(admin, { before: at(a.createdAt, 100), first: 10 });
+    expect(due.map((t) => [t.caseId, t.kind])).toEqual([[a.id, 'FIRST_RESPONSE'], [a.id, 'RESOLUTION'], [b.id, 'RESOLUTION']]);
+    expect(await slaTargetsDue(admin, { before: at(a.createdAt, 60), first: 1 })).toHaveLength(1);
+    await expect(slaTargetsDue(admin, { before: new Date(), first: 0 })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+
+    await slaTick(admin, at(a.createdAt, 31)); // a's first response missed at +30
+    const after = await counts();
+    const delta = (kind: string) => ({
+      hit: (after.get(kind as never)?.hit ?? 0) - (before.get(kind as never)?.hit ?? 0),
+      missed: (after.get(kind as never)?.missed ?? 0) - (before.get(kind as never)?.missed ?? 0),
+    });
+    expect(delta('FIRST_RESPONSE')).toEqual({ hit: 1, missed: 1 });
+    expect(delta('RESOLUTION')).toEqual({ hit: 0, missed: 0 });
   });
 });
 

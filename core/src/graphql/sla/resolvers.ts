@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { Case } from '../../domain/cases.js';
 import * as sla from '../../domain/sla/index.js';
 import type { SlaEscalationRule } from '../../db/tenant-schema.js';
-import { AppError } from '../../lib/errors.js';
+import { AppError, notFound } from '../../lib/errors.js';
 import { parseGlobalId, toGlobalId } from '../../lib/ids.js';
 import { invalidInput, type InputIssue } from '../../lib/validate.js';
 import { assertAdmin } from '../../tenancy/context.js';
@@ -109,7 +109,15 @@ export const slaResolvers: IResolvers<unknown, GraphQLContext> = {
     fromPriority: (e: sla.SlaEscalation) => detailOf(e).fromPriority ?? null,
     toPriority: (e: sla.SlaEscalation) => detailOf(e).toPriority ?? null,
   },
+  SlaOutcome: {
+    hitRate: (o: sla.SlaOutcome) => (o.hit + o.missed === 0 ? null : o.hit / (o.hit + o.missed)),
+  },
   CaseSlaTarget: {
+    case: async (t: sla.CaseSlaTarget, _: unknown, ctx: GraphQLContext) => {
+      const kase = await ctx.loaders.case.load(t.caseId);
+      if (!kase) throw notFound('Case');
+      return kase;
+    },
     policy: async (t: sla.CaseSlaTarget, _: unknown, ctx: GraphQLContext) => {
       if (!t.policyId) return null;
       return sla.getSlaPolicy(ctx.tenant, t.policyId).catch((error: unknown) => {
@@ -130,6 +138,11 @@ export const slaResolvers: IResolvers<unknown, GraphQLContext> = {
     slaCalendars: (_: unknown, __: unknown, ctx: GraphQLContext) => sla.listSlaCalendars(ctx.tenant),
     slaCalendar: (_: unknown, args: { id: string }, ctx: GraphQLContext) => sla.getSlaCalendar(ctx.tenant, localId('SlaCalendar', args.id)),
     slaPolicies: (_: unknown, __: unknown, ctx: GraphQLContext) => sla.listSlaPolicies(ctx.tenant),
+    slaTargetsDue: (_: unknown, args: { before: Date; first?: number | null }, ctx: GraphQLContext) => sla.slaTargetsDue(ctx.tenant, args),
+    slaOutcomes: (_: unknown, args: { from: Date; to: Date }, ctx: GraphQLContext) => {
+      if (args.to.getTime() <= args.from.getTime()) throw invalidInput([{ path: ['to'], message: 'is after from' }]);
+      return sla.slaOutcomes(ctx.tenant, args);
+    },
     slaPolicy: (_: unknown, args: { id: string }, ctx: GraphQLContext) => sla.getSlaPolicy(ctx.tenant, localId('SlaPolicy', args.id)),
   },
   Mutation: {

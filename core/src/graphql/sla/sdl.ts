@@ -190,6 +190,20 @@ type CaseSlaTarget {
   businessHours: Boolean!
   """The policy that set it; null if that policy was deleted since."""
   policy: SlaPolicy
+  """The case it belongs to."""
+  case: Case!
+}
+
+"""How many SLA clocks were met and missed in a period, for one kind."""
+type SlaOutcome {
+  """What the clocks measured."""
+  kind: SlaTargetKind!
+  """Clocks met in time (counted at their hit time)."""
+  hit: Int!
+  """Clocks missed (counted at their breach time)."""
+  missed: Int!
+  """hit / (hit + missed); null when none was decided."""
+  hitRate: Float
 }
 
 """An escalation rule applied to a case."""
@@ -230,6 +244,20 @@ extend type Query {
     """The calendar's global id."""
     id: ID!
   ): SlaCalendar!
+  """Running SLA clocks due before a time, soonest first: what is breaching soon."""
+  slaTargetsDue(
+    """Clocks due at or before this instant (e.g. an hour from now)."""
+    before: DateTime!
+    """How many (1–100)."""
+    first: Int = 20
+  ): [CaseSlaTarget!]!
+  """SLA clocks met and missed per kind in [from, to), by when each was decided."""
+  slaOutcomes(
+    """Start of the period (included)."""
+    from: DateTime!
+    """End of the period (excluded)."""
+    to: DateTime!
+  ): [SlaOutcome!]!
   """The tenant's SLA policies in the order they are tried (at most 100)."""
   slaPolicies: [SlaPolicy!]!
   """One policy; NOT_FOUND when this tenant has none with that id."""

@@ -194,5 +194,22 @@ describe('SLA admin API over HTTP', () => {
       ]),
     });
     expect(read.data.node.slaEscalations).toHaveLength(2);
+    const from = new Date(Date.parse(kase.createdAt) - 60_000).toISOString();
+    const to = new Date(Date.parse(kase.createdAt) + 3_600_000).toISOString();
+    const report = await gqlA(`query($from: DateTime!, $to: DateTime!) { slaOutcomes(from: $from, to: $to) { kind hit missed hitRate } }`, { from, to });
+    expect(report.data.slaOutcomes).toContainEqual({ kind: 'RESOLUTION', hit: 0, missed: 1, hitRate: 0 });
+    expect(failure(await gqlA(`query($t: DateTime!) { slaOutcomes(from: $t, to: $t) { kind } }`, { t: from }))).toEqual({ code: 'BAD_USER_INPUT', paths: ['to'] });
+  });
+
+  it('lists clocks due soon with their cases, and none of another tenant', async () => {
+    const customer = await gqlA(`mutation { createCustomer(input: { name: "Cy" }) { customer { id } } }`);
+    const made = await gqlA(`mutation($c: ID!) { createCase(input: { customerId: $c, subject: "Soon" }) { case { id } } }`,
+      { c: customer.data.createCustomer.customer.id });
+    const soon = new Date(Date.now() + 40 * 60_000).toISOString();
+    const QUERY = `query($b: DateTime!) { slaTargetsDue(before: $b, first: 5) { kind dueAt case { id subject } } }`;
+    const due = await gqlA(QUERY, { b: soon });
+    expect(due.data.slaTargetsDue).toEqual([{ kind: 'RESOLUTION', dueAt: expect.any(String), case: { id: made.data.createCase.case.id, subject: 'Soon' } }]);
+    expect((await gqlB(QUERY, { b: soon })).data.slaTargetsDue).toEqual([]);
+    expect(failure(await gqlA(`{ slaTargetsDue(before: "2026-01-01T00:00:00Z", first: 500) { kind } }`)).code).toBe('BAD_USER_INPUT');
   });
 });
