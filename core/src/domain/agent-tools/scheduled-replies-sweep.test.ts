@@ -7,6 +7,7 @@ import { openControlPlane } from '../../db/control.js';
 import { TenantDatabases } from '../../db/tenant-db.js';
 import { interactions } from '../../db/tenant-schema.js';
 import { createLogger } from '../../lib/logger.js';
+import type { TenantContext } from '../../tenancy/context.js';
 import { createTenant } from '../../tenancy/tenants.js';
 import { startSlaSweeps } from '../sla/index.js';
 import { scheduleReply } from './scheduled-replies.js';
@@ -22,7 +23,7 @@ describe('the periodic sweep', () => {
     const databases = new TenantDatabases(database);
     try {
       let now = Date.parse('2026-05-04T10:00:00Z');
-      const worlds = [];
+      const worlds: { ctx: TenantContext; w: Awaited<ReturnType<typeof caseWorld>> }[] = [];
       for (const slug of ['reply-a', 'reply-b']) {
         const { tenant } = await createTenant(control.db, databases, { slug });
         const ctx = { tenantId: tenant.id, tenantSlug: slug, role: 'admin' as const, actor: 'system', data: await databases.get(tenant.id) };
