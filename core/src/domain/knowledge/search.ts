@@ -101,9 +101,11 @@ export async function searchArticles(reader: KnowledgeReader, raw: KnowledgeSear
   // bm25 is negative, lower is better: its negation is the text score.
   const textScore = sql<number>`(-${matches.bm25})`;
   const score = sql<number>`(-${matches.bm25}) * (1.0 + ${HELPFULNESS_WEIGHT} * ${knowledgeArticles.helpfulness})`;
-  return db.select({ ...columns, textScore, score }).from(knowledgeArticles)
-    .innerJoin(matches, sql`${knowledgeArticles}.rowid = ${matches.rowid}`)
-    .where(and(visibleTo(reader), lang.where))
+  // CROSS JOIN keeps the matches as the outer loop (each one article looked up by rowid): left to
+  // itself the planner walks every visible article of the language and probes the matches.
+  return db.select({ ...columns, textScore, score }).from(matches)
+    .crossJoin(knowledgeArticles)
+    .where(and(sql`${knowledgeArticles}.rowid = ${matches.rowid}`, visibleTo(reader), lang.where))
     .orderBy(...(lang.first ? [lang.first] : []), desc(score), desc(knowledgeArticles.createdAt))
     .limit(input.first);
 }
