@@ -12,6 +12,7 @@ import type { TenantContext } from '../../tenancy/context.js';
 import { updateCase } from '../cases.js';
 import { customerIdentities, mergeCustomers } from '../customers.js';
 import { countRows } from '../rows.js';
+import { liveEvents } from '../live-events.js';
 import { customerTimeline } from '../timeline.js';
 import { createChannel, type Channel } from './channels.js';
 import { e164 } from './identity.js';
@@ -142,6 +143,26 @@ describe('threading', () => {
     expect(await data.db.select().from(channelMessages).where(eq(channelMessages.interactionId, ring.interactionId))).toHaveLength(3);
     const replay = await receiveMessage(tenant, phone, call('hangup', { cause: 'normalClearing' }));
     expect(replay.duplicate).toBe(true);
+  });
+});
+
+describe('live views', () => {
+  it('hear each new message and case after the commit, and nothing for a call event updating its interaction or a redelivery', async () => {
+    const phone = await channel('PHONE');
+    const mail = await channel('EMAIL');
+    const live = liveEvents.subscribe(tenant.tenantId);
+    const call = (event: string) => parseCallEvent({ event, callId: 'call-live', from: '+4930222333', to: '+4930999000', direction: 'in' });
+    const ring = await receiveMessage(tenant, phone, call('newCall'));
+    await receiveMessage(tenant, phone, call('answer'));
+    await receiveMessage(tenant, phone, call('newCall'));
+    const m = await receiveMessage(tenant, mail, email('live-1', {}, 'omar@example.com'));
+    const heard = [];
+    for (let i = 0; i < 4; i++) heard.push((await live.next()).value!);
+    await live.return();
+    expect(heard.map((e) => [e.type, e.type === 'interaction.added' ? e.interaction.id : e.type === 'order.created' ? '' : e.case.id])).toEqual([
+      ['interaction.added', ring.interactionId], ['case.created', ring.caseId],
+      ['interaction.added', m.interactionId], ['case.created', m.caseId],
+    ]);
   });
 });
 

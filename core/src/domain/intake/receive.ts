@@ -170,7 +170,8 @@ export async function receiveMessage(tenant: IntakeTenant, channel: Channel, mes
         customerId, caseId, channel: channel.kind, channelId: channel.id, direction: interaction.direction,
         visibility: message.visibility ?? null, updated: Boolean(session),
       });
-      live = { interaction, kase, created };
+      // A call or video event updating its interaction adds nothing new to live timelines.
+      if (!session) live = { interaction, kase, created };
       return { interactionId: interaction.id, caseId, customerId, caseCreated: created, duplicate: false };
     });
     announce(tenant.tenantId, live);
