@@ -13,7 +13,7 @@ import { agents, agentSkills, cases, customers, queues } from '../core/src/db/te
 import { newId } from '../core/src/lib/ids.js';
 import type { TenantContext } from '../core/src/tenancy/context.js';
 import {
-  assignCaseNow, configureQueueRouting, loadCandidates, loadChannelWeights, offerWaitingItems, rankCandidates, sweepRouting,
+  assignCaseNow, configureQueueRouting, enqueueNewCases, loadCandidates, loadChannelWeights, offerWaitingItems, rankCandidates,
 } from '../core/src/domain/routing/index.js';
 import { envNumber, fmtInt, log, markdownTable, prng, type BenchResult } from './lib.js';
 
@@ -88,10 +88,12 @@ export async function routing(): Promise<BenchResult> {
     }));
 
     await addCases(ITEMS, (i) => queueIds[Math.floor(random() * 5)] ?? queueIds[i % 5]!);
-    const queued = await sweepRouting(ctx, new Date(now));
-    log(`routing: ${fmtInt(queued.enqueued)} items queued; ${fmtInt(queued.offered)} offered by the first sweep`);
+    const weights = await loadChannelWeights(data.db);
+    let queued = 0;
+    for (let n = await enqueueNewCases(ctx, weights); n > 0; n = await enqueueNewCases(ctx, weights)) queued += n;
+    log(`routing: ${fmtInt(queued)} items waiting`);
     rows.push(await measure(`sweep offers: ${fmtInt(ITEMS)} waiting items by queue priority and age`, async () => {
-      let offered = queued.offered;
+      let offered = 0;
       // Items that waited past the drop time lose their additional skills in later rounds.
       for (let round = 1; ; round++) {
         const r = await offerWaitingItems(ctx, new Date(now + round * 61_000), 1_000);
@@ -103,7 +105,6 @@ export async function routing(): Promise<BenchResult> {
     const left = Number((await data.client.execute(`select count(*) as n from routing_work_items where state = 'WAITING'`)).rows[0]!.n);
     if (rows.at(-1)!.decisions + left !== ITEMS) failures.push(`offers (${rows.at(-1)!.decisions}) + still waiting (${left}) ≠ ${ITEMS}`);
 
-    const weights = await loadChannelWeights(data.db);
     const snapshot = (await loadCandidates(data.db, weights)).map((a) => ({ ...a, loadUnits: 0 }));
     log('routing: ranking alone, in memory');
     rows.push(await measure(`ranking alone (in memory, ${snapshot.length} agents)`, async () => {

@@ -10,7 +10,7 @@ export {
 export { setPresence, setPresenceInput, presenceOf, presenceFields, PRESENCE_OF_STATUS, STATUS_OF_PRESENCE, type Presence } from './presence.js';
 export { acceptOffer, declineOffer, declineInput, DECLINE_REASONS } from './offers.js';
 export { transferCase, releaseCase, inviteExpert, participantsOf, transferInput, type CaseParticipant } from './handoffs.js';
-export { assignCaseNow, offerWaitingItems, offersOf, getWorkItem, type WorkItem, type OfferRound } from './router.js';
+export { assignCaseNow, enqueueNewCases, offerWaitingItems, offersOf, getWorkItem, type WorkItem, type OfferRound } from './router.js';
 export { listDecisions, offerDecision, type RoutingDecision } from './decisions.js';
 export { sweepRouting, expireOffers, returnSilentAssignments, type SweepReport } from './timers.js';
 export { RoutingSweeper, type RoutingSweeperOptions } from './sweeper.js';

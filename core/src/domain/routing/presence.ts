@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { agents, AGENT_STATUSES, PRESENCES, routingWorkItems } from '../../db/tenant-schema.js';
 import type { TenantTx } from '../../db/tenant-db.js';
@@ -8,6 +8,7 @@ import { assertCanWrite, type TenantContext } from '../../tenancy/context.js';
 import type { Agent } from '../agents.js';
 import { emitEvent } from '../outbox.js';
 import { requireRow } from '../rows.js';
+import { backInLine } from './offers.js';
 import { withBusyRetry } from './store.js';
 
 export type Presence = (typeof PRESENCES)[number];
@@ -55,10 +56,6 @@ export async function setPresence(ctx: TenantContext, raw: unknown, now = new Da
 export async function returnOffersOf(tx: TenantTx, actor: string, agentId: string, reason: string): Promise<void> {
   const offered = await tx.select().from(routingWorkItems).where(and(eq(routingWorkItems.agentId, agentId), eq(routingWorkItems.state, 'OFFERED')));
   for (const item of offered) {
-    await tx.update(routingWorkItems).set({
-      state: 'WAITING', agentId: null, offeredAt: null, offerExpiresAt: null,
-      excludedAgentIds: [...new Set([...item.excludedAgentIds, agentId])], version: sql`${routingWorkItems.version} + 1`,
-    }).where(eq(routingWorkItems.caseId, item.caseId));
-    await emitEvent(tx, actor, 'routing.offer_withdrawn', item.caseId, { agentId, reason });
+    if (await backInLine(tx, item, agentId)) await emitEvent(tx, actor, 'routing.offer_withdrawn', item.caseId, { agentId, reason });
   }
 }
