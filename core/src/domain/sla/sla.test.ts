@@ -292,6 +292,22 @@ describe('the sweep', () => {
     expect((await clocks(kase.id)).RESOLUTION).toMatchObject({ status: 'MISSED', breachedAt: at(t0, 100) });
   });
 
+  it('announces once when two processes sweep the same database', async () => {
+    await onlyPolicies({ name: 'Two sweepers', targets: [{ kind: 'RESOLUTION', minutes: 10, businessHours: false }] });
+    const kase = await createCase(admin, { customerId, subject: 'Help' });
+    // A second connection to the same file, as another core process has: no shared lock in memory.
+    const other = new TenantDatabases({ kind: 'embedded', dataDir: dir });
+    try {
+      const otherCtx: TenantContext = { ...admin, data: await other.get(admin.tenantId) };
+      const ticks = await Promise.all([9, 11].flatMap((m) => [slaTick(admin, at(kase.createdAt, m)), slaTick(otherCtx, at(kase.createdAt, m))]));
+      expect(ticks.reduce((n, t) => n + t.breached, 0)).toBe(1);
+      expect(await events('sla.breached', kase.id)).toHaveLength(1);
+      expect((await events('sla.breaching_soon', kase.id)).length).toBeLessThanOrEqual(1);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('takes a lead in minutes over the percentage', async () => {
     await onlyPolicies({ name: 'Lead 30', warnMinutes: 30, targets: [{ kind: 'RESOLUTION', minutes: 100, businessHours: false }] });
     const kase = await createCase(admin, { customerId, subject: 'Help' });

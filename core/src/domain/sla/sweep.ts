@@ -8,6 +8,7 @@ import { liveEvents } from '../live-events.js';
 import { emitEvent } from '../outbox.js';
 import { loadChannelWeights } from '../routing/config.js';
 import { markAssigned, putInLine } from '../routing/router.js';
+import { withBusyRetry } from '../routing/store.js';
 import { applySlaPolicy, type CaseSlaTarget } from './targets.js';
 
 /** Clocks handled per transaction; a sweep repeats until none are left. */
@@ -162,9 +163,17 @@ export async function slaTick(ctx: TenantContext, now: Date): Promise<SlaTickRes
   if (!(await hasDueWork(ctx, now))) return result;
   for (;;) {
     const changed = new Map<string, Case>();
-    const handled = await ctx.data.write(async (tx) =>
-      (await breachBatch(tx, now, result, changed)) + (await warnBatch(tx, now, result, changed)));
+    // Another process sweeping the same database may hold the write lock: retry, nothing was kept.
+    const handled = await withBusyRetry(() => ctx.data.write(async (tx) => {
+      const attempt: SlaTickResult = { breachingSoon: 0, breached: 0, escalations: 0 };
+      changed.clear();
+      const n = (await breachBatch(tx, now, attempt, changed)) + (await warnBatch(tx, now, attempt, changed));
+      return { n, attempt };
+    }));
+    result.breachingSoon += handled.attempt.breachingSoon;
+    result.breached += handled.attempt.breached;
+    result.escalations += handled.attempt.escalations;
     for (const kase of changed.values()) liveEvents.publish(ctx.tenantId, { type: 'case.updated', customerId: kase.customerId, case: kase });
-    if (handled === 0) return result;
+    if (handled.n === 0) return result;
   }
 }
