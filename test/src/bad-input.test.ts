@@ -12,7 +12,7 @@ import { createPublisher } from '../../core/src/plugins/registry/index.js';
 import { buildFixture, type BuiltFixture } from '../../core/src/plugins/testing/build-fixture.js';
 import { startTestPlatform, type Client, type TestPlatform } from './harness.js';
 import {
-  create, dumpControl, dumpTenant, expectError, MUTATION_NAMES, mutate, ok, randomGid, rowCounts, seedWorld,
+  create, dumpControl, dumpTenant, expectError, gid, MUTATION_NAMES, mutate, ok, randomGid, rowCounts, seedWorld,
   type MutationName, type World,
 } from './fixtures.js';
 
@@ -225,6 +225,39 @@ const CASES: BadCase[] = [
   ['releaseCase', 'closed case', () => extra.closedCase, 'CONFLICT', /solved or closed/],
   ['inviteExpert', 'unknown agent', () => ({ caseId: w.case, agentId: randomGid('Agent') }), 'NOT_FOUND', /^Agent not found$/],
   ['inviteExpert', 'id of another type', () => ({ caseId: w.case, agentId: w.customer }), 'BAD_USER_INPUT', /input\.agentId: is not a valid Agent id/],
+
+  ['addCaseNote', 'empty body', () => ({ caseId: w.case, body: '' }), 'BAD_USER_INPUT', /body/],
+  ['addCaseNote', 'unknown case', () => ({ caseId: randomGid('Case'), body: 'note @agent' }), 'NOT_FOUND', /^Case not found$/],
+  ['markNotificationsRead', 'admin key naming nobody', () => ({}), 'FORBIDDEN', /name the agent whose notifications to read/],
+  ['markNotificationsRead', 'unknown notification', () => ({ agentId: w.agent, ids: [gid('AgentNotification', randomUUID())] }), 'NOT_FOUND', /^AgentNotification not found$/],
+  ['tagCase', 'tag with a space', () => ({ caseId: w.case, add: ['Two Words'] }), 'BAD_USER_INPUT', /add\.0: a tag is/],
+  ['tagCase', 'nothing to change', () => ({ caseId: w.case }), 'BAD_USER_INPUT', /give tags to add or remove/],
+  ['tagCustomer', 'unknown customer', () => ({ customerId: randomGid('Customer'), add: ['x'] }), 'NOT_FOUND', /^Customer not found$/],
+  ['createCannedResponse', 'unknown variable', () => ({ name: 'N', body: 'Hi {{customer.password}}' }), 'TEMPLATE_INVALID', /unknown template variable: \{\{customer\.password\}\}/],
+  ['updateCannedResponse', 'unknown id', () => ({ id: gid('CannedResponse', randomUUID()), name: 'X' }), 'NOT_FOUND', /^CannedResponse not found$/],
+  ['deleteCannedResponse', 'unknown id', () => gid('CannedResponse', randomUUID()), 'NOT_FOUND', /^CannedResponse not found$/],
+  ['deleteCannedResponse', 'id of another type', () => w.case, 'BAD_USER_INPUT', /id: is not a valid CannedResponse id/],
+  ['createMacro', 'non-admin key', () => ({ name: 'M', actions: [{ type: 'SET_STATUS', status: 'OPEN' }] }), 'FORBIDDEN', ADMIN_ONLY, 'agent'],
+  ['createMacro', 'id of another type inside an action', () => ({ name: 'M', actions: [{ type: 'SET_QUEUE', queueId: w.case }] }), 'BAD_USER_INPUT', /input\.actions\.0\.queueId: is not a valid Queue id/],
+  ['createMacro', 'no actions', () => ({ name: 'M', actions: [] }), 'BAD_USER_INPUT', /actions/],
+  ['updateMacro', 'unknown id', () => ({ id: gid('Macro', randomUUID()), name: 'X' }), 'NOT_FOUND', /^Macro not found$/],
+  ['deleteMacro', 'unknown id', () => gid('Macro', randomUUID()), 'NOT_FOUND', /^Macro not found$/],
+  ['applyMacro', 'unknown macro', () => ({ macroId: gid('Macro', randomUUID()), caseId: w.case }), 'NOT_FOUND', /^Macro not found$/],
+  ['scheduleReply', 'in the past', () => ({ caseId: w.case, body: 'B', sendAt: '2020-01-01T00:00:00Z' }), 'BAD_USER_INPUT', /sendAt must be in the future/],
+  ['scheduleReply', 'a time and the next business hour', () => ({ caseId: w.case, body: 'B', sendAt: new Date(Date.now() + 3_600_000).toISOString(), nextBusinessHour: true }), 'BAD_USER_INPUT', /give sendAt or nextBusinessHour/],
+  ['cancelScheduledReply', 'unknown id', () => gid('ScheduledReply', randomUUID()), 'NOT_FOUND', /^ScheduledReply not found$/],
+
+  ['createCommunityForum', 'non-admin key', () => ({ name: 'F' }), 'FORBIDDEN', ADMIN_ONLY, 'agent'],
+  ['createCommunityForum', 'empty name', () => ({ name: '' }), 'BAD_USER_INPUT', /name/],
+  ['updateCommunityForum', 'unknown id', () => ({ id: gid('CommunityForum', randomUUID()), name: 'X' }), 'NOT_FOUND', /^CommunityForum not found$/],
+  ['setCommunityPostHidden', 'unknown post', () => ({ postId: randomGid('CommunityPost'), hidden: true }), 'NOT_FOUND', /^CommunityPost not found$/],
+  ['setCommunityThreadHidden', 'unknown thread', () => ({ threadId: randomGid('CommunityThread'), hidden: true }), 'NOT_FOUND', /^CommunityThread not found$/],
+  ['setCommunityThreadLocked', 'unknown thread', () => ({ threadId: randomGid('CommunityThread'), locked: true }), 'NOT_FOUND', /^CommunityThread not found$/],
+  ['acceptCommunityAnswer', 'the opening post', () => ({ threadId: w.thread, postId: w.post }), 'BAD_USER_INPUT', /the question cannot be its own answer/],
+  ['createCommunityPoll', 'one option', () => ({ threadId: w.thread, question: 'Q', options: ['only'] }), 'BAD_USER_INPUT', /options/],
+  ['voteCommunityPoll', 'unknown poll', () => ({ pollId: gid('CommunityPoll', randomUUID()), optionId: gid('CommunityPollOption', randomUUID()), customerId: w.customer }), 'NOT_FOUND', /^CommunityPoll not found$/],
+  ['setCommunityModerator', 'non-admin key', () => ({ customerId: w.customer, moderator: true }), 'FORBIDDEN', ADMIN_ONLY, 'agent'],
+  ['takeCommunityThreadPrivate', 'unknown queue', () => ({ threadId: w.thread, queueId: randomGid('Queue') }), 'NOT_FOUND', /^Queue not found$/],
 
   ['createAgent', 'bad email', () => ({ name: 'A', email: 'agent-at-example' }), 'BAD_USER_INPUT', /email/],
   ['createAgent', 'negative capacity', () => ({ name: 'A', email: 'a1@example.com', capacity: -1 }), 'BAD_USER_INPUT', /capacity/],

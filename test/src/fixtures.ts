@@ -73,6 +73,31 @@ const PAYLOADS = {
   transferCase: ['TransferCaseInput!', 'case { id assignee { id } queue { id } }'],
   releaseCase: ['ID!', 'case { id assignee { id } }'],
   inviteExpert: ['InviteExpertInput!', 'case { id } participant { agent { id } }'],
+  // Agents' tools; deleteCannedResponse, deleteMacro and cancelScheduledReply take the id as `$input`.
+  addCaseNote: ['AddCaseNoteInput!', 'note { id body author { id } } mentioned { id }'],
+  markNotificationsRead: ['MarkNotificationsReadInput!', 'count'],
+  tagCase: ['TagCaseInput!', 'case { id } tags'],
+  tagCustomer: ['TagCustomerInput!', 'customer { id } tags'],
+  createCannedResponse: ['CreateCannedResponseInput!', 'cannedResponse { id name body }'],
+  updateCannedResponse: ['UpdateCannedResponseInput!', 'cannedResponse { id name body }'],
+  deleteCannedResponse: ['ID!', 'deletedId'],
+  createMacro: ['CreateMacroInput!', 'macro { id name actions { type } }'],
+  updateMacro: ['UpdateMacroInput!', 'macro { id name actions { type } }'],
+  deleteMacro: ['ID!', 'deletedId'],
+  applyMacro: ['ApplyMacroInput!', 'case { id status } replies { id }'],
+  scheduleReply: ['ScheduleReplyInput!', 'scheduledReply { id status sendAt }'],
+  cancelScheduledReply: ['ID!', 'scheduledReply { id status }'],
+  // The community beyond threads and posts.
+  createCommunityForum: ['CreateCommunityForumInput!', 'forum { id name }'],
+  updateCommunityForum: ['UpdateCommunityForumInput!', 'forum { id name }'],
+  setCommunityPostHidden: ['SetCommunityPostHiddenInput!', 'post { id hidden }'],
+  setCommunityThreadHidden: ['SetCommunityThreadHiddenInput!', 'thread { id hidden }'],
+  setCommunityThreadLocked: ['SetCommunityThreadLockedInput!', 'thread { id locked }'],
+  acceptCommunityAnswer: ['AcceptCommunityAnswerInput!', 'thread { id acceptedAnswer { id } }'],
+  createCommunityPoll: ['CreateCommunityPollInput!', 'poll { id options { id votes } }'],
+  voteCommunityPoll: ['VoteCommunityPollInput!', 'poll { id totalVotes }'],
+  setCommunityModerator: ['SetCommunityModeratorInput!', 'customer { id communityModerator }'],
+  takeCommunityThreadPrivate: ['TakeCommunityThreadPrivateInput!', 'thread { id takenPrivate } case { id }'],
   // The plugin admin mutations; the last three take the plugin id as `$input`.
   publishPluginVersion: ['PublishPluginVersionInput!', 'version { pluginId version scopes egress }'],
   installPlugin: ['InstallPluginInput!', `installation { ${INSTALLATION} }`],
@@ -89,7 +114,7 @@ export type MutationName = keyof typeof PAYLOADS;
 export const MUTATION_NAMES = Object.keys(PAYLOADS) as MutationName[];
 
 const ARGUMENT: Partial<Record<MutationName, string>> = {
-  routeCase: 'id', acceptOffer: 'caseId', releaseCase: 'caseId', rollbackPlugin: 'pluginId', uninstallPlugin: 'pluginId', purgePluginData: 'pluginId',
+  routeCase: 'id', acceptOffer: 'caseId', releaseCase: 'caseId', deleteCannedResponse: 'id', deleteMacro: 'id', cancelScheduledReply: 'id', rollbackPlugin: 'pluginId', uninstallPlugin: 'pluginId', purgePluginData: 'pluginId',
 };
 
 /** The document for `name`; mutations that take a single id get it as `$input` too. */

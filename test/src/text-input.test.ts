@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  create, dumpControl, dumpTenant, expectError, MUTATION_NAMES, mutate, ok, randomGid, rowCounts, seedWorld,
+  create, dumpControl, dumpTenant, expectError, gid, MUTATION_NAMES, mutate, ok, randomGid, rowCounts, seedWorld,
   type MutationName, type World,
 } from './fixtures.js';
 import { startTestPlatform, type Client, type GraphQLResponse, type TestPlatform } from './harness.js';
@@ -29,6 +29,8 @@ afterAll(() => tp?.close());
 const STRING_CAP = 1_000;
 const ID_CAP = 200;
 const line = { sku: 'SKU', name: 'Thing', quantity: 1, unitPriceCents: 100 };
+/** A time a reply can be scheduled for. */
+const LATER = new Date(Date.now() + 86_400_000).toISOString();
 const address = { line1: '1 Rue de Rivoli', line2: 'Bâtiment B', city: 'Paris', region: 'IDF', postalCode: '75001', country: 'FR' };
 
 /**
@@ -59,6 +61,29 @@ const inputs = (): Record<MutationName, unknown> => ({
   createAgent: { name: 'A', email: 'a@a.example', skills: [{ skill: 'x' }] },
   updateAgent: { id: w.agent, name: 'A2' },
   createQueue: { name: 'Q', description: 'D', requiredSkill: 'x' },
+  addCaseNote: { caseId: w.case, body: 'B @a', authorAgentId: w.agent },
+  markNotificationsRead: { agentId: w.agent },
+  tagCase: { caseId: w.case, add: ['t'], remove: ['u'] },
+  tagCustomer: { customerId: w.customer, add: ['t'], remove: ['u'] },
+  createCannedResponse: { name: 'N', body: 'Hi {{customer.name}}' },
+  updateCannedResponse: { id: gid('CannedResponse', randomUUID()), name: 'N', body: 'B' },
+  deleteCannedResponse: gid('CannedResponse', randomUUID()),
+  createMacro: { name: 'M', actions: [{ type: 'ADD_NOTE', body: 'B' }, { type: 'SET_QUEUE', queueId: w.queue }, { type: 'ADD_TAGS', tags: ['t'] }] },
+  updateMacro: { id: gid('Macro', randomUUID()), name: 'M', actions: [{ type: 'ADD_NOTE', body: 'B' }] },
+  deleteMacro: gid('Macro', randomUUID()),
+  applyMacro: { macroId: gid('Macro', randomUUID()), caseId: w.case },
+  scheduleReply: { caseId: w.case, body: 'B', subject: 'S', sendAt: LATER },
+  cancelScheduledReply: gid('ScheduledReply', randomUUID()),
+  createCommunityForum: { name: 'F', description: 'D' },
+  updateCommunityForum: { id: gid('CommunityForum', randomUUID()), name: 'F', description: 'D' },
+  setCommunityPostHidden: { postId: w.agentPost, hidden: true },
+  setCommunityThreadHidden: { threadId: w.thread, hidden: true },
+  setCommunityThreadLocked: { threadId: w.thread, locked: true },
+  acceptCommunityAnswer: { threadId: w.thread, postId: w.agentPost },
+  createCommunityPoll: { threadId: w.thread, question: 'Q', options: ['A', 'B'] },
+  voteCommunityPoll: { pollId: gid('CommunityPoll', randomUUID()), optionId: gid('CommunityPollOption', randomUUID()), customerId: w.customer },
+  setCommunityModerator: { customerId: w.customer, moderator: true },
+  takeCommunityThreadPrivate: { threadId: w.thread, subject: 'S', queueId: w.queue, assigneeId: w.agent },
   publishPluginVersion: { publisherId: randomUUID(), manifest: '{}', bundle: 'x', signature: 's' },
   installPlugin: { pluginId: 'acme.none', version: '^1', grantScopes: ['storage'], grantEgress: ['a.example'], config: { greeting: 'Hi' }, secrets: [{ name: 'N', value: 'v' }] },
   configurePlugin: { pluginId: 'acme.none', config: { greeting: 'Hi' }, secrets: [{ name: 'N', value: 'v' }] },
@@ -70,7 +95,7 @@ const inputs = (): Record<MutationName, unknown> => ({
 });
 
 /** Fields that are not String or ID in the SDL (enums, numbers, booleans, JSON). */
-const NOT_TEXT = new Set(['kind', 'channel', 'direction', 'status', 'currency', 'helpful', 'value', 'quantity', 'unitPriceCents', 'level', 'capacity', 'priority']);
+const NOT_TEXT = new Set(['type', 'sendAt', 'kind', 'channel', 'direction', 'status', 'currency', 'helpful', 'value', 'quantity', 'unitPriceCents', 'level', 'capacity', 'priority']);
 
 /** Every string leaf of `input` with its path, skipping enum-typed and JSON fields. */
 function stringPaths(input: unknown, path: Array<string | number> = []): Array<Array<string | number>> {
@@ -89,7 +114,7 @@ function replaced(input: unknown, path: Array<string | number>, value: string): 
 
 /** The argument path as the API names it: `input.lines.0.sku`, or the argument itself. */
 const SINGLE_ARGUMENT: Partial<Record<MutationName, string>> = {
-  routeCase: 'id', rollbackPlugin: 'pluginId', uninstallPlugin: 'pluginId', purgePluginData: 'pluginId',
+  routeCase: 'id', deleteCannedResponse: 'id', deleteMacro: 'id', cancelScheduledReply: 'id', rollbackPlugin: 'pluginId', uninstallPlugin: 'pluginId', purgePluginData: 'pluginId',
 };
 const apiPath = (name: MutationName, path: Array<string | number>) =>
   name === 'replayDeadLetter' ? path.join('.') : [SINGLE_ARGUMENT[name] ?? 'input', ...path].join('.');
@@ -109,6 +134,8 @@ const LONGER: Record<string, number> = {
   'createKnowledgeArticle.body': 200_000, 'updateKnowledgeArticle.body': 200_000, 'rateKnowledgeArticle.comment': 2_000,
   'createCommunityThread.body': 50_000, 'createCommunityPost.body': 50_000, 'publishPluginVersion.manifest': 200_000,
   'installPlugin.value': 4_096, 'configurePlugin.value': 4_096,
+  'addCaseNote.body': 20_000, 'createCannedResponse.body': 10_000, 'updateCannedResponse.body': 10_000,
+  'createMacro.body': 20_000, 'updateMacro.body': 20_000, 'scheduleReply.body': 20_000,
 };
 function capOf(name: MutationName, path: Array<string | number>): number {
   const field = String(path.at(-1) ?? SINGLE_ARGUMENT[name]);
