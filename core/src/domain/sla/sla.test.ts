@@ -252,10 +252,12 @@ describe('clocks of a case', () => {
     expect((await clocks(kase.id)).RESOLUTION).toMatchObject({ status: 'PAUSED', consumedMs: 10 * MIN });
   });
 
-  it('misses resolution when solved after its due time', async () => {
+  it('misses resolution when solved after its due time, and starts it again when the case is reopened', async () => {
     const kase = await createCase(admin, { customerId, subject: 'Help' });
     await changeCase(kase.id, { status: 'SOLVED' }, at(kase.createdAt, 61));
-    expect((await clocks(kase.id)).RESOLUTION).toMatchObject({ status: 'MISSED', breachedAt: at(kase.createdAt, 60), hitAt: null });
+    expect((await clocks(kase.id)).RESOLUTION).toMatchObject({ cycle: 1, status: 'MISSED', breachedAt: at(kase.createdAt, 60), hitAt: null });
+    await changeCase(kase.id, { status: 'OPEN' }, at(kase.createdAt, 200));
+    expect((await clocks(kase.id)).RESOLUTION).toMatchObject({ cycle: 2, status: 'ACTIVE', startedAt: at(kase.createdAt, 200), dueAt: at(kase.createdAt, 260) });
   });
 });
 

@@ -154,11 +154,21 @@ export async function applySlaPolicy(tx: TenantTx, kase: Case, at: Date): Promis
   }
 }
 
-/** Pauses the resolution clock while the case waits on the customer, resumes it after, ends every clock on solve. */
+/**
+ * Pauses the resolution clock while the case waits on the customer, resumes it after, ends every
+ * clock on solve and starts the resolution clock again when a solved case is reopened.
+ */
 async function applyStatusChange(tx: TenantTx, before: Case['status'], kase: Case, at: Date): Promise<void> {
   const cals = new Calendars(tx);
   if (DONE.includes(kase.status) && !DONE.includes(before)) {
     for (const t of await openTargets(tx, kase.id)) await save(tx, t.id, complete(t, at), at);
+    return;
+  }
+  if (DONE.includes(before) && !DONE.includes(kase.status)) {
+    // Reopened: resolving it again is a new round of the resolution clock, from now.
+    const policy = await matchPolicy(tx, await caseFacts(tx, kase));
+    const previous = await latestCycle(tx, kase.id, 'RESOLUTION');
+    if (policy) await startClock(tx, cals, kase, policy, 'RESOLUTION', at, at, (previous?.cycle ?? 0) + 1);
     return;
   }
   if (kase.status === 'PENDING' && before !== 'PENDING') {

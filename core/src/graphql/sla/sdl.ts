@@ -28,7 +28,7 @@ enum SlaTargetKind {
   FIRST_RESPONSE
   """From a customer's message after the first answer to the agent's next outbound message."""
   NEXT_RESPONSE
-  """From the case's creation to SOLVED; paused while the case is PENDING."""
+  """From the case's creation to SOLVED; paused while the case is PENDING; a reopened case starts a new round."""
   RESOLUTION
 }
 
