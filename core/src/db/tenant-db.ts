@@ -70,7 +70,12 @@ export class TenantDatabases {
       db,
       client,
       write: async (fn) => {
-        const result = await lock.runExclusive(() => db.transaction(fn));
+        const result = await lock.runExclusive(async () => {
+          // libsql hands its connection to each transaction and opens a fresh one on next use, with
+          // SQLite's default (fsync on every commit): restate the setting on the one the transaction takes.
+          if (this.config.kind === 'embedded') await client.execute('PRAGMA synchronous = NORMAL');
+          return db.transaction(fn);
+        });
         this.onCommit(tenantId);
         return result;
       },
