@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import { agents, cases, communityPosts, communityThreads, customers, queues, CASE_PRIORITIES } from '../db/tenant-schema.js';
 import { AppError } from '../lib/errors.js';
@@ -72,5 +72,11 @@ export async function takeThreadPrivate(ctx: TenantContext, raw: unknown): Promi
 
 /** The community thread a case was taken from, if any. */
 export async function threadOfCase(ctx: TenantContext, caseId: string): Promise<CommunityThread | null> {
-  return (await ctx.data.db.select().from(communityThreads).where(eq(communityThreads.caseId, caseId)).get()) ?? null;
+  return (await threadsOfCases(ctx, [caseId])).get(caseId) ?? null;
+}
+
+/** The threads many cases were taken from (for a DataLoader), keyed by case id. */
+export async function threadsOfCases(ctx: TenantContext, caseIds: readonly string[]): Promise<Map<string, CommunityThread>> {
+  const rows = caseIds.length ? await ctx.data.db.select().from(communityThreads).where(inArray(communityThreads.caseId, [...caseIds])) : [];
+  return new Map(rows.map((t) => [t.caseId!, t]));
 }

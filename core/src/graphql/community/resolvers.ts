@@ -1,4 +1,5 @@
 import type { IResolvers } from '@graphql-tools/utils';
+import DataLoader from 'dataloader';
 import { getCase } from '../../domain/cases.js';
 import {
   isCommunityModerator, listThreads, staffViewer, type CommunityPost, type CommunityThread,
@@ -6,7 +7,7 @@ import {
 import { createForum, getForum, listForums, updateForum, type CommunityForum } from '../../domain/community-forums.js';
 import { acceptAnswer, setCommunityModerator, setPostHidden, setThreadHidden, setThreadLocked } from '../../domain/community-moderation.js';
 import { createPoll, pollOfThread, votePoll, type PollResults } from '../../domain/community-polls.js';
-import { takeThreadPrivate, threadOfCase } from '../../domain/community-take-private.js';
+import { takeThreadPrivate, threadsOfCases } from '../../domain/community-take-private.js';
 import type { Case } from '../../domain/cases.js';
 import type { Customer } from '../../domain/customers.js';
 import type { PageArgs } from '../../domain/pagination.js';
@@ -25,6 +26,26 @@ function checked(ctx: GraphQLContext, input: Input['input'], ids: IdFields = {})
   return decodeInput('input', input, ids);
 }
 
+/** Loaders that live as long as the request's own: a list of cases or threads asks once per level. */
+const requestLoaders = new WeakMap<object, { threadOfCase: DataLoader<string, CommunityThread | null>; forum: DataLoader<string, CommunityForum | null> }>();
+function loadersOf(ctx: GraphQLContext) {
+  let found = requestLoaders.get(ctx.loaders);
+  if (!found) {
+    found = {
+      threadOfCase: new DataLoader(async (ids) => {
+        const byCase = await threadsOfCases(ctx.tenant, ids);
+        return ids.map((id) => byCase.get(id) ?? null);
+      }),
+      forum: new DataLoader(async (ids) => {
+        const all = new Map((await listForums(ctx.tenant)).map((f) => [f.id, f]));
+        return ids.map((id) => all.get(id) ?? null);
+      }),
+    };
+    requestLoaders.set(ctx.loaders, found);
+  }
+  return found;
+}
+
 /** A poll's results in the API's shape. */
 const pollView = (r: PollResults) => ({ ...r.poll, options: r.options, totalVotes: r.totalVotes });
 
@@ -36,7 +57,7 @@ export const communityResolvers: IResolvers<unknown, GraphQLContext> = {
   CommunityPoll: { id: globalId('CommunityPoll') },
   CommunityPollOption: { id: globalId('CommunityPollOption') },
   CommunityThread: {
-    forum: (t: CommunityThread, _: unknown, ctx) => (t.forumId ? getForum(ctx.tenant, t.forumId) : null),
+    forum: (t: CommunityThread, _: unknown, ctx) => (t.forumId ? loadersOf(ctx).forum.load(t.forumId) : null),
     hidden: (t: CommunityThread) => t.hiddenAt !== null,
     locked: (t: CommunityThread) => t.lockedAt !== null,
     acceptedAnswer: (t: CommunityThread, _: unknown, ctx) => (t.acceptedPostId ? ctx.loaders.post.load(t.acceptedPostId) : null),
@@ -51,7 +72,7 @@ export const communityResolvers: IResolvers<unknown, GraphQLContext> = {
     hidden: (p: CommunityPost) => p.hiddenAt !== null,
   },
   Case: {
-    communityThread: (c: Case, _: unknown, ctx) => threadOfCase(ctx.tenant, c.id),
+    communityThread: (c: Case, _: unknown, ctx) => loadersOf(ctx).threadOfCase.load(c.id),
   },
   Customer: {
     communityModerator: (c: Customer, _: unknown, ctx) => isCommunityModerator(ctx.tenant.data.db, c.id),
