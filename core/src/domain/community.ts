@@ -1,4 +1,4 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { eq, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { agents, communityForums, communityModerators, communityPosts, communityThreads, communityVotes, customers } from '../db/tenant-schema.js';
 import type { TenantDrizzle, TenantTx } from '../db/tenant-db.js';
