@@ -19,6 +19,7 @@ import { e164 } from './identity.js';
 import { ingestInteractions } from './ingest.js';
 import { replyOnChannel } from './outbound.js';
 import { parseCallEvent, parseEmail, parseSms, parseSocial } from './payloads.js';
+import { receivePortalSubmission } from './portal.js';
 import { receiveMessage, type IntakeTenant } from './receive.js';
 
 let dir: string;
@@ -143,6 +144,21 @@ describe('threading', () => {
     expect(await data.db.select().from(channelMessages).where(eq(channelMessages.interactionId, ring.interactionId))).toHaveLength(3);
     const replay = await receiveMessage(tenant, phone, call('hangup', { cause: 'normalClearing' }));
     expect(replay.duplicate).toBe(true);
+  });
+});
+
+describe('portal submissions', () => {
+  it('need a portal channel, open a case per submission and answer a repeated one with its first result', async () => {
+    const submission = { submissionId: 'form-1', contact: { email: 'pia@example.com', name: 'Pia' }, subject: 'Refund', body: 'Please refund order 12' };
+    await expect(receivePortalSubmission(tenant, submission)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await channel('PORTAL');
+    const first = await receivePortalSubmission(tenant, submission);
+    expect(first).toMatchObject({ caseCreated: true, duplicate: false });
+    expect(await data.db.select().from(cases).where(eq(cases.id, first.caseId!)).get()).toMatchObject({ subject: 'Refund', channel: 'PORTAL' });
+    expect(await receivePortalSubmission(tenant, submission)).toEqual({ ...first, caseCreated: false, duplicate: true });
+    const second = await receivePortalSubmission(tenant, { ...submission, submissionId: 'form-2' });
+    expect(second.caseId).not.toBe(first.caseId);
+    expect(second.customerId).toBe(first.customerId);
   });
 });
 
