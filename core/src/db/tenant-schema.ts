@@ -4,6 +4,7 @@
  * Every list the API pages through has an index ending in `id` so keyset cursors never scan.
  */
 import type { PostalAddress } from '@mosaic/sdk';
+import { sql } from 'drizzle-orm';
 import { sqliteTable, text, integer, real, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
 
 const ts = (name: string) => integer(name, { mode: 'timestamp_ms' });
@@ -745,6 +746,8 @@ export const caseSlaTargets = sqliteTable('case_sla_targets', {
   index('case_sla_targets_due_idx').on(t.status, t.dueAt),
   index('case_sla_targets_warn_idx').on(t.status, t.warnedAt, t.warnAt),
   index('case_sla_targets_breach_idx').on(t.status, t.breachNotifiedAt),
+  // When each clock was decided (met or missed): reports count a period over this range.
+  index('case_sla_targets_decided_idx').on(sql`coalesce(${t.hitAt}, ${t.breachedAt})`),
 ]);
 
 /** Each escalation action applied to a case, with what it changed; the supervisor's note lives here. */

@@ -1,0 +1,1 @@
+CREATE INDEX `case_sla_targets_decided_idx` ON `case_sla_targets` (coalesce("hit_at", "breached_at"));
