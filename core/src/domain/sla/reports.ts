@@ -28,8 +28,8 @@ export interface SlaOutcome {
 }
 
 /**
- * How many clocks were met and missed in [from, to), per kind, counted by SQL (a clock is decided
- * when it is hit or breached). The hit rate is hit / (hit + missed).
+ * How many clocks were met and missed in [from, to), per kind, counted by SQL over the index on
+ * when each was decided (hit or breached). The hit rate is hit / (hit + missed).
  */
 export async function slaOutcomes(ctx: TenantContext, range: { from: Date; to: Date }): Promise<SlaOutcome[]> {
   const decidedAt = sql`coalesce(${caseSlaTargets.hitAt}, ${caseSlaTargets.breachedAt})`;
