@@ -123,33 +123,31 @@ export function CheckboxField(props: FieldFrame & { checked?: boolean; value?: s
 
 /** Several checkboxes of one name in a fieldset (the form sends every ticked value). */
 export function CheckboxGroup(props: FieldFrame & { options: { value: string; label: string; detail?: Child }[]; checked: readonly string[] }) {
-  const id = fieldId(props.name);
-  return (
-    <fieldset class={props.error ? 'field field--invalid' : 'field'} aria-describedby={describedBy(props)}>
-      <legend>{props.label}</legend>
-      {props.options.map((o, i) => (
-        <div class="field--check">
-          <input id={`${id}-${i}`} name={props.name} type="checkbox" value={o.value} checked={props.checked.includes(o.value)} />
-          <label for={`${id}-${i}`}>{o.label}</label>
-          {o.detail}
-        </div>
-      ))}
-      <HintAndError {...props} />
-    </fieldset>
-  );
+  return <ChoiceFieldset {...props} type="checkbox" isChecked={(value) => props.checked.includes(value)} />;
 }
 
 /** Radio buttons of one name in a fieldset: one choice of a few (a rating, a mode). */
 export function RadioGroup(props: FieldFrame & { options: { value: string; label: string }[]; value?: string | null; required?: boolean }) {
+  return <ChoiceFieldset {...props} type="radio" isChecked={(value) => props.value === value} />;
+}
+
+/** Checkboxes or radio buttons of one name, each with its label, in a fieldset its legend names. */
+function ChoiceFieldset(props: FieldFrame & {
+  type: 'checkbox' | 'radio';
+  options: { value: string; label: string; detail?: Child }[];
+  isChecked: (value: string) => boolean;
+  required?: boolean;
+}) {
   const id = fieldId(props.name);
   return (
     <fieldset class={props.error ? 'field field--invalid' : 'field'} aria-describedby={describedBy(props)}>
       <legend>{props.label}</legend>
       {props.options.map((o, i) => (
         <div class="field--check">
-          <input id={`${id}-${i}`} name={props.name} type="radio" value={o.value} checked={props.value === o.value} required={props.required}
+          <input id={`${id}-${i}`} name={props.name} type={props.type} value={o.value} checked={props.isChecked(o.value)} required={props.required}
             aria-invalid={props.error ? 'true' : undefined} />
           <label for={`${id}-${i}`}>{o.label}</label>
+          {o.detail}
         </div>
       ))}
       <HintAndError {...props} />
