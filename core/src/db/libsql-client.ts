@@ -44,9 +44,15 @@ export async function ensureServerNamespace(config: DatabaseConfig, name: string
   throw new Error(`libsql server refused to create namespace ${name}: ${res.status} ${body}`);
 }
 
+/**
+ * How an embedded file syncs: WAL with FULL, so a write acknowledged to a client survives a
+ * power loss as well as a crash (NORMAL could lose the last commits on power loss).
+ */
+export const SYNCHRONOUS_PRAGMA = 'PRAGMA synchronous = FULL';
+
 /** Settings that make an embedded file safe for concurrent readers and one writer. */
 export async function tuneEmbedded(config: DatabaseConfig, client: Client): Promise<void> {
   if (config.kind !== 'embedded') return;
   await client.execute('PRAGMA journal_mode = WAL');
-  await client.execute('PRAGMA synchronous = NORMAL');
+  await client.execute(SYNCHRONOUS_PRAGMA);
 }

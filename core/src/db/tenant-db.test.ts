@@ -12,11 +12,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-it('keeps synchronous = NORMAL for every write transaction, not only the first connection', async () => {
+it('keeps synchronous = FULL for every write transaction, not only the first connection', async () => {
   const data = await databases.provision('66666666-6666-4666-8666-666666666666');
   const levels: unknown[] = [];
   for (let i = 0; i < 3; i++) {
     levels.push(await data.write(async (tx) => (await tx.get<{ synchronous: number }>(sql`PRAGMA synchronous`))?.synchronous));
   }
-  expect(levels).toEqual([1, 1, 1]);
+  expect(levels).toEqual([2, 2, 2]);
 });

@@ -5,7 +5,7 @@ import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { packageRoot } from '../lib/package-root.js';
 import type { DatabaseConfig } from './config.js';
-import { ensureServerNamespace, openLibsqlClient, tuneEmbedded } from './libsql-client.js';
+import { ensureServerNamespace, openLibsqlClient, SYNCHRONOUS_PRAGMA, tuneEmbedded } from './libsql-client.js';
 import * as tenantSchema from './tenant-schema.js';
 
 export type TenantDrizzle = LibSQLDatabase<typeof tenantSchema>;
@@ -71,9 +71,9 @@ export class TenantDatabases {
       client,
       write: async (fn) => {
         const result = await lock.runExclusive(async () => {
-          // libsql hands its connection to each transaction and opens a fresh one on next use, with
-          // SQLite's default (fsync on every commit): restate the setting on the one the transaction takes.
-          if (this.config.kind === 'embedded') await client.execute('PRAGMA synchronous = NORMAL');
+          // libsql hands its connection to each transaction and opens a fresh one on next use:
+          // state the sync setting on the connection the transaction takes, never assume it.
+          if (this.config.kind === 'embedded') await client.execute(SYNCHRONOUS_PRAGMA);
           return db.transaction(fn);
         });
         this.onCommit(tenantId);
