@@ -5,6 +5,7 @@ import type { CaseSurvey } from '../../domain/metrics/index.js';
 import { getMyCase, listMyCases, myCaseConversation, myCaseSurvey, openMyCase, portalCaseInput, rateMyCase, replyToMyCase } from '../../domain/portal-cases.js';
 import { searchPublishedArticles, type ArticleHit } from '../../domain/portal-knowledge.js';
 import { AppError } from '../../lib/errors.js';
+import type { Logger } from '../../lib/logger.js';
 import { parseInput } from '../../lib/validate.js';
 import { CsrfField, FormProblem, RadioGroup, TextAreaField, TextField, type FieldErrors } from '../form-fields.js';
 import { useView, ViewProvider } from '../view.js';
@@ -12,6 +13,7 @@ import { customerOf, formFields, portalBase, portalTenantOf, type PortalContext,
 import { ArticleList } from './knowledge.js';
 import { PortalPage, type PortalViewer } from './portal-page.js';
 import { listWindow, orNotFound, sendPage, translatedFieldErrors, viewerOf } from './render-portal.js';
+import { recordSelfService } from './self-service-activity.js';
 
 /** Suggested articles for a case subject: few, so the list stays readable. */
 const SUGGESTIONS = 5;
@@ -169,7 +171,7 @@ function CasePage(props: { base: string; viewer: PortalViewer; kase: Case; messa
  * suggested articles (live through htmx while typing, and always on a confirm step before the
  * case is sent), a case with its conversation, and replies.
  */
-export function caseRoutes(notFound: (c: PortalContext) => Response | Promise<Response>): Hono<PortalEnv> {
+export function caseRoutes(notFound: (c: PortalContext) => Response | Promise<Response>, logger: Logger): Hono<PortalEnv> {
   const routes = new Hono<PortalEnv>();
   routes.get('/cases', async (c) => {
     const page = await listMyCases(customerOf(c), listWindow(c, 20));
@@ -198,6 +200,8 @@ export function caseRoutes(notFound: (c: PortalContext) => Response | Promise<Re
         if (hits.length > 0) return sendPage(c, <ConfirmCasePage base={base} viewer={viewer} subject={input.subject} description={input.description} hits={hits} />);
       }
       const kase = await openMyCase(customerOf(c), input);
+      // The searches and views before it did not answer this customer: deflection counts them as failed.
+      recordSelfService(c, logger, 'CASE');
       return c.redirect(`${base}/cases/${kase.id}?created=1`, 303);
     } catch (err) {
       const errors = translatedFieldErrors(c, err);

@@ -62,10 +62,10 @@ export function portalRoutes(platform: Platform, notFoundPage: (c: Context) => P
     return sendPage(c, <PortalHome base={portalBase(c)} viewer={viewerOf(c)} hits={hits} />);
   });
   routes.route('/', authRoutes(platform));
-  routes.route('/', knowledgeRoutes(notFound));
+  routes.route('/', knowledgeRoutes(notFound, platform.logger));
   routes.route('/', communityRoutes(notFound));
   for (const path of ['/cases', '/cases/*', '/orders', '/orders/*', '/widgets/*']) routes.use(path, requireWebUser('customer'));
-  routes.route('/', caseRoutes(notFound));
+  routes.route('/', caseRoutes(notFound, platform.logger));
   routes.route('/', orderRoutes(platform, notFound));
   return routes as unknown as Hono<WebEnv>;
 }

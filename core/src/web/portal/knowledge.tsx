@@ -5,7 +5,9 @@ import type { KnowledgeArticle } from '../../domain/knowledge.js';
 import { CsrfField } from '../form-fields.js';
 import { requireWebUser } from '../session/index.js';
 import { useView } from '../view.js';
+import type { Logger } from '../../lib/logger.js';
 import { customerOf, customerOrNull, portalBase, portalTenantOf, type PortalContext, type PortalEnv } from './context.js';
+import { recordSelfService } from './self-service-activity.js';
 import { PortalPage, type PortalViewer } from './portal-page.js';
 import { orNotFound, sendPage, viewerOf } from './render-portal.js';
 
@@ -92,11 +94,13 @@ function ArticlePage(props: { base: string; viewer: PortalViewer | null; article
 }
 
 /** Article search (anyone), articles, and "was this helpful?" (signed-in customers, once each). */
-export function knowledgeRoutes(notFound: (c: PortalContext) => Response | Promise<Response>): Hono<PortalEnv> {
+export function knowledgeRoutes(notFound: (c: PortalContext) => Response | Promise<Response>, logger: Logger): Hono<PortalEnv> {
   const routes = new Hono<PortalEnv>();
   routes.get('/knowledge', async (c) => {
     const query = (c.req.query('q') ?? '').slice(0, 200).trim();
     const hits = await searchPublishedArticles(portalTenantOf(c), { query, locale: c.var.view.locale });
+    // A search for something (not the bare page) counts toward deflection.
+    if (query) recordSelfService(c, logger, 'SEARCH');
     return sendPage(c, <SearchPage base={portalBase(c)} viewer={viewerOf(c)} query={query} hits={hits} />);
   });
   routes.get('/knowledge/:id', (c) => orNotFound(c, notFound, async () => {
@@ -106,6 +110,7 @@ export function knowledgeRoutes(notFound: (c: PortalContext) => Response | Promi
       getPublishedArticle(portalTenantOf(c), id),
       customer ? myArticleRating(customer, id) : null,
     ]);
+    recordSelfService(c, logger, 'VIEW', article.id);
     return sendPage(c, <ArticlePage base={portalBase(c)} viewer={viewerOf(c)} article={article} rating={rating} thanked={c.req.query('rated') === '1'} />);
   }));
   routes.post('/knowledge/:id/rating', requireWebUser('customer'), (c) => orNotFound(c, notFound, async () => {
