@@ -1,5 +1,4 @@
 import type { IResolvers } from '@graphql-tools/utils';
-import DataLoader from 'dataloader';
 import * as tools from '../../domain/agent-tools/index.js';
 import type { Case } from '../../domain/cases.js';
 import type { Customer } from '../../domain/customers.js';
@@ -13,30 +12,16 @@ import { assertCanWrite } from '../../tenancy/context.js';
 import type { GraphQLContext } from '../context.js';
 import { localId, optionalLocalId } from '../ids.js';
 import { decodeIdArgument, decodeInput, type IdFields } from '../mutation-input.js';
+import { mapLoader, perRequest } from '../request-loaders.js';
 
 type Input = { input: Record<string, unknown> };
 type Row = { id: string };
 const globalId = (type: string) => (row: Row) => toGlobalId(type, row.id);
 
-/** Tag loaders that live as long as the request's own loaders. */
-const requestLoaders = new WeakMap<object, { caseTags: DataLoader<string, string[]>; customerTags: DataLoader<string, string[]> }>();
-function loadersOf(ctx: GraphQLContext) {
-  let found = requestLoaders.get(ctx.loaders);
-  if (!found) {
-    found = {
-      caseTags: new DataLoader(async (ids) => {
-        const byCase = await tools.tagsOfCases(ctx.tenant, ids);
-        return ids.map((id) => byCase.get(id) ?? []);
-      }),
-      customerTags: new DataLoader(async (ids) => {
-        const byCustomer = await tools.tagsOfCustomers(ctx.tenant, ids);
-        return ids.map((id) => byCustomer.get(id) ?? []);
-      }),
-    };
-    requestLoaders.set(ctx.loaders, found);
-  }
-  return found;
-}
+const loadersOf = perRequest((ctx) => ({
+  caseTags: mapLoader((ids) => tools.tagsOfCases(ctx.tenant, ids), [] as string[]),
+  customerTags: mapLoader((ids) => tools.tagsOfCustomers(ctx.tenant, ids), [] as string[]),
+}));
 
 /** The `input` argument checked in one pass with its ids decoded; a read-only key learns that first. */
 function checked(ctx: GraphQLContext, input: Input['input'], ids: IdFields = {}) {

@@ -1,5 +1,4 @@
 import type { IResolvers } from '@graphql-tools/utils';
-import DataLoader from 'dataloader';
 import type { z } from 'zod';
 import type { Case } from '../../domain/cases.js';
 import * as sla from '../../domain/sla/index.js';
@@ -11,29 +10,15 @@ import { assertAdmin } from '../../tenancy/context.js';
 import type { GraphQLContext } from '../context.js';
 import { localId } from '../ids.js';
 import { decodeIdArgument, decodeInput, type IdFields } from '../mutation-input.js';
+import { mapLoader, perRequest } from '../request-loaders.js';
 
 type Input = { input: Record<string, unknown> };
 type Row = { id: string };
 
-/** Loaders that live as long as the request's own (a subscription renews them per event). */
-const requestLoaders = new WeakMap<object, { targets: DataLoader<string, sla.CaseSlaTarget[]>; calendars: DataLoader<string, sla.SlaCalendar | null> }>();
-function loadersOf(ctx: GraphQLContext) {
-  let found = requestLoaders.get(ctx.loaders);
-  if (!found) {
-    found = {
-      targets: new DataLoader(async (ids) => {
-        const byCase = await sla.caseSlaTargetsOf(ctx.tenant, ids);
-        return ids.map((id) => byCase.get(id) ?? []);
-      }),
-      calendars: new DataLoader(async (ids) => {
-        const all = new Map((await sla.listSlaCalendars(ctx.tenant)).map((c) => [c.id, c]));
-        return ids.map((id) => all.get(id) ?? null);
-      }),
-    };
-    requestLoaders.set(ctx.loaders, found);
-  }
-  return found;
-}
+const loadersOf = perRequest((ctx) => ({
+  targets: mapLoader((ids) => sla.caseSlaTargetsOf(ctx.tenant, ids), [] as sla.CaseSlaTarget[]),
+  calendars: mapLoader(async () => new Map((await sla.listSlaCalendars(ctx.tenant)).map((c) => [c.id, c])), null as sla.SlaCalendar | null),
+}));
 
 /** Global ids inside lists and nested objects, decoded in place; bad ones become issues (paths from the input). */
 function decodeNestedIds(input: Record<string, unknown>, issues: InputIssue[]): Record<string, unknown> {
