@@ -81,7 +81,7 @@ function MetricsPage(props: PageProps) {
           <figure class="card chart-card">
             <figcaption>{t('admin.metrics.responseChart')}</figcaption>
             <div class="chart-frame">{raw(barChartSvg({
-              title: t('admin.metrics.responseChart'), categories, formatValue: (v) => minutes(v),
+              title: t('admin.metrics.responseChart'), categories, formatValue: (v) => minutes(v), formatAxis: (v) => format.number(v),
               series: [{ name: t('admin.metrics.firstResponse'), values: rows.map((r) => r.firstResponseMedianMinutes), colour: COLOURS.response }],
             }))}</div>
           </figure>

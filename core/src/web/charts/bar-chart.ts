@@ -14,16 +14,20 @@ export interface BarChartOptions {
   /** Category names, one per group of bars (dates, channels, agents). */
   categories: readonly string[];
   series: readonly BarSeries[];
-  /** How a value reads on the axis and in each bar's title ("12 min", "85 %"). */
+  /** How a value reads in each bar's title ("12 min", "85 %"). */
   formatValue: (value: number) => string;
+  /** How a value reads on the axis, where room is short; `formatValue` when left out. */
+  formatAxis?: (value: number) => string;
   width?: number;
   height?: number;
 }
 
-const MARGIN = { top: 12, right: 12, bottom: 44, left: 56 };
+const MARGIN = { top: 12, right: 12, bottom: 44, left: 64 };
 /** More category labels than this overlap; every n-th is written, each bar keeps its title. */
 const MAX_LABELS = 12;
 const MAX_LABEL_CHARS = 14;
+/** A legend entry has 150 px. */
+const MAX_LEGEND_CHARS = 24;
 
 /** 1, 2 or 5 times a power of ten, at least `value`: round numbers for the axis. */
 export function niceCeiling(value: number): number {
@@ -34,7 +38,7 @@ export function niceCeiling(value: number): number {
 }
 
 const round1 = (v: number) => Math.round(v * 10) / 10;
-const shorten = (label: string) => (label.length > MAX_LABEL_CHARS ? `${label.slice(0, MAX_LABEL_CHARS - 1)}…` : label);
+const shorten = (label: string, max = MAX_LABEL_CHARS) => (label.length > max ? `${label.slice(0, max - 1)}…` : label);
 
 /**
  * A grouped bar chart drawn on the server as accessible SVG (no client chart library, no inline
@@ -57,7 +61,7 @@ export function barChartSvg(options: BarChartOptions): string {
     const value = (max * i) / 4;
     const gy = round1(y(value));
     parts.push(`<line x1="${MARGIN.left}" x2="${width - MARGIN.right}" y1="${gy}" y2="${gy}" stroke="#d1d5db" stroke-width="1"/>`
-      + `<text x="${MARGIN.left - 6}" y="${gy + 4}" text-anchor="end" font-size="12" fill="#374151">${esc(options.formatValue(value))}</text>`);
+      + `<text x="${MARGIN.left - 6}" y="${gy + 4}" text-anchor="end" font-size="12" fill="#374151">${esc((options.formatAxis ?? options.formatValue)(value))}</text>`);
   }
   categories.forEach((category, c) => {
     const x0 = MARGIN.left + c * groupW + groupW * 0.1;
@@ -73,7 +77,7 @@ export function barChartSvg(options: BarChartOptions): string {
     }
   });
   const legend = series.map((s, k) => `<rect x="${MARGIN.left + k * 150}" y="${height - 16}" width="10" height="10" fill="${s.colour}"/>`
-    + `<text x="${MARGIN.left + k * 150 + 14}" y="${height - 7}" font-size="12" fill="#111827">${esc(shorten(s.name))}</text>`).join('');
+    + `<text x="${MARGIN.left + k * 150 + 14}" y="${height - 7}" font-size="12" fill="#111827">${esc(shorten(s.name, MAX_LEGEND_CHARS))}</text>`).join('');
   return `<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" role="img" aria-label="${esc(options.title)}" focusable="false">`
     + `<line x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${MARGIN.top}" y2="${MARGIN.top + plotH}" stroke="#6b7280" stroke-width="1"/>`
     + parts.join('') + legend + '</svg>';
