@@ -31,6 +31,10 @@ export const NAMED_STRING_CAPS: ReadonlyMap<string, number> = new Map(Object.ent
   'CreateCaseInput.description': 20_000,
   'UpdateCaseInput.description': 20_000,
   'AddInteractionInput.body': 100_000,
+  // Replies and imported messages are interactions too; a CSAT comment is a rating's comment.
+  'ReplyOnChannelInput.body': 100_000,
+  'IngestInteractionInput.body': 100_000,
+  'RateCaseInput.comment': 2_000,
   'CreateKnowledgeArticleInput.body': 200_000,
   'UpdateKnowledgeArticleInput.body': 200_000,
   'RateKnowledgeArticleInput.comment': 2_000,

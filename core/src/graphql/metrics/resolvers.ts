@@ -1,6 +1,6 @@
 import type { IResolvers } from '@graphql-tools/utils';
 import type { Case } from '../../domain/cases.js';
-import { rateCase, serviceMetrics, surveysOf, type CaseSurvey, type ServiceMetricsRow } from '../../domain/metrics/index.js';
+import { caseSurveyInput, rateCase, serviceMetrics, surveysOf, type CaseSurvey, type ServiceMetricsRow } from '../../domain/metrics/index.js';
 import { toGlobalId } from '../../lib/ids.js';
 import type { GraphQLContext } from '../context.js';
 import { decodeInput } from '../mutation-input.js';
@@ -26,7 +26,8 @@ export const metricsResolvers: IResolvers = {
   },
   Mutation: {
     rateCase: async (_: unknown, { input }: { input: Record<string, unknown> }, ctx: GraphQLContext) => {
-      const decoded = decodeInput('input', input, { caseId: 'Case' });
+      // The domain's schema too, so its issues are named from the argument down like every mutation's.
+      const decoded = decodeInput('input', input, { caseId: 'Case' }, caseSurveyInput);
       return { survey: await rateCase(ctx.tenant, decoded) };
     },
   },
