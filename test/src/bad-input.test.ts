@@ -21,6 +21,9 @@ let t: Client & { tenantId: string };
 let w: World;
 /** Fixtures the bad inputs point at, made once. */
 let extra: { mergedCustomer: string; closedCase: string; otherCase: string; orphanQueueCase: string; agentEmail: string };
+/** An SLA calendar and a policy on it, a channel, a disabled channel and a case that came in on the channel. */
+let sla: { calendar: string; policy: string };
+let intake: { channel: string; disabled: string; channelCase: string };
 /** An agent's key of the same tenant: plugins are for admins only. */
 let agent: Client;
 /**
@@ -49,6 +52,17 @@ beforeAll(async () => {
   await create(t, 'createOrder', { customerId: w.customer, number: 'SO-TAKEN', currency: 'EUR', lines: [{ sku: 'S', name: 'N', quantity: 1, unitPriceCents: 1 }] });
   extra = { mergedCustomer: merged, closedCase: closed, otherCase, orphanQueueCase: orphan, agentEmail: 'agent@bad.example' };
   agent = await tp.keyFor(t.tenantId, 'agent');
+  await create(t, 'rateCase', { caseId: closed, rating: 4 });
+  const calendar = (await create(t, 'createSlaCalendar', { name: 'Office', timeZone: 'Europe/Paris', periods: [period] })).calendar.id;
+  const policy = (await create(t, 'createSlaPolicy', { name: 'Urgent', conditions: { priorities: ['URGENT'] }, calendarId: calendar, targets: [slaTarget] })).policy.id;
+  sla = { calendar, policy };
+  const channel = (await create(t, 'createChannel', { kind: 'EMAIL', name: 'Support inbox' })).channel.id;
+  const disabled = (await create(t, 'createChannel', { kind: 'SMS', name: 'Old number', region: 'US' })).channel.id;
+  const ingested = await create(t, 'ingestInteractions', { channelId: channel, rows: [{ contact: { email: 'mail@bad.example' }, body: 'Hello', threadKey: 'k1' }] });
+  expect(ingested).toMatchObject({ written: 1, errors: [] });
+  const channelCase = ok(await t.gql('{ customers(first: 1, filter: { email: "mail@bad.example" }) { edges { node { cases(first: 1) { edges { node { id } } } } } } }'));
+  await create(t, 'disableChannel', disabled);
+  intake = { channel, disabled, channelCase: channelCase.customers.edges[0].node.cases.edges[0].node.id };
 
   const publisher = async (handle: string) => {
     const made = await createPublisher(tp.platform.control.db, { handle });
@@ -77,6 +91,13 @@ beforeAll(async () => {
 afterAll(() => tp?.close());
 
 const long = (n: number) => 'x'.repeat(n);
+const period = { weekday: 'MONDAY', start: '09:00', end: '17:00' };
+const slaTarget = { kind: 'FIRST_RESPONSE', minutes: 60 };
+/** A valid calendar, changed in one respect. */
+const calendarInput = (over: Record<string, unknown> = {}) => ({ name: 'Weekdays', timeZone: 'Europe/Paris', periods: [period], ...over });
+/** A valid policy (wall-clock minutes, so it needs no calendar), changed in one respect. */
+const policyInput = (over: Record<string, unknown> = {}) => ({ name: 'Everything', targets: [{ ...slaTarget, businessHours: false }], ...over });
+const row = (over: Record<string, unknown> = {}) => ({ contact: { email: 'row@bad.example' }, body: 'Hi', ...over });
 const line = { sku: 'SKU', name: 'Thing', quantity: 1, unitPriceCents: 100 };
 
 /** [mutation, what is wrong, input, code, what the message must say, sent with an agent's key] */
@@ -276,6 +297,89 @@ const CASES: BadCase[] = [
   ['createQueue', 'bad skill', () => ({ name: 'Q', requiredSkill: 'Bad Skill' }), 'BAD_USER_INPUT', /requiredSkill: a skill is/],
   ['createQueue', 'name taken', () => ({ name: 'bad billing' }), 'CONFLICT', /a queue named bad billing already exists/],
 
+  ['createSlaCalendar', 'name too long', () => calendarInput({ name: long(101) }), 'BAD_USER_INPUT', /^invalid input: input\.name: Too big/],
+  ['createSlaCalendar', 'unknown time zone', () => calendarInput({ timeZone: 'Mars/Olympus_Mons' }), 'BAD_USER_INPUT', /^invalid input: input\.timeZone: is not an IANA time zone/],
+  ['createSlaCalendar', 'no opening periods', () => calendarInput({ periods: [] }), 'BAD_USER_INPUT', /input\.periods: a calendar must be open at least once a week/],
+  ['createSlaCalendar', 'closes before it opens', () => calendarInput({ periods: [{ ...period, start: '17:00', end: '09:00' }] }), 'BAD_USER_INPUT', /input\.periods\.0\.end: a period ends after it starts/],
+  ['createSlaCalendar', 'not a time', () => calendarInput({ periods: [{ ...period, start: '9am' }] }), 'BAD_USER_INPUT', /input\.periods\.0\.start: a time is HH:MM/],
+  ['createSlaCalendar', 'bad weekday (variables)', () => calendarInput({ periods: [{ ...period, weekday: 'FUNDAY' }] }), 'BAD_USER_INPUT', /"FUNDAY" does not exist in "Weekday"/],
+  ['createSlaCalendar', 'no time zone (variables)', () => ({ name: 'N', periods: [period] }), 'BAD_USER_INPUT', /Field "timeZone" of required type "String!" was not provided/],
+  ['createSlaCalendar', 'name taken', () => calendarInput({ name: 'Office' }), 'CONFLICT', /a calendar named "Office" exists already/],
+  ['createSlaCalendar', 'non-admin key', () => calendarInput(), 'FORBIDDEN', ADMIN_ONLY, 'agent'],
+
+  ['updateSlaCalendar', 'overlapping periods', () => ({ id: sla.calendar, periods: [period, { ...period, start: '16:00', end: '18:00' }] }), 'BAD_USER_INPUT', /input\.periods\.1: overlaps period 0 of the same weekday/],
+  ['updateSlaCalendar', 'impossible holiday', () => ({ id: sla.calendar, holidays: [{ date: '2026-02-30' }] }), 'BAD_USER_INPUT', /input\.holidays\.0\.date: is not a real date/],
+  ['updateSlaCalendar', 'unknown calendar', () => ({ id: gid('SlaCalendar', randomUUID()), name: 'X' }), 'NOT_FOUND', /^SlaCalendar not found$/],
+  ['updateSlaCalendar', 'a policy id as calendar', () => ({ id: sla.policy, name: 'X' }), 'BAD_USER_INPUT', /input\.id: is not a valid SlaCalendar id/],
+  ['updateSlaCalendar', 'non-admin key', () => ({ id: sla.calendar, name: 'X' }), 'FORBIDDEN', ADMIN_ONLY, 'agent'],
+
+  ['addSlaHolidays', 'no holidays', () => ({ calendarId: sla.calendar, holidays: [] }), 'BAD_USER_INPUT', /input\.holidays: Too small/],
+  ['addSlaHolidays', 'more than 50', () => ({ calendarId: sla.calendar, holidays: Array.from({ length: 51 }, (_, i) => ({ date: `2030-01-${String((i % 28) + 1).padStart(2, '0')}` })) }), 'BAD_USER_INPUT', /input\.holidays: at most 50 holidays per call/],
+  ['addSlaHolidays', 'holiday name too long', () => ({ calendarId: sla.calendar, holidays: [{ date: '2030-05-01', name: long(101) }] }), 'BAD_USER_INPUT', /input\.holidays\.0\.name: Too big/],
+  ['addSlaHolidays', 'unknown calendar', () => ({ calendarId: gid('SlaCalendar', randomUUID()), holidays: [{ date: '2030-05-01' }] }), 'NOT_FOUND', /^SlaCalendar not found$/],
+
+  ['deleteSlaCalendar', 'used by a policy', () => sla.calendar, 'CONFLICT', /the policy "Urgent" uses this calendar/],
+  ['deleteSlaCalendar', 'unknown calendar', () => gid('SlaCalendar', randomUUID()), 'NOT_FOUND', /^SlaCalendar not found$/],
+  ['deleteSlaCalendar', 'malformed id', () => '%%%', 'BAD_USER_INPUT', /is not a valid SlaCalendar id/],
+  ['deleteSlaCalendar', 'non-admin key', () => sla.calendar, 'FORBIDDEN', ADMIN_ONLY, 'agent'],
+
+  ['createSlaPolicy', 'no targets', () => policyInput({ targets: [] }), 'BAD_USER_INPUT', /input\.targets: a policy has at least one target/],
+  ['createSlaPolicy', 'a target of 0 minutes', () => policyInput({ targets: [{ ...slaTarget, minutes: 0, businessHours: false }] }), 'BAD_USER_INPUT', /input\.targets\.0\.minutes: Too small/],
+  ['createSlaPolicy', 'a target over a year', () => policyInput({ targets: [{ ...slaTarget, minutes: 525_601, businessHours: false }] }), 'BAD_USER_INPUT', /input\.targets\.0\.minutes: Too big/],
+  ['createSlaPolicy', 'business hours without a calendar', () => policyInput({ targets: [slaTarget] }), 'BAD_USER_INPUT', /input\.targets\.0\.businessHours: counting business hours needs a calendarId/],
+  ['createSlaPolicy', 'warnPercent 100', () => policyInput({ warnPercent: 100 }), 'BAD_USER_INPUT', /input\.warnPercent: Too big/],
+  ['createSlaPolicy', 'tier too long', () => policyInput({ conditions: { tiers: [long(51)] } }), 'BAD_USER_INPUT', /input\.conditions\.tiers\.0: Too big/],
+  ['createSlaPolicy', 'bad target kind (variables)', () => policyInput({ targets: [{ kind: 'SOON', minutes: 5 }] }), 'BAD_USER_INPUT', /"SOON" does not exist in "SlaTargetKind"/],
+  ['createSlaPolicy', 'unknown queue in conditions', () => policyInput({ conditions: { queueIds: [randomGid('Queue')] } }), 'NOT_FOUND', /^Queue not found$/],
+  ['createSlaPolicy', 'unknown calendar', () => policyInput({ calendarId: gid('SlaCalendar', randomUUID()) }), 'NOT_FOUND', /^SlaCalendar not found$/],
+  ['createSlaPolicy', 'name taken', () => policyInput({ name: 'Urgent' }), 'CONFLICT', /a policy named "Urgent" exists already/],
+  ['createSlaPolicy', 'non-admin key', () => policyInput(), 'FORBIDDEN', ADMIN_ONLY, 'agent'],
+
+  ['updateSlaPolicy', 'position 0', () => ({ id: sla.policy, position: 0 }), 'BAD_USER_INPUT', /input\.position: Too small/],
+  ['updateSlaPolicy', 'notify nobody', () => ({ id: sla.policy, escalations: [{ on: 'BREACHED', action: 'NOTIFY' }] }), 'BAD_USER_INPUT', /input\.escalations\.0\.agentId: a notification names the supervisor/],
+  ['updateSlaPolicy', 'unknown escalation agent', () => ({ id: sla.policy, escalations: [{ on: 'BREACHED', action: 'NOTIFY', agentId: randomGid('Agent') }] }), 'NOT_FOUND', /^Agent not found$/],
+  ['updateSlaPolicy', 'unknown policy', () => ({ id: gid('SlaPolicy', randomUUID()), name: 'X' }), 'NOT_FOUND', /^SlaPolicy not found$/],
+  ['updateSlaPolicy', 'non-admin key', () => ({ id: sla.policy, name: 'X' }), 'FORBIDDEN', ADMIN_ONLY, 'agent'],
+
+  ['deleteSlaPolicy', 'unknown policy', () => gid('SlaPolicy', randomUUID()), 'NOT_FOUND', /^SlaPolicy not found$/],
+  ['deleteSlaPolicy', 'a calendar id as policy', () => sla.calendar, 'BAD_USER_INPUT', /is not a valid SlaPolicy id/],
+  ['deleteSlaPolicy', 'non-admin key', () => sla.policy, 'FORBIDDEN', ADMIN_ONLY, 'agent'],
+
+  ['createChannel', 'empty name', () => ({ kind: 'EMAIL', name: ' ' }), 'BAD_USER_INPUT', /^invalid input: input\.name: Too small/],
+  ['createChannel', 'name too long', () => ({ kind: 'EMAIL', name: long(121) }), 'BAD_USER_INPUT', /^invalid input: input\.name: Too big/],
+  ['createChannel', 'bad kind (variables)', () => ({ kind: 'FAX', name: 'N' }), 'BAD_USER_INPUT', /"FAX" does not exist in "Channel"/],
+  ['createChannel', 'bad region', () => ({ kind: 'SMS', name: 'N', region: 'USA' }), 'BAD_USER_INPUT', /input\.region: an ISO 3166 two-letter region/],
+  ['createChannel', 'unknown default queue', () => ({ kind: 'EMAIL', name: 'N', defaultQueueId: randomGid('Queue') }), 'NOT_FOUND', /^Queue not found$/],
+  ['createChannel', 'non-admin key', () => ({ kind: 'EMAIL', name: 'N' }), 'FORBIDDEN', ADMIN_ONLY, 'agent'],
+
+  ['rotateChannelSecret', 'unknown channel', () => gid('IntakeChannel', randomUUID()), 'NOT_FOUND', /^Channel not found$/],
+  ['rotateChannelSecret', 'a case id as channel', () => w.case, 'BAD_USER_INPUT', /is not a valid IntakeChannel id/],
+  ['rotateChannelSecret', 'non-admin key', () => intake.channel, 'FORBIDDEN', ADMIN_ONLY, 'agent'],
+
+  ['disableChannel', 'unknown channel', () => gid('IntakeChannel', randomUUID()), 'NOT_FOUND', /^Channel not found$/],
+  ['disableChannel', 'non-admin key', () => intake.channel, 'FORBIDDEN', ADMIN_ONLY, 'agent'],
+
+  ['replyOnChannel', 'empty body', () => ({ caseId: intake.channelCase, body: '' }), 'BAD_USER_INPUT', /^invalid input: input\.body: Too small/],
+  ['replyOnChannel', 'subject too long', () => ({ caseId: intake.channelCase, body: 'B', subject: long(301) }), 'BAD_USER_INPUT', /^invalid input: input\.subject: Too big/],
+  ['replyOnChannel', 'case from no channel', () => ({ caseId: w.case, body: 'B' }), 'CONFLICT', /^this case came in on no channel; name the channel to reply on$/],
+  ['replyOnChannel', 'disabled channel', () => ({ caseId: intake.channelCase, body: 'B', channelId: intake.disabled }), 'CONFLICT', /^this channel is disabled; reply on another$/],
+  ['replyOnChannel', 'unknown channel', () => ({ caseId: intake.channelCase, body: 'B', channelId: gid('IntakeChannel', randomUUID()) }), 'NOT_FOUND', /^Channel not found$/],
+  ['replyOnChannel', 'unknown case', () => ({ caseId: randomGid('Case'), body: 'B' }), 'NOT_FOUND', /^Case not found$/],
+
+  ['ingestInteractions', 'more than 1000 rows', () => ({ channelId: intake.channel, rows: Array.from({ length: 1001 }, () => row()) }), 'BAD_USER_INPUT', /^send at most 1000 rows per batch$/],
+  ['ingestInteractions', 'row without a contact (variables)', () => ({ channelId: intake.channel, rows: [{ body: 'Hi' }] }), 'BAD_USER_INPUT', /Field "contact" of required type "IngestContactInput!" was not provided/],
+  ['ingestInteractions', 'bad direction (variables)', () => ({ channelId: intake.channel, rows: [row({ direction: 'SIDEWAYS' })] }), 'BAD_USER_INPUT', /"SIDEWAYS" does not exist in "Direction"/],
+  ['ingestInteractions', 'unknown channel', () => ({ channelId: gid('IntakeChannel', randomUUID()), rows: [row()] }), 'NOT_FOUND', /^Channel not found$/],
+  ['ingestInteractions', 'disabled channel', () => ({ channelId: intake.disabled, rows: [row()] }), 'CONFLICT', /^this channel is disabled$/],
+
+  ['rateCase', 'rating 6', () => ({ caseId: extra.closedCase, rating: 6 }), 'BAD_USER_INPUT', /^invalid input: input\.rating: Too big/],
+  ['rateCase', 'rating 0', () => ({ caseId: extra.closedCase, rating: 0 }), 'BAD_USER_INPUT', /^invalid input: input\.rating: Too small/],
+  ['rateCase', 'fractional rating (variables)', () => ({ caseId: extra.closedCase, rating: 4.5 }), 'BAD_USER_INPUT', /Int cannot represent non-integer value: 4\.5/],
+  ['rateCase', 'comment too long', () => ({ caseId: extra.closedCase, rating: 5, comment: long(2_001) }), 'BAD_USER_INPUT', /rateCase\(input\.comment\): is 2001 characters; the limit is 2000/],
+  ['rateCase', 'open case', () => ({ caseId: w.case, rating: 5 }), 'CONFLICT', /^a case is rated once it is solved$/],
+  ['rateCase', 'unknown case', () => ({ caseId: randomGid('Case'), rating: 5 }), 'NOT_FOUND', /^Case not found$/],
+  ['rateCase', 'already rated', () => ({ caseId: extra.closedCase, rating: 5 }), 'ALREADY_RATED', /^this case has been rated already$/],
+
   ['publishPluginVersion', 'manifest not JSON', () => publishing({ manifest: '{ not json' }), 'BAD_USER_INPUT', /^manifest is not JSON$/],
   ['publishPluginVersion', 'garbage manifest', () => publishing({ manifest: JSON.stringify({ id: 'acme.greeter', version: 'one' }) }), 'BAD_USER_INPUT', /Invalid plugin manifest:[\s\S]*manifest\.version: must be a semver version/],
   ['publishPluginVersion', 'unsigned', () => publishing({ signature: '' }), 'BAD_USER_INPUT', /signature must be the base64 ed25519 signature/],
@@ -376,6 +480,9 @@ describe('schema-level type errors are refused while validating', () => {
     ['float vote', 'mutation { voteCommunityPost(input: { postId: "x", customerId: "y", value: 1.5 }) { post { id } } }', /Int/],
     ['unknown enum literal', 'mutation { createCase(input: { customerId: "x", subject: "s", priority: SUPER }) { case { id } } }', /CasePriority/],
     ['string for an enum', 'mutation { updateOrderStatus(input: { id: "x", status: "PAID" }) { order { id } } }', /OrderStatus/],
+    ['missing required field of a new module', 'mutation { createSlaCalendar(input: { name: "N", periods: [] }) { calendar { id } } }', /CreateSlaCalendarInput\.timeZone/],
+    ['string for an Int rating', 'mutation { rateCase(input: { caseId: "x", rating: "five" }) { survey { rating } } }', /Int/],
+    ['unknown enum literal of a new module', 'mutation { createChannel(input: { kind: FAX, name: "N" }) { secret } }', /Channel/],
     ['unknown mutation', 'mutation { dropAllTables { ok } }', /dropAllTables/],
     ['variable of the wrong type', 'mutation($n: String) { createAccount(input: { name: $n }) { account { id } } }', /String!/],
   ];

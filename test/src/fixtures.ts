@@ -73,6 +73,22 @@ const PAYLOADS = {
   transferCase: ['TransferCaseInput!', 'case { id assignee { id } queue { id } }'],
   releaseCase: ['ID!', 'case { id assignee { id } }'],
   inviteExpert: ['InviteExpertInput!', 'case { id } participant { agent { id } }'],
+  // Service levels; deleteSlaCalendar and deleteSlaPolicy take the id as `$input`.
+  createSlaCalendar: ['CreateSlaCalendarInput!', 'calendar { id name timeZone }'],
+  updateSlaCalendar: ['UpdateSlaCalendarInput!', 'calendar { id name timeZone }'],
+  addSlaHolidays: ['AddSlaHolidaysInput!', 'calendar { id holidays { date name recurring } }'],
+  deleteSlaCalendar: ['ID!', 'deletedId'],
+  createSlaPolicy: ['CreateSlaPolicyInput!', 'policy { id name position enabled }'],
+  updateSlaPolicy: ['UpdateSlaPolicyInput!', 'policy { id name position enabled }'],
+  deleteSlaPolicy: ['ID!', 'deletedId'],
+  // Intake channels; rotateChannelSecret and disableChannel take the id as `$input`.
+  createChannel: ['CreateChannelInput!', 'channel { id kind name enabled } secret'],
+  rotateChannelSecret: ['ID!', 'channel { id } secret'],
+  disableChannel: ['ID!', 'channel { id enabled }'],
+  replyOnChannel: ['ReplyOnChannelInput!', 'interaction { id direction case { id } }'],
+  ingestInteractions: [{ channelId: 'ID!', rows: '[IngestInteractionInput!]!' }, 'written duplicates errors { row code message }'],
+  // Satisfaction.
+  rateCase: ['RateCaseInput!', 'survey { rating comment }'],
   // Agents' tools; deleteCannedResponse, deleteMacro and cancelScheduledReply take the id as `$input`.
   addCaseNote: ['AddCaseNoteInput!', 'note { id body author { id } } mentioned { id }'],
   markNotificationsRead: ['MarkNotificationsReadInput!', 'count'],
@@ -114,7 +130,7 @@ export type MutationName = keyof typeof PAYLOADS;
 export const MUTATION_NAMES = Object.keys(PAYLOADS) as MutationName[];
 
 const ARGUMENT: Partial<Record<MutationName, string>> = {
-  routeCase: 'id', acceptOffer: 'caseId', releaseCase: 'caseId', deleteCannedResponse: 'id', deleteMacro: 'id', cancelScheduledReply: 'id', rollbackPlugin: 'pluginId', uninstallPlugin: 'pluginId', purgePluginData: 'pluginId',
+  routeCase: 'id', acceptOffer: 'caseId', releaseCase: 'caseId', deleteCannedResponse: 'id', deleteMacro: 'id', cancelScheduledReply: 'id', deleteSlaCalendar: 'id', deleteSlaPolicy: 'id', rotateChannelSecret: 'id', disableChannel: 'id', rollbackPlugin: 'pluginId', uninstallPlugin: 'pluginId', purgePluginData: 'pluginId',
 };
 
 /** The document for `name`; mutations that take a single id get it as `$input` too. */

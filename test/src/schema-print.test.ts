@@ -46,7 +46,7 @@ describe('mosaic schema print', () => {
     expect(printed.stdout).toContain('acme_greeter_greeting: String');
 
     const integrator = await tp.keyFor(a.tenantId, 'integrator');
-    const introspected = ok<IntrospectionQuery>(await integrator.gql(getIntrospectionQuery({ descriptions: true, specifiedByUrl: true })));
+    const introspected = ok<IntrospectionQuery>(await integrator.gql(getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, inputValueDeprecation: true })));
     expect(sorted(buildSchema(printed.stdout))).toBe(sorted(buildClientSchema(introspected)));
 
     const other = await mosaic('schema', 'print', '--tenant', 'print-b');
