@@ -15,6 +15,7 @@ import { timeKey, type Connection, type PageArgs } from './pagination.js';
 import { likeText, pageOfRows, requireRow } from './rows.js';
 import { mergeCustomerTagsTx } from './agent-tools/tags.js';
 import { mergeCommunityCustomerTx } from './community-moderation.js';
+import { phoneIdentity } from './phone-numbers.js';
 
 export type Customer = typeof customers.$inferSelect;
 export type Identity = typeof identities.$inferSelect;
@@ -105,7 +106,7 @@ async function attachIdentities(
   now: Date,
 ): Promise<void> {
   for (const h of handles) {
-    const value = h.kind === 'EMAIL' ? h.value.toLowerCase() : h.value;
+    const value = h.kind === 'EMAIL' ? h.value.toLowerCase() : h.kind === 'PHONE' ? phoneIdentity(h.value) : h.value;
     const [owner] = await tx
       .select({ customerId: identities.customerId })
       .from(identities)

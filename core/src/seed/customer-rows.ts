@@ -11,6 +11,7 @@ import type { Topic } from './pools.js';
 import { Weighted } from './rng.js';
 import { seedAddress } from './addresses.js';
 import { newId } from '../lib/ids.js';
+import { phoneIdentity } from '../domain/phone-numbers.js';
 
 export interface AccountRef {
   id: string;
@@ -85,7 +86,7 @@ export function addCustomer(ctx: SeedContext, account: AccountRef | null, intera
   const address = ctx.places.chance(0.85) ? JSON.stringify(seedAddress(ctx.places)) : null;
   t.customers.add(id, account?.id ?? null, `${first} ${last}`, email, phone, 'ACTIVE', address, createdAt, between(rng, createdAt, now));
   t.identities.add(newId(), id, 'EMAIL', email, null, rng.chance(0.8) ? 1 : 0, createdAt);
-  t.identities.add(newId(), id, 'PHONE', phone, null, rng.chance(0.5) ? 1 : 0, createdAt);
+  t.identities.add(newId(), id, 'PHONE', phoneIdentity(phone), null, rng.chance(0.5) ? 1 : 0, createdAt);
   if (rng.chance(0.15)) {
     t.identities.add(newId(), id, 'SOCIAL', `@${handle(first)}${handle(last)}${n}`, rng.pick(SOCIAL_PROVIDERS), 0, createdAt);
   }

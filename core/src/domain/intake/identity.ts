@@ -1,10 +1,12 @@
-import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
 import { bulkInsert, selectWhereIn } from '../../db/bulk-insert.js';
 import type { TenantTx } from '../../db/tenant-db.js';
 import { customers, identities } from '../../db/tenant-schema.js';
 import { AppError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
+import { e164 } from '../phone-numbers.js';
+
+export { e164 };
 
 /** How a sender introduced themselves on a channel: any of an address, a number, a handle. */
 export const contactInput = z.object({
@@ -32,16 +34,6 @@ export interface ResolvableContact {
   name: string;
   email: string | null;
   phone: string | null;
-}
-
-/**
- * A phone number in E.164 (`+4930123456`), read in international form (`+49…`, `0049…` with a
- * region) or, with `region`, in that region's national form (`030 123456`). Null when it is
- * not a possible number, so the caller can answer with a coded error.
- */
-export function e164(raw: string, region?: string | null): string | null {
-  const parsed = parsePhoneNumberFromString(raw, (region ?? undefined) as CountryCode | undefined);
-  return parsed?.isPossible() ? parsed.number : null;
 }
 
 /** `@alice` for `Alice` or `@Alice`: handles are matched without regard to case. */

@@ -10,7 +10,7 @@ import { cases, channelMessages, customers, identities, interactions, outbox } f
 import { SecretVault } from '../../plugins/installer/vault.js';
 import type { TenantContext } from '../../tenancy/context.js';
 import { updateCase } from '../cases.js';
-import { customerIdentities, mergeCustomers } from '../customers.js';
+import { createCustomer, customerIdentities, mergeCustomers } from '../customers.js';
 import { countRows } from '../rows.js';
 import { liveEvents } from '../live-events.js';
 import { customerTimeline } from '../timeline.js';
@@ -67,6 +67,14 @@ describe('identity resolution', () => {
     expect(handles.map((h) => [h.kind, h.value])).toEqual([['PHONE', '+49307654321']]);
     // One conversation per number: the three messages share a case.
     expect(new Set([a.caseId, b.caseId, c.caseId]).size).toBe(1);
+  });
+
+  it('finds a customer created through the API with the number written for people', async () => {
+    const created = await createCustomer(admin, { name: 'Phil Spaced', phone: '+49 40 555 1234' });
+    expect((await customerIdentities(admin, [created.id])).map((h) => [h.kind, h.value])).toEqual([['PHONE', '+49405551234']]);
+    const sms = await channel('SMS', 'DE');
+    const got = await receiveMessage(tenant, sms, parseSms({ MessageSid: 'SM-api-phone', From: '+49405551234', Body: 'hello' }));
+    expect(got.customerId).toBe(created.id);
   });
 
   it('finds a customer by email without regard to case, and by handle with or without @', async () => {
