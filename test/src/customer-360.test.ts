@@ -408,7 +408,7 @@ describe('mergeCustomers', () => {
     expect(s.phone).toBe('+44 20 7946 0000'); // filled from the duplicate
     expect(s.account).toEqual({ id: acct });
     expect(s.identities.map((i: any) => `${i.kind}:${i.value}`).sort()).toEqual(
-      ['EMAIL:sam.s@example.org', 'EMAIL:sam@example.com', 'PHONE:+44 20 7946 0000', 'SOCIAL:@sams'],
+      ['EMAIL:sam.s@example.org', 'EMAIL:sam@example.com', 'PHONE:+442079460000', 'SOCIAL:@sams'],
     );
     expect(new Set(s.cases.edges.map((e: any) => e.node.id))).toEqual(new Set([ownCase, dupCase]));
     expect(s.interactions.edges.map((e: any) => e.node.id)).toEqual([dupInteraction]);

@@ -120,28 +120,28 @@ extend type Mutation {
   createChannel(
     """The channel."""
     input: CreateChannelInput!
-  ): IntakeChannelSecretPayload!
+  ): IntakeChannelSecretPayload
   """Replaces a channel's secret (the old one stops working at once) and answers the new one, once. Admins only."""
   rotateChannelSecret(
     """The channel's global id."""
     id: ID!
-  ): IntakeChannelSecretPayload!
+  ): IntakeChannelSecretPayload
   """Disables a channel: its endpoints answer NOT_FOUND from then on. Admins only."""
   disableChannel(
     """The channel's global id."""
     id: ID!
-  ): IntakeChannelPayload!
+  ): IntakeChannelPayload
   """Records a reply on the case's channel as an OUTBOUND interaction and emits interaction.outbound for a delivery plugin; core sends nothing itself."""
   replyOnChannel(
     """The reply."""
     input: ReplyOnChannelInput!
-  ): InteractionPayload!
+  ): InteractionPayload
   """Imports up to 1000 messages on a channel in one transaction; bad rows are reported by position and left out. For longer imports stream NDJSON to POST /ingest/channels/<id>."""
   ingestInteractions(
     """The channel the messages came in on."""
     channelId: ID!
     """The rows (at most 1000)."""
     rows: [IngestInteractionInput!]!
-  ): IngestInteractionsPayload!
+  ): IngestInteractionsPayload
 }
 `;

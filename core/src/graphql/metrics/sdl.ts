@@ -130,6 +130,6 @@ extend type Mutation {
   rateCase(
     """The case and the rating."""
     input: RateCaseInput!
-  ): RateCasePayload!
+  ): RateCasePayload
 }
 `;

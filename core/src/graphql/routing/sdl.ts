@@ -323,41 +323,41 @@ extend type Mutation {
   setPresence(
     """What to change."""
     input: SetPresenceInput!
-  ): SetPresencePayload!
+  ): SetPresencePayload
   """Configures how a queue is routed (admins). From then on the server offers its waiting cases to agents."""
   configureQueueRouting(
     """What to change."""
     input: ConfigureQueueRoutingInput!
-  ): ConfigureQueueRoutingPayload!
+  ): ConfigureQueueRoutingPayload
   """Sets capacity units per channel (admins)."""
   setChannelWeights(
     """What to change."""
     input: SetChannelWeightsInput!
-  ): SetChannelWeightsPayload!
+  ): SetChannelWeightsPayload
   """Accepts the case offered to the calling agent: it is assigned to them. NOT_FOUND when no such offer is open for them; OFFER_EXPIRED when it ran out."""
   acceptOffer(
     """The offered case's global id."""
     caseId: ID!
-  ): RoutingCasePayload!
+  ): RoutingCasePayload
   """Declines the case offered to the calling agent, with a reason; routing offers it to the next agent."""
   declineOffer(
     """What to change."""
     input: DeclineOfferInput!
-  ): RoutingCasePayload!
+  ): RoutingCasePayload
   """Hands the case to an agent (AGENT_AT_CAPACITY when they have no room) or a queue; the assignee or an admin."""
   transferCase(
     """What to change."""
     input: TransferCaseInput!
-  ): RoutingCasePayload!
+  ): RoutingCasePayload
   """The assignee gives the case back to routing (the assignee or an admin)."""
   releaseCase(
     """The case's global id."""
     caseId: ID!
-  ): RoutingCasePayload!
+  ): RoutingCasePayload
   """Invites an expert to help on the case; the assignee stays its owner."""
   inviteExpert(
     """What to change."""
     input: InviteExpertInput!
-  ): InviteExpertPayload!
+  ): InviteExpertPayload
 }
 `;
