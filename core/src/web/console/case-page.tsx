@@ -4,6 +4,7 @@ import { getCase, type Case } from '../../domain/cases.js';
 import { getCustomer, type Customer } from '../../domain/customers.js';
 import { addInteraction, listInteractions, type Interaction } from '../../domain/interactions.js';
 import { searchPublishedArticles, type ArticleHit } from '../../domain/portal-knowledge.js';
+import { caseSlaTargetsOf, type CaseSlaTarget } from '../../domain/sla/index.js';
 import type { TenantContext } from '../../tenancy/context.js';
 import type { Platform } from '../../platform.js';
 import { renderPage } from '../render.js';
@@ -24,8 +25,37 @@ interface CaseData {
   customer: Customer;
   messages: Interaction[];
   suggestions: ArticleHit[];
+  /** The case's SLA clocks, the current round of each kind. */
+  sla: CaseSlaTarget[];
   widgets: WidgetSlotData;
 }
+
+/** Where each SLA clock of the case stands: running until a due time, paused, met or missed. */
+function SlaCard(props: { targets: CaseSlaTarget[] }) {
+  const { t, format } = useView();
+  const when = (at: Date | null) => (at ? <time datetime={at.toISOString()}>{format.dateTime(at)}</time> : null);
+  return (
+    <section class="card" aria-labelledby="sla-h">
+      <h2 id="sla-h">{t('console.case.sla.title')}</h2>
+      {props.targets.length === 0 ? <p class="muted">{t('console.case.sla.none')}</p> : (
+        <dl class="facts">
+          {props.targets.map((target) => (
+            <div>
+              <dt>{t(`console.case.sla.kinds.${target.kind}`)}</dt>
+              <dd class={`sla sla--${target.status.toLowerCase()}`}>
+                {t(`console.case.sla.statuses.${target.status}`)}{' '}
+                {target.status === 'HIT' ? when(target.hitAt) : target.status === 'MISSED' ? when(target.breachedAt) : target.status === 'ACTIVE' ? <>{t('console.case.sla.due')} {when(target.dueAt)}</> : null}
+              </dd>
+            </div>
+          ))}
+        </dl>
+      )}
+    </section>
+  );
+}
+
+/** The newest round of each kind of clock (rows come newest round first within a kind). */
+const currentRounds = (targets: CaseSlaTarget[]): CaseSlaTarget[] => targets.filter((x, i) => targets.findIndex((y) => y.kind === x.kind) === i);
 
 /**
  * Published articles sharing words with the case subject, the best first (the knowledge search's
@@ -88,6 +118,7 @@ function CasePage(props: { data: CaseData; user: ConsoleUser; reply: { text: str
               {customer.phone && <div><dt>{t('console.customer.phone')}</dt><dd><TelLink phone={customer.phone} /></dd></div>}
             </dl>
           </section>
+          <SlaCard targets={props.data.sla} />
           <ListCard id="suggestions-h" title={t('console.case.suggestions')} empty={t('console.case.noSuggestions')} items={props.data.suggestions}
             item={(a) => <><strong>{a.title}</strong><p class="muted">{a.snippet.length > 160 ? `${a.snippet.slice(0, 160)}…` : a.snippet}</p></>} />
           <WidgetSlot slot={props.data.widgets} base={base} csrfToken={props.user.csrfToken} />
@@ -100,15 +131,16 @@ function CasePage(props: { data: CaseData; user: ConsoleUser; reply: { text: str
 async function loadCase(c: Context<WidgetPageEnv>, platform: Pick<Platform, 'plugins'>): Promise<CaseData> {
   const ctx = staffTenantContext(c);
   const kase = await getCase(ctx, c.req.param('id')!);
-  const [customer, conversation, suggestions, widgets] = await Promise.all([
+  const [customer, conversation, suggestions, sla, widgets] = await Promise.all([
     getCustomer(ctx, kase.customerId),
     listInteractions(ctx, { first: CONVERSATION_SIZE, filter: { caseId: kase.id } }),
     suggestionsFor(ctx, kase.subject, c.var.view.locale),
+    caseSlaTargetsOf(ctx, [kase.id]).then((byCase) => currentRounds(byCase.get(kase.id) ?? [])),
     loadWidgetSlot(platform, { tenant: ctx, viewer: { actor: ctx.actor, role: ctx.role } }, 'console.case.sidebar', { case: kase }, { flash: takeWidgetFlash(c) }),
   ]);
   // The newest messages, read oldest first like a conversation.
   const messages = conversation.edges.map((e) => e.node).reverse();
-  return { kase, customer, messages, suggestions, widgets };
+  return { kase, customer, messages, suggestions, sla, widgets };
 }
 
 const userOf = (c: Context<WidgetPageEnv>): ConsoleUser => ({ name: c.var.webUser!.name, csrfToken: c.var.csrfToken });

@@ -68,6 +68,13 @@ export const consoleEn = {
     replyTooLong: 'The reply is too long (at most {{max}} characters).',
     suggestions: 'Knowledge suggestions',
     noSuggestions: 'No articles match this case.',
+    sla: {
+      title: 'Service levels',
+      none: 'No SLA policy applies to this case.',
+      due: 'due',
+      kinds: { FIRST_RESPONSE: 'First response', NEXT_RESPONSE: 'Next response', RESOLUTION: 'Resolution' },
+      statuses: { ACTIVE: 'Running,', PAUSED: 'Paused while we wait on the customer', HIT: 'Met', MISSED: 'Missed' },
+    },
     you: 'Agent',
   },
   order: { placed: 'Placed', total: 'Total', item: 'Item', lines: 'Items', quantity: 'Quantity', unitPrice: 'Unit price' },

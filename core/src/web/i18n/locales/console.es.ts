@@ -70,6 +70,13 @@ export const consoleEs: typeof consoleEn = {
     replyTooLong: 'La respuesta es demasiado larga (como máximo {{max}} caracteres).',
     suggestions: 'Artículos sugeridos',
     noSuggestions: 'Ningún artículo coincide con este caso.',
+    sla: {
+      title: 'Niveles de servicio',
+      none: 'Ninguna política de SLA se aplica a este caso.',
+      due: 'vence',
+      kinds: { FIRST_RESPONSE: 'Primera respuesta', NEXT_RESPONSE: 'Siguiente respuesta', RESOLUTION: 'Resolución' },
+      statuses: { ACTIVE: 'En curso,', PAUSED: 'En pausa mientras esperamos al cliente', HIT: 'Cumplido', MISSED: 'Incumplido' },
+    },
     you: 'Agente',
   },
   order: { placed: 'Realizado', total: 'Total', item: 'Artículo', lines: 'Artículos', quantity: 'Cantidad', unitPrice: 'Precio unitario' },
