@@ -49,6 +49,8 @@ export function mountWeb(app: Hono<AppEnv>, platform: Platform, subscriptionSlot
   for (const path of ['/', '/t/*', '/assets/*']) web.use(path, webSecurityHeaders());
 
   web.get('/', (c) => renderPage(c, viewOf(c), <LandingPage />));
+  // Browsers ask for it on every site; the pages have no icon, so say "nothing" rather than 404.
+  web.get('/favicon.ico', (c) => c.body(null, 204, { 'cache-control': 'public, max-age=86400' }));
   mountStaticAssets(app, webNotFound);
 
   web.use('/t/:tenant/*', tenantPages(platform, webNotFound));

@@ -74,6 +74,12 @@ describe('web pages', () => {
     expect(landing).not.toMatch(/acme|globex/i);
   });
 
+  it('answers the browser\'s icon request with no content, not a 404', async () => {
+    const res = await get('/favicon.ico');
+    expect(res.status).toBe(204);
+    expect(await res.text()).toBe('');
+  });
+
   it('sends a tenant\'s bare address to its portal', async () => {
     const res = await get('/t/acme/');
     expect(res.status).toBe(302);
