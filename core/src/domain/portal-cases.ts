@@ -44,8 +44,23 @@ export async function openMyCase(customer: PortalCustomer, raw: unknown): Promis
 /** The conversation of one of the customer's cases, oldest first (the newest CONVERSATION_LIMIT). */
 export async function myCaseConversation(customer: PortalCustomer, caseId: string): Promise<Interaction[]> {
   await getMyCase(customer, caseId);
+  return conversationOf(customer, caseId);
+}
+
+/** The newest messages of a case already checked to be the customer's, oldest first. */
+async function conversationOf(customer: PortalCustomer, caseId: string): Promise<Interaction[]> {
   const page = await listInteractions(actingFor(customer), { first: CONVERSATION_LIMIT, filter: { caseId } });
   return page.edges.map((e) => e.node).reverse();
+}
+
+/**
+ * What the portal's case page shows, the case read once: the customer's own case (anyone
+ * else's is NOT_FOUND), its conversation and the customer's rating of it, if given.
+ */
+export async function myCaseView(customer: PortalCustomer, id: string): Promise<{ kase: Case; messages: Interaction[]; survey: CaseSurvey | null }> {
+  const kase = await getMyCase(customer, id);
+  const [messages, survey] = await Promise.all([conversationOf(customer, kase.id), surveyOf(actingFor(customer), kase.id)]);
+  return { kase, messages, survey };
 }
 
 /** The customer replies on their case; a closed case takes no more replies (CONFLICT). */
@@ -60,10 +75,4 @@ export async function replyToMyCase(customer: PortalCustomer, caseId: string, ra
 export async function rateMyCase(customer: PortalCustomer, id: string, raw: unknown): Promise<CaseSurvey> {
   const input = parseInput(portalRatingInput, raw);
   return rateCase(actingFor(customer), { caseId: id, ...input }, customer.customerId);
-}
-
-/** The customer's rating of their case, if given; anyone else's case is NOT_FOUND. */
-export async function myCaseSurvey(customer: PortalCustomer, id: string): Promise<CaseSurvey | null> {
-  await getMyCase(customer, id);
-  return surveyOf(actingFor(customer), id);
 }

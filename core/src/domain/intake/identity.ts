@@ -6,8 +6,6 @@ import { AppError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { e164 } from '../phone-numbers.js';
 
-export { e164 };
-
 /** How a sender introduced themselves on a channel: any of an address, a number, a handle. */
 export const contactInput = z.object({
   name: z.string().trim().min(1).max(200).nullish(),

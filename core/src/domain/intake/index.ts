@@ -2,7 +2,8 @@ export {
   authenticateChannel, createChannel, createChannelInput, disableChannel, getChannel, listChannels, rotateChannelSecret,
   type Channel, type ChannelCredentials, type ChannelKind, type ChannelView, type ChannelWithSecret,
 } from './channels.js';
-export { contactInput, e164, normaliseHandle, resolvableContact, resolveCustomers, type ContactInput } from './identity.js';
+export { contactInput, normaliseHandle, resolvableContact, resolveCustomers, type ContactInput } from './identity.js';
+export { e164 } from '../phone-numbers.js';
 export { ingestInteractions, ingestRowInput, MAX_INGEST_ROWS, type IngestReport, type IngestRowError } from './ingest.js';
 export { replyOnChannel, replyOnChannelInput } from './outbound.js';
 export {

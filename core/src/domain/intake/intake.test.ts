@@ -15,7 +15,7 @@ import { countRows } from '../rows.js';
 import { liveEvents } from '../live-events.js';
 import { customerTimeline } from '../timeline.js';
 import { createChannel, type Channel } from './channels.js';
-import { e164 } from './identity.js';
+import { e164 } from '../phone-numbers.js';
 import { ingestInteractions } from './ingest.js';
 import { replyOnChannel } from './outbound.js';
 import { parseCallEvent, parseEmail, parseSms, parseSocial } from './payloads.js';

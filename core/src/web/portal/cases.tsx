@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { Case } from '../../domain/cases.js';
 import type { Interaction } from '../../domain/interactions.js';
 import type { CaseSurvey } from '../../domain/metrics/index.js';
-import { getMyCase, listMyCases, myCaseConversation, myCaseSurvey, openMyCase, portalCaseInput, rateMyCase, replyToMyCase } from '../../domain/portal-cases.js';
+import { listMyCases, myCaseView, openMyCase, portalCaseInput, rateMyCase, replyToMyCase } from '../../domain/portal-cases.js';
 import { searchPublishedArticles, type ArticleHit } from '../../domain/portal-knowledge.js';
 import { AppError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
@@ -213,7 +213,7 @@ export function caseRoutes(notFound: (c: PortalContext) => Response | Promise<Re
   routes.get('/cases/:id', (c) => orNotFound(c, notFound, async () => {
     const customer = customerOf(c);
     const id = c.req.param('id');
-    const [kase, messages, survey] = await Promise.all([getMyCase(customer, id), myCaseConversation(customer, id), myCaseSurvey(customer, id)]);
+    const { kase, messages, survey } = await myCaseView(customer, id);
     return sendPage(c, <CasePage base={portalBase(c)} viewer={viewerOf(c)!} kase={kase} messages={messages} survey={survey} created={c.req.query('created') === '1'} rated={c.req.query('rated') === '1'} />);
   }));
   routes.post('/cases/:id/rating', (c) => orNotFound(c, notFound, async () => {
@@ -229,7 +229,7 @@ export function caseRoutes(notFound: (c: PortalContext) => Response | Promise<Re
       if (err instanceof AppError && (err.code === 'ALREADY_RATED' || err.code === 'CONFLICT')) return c.redirect(caseUrl, 303);
       const errors = translatedFieldErrors(c, err);
       if (!errors) throw err;
-      const [kase, messages, survey] = await Promise.all([getMyCase(customer, id), myCaseConversation(customer, id), myCaseSurvey(customer, id)]);
+      const { kase, messages, survey } = await myCaseView(customer, id);
       return sendPage(c, <CasePage base={portalBase(c)} viewer={viewerOf(c)!} kase={kase} messages={messages} survey={survey} created={false}
         ratingValues={{ rating: form.rating ?? '', comment: form.comment ?? '' }} ratingErrors={errors} />, 422);
     }
@@ -246,7 +246,7 @@ export function caseRoutes(notFound: (c: PortalContext) => Response | Promise<Re
       if (err instanceof AppError && err.code === 'CONFLICT') return c.redirect(`${portalBase(c)}/cases/${encodeURIComponent(id)}`, 303);
       const errors = translatedFieldErrors(c, err);
       if (!errors) throw err;
-      const [kase, messages, survey] = await Promise.all([getMyCase(customer, id), myCaseConversation(customer, id), myCaseSurvey(customer, id)]);
+      const { kase, messages, survey } = await myCaseView(customer, id);
       return sendPage(c, <CasePage base={portalBase(c)} viewer={viewerOf(c)!} kase={kase} messages={messages} survey={survey} values={{ body: form.body ?? '' }} errors={errors} created={false} />, 422);
     }
   }));
