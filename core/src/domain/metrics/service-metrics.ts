@@ -192,8 +192,9 @@ export async function serviceMetrics(ctx: TenantContext, raw: unknown): Promise<
   const period = parseMetricsPeriod(raw);
   const [rows, [totals], deflection] = await Promise.all([
     rowsOf(ctx, period),
-    rowsOf(ctx, { ...period, groupBy: 'TOTAL' }),
+    // Asked for the whole period in one row, the rows are the totals already.
+    period.groupBy === 'TOTAL' ? [] : rowsOf(ctx, { ...period, groupBy: 'TOTAL' }),
     deflectionRate(ctx, period.from, period.to),
   ]);
-  return { period, rows, totals: totals!, deflection };
+  return { period, rows, totals: totals ?? rows[0]!, deflection };
 }
