@@ -23,6 +23,8 @@ export interface InboundMessage {
   externalId: string;
   /** Who sent it; absent when the conversation already names its customer (a chat session). */
   contact?: ContactInput | null;
+  /** The sender is already known (a customer signed in to the portal): no contact to resolve. */
+  customerId?: string | null;
   /** Keys of the conversation it belongs to (email Message-IDs, `chat:<session>`, `call:<id>`). */
   threadKeys: string[];
   subject?: string | null;
@@ -130,9 +132,9 @@ export async function receiveMessage(tenant: IntakeTenant, channel: Channel, mes
     const result = await tenant.data.write(async (tx) => {
       const now = new Date();
       const threads = message.threadKeys.length ? await threadsOf(tx, channel.id, message.threadKeys) : [];
-      if (!contact && threads.length === 0) throw new AppError('NOT_FOUND', 'conversation not found; start it first');
+      if (!contact && !message.customerId && threads.length === 0) throw new AppError('NOT_FOUND', 'conversation not found; start it first');
       if (message.requiresThread && threads.length === 0) throw new AppError('NOT_FOUND', 'conversation not found; start it first');
-      const customerId = contact ? (await resolveCustomers(tx, [contact], now))[0]! : threads[0]!.customerId;
+      const customerId = message.customerId ?? (contact ? (await resolveCustomers(tx, [contact], now))[0]! : threads[0]!.customerId);
       const open = threads.find((t) => t.customerId === customerId && OPEN_STATUSES.includes(t.status));
       const session = message.updatesSession && open?.interactionId
         ? await tx.select().from(interactions).where(eq(interactions.id, open.interactionId)).get()
