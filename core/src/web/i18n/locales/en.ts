@@ -2,6 +2,7 @@ import { portalEn } from './portal.en.js';
 import { consoleEn } from './console.en.js';
 import { adminEn } from './admin.en.js';
 import { mailboxEn } from './mailbox.en.js';
+import { operationsEn } from './operations.en.js';
 /** English strings for the web pages, grouped by area. The shape is the contract every locale follows. */
 export const en = {
   common: {
@@ -31,6 +32,7 @@ export const en = {
   console: consoleEn,
   admin: adminEn,
   mailbox: mailboxEn,
+  operations: operationsEn,
   /** The sign-in shared by the console and the admin pages. */
   staffSignIn: {
     title: 'Sign in',

@@ -3,6 +3,7 @@ import { portalEs } from './portal.es.js';
 import { consoleEs } from './console.es.js';
 import { adminEs } from './admin.es.js';
 import { mailboxEs } from './mailbox.es.js';
+import { operationsEs } from './operations.es.js';
 
 /** Spanish strings; typed against English so a missing or extra key fails the build. */
 export const es: WebStrings = {
@@ -33,6 +34,7 @@ export const es: WebStrings = {
   console: consoleEs,
   admin: adminEs,
   mailbox: mailboxEs,
+  operations: operationsEs,
   staffSignIn: {
     title: 'Iniciar sesión',
     leadStaff: 'Inicia sesión con tu cuenta de agente o de administrador.',
