@@ -25,6 +25,7 @@ const SOURCES: Record<string, { type: string; path: () => string; optional?: boo
   'admin.css': { type: CSS, path: () => fileURLToPath(new URL('admin.css', OWN_ASSETS)) },
   'console.css': { type: CSS, path: () => fileURLToPath(new URL('console.css', OWN_ASSETS)) },
   'portal.css': { type: CSS, path: () => fileURLToPath(new URL('portal.css', OWN_ASSETS)) },
+  'chat.css': { type: CSS, path: () => fileURLToPath(new URL('chat.css', OWN_ASSETS)) },
 };
 
 interface WebAsset { name: string; url: string; type: string; body: Buffer; gzipped: Buffer }

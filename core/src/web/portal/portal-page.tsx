@@ -12,7 +12,7 @@ export interface PortalViewer { name: string; csrfToken: string }
  * The frame of every portal page: the portal's own navigation (customers never see the staff
  * areas), the account bar with the sign-out form, and the portal stylesheet.
  */
-export function PortalPage(props: { title: string; section: PortalSection; viewer: PortalViewer | null; /** The page shows plugin widgets. */ widgets?: boolean; children?: Child }) {
+export function PortalPage(props: { title: string; section: PortalSection; viewer: PortalViewer | null; /** The page shows plugin widgets. */ widgets?: boolean; /** More served assets of the page. */ assets?: string[]; children?: Child }) {
   const { t, tenant } = useView();
   const base = `/t/${tenant!.tenant.slug}/portal`;
   const links: [PortalSection, string, string][] = [
@@ -26,7 +26,7 @@ export function PortalPage(props: { title: string; section: PortalSection; viewe
   ];
   const nav: NavLink[] = links.map(([section, href, label]) => ({ href, label, current: section === props.section }));
   return (
-    <Page title={props.title} nav={nav} assets={props.widgets ? ['portal.css', 'widgets.css'] : ['portal.css']}>
+    <Page title={props.title} nav={nav} assets={[...(props.widgets ? ['portal.css', 'widgets.css'] : ['portal.css']), ...(props.assets ?? [])]}>
       <div class="portal-account">
         {props.viewer ? (
           <form method="post" action={`${base}/sign-out`} class="portal-account__form">
