@@ -4,6 +4,7 @@ import { consoleEs } from './console.es.js';
 import { adminEs } from './admin.es.js';
 import { mailboxEs } from './mailbox.es.js';
 import { operationsEs } from './operations.es.js';
+import { routingEs } from './routing.es.js';
 
 /** Spanish strings; typed against English so a missing or extra key fails the build. */
 export const es: WebStrings = {
@@ -35,6 +36,7 @@ export const es: WebStrings = {
   admin: adminEs,
   mailbox: mailboxEs,
   operations: operationsEs,
+  routing: routingEs,
   staffSignIn: {
     title: 'Iniciar sesión',
     leadStaff: 'Inicia sesión con tu cuenta de agente o de administrador.',
