@@ -3,6 +3,7 @@ import { consoleEn } from './console.en.js';
 import { adminEn } from './admin.en.js';
 import { mailboxEn } from './mailbox.en.js';
 import { operationsEn } from './operations.en.js';
+import { chatEn } from './chat.en.js';
 import { routingEn } from './routing.en.js';
 /** English strings for the web pages, grouped by area. The shape is the contract every locale follows. */
 export const en = {
@@ -34,6 +35,7 @@ export const en = {
   admin: adminEn,
   mailbox: mailboxEn,
   operations: operationsEn,
+  chat: chatEn,
   routing: routingEn,
   /** The sign-in shared by the console and the admin pages. */
   staffSignIn: {

@@ -4,6 +4,7 @@ import { consoleEs } from './console.es.js';
 import { adminEs } from './admin.es.js';
 import { mailboxEs } from './mailbox.es.js';
 import { operationsEs } from './operations.es.js';
+import { chatEs } from './chat.es.js';
 import { routingEs } from './routing.es.js';
 
 /** Spanish strings; typed against English so a missing or extra key fails the build. */
@@ -36,6 +37,7 @@ export const es: WebStrings = {
   admin: adminEs,
   mailbox: mailboxEs,
   operations: operationsEs,
+  chat: chatEs,
   routing: routingEs,
   staffSignIn: {
     title: 'Iniciar sesión',
