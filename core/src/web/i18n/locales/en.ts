@@ -4,6 +4,7 @@ import { adminEn } from './admin.en.js';
 import { mailboxEn } from './mailbox.en.js';
 import { operationsEn } from './operations.en.js';
 import { chatEn } from './chat.en.js';
+import { telephonyEn } from './telephony.en.js';
 import { routingEn } from './routing.en.js';
 /** English strings for the web pages, grouped by area. The shape is the contract every locale follows. */
 export const en = {
@@ -36,6 +37,7 @@ export const en = {
   mailbox: mailboxEn,
   operations: operationsEn,
   chat: chatEn,
+  telephony: telephonyEn,
   routing: routingEn,
   /** The sign-in shared by the console and the admin pages. */
   staffSignIn: {

@@ -5,6 +5,7 @@ import { adminEs } from './admin.es.js';
 import { mailboxEs } from './mailbox.es.js';
 import { operationsEs } from './operations.es.js';
 import { chatEs } from './chat.es.js';
+import { telephonyEs } from './telephony.es.js';
 import { routingEs } from './routing.es.js';
 
 /** Spanish strings; typed against English so a missing or extra key fails the build. */
@@ -38,6 +39,7 @@ export const es: WebStrings = {
   mailbox: mailboxEs,
   operations: operationsEs,
   chat: chatEs,
+  telephony: telephonyEs,
   routing: routingEs,
   staffSignIn: {
     title: 'Iniciar sesión',
