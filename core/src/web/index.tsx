@@ -42,7 +42,7 @@ export function webError(c: Context) {
  * The server-rendered web: the landing page at `/`, and for each tenant its customer portal,
  * agent console and admin at /t/<slug>/portal, /console and /admin, with their brand stylesheet,
  * language switch and the shared /assets. Every response carries the strict security headers.
- * The console's live pages take their streams from `subscriptionSlots` (GraphQL's own count).
+ * The live pages (console, portal chat) take their streams from `subscriptionSlots` (GraphQL's own count).
  */
 export function mountWeb(app: Hono<AppEnv>, platform: Platform, subscriptionSlots: SubscriptionSlots): void {
   const web = app as unknown as Hono<WebEnv>;
@@ -63,7 +63,7 @@ export function mountWeb(app: Hono<AppEnv>, platform: Platform, subscriptionSlot
   });
   web.post('/t/:tenant/locale', sameSiteOnly(), switchLocale);
   web.get('/t/:tenant/mailbox', mailboxPage(platform, webNotFound));
-  web.route('/t/:tenant/portal', portalRoutes(platform, webNotFound));
+  web.route('/t/:tenant/portal', portalRoutes(platform, webNotFound, subscriptionSlots));
   web.route('/t/:tenant/console', consoleRoutes(platform, subscriptionSlots));
   web.route('/t/:tenant/admin', adminRoutes(platform));
 }

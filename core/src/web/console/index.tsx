@@ -10,6 +10,7 @@ import { staffSignInRoutes } from '../staff-sign-in.js';
 import type { WebEnv } from '../web-env.js';
 import { widgetActionRoutes, type WidgetArea, type WidgetPageEnv } from '../widget-slot.js';
 import { showCase, submitReply } from './case-page.js';
+import { consoleChatRoutes } from './chat.js';
 import { showCustomer360 } from './customer-360.js';
 import { showFindCustomer } from './find-customer.js';
 import { consoleBase } from './frame.js';
@@ -49,6 +50,7 @@ export function consoleRoutes(platform: Platform, slots: SubscriptionSlots): Hon
   routes.get('/cases/:id', (c) => showCase(c, platform));
   routes.post('/cases/:id/reply', (c) => submitReply(c, platform));
   routes.get('/orders/:id', (c) => showOrder(c, platform));
+  routes.route('/', consoleChatRoutes(slots));
   routes.route('/', widgetActionRoutes(platform, consoleWidgets));
 
   // A foreign or missing record (or a hand-made cursor) is the same HTML 404 as any missing page.

@@ -1,11 +1,13 @@
 import { Hono, type Context } from 'hono';
 import { searchPublishedArticles, type ArticleHit } from '../../domain/portal-knowledge.js';
+import type { SubscriptionSlots } from '../../graphql/subscriptions/index.js';
 import type { Platform } from '../../platform.js';
 import { requireWebUser, verifyCsrf, webSession } from '../session/index.js';
 import { useView } from '../view.js';
 import type { WebEnv } from '../web-env.js';
 import { authRoutes } from './auth.js';
 import { caseRoutes } from './cases.js';
+import { chatRoutes } from './chat.js';
 import { communityRoutes } from './community.js';
 import { portalBase, portalTenantOf, type PortalContext, type PortalEnv } from './context.js';
 import { ArticleList, ArticleSearchForm, knowledgeRoutes } from './knowledge.js';
@@ -53,7 +55,7 @@ function PortalHome(props: { base: string; viewer: PortalViewer | null; hits: Ar
  * and forums for anyone; cases and orders for the signed-in customer, their own only (anyone
  * else's record is the same HTML 404 as a missing one).
  */
-export function portalRoutes(platform: Platform, notFoundPage: (c: Context) => Promise<Response>): Hono<WebEnv> {
+export function portalRoutes(platform: Platform, notFoundPage: (c: Context) => Promise<Response>, slots: SubscriptionSlots): Hono<WebEnv> {
   const routes = new Hono<PortalEnv>();
   const notFound = (c: PortalContext) => notFoundPage(c);
   routes.use('*', webSession(platform, { notFound: notFoundPage }), verifyCsrf());
@@ -64,8 +66,9 @@ export function portalRoutes(platform: Platform, notFoundPage: (c: Context) => P
   routes.route('/', authRoutes(platform));
   routes.route('/', knowledgeRoutes(notFound, platform.logger));
   routes.route('/', communityRoutes(notFound));
-  for (const path of ['/cases', '/cases/*', '/orders', '/orders/*', '/widgets/*']) routes.use(path, requireWebUser('customer'));
+  for (const path of ['/cases', '/cases/*', '/orders', '/orders/*', '/chat', '/chat/*', '/widgets/*']) routes.use(path, requireWebUser('customer'));
   routes.route('/', caseRoutes(notFound, platform.logger));
   routes.route('/', orderRoutes(platform, notFound));
+  routes.route('/', chatRoutes(notFound, slots));
   return routes as unknown as Hono<WebEnv>;
 }
