@@ -10,7 +10,25 @@ export type LiveEvent =
   | { type: 'interaction.added'; customerId: string; interaction: Interaction }
   /** `case.replied`: an interaction was added to the case (the row is the case as it stands). */
   | { type: 'case.created' | 'case.updated' | 'case.replied'; customerId: string; case: Case }
-  | { type: 'order.created'; customerId: string; order: Order };
+  | { type: 'order.created'; customerId: string; order: Order }
+  /** A phone call event (CTI newCall, answer, hangup) as recorded on the customer's timeline. */
+  | { type: 'call.ringing' | 'call.answered' | 'call.ended'; tenantId: string; customerId: string; call: LiveCall };
+
+/** A call as the console's screen pop shows it. */
+export interface LiveCall {
+  /** The telephone system's id of the call. */
+  callId: string;
+  /** The call's one interaction on the timeline (each event of the call updates it). */
+  interactionId: string;
+  caseId: string | null;
+  direction: 'INBOUND' | 'OUTBOUND';
+  from: string;
+  to: string;
+  /** Who answered (or is ringing), as the telephone system names them: agents' names or emails. */
+  agents: string[];
+  /** The customer's name when the number was known before this call; null for a caller first seen now. */
+  customerName: string | null;
+}
 
 /** A live subscription: iterate it for events; `return()` (or breaking out of `for await`) ends it. */
 export type LiveSubscription = AsyncIterableIterator<LiveEvent> & { return(): Promise<IteratorResult<LiveEvent>> };

@@ -8,6 +8,7 @@ import type { Interaction } from '../interactions.js';
 import { liveEvents } from '../live-events.js';
 import { emitEvent } from '../outbox.js';
 import { slaOnCaseCreated, slaOnInteraction } from '../sla/targets.js';
+import { liveCallOf } from './calls.js';
 import type { Channel } from './channels.js';
 import { resolvableContact, resolveCustomers, type ContactInput } from './identity.js';
 
@@ -128,6 +129,7 @@ export async function receiveMessage(tenant: IntakeTenant, channel: Channel, mes
     message = { ...message, threadKeys: [...message.threadKeys, `${message.threadByContact}:${contact.handles[0].value}`] };
   }
   let live: { interaction: Interaction; kase: Case | null; created: boolean } | undefined;
+  let call: Awaited<ReturnType<typeof liveCallOf>> = null;
   try {
     const result = await tenant.data.write(async (tx) => {
       const now = new Date();
@@ -172,11 +174,14 @@ export async function receiveMessage(tenant: IntakeTenant, channel: Channel, mes
         customerId, caseId, channel: channel.kind, channelId: channel.id, direction: interaction.direction,
         visibility: message.visibility ?? null, updated: Boolean(session),
       });
+      if (channel.kind === 'PHONE') call = await liveCallOf(tx, tenant.tenantId, message, interaction, customerId, session?.createdAt ?? now);
       // A call or video event updating its interaction adds nothing new to live timelines.
       if (!session) live = { interaction, kase, created };
       return { interactionId: interaction.id, caseId, customerId, caseCreated: created, duplicate: false };
     });
     announce(tenant.tenantId, live);
+    // The console's screen pops hear of each call event.
+    if (call) liveEvents.publish(tenant.tenantId, call);
     return result;
   } catch (err) {
     if (!(err instanceof AlreadyReceived)) throw err;

@@ -20,6 +20,7 @@ const SUBJECT_TYPES: [prefix: string, type: string][] = [
   ['sla_calendar.', 'SlaCalendar'],
   ['sla_policy.', 'SlaPolicy'],
   ['channel.', 'IntakeChannel'],
+  ['call.', 'Customer'],
 ];
 
 /** Payload fields that hold another object's id, and that object's type. */

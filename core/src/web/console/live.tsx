@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { getCustomer } from '../../domain/customers.js';
-import { liveEvents, type LiveSubscription } from '../../domain/live-events.js';
+import { liveEvents, type LiveEvent, type LiveSubscription } from '../../domain/live-events.js';
 import { encodeCursor } from '../../domain/pagination.js';
 import { customerTimeline, timelineItemOfEvent, type TimelineItem } from '../../domain/timeline.js';
 import type { TenantContext } from '../../tenancy/context.js';
@@ -40,6 +40,66 @@ async function entriesSince(ctx: TenantContext, customerId: string, since: strin
   }
 }
 
+/** One server-sent event: its name, the HTML htmx swaps in, and (to resume from) its id. */
+export interface LiveMessage { event: string; data: string; id?: string }
+
+/**
+ * Answers with a server-sent event stream of the signed-in staff user's tenant: the bus events
+ * passing `filter`, each turned into a message by `message` (null skips it), after the messages
+ * `catchUp` reads once listening has started (so nothing falls between the two). It holds one of
+ * the subscription slots of the tenant and of the user (`web:<user>`; 429 when none is free),
+ * writes a keepalive comment, and ends at the session's deadline or within SESSION_CHECK_MS of a
+ * sign-out elsewhere (checked again before each message), when the client goes, or when the
+ * server shuts down. The browser's reconnect then passes the sign-in check again, or is refused.
+ */
+export async function openLiveStream(c: Context<WidgetPageEnv>, slots: SubscriptionSlots, options: {
+  filter: (event: LiveEvent) => boolean;
+  message: (event: LiveEvent) => Promise<LiveMessage | null>;
+  catchUp?: () => Promise<LiveMessage[]>;
+}) {
+  const ctx = staffTenantContext(c);
+  let live: LiveSubscription | undefined;
+  let release: () => void;
+  try {
+    release = slots.acquire(ctx.tenantId, ctx.actor, () => void live?.return());
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'TOO_MANY_SUBSCRIPTIONS') return errorResponse(c, 429, error.code, error.message);
+    throw error;
+  }
+  live = liveEvents.subscribe(ctx.tenantId, options.filter, release);
+  const subscription = live;
+  const missed = await (options.catchUp?.() ?? Promise.resolve([])).catch(async (error: unknown) => {
+    await subscription.return();
+    throw error;
+  });
+  const session = c.var.webSession!;
+  const endsAt = Math.min(session.expiresAt.getTime(), session.lastSeenAt.getTime() + c.var.webSessionSetup.lifetimes.idleMs);
+  const sessionOpen = () => webSessionIsOpen(ctx.data, session.id).catch(() => false);
+  c.header('cache-control', 'no-store');
+  return streamSSE(c, async (stream) => {
+    stream.onAbort(() => void subscription.return());
+    const keepalive = setInterval(() => void stream.write(': keepalive\n\n').catch(() => subscription.return()), KEEPALIVE_MS);
+    const expiry = setTimeout(() => void subscription.return(), Math.min(MAX_TIMER_MS, Math.max(0, endsAt - Date.now())));
+    const watch = setInterval(() => void sessionOpen().then((open) => { if (!open) void subscription.return(); }), SESSION_CHECK_MS);
+    const send = async (message: LiveMessage) => {
+      if (!(await sessionOpen())) return subscription.return();
+      await stream.writeSSE(message);
+    };
+    try {
+      for (const message of missed) await send(message);
+      for await (const event of subscription) {
+        const message = await options.message(event);
+        if (message) await send(message);
+      }
+    } finally {
+      clearInterval(keepalive);
+      clearInterval(watch);
+      clearTimeout(expiry);
+      await subscription.return();
+    }
+  }, async () => { await subscription.return(); });
+}
+
 /**
  * GET /console/customers/:id/live — the customer's new timeline entries as server-sent events,
  * each the entry's HTML (event `timeline`) for htmx's SSE extension to put on top of the list.
@@ -55,53 +115,24 @@ async function entriesSince(ctx: TenantContext, customerId: string, since: strin
 export async function streamCustomerLive(c: Context<WidgetPageEnv>, slots: SubscriptionSlots) {
   const ctx = staffTenantContext(c);
   const customer = await getCustomer(ctx, c.req.param('id')!);
-  let live: LiveSubscription | undefined;
-  let release: () => void;
-  try {
-    release = slots.acquire(ctx.tenantId, ctx.actor, () => void live?.return());
-  } catch (error) {
-    if (error instanceof AppError && error.code === 'TOO_MANY_SUBSCRIPTIONS') return errorResponse(c, 429, error.code, error.message);
-    throw error;
-  }
-  live = liveEvents.subscribe(ctx.tenantId, (e) => e.customerId === customer.id && timelineItemOfEvent(e) !== null, release);
-  const subscription = live;
-  // Listening first, then reading what the page has not shown: nothing falls between the two.
-  const missed = await entriesSince(ctx, customer.id, c.req.header('last-event-id') ?? c.req.query('since')).catch(async (error: unknown) => {
-    await subscription.return();
-    throw error;
-  });
   const view = c.var.view;
-  // The stream lasts no longer than the session it was opened with: it ends at the session's
-  // deadline, and within SESSION_CHECK_MS of a sign-out elsewhere (checked again before each
-  // entry sent). The browser's reconnect then passes the sign-in check again, and is refused.
-  const session = c.var.webSession!;
-  const endsAt = Math.min(session.expiresAt.getTime(), session.lastSeenAt.getTime() + c.var.webSessionSetup.lifetimes.idleMs);
-  const sessionOpen = () => webSessionIsOpen(ctx.data, session.id).catch(() => false);
-  c.header('cache-control', 'no-store');
-  return streamSSE(c, async (stream) => {
-    stream.onAbort(() => void subscription.return());
-    const keepalive = setInterval(() => void stream.write(': keepalive\n\n').catch(() => subscription.return()), KEEPALIVE_MS);
-    const expiry = setTimeout(() => void subscription.return(), Math.min(MAX_TIMER_MS, Math.max(0, endsAt - Date.now())));
-    const watch = setInterval(() => void sessionOpen().then((open) => { if (!open) void subscription.return(); }), SESSION_CHECK_MS);
-    const send = async (entry: TimelineItem) => {
-      if (!(await sessionOpen())) return subscription.return();
-      const html = await (<ViewProvider value={view}><TimelineEntry entry={entry} /></ViewProvider>).toString();
-      // The id is the entry's timeline cursor: a reconnecting browser sends it back as Last-Event-ID.
-      await stream.writeSSE({ event: 'timeline', id: encodeCursor(entry.at.getTime(), entry.id), data: html });
-    };
-    try {
-      for (const entry of missed) await send(entry);
-      // An entry written during the catch-up read arrives both ways: sent once.
-      const caughtUp = new Set(missed.map((e) => e.id));
-      for await (const event of subscription) {
-        const entry = timelineItemOfEvent(event)!;
-        if (!caughtUp.has(entry.id)) await send(entry);
-      }
-    } finally {
-      clearInterval(keepalive);
-      clearInterval(watch);
-      clearTimeout(expiry);
-      await subscription.return();
-    }
-  }, async () => { await subscription.return(); });
+  // The id is the entry's timeline cursor: a reconnecting browser sends it back as Last-Event-ID.
+  const messageOf = async (entry: TimelineItem): Promise<LiveMessage> => ({
+    event: 'timeline', id: encodeCursor(entry.at.getTime(), entry.id),
+    data: await (<ViewProvider value={view}><TimelineEntry entry={entry} /></ViewProvider>).toString(),
+  });
+  // An entry written during the catch-up read arrives both ways: sent once.
+  const caughtUp = new Set<string>();
+  return openLiveStream(c, slots, {
+    filter: (e) => e.customerId === customer.id && timelineItemOfEvent(e) !== null,
+    catchUp: async () => {
+      const missed = await entriesSince(ctx, customer.id, c.req.header('last-event-id') ?? c.req.query('since'));
+      for (const entry of missed) caughtUp.add(entry.id);
+      return Promise.all(missed.map(messageOf));
+    },
+    message: async (event) => {
+      const entry = timelineItemOfEvent(event)!;
+      return caughtUp.has(entry.id) ? null : messageOf(entry);
+    },
+  });
 }
