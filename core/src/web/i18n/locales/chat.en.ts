@@ -47,6 +47,7 @@ export const chatEn = {
   },
   moderation: {
     hidden: 'Hidden',
+    lockedFlag: 'Locked',
     hiddenThread: 'This thread is hidden: only moderators see it.',
     hiddenPost: 'Hidden from everyone but moderators',
     locked: 'This thread is locked: it takes no more replies.',

@@ -49,6 +49,7 @@ export const chatEs: typeof chatEn = {
   },
   moderation: {
     hidden: 'Oculto',
+    lockedFlag: 'Cerrado',
     hiddenThread: 'Este hilo está oculto: solo lo ven los moderadores.',
     hiddenPost: 'Oculta para todos salvo los moderadores',
     locked: 'Este hilo está cerrado: no admite más respuestas.',
