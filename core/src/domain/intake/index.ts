@@ -5,7 +5,7 @@ export {
 export { contactInput, normaliseHandle, resolvableContact, resolveCustomers, type ContactInput } from './identity.js';
 export { e164 } from '../phone-numbers.js';
 export { ingestInteractions, ingestRowInput, MAX_INGEST_ROWS, type IngestReport, type IngestRowError } from './ingest.js';
-export { replyOnChannel, replyOnChannelInput } from './outbound.js';
+export { replyChannelOf, replyOnChannel, replyOnChannelInput } from './outbound.js';
 export {
   parseCallEvent, parseChatEnd, parseChatMessage, parseChatStart, parseEmail, parsePortalSubmission, parseSms, parseSocial, parseVideoEvent,
 } from './payloads.js';

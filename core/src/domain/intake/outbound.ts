@@ -1,6 +1,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { agents, cases, channelMessages, channels, channelThreads, identities, interactions } from '../../db/tenant-schema.js';
+import type { TenantDrizzle, TenantTx } from '../../db/tenant-db.js';
 import { AppError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
 import { parseInput } from '../../lib/validate.js';
@@ -10,6 +11,7 @@ import type { Interaction } from '../interactions.js';
 import { emitEvent } from '../outbox.js';
 import { requireRow } from '../rows.js';
 import { slaOnInteraction } from '../sla/targets.js';
+import { getChannel, type ChannelView } from './channels.js';
 import { announce } from './receive.js';
 
 export const replyOnChannelInput = z.object({
@@ -20,6 +22,22 @@ export const replyOnChannelInput = z.object({
   channelId: z.string().nullish(),
   agentId: z.string().nullish(),
 });
+
+/** The channel the case's conversation last came in on (its newest thread), if any. */
+async function latestChannelIdOf(db: TenantDrizzle | TenantTx, caseId: string): Promise<string | undefined> {
+  const latest = await db.select({ channelId: channelThreads.channelId }).from(channelThreads)
+    .where(eq(channelThreads.caseId, caseId)).orderBy(desc(channelThreads.updatedAt)).limit(1).get();
+  return latest?.channelId;
+}
+
+/**
+ * The channel a reply to the case goes out on by default (what `replyOnChannel` picks when no
+ * channel is named), or null when the case came in on none. The case is the caller's to check.
+ */
+export async function replyChannelOf(ctx: TenantContext, caseId: string): Promise<ChannelView | null> {
+  const channelId = await latestChannelIdOf(ctx.data.db, caseId);
+  return channelId ? getChannel(ctx, channelId) : null;
+}
 
 const IDENTITY_OF = { EMAIL: 'EMAIL', SMS: 'PHONE', PHONE: 'PHONE', SOCIAL: 'SOCIAL' } as const;
 
@@ -36,9 +54,7 @@ export async function replyOnChannel(ctx: TenantContext, raw: unknown): Promise<
   const result = await ctx.data.write(async (tx) => {
     const kase = await requireRow(tx, cases, input.caseId, 'Case');
     if (input.agentId) await requireRow(tx, agents, input.agentId, 'Agent');
-    const latest = input.channelId ? undefined : await tx.select({ channelId: channelThreads.channelId }).from(channelThreads)
-      .where(eq(channelThreads.caseId, kase.id)).orderBy(desc(channelThreads.updatedAt)).limit(1).get();
-    const channelId = input.channelId ?? latest?.channelId;
+    const channelId = input.channelId ?? await latestChannelIdOf(tx, kase.id);
     if (!channelId) throw new AppError('CONFLICT', 'this case came in on no channel; name the channel to reply on');
     const channel = await requireRow(tx, channels, channelId, 'Channel');
     if (channel.disabledAt) throw new AppError('CONFLICT', 'this channel is disabled; reply on another');

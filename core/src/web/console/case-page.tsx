@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { getCase, type Case } from '../../domain/cases.js';
 import { getCustomer, type Customer } from '../../domain/customers.js';
 import { addInteraction, listInteractions, type Interaction } from '../../domain/interactions.js';
+import { replyChannelOf, replyOnChannel, type ChannelView } from '../../domain/intake/index.js';
+import { releaseCase } from '../../domain/routing/index.js';
+import { AppError } from '../../lib/errors.js';
 import { searchPublishedArticles, type ArticleHit } from '../../domain/portal-knowledge.js';
 import { caseSlaTargetsOf, type CaseSlaTarget } from '../../domain/sla/index.js';
 import type { TenantContext } from '../../tenancy/context.js';
@@ -14,6 +17,7 @@ import { loadWidgetSlot, WidgetSlot, type WidgetPageEnv, type WidgetSlotData } f
 import { takeWidgetFlash } from '../widget-flash.js';
 import { CsrfField, FormProblem, TextAreaField } from '../form-fields.js';
 import { ConsolePage, ListCard, TelLink, consoleBase, type ConsoleUser } from './frame.js';
+import { consoleUserOf } from './presence.js';
 
 /** Characters of one reply typed in the console. */
 export const MAX_REPLY_CHARS = 10_000;
@@ -28,6 +32,11 @@ interface CaseData {
   /** The case's SLA clocks, the current round of each kind. */
   sla: CaseSlaTarget[];
   widgets: WidgetSlotData;
+  /** The channel a reply goes out on (the one the conversation last came in on); null: recorded only. */
+  replyChannel: ChannelView | null;
+  /** The signed-in agent is the case's assignee, so may give it back to routing. */
+  canRelease: boolean;
+  user: ConsoleUser;
 }
 
 /** Where each SLA clock of the case stands: running until a due time, paused, met or missed. */
@@ -65,15 +74,39 @@ function suggestionsFor(ctx: TenantContext, subject: string, locale: string): Pr
   return searchPublishedArticles(ctx, { query: subject.slice(0, 200), locale, first: SUGGESTIONS, match: 'any' });
 }
 
-function CasePage(props: { data: CaseData; user: ConsoleUser; reply: { text: string; error?: string } }) {
+/** Where the reply goes: the case's channel by name, or recorded only when the case came in on none. */
+function replyHint(t: ReturnType<typeof useView>['t'], kase: Case, channel: ChannelView | null): string {
+  if (channel) return t('routing.reply.via', { channel: t(`console.channels.${channel.kind}`), name: channel.name });
+  return t('routing.reply.recordedOnly', { channel: t(`console.channels.${kase.channel ?? 'EMAIL'}`) });
+}
+
+/** The assignee gives the case back to routing (it goes back in its queue, not offered to them again). */
+function HandOnCard(props: { kase: Case; user: ConsoleUser; error?: string }) {
+  const view = useView();
+  const { t } = view;
+  const base = consoleBase(view.tenant!.tenant.slug);
+  return (
+    <section class="card" aria-labelledby="handoff-h">
+      <h2 id="handoff-h">{t('routing.handoff.title')}</h2>
+      <FormProblem message={props.error} />
+      <form method="post" action={`${base}/cases/${props.kase.id}/release`}>
+        <CsrfField token={props.user.csrfToken} />
+        <p class="muted" id="release-hint">{t('routing.handoff.releaseHint')}</p>
+        <button type="submit" class="button--secondary" aria-describedby="release-hint">{t('routing.handoff.release')}</button>
+      </form>
+    </section>
+  );
+}
+
+function CasePage(props: { data: CaseData; reply: { text: string; error?: string }; handOnError?: string }) {
   const view = useView();
   const { t, format } = view;
   const base = consoleBase(view.tenant!.tenant.slug);
-  const { kase, customer, messages } = props.data;
-  const channel = t(`console.channels.${kase.channel ?? 'EMAIL'}`);
+  const { kase, customer, messages, user } = props.data;
   return (
-    <ConsolePage title={t('console.case.title', { number: kase.number, subject: kase.subject })} user={props.user} assets={['widgets.css']}>
+    <ConsolePage title={t('console.case.title', { number: kase.number, subject: kase.subject })} user={user} assets={['widgets.css']}>
       <h1>{t('console.case.title', { number: kase.number, subject: kase.subject })}</h1>
+      {kase.channel === 'CHAT' && <p><a class="button" href={`${base}/chats/${kase.id}`}>{t('chat.console.openChat')}</a></p>}
       <div class="c360">
         <div class="c360__main">
           <section class="card" aria-labelledby="conversation-h">
@@ -98,9 +131,9 @@ function CasePage(props: { data: CaseData; user: ConsoleUser; reply: { text: str
             <h2 id="reply-h">{t('console.case.reply')}</h2>
             <form method="post" action={`${base}/cases/${kase.id}/reply`} class="stacked-form" novalidate>
               <FormProblem message={props.reply.error && t('console.formErrors')} />
-              <CsrfField token={props.user.csrfToken} />
+              <CsrfField token={user.csrfToken} />
               <TextAreaField
-                name="body" label={t('console.case.replyLabel')} hint={t('console.case.replyHint', { channel })} error={props.reply.error}
+                name="body" label={t('console.case.replyLabel')} hint={replyHint(t, kase, props.data.replyChannel)} error={props.reply.error}
                 value={props.reply.text} rows={5} maxlength={MAX_REPLY_CHARS}
               />
               <button type="submit">{t('console.case.send')}</button>
@@ -119,9 +152,10 @@ function CasePage(props: { data: CaseData; user: ConsoleUser; reply: { text: str
             </dl>
           </section>
           <SlaCard targets={props.data.sla} />
+          {(props.data.canRelease || props.handOnError) && <HandOnCard kase={kase} user={user} error={props.handOnError} />}
           <ListCard id="suggestions-h" title={t('console.case.suggestions')} empty={t('console.case.noSuggestions')} items={props.data.suggestions}
             item={(a) => <><strong>{a.title}</strong><p class="muted">{a.snippet.length > 160 ? `${a.snippet.slice(0, 160)}…` : a.snippet}</p></>} />
-          <WidgetSlot slot={props.data.widgets} base={base} csrfToken={props.user.csrfToken} />
+          <WidgetSlot slot={props.data.widgets} base={base} csrfToken={user.csrfToken} />
         </aside>
       </div>
     </ConsolePage>
@@ -131,29 +165,34 @@ function CasePage(props: { data: CaseData; user: ConsoleUser; reply: { text: str
 async function loadCase(c: Context<WidgetPageEnv>, platform: Pick<Platform, 'plugins'>): Promise<CaseData> {
   const ctx = staffTenantContext(c);
   const kase = await getCase(ctx, c.req.param('id')!);
-  const [customer, conversation, suggestions, sla, widgets] = await Promise.all([
+  const [customer, conversation, suggestions, sla, widgets, replyChannel, user] = await Promise.all([
     getCustomer(ctx, kase.customerId),
     listInteractions(ctx, { first: CONVERSATION_SIZE, filter: { caseId: kase.id } }),
     suggestionsFor(ctx, kase.subject, c.var.view.locale),
     caseSlaTargetsOf(ctx, [kase.id]).then((byCase) => currentRounds(byCase.get(kase.id) ?? [])),
     loadWidgetSlot(platform, { tenant: ctx, viewer: { actor: ctx.actor, role: ctx.role } }, 'console.case.sidebar', { case: kase }, { flash: takeWidgetFlash(c) }),
+    replyChannelOf(ctx, kase.id),
+    consoleUserOf(c),
   ]);
   // The newest messages, read oldest first like a conversation.
   const messages = conversation.edges.map((e) => e.node).reverse();
-  return { kase, customer, messages, suggestions, sla, widgets };
+  const canRelease = !!ctx.agentId && kase.assigneeId === ctx.agentId;
+  return { kase, customer, messages, suggestions, sla, widgets, replyChannel, canRelease, user };
 }
-
-const userOf = (c: Context<WidgetPageEnv>): ConsoleUser => ({ name: c.var.webUser!.name, csrfToken: c.var.csrfToken });
 
 /** GET /console/cases/:id — the conversation, a reply form, suggestions and the case's widgets. */
 export async function showCase(c: Context<WidgetPageEnv>, platform: Pick<Platform, 'plugins'>) {
   const data = await loadCase(c, platform);
-  return renderPage(c, c.var.view, <CasePage data={data} user={userOf(c)} reply={{ text: '' }} />);
+  return renderPage(c, c.var.view, <CasePage data={data} reply={{ text: '' }} />);
 }
 
 const replySchema = z.object({ body: z.string().max(MAX_REPLY_CHARS * 2).default('') });
 
-/** POST /console/cases/:id/reply — records the agent's outbound message on the case (the API's addInteraction). */
+/**
+ * POST /console/cases/:id/reply — the agent's reply goes out on the case's channel (intake's
+ * replyOnChannel: an outbound interaction and an `interaction.outbound` event for the delivery
+ * plugin); a case that came in on no channel gets the reply recorded on it (addInteraction).
+ */
 export async function submitReply(c: Context<WidgetPageEnv>, platform: Pick<Platform, 'plugins'>) {
   const { t } = c.var.view;
   const ctx = staffTenantContext(c);
@@ -161,15 +200,42 @@ export async function submitReply(c: Context<WidgetPageEnv>, platform: Pick<Plat
   const parsed = replySchema.safeParse(await c.req.parseBody());
   const text = parsed.success ? parsed.data.body : '';
   const body = text.replace(/\r\n/g, '\n').trim();
+  const refuse = async (error: string) => {
+    const data = await loadCase(c, platform);
+    return renderPage(c, c.var.view, <CasePage data={data} reply={{ text: text.slice(0, MAX_REPLY_CHARS * 2), error }} />, 422);
+  };
   const error = !parsed.success || body.length > MAX_REPLY_CHARS
     ? t('console.case.replyTooLong', { max: c.var.view.format.number(MAX_REPLY_CHARS) })
     : body === '' ? t('console.case.replyRequired') : undefined;
-  if (error !== undefined) {
-    const data = await loadCase(c, platform);
-    return renderPage(c, c.var.view, <CasePage data={data} user={userOf(c)} reply={{ text: text.slice(0, MAX_REPLY_CHARS * 2), error }} />, 422);
+  if (error !== undefined) return refuse(error);
+  const channel = await replyChannelOf(ctx, kase.id);
+  if (channel?.disabledAt) return refuse(t('routing.reply.disabled', { name: channel.name }));
+  if (channel) {
+    try {
+      await replyOnChannel(ctx, { caseId: kase.id, channelId: channel.id, body });
+    } catch (err) {
+      // Disabled between the check and the write.
+      if (err instanceof AppError && err.code === 'CONFLICT') return refuse(t('routing.reply.disabled', { name: channel.name }));
+      throw err;
+    }
+  } else {
+    await addInteraction(ctx, {
+      customerId: kase.customerId, caseId: kase.id, channel: kase.channel ?? 'EMAIL', direction: 'OUTBOUND', body, agentId: ctx.agentId ?? null,
+    });
   }
-  await addInteraction(ctx, {
-    customerId: kase.customerId, caseId: kase.id, channel: kase.channel ?? 'EMAIL', direction: 'OUTBOUND', body, agentId: ctx.agentId ?? null,
-  });
   return c.redirect(`${consoleBase(c.var.webTenant.slug)}/cases/${kase.id}#conversation-h`, 303);
+}
+
+/** POST /console/cases/:id/release — the assignee gives the case back to routing; back to the work list. */
+export async function submitRelease(c: Context<WidgetPageEnv>, platform: Pick<Platform, 'plugins'>) {
+  const ctx = staffTenantContext(c);
+  const kase = await getCase(ctx, c.req.param('id')!);
+  try {
+    await releaseCase(ctx, kase.id);
+  } catch (err) {
+    if (!(err instanceof AppError) || (err.code !== 'FORBIDDEN' && err.code !== 'CONFLICT')) throw err;
+    const data = await loadCase(c, platform);
+    return renderPage(c, c.var.view, <CasePage data={data} reply={{ text: '' }} handOnError={c.var.view.t('routing.handoff.failed')} />, 409);
+  }
+  return c.redirect(consoleBase(c.var.webTenant.slug), 303);
 }

@@ -7,6 +7,7 @@ import { staffTenantContext } from '../session/index.js';
 import { useView } from '../view.js';
 import type { WidgetPageEnv } from '../widget-slot.js';
 import { ConsolePage, TelLink, consoleBase, type ConsoleUser } from './frame.js';
+import { consoleUserOf } from './presence.js';
 
 const RESULTS = 20;
 const MAX_QUERY = 200;
@@ -52,7 +53,7 @@ const querySchema = z.object({ q: z.string().optional() });
 export async function showFindCustomer(c: Context<WidgetPageEnv>) {
   const ctx = staffTenantContext(c);
   const { t } = c.var.view;
-  const user = { name: c.var.webUser!.name, csrfToken: c.var.csrfToken };
+  const user = await consoleUserOf(c);
   const raw = querySchema.parse(c.req.query()).q ?? '';
   const query = raw.trim();
   if (query === '') return renderPage(c, c.var.view, <FindCustomerPage user={user} query="" results={null} />);

@@ -1,11 +1,21 @@
 import type { Child } from 'hono/jsx';
+import { PRESENCES } from '../../db/tenant-schema.js';
+import type { Presence } from '../../domain/routing/index.js';
+import { CsrfField } from '../form-fields.js';
 import { areaNav } from '../layout/area-nav.js';
 import { Page } from '../layout/page.js';
 import { SignOutForm } from '../staff-sign-in.js';
 import { useView } from '../view.js';
 
 /** The signed-in agent as the console frame shows them. */
-export interface ConsoleUser { name: string; csrfToken: string }
+export interface ConsoleUser {
+  name: string;
+  csrfToken: string;
+  /** Their routing presence; absent for a user without an agent profile (no switch shown). */
+  presence?: Presence | null;
+  /** Why the last presence change was refused, shown beside the switch. */
+  presenceError?: string;
+}
 
 /** The console's base path of the view's tenant. */
 export const consoleBase = (slug: string) => `/t/${slug}/console`;
@@ -25,11 +35,35 @@ export function ConsolePage(props: { title: string; user?: ConsoleUser; assets?:
           <a href={base}>{t('console.nav.work')}</a>
           <a href={`${base}/customers`}>{t('console.nav.find')}</a>
           <span class="console-bar__who">{t('console.nav.signedInAs', { name: props.user.name })}</span>
+          {props.user.presence && <PresenceSwitch user={props.user} presence={props.user.presence} />}
           <SignOutForm area="staff" csrf={props.user.csrfToken} />
         </div>
       )}
       {props.children}
     </Page>
+  );
+}
+
+/**
+ * The agent's presence as a one-field form (POST → 303 back to this page): the select shows
+ * the current presence, and a dot repeats it at a glance.
+ */
+function PresenceSwitch(props: { user: ConsoleUser; presence: Presence }) {
+  const view = useView();
+  const { t } = view;
+  const error = props.user.presenceError;
+  return (
+    <form method="post" action={`${consoleBase(view.tenant!.tenant.slug)}/presence`} class="presence-switch">
+      <CsrfField token={props.user.csrfToken} />
+      <input type="hidden" name="next" value={view.path} />
+      <span class={`presence-dot presence-dot--${props.presence.toLowerCase()}`} aria-hidden="true" />
+      <label for="f-presence">{t('routing.presence.label')}</label>
+      <select id="f-presence" name="presence" aria-invalid={error ? 'true' : undefined} aria-describedby={error ? 'f-presence-error' : undefined}>
+        {PRESENCES.map((p) => <option value={p} selected={p === props.presence}>{t(`routing.presence.states.${p}`)}</option>)}
+      </select>
+      <button type="submit">{t('routing.presence.set')}</button>
+      {error && <p class="field__error" id="f-presence-error">{error}</p>}
+    </form>
   );
 }
 

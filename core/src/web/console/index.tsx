@@ -9,14 +9,16 @@ import { requireWebUser, staffTenantContext, verifyCsrf, webSession } from '../s
 import { staffSignInRoutes } from '../staff-sign-in.js';
 import type { WebEnv } from '../web-env.js';
 import { widgetActionRoutes, type WidgetArea, type WidgetPageEnv } from '../widget-slot.js';
-import { showCase, submitReply } from './case-page.js';
+import { showCase, submitRelease, submitReply } from './case-page.js';
 import { consoleChatRoutes } from './chat.js';
 import { showCustomer360 } from './customer-360.js';
 import { showFindCustomer } from './find-customer.js';
 import { consoleBase } from './frame.js';
 import { streamCustomerLive } from './live.js';
 import { showOrder } from './order-page.js';
-import { showWorkList } from './work-list.js';
+import { submitAccept, submitDecline } from './offers.js';
+import { showPresence, submitPresence } from './presence.js';
+import { showWorkList, showWorkListWithProblem } from './work-list.js';
 
 const notFoundPage = (c: Context<WidgetPageEnv>) => renderPage(c, viewOf(c as unknown as Context<WebEnv>), <ErrorPage status={404} />, 404);
 
@@ -49,6 +51,11 @@ export function consoleRoutes(platform: Platform, slots: SubscriptionSlots): Hon
   routes.get('/customers/:id/live', (c) => streamCustomerLive(c, slots));
   routes.get('/cases/:id', (c) => showCase(c, platform));
   routes.post('/cases/:id/reply', (c) => submitReply(c, platform));
+  routes.post('/cases/:id/release', (c) => submitRelease(c, platform));
+  routes.get('/presence', showPresence);
+  routes.post('/presence', submitPresence);
+  routes.post('/offers/:caseId/accept', (c) => submitAccept(c, showWorkListWithProblem));
+  routes.post('/offers/:caseId/decline', (c) => submitDecline(c, showWorkListWithProblem));
   routes.get('/orders/:id', (c) => showOrder(c, platform));
   routes.route('/', consoleChatRoutes(slots));
   routes.route('/', widgetActionRoutes(platform, consoleWidgets));

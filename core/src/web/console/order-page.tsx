@@ -11,6 +11,7 @@ import { loadWidgetSlot, WidgetSlot, type WidgetPageEnv, type WidgetSlotData } f
 import { takeWidgetFlash } from '../widget-flash.js';
 import { ConsolePage, consoleBase, type ConsoleUser } from './frame.js';
 import { orderTotal } from './timeline-entry.js';
+import { consoleUserOf } from './presence.js';
 
 interface OrderData { order: Order; lines: OrderLine[]; customer: Customer; widgets: WidgetSlotData }
 
@@ -68,5 +69,5 @@ export async function showOrder(c: Context<WidgetPageEnv>, platform: Pick<Platfo
     getCustomer(ctx, order.customerId),
     loadWidgetSlot(platform, { tenant: ctx, viewer: { actor: ctx.actor, role: ctx.role } }, 'console.order.sidebar', { order }, { flash: takeWidgetFlash(c) }),
   ]);
-  return renderPage(c, c.var.view, <OrderPage data={{ order, lines, customer, widgets }} user={{ name: c.var.webUser!.name, csrfToken: c.var.csrfToken }} />);
+  return renderPage(c, c.var.view, <OrderPage data={{ order, lines, customer, widgets }} user={await consoleUserOf(c)} />);
 }

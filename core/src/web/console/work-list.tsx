@@ -9,6 +9,8 @@ import { staffTenantContext } from '../session/index.js';
 import { useView } from '../view.js';
 import type { WidgetPageEnv } from '../widget-slot.js';
 import { ConsolePage, consoleBase, type ConsoleUser } from './frame.js';
+import { OffersCard, pendingOffersOf, type OfferProblem, type PendingOffer } from './offers.js';
+import { consoleUserOf } from './presence.js';
 
 /** Cases an agent still has to work on. */
 export const OPEN_STATUSES = ['NEW', 'OPEN', 'PENDING'] as const;
@@ -22,7 +24,17 @@ const querySchema = z.object({
   before: z.string().max(200).regex(/^[A-Za-z0-9_-]+$/).optional(),
 });
 
-function WorkListPage(props: { user: ConsoleUser; view: WorkView; rows: { kase: Case; customer: Customer | null }[]; pageInfo: PageInfo; total: number }) {
+interface WorkListData {
+  view: WorkView;
+  rows: { kase: Case; customer: Customer | null }[];
+  pageInfo: PageInfo;
+  total: number;
+  /** Cases routing offers the agent; shown above the list when the user is an agent. */
+  offers: PendingOffer[] | null;
+  now: Date;
+}
+
+function WorkListPage(props: WorkListData & { user: ConsoleUser; problem?: OfferProblem }) {
   const v = useView();
   const { t, format } = v;
   const base = consoleBase(v.tenant!.tenant.slug);
@@ -30,6 +42,7 @@ function WorkListPage(props: { user: ConsoleUser; view: WorkView; rows: { kase: 
   return (
     <ConsolePage title={t('console.work.title')} user={props.user}>
       <h1>{t('console.work.title')}</h1>
+      {props.offers && <OffersCard offers={props.offers} user={props.user} now={props.now} problem={props.problem} />}
       <nav aria-label={t('console.work.views')} class="tabs">
         <ul>
           {VIEWS.map((name) => (
@@ -76,8 +89,8 @@ function WorkListPage(props: { user: ConsoleUser; view: WorkView; rows: { kase: 
   );
 }
 
-/** GET /console: open cases assigned to me, not yet assigned, or all; paged. */
-export async function showWorkList(c: Context<WidgetPageEnv>) {
+/** The work list's data: the page of cases, their customers, and the agent's offers, read side by side. */
+async function loadWorkList(c: Context<WidgetPageEnv>): Promise<WorkListData & { user: ConsoleUser }> {
   const ctx = staffTenantContext(c);
   const query = querySchema.safeParse(c.req.query());
   const q = query.success ? query.data : {};
@@ -89,7 +102,11 @@ export async function showWorkList(c: Context<WidgetPageEnv>) {
     ...(view === 'queue' && { unassigned: true }),
   };
   const paging = q.before ? { last: PAGE_SIZE, before: q.before } : { first: PAGE_SIZE, after: q.after ?? null };
-  const page = await listCases(ctx, { ...paging, filter });
+  const [page, offers, user] = await Promise.all([
+    listCases(ctx, { ...paging, filter }),
+    ctx.agentId ? pendingOffersOf(ctx) : Promise.resolve(null),
+    consoleUserOf(c),
+  ]);
   const customerIds = [...new Set(page.edges.map((e) => e.node.customerId))];
   const [total, customers] = await Promise.all([
     page.totalCount?.() ?? Promise.resolve(page.edges.length),
@@ -98,6 +115,15 @@ export async function showWorkList(c: Context<WidgetPageEnv>) {
   ]);
   const byId = new Map(customers.filter((x): x is Customer => x !== undefined && !(x instanceof Error)).map((x) => [x.id, x]));
   const rows = page.edges.map((e) => ({ kase: e.node, customer: byId.get(e.node.customerId) ?? null }));
-  const user = { name: c.var.webUser!.name, csrfToken: c.var.csrfToken };
-  return renderPage(c, c.var.view, <WorkListPage user={user} view={view} rows={rows} pageInfo={page.pageInfo} total={total} />);
+  return { view, rows, pageInfo: page.pageInfo, total, offers, now: new Date(), user };
+}
+
+/** GET /console: the agent's routing offers, then open cases assigned to me, not yet assigned, or all; paged. */
+export async function showWorkList(c: Context<WidgetPageEnv>) {
+  return renderPage(c, c.var.view, <WorkListPage {...await loadWorkList(c)} />);
+}
+
+/** The work list again, with why an offer form was refused (a foreign or lapsed offer, a missing reason). */
+export async function showWorkListWithProblem(c: Context<WidgetPageEnv>, problem: OfferProblem, status: 404 | 409 | 422) {
+  return renderPage(c, c.var.view, <WorkListPage {...await loadWorkList(c)} problem={problem} />, status);
 }
