@@ -101,8 +101,10 @@ describe('portal chat', () => {
     expect(page.html).toContain('My &lt;b&gt;order&lt;/b&gt; is late');
     expect(page.html).toMatch(new RegExp(`sse-connect="${P}/chat/${caseId}/live\\?since=[0-9]+~[A-Za-z0-9_-]+"`));
 
+    expect((await x.get(P)).html).toContain(`href="${P}/chat"`);
     const a = await signedIn('chat-shop', 'console', 'abe@example.com', 'agent password 1');
     expect((await a.get(`${C}/chats`)).html).toContain(`href="${C}/chats/${caseId}"`);
+    expect((await a.get(`${C}/cases/${caseId}`)).html).toContain(`href="${C}/chats/${caseId}"`);
     const agentPage = await a.get(`${C}/chats/${caseId}`);
     expect(agentPage.html).toContain('My &lt;b&gt;order&lt;/b&gt; is late');
     expect(await a.post(`${C}/chats/${caseId}/reply`, { text: 'It ships today.' })).toMatchObject({ status: 303, location: `${C}/chats/${caseId}#chat-answer` });
@@ -219,6 +221,7 @@ describe('portal chat', () => {
     expect((await visitor.fetch(`${P}/chat/${caseId}/live`)).status).toBe(303);
     const nell = await signedIn('chat-none', 'portal', 'nell@example.com');
     expect((await nell.get('/t/chat-none/portal/chat')).status).toBe(404);
+    expect((await nell.get('/t/chat-none/portal')).html).not.toContain('/portal/chat"');
   });
 
   it('refuses an empty or too long message with 422 beside the field, keeping what was typed', async () => {

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { tenantChatChannel } from '../../domain/portal-chat.js';
 import { searchPublishedArticles, type ArticleHit } from '../../domain/portal-knowledge.js';
 import type { SubscriptionSlots } from '../../graphql/subscriptions/index.js';
 import type { Platform } from '../../platform.js';
@@ -18,7 +19,7 @@ import { sendPage, viewerOf } from './render-portal.js';
 /** Articles the home page shows under the search box. */
 const HOME_ARTICLES = 5;
 
-function PortalHome(props: { base: string; viewer: PortalViewer | null; hits: ArticleHit[] }) {
+function PortalHome(props: { base: string; viewer: PortalViewer | null; hits: ArticleHit[]; /** The tenant offers live chat. */ chat: boolean }) {
   const { t, tenant } = useView();
   return (
     <PortalPage title={t('portal.title')} section="home" viewer={props.viewer}>
@@ -36,6 +37,7 @@ function PortalHome(props: { base: string; viewer: PortalViewer | null; hits: Ar
             <li><a class="button" href={`${props.base}/cases/new`}>{t('portal.cases.new')}</a></li>
             <li><a href={`${props.base}/cases`}>{t('portal.nav.cases')}</a></li>
             <li><a href={`${props.base}/orders`}>{t('portal.nav.orders')}</a></li>
+            {props.chat && <li><a href={`${props.base}/chat`}>{t('chat.portal.link')}</a></li>}
           </>
         ) : (
           <>
@@ -60,8 +62,11 @@ export function portalRoutes(platform: Platform, notFoundPage: (c: Context) => P
   const notFound = (c: PortalContext) => notFoundPage(c);
   routes.use('*', webSession(platform, { notFound: notFoundPage }), verifyCsrf());
   routes.get('/', async (c) => {
-    const hits = await searchPublishedArticles(portalTenantOf(c), { query: '', locale: c.var.view.locale, first: HOME_ARTICLES });
-    return sendPage(c, <PortalHome base={portalBase(c)} viewer={viewerOf(c)} hits={hits} />);
+    const [hits, chat] = await Promise.all([
+      searchPublishedArticles(portalTenantOf(c), { query: '', locale: c.var.view.locale, first: HOME_ARTICLES }),
+      viewerOf(c) ? tenantChatChannel(portalTenantOf(c)) : null,
+    ]);
+    return sendPage(c, <PortalHome base={portalBase(c)} viewer={viewerOf(c)} hits={hits} chat={chat !== null} />);
   });
   routes.route('/', authRoutes(platform));
   routes.route('/', knowledgeRoutes(notFound, platform.logger));
