@@ -22,14 +22,14 @@ export const consoleBase = (slug: string) => `/t/${slug}/console`;
 
 /**
  * A console page: the area navigation, a bar naming the signed-in agent with the sign-out
- * button, and the console's stylesheets (`widgets.css` for pages with widget slots).
+ * button, the screen pop of calls, and the console's stylesheets (`widgets.css` for pages with widget slots).
  */
 export function ConsolePage(props: { title: string; user?: ConsoleUser; assets?: string[]; children?: Child }) {
   const view = useView();
   const { t } = view;
   const base = consoleBase(view.tenant!.tenant.slug);
   return (
-    <Page title={props.title} nav={areaNav(view, 'console')} assets={['console.css', ...(props.assets ?? [])]}>
+    <Page title={props.title} nav={areaNav(view, 'console')} assets={[...new Set(['console.css', ...(props.user ? ['htmx-sse.js'] : []), ...(props.assets ?? [])])]}>
       {props.user && (
         <div class="console-bar">
           <a href={base}>{t('console.nav.work')}</a>
@@ -39,6 +39,8 @@ export function ConsolePage(props: { title: string; user?: ConsoleUser; assets?:
           <SignOutForm area="staff" csrf={props.user.csrfToken} />
         </div>
       )}
+      {/* Screen pops of calls (call-pop.tsx): every page of a signed-in agent listens. */}
+      {props.user && <div id="call-pop" class="call-pop-region" hx-ext="sse" sse-connect={`${base}/calls/live`} sse-swap="call" hx-swap="innerHTML" />}
       {props.children}
     </Page>
   );

@@ -15,6 +15,7 @@ import { showCustomer360 } from './customer-360.js';
 import { showFindCustomer } from './find-customer.js';
 import { consoleBase } from './frame.js';
 import { streamCustomerLive } from './live.js';
+import { telephonyRoutes } from './telephony-routes.js';
 import { showOrder } from './order-page.js';
 import { submitAccept, submitDecline } from './offers.js';
 import { showPresence, submitPresence } from './presence.js';
@@ -58,6 +59,7 @@ export function consoleRoutes(platform: Platform, slots: SubscriptionSlots): Hon
   routes.post('/offers/:caseId/decline', (c) => submitDecline(c, showWorkListWithProblem));
   routes.get('/orders/:id', (c) => showOrder(c, platform));
   routes.route('/', consoleChatRoutes(slots));
+  routes.route('/', telephonyRoutes(platform, slots));
   routes.route('/', widgetActionRoutes(platform, consoleWidgets));
 
   // A foreign or missing record (or a hand-made cursor) is the same HTML 404 as any missing page.
