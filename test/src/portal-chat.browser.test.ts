@@ -1,0 +1,121 @@
+/**
+ * A live chat in a real browser, both sides at once: a customer signs up on the portal and opens
+ * a chat; an agent, in a second browser context, sees the customer's next message arrive without
+ * reloading and answers it; the customer sees the answer arrive without reloading. Both pages run
+ * under the strict CSP with no violation, load nothing from elsewhere, have no serious axe-core
+ * finding and no sideways scrolling at 1280 and 360 px. Screenshots are left in
+ * test/artifacts/chat-<side>-<width>.png.
+ */
+import { createStaffUser, liveEvents } from '@mosaic/core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeCheck, fencedContext, launchBrowser, runBrowserTests, screenshot, warnIfNoBrowser, watchedPage } from './browser-kit.js';
+import { startTestPlatform, type Client, type TestPlatform } from './harness.js';
+
+warnIfNoBrowser('Portal chat browser test');
+
+describe.skipIf(!runBrowserTests)('portal live chat in Chromium, offline', () => {
+  let tp: TestPlatform;
+  let shop: Client & { tenantId: string };
+  let browser: Browser;
+
+  beforeAll(async () => {
+    tp = await startTestPlatform();
+    shop = await tp.tenant('chat-shop');
+    const channel = await shop.gql(`mutation($i: CreateChannelInput!) { createChannel(input: $i) { channel { id } } }`, { i: { kind: 'CHAT', name: 'Web chat' } });
+    expect(channel.errors).toBeUndefined();
+    const data = await tp.platform.tenants.get(shop.tenantId);
+    await createStaffUser(data, { id: 'setup', role: 'admin' }, { role: 'agent', name: 'Abe Agent', email: 'abe@example.com', password: 'agent password 1' });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await tp?.close();
+  });
+
+  /** The checks every page passes at `width`, then its screenshot. */
+  async function checkPage(page: Page, name: string, width: number) {
+    await page.setViewportSize({ width, height: 900 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+    expect(await axeCheck(page)).toEqual([]);
+    await screenshot(page, `chat-${name}-${width}`);
+  }
+
+  it('a customer chats from the portal and the agent answers, each seeing the other live', async () => {
+    const customerSide = await fencedContext(browser, tp.server.url, { viewport: { width: 1280, height: 900 } });
+    const agentSide = await fencedContext(browser, tp.server.url, { viewport: { width: 1280, height: 900 } });
+    const customer = await watchedPage(customerSide.context);
+    const agent = await watchedPage(agentSide.context);
+    const served: string[] = [];
+    for (const { page } of [customer, agent]) page.on('response', (res) => served.push(`${res.status()} ${new URL(res.url()).pathname}`));
+    const portal = `${tp.server.url}/t/chat-shop/portal`;
+    const console = `${tp.server.url}/t/chat-shop/console`;
+    try {
+      // The customer signs up, finds the chat on the portal's home page and opens one.
+      const c = customer.page;
+      await c.goto(`${portal}/sign-up`);
+      await c.getByLabel('Your name').fill('Chloé Martin');
+      await c.getByLabel('Email address').fill('chloe@example.com');
+      await c.getByLabel('Password').fill('a long enough password');
+      await c.getByRole('button', { name: 'Create account' }).click();
+      await c.waitForURL(portal);
+      await c.getByRole('link', { name: 'Chat with support' }).click();
+      await c.waitForURL(`${portal}/chat`);
+      await checkPage(c, 'portal-start', 1280);
+      await c.getByLabel('Your message').fill('Hello, my lamp flickers.');
+      await c.getByRole('button', { name: 'Start chat' }).click();
+      await c.waitForURL(/\/portal\/chat\/[^/]+$/);
+      const chatUrl = c.url();
+      const caseId = new URL(chatUrl).pathname.split('/').at(-1)!;
+      await expect.poll(() => c.locator('#chat-log').innerText()).toContain('Hello, my lamp flickers.');
+
+      // The agent signs in, finds the chat among the open ones and opens it.
+      const a = agent.page;
+      await a.goto(`${console}/sign-in`);
+      await a.getByLabel('Email').fill('abe@example.com');
+      await a.getByLabel('Password').fill('agent password 1');
+      await a.getByRole('button', { name: 'Sign in' }).click();
+      await a.waitForURL(`${console}`);
+      await a.goto(`${console}/chats`);
+      await a.getByRole('link', { name: /Hello, my lamp flickers\./ }).click();
+      await a.waitForURL(`${console}/chats/${caseId}`);
+      expect(await a.locator('#chat-log').innerText()).toContain('Hello, my lamp flickers.');
+      // Both pages' chat streams are open before either writes.
+      await expect.poll(() => served.filter((r) => r.endsWith(`/chat/${caseId}/live`) || r.endsWith(`/chats/${caseId}/live`)).length).toBe(2);
+
+      // The customer writes again: the agent's page shows it without a reload.
+      await c.getByLabel('Message').fill('It started yesterday.');
+      await c.getByRole('button', { name: 'Send', exact: true }).click();
+      await expect.poll(() => a.locator('#chat-log').innerText(), { timeout: 8_000 }).toContain('It started yesterday.');
+      // The customer's own message comes back once, and the box is empty for the next one.
+      await expect.poll(() => c.locator('#chat-log li').count(), { timeout: 8_000 }).toBe(2);
+      expect(await c.getByLabel('Message').inputValue()).toBe('');
+
+      // The agent answers: the customer's page shows it without a reload.
+      await a.getByLabel('Answer').fill('Please try another bulb; a new lamp ships today if not.');
+      await a.getByRole('button', { name: 'Send answer' }).click();
+      await expect.poll(() => c.locator('#chat-log').innerText(), { timeout: 8_000 }).toContain('Please try another bulb');
+      await expect.poll(() => a.locator('#chat-log li').count(), { timeout: 8_000 }).toBe(3);
+      expect(await c.locator('#chat-log li').count()).toBe(3);
+      for (const page of [c, a]) expect(await page.evaluate(() => performance.getEntriesByType('navigation').length)).toBe(1);
+
+      // An empty answer is refused beside the field, in place.
+      await a.getByRole('button', { name: 'Send answer' }).click();
+      await expect.poll(() => a.getByLabel('Answer').getAttribute('aria-invalid')).toBe('true');
+      expect(await a.locator('#f-text-error').innerText()).toBe('Write a message.');
+
+      for (const width of [1280, 360]) {
+        await checkPage(c, 'portal', width);
+        await checkPage(a, 'console', width);
+      }
+      expect(new URL(c.url()).pathname).toBe(new URL(chatUrl).pathname);
+    } finally {
+      await customerSide.context.close();
+      await agentSide.context.close();
+    }
+    await expect.poll(() => liveEvents.listenerCount(shop.tenantId)).toBe(0);
+    expect([...customerSide.elsewhere, ...agentSide.elsewhere]).toEqual([]);
+    expect(served.filter((s) => !/^(200|204|303) /.test(s))).toEqual([]);
+    expect([...customer.problems, ...agent.problems]).toEqual([]);
+  }, 120_000);
+});
