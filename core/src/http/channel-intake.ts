@@ -47,6 +47,9 @@ const ENDPOINTS: Endpoint[] = [
   { kind: 'PORTAL', path: '/portal', parse: (b) => parsePortalSubmission(b) },
 ];
 
+/** The path a channel's provider posts to under `/channels/<tenant>/<channel id>` (a chat's first one: starting a session). */
+export const inboundPathOf = (kind: ChannelKind): string => ENDPOINTS.find((e) => e.kind === kind)!.path;
+
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**

@@ -60,7 +60,7 @@ function HintAndError(props: FieldFrame) {
 /** A labelled text-like input (text, email, password, number, url, color) with its hint and error. */
 export function TextField(props: FieldFrame & {
   value?: string | number | null;
-  type?: 'text' | 'email' | 'password' | 'number' | 'url' | 'color' | 'search';
+  type?: 'text' | 'email' | 'password' | 'number' | 'url' | 'color' | 'search' | 'date';
   required?: boolean;
   autocomplete?: string;
   step?: string;

@@ -97,6 +97,11 @@ export async function getQueueRouting(db: TenantDrizzle | TenantTx, queueId: str
   return row ?? null;
 }
 
+/** The routing configuration of every configured queue (a tenant has a handful of queues). */
+export function listQueueRoutings(ctx: TenantContext): Promise<QueueRouting[]> {
+  return ctx.data.db.select().from(queueRouting);
+}
+
 /** The routing rules in force for a queue: its configuration, else its legacy single required skill. */
 export interface EffectiveRouting {
   queueId: string | null;

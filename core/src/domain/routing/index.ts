@@ -4,7 +4,7 @@
  * and the periodic sweep decide time, not the wall clock.
  */
 export {
-  configureQueueRouting, setChannelWeights, getQueueRouting, loadChannelWeights, queueRoutingInput, channelWeightsInput,
+  configureQueueRouting, setChannelWeights, getQueueRouting, listQueueRoutings, loadChannelWeights, queueRoutingInput, channelWeightsInput,
   DEFAULT_CHANNEL_WEIGHTS, type QueueRouting, type ChannelWeights,
 } from './config.js';
 export { setPresence, setPresenceInput, presenceOf, presenceFields, PRESENCE_OF_STATUS, STATUS_OF_PRESENCE, type Presence } from './presence.js';

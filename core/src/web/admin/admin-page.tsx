@@ -6,11 +6,17 @@ import { useView } from '../view.js';
 import type { DoneNote } from './admin-context.js';
 
 /** The sections of the admin pages, in the order of their navigation. */
-export const ADMIN_SECTIONS = ['overview', 'metrics', 'marketplace', 'plugins', 'users', 'apiKeys', 'branding'] as const;
+export const ADMIN_SECTIONS = [
+  'overview', 'metrics', 'channels', 'queues', 'skills', 'slaPolicies', 'calendars', 'marketplace', 'plugins', 'users', 'apiKeys', 'branding',
+] as const;
 export type AdminSection = (typeof ADMIN_SECTIONS)[number];
 const SECTION_PATHS: Record<AdminSection, string> = {
-  overview: '', metrics: '/metrics', marketplace: '/marketplace', plugins: '/plugins', users: '/users', apiKeys: '/api-keys', branding: '/branding',
+  overview: '', metrics: '/metrics', channels: '/channels', queues: '/queues', skills: '/skills', slaPolicies: '/sla-policies', calendars: '/calendars',
+  marketplace: '/marketplace', plugins: '/plugins', users: '/users', apiKeys: '/api-keys', branding: '/branding',
 };
+/** The service-operations sections keep their labels with their own strings. */
+const OPERATIONS_SECTIONS: readonly AdminSection[] = ['channels', 'queues', 'skills', 'slaPolicies', 'calendars'];
+const sectionLabel = (s: AdminSection) => (OPERATIONS_SECTIONS.includes(s) ? `operations.nav.${s}` : `admin.nav.${s}`);
 
 /**
  * The frame of every signed-in admin page: the site's page with the admin's section navigation,
@@ -26,7 +32,7 @@ export function AdminPage(props: { title: string; section: AdminSection; csrf: s
         <nav class="admin-nav" aria-label={t('admin.nav.label')}>
           <ul>
             {ADMIN_SECTIONS.map((s) => (
-              <li><a href={`${base}${SECTION_PATHS[s]}`} aria-current={s === props.section ? 'page' : undefined}>{t(`admin.nav.${s}`)}</a></li>
+              <li><a href={`${base}${SECTION_PATHS[s]}`} aria-current={s === props.section ? 'page' : undefined}>{t(sectionLabel(s))}</a></li>
             ))}
           </ul>
           <SignOutForm area="admin" csrf={props.csrf} />

@@ -15,6 +15,7 @@ import { AdminPage } from './admin-page.js';
 import { brandingRoutes } from './branding.js';
 import { marketplaceRoutes } from './marketplace.js';
 import { metricsRoutes } from './metrics.js';
+import { calendarRoutes, channelRoutes, queueRoutes, skillRoutes, slaPolicyRoutes } from './operations/index.js';
 import { installedPluginRoutes } from './plugins.js';
 import { userRoutes } from './users.js';
 
@@ -30,6 +31,9 @@ function AdminHome(props: { csrf: string; name: string; installed: number; publi
       <p class="lead">{t('admin.home.welcome', { name: props.name, tenant: tenant!.branding.displayName })}</p>
       <ul class="overview">
         <li class="card"><h2><a href={`${base}/metrics`}>{t('admin.nav.metrics')}</a></h2><p>{t('admin.home.metrics')}</p></li>
+        <li class="card"><h2><a href={`${base}/channels`}>{t('operations.nav.channels')}</a></h2><p>{t('operations.home.channels')}</p></li>
+        <li class="card"><h2><a href={`${base}/queues`}>{t('operations.nav.queues')}</a></h2><p>{t('operations.home.queues')}</p></li>
+        <li class="card"><h2><a href={`${base}/sla-policies`}>{t('operations.nav.slaPolicies')}</a></h2><p>{t('operations.home.slaPolicies')}</p></li>
         <li class="card"><h2><a href={`${base}/plugins`}>{t('admin.nav.plugins')}</a></h2><p>{t('admin.home.installed', { count: props.installed })}</p></li>
         <li class="card"><h2><a href={`${base}/marketplace`}>{t('admin.nav.marketplace')}</a></h2><p>{t('admin.home.published', { count: props.published })}</p></li>
         <li class="card"><h2><a href={`${base}/users`}>{t('admin.nav.users')}</a></h2><p>{t('admin.home.users')}</p></li>
@@ -61,6 +65,11 @@ export function adminRoutes(platform: Platform): Hono<WebEnv> {
     return renderPage(c, c.get('view'), <AdminHome csrf={c.var.csrfToken} name={c.var.webUser!.name} installed={installations.length} published={catalog.length} />);
   });
   routes.route('/metrics', metricsRoutes(platform));
+  routes.route('/channels', channelRoutes(platform));
+  routes.route('/queues', queueRoutes(platform));
+  routes.route('/skills', skillRoutes(platform));
+  routes.route('/sla-policies', slaPolicyRoutes(platform));
+  routes.route('/calendars', calendarRoutes(platform));
   routes.route('/marketplace', marketplaceRoutes(platform));
   routes.route('/plugins', installedPluginRoutes(platform));
   routes.route('/users', userRoutes(platform));
