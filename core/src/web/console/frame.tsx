@@ -34,6 +34,7 @@ export function ConsolePage(props: { title: string; user?: ConsoleUser; assets?:
         <div class="console-bar">
           <a href={base}>{t('console.nav.work')}</a>
           <a href={`${base}/customers`}>{t('console.nav.find')}</a>
+          <a href={`${base}/chats`}>{t('chat.console.title')}</a>
           <span class="console-bar__who">{t('console.nav.signedInAs', { name: props.user.name })}</span>
           {props.user.presence && <PresenceSwitch user={props.user} presence={props.user.presence} />}
           <SignOutForm area="staff" csrf={props.user.csrfToken} />
