@@ -62,7 +62,6 @@ export const consoleEn = {
     noMessages: 'No messages on this case yet.',
     reply: 'Reply to the customer',
     replyLabel: 'Your reply',
-    replyHint: 'Sent by {{channel}}.',
     send: 'Send reply',
     replyRequired: 'Write a reply before sending.',
     replyTooLong: 'The reply is too long (at most {{max}} characters).',

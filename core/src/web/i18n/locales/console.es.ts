@@ -64,7 +64,6 @@ export const consoleEs: typeof consoleEn = {
     noMessages: 'Todavía no hay mensajes en este caso.',
     reply: 'Responder al cliente',
     replyLabel: 'Su respuesta',
-    replyHint: 'Se envía por {{channel}}.',
     send: 'Enviar respuesta',
     replyRequired: 'Escriba una respuesta antes de enviarla.',
     replyTooLong: 'La respuesta es demasiado larga (como máximo {{max}} caracteres).',
