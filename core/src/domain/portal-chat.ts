@@ -15,6 +15,8 @@ export const MAX_CHAT_MESSAGE_CHARS = 4_000;
 export const CHAT_HISTORY = 100;
 /** Open chats listed at once (a customer rarely has more than one). */
 const OPEN_CHATS = 20;
+/** Open chats the console lists at once. */
+const CONSOLE_CHATS = 50;
 
 const OPEN: readonly Case['status'][] = ['NEW', 'OPEN', 'PENDING'];
 
@@ -30,12 +32,19 @@ export const chatMessageInput = z.object({
 /** An agent's answer in a chat. */
 export const chatReplyInput = z.object({ text: z.string().trim().min(1).max(MAX_CHAT_MESSAGE_CHARS) });
 
+/** The intake conversation behind a chat: its session on a CHAT channel. */
+export interface ChatSession {
+  sessionId: string;
+  channel: Channel;
+}
+
 /** A live chat as its pages show it: the case, the newest messages (oldest first), open or ended. */
 export interface ChatView {
   kase: Case;
   messages: Interaction[];
   /** The conversation still takes messages (its case is open and it was not ended). */
   open: boolean;
+  session: ChatSession;
 }
 
 /** The tenant's first enabled CHAT channel, or null: without one the portal offers no chat. */
@@ -46,7 +55,7 @@ export async function tenantChatChannel(tenant: PortalTenant | TenantContext): P
 }
 
 /** The chat session of a case: its `chat:<session>` thread on a CHAT channel, or null for any other case. */
-async function sessionOf(db: PortalTenant['data']['db'], caseId: string): Promise<{ sessionId: string; channel: Channel } | null> {
+async function sessionOf(db: PortalTenant['data']['db'], caseId: string): Promise<ChatSession | null> {
   const [row] = await db.select({ key: channelThreads.threadKey, channel: channels }).from(channelThreads)
     .innerJoin(channels, eq(channels.id, channelThreads.channelId))
     .where(and(eq(channelThreads.caseId, caseId), eq(channels.kind, 'CHAT'), like(channelThreads.threadKey, 'chat:%')))
@@ -61,7 +70,7 @@ async function sessionEnded(ctx: TenantContext, channelId: string, sessionId: st
   return row !== undefined;
 }
 
-async function viewOf(ctx: TenantContext, kase: Case): Promise<ChatView & { session: { sessionId: string; channel: Channel } }> {
+async function viewOf(ctx: TenantContext, kase: Case): Promise<ChatView> {
   const session = await sessionOf(ctx.data.db, kase.id);
   if (!session) throw notFound('Case');
   const [page, ended] = await Promise.all([
@@ -72,15 +81,21 @@ async function viewOf(ctx: TenantContext, kase: Case): Promise<ChatView & { sess
   return { kase, messages, open: OPEN.includes(kase.status) && !session.channel.disabledAt && !ended, session };
 }
 
+/** Open cases with a chat session (a CHAT case opened otherwise, say through the API, has no conversation to join). */
+function openChatCases(db: PortalTenant['data']['db'], customerId: string | null, limit: number): Promise<Case[]> {
+  const chatCases = db.select({ id: channelThreads.caseId }).from(channelThreads).where(like(channelThreads.threadKey, 'chat:%'));
+  return db.select().from(cases)
+    .where(and(customerId ? eq(cases.customerId, customerId) : undefined, eq(cases.channel, 'CHAT'), inArray(cases.status, [...OPEN]), inArray(cases.id, chatCases)))
+    .orderBy(desc(cases.createdAt)).limit(limit);
+}
+
 /** The customer's open chats, newest first. */
-export async function myOpenChats(customer: PortalCustomer): Promise<Case[]> {
-  return customer.data.db.select().from(cases)
-    .where(and(eq(cases.customerId, customer.customerId), eq(cases.channel, 'CHAT'), inArray(cases.status, [...OPEN])))
-    .orderBy(desc(cases.createdAt)).limit(OPEN_CHATS);
+export function myOpenChats(customer: PortalCustomer): Promise<Case[]> {
+  return openChatCases(customer.data.db, customer.customerId, OPEN_CHATS);
 }
 
 /** One of the customer's chats; anyone else's case, or a case that is not a chat, is NOT_FOUND. */
-export async function myChat(customer: PortalCustomer, caseId: string): Promise<ChatView & { session: { sessionId: string; channel: Channel } }> {
+export async function myChat(customer: PortalCustomer, caseId: string): Promise<ChatView> {
   const ctx = actingFor(customer);
   const kase = await getCase(ctx, caseId);
   if (kase.customerId !== customer.customerId) throw notFound('Case');
@@ -128,10 +143,8 @@ export async function chatOfCase(ctx: TenantContext, caseId: string): Promise<Ch
 }
 
 /** The tenant's open chats, newest first, for the console's list. */
-export async function openChats(ctx: TenantContext): Promise<Case[]> {
-  return ctx.data.db.select().from(cases)
-    .where(and(eq(cases.channel, 'CHAT'), inArray(cases.status, [...OPEN])))
-    .orderBy(desc(cases.createdAt)).limit(50);
+export function openChats(ctx: TenantContext): Promise<Case[]> {
+  return openChatCases(ctx.data.db, null, CONSOLE_CHATS);
 }
 
 /** The agent answers in a chat: recorded on the chat's channel (replyOnChannel), which the customer sees live. */
@@ -139,5 +152,6 @@ export async function answerChat(ctx: TenantContext, caseId: string, raw: unknow
   const input = parseInput(chatReplyInput, raw);
   const view = await chatOfCase(ctx, caseId);
   if (!view.open) throw new AppError('CONFLICT', 'this chat has ended');
-  return replyOnChannel(ctx, { caseId, body: input.text, agentId: ctx.agentId ?? null });
+  // On the chat's own channel, even if the case also came in on others.
+  return replyOnChannel(ctx, { caseId, body: input.text, channelId: view.session.channel.id, agentId: ctx.agentId ?? null });
 }
