@@ -76,7 +76,8 @@ describe.skipIf(!runBrowserTests)('portal live chat in Chromium, offline', () =>
       await a.getByLabel('Password').fill('agent password 1');
       await a.getByRole('button', { name: 'Sign in' }).click();
       await a.waitForURL(`${console}`);
-      await a.goto(`${console}/chats`);
+      await a.getByRole('link', { name: 'Live chats' }).click();
+      await a.waitForURL(`${console}/chats`);
       await a.getByRole('link', { name: /Hello, my lamp flickers\./ }).click();
       await a.waitForURL(`${console}/chats/${caseId}`);
       expect(await a.locator('#chat-log').innerText()).toContain('Hello, my lamp flickers.');
