@@ -196,7 +196,7 @@ describe('click-to-dial', () => {
     const events = await dialEvents();
     expect(events).toHaveLength(before + 1);
     expect(events.at(-1)).toMatchObject({ subjectId: ada.id, payload: { customerId: ada.id, number: '+442079460001' } });
-    expect(events.at(-1)!.payload.agentId).toEqual(expect.any(String));
+    expect((events.at(-1)!.payload as Record<string, unknown>).agentId).toEqual(expect.any(String));
     const shown = await abe.get(res.location!);
     expect(shown.html).toContain('Dialling +442079460001…');
     // Shown once.
