@@ -4,7 +4,8 @@
  * reloading and answers it; the customer sees the answer arrive without reloading. Both pages run
  * under the strict CSP with no violation, load nothing from elsewhere, have no serious axe-core
  * finding and no sideways scrolling at 1280 and 360 px. Screenshots are left in
- * test/artifacts/chat-<side>-<width>.png.
+ * test/artifacts/chat-<side>-<width>.png. A forum moderator's hide and lock controls are used in
+ * the same browser (chat-moderation-<width>.png), and a customer sees neither them nor the hidden post.
  */
 import { createStaffUser, liveEvents } from '@mosaic/core';
 import type { Browser, Page } from 'playwright-core';
@@ -118,5 +119,66 @@ describe.skipIf(!runBrowserTests)('portal live chat in Chromium, offline', () =>
     expect([...customerSide.elsewhere, ...agentSide.elsewhere]).toEqual([]);
     expect(served.filter((s) => !/^(200|204|303) /.test(s))).toEqual([]);
     expect([...customer.problems, ...agent.problems]).toEqual([]);
+  }, 120_000);
+
+  it('a moderator sees the forum\'s moderation controls, hides a post and locks the thread; a customer sees neither control', async () => {
+    const portal = `${tp.server.url}/t/chat-shop/portal`;
+    const moderatorSide = await fencedContext(browser, tp.server.url, { viewport: { width: 1280, height: 900 } });
+    const memberSide = await fencedContext(browser, tp.server.url, { viewport: { width: 1280, height: 900 } });
+    const moderator = await watchedPage(moderatorSide.context);
+    const member = await watchedPage(memberSide.context);
+    try {
+      const signUp = async (page: Page, name: string, email: string) => {
+        await page.goto(`${portal}/sign-up`);
+        await page.getByLabel('Your name').fill(name);
+        await page.getByLabel('Email address').fill(email);
+        await page.getByLabel('Password').fill('a long enough password');
+        await page.getByRole('button', { name: 'Create account' }).click();
+        await page.waitForURL(portal);
+      };
+      await signUp(moderator.page, 'Mona Moderator', 'mona@example.com');
+      await signUp(member.page, 'Milo Member', 'milo@example.com');
+      const found = await shop.gql(`{ customers(first: 50) { edges { node { id name } } } }`);
+      expect(found.errors).toBeUndefined();
+      const mona = (found.data!.customers.edges as { node: { id: string; name: string } }[]).find((e) => e.node.name === 'Mona Moderator')!.node.id;
+      const flagged = await shop.gql(`mutation($i: SetCommunityModeratorInput!) { setCommunityModerator(input: $i) { customer { id } } }`, { i: { customerId: mona, moderator: true } });
+      expect(flagged.errors).toBeUndefined();
+
+      // The member starts a thread and a rude reply follows.
+      const m = member.page;
+      await m.goto(`${portal}/community/new`);
+      await m.getByLabel('Title').fill('Which bulb fits the desk lamp?');
+      await m.getByLabel('Your message').fill('Mine is an E14.');
+      await m.getByRole('button', { name: 'Post thread' }).click();
+      await m.waitForURL(/\/community\/[^/]+$/);
+      const threadUrl = m.url();
+      await m.getByLabel('Reply').fill('Rude words here');
+      await m.getByRole('button', { name: 'Post reply' }).click();
+      await expect.poll(() => m.locator('.portal-post').count()).toBe(2);
+      expect(await m.getByRole('button', { name: /Hide|Lock thread/ }).count()).toBe(0);
+
+      // The moderator hides the reply and locks the thread, without script or with it alike.
+      const p = moderator.page;
+      await p.goto(threadUrl);
+      await p.getByRole('button', { name: /^Hide post from/ }).last().click();
+      await expect.poll(() => p.locator('.portal-post--hidden').count()).toBe(1);
+      await p.getByRole('button', { name: 'Lock thread' }).click();
+      await expect.poll(() => p.getByRole('button', { name: 'Unlock thread' }).count()).toBe(1);
+      expect(await p.locator('.portal-post--hidden').innerText()).toContain('Hidden from everyone but moderators');
+      for (const width of [1280, 360]) await checkPage(p, 'moderation', width);
+
+      // The member no longer sees the reply, nor a reply box, and still no control.
+      await m.reload();
+      expect(await m.locator('main').innerText()).toContain('This thread is locked');
+      expect(await m.locator('main').innerText()).not.toContain('Rude words here');
+      expect(await m.getByLabel('Reply').count()).toBe(0);
+      expect(await m.getByRole('button', { name: /Hide|Lock|Unlock/ }).count()).toBe(0);
+      await checkPage(m, 'moderation-member', 360);
+    } finally {
+      await moderatorSide.context.close();
+      await memberSide.context.close();
+    }
+    expect([...moderatorSide.elsewhere, ...memberSide.elsewhere]).toEqual([]);
+    expect([...moderator.problems, ...member.problems]).toEqual([]);
   }, 120_000);
 });
