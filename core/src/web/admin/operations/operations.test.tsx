@@ -202,20 +202,38 @@ describe('queues and skills', () => {
     expect(noFallback.html).toMatch(/<option value="FALLBACK_QUEUE" selected="">/);
   });
 
+  it('sets the capacity units of each channel', async () => {
+    const ada = await admin();
+    const page = await ada.get('/t/north/admin/queues');
+    expect(page.html).toMatch(/name="weights\.PHONE" type="number" value="6"/);
+    expect(page.html).toMatch(/name="weights\.CHAT" type="number" value="2"/);
+    const fields = (chat: string): [string, string][] => [['weights.EMAIL', '1'], ['weights.CHAT', chat], ['weights.PHONE', '6'], ['weights.SMS', '1'], ['weights.SOCIAL', '1'], ['weights.PORTAL', '1'], ['weights.VIDEO', '6']];
+    const bad = await ada.post('/t/north/admin/queues/weights', fields('200'));
+    expect(bad.status).toBe(422);
+    expect(errorOf(bad.html, 'f-weights-CHAT')).toBe('Give whole units from 1 to 100.');
+    expect(bad.html).toMatch(/name="weights\.CHAT" type="number" value="200"/);
+    const saved = await ada.post('/t/north/admin/queues/weights', fields('3'));
+    expect(saved.location).toBe('/t/north/admin/queues?done=weightsSaved');
+    expect((await ada.get(saved.location!)).html).toMatch(/name="weights\.CHAT" type="number" value="3"/);
+  });
+
   it('sets an agent\'s skills and levels, and lists the skills in use', async () => {
     const ada = await admin();
     const list = await ada.get('/t/north/admin/skills');
     expect(list.html).toContain('Alan north');
     const page = await ada.get(`/t/north/admin/skills/agents/${northAgentId}`);
     expect(page.html).toContain('Skills of Alan north');
-    const bad = await ada.post(`/t/north/admin/skills/agents/${northAgentId}`, [['skills.0.skill', 'billing'], ['skills.0.level', '0'], ['skills.1.skill', 'returns'], ['skills.1.level', '2']]);
+    expect(page.html).toMatch(/name="capacity" type="number" value="\d+"/);
+    const bad = await ada.post(`/t/north/admin/skills/agents/${northAgentId}`, [['capacity', 'lots'], ['skills.0.skill', 'billing'], ['skills.0.level', '0'], ['skills.1.skill', 'returns'], ['skills.1.level', '2']]);
     expect(bad.status).toBe(422);
     expect(errorOf(bad.html, 'f-skills-0-level')).toBe('A level is a whole number from 1 to 10.');
+    expect(errorOf(bad.html, 'f-capacity')).toBe('A capacity is a whole number from 0 to 100.');
     expect(bad.html).toMatch(/name="skills\.1\.skill" type="text" value="returns"/);
-    const saved = await ada.post(`/t/north/admin/skills/agents/${northAgentId}`, [['skills.0.skill', 'billing'], ['skills.0.level', '7'], ['skills.1.skill', 'returns'], ['skills.1.level', '2']]);
+    expect(bad.html).toContain('value="lots"');
+    const saved = await ada.post(`/t/north/admin/skills/agents/${northAgentId}`, [['capacity', '4'], ['skills.0.skill', 'billing'], ['skills.0.level', '7'], ['skills.1.skill', 'returns'], ['skills.1.level', '2']]);
     expect(saved.status).toBe(303);
     const after = await ada.get(saved.location!);
-    expect(after.html).toContain('billing (7), returns (2)');
+    expect(after.html).toContain('billing (7), returns (2)</td><td data-label="Capacity">4</td>');
     expect(after.html).toMatch(/<td class="cell--title">billing<\/td><td data-label="Agents">1<\/td>/);
   });
 });

@@ -1,7 +1,9 @@
 import { Hono } from 'hono';
 import { createQueue, getQueue, listQueues, type Queue } from '../../../domain/agents.js';
-import { configureQueueRouting, getQueueRouting, listQueueRoutings, type QueueRouting } from '../../../domain/routing/index.js';
-import { RETURN_ACTIONS } from '../../../db/tenant-schema.js';
+import {
+  configureQueueRouting, getQueueRouting, listQueueRoutings, loadChannelWeights, setChannelWeights, type ChannelWeights, type QueueRouting,
+} from '../../../domain/routing/index.js';
+import { CHANNELS, RETURN_ACTIONS } from '../../../db/tenant-schema.js';
 import type { Platform } from '../../../platform.js';
 import { CheckboxField, CsrfField, FormProblem, SelectField, TextAreaField, TextField, type FieldErrors } from '../../form-fields.js';
 import { renderPage } from '../../render.js';
@@ -15,7 +17,7 @@ import { conflictOf, DoneNotice, doneOf, idParam, inputErrors, numberOf, orNull,
 /** Blank skill rows the routing form offers after the queue's own (a queue requires at most 20). */
 const BLANK_SKILL_ROWS = 3;
 const MAX_SKILL_ROWS = 20;
-const NOTES = ['created', 'saved'] as const;
+const NOTES = ['created', 'saved', 'weightsSaved'] as const;
 const QUEUE_RULES = { name: 'operations.queues.nameRule', description: 'operations.queues.descriptionRule' };
 const ROUTING_RULES = {
   priority: 'operations.queues.priorityRule', skills: 'operations.queues.skillsRule', 'skills.*.skill': 'operations.skillRule',
@@ -24,6 +26,8 @@ const ROUTING_RULES = {
 };
 
 interface NewQueueState { values: { name?: string; description?: string }; errors: FieldErrors; problem?: string | null }
+/** The capacity units of each channel as typed (or as stored), and the issues of the weights form. */
+interface WeightsState { values: Record<string, string>; errors: FieldErrors }
 
 /** The routing form's fields as typed (numbers as text), one row per skill. */
 interface RoutingValues {
@@ -33,6 +37,8 @@ interface RoutingValues {
 interface RoutingState { values: RoutingValues; errors: FieldErrors; problem?: string | null }
 
 const str = (n: number | null | undefined) => (n === null || n === undefined ? '' : String(n));
+
+const weightValues = (weights: ChannelWeights): Record<string, string> => Object.fromEntries(CHANNELS.map((ch) => [ch, String(weights[ch])]));
 
 /** What the form shows for a queue: its configuration, else the defaults routing would use. */
 function routingValues(queue: Queue, routing: QueueRouting | null): RoutingValues {
@@ -44,7 +50,7 @@ function routingValues(queue: Queue, routing: QueueRouting | null): RoutingValue
   };
 }
 
-function QueuesPage(props: { csrf: string; queues: Queue[]; routings: Map<string, QueueRouting>; form: NewQueueState; done?: string }) {
+function QueuesPage(props: { csrf: string; queues: Queue[]; routings: Map<string, QueueRouting>; form: NewQueueState; weights: WeightsState; done?: string }) {
   const { t, tenant, format } = useView();
   const base = `/t/${tenant!.tenant.slug}/admin/queues`;
   const minutes = (n: number | null) => (n === null ? t('operations.queues.off') : t('operations.queues.minutes', { count: n, value: format.number(n) }));
@@ -90,6 +96,20 @@ function QueuesPage(props: { csrf: string; queues: Queue[]; routings: Map<string
           <TextField name="name" label={t('operations.queues.name')} value={props.form.values.name} error={props.form.errors.name} required maxlength={100} autocomplete="off" />
           <TextAreaField name="description" label={t('operations.queues.description')} value={props.form.values.description} error={props.form.errors.description} rows={2} maxlength={1000} />
           <button type="submit">{t('operations.queues.createSubmit')}</button>
+        </form>
+      </section>
+      <section class="card" aria-labelledby="weights-heading">
+        <h2 id="weights-heading">{t('operations.queues.weights')}</h2>
+        <p>{t('operations.queues.weightsLead')}</p>
+        <form method="post" action={`${base}/weights`} class="stacked-form" novalidate>
+          <CsrfField token={props.csrf} />
+          <div class="row-set row-set--plain">
+            {CHANNELS.map((ch) => (
+              <TextField name={`weights.${ch}`} type="number" min={1} max={100} label={t(`operations.channelKinds.${ch}`)}
+                value={props.weights.values[ch]} error={props.weights.errors[`weights.${ch}`]} />
+            ))}
+          </div>
+          <button type="submit">{t('operations.queues.saveWeights')}</button>
         </form>
       </section>
     </AdminPage>
@@ -164,9 +184,13 @@ function readRouting(body: Awaited<ReturnType<typeof readForm>>, queueId: string
 export function queueRoutes(_platform: Platform): Hono<StaffWebEnv> {
   const routes = new Hono<StaffWebEnv>();
   const allQueues = async (c: AdminContext) => (await listQueues(staffTenantContext(c), { first: 100 })).edges.map((e) => e.node);
-  const list = async (c: AdminContext, form: NewQueueState, status: 200 | 422 = 200) => {
-    const [queues, routings] = await Promise.all([allQueues(c), listQueueRoutings(staffTenantContext(c))]);
-    const page = <QueuesPage csrf={c.var.csrfToken} queues={queues} routings={new Map(routings.map((r) => [r.queueId, r]))} form={form} done={doneOf(c)} />;
+  const list = async (c: AdminContext, form: NewQueueState, status: 200 | 422 = 200, weightsForm?: WeightsState) => {
+    const ctx = staffTenantContext(c);
+    const [queues, routings, weights] = await Promise.all([allQueues(c), listQueueRoutings(ctx), weightsForm ? null : loadChannelWeights(ctx.data.db)]);
+    const page = (
+      <QueuesPage csrf={c.var.csrfToken} queues={queues} routings={new Map(routings.map((r) => [r.queueId, r]))} form={form} done={doneOf(c)}
+        weights={weightsForm ?? { values: weightValues(weights!), errors: {} }} />
+    );
     return renderPage(c, c.get('view'), page, status);
   };
   const edit = async (c: AdminContext, queue: Queue, form: RoutingState | null, status: 200 | 422 = 200) => {
@@ -188,6 +212,22 @@ export function queueRoutes(_platform: Platform): Hono<StaffWebEnv> {
       const errors = inputErrors(err, t, QUEUE_RULES);
       if (!errors) throw err;
       return list(c, { values, errors, problem: errors._form }, 422);
+    }
+  });
+  routes.post('/weights', async (c) => {
+    const body = await readForm(c);
+    const values = Object.fromEntries(CHANNELS.map((ch) => [ch, text(body, `weights.${ch}`)]));
+    try {
+      await setChannelWeights(staffTenantContext(c), { weights: CHANNELS.map((channel) => ({ channel, units: numberOf(values[channel]!) })) });
+      return c.redirect(`${adminPath(c, '/queues')}?done=weightsSaved`, 303);
+    } catch (err) {
+      // The input lists the channels in CHANNELS order: issue n is about the n-th channel.
+      const errors = inputErrors(err, c.get('view').t, { 'weights.*.units': 'operations.queues.unitsRule' }, (path) => {
+        const n = /^weights\.(\d+)/.exec(path)?.[1];
+        return n === undefined ? path : `weights.${CHANNELS[Number(n)]}`;
+      });
+      if (!errors) throw err;
+      return list(c, { values: {}, errors: {} }, 422, { values, errors });
     }
   });
   routes.get('/:queueId', async (c) => edit(c, await getQueue(staffTenantContext(c), idParam(c, 'queueId')), null));

@@ -7,7 +7,7 @@ import { renderPage } from '../../render.js';
 import { staffTenantContext } from '../../session/index.js';
 import type { StaffWebEnv } from '../../staff-sign-in.js';
 import { useView } from '../../view.js';
-import { adminPath, readForm, type AdminContext } from '../admin-context.js';
+import { adminPath, readForm, text, type AdminContext } from '../admin-context.js';
 import { AdminPage, RowAction, TableScroll } from '../admin-page.js';
 import { DoneNotice, doneOf, idParam, inputErrors, numberOf, padRows, renameRows, rowsOf } from './forms.js';
 
@@ -15,13 +15,13 @@ const BLANK_ROWS = 3;
 /** An agent holds at most 50 skills (the use-case's rule). */
 const MAX_ROWS = 50;
 const NOTES = ['saved'] as const;
-const RULES = { skills: 'operations.skills.eachOnce', 'skills.*.skill': 'operations.skillRule', 'skills.*.level': 'operations.levelRule' };
+const RULES = { skills: 'operations.skills.eachOnce', 'skills.*.skill': 'operations.skillRule', 'skills.*.level': 'operations.levelRule', capacity: 'operations.skills.capacityRule' };
 
 /** One skill of the tenant: who holds it and which queues require it. */
 interface SkillUse { skill: string; agents: number; queues: number }
 
 interface SkillRowValue { skill: string; level: string }
-interface AgentSkillsState { values: SkillRowValue[]; errors: FieldErrors; problem?: string | null }
+interface AgentSkillsState { values: SkillRowValue[]; capacity: string; errors: FieldErrors; problem?: string | null }
 
 function SkillsPage(props: { csrf: string; skills: SkillUse[]; agents: Agent[]; skillsOf: Map<string, AgentSkill[]>; done?: string }) {
   const { t, tenant, format } = useView();
@@ -54,7 +54,10 @@ function SkillsPage(props: { csrf: string; skills: SkillUse[]; agents: Agent[]; 
         <TableScroll label={t('operations.skills.agentsHeading')}>
           <table class="table--stack">
             <caption class="visually-hidden">{t('operations.skills.agentsHeading')}</caption>
-            <thead><tr><th scope="col">{t('operations.skills.agent')}</th><th scope="col">{t('operations.skills.theirSkills')}</th><th scope="col">{t('operations.actions')}</th></tr></thead>
+            <thead><tr>
+              <th scope="col">{t('operations.skills.agent')}</th><th scope="col">{t('operations.skills.theirSkills')}</th>
+              <th scope="col">{t('operations.skills.capacity')}</th><th scope="col">{t('operations.actions')}</th>
+            </tr></thead>
             <tbody>
               {props.agents.map((a) => {
                 const held = props.skillsOf.get(a.id) ?? [];
@@ -62,6 +65,7 @@ function SkillsPage(props: { csrf: string; skills: SkillUse[]; agents: Agent[]; 
                   <tr>
                     <td class="cell--title">{a.name}</td>
                     <td data-label={t('operations.skills.theirSkills')}>{held.length ? held.map((s) => t('operations.queues.skillLevel', { skill: s.skill, level: s.level })).join(', ') : '—'}</td>
+                    <td data-label={t('operations.skills.capacity')}>{format.number(a.capacity)}</td>
                     <td><a href={`${base}/agents/${a.id}`}><RowAction text={t('operations.skills.edit')} of={a.name} /></a></td>
                   </tr>
                 );
@@ -88,6 +92,8 @@ function AgentSkillsPage(props: { csrf: string; agent: Agent; form: AgentSkillsS
       <form method="post" action={`${base}/agents/${props.agent.id}`} class="stacked-form card" novalidate>
         <CsrfField token={props.csrf} />
         <FormProblem message={props.form.problem ?? e.skills} />
+        <TextField name="capacity" type="number" min={0} max={100} label={t('operations.skills.capacityField')} hint={t('operations.skills.capacityHint')}
+          value={props.form.capacity} error={e.capacity} required />
         <div class="skill-rows">
           {rows.map((s, i) => (
             <div class="skill-row">
@@ -133,20 +139,22 @@ export function skillRoutes(_platform: Platform): Hono<StaffWebEnv> {
     const ctx = staffTenantContext(c);
     const agent = await getAgent(ctx, idParam(c, 'agentId'));
     const held = await skillsOfAgents(ctx, [agent.id]);
-    return agentPage(c, agent, { values: held.map((s) => ({ skill: s.skill, level: String(s.level) })), errors: {} });
+    return agentPage(c, agent, { values: held.map((s) => ({ skill: s.skill, level: String(s.level) })), capacity: String(agent.capacity), errors: {} });
   });
   routes.post('/agents/:agentId', async (c) => {
     const ctx = staffTenantContext(c);
     const agent = await getAgent(ctx, idParam(c, 'agentId'));
-    const rows = rowsOf(await readForm(c), 'skills', ['skill', 'level'] as const, MAX_ROWS);
+    const body = await readForm(c);
+    const rows = rowsOf(body, 'skills', ['skill', 'level'] as const, MAX_ROWS);
     const kept = rows.filter((r) => r.skill.trim() || r.level.trim());
+    const capacity = text(body, 'capacity');
     try {
-      await updateAgent(ctx, agent.id, { skills: kept.map((r) => ({ skill: r.skill, level: numberOf(r.level) })) });
+      await updateAgent(ctx, agent.id, { capacity: numberOf(capacity) ?? '', skills: kept.map((r) => ({ skill: r.skill, level: numberOf(r.level) })) });
       return c.redirect(`${adminPath(c, '/skills')}?done=saved`, 303);
     } catch (err) {
       const errors = inputErrors(err, c.get('view').t, RULES, renameRows('skills', kept.map((r) => r.row)));
       if (!errors) throw err;
-      return agentPage(c, agent, { values: rows.map(({ skill, level }) => ({ skill, level })), errors, problem: errors._form }, 422);
+      return agentPage(c, agent, { values: rows.map(({ skill, level }) => ({ skill, level })), capacity, errors, problem: errors._form }, 422);
     }
   });
   return routes;

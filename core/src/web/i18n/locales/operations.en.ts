@@ -102,7 +102,11 @@ export const operationsEn = {
     returnAfterRule: 'Give whole minutes from 1 to 43200 (30 days), or leave it blank.',
     returnActionRule: 'Pick one of the actions in the list.',
     fallbackRule: 'Pick another queue: moving to the fallback queue needs one.',
-    done: { created: 'The queue is added. Set how it is routed below.', saved: 'The routing is saved.' },
+    weights: 'Capacity per channel',
+    weightsLead: 'An agent\'s capacity is in units (6 by default); each case takes the units of its channel. With the defaults a call fills an agent, a chat takes a third and an email a sixth.',
+    saveWeights: 'Save the units',
+    unitsRule: 'Give whole units from 1 to 100.',
+    done: { created: 'The queue is added. Set how it is routed below.', saved: 'The routing is saved.', weightsSaved: 'The units per channel are saved.' },
   },
   skills: {
     title: 'Skills',
@@ -121,6 +125,10 @@ export const operationsEn = {
     agentLead: 'Each skill once, with its level from 1 (beginner) to 10 (expert). Leave a row blank to remove it.',
     save: 'Save the skills',
     eachOnce: 'Name each skill once, at most 50.',
+    capacity: 'Capacity',
+    capacityField: 'Capacity (units)',
+    capacityHint: '0 to 100; each case takes its channel\'s units (see the queues page). 0 takes no work.',
+    capacityRule: 'A capacity is a whole number from 0 to 100.',
     done: { saved: 'The agent\'s skills are saved.' },
   },
   policies: {

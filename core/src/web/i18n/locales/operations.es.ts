@@ -104,7 +104,11 @@ export const operationsEs: typeof operationsEn = {
     returnAfterRule: 'Indique minutos enteros de 1 a 43200 (30 días), o déjelo en blanco.',
     returnActionRule: 'Elija una de las acciones de la lista.',
     fallbackRule: 'Elija otra cola: pasar a la cola de reserva necesita una.',
-    done: { created: 'La cola está añadida. Configure abajo cómo se enruta.', saved: 'El enrutamiento está guardado.' },
+    weights: 'Capacidad por canal',
+    weightsLead: 'La capacidad de un agente se mide en unidades (6 por defecto); cada caso ocupa las unidades de su canal. Con los valores por defecto, una llamada ocupa a un agente entero, un chat un tercio y un correo un sexto.',
+    saveWeights: 'Guardar las unidades',
+    unitsRule: 'Indique unidades enteras de 1 a 100.',
+    done: { created: 'La cola está añadida. Configure abajo cómo se enruta.', saved: 'El enrutamiento está guardado.', weightsSaved: 'Las unidades por canal están guardadas.' },
   },
   skills: {
     title: 'Habilidades',
@@ -123,6 +127,10 @@ export const operationsEs: typeof operationsEn = {
     agentLead: 'Cada habilidad una vez, con su nivel de 1 (principiante) a 10 (experto). Deje una fila en blanco para quitarla.',
     save: 'Guardar las habilidades',
     eachOnce: 'Nombre cada habilidad una sola vez, 50 como máximo.',
+    capacity: 'Capacidad',
+    capacityField: 'Capacidad (unidades)',
+    capacityHint: 'De 0 a 100; cada caso ocupa las unidades de su canal (vea la página de colas). Con 0 no recibe trabajo.',
+    capacityRule: 'Una capacidad es un número entero del 0 al 100.',
     done: { saved: 'Las habilidades del agente están guardadas.' },
   },
   policies: {
