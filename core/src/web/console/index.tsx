@@ -17,7 +17,7 @@ import { consoleBase } from './frame.js';
 import { streamCustomerLive } from './live.js';
 import { telephonyRoutes } from './telephony-routes.js';
 import { showOrder } from './order-page.js';
-import { submitAccept, submitDecline } from './offers.js';
+import { showOffers, submitAccept, submitDecline } from './offers.js';
 import { showPresence, submitPresence } from './presence.js';
 import { showWorkList, showWorkListWithProblem } from './work-list.js';
 
@@ -55,6 +55,7 @@ export function consoleRoutes(platform: Platform, slots: SubscriptionSlots): Hon
   routes.post('/cases/:id/release', (c) => submitRelease(c, platform));
   routes.get('/presence', showPresence);
   routes.post('/presence', submitPresence);
+  routes.get('/offers', showOffers);
   routes.post('/offers/:caseId/accept', (c) => submitAccept(c, showWorkListWithProblem));
   routes.post('/offers/:caseId/decline', (c) => submitDecline(c, showWorkListWithProblem));
   routes.get('/orders/:id', (c) => showOrder(c, platform));

@@ -148,6 +148,34 @@ describe('routing offers on the console work list', () => {
     expect((await abe.get(C)).html).toContain('No case is offered to you right now.');
   });
 
+  it('answers the work list\'s poll with nothing while the offers are unchanged, and with the card once one arrives', async () => {
+    const abe = await signedIn('abe@example.com');
+    await setPresence(as(abeId), { presence: 'AVAILABLE' });
+    await sweepRouting(admin, new Date());
+    const page = await abe.get(C);
+    const poll = /hx-get="([^"]+)" hx-trigger="every 10s" hx-swap="outerHTML"/.exec(page.html)?.[1]?.replace(/&amp;/g, '&');
+    expect(poll).toMatch(new RegExp(`^${C}/offers\\?seen=[A-Za-z0-9_-]{16}$`));
+    const htmx = { 'hx-request': 'true' };
+    const same = await abe.fetch(poll!, { headers: htmx });
+    expect(same.status).toBe(204);
+    const caseId = await emailArrives('Direct debit bounced');
+    expect(await offeredToAbe()).toContain(caseId);
+    const changed = await abe.fetch(poll!, { headers: htmx });
+    expect(changed.status).toBe(200);
+    const card = await changed.text();
+    expect(card).toMatch(/^<section class="card offers" id="offers"/);
+    expect(card).toContain('Direct debit bounced');
+    expect(card).toContain(`action="${C}/offers/${caseId}/accept"`);
+    // The card it answered carries the new set's token: asking with it is quiet again.
+    const next = /hx-get="([^"]+)"/.exec(card)![1]!.replace(/&amp;/g, '&');
+    expect(next).not.toBe(poll);
+    expect((await abe.fetch(next, { headers: htmx })).status).toBe(204);
+    // Without htmx it is the work list's business.
+    expect((await abe.get(`${C}/offers`)).location).toBe(C);
+    await abe.get(C);
+    expect((await abe.post(`${C}/offers/${caseId}/decline`, { reason: 'BUSY' })).status).toBe(303);
+  });
+
   it('says an offer ran out instead of failing', async () => {
     const caseId = await emailArrives('Refund still pending');
     // Offered an hour ago by a sweep, with the queue's one-hour offer time: lapsed now.

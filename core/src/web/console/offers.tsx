@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { z } from 'zod';
@@ -10,7 +11,7 @@ import { AppError } from '../../lib/errors.js';
 import type { TenantContext } from '../../tenancy/context.js';
 import { CsrfField, FormProblem } from '../form-fields.js';
 import { staffTenantContext } from '../session/index.js';
-import { useView } from '../view.js';
+import { useView, ViewProvider } from '../view.js';
 import type { WidgetPageEnv } from '../widget-slot.js';
 import { consoleBase, type ConsoleUser } from './frame.js';
 
@@ -38,13 +39,22 @@ export interface OfferProblem {
 
 const present = <T,>(x: T | Error | undefined): x is T => x !== undefined && !(x instanceof Error);
 
+/** How often an open work list asks whether the agent's offers changed (an unchanged set answers 204). */
+export const OFFERS_POLL_SECONDS = 10;
+
+/** A short fingerprint of a set of offers (which cases, offered when, until when), to tell a page's set from the current one. */
+export function offersToken(items: readonly WorkItem[]): string {
+  const text = items.map((i) => `${i.caseId}@${i.offeredAt?.getTime() ?? ''}-${i.offerExpiresAt?.getTime() ?? ''}`).join(',');
+  return createHash('sha256').update(text).digest('base64url').slice(0, 16);
+}
+
 /**
  * The offers open to the caller's agent, oldest first, with their case, customer, queue and
  * decision: the offers, then one batched read per kind and the decisions side by side.
  */
-export async function pendingOffersOf(ctx: TenantContext): Promise<PendingOffer[]> {
+export async function pendingOffersOf(ctx: TenantContext, known?: WorkItem[]): Promise<PendingOffer[]> {
   if (!ctx.agentId) return [];
-  const items = await offersOf(ctx, ctx.agentId);
+  const items = known ?? await offersOf(ctx, ctx.agentId);
   if (items.length === 0) return [];
   const loaders = createLoaders(ctx);
   const kases = (await loaders.case.loadMany(items.map((i) => i.caseId))).filter(present);
@@ -149,10 +159,13 @@ function OfferField(props: { id: string; label: string; error?: string; children
  * when the offer ends and why routing picked them, with Accept and Decline (a reason) forms.
  */
 export function OffersCard(props: { offers: PendingOffer[]; user: ConsoleUser; now: Date; problem?: OfferProblem }) {
-  const { t } = useView();
+  const view = useView();
+  const { t } = view;
   const general = props.problem && !props.offers.some((o) => o.kase.id === props.problem!.caseId) ? props.problem.message : undefined;
+  // With JavaScript, the card asks now and then whether the offers changed and is replaced only when they did.
+  const poll = `${consoleBase(view.tenant!.tenant.slug)}/offers?seen=${offersToken(props.offers.map((o) => o.item))}`;
   return (
-    <section class="card offers" id="offers" aria-labelledby="offers-h">
+    <section class="card offers" id="offers" aria-labelledby="offers-h" hx-get={poll} hx-trigger={`every ${OFFERS_POLL_SECONDS}s`} hx-swap="outerHTML">
       <h2 id="offers-h">{t('routing.offers.title')}</h2>
       <FormProblem message={general} />
       {props.offers.length === 0 ? <p class="muted">{t('routing.offers.empty')}</p> : (
@@ -184,6 +197,24 @@ function refusal(c: Context<WidgetPageEnv>, err: unknown, caseId: string): { pro
   if (err.code === 'OFFER_EXPIRED') return { problem: { message: t('routing.offers.expiredNow'), caseId }, status: 409 };
   if (err.code === 'CONFLICT') return { problem: { message: t('routing.offers.conflict'), caseId }, status: 409 };
   throw err;
+}
+
+/**
+ * GET /console/offers?seen=<token> — the offers card alone, for the work list's htmx poll: 204
+ * (nothing to swap) while the agent's offers are the set the page shows, the card drawn again
+ * once they changed. A browser without htmx is sent to the work list.
+ */
+export async function showOffers(c: Context<WidgetPageEnv>) {
+  const base = consoleBase(c.var.webTenant.slug);
+  if (c.req.header('hx-request') !== 'true') return c.redirect(base, 303);
+  const ctx = staffTenantContext(c);
+  if (!ctx.agentId) throw new AppError('NOT_FOUND', 'this user has no agent profile');
+  const items = await offersOf(ctx, ctx.agentId);
+  if (c.req.query('seen') === offersToken(items)) return c.body(null, 204, { 'cache-control': 'no-store' });
+  const offers = await pendingOffersOf(ctx, items);
+  const user: ConsoleUser = { name: c.var.webUser!.name, csrfToken: c.var.csrfToken };
+  const html = await (<ViewProvider value={c.var.view}><OffersCard offers={offers} user={user} now={new Date()} /></ViewProvider>).toString();
+  return c.html(html, 200, { 'cache-control': 'no-store' });
 }
 
 /** POST /console/offers/:caseId/accept — the agent takes the offered case and goes to it. */
