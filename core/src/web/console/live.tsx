@@ -44,7 +44,7 @@ async function entriesSince(ctx: TenantContext, customerId: string, since: strin
 export interface LiveMessage { event: string; data: string; id?: string }
 
 /**
- * Answers with a server-sent event stream of the signed-in staff user's tenant: the bus events
+ * Answers with a server-sent event stream of the signed-in staff user's tenant (or of `principal`): the bus events
  * passing `filter`, each turned into a message by `message` (null skips it), after the messages
  * `catchUp` reads once listening has started (so nothing falls between the two). It holds one of
  * the subscription slots of the tenant and of the user (`web:<user>`; 429 when none is free),
@@ -56,8 +56,10 @@ export async function openLiveStream(c: Context<WidgetPageEnv>, slots: Subscript
   filter: (event: LiveEvent) => boolean;
   message: (event: LiveEvent) => Promise<LiveMessage | null>;
   catchUp?: () => Promise<LiveMessage[]>;
+  /** Whose stream it is when not a staff user's (a portal customer's: `web:<user>` in their tenant). */
+  principal?: { tenantId: string; actor: string; data: TenantContext['data'] };
 }) {
-  const ctx = staffTenantContext(c);
+  const ctx = options.principal ?? staffTenantContext(c);
   let live: LiveSubscription | undefined;
   let release: () => void;
   try {

@@ -1,21 +1,11 @@
 import type { Context } from 'hono';
 import type { Child } from 'hono/jsx';
-import { streamSSE } from 'hono/streaming';
-import type { Interaction } from '../../domain/interactions.js';
-import { liveEvents, type LiveSubscription } from '../../domain/live-events.js';
-import type { SubscriptionSlots } from '../../graphql/subscriptions/index.js';
-import { errorResponse } from '../../http/authenticate.js';
-import { AppError } from '../../lib/errors.js';
 import type { TenantDb } from '../../db/tenant-db.js';
-import { webSessionIsOpen } from '../../tenancy/web-sessions.js';
-import { SESSION_CHECK_MS } from '../console/live.js';
+import type { Interaction } from '../../domain/interactions.js';
+import type { SubscriptionSlots } from '../../graphql/subscriptions/index.js';
+import { openLiveStream, type LiveMessage } from '../console/live.js';
 import { ViewProvider } from '../view.js';
 import type { WidgetPageEnv } from '../widget-slot.js';
-
-/** A comment line this often keeps proxies from closing a quiet stream. */
-const KEEPALIVE_MS = 25_000;
-/** setTimeout's longest delay; a stream reaching it ends and the browser reconnects. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A chat message's place in the conversation, `<ms>~<id>`: the SSE event id, sent back as Last-Event-ID. */
 export const chatCursor = (m: Pick<Interaction, 'occurredAt' | 'id'>) => `${m.occurredAt.getTime()}~${m.id}`;
@@ -44,56 +34,28 @@ export interface ChatStream {
 
 /**
  * The chat's new messages as server-sent events (event `message`, the list item's HTML) for
- * htmx's SSE extension to add at the end of the conversation, as the console's live timeline
- * does: a slot from the same per-tenant and per-principal count as GraphQL subscriptions (429
- * TOO_MANY_SUBSCRIPTIONS past it), a catch-up from `?since=` or Last-Event-ID so nothing written
- * while the page loaded is lost, and an end at the web session's deadline or within
- * SESSION_CHECK_MS of a sign-out. The caller has already checked the viewer may see the case.
+ * htmx's SSE extension to add at the end of the conversation, through the console's live stream
+ * (openLiveStream: a subscription slot of the tenant and the principal, session checks, keepalive),
+ * after a catch-up from `?since=` or Last-Event-ID so nothing written while the page loaded is
+ * lost. The caller has already checked the viewer may see the case.
  */
 export async function streamChat(c: Context<WidgetPageEnv>, slots: SubscriptionSlots, chat: ChatStream): Promise<Response> {
-  let live: LiveSubscription | undefined;
-  let release: () => void;
-  try {
-    release = slots.acquire(chat.tenantId, chat.actor, () => void live?.return());
-  } catch (error) {
-    if (error instanceof AppError && error.code === 'TOO_MANY_SUBSCRIPTIONS') return errorResponse(c, 429, error.code, error.message);
-    throw error;
-  }
-  live = liveEvents.subscribe(chat.tenantId, (e) => e.type === 'interaction.added' && e.interaction.caseId === chat.caseId, release);
-  const subscription = live;
-  // Listening first, then reading what the page has not shown: nothing falls between the two.
-  const cursor = (c.req.header('last-event-id') ?? c.req.query('since'))?.slice(0, 100);
-  const missed = await chat.history().then((all) => messagesAfter(all, cursor)).catch(async (error: unknown) => {
-    await subscription.return();
-    throw error;
-  });
   const view = c.var.view;
-  const session = c.var.webSession!;
-  const endsAt = Math.min(session.expiresAt.getTime(), session.lastSeenAt.getTime() + c.var.webSessionSetup.lifetimes.idleMs);
-  const sessionOpen = () => webSessionIsOpen(chat.data, session.id).catch(() => false);
-  c.header('cache-control', 'no-store');
-  return streamSSE(c, async (stream) => {
-    stream.onAbort(() => void subscription.return());
-    const keepalive = setInterval(() => void stream.write(': keepalive\n\n').catch(() => subscription.return()), KEEPALIVE_MS);
-    const expiry = setTimeout(() => void subscription.return(), Math.min(MAX_TIMER_MS, Math.max(0, endsAt - Date.now())));
-    const watch = setInterval(() => void sessionOpen().then((open) => { if (!open) void subscription.return(); }), SESSION_CHECK_MS);
-    const send = async (message: Interaction) => {
-      if (!(await sessionOpen())) return subscription.return();
-      const html = await (<ViewProvider value={view}>{chat.render(message)}</ViewProvider>).toString();
-      await stream.writeSSE({ event: 'message', id: chatCursor(message), data: html });
-    };
-    try {
-      for (const message of missed) await send(message);
-      // A message written during the catch-up read arrives both ways: sent once.
-      const caughtUp = new Set(missed.map((m) => m.id));
-      for await (const event of subscription) {
-        if (event.type === 'interaction.added' && !caughtUp.has(event.interaction.id)) await send(event.interaction);
-      }
-    } finally {
-      clearInterval(keepalive);
-      clearInterval(watch);
-      clearTimeout(expiry);
-      await subscription.return();
-    }
-  }, async () => { await subscription.return(); });
+  const messageOf = async (message: Interaction): Promise<LiveMessage> => ({
+    event: 'message', id: chatCursor(message),
+    data: await (<ViewProvider value={view}>{chat.render(message)}</ViewProvider>).toString(),
+  });
+  // A message written during the catch-up read arrives both ways: sent once.
+  const caughtUp = new Set<string>();
+  const cursor = (c.req.header('last-event-id') ?? c.req.query('since'))?.slice(0, 100);
+  return openLiveStream(c, slots, {
+    principal: { tenantId: chat.tenantId, actor: chat.actor, data: chat.data },
+    filter: (e) => e.type === 'interaction.added' && e.interaction.caseId === chat.caseId,
+    catchUp: async () => {
+      const missed = messagesAfter(await chat.history(), cursor);
+      for (const message of missed) caughtUp.add(message.id);
+      return Promise.all(missed.map(messageOf));
+    },
+    message: async (event) => (event.type === 'interaction.added' && !caughtUp.has(event.interaction.id) ? messageOf(event.interaction) : null),
+  });
 }
