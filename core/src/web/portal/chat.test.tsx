@@ -10,6 +10,7 @@ import { liveEvents } from '../../domain/live-events.js';
 import type { TenantContext } from '../../tenancy/context.js';
 import { createTenant } from '../../tenancy/tenants.js';
 import type { WebUser } from '../../tenancy/web-users.js';
+import { SESSION_CHECK_MS } from '../console/live.js';
 import { createStaffUser, signUpCustomer } from '../session/index.js';
 import { WebVisitor } from '../testing/web-visitor.js';
 import { startWebTestServer, type WebTestServer } from '../testing/web-test-server.js';
@@ -174,6 +175,24 @@ describe('portal chat', () => {
     expect(text).not.toContain('First words');
     abort.abort();
     await eventually(() => liveEvents.listenerCount(shop.tenantId) === 0);
+  });
+
+  it('ends a customer\'s chat stream within seconds of their signing out', async () => {
+    const x = await signedIn('chat-shop', 'portal', 'xena@example.com');
+    const caseId = await startChat(x, 'Signing out soon');
+    const res = await x.fetch(`${P}/chat/${caseId}/live`);
+    expect(res.status).toBe(200);
+    await x.get(P);
+    expect((await x.post(`${P}/sign-out`, {})).status).toBe(303);
+    const signedOutAt = Date.now();
+    const reader = res.body!.getReader();
+    for (;;) {
+      const { done } = await Promise.race([reader.read(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('still open')), SESSION_CHECK_MS + 5_000))]);
+      if (done) break;
+    }
+    expect(Date.now() - signedOutAt).toBeLessThan(SESSION_CHECK_MS + 3_000);
+    await eventually(() => liveEvents.listenerCount(shop.tenantId) === 0);
+    expect((await x.fetch(`${P}/chat/${caseId}/live`)).status).toBe(303);
   });
 
   it('never shows or streams one customer\'s chat to another, nor across tenants', async () => {
