@@ -57,6 +57,11 @@ describe('the console presence switch', () => {
       expect([set.status, set.location], next).toEqual([303, C]);
     }
     expect(presenceOf(await getAgent(admin, abeAgentId))).toBe('BUSY');
+    // A page drawn in answer to a post (a refused reply) returns to its record's page.
+    for (const [next, to] of [[`${C}/cases/c-1/reply`, `${C}/cases/c-1`], [`${C}/offers/c-1/decline`, `${C}/offers`], [`${C}/customers/u-2`, `${C}/customers/u-2`]]) {
+      const set = await v.post(`${C}/presence`, { presence: 'BUSY', next: next! });
+      expect([set.status, set.location], next).toEqual([303, to]);
+    }
   });
 
   it('refuses an unknown presence beside the switch (422) and a post without the form token (403)', async () => {

@@ -26,12 +26,16 @@ const presenceForm = z.object({
   next: z.string().max(2000).optional(),
 });
 
-/** Where the switch returns: the console page it was posted from, else the work list. */
+/**
+ * Where the switch returns: the console page it was posted from, else the work list. A page
+ * drawn in answer to a form post (a refused reply, say) has the post's address; the switch
+ * returns to the record's page that address belongs to.
+ */
 function backTo(base: string, next: unknown): string {
-  if (typeof next !== 'string') return base;
+  if (typeof next !== 'string' || next.length > 300 || !next.startsWith(base)) return base;
   // Console paths are letters, digits, - and _ between single slashes: no dot segment, escape or other host.
-  const safe = (next === base || next.startsWith(`${base}/`)) && !next.includes('//') && /^[A-Za-z0-9/_-]+$/.test(next);
-  return safe ? next : base;
+  const page = new RegExp(`^${base}(?:/(?:customers|cases|orders)/[A-Za-z0-9_-]+|/[a-z-]+)?(?=/|$)`).exec(next);
+  return page ? page[0] : base;
 }
 
 function PresencePage(props: { user: ConsoleUser }) {
