@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TenantDatabases, type TenantDb } from '../../db/tenant-db.js';
 import { interactions, outbox } from '../../db/tenant-schema.js';
 import { AppError } from '../../lib/errors.js';
+import { toGlobalId } from '../../lib/ids.js';
+import { publicIds } from '../../plugins/events/public-ids.js';
 import { SecretVault } from '../../plugins/installer/vault.js';
 import type { TenantContext } from '../../tenancy/context.js';
 import { createCustomer } from '../customers.js';
@@ -95,6 +97,10 @@ describe('click-to-dial', () => {
     expect(request).toEqual({ customerId: dora.id, agentId: null, number: '+49305550101' });
     const [event] = await data.db.select().from(outbox).where(eq(outbox.type, 'call.dial'));
     expect(event).toMatchObject({ subjectId: dora.id, payload: { customerId: dora.id, number: '+49305550101', agentId: null } });
+    // Plugins subscribed to call.dial see the API's ids.
+    expect(publicIds('call.dial', event!.subjectId, event!.payload as Record<string, unknown>)).toEqual({
+      subjectId: toGlobalId('Customer', dora.id), payload: { customerId: toGlobalId('Customer', dora.id), number: '+49305550101', agentId: null },
+    });
     expect(await codeOf(requestDial(admin, { customerId: dora.id, number: '+49 30 555 0199' }))).toBe('BAD_USER_INPUT');
     expect(await codeOf(requestDial(admin, { customerId: dora.id, number: 'call me' }))).toBe('BAD_USER_INPUT');
     expect(await codeOf(requestDial(admin, { customerId: '0190f0f0-0000-7000-8000-000000000000', number: '+49305550101' }))).toBe('NOT_FOUND');

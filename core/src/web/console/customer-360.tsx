@@ -45,7 +45,7 @@ function Profile(props: { customer: Customer; csrfToken: string }) {
   return (
     <dl class="facts">
       {c.email && <div><dt>{t('console.customer.email')}</dt><dd><a href={`mailto:${c.email}`}>{c.email}</a></dd></div>}
-      {c.phone && <div><dt>{t('console.customer.phone')}</dt><dd class="phone"><TelLink phone={c.phone} /> <DialButton customerId={c.id} phone={c.phone} csrfToken={props.csrfToken} /></dd></div>}
+      {c.phone && <div><dt>{t('console.customer.phone')}</dt><dd class="phone"><TelLink phone={c.phone} />{c.status !== 'MERGED' && <> <DialButton customerId={c.id} phone={c.phone} csrfToken={props.csrfToken} /></>}</dd></div>}
       <div><dt>{t('console.customer.statusLabel')}</dt><dd>{t(`console.customerStatus.${c.status}`)}</dd></div>
       <div><dt>{t('console.customer.since')}</dt><dd><time datetime={c.createdAt.toISOString()}>{format.date(c.createdAt)}</time></dd></div>
     </dl>

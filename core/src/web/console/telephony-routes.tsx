@@ -49,8 +49,8 @@ async function saveCallNotes(c: Context<WidgetPageEnv>, platform: Pick<Platform,
 
 /**
  * POST /console/customers/:id/dial — click-to-dial: `call.dial` for the telephone system, then
- * back to the 360 saying "Dialling …". A number that is not one of the customer's: the 360 with
- * the problem (422), nothing emitted.
+ * back to the 360 saying "Dialling …". A number that is not one of the customer's, or a merged
+ * customer: the 360 with the problem (422), nothing emitted.
  */
 async function dialCustomer(c: Context<WidgetPageEnv>, platform: Pick<Platform, 'plugins'>) {
   const { t } = c.var.view;
@@ -61,8 +61,8 @@ async function dialCustomer(c: Context<WidgetPageEnv>, platform: Pick<Platform, 
     const request = await requestDial(ctx, { customerId, number: parsed.success ? parsed.data.number : '' });
     keepWidgetFlash(c, { frameId: TELEPHONY_FLASH, message: t('telephony.dial.dialling', { number: request.number }) });
   } catch (error) {
-    if (!(error instanceof AppError && error.code === 'BAD_USER_INPUT')) throw error;
-    return showCustomer360(c, platform, { dialError: t('telephony.dial.badNumber') }, 422);
+    if (!(error instanceof AppError && (error.code === 'BAD_USER_INPUT' || error.code === 'CONFLICT'))) throw error;
+    return showCustomer360(c, platform, { dialError: t(error.code === 'CONFLICT' ? 'telephony.dial.merged' : 'telephony.dial.badNumber') }, 422);
   }
   return c.redirect(`${consoleBase(c.var.webTenant.slug)}/customers/${customerId}`, 303);
 }

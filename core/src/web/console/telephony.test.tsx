@@ -6,7 +6,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox } from '../../db/tenant-schema.js';
-import { createCustomer, type Customer } from '../../domain/customers.js';
+import { createCustomer, mergeCustomers, type Customer } from '../../domain/customers.js';
 import { createChannel } from '../../domain/intake/index.js';
 import { listInteractions } from '../../domain/interactions.js';
 import { liveEvents } from '../../domain/live-events.js';
@@ -214,6 +214,13 @@ describe('click-to-dial', () => {
     expect((await abe.post(`${C}/customers/${ada.id}/dial`, {})).status).toBe(422);
     const foreign = await createCustomer(other, { name: 'Olga', phone: '+33142685301' });
     expect((await abe.post(`${C}/customers/${foreign.id}/dial`, { number: '+33142685301' })).status).toBe(404);
+    // A merged customer offers no Call button, and a hand-made post is refused.
+    const twin = await createCustomer(shop, { name: 'Ada Twin', phone: '+44 20 7946 0009' });
+    await mergeCustomers(shop, ada.id, twin.id);
+    expect((await abe.get(`${C}/customers/${twin.id}`)).html).not.toContain(`${twin.id}/dial`);
+    const merged = await abe.post(`${C}/customers/${twin.id}/dial`, { number: '+442079460009' });
+    expect(merged.status).toBe(422);
+    expect(merged.html).toContain('This customer was merged into another one');
     const forged = await abe.fetch(`${C}/customers/${ada.id}/dial`, { form: { number: '+442079460001' } });
     expect(forged.status).toBe(403);
     expect(await dialEvents()).toHaveLength(before);

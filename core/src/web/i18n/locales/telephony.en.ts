@@ -28,6 +28,7 @@ export const telephonyEn = {
     call: 'Call',
     callNumber: 'Call {{number}} from the telephone system',
     dialling: 'Dialling {{number}}…',
+    merged: 'This customer was merged into another one: call that one.',
     badNumber: 'This number cannot be dialled: it is not one of the customer’s numbers in international form.',
   },
 };

@@ -30,6 +30,7 @@ export const telephonyEs: typeof telephonyEn = {
     call: 'Llamar',
     callNumber: 'Llamar al {{number}} desde la centralita',
     dialling: 'Marcando {{number}}…',
+    merged: 'Este cliente se fusionó con otro: llame a ese.',
     badNumber: 'No se puede marcar este número: no es uno de los números del cliente en formato internacional.',
   },
 };
