@@ -9,6 +9,7 @@ import { toGlobalId } from '../../lib/ids.js';
 import { assertCanWrite } from '../../tenancy/context.js';
 import type { GraphQLContext } from '../context.js';
 import { decodeIdArgument, decodeInput } from '../mutation-input.js';
+import { mapLoader, perRequest } from '../request-loaders.js';
 
 type Input = { input: Record<string, unknown> };
 
@@ -24,6 +25,11 @@ async function agentOf(ctx: GraphQLContext, id: string): Promise<Agent> {
   return agent;
 }
 
+/** Every agent of a page gets its load from one query (the channel weights read once). */
+const loaders = perRequest((ctx) => ({
+  loadUnits: mapLoader(async (ids) => routing.loadsOf(ctx.tenant.data.db, await routing.loadChannelWeights(ctx.tenant.data.db), ids), 0),
+}));
+
 const offerView = (item: routing.WorkItem) => ({ item });
 type OfferView = ReturnType<typeof offerView>;
 
@@ -31,10 +37,7 @@ export const routingResolvers: IResolvers<unknown, GraphQLContext> = {
   Agent: {
     presence: (a: Agent) => routing.presenceOf(a),
     presenceSince: (a: Agent) => a.presenceSince ?? null,
-    loadUnits: async (a: Agent, _: unknown, ctx) => {
-      const weights = await routing.loadChannelWeights(ctx.tenant.data.db);
-      return (await routing.loadsOf(ctx.tenant.data.db, weights, [a.id])).get(a.id) ?? 0;
-    },
+    loadUnits: (a: Agent, _: unknown, ctx) => loaders(ctx).loadUnits.load(a.id),
     offers: async (a: Agent, _: unknown, ctx) => (await routing.offersOf(ctx.tenant, a.id)).map(offerView),
   },
   Queue: {

@@ -84,6 +84,11 @@ describe('routing over GraphQL', () => {
     const accepted = await asAnna(`mutation($c: ID!) { acceptOffer(caseId: $c) { case { status assignee { id } } } }`, { c: kase });
     expect(accepted.data.acceptOffer.case).toEqual({ status: 'OPEN', assignee: { id: anna } });
 
+    // A page of agents reads each one's own load (one batched query, not one per agent).
+    const loads = await admin(`{ agents(first: 10) { edges { node { id loadUnits } } } }`);
+    const loadOf = new Map(loads.data.agents.edges.map((e: { node: { id: string; loadUnits: number } }) => [e.node.id, e.node.loadUnits]));
+    expect([loadOf.get(anna), loadOf.get(ben)]).toEqual([2, 0]);
+
     const invited = await asAnna(`mutation($i: InviteExpertInput!) { inviteExpert(input: $i) { participant { agent { id } } } }`, { i: { caseId: kase, agentId: ben } });
     expect(invited.data.inviteExpert.participant).toEqual({ agent: { id: ben } });
     const decisions = await admin(DECISIONS, { id: kase });
