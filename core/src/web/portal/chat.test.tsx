@@ -238,6 +238,12 @@ describe('portal chat', () => {
     const visitor = new WebVisitor(web.server.url);
     expect((await visitor.fetch(`${P}/chat/${caseId}`)).status).toBe(303);
     expect((await visitor.fetch(`${P}/chat/${caseId}/live`)).status).toBe(303);
+    // In Spanish for a Spanish-speaking browser, problems too.
+    const es = new WebVisitor(web.server.url, { 'accept-language': 'es' });
+    expect((await es.signIn('chat-shop', 'portal', 'yuri@example.com', PASSWORD)).status).toBe(303);
+    const home = await es.get(`${P}/chat`);
+    expect(home.html).toContain('Chatee con nosotros');
+    expect((await es.post(`${P}/chat`, { text: '', messageId: token(home.html) })).html).toContain('Escriba un mensaje.');
     const nell = await signedIn('chat-none', 'portal', 'nell@example.com');
     expect((await nell.get('/t/chat-none/portal/chat')).status).toBe(404);
     expect((await nell.get('/t/chat-none/portal')).html).not.toContain('/portal/chat"');
