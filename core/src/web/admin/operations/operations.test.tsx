@@ -4,7 +4,7 @@ import { createSlaCalendar, createSlaPolicy } from '../../../domain/sla/index.js
 import type { TenantContext } from '../../../tenancy/context.js';
 import { createTenant } from '../../../tenancy/tenants.js';
 import { createStaffUser } from '../../../tenancy/web-users.js';
-import { WebVisitor, type Visit } from '../../testing/web-visitor.js';
+import { WebVisitor } from '../../testing/web-visitor.js';
 import { startWebTestServer, type WebTestServer } from '../../testing/web-test-server.js';
 
 let web: WebTestServer;

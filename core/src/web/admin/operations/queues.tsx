@@ -10,7 +10,7 @@ import { renderPage } from '../../render.js';
 import { staffTenantContext } from '../../session/index.js';
 import type { StaffWebEnv } from '../../staff-sign-in.js';
 import { useView } from '../../view.js';
-import { adminPath, readForm, text, type AdminContext } from '../admin-context.js';
+import { adminPath, readForm, text, type AdminContext, type FormBody } from '../admin-context.js';
 import { AdminPage, RowAction, TableScroll } from '../admin-page.js';
 import { conflictOf, DoneNotice, doneOf, idParam, inputErrors, numberOf, orNull, padRows, renameRows, rowsOf, ticked } from './forms.js';
 
@@ -160,7 +160,7 @@ function QueuePage(props: { csrf: string; queue: Queue; queues: Queue[]; form: R
 }
 
 /** The routing form as typed, and the input of configureQueueRouting made of it (blank skill rows left out). */
-function readRouting(body: Awaited<ReturnType<typeof readForm>>, queueId: string) {
+function readRouting(body: FormBody, queueId: string) {
   const rows = rowsOf(body, 'skills', ['skill', 'level', 'additional'] as const, MAX_SKILL_ROWS);
   const values: RoutingValues = {
     priority: text(body, 'priority'), skillDropSeconds: text(body, 'skillDropSeconds'), offerTimeoutSeconds: text(body, 'offerTimeoutSeconds'),
