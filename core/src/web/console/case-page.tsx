@@ -4,7 +4,6 @@ import { getCase, type Case } from '../../domain/cases.js';
 import { getCustomer, type Customer } from '../../domain/customers.js';
 import { addInteraction, listInteractions, type Interaction } from '../../domain/interactions.js';
 import { replyChannelOf, replyOnChannel, type ChannelView } from '../../domain/intake/index.js';
-import { releaseCase } from '../../domain/routing/index.js';
 import { AppError } from '../../lib/errors.js';
 import { searchPublishedArticles, type ArticleHit } from '../../domain/portal-knowledge.js';
 import { caseSlaTargetsOf, type CaseSlaTarget } from '../../domain/sla/index.js';
@@ -17,6 +16,7 @@ import { loadWidgetSlot, WidgetSlot, type WidgetPageEnv, type WidgetSlotData } f
 import { takeWidgetFlash } from '../widget-flash.js';
 import { CsrfField, FormProblem, TextAreaField } from '../form-fields.js';
 import { ConsolePage, ListCard, TelLink, consoleBase, type ConsoleUser } from './frame.js';
+import { HandOnCard, handOnTargetsOf, type HandOnProblem, type HandOnTargets } from './handoff.js';
 import { consoleUserOf } from './presence.js';
 
 /** Characters of one reply typed in the console. */
@@ -34,8 +34,8 @@ interface CaseData {
   widgets: WidgetSlotData;
   /** The channel a reply goes out on (the one the conversation last came in on); null: recorded only. */
   replyChannel: ChannelView | null;
-  /** The signed-in agent is the case's assignee, so may give it back to routing. */
-  canRelease: boolean;
+  /** Where the signed-in user may hand the case on to; null when it is not theirs to hand on. */
+  handOn: HandOnTargets | null;
   user: ConsoleUser;
 }
 
@@ -80,25 +80,7 @@ function replyHint(t: ReturnType<typeof useView>['t'], kase: Case, channel: Chan
   return t('routing.reply.recordedOnly', { channel: t(`console.channels.${kase.channel ?? 'EMAIL'}`) });
 }
 
-/** The assignee gives the case back to routing (it goes back in its queue, not offered to them again). */
-function HandOnCard(props: { kase: Case; user: ConsoleUser; error?: string }) {
-  const view = useView();
-  const { t } = view;
-  const base = consoleBase(view.tenant!.tenant.slug);
-  return (
-    <section class="card" aria-labelledby="handoff-h">
-      <h2 id="handoff-h">{t('routing.handoff.title')}</h2>
-      <FormProblem message={props.error} />
-      <form method="post" action={`${base}/cases/${props.kase.id}/release`}>
-        <CsrfField token={props.user.csrfToken} />
-        <p class="muted" id="release-hint">{t('routing.handoff.releaseHint')}</p>
-        <button type="submit" class="button--secondary" aria-describedby="release-hint">{t('routing.handoff.release')}</button>
-      </form>
-    </section>
-  );
-}
-
-function CasePage(props: { data: CaseData; reply: { text: string; error?: string }; handOnError?: string }) {
+function CasePage(props: { data: CaseData; reply: { text: string; error?: string }; handOn?: HandOnProblem }) {
   const view = useView();
   const { t, format } = view;
   const base = consoleBase(view.tenant!.tenant.slug);
@@ -152,7 +134,7 @@ function CasePage(props: { data: CaseData; reply: { text: string; error?: string
             </dl>
           </section>
           <SlaCard targets={props.data.sla} />
-          {(props.data.canRelease || props.handOnError) && <HandOnCard kase={kase} user={user} error={props.handOnError} />}
+          {(props.data.handOn || props.handOn) && <HandOnCard kase={kase} user={user} targets={props.data.handOn} problem={props.handOn} />}
           <ListCard id="suggestions-h" title={t('console.case.suggestions')} empty={t('console.case.noSuggestions')} items={props.data.suggestions}
             item={(a) => <><strong>{a.title}</strong><p class="muted">{a.snippet.length > 160 ? `${a.snippet.slice(0, 160)}…` : a.snippet}</p></>} />
           <WidgetSlot slot={props.data.widgets} base={base} csrfToken={user.csrfToken} />
@@ -165,7 +147,7 @@ function CasePage(props: { data: CaseData; reply: { text: string; error?: string
 async function loadCase(c: Context<WidgetPageEnv>, platform: Pick<Platform, 'plugins'>): Promise<CaseData> {
   const ctx = staffTenantContext(c);
   const kase = await getCase(ctx, c.req.param('id')!);
-  const [customer, conversation, suggestions, sla, widgets, replyChannel, user] = await Promise.all([
+  const [customer, conversation, suggestions, sla, widgets, replyChannel, user, handOn] = await Promise.all([
     getCustomer(ctx, kase.customerId),
     listInteractions(ctx, { first: CONVERSATION_SIZE, filter: { caseId: kase.id } }),
     suggestionsFor(ctx, kase.subject, c.var.view.locale),
@@ -173,11 +155,11 @@ async function loadCase(c: Context<WidgetPageEnv>, platform: Pick<Platform, 'plu
     loadWidgetSlot(platform, { tenant: ctx, viewer: { actor: ctx.actor, role: ctx.role } }, 'console.case.sidebar', { case: kase }, { flash: takeWidgetFlash(c) }),
     replyChannelOf(ctx, kase.id),
     consoleUserOf(c),
+    handOnTargetsOf(ctx, kase),
   ]);
   // The newest messages, read oldest first like a conversation.
   const messages = conversation.edges.map((e) => e.node).reverse();
-  const canRelease = !!ctx.agentId && kase.assigneeId === ctx.agentId;
-  return { kase, customer, messages, suggestions, sla, widgets, replyChannel, canRelease, user };
+  return { kase, customer, messages, suggestions, sla, widgets, replyChannel, handOn, user };
 }
 
 /** GET /console/cases/:id — the conversation, a reply form, suggestions and the case's widgets. */
@@ -226,16 +208,8 @@ export async function submitReply(c: Context<WidgetPageEnv>, platform: Pick<Plat
   return c.redirect(`${consoleBase(c.var.webTenant.slug)}/cases/${kase.id}#conversation-h`, 303);
 }
 
-/** POST /console/cases/:id/release — the assignee gives the case back to routing; back to the work list. */
-export async function submitRelease(c: Context<WidgetPageEnv>, platform: Pick<Platform, 'plugins'>) {
-  const ctx = staffTenantContext(c);
-  const kase = await getCase(ctx, c.req.param('id')!);
-  try {
-    await releaseCase(ctx, kase.id);
-  } catch (err) {
-    if (!(err instanceof AppError) || (err.code !== 'FORBIDDEN' && err.code !== 'CONFLICT')) throw err;
-    const data = await loadCase(c, platform);
-    return renderPage(c, c.var.view, <CasePage data={data} reply={{ text: '' }} handOnError={c.var.view.t('routing.handoff.failed')} />, 409);
-  }
-  return c.redirect(consoleBase(c.var.webTenant.slug), 303);
+/** The case page again with why a hand-on was refused (release or transfer). */
+export async function showCaseWithProblem(c: Context<WidgetPageEnv>, platform: Pick<Platform, 'plugins'>, problem: HandOnProblem, status: 404 | 409 | 422) {
+  const data = await loadCase(c, platform);
+  return renderPage(c, c.var.view, <CasePage data={data} reply={{ text: '' }} handOn={problem} />, status);
 }

@@ -9,7 +9,7 @@ import { requireWebUser, staffTenantContext, verifyCsrf, webSession } from '../s
 import { staffSignInRoutes } from '../staff-sign-in.js';
 import type { WebEnv } from '../web-env.js';
 import { widgetActionRoutes, type WidgetArea, type WidgetPageEnv } from '../widget-slot.js';
-import { showCase, submitRelease, submitReply } from './case-page.js';
+import { showCase, showCaseWithProblem, submitReply } from './case-page.js';
 import { consoleChatRoutes } from './chat.js';
 import { showCustomer360 } from './customer-360.js';
 import { showFindCustomer } from './find-customer.js';
@@ -17,6 +17,7 @@ import { consoleBase } from './frame.js';
 import { streamCustomerLive } from './live.js';
 import { telephonyRoutes } from './telephony-routes.js';
 import { showOrder } from './order-page.js';
+import { submitRelease, submitTransfer, type HandOnProblem } from './handoff.js';
 import { showOffers, submitAccept, submitDecline } from './offers.js';
 import { showPresence, submitPresence } from './presence.js';
 import { showWorkList, showWorkListWithProblem } from './work-list.js';
@@ -52,7 +53,9 @@ export function consoleRoutes(platform: Platform, slots: SubscriptionSlots): Hon
   routes.get('/customers/:id/live', (c) => streamCustomerLive(c, slots));
   routes.get('/cases/:id', (c) => showCase(c, platform));
   routes.post('/cases/:id/reply', (c) => submitReply(c, platform));
-  routes.post('/cases/:id/release', (c) => submitRelease(c, platform));
+  const caseProblem = (c: Context<WidgetPageEnv>, problem: HandOnProblem, status: 404 | 409 | 422) => showCaseWithProblem(c, platform, problem, status);
+  routes.post('/cases/:id/release', (c) => submitRelease(c, caseProblem));
+  routes.post('/cases/:id/transfer', (c) => submitTransfer(c, caseProblem));
   routes.get('/presence', showPresence);
   routes.post('/presence', submitPresence);
   routes.get('/offers', showOffers);

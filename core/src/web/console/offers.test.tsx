@@ -24,6 +24,7 @@ let admin: TenantContext;
 let abeId: string;
 let beaId: string;
 let channel: { id: string; secret: string };
+let disputesId: string;
 let mailNo = 0;
 const SLUG = 'routed-co';
 const C = `/t/${SLUG}/console`;
@@ -69,6 +70,7 @@ beforeAll(async () => {
   await updateAgent(admin, abeId, { skills: [{ skill: 'billing', level: 6 }] });
   const billing = await createQueue(admin, { name: 'Billing' });
   await configureQueueRouting(admin, { queueId: billing.id, priority: 1, offerTimeoutSeconds: 3600, skills: [{ skill: 'billing', level: 3 }] });
+  disputesId = (await createQueue(admin, { name: 'Disputes' })).id;
   const made = await createChannel(admin, web.platform.plugins.installer.vault, { kind: 'EMAIL', name: 'Support inbox', defaultQueueId: billing.id });
   channel = { id: made.channel.id, secret: made.secret };
 }, 60_000);
@@ -96,6 +98,15 @@ describe('routing offers on the console work list', () => {
     expect(offers).toContain('Chosen from 1 suited agent.');
     expect(offers).toContain(`action="${C}/offers/${caseId}/accept"`);
     expect(offers).toMatch(/<select id="offer-[^"]+-reason" name="reason" required="">/);
+
+    // In Spanish, every string of the card is translated.
+    abe.cookies.set('mosaic_locale', 'es');
+    const es = (await abe.get(C)).html;
+    expect(es).toContain('<h2 id="offers-h">Ofrecidos a ti</h2>');
+    expect(es).toContain('Eras el único agente disponible con las habilidades y la capacidad necesarias.');
+    expect(es).toContain('>No es mi especialidad</option>');
+    expect(es).not.toMatch(/routing\.[a-z]/);
+    abe.cookies.delete('mosaic_locale');
 
     // Bea was not offered it: hers is the "not open for you" answer, and nothing changes.
     const bea = await signedIn('bea@example.com');
@@ -183,8 +194,7 @@ describe('routing offers on the console work list', () => {
     await sweepRouting(admin, new Date(Date.now() - 3_600_500));
     expect((await offersOf(admin, abeId)).map((o) => o.caseId)).toContain(caseId);
     const abe = await signedIn('abe@example.com');
-    const list = await abe.get(C);
-    expect(list.html).toMatch(/<dt>Ran out at<\/dt>/);
+    await abe.get(C);
     const late = await abe.post(`${C}/offers/${caseId}/accept`, {});
     // The server's own sweep may have withdrawn it first: then it is simply not open any more.
     expect([409, 404]).toContain(late.status);
@@ -222,7 +232,40 @@ describe('replying and handing on from the case page', () => {
     expect((await abe.get(`${C}/cases/${caseId}`)).html).not.toContain('/release"');
     const twice = await abe.post(`${C}/cases/${caseId}/release`, {});
     expect(twice.status).toBe(409);
-    expect(twice.html).toContain('The case could not be given back');
+    expect(twice.html).toContain('The case could not be handed on');
+  });
+
+  it('transfers the case to a queue, refusing an agent without room and a queue not in the list', async () => {
+    await setPresence(as(abeId), { presence: 'AVAILABLE' });
+    const caseId = await emailArrives('Chargeback letter');
+    expect(await offeredToAbe()).toContain(caseId);
+    const abe = await signedIn('abe@example.com');
+    await abe.get(C);
+    expect((await abe.post(`${C}/offers/${caseId}/accept`, {})).status).toBe(303);
+    const page = await abe.get(`${C}/cases/${caseId}`);
+    expect(page.html).toContain(`<option value="queue:${disputesId}">Disputes</option>`);
+    expect(page.html).toContain(`<option value="agent:${beaId}">Bea Agent (Offline)</option>`);
+    expect(page.html).not.toContain(`value="agent:${abeId}"`);
+
+    const offline = await abe.post(`${C}/cases/${caseId}/transfer`, { to: `agent:${beaId}` });
+    expect(offline.status).toBe(409);
+    expect(offline.html).toContain('<p class="field__error" id="f-to-error">That agent is not available or has no room for this case.</p>');
+    expect(offline.html).toContain(`<option value="agent:${beaId}" selected="">`);
+    for (const to of ['queue:0190f0f0-0000-7000-8000-000000000000', 'somewhere', '']) {
+      const bad = await abe.post(`${C}/cases/${caseId}/transfer`, { to });
+      expect(bad.status, to).toBe(422);
+      expect(bad.html).toContain('aria-describedby="f-to-hint f-to-error"');
+      expect(bad.html).toContain('Choose a queue or an agent from the list.');
+    }
+    expect((await abe.fetch(`${C}/cases/${caseId}/transfer`, { form: { to: `queue:${disputesId}` } })).status).toBe(403);
+    expect((await getCase(admin, caseId)).assigneeId).toBe(abeId);
+
+    const moved = await abe.post(`${C}/cases/${caseId}/transfer`, { to: `queue:${disputesId}` });
+    expect([moved.status, moved.location]).toEqual([303, C]);
+    expect(await getCase(admin, caseId)).toMatchObject({ queueId: disputesId, assigneeId: null });
+    const twice = await abe.post(`${C}/cases/${caseId}/transfer`, { to: `queue:${disputesId}` });
+    expect(twice.status).toBe(409);
+    expect(twice.html).toContain('The case could not be handed on');
   });
 
   it('records the reply on a case that came in on no channel, and says nothing is delivered', async () => {
