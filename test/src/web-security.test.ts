@@ -48,6 +48,8 @@ function paramValue(side: Side, route: string, param: string): string | null {
   if (param === 'keyId') return side.keyId;
   if (param === 'userId') return side.agentUserId;
   if (param === 'eventId') return randomUUID();
+  // A call's interaction; no call is recorded in these worlds, so a made-up one (the customer decides the 404).
+  if (param === 'callId') return randomUUID();
   if (param === 'postId') return local(w.post);
   if (param === 'kind') return 'customer';
   if (param === 'id') {
