@@ -12,9 +12,9 @@ import { adminPath, readForm, text, type AdminContext, type FormBody } from '../
 import { AdminPage, RowAction, TableScroll } from '../admin-page.js';
 import { conflictOf, DoneNotice, doneOf, idParam, inputErrors, padRows, renameRows, rowsOf } from './forms.js';
 
-/** Periods a weekday shows at least (two: a split shift), and at most. */
+/** Periods a weekday shows at least (two: a split shift), and at most (the use-case's limit for a week). */
 const MIN_SLOTS = 2;
-const MAX_SLOTS = 10;
+const MAX_SLOTS = 70;
 /** Holidays one save may send (the use-case's limit per call). */
 const MAX_HOLIDAY_ROWS = 50;
 const BLANK_HOLIDAY_ROWS = 3;
@@ -146,7 +146,9 @@ function CalendarPage(props: { csrf: string; calendar: SlaCalendar | null; form:
   const base = `/t/${tenant!.tenant.slug}/admin/calendars`;
   const { values: v, errors: e } = props.form;
   const heading = props.calendar ? t('operations.calendars.editTitle', { name: props.calendar.name }) : t('operations.calendars.create');
-  const holidays = padRows(v.holidays, (h) => !h.date && !h.name, () => ({ date: '', name: '', recurring: false }), BLANK_HOLIDAY_ROWS, MAX_HOLIDAY_ROWS);
+  // More holidays than one save may send (added through the API) are shown, not offered for editing, and kept.
+  const editable = v.holidays.length <= MAX_HOLIDAY_ROWS;
+  const holidays = editable ? padRows(v.holidays, (h) => !h.date && !h.name, () => ({ date: '', name: '', recurring: false }), BLANK_HOLIDAY_ROWS, MAX_HOLIDAY_ROWS) : [];
   return (
     <AdminPage title={heading} section="calendars" csrf={props.csrf}>
       <p class="breadcrumb"><a href={base}>{t('operations.nav.calendars')}</a></p>
@@ -163,6 +165,12 @@ function CalendarPage(props: { csrf: string; calendar: SlaCalendar | null; form:
           <legend>{t('operations.calendars.holidays')}</legend>
           <p class="field__hint" id="f-holidays-hint">{t('operations.calendars.holidaysHint')}</p>
           {e.holidays && <p class="field__error" id="f-holidays-error">{e.holidays}</p>}
+          {!editable && (
+            <>
+              <p>{t('operations.calendars.tooManyHolidays', { count: v.holidays.length })}</p>
+              <ul class="plain-list">{v.holidays.map((h) => <li>{h.date}{h.name && ` · ${h.name}`}</li>)}</ul>
+            </>
+          )}
           {holidays.map((h, i) => (
             <div class="holiday-row">
               <TextField name={`holidays.${i}.date`} type="date" label={t('operations.calendars.dateN', { n: i + 1 })} value={h.date} error={e[`holidays.${i}.date`]} />
@@ -212,7 +220,8 @@ function readCalendar(body: FormBody) {
     values, rename,
     input: {
       name: values.name, timeZone: values.timeZone, periods: input,
-      holidays: kept.map((h) => ({ date: h.date.trim(), name: h.name.trim() || null, recurring: h.recurring === 'on' })),
+      // A form without holiday rows (a calendar with too many to edit here) keeps the ones stored.
+      holidays: rows.length ? kept.map((h) => ({ date: h.date.trim(), name: h.name.trim() || null, recurring: h.recurring === 'on' })) : undefined,
     },
   };
 }
@@ -228,6 +237,8 @@ export function calendarRoutes(_platform: Platform): Hono<StaffWebEnv> {
   /** Saves through `save`; bad input or a taken name shows the form again with what was typed, 422. */
   const submit = async (c: AdminContext, calendar: SlaCalendar | null, save: (input: unknown) => Promise<unknown>) => {
     const { values, input, rename } = readCalendar(await readForm(c));
+    // Shown again after an error, holidays the form could not offer are still the stored ones.
+    if (calendar && input.holidays === undefined) values.holidays = valuesOf(calendar).holidays;
     const { t } = c.get('view');
     try {
       await save(input);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQueue } from '../../../domain/agents.js';
-import { createSlaCalendar, createSlaPolicy } from '../../../domain/sla/index.js';
+import { addSlaHolidays, createSlaCalendar, createSlaPolicy, getSlaCalendar } from '../../../domain/sla/index.js';
 import type { TenantContext } from '../../../tenancy/context.js';
 import { createTenant } from '../../../tenancy/tenants.js';
 import { createStaffUser } from '../../../tenancy/web-users.js';
@@ -12,6 +12,7 @@ const PASSWORD = 'correct horse battery';
 /** Records of the south tenant, which north's admin must not reach. */
 const south = { queueId: '', calendarId: '', policyId: '', agentId: '', channelId: '' };
 let northAgentId = '';
+let northCtx: TenantContext;
 
 async function admin(slug = 'north') {
   const visitor = new WebVisitor(web.server.url);
@@ -35,11 +36,12 @@ beforeAll(async () => {
     const data = await platform.tenants.get(tenant.id);
     await createStaffUser(data, bootstrap, { role: 'admin', name: 'Ada', email: `${slug[0]}-admin@example.test`, password: PASSWORD });
     const agent = await createStaffUser(data, bootstrap, { role: 'agent', name: `Alan ${slug}`, email: `${slug[0]}-agent@example.test`, password: PASSWORD });
+    const ctx: TenantContext = { tenantId: tenant.id, tenantSlug: slug, role: 'admin', actor: 'system', data };
     if (slug === 'north') {
       northAgentId = agent.agentId!;
+      northCtx = ctx;
       continue;
     }
-    const ctx: TenantContext = { tenantId: tenant.id, tenantSlug: slug, role: 'admin', actor: 'system', data };
     south.agentId = agent.agentId!;
     south.queueId = (await createQueue(ctx, { name: 'South desk' })).id;
     south.calendarId = (await createSlaCalendar(ctx, { name: 'South hours', timeZone: 'Europe/Madrid', periods: [{ weekday: 'MONDAY', start: '09:00', end: '17:00' }] })).id;
@@ -306,6 +308,25 @@ describe('business hours and SLA policies', () => {
     const deleted = await ada.post(`/t/north/admin/sla-policies/${policyId}/delete`, {});
     expect(deleted.location).toBe('/t/north/admin/sla-policies?done=deleted');
     expect((await ada.get(deleted.location!)).html).not.toContain('Social complaints');
+  });
+
+  it('keeps the holidays of a calendar with more than one save may send, through an error and a save', async () => {
+    const calendar = await createSlaCalendar(northCtx, { name: 'Busy year', timeZone: 'UTC', periods: [{ weekday: 'MONDAY', start: '08:00', end: '16:00' }] });
+    const day = (n: number) => new Date(Date.UTC(2027, 0, 1 + n)).toISOString().slice(0, 10);
+    for (const from of [0, 30]) await addSlaHolidays(northCtx, calendar.id, { holidays: Array.from({ length: 30 }, (_, i) => ({ date: day(from + i), name: `Day ${from + i}` })) });
+    const ada = await admin();
+    const page = await ada.get(`/t/north/admin/calendars/${calendar.id}`);
+    expect(page.html).toContain('This calendar has 60 holidays');
+    expect(page.html).not.toContain('name="holidays.0.date"');
+    const fields = (name: string): [string, string][] => [['name', name], ['timeZone', 'UTC'], ['periods.MONDAY.0.start', '08:00'], ['periods.MONDAY.0.end', '16:00']];
+    const bad = await ada.post(`/t/north/admin/calendars/${calendar.id}`, fields(''));
+    expect(bad.status).toBe(422);
+    expect(bad.html).toContain('This calendar has 60 holidays');
+    const saved = await ada.post(`/t/north/admin/calendars/${calendar.id}`, fields('Busy year 2027'));
+    expect(saved.status).toBe(303);
+    const stored = await getSlaCalendar(northCtx, calendar.id);
+    expect(stored.name).toBe('Busy year 2027');
+    expect(stored.holidays).toHaveLength(60);
   });
 
   it('answers a bad calendar and a bad policy with the messages beside their fields, 422', async () => {

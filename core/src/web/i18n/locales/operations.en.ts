@@ -234,6 +234,8 @@ export const operationsEn = {
     dateRule: 'Give a real date (YYYY-MM-DD).',
     holidayNameRule: 'A holiday\'s name has at most 100 characters.',
     holidaysRule: 'At most 50 holidays can be saved at once.',
+    tooManyHolidays_one: 'This calendar has {{count}} holiday, more than this page edits; they are kept as they are.',
+    tooManyHolidays_other: 'This calendar has {{count}} holidays, more than this page edits; they are kept as they are.',
     inUse: 'This calendar cannot be deleted: a policy or a running SLA clock uses it.',
     done: { created: 'The calendar is added.', saved: 'The calendar is saved. Running clocks follow it from their next change.', deleted: 'The calendar is deleted.' },
   },

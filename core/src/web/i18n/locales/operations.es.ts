@@ -236,6 +236,8 @@ export const operationsEs: typeof operationsEn = {
     dateRule: 'Indique una fecha real (AAAA-MM-DD).',
     holidayNameRule: 'El nombre de un festivo tiene como máximo 100 caracteres.',
     holidaysRule: 'Se pueden guardar como máximo 50 festivos a la vez.',
+    tooManyHolidays_one: 'Este calendario tiene {{count}} festivo, más de los que edita esta página; se conservan tal como están.',
+    tooManyHolidays_other: 'Este calendario tiene {{count}} festivos, más de los que edita esta página; se conservan tal como están.',
     inUse: 'Este calendario no se puede eliminar: lo usa una política o un reloj de SLA en marcha.',
     done: { created: 'El calendario está añadido.', saved: 'El calendario está guardado. Los relojes en marcha lo siguen desde su próximo cambio.', deleted: 'El calendario está eliminado.' },
   },
