@@ -47,7 +47,7 @@ export function HandOnCard(props: { kase: Case; user: ConsoleUser; targets: Hand
   const { targets, problem } = props;
   const toError = problem?.field === 'to' ? problem.message : undefined;
   return (
-    <section class="card" aria-labelledby="handoff-h">
+    <section class="card handoff" aria-labelledby="handoff-h">
       <h2 id="handoff-h">{t('routing.handoff.title')}</h2>
       <FormProblem message={problem && !problem.field ? problem.message : undefined} />
       {targets && (
