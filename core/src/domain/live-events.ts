@@ -14,6 +14,9 @@ export type LiveEvent =
   /** A phone call event (CTI newCall, answer, hangup) as recorded on the customer's timeline. */
   | { type: 'call.ringing' | 'call.answered' | 'call.ended'; tenantId: string; customerId: string; call: LiveCall };
 
+/** A call event of the bus. */
+export type LiveCallEvent = Extract<LiveEvent, { call: LiveCall }>;
+
 /** A call as the console's screen pop shows it. */
 export interface LiveCall {
   /** The telephone system's id of the call. */

@@ -6,7 +6,7 @@ import { AppError } from '../../lib/errors.js';
 import { invalidInput, parseInput } from '../../lib/validate.js';
 import { assertCanWrite, type TenantContext } from '../../tenancy/context.js';
 import { addInteraction, type Interaction } from '../interactions.js';
-import type { LiveCall, LiveEvent } from '../live-events.js';
+import type { LiveCall, LiveCallEvent } from '../live-events.js';
 import { emitEvent } from '../outbox.js';
 import { e164 } from '../phone-numbers.js';
 import { requireRow } from '../rows.js';
@@ -14,8 +14,6 @@ import type { InboundMessage } from './receive.js';
 
 /** The live event type of each CTI event. */
 const CALL_EVENT_TYPES = { newCall: 'call.ringing', answer: 'call.answered', hangup: 'call.ended' } as const;
-
-type CallEvent = Extract<LiveEvent, { call: LiveCall }>;
 
 /**
  * The live event of a recorded CTI call event (parseCallEvent's details), read inside the
@@ -25,7 +23,7 @@ type CallEvent = Extract<LiveEvent, { call: LiveCall }>;
  */
 export async function liveCallOf(
   tx: TenantTx, tenantId: string, message: InboundMessage, interaction: Interaction, customerId: string, callStartedAt: Date,
-): Promise<CallEvent | null> {
+): Promise<LiveCallEvent | null> {
   const d = message.details;
   if (!d || typeof d.event !== 'string' || !(d.event in CALL_EVENT_TYPES)) return null;
   const customer = await tx.select({ name: customers.name, createdAt: customers.createdAt }).from(customers).where(eq(customers.id, customerId)).get();

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { LiveCall, LiveEvent } from '../../domain/live-events.js';
+import type { LiveCall, LiveCallEvent as CallEvent, LiveEvent } from '../../domain/live-events.js';
 import type { SubscriptionSlots } from '../../graphql/subscriptions/index.js';
 import type { WebUser } from '../../tenancy/web-users.js';
 import { useView, ViewProvider } from '../view.js';
@@ -7,7 +7,6 @@ import type { WidgetPageEnv } from '../widget-slot.js';
 import { consoleBase } from './frame.js';
 import { openLiveStream } from './live.js';
 
-type CallEvent = Extract<LiveEvent, { call: LiveCall }>;
 const isCallEvent = (e: LiveEvent): e is CallEvent => 'call' in e;
 
 /** The telephone system names agents by name or email (CTI `user`); either identifies the signed-in user. */
@@ -20,7 +19,7 @@ const names = (call: LiveCall, user: Pick<WebUser, 'name' | 'email'>) =>
  * still be the one to pick up, as in Zammad's caller log), and for an outgoing call only the
  * agent it names (the one who dialled).
  */
-export const popsFor = (event: CallEvent, user: Pick<WebUser, 'name' | 'email'>) =>
+const popsFor = (event: CallEvent, user: Pick<WebUser, 'name' | 'email'>) =>
   event.call.direction === 'INBOUND' || names(event.call, user);
 
 /**

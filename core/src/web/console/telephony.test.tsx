@@ -123,6 +123,12 @@ describe('screen pop', () => {
     await cti('call-shop', { event: 'newCall', callId: 'pop-2', from: '+4915112345678' });
     seen = await readUntil(abeLive, (s) => s.includes('Unknown caller +4915112345678'));
 
+    // An outgoing call pops only for the agent who placed it.
+    await cti('call-shop', { event: 'newCall', callId: 'pop-4', direction: 'out', from: '+4930999000', to: '+442079460001', user: 'bo@example.com' });
+    await readUntil(boLive, (s) => s.includes('data-call="pop-4"') && s.includes('Outgoing call'));
+    await cti('call-shop', { event: 'newCall', callId: 'pop-5', from: '+442079460001' });
+    seen = await readUntil(abeLive, (s) => s.includes('data-call="pop-5"'));
+    expect(seen).not.toContain('pop-4');
     // The other tenant's agent hears its own tenant's call, never the shop's.
     await cti('call-other', { event: 'newCall', callId: 'pop-3', from: '+33142685300' });
     const otherSeen = await readUntil(otherLive, (s) => s.includes('+33142685300'));
