@@ -13,7 +13,7 @@ import type { StaffWebEnv } from '../../staff-sign-in.js';
 import { useView } from '../../view.js';
 import { adminPath, readForm, text, type AdminContext } from '../admin-context.js';
 import { AdminPage, RowAction, TableScroll } from '../admin-page.js';
-import { DoneNotice, doneOf, idParam, inputErrors } from './forms.js';
+import { DoneNotice, doneOf, everyNode, idParam, inputErrors } from './forms.js';
 
 interface NewChannelState { values: { kind?: string; name?: string; defaultQueueId?: string; region?: string }; errors: FieldErrors; problem?: string | null }
 type Inbound = (channel: ChannelView) => string;
@@ -135,8 +135,8 @@ export function channelRoutes(platform: Platform): Hono<StaffWebEnv> {
   };
   const list = async (c: AdminContext, form: NewChannelState, status: 200 | 422 = 200) => {
     const ctx = staffTenantContext(c);
-    const [channels, queues] = await Promise.all([listChannels(ctx), listQueues(ctx, { first: 100 })]);
-    const page = <ChannelsPage csrf={c.var.csrfToken} channels={channels} queues={queues.edges.map((e) => e.node)} inbound={inboundOf(c)} form={form} done={doneOf(c)} />;
+    const [channels, queues] = await Promise.all([listChannels(ctx), everyNode((a) => listQueues(ctx, a))]);
+    const page = <ChannelsPage csrf={c.var.csrfToken} channels={channels} queues={queues} inbound={inboundOf(c)} form={form} done={doneOf(c)} />;
     return renderPage(c, c.get('view'), page, status);
   };
   const secretPage = (c: AdminContext, result: ChannelWithSecret, created: boolean) =>

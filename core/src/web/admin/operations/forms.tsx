@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_PAGE_SIZE, type Connection, type PageArgs } from '../../../domain/pagination.js';
 import { AppError } from '../../../lib/errors.js';
 import { fieldErrorsOf, type FieldErrors } from '../../form-fields.js';
 import { useView } from '../../view.js';
@@ -95,4 +96,19 @@ export function padRows<T>(rows: readonly T[], isBlank: (row: T) => boolean, bla
   while (filled > 0 && isBlank(rows[filled - 1]!)) filled--;
   const want = Math.min(max, Math.max(rows.length, filled + extra));
   return [...rows, ...Array.from({ length: Math.max(0, want - rows.length) }, blank)];
+}
+
+/**
+ * Every row of a paged list (queues, agents: a tenant has tens, not thousands), so a form's
+ * choices never miss one a stored record names and a save never drops it.
+ */
+export async function everyNode<T>(page: (args: PageArgs) => Promise<Connection<T>>): Promise<T[]> {
+  const rows: T[] = [];
+  let after: string | null = null;
+  do {
+    const got: Connection<T> = await page({ first: MAX_PAGE_SIZE, after });
+    rows.push(...got.edges.map((e) => e.node));
+    after = got.pageInfo.hasNextPage ? got.pageInfo.endCursor : null;
+  } while (after);
+  return rows;
 }

@@ -12,7 +12,7 @@ import type { StaffWebEnv } from '../../staff-sign-in.js';
 import { useView } from '../../view.js';
 import { adminPath, readForm, text, type AdminContext, type FormBody } from '../admin-context.js';
 import { AdminPage, RowAction, TableScroll } from '../admin-page.js';
-import { conflictOf, DoneNotice, doneOf, idParam, inputErrors, numberOf, orNull, padRows, renameRows, rowsOf, ticked } from './forms.js';
+import { conflictOf, DoneNotice, doneOf, everyNode, idParam, inputErrors, numberOf, orNull, padRows, renameRows, rowsOf, ticked } from './forms.js';
 
 /** Blank skill rows the routing form offers after the queue's own (a queue requires at most 20). */
 const BLANK_SKILL_ROWS = 3;
@@ -183,7 +183,7 @@ function readRouting(body: FormBody, queueId: string) {
  */
 export function queueRoutes(_platform: Platform): Hono<StaffWebEnv> {
   const routes = new Hono<StaffWebEnv>();
-  const allQueues = async (c: AdminContext) => (await listQueues(staffTenantContext(c), { first: 100 })).edges.map((e) => e.node);
+  const allQueues = (c: AdminContext) => everyNode((a) => listQueues(staffTenantContext(c), a));
   const list = async (c: AdminContext, form: NewQueueState, status: 200 | 422 = 200, weightsForm?: WeightsState) => {
     const ctx = staffTenantContext(c);
     const [queues, routings, weights] = await Promise.all([allQueues(c), listQueueRoutings(ctx), weightsForm ? null : loadChannelWeights(ctx.data.db)]);

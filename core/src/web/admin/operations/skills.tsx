@@ -9,7 +9,7 @@ import type { StaffWebEnv } from '../../staff-sign-in.js';
 import { useView } from '../../view.js';
 import { adminPath, readForm, text, type AdminContext } from '../admin-context.js';
 import { AdminPage, RowAction, TableScroll } from '../admin-page.js';
-import { DoneNotice, doneOf, idParam, inputErrors, numberOf, padRows, renameRows, rowsOf } from './forms.js';
+import { DoneNotice, doneOf, everyNode, idParam, inputErrors, numberOf, padRows, renameRows, rowsOf } from './forms.js';
 
 const BLANK_ROWS = 3;
 /** An agent holds at most 50 skills (the use-case's rule). */
@@ -125,13 +125,12 @@ export function skillRoutes(_platform: Platform): Hono<StaffWebEnv> {
   const routes = new Hono<StaffWebEnv>();
   routes.get('/', async (c) => {
     const ctx = staffTenantContext(c);
-    const [agents, routings] = await Promise.all([listAgents(ctx, { first: 100 }), listQueueRoutings(ctx)]);
-    const list = agents.edges.map((e) => e.node);
-    const held = list.length ? await skillsOfAgents(ctx, list.map((a) => a.id)) : [];
+    const [agents, routings] = await Promise.all([everyNode((a) => listAgents(ctx, a)), listQueueRoutings(ctx)]);
+    const held = agents.length ? await skillsOfAgents(ctx, agents.map((a) => a.id)) : [];
     const skillsOf = new Map<string, AgentSkill[]>();
     for (const s of held) skillsOf.set(s.agentId, [...(skillsOf.get(s.agentId) ?? []), s]);
     const skills = skillUses(held, routings.map((r) => r.skills.map((s) => s.skill)));
-    return renderPage(c, c.get('view'), <SkillsPage csrf={c.var.csrfToken} skills={skills} agents={list} skillsOf={skillsOf} done={doneOf(c)} />);
+    return renderPage(c, c.get('view'), <SkillsPage csrf={c.var.csrfToken} skills={skills} agents={agents} skillsOf={skillsOf} done={doneOf(c)} />);
   });
   const agentPage = (c: AdminContext, agent: Agent, form: AgentSkillsState, status: 200 | 422 = 200) =>
     renderPage(c, c.get('view'), <AgentSkillsPage csrf={c.var.csrfToken} agent={agent} form={form} />, status);

@@ -12,7 +12,7 @@ import type { StaffWebEnv } from '../../staff-sign-in.js';
 import { useView } from '../../view.js';
 import { adminPath, readForm, text, texts, type AdminContext, type FormBody } from '../admin-context.js';
 import { AdminPage, RowAction, TableScroll } from '../admin-page.js';
-import { conflictOf, DoneNotice, doneOf, idParam, inputErrors, numberOf, orNull, padRows, renameRows, rowsOf, ticked } from './forms.js';
+import { conflictOf, DoneNotice, doneOf, everyNode, idParam, inputErrors, numberOf, orNull, padRows, renameRows, rowsOf, ticked } from './forms.js';
 
 const MAX_TARGET_ROWS = SLA_TARGET_KINDS.length * (CASE_PRIORITIES.length + 1);
 const MAX_ESCALATION_ROWS = 20;
@@ -233,8 +233,8 @@ export function slaPolicyRoutes(_platform: Platform): Hono<StaffWebEnv> {
   const routes = new Hono<StaffWebEnv>();
   const choicesOf = async (c: AdminContext): Promise<Choices> => {
     const ctx = staffTenantContext(c);
-    const [calendars, queues, agents] = await Promise.all([listSlaCalendars(ctx), listQueues(ctx, { first: 100 }), listAgents(ctx, { first: 100 })]);
-    return { calendars, queues: queues.edges.map((x) => x.node), agents: agents.edges.map((x) => x.node) };
+    const [calendars, queues, agents] = await Promise.all([listSlaCalendars(ctx), everyNode((a) => listQueues(ctx, a)), everyNode((a) => listAgents(ctx, a))]);
+    return { calendars, queues, agents };
   };
   const page = async (c: AdminContext, policy: SlaPolicy | null, form: PolicyState | null, status: 200 | 422 = 200) => {
     const choices = await choicesOf(c);
