@@ -94,6 +94,14 @@ describe.skipIf(!runBrowserTests)('console routing in Chromium, offline', () => 
         const offer = page.locator('.offer', { hasText: subject });
         await expect.poll(() => offer.count(), { timeout: 30_000, intervals: [1_000] }).toBe(1);
         expect(await page.evaluate(() => performance.getEntriesByType('navigation').length)).toBe(1);
+        if (width === 1280) {
+          // The next poll finds the same offers and leaves the card, and a half-filled decline form, as they are.
+          await offer.getByLabel('Note (optional)').fill('half typed');
+          await page.waitForResponse((res) => res.url().includes('/console/offers?seen='), { timeout: 20_000 });
+          await page.waitForTimeout(300);
+          expect(await offer.getByLabel('Note (optional)').inputValue()).toBe('half typed');
+          await offer.getByLabel('Note (optional)').fill('');
+        }
         const card = await offer.innerText();
         expect(card).toContain(customer.name);
         expect(card).toContain('Billing');
@@ -121,8 +129,7 @@ describe.skipIf(!runBrowserTests)('console routing in Chromium, offline', () => 
         await context.close();
       }
       expect(elsewhere).toEqual([]);
-      // 204: a poll of the offers while they had not changed.
-      expect(served.filter((s) => !/^(200|303) /.test(s) && s !== '204 /t/acme/console/offers')).toEqual([]);
+      expect(served.filter((s) => !/^(200|303) /.test(s))).toEqual([]);
       expect(problems).toEqual([]);
     }, 90_000);
   }

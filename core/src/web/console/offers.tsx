@@ -39,7 +39,7 @@ export interface OfferProblem {
 
 const present = <T,>(x: T | Error | undefined): x is T => x !== undefined && !(x instanceof Error);
 
-/** How often an open work list asks whether the agent's offers changed (an unchanged set answers 204). */
+/** How often an open work list asks whether the agent's offers changed (an unchanged set answers nothing to swap). */
 export const OFFERS_POLL_SECONDS = 10;
 
 /** A short fingerprint of a set of offers (which cases, offered when, until when), to tell a page's set from the current one. */
@@ -200,8 +200,8 @@ function refusal(c: Context<WidgetPageEnv>, err: unknown, caseId: string): { pro
 }
 
 /**
- * GET /console/offers?seen=<token> — the offers card alone, for the work list's htmx poll: 204
- * (nothing to swap) while the agent's offers are the set the page shows, the card drawn again
+ * GET /console/offers?seen=<token> — the offers card alone, for the work list's htmx poll:
+ * nothing to swap while the agent's offers are the set the page shows, the card drawn again
  * once they changed. A browser without htmx is sent to the work list.
  */
 export async function showOffers(c: Context<WidgetPageEnv>) {
@@ -210,7 +210,8 @@ export async function showOffers(c: Context<WidgetPageEnv>) {
   const ctx = staffTenantContext(c);
   if (!ctx.agentId) throw new AppError('NOT_FOUND', 'this user has no agent profile');
   const items = await offersOf(ctx, ctx.agentId);
-  if (c.req.query('seen') === offersToken(items)) return c.body(null, 204, { 'cache-control': 'no-store' });
+  // Unchanged: an empty answer htmx is told not to swap, so a half-filled decline form stays as it is.
+  if (c.req.query('seen') === offersToken(items)) return c.body(null, 200, { 'cache-control': 'no-store', 'hx-reswap': 'none' });
   const offers = await pendingOffersOf(ctx, items);
   const user: ConsoleUser = { name: c.var.webUser!.name, csrfToken: c.var.csrfToken };
   const html = await (<ViewProvider value={c.var.view}><OffersCard offers={offers} user={user} now={new Date()} /></ViewProvider>).toString();
