@@ -209,6 +209,20 @@ describe('click-to-dial', () => {
     expect((await abe.get(res.location!)).html).not.toContain('Dialling');
   });
 
+  it('speaks the agent’s language: the Call button, the pop and the message in Spanish', async () => {
+    const v = new WebVisitor(web.server.url, { 'accept-language': 'es' });
+    expect((await v.signIn('call-shop', 'console', 'bo@example.com', PASSWORD)).status).toBe(303);
+    const page = await v.get(`${C}/customers/${ada.id}`);
+    expect(page.html).toContain('>Llamar</button>');
+    const abort = new AbortController();
+    const live = await v.fetch(`${C}/calls/live`, { signal: abort.signal });
+    await cti('call-shop', { event: 'newCall', callId: 'es-1', from: '+442079460001' });
+    expect(await readUntil(live, (s) => s.includes('data-call="es-1"'))).toContain('Llamada entrante');
+    abort.abort();
+    const res = await v.post(`${C}/customers/${ada.id}/dial`, { number: '+442079460001' });
+    expect((await v.get(res.location!)).html).toContain('Marcando +442079460001…');
+  });
+
   it('refuses a number that is not the customer’s, a foreign customer and a post without the form token, emitting nothing', async () => {
     const abe = await signedIn('call-shop', 'abe@example.com');
     await abe.get(`${C}/customers/${ada.id}`);
