@@ -30,6 +30,13 @@ interface HolidayRow { date: string; name: string; recurring: boolean }
 interface CalendarValues { name: string; timeZone: string; periods: Record<Weekday, Slot[]>; holidays: HolidayRow[] }
 interface CalendarState { values: CalendarValues; errors: FieldErrors; problem?: string | null }
 
+/**
+ * A time field cannot hold 24:00, so a period that runs to midnight ends at 00:00 on the form
+ * and at 24:00 (the end of its day) for the use-case.
+ */
+const MIDNIGHT = '00:00';
+const END_OF_DAY = '24:00';
+
 /** Every IANA zone this runtime knows, UTC first. */
 const TIME_ZONES = ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];
 
@@ -42,10 +49,17 @@ function blankCalendar(): CalendarValues {
   return { name: '', timeZone: 'UTC', periods, holidays: [] };
 }
 
-function valuesOf(calendar: SlaCalendar): CalendarValues {
+/** The calendar's periods by weekday, earliest first (HH:MM, the end of a day as 24:00). */
+function weekOf(calendar: SlaCalendar): Record<Weekday, Slot[]> {
   const periods = emptyWeek();
   for (const p of calendar.periods.map(periodView)) periods[p.weekday].push({ start: p.start, end: p.end });
   for (const d of WEEKDAYS) periods[d].sort((a, b) => a.start.localeCompare(b.start));
+  return periods;
+}
+
+function valuesOf(calendar: SlaCalendar): CalendarValues {
+  const week = weekOf(calendar);
+  const periods = Object.fromEntries(WEEKDAYS.map((d) => [d, week[d].map((p) => ({ ...p, end: p.end === END_OF_DAY ? MIDNIGHT : p.end }))])) as Record<Weekday, Slot[]>;
   return { name: calendar.name, timeZone: calendar.timeZone, periods, holidays: calendar.holidays.map((h) => ({ date: h.date, name: h.name ?? '', recurring: h.recurring })) };
 }
 
@@ -68,7 +82,7 @@ function CalendarsPage(props: { csrf: string; calendars: SlaCalendar[]; done?: s
             </tr></thead>
             <tbody>
               {props.calendars.map((cal) => {
-                const week = valuesOf(cal).periods;
+                const week = weekOf(cal);
                 return (
                   <tr>
                     <td class="cell--title">{cal.name}</td>
@@ -201,7 +215,7 @@ function readCalendar(body: FormBody) {
     periods[day] = rowsOf(body, `periods.${day}`, ['start', 'end'] as const, MAX_SLOTS).map(({ start, end }) => ({ start, end }));
     periods[day].forEach((s, i) => {
       if (!s.start && !s.end) return;
-      input.push({ weekday: day, start: s.start, end: s.end });
+      input.push({ weekday: day, start: s.start, end: s.end === MIDNIGHT ? END_OF_DAY : s.end });
       keys.push(`periods.${day}.${i}`);
     });
   }

@@ -248,6 +248,7 @@ describe('business hours and SLA policies', () => {
       ['name', 'Madrid office'], ['timeZone', 'Europe/Madrid'],
       ['periods.MONDAY.0.start', '09:00'], ['periods.MONDAY.0.end', '13:00'], ['periods.MONDAY.1.start', '15:00'], ['periods.MONDAY.1.end', '19:00'],
       ['periods.TUESDAY.0.start', '09:00'], ['periods.TUESDAY.0.end', '17:00'], ['periods.TUESDAY.1.start', ''], ['periods.TUESDAY.1.end', ''],
+      ['periods.SATURDAY.0.start', '20:00'], ['periods.SATURDAY.0.end', '00:00'],
       ['holidays.0.date', '2026-12-25'], ['holidays.0.name', 'Navidad'], ['holidays.0.recurring', 'on'], ['holidays.1.date', ''], ['holidays.1.name', ''],
     ]);
     expect(created.status).toBe(303);
@@ -256,10 +257,13 @@ describe('business hours and SLA policies', () => {
     expect(calendars.html).toContain('Europe/Madrid');
     expect(calendars.html).toContain('Mon 09:00–13:00, 15:00–19:00');
     expect(calendars.html).toContain('Tue 09:00–17:00');
+    // A period to midnight: 00:00 on the form, the end of the day in the calendar.
+    expect(calendars.html).toContain('Sat 20:00–24:00');
     const calendarId = /\/admin\/calendars\/([0-9a-f-]{36})"/.exec(calendars.html)![1]!;
     const edit = await ada.get(`/t/north/admin/calendars/${calendarId}`);
     expect(edit.html).toMatch(/name="periods\.MONDAY\.1\.start" type="time" value="15:00"/);
     expect(edit.html).toMatch(/name="holidays\.0\.name" type="text" value="Navidad"/);
+    expect(edit.html).toMatch(/name="periods\.SATURDAY\.0\.end" type="time" value="00:00"/);
 
     const form = await ada.get('/t/north/admin/sla-policies/new');
     expect(form.html).toContain('Madrid office (Europe/Madrid)');

@@ -215,7 +215,7 @@ export const operationsEn = {
     name: 'Name',
     timeZone: 'Time zone',
     hours: 'Opening hours',
-    hoursHint: 'Give each period of a weekday from and to (24-hour clock); leave both blank for none. Periods of one day may not overlap.',
+    hoursHint: 'Give each period of a weekday from and to (24-hour clock); leave both blank for none. A period to midnight ends at 00:00. Periods of one day may not overlap.',
     periodOf: '{{day}}, period {{n}}',
     from: 'From',
     to: 'To',

@@ -217,7 +217,7 @@ export const operationsEs: typeof operationsEn = {
     name: 'Nombre',
     timeZone: 'Zona horaria',
     hours: 'Horario de apertura',
-    hoursHint: 'Indique el inicio y el fin de cada periodo del día (reloj de 24 horas); deje ambos en blanco si no hay. Los periodos de un día no pueden solaparse.',
+    hoursHint: 'Indique el inicio y el fin de cada periodo del día (reloj de 24 horas); deje ambos en blanco si no hay. Un periodo hasta medianoche termina a las 00:00. Los periodos de un día no pueden solaparse.',
     periodOf: '{{day}}, periodo {{n}}',
     from: 'Desde',
     to: 'Hasta',
