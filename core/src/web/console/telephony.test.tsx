@@ -14,6 +14,7 @@ import { toGlobalId } from '../../lib/ids.js';
 import type { TenantContext } from '../../tenancy/context.js';
 import { createTenant } from '../../tenancy/tenants.js';
 import { createStaffUser } from '../session/index.js';
+import { SESSION_CHECK_MS } from './live.js';
 import { WebVisitor } from '../testing/web-visitor.js';
 import { startWebTestServer, type WebTestServer } from '../testing/web-test-server.js';
 
@@ -77,7 +78,8 @@ const dialEvents = async () => shop.data.db.select().from(outbox).where(eq(outbo
 const local = (globalId: string) => Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1]!;
 
 beforeAll(async () => {
-  web = await startWebTestServer();
+  // Two open streams per signed-in user, so the limit is reached in a test.
+  web = await startWebTestServer({ MOSAIC_MAX_SUBSCRIPTIONS_PER_KEY: '2' });
   shop = await tenant('call-shop');
   other = await tenant('call-other');
   const vault = web.platform.plugins.installer.vault;
@@ -135,6 +137,39 @@ describe('screen pop', () => {
     expect(otherSeen).not.toMatch(/Ada Lovelace|\+442079460001|\+4915112345678/);
     abort.abort();
     await eventually(() => liveEvents.listenerCount(shop.tenantId) === 0 && liveEvents.listenerCount(other.tenantId) === 0);
+  });
+
+  it('holds to the open-stream limit, and ends within seconds of a sign-out in another tab, popping nothing after it', async () => {
+    const abe = await signedIn('call-shop', 'abe@example.com');
+    const abort = new AbortController();
+    const open = [await abe.fetch(`${C}/calls/live`, { signal: abort.signal }), await abe.fetch(`${C}/calls/live`, { signal: abort.signal })];
+    expect(open.map((r) => r.status)).toEqual([200, 200]);
+    const third = await abe.fetch(`${C}/calls/live`);
+    expect(third.status).toBe(429);
+    expect((await third.json()).errors[0].extensions.code).toBe('TOO_MANY_SUBSCRIPTIONS');
+    abort.abort();
+    await eventually(() => liveEvents.listenerCount(shop.tenantId) === 0);
+
+    const res = await abe.fetch(`${C}/calls/live`);
+    expect(res.status).toBe(200);
+    const tab = new WebVisitor(web.server.url);
+    tab.cookies.set('mosaic_session', abe.cookies.get('mosaic_session')!);
+    await tab.get(C);
+    expect((await tab.post(`${C}/sign-out`, {})).status).toBe(303);
+    const signedOutAt = Date.now();
+    await cti('call-shop', { event: 'newCall', callId: 'after-sign-out', from: '+442079460001' });
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    for (;;) {
+      const { value, done } = await Promise.race([reader.read(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still open; got: ${text}`)), SESSION_CHECK_MS + 5_000))]);
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+    expect(Date.now() - signedOutAt).toBeLessThan(SESSION_CHECK_MS + 3_000);
+    expect(text).not.toContain('after-sign-out');
+    await eventually(() => liveEvents.listenerCount(shop.tenantId) === 0);
+    expect((await abe.fetch(`${C}/calls/live`)).status).toBe(303);
   });
 
   it('is for signed-in staff only', async () => {
