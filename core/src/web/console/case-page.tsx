@@ -74,8 +74,9 @@ function suggestionsFor(ctx: TenantContext, subject: string, locale: string): Pr
   return searchPublishedArticles(ctx, { query: subject.slice(0, 200), locale, first: SUGGESTIONS, match: 'any' });
 }
 
-/** Where the reply goes: the case's channel by name, or recorded only when the case came in on none. */
+/** Where the reply goes: the case's channel by name (or that it is disabled), or recorded only when the case came in on none. */
 function replyHint(t: ReturnType<typeof useView>['t'], kase: Case, channel: ChannelView | null): string {
+  if (channel?.disabledAt) return t('routing.reply.disabled', { name: channel.name });
   if (channel) return t('routing.reply.via', { channel: t(`console.channels.${channel.kind}`), name: channel.name });
   return t('routing.reply.recordedOnly', { channel: t(`console.channels.${kase.channel ?? 'EMAIL'}`) });
 }

@@ -9,7 +9,7 @@ import { outbox } from '../../db/tenant-schema.js';
 import { createQueue, updateAgent } from '../../domain/agents.js';
 import { createCase, getCase } from '../../domain/cases.js';
 import { createCustomer } from '../../domain/customers.js';
-import { createChannel } from '../../domain/intake/index.js';
+import { createChannel, disableChannel } from '../../domain/intake/index.js';
 import { listInteractions } from '../../domain/interactions.js';
 import { configureQueueRouting, offersOf, setPresence, sweepRouting } from '../../domain/routing/index.js';
 import { toGlobalId } from '../../lib/ids.js';
@@ -266,6 +266,24 @@ describe('replying and handing on from the case page', () => {
     const twice = await abe.post(`${C}/cases/${caseId}/transfer`, { to: `queue:${disputesId}` });
     expect(twice.status).toBe(409);
     expect(twice.html).toContain('The case could not be handed on');
+  });
+
+  it('refuses a reply on a channel that was disabled, keeping what was typed', async () => {
+    const old = await createChannel(admin, web.platform.plugins.installer.vault, { kind: 'EMAIL', name: 'Old inbox' });
+    const res = await fetch(`${web.server.url}/channels/${SLUG}/${toGlobalId('IntakeChannel', old.channel.id)}/email`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${old.secret}` },
+      body: JSON.stringify({ headers: { 'Message-ID': '<old-1@mail.example>' }, from: 'Pat <pat@example.com>', subject: 'Old thread', text: 'Hello?' }),
+    });
+    const caseId = Buffer.from(((await res.json()) as { caseId: string }).caseId, 'base64url').toString('utf8').split(':')[1]!;
+    await disableChannel(admin, old.channel.id);
+    const abe = await signedIn('abe@example.com');
+    expect((await abe.get(`${C}/cases/${caseId}`)).html).toContain('The case’s channel “Old inbox” is disabled: the reply cannot go out on it.');
+    const refused = await abe.post(`${C}/cases/${caseId}/reply`, { body: 'Still there?' });
+    expect(refused.status).toBe(422);
+    expect(refused.html).toContain('<p class="field__error" id="f-body-error">The case’s channel “Old inbox” is disabled');
+    expect(refused.html).toContain('>Still there?</textarea>');
+    const outbound = (await listInteractions(admin, { first: 10, filter: { caseId } })).edges.filter((e) => e.node.direction === 'OUTBOUND');
+    expect(outbound).toEqual([]);
   });
 
   it('records the reply on a case that came in on no channel, and says nothing is delivered', async () => {
