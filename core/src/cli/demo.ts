@@ -6,6 +6,7 @@ import { apiKeys, auditLog } from '../db/control-schema.js';
 import { agents, customers, webUsers } from '../db/tenant-schema.js';
 import type { Platform } from '../platform.js';
 import { seedDemoSla } from '../domain/sla/index.js';
+import { seedDemoChannels } from '../domain/intake/demo.js';
 import { seedTenant } from '../seed/index.js';
 import { createApiKey, revokeApiKey } from '../tenancy/api-keys.js';
 import { recordAudit } from '../tenancy/audit.js';
@@ -81,7 +82,9 @@ async function finishDemo(platform: Platform, tenantId: string, credentialsFile:
   const [seeded] = await data.db.select({ n: count() }).from(customers);
   const missing = DEMO_CUSTOMERS - (seeded?.n ?? 0);
   if (missing > 0) await seedTenant(data, { customers: missing, seed: 42, onProgress: progressReporter('seeding demo tenant') });
-  await seedDemoSla({ tenantId, tenantSlug: DEMO_SLUG, role: 'admin', actor: BOOTSTRAP_ACTOR, data });
+  const setup = { tenantId, tenantSlug: DEMO_SLUG, role: 'admin', actor: BOOTSTRAP_ACTOR, data } as const;
+  await seedDemoSla(setup);
+  await seedDemoChannels(setup, platform.plugins.installer.vault);
 
   const unshown = await control.select({ id: apiKeys.id }).from(apiKeys)
     .where(and(eq(apiKeys.tenantId, tenantId), isNull(apiKeys.revokedAt), inArray(apiKeys.label, BOOTSTRAP_KEY_LABELS)));
