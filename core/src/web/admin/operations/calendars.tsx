@@ -133,7 +133,7 @@ function WeekFieldset(props: { periods: Record<Weekday, Slot[]>; errors: FieldEr
         const dayErrors = Object.entries(e).filter(([k]) => k.startsWith(`periods.${day}.`));
         const errorId = `f-periods-${day}-error`;
         return (
-          <fieldset class={dayErrors.length ? 'weekday field--invalid' : 'weekday'} aria-describedby={dayErrors.length ? errorId : undefined}>
+          <fieldset class="weekday" aria-describedby={dayErrors.length ? errorId : undefined}>
             <legend>{t(`operations.weekdays.${day}`)}</legend>
             <div class="weekday__slots">
               {slots.map((s, i) => {
