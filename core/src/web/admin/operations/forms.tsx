@@ -57,7 +57,7 @@ export function inputErrors(err: unknown, t: (key: string) => string, rules: Rec
   const out: FieldErrors = {};
   for (const [path, message] of Object.entries(errors)) {
     const field = rename(path);
-    const rule = rules[path.replace(/\.\d+(?=\.|$)/g, '.*')] ?? rules[path.replace(/\.\d+.*$/, '')];
+    const rule = rules[path.replace(/\.\d+(?=\.|$)/g, '.*')];
     out[field] ??= rule ? t(rule) : message;
   }
   return out;

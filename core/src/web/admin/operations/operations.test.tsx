@@ -356,7 +356,7 @@ describe('business hours and SLA policies', () => {
     expect(noTargets.html).toContain('Give at least one target with its minutes.');
     expect(noTargets.html).toContain('value="Empty"');
     const policy = await ada.post('/t/north/admin/sla-policies/new', [
-      ['name', 'Hours without a calendar'], ['calendarId', ''], ['warnPercent', '150'],
+      ['name', 'Hours without a calendar'], ['calendarId', ''], ['warnPercent', '150'], ['tiers', `gold, ${'x'.repeat(60)}`],
       ['targets.0.kind', 'FIRST_RESPONSE'], ['targets.0.minutes', ''], ['targets.1.kind', 'RESOLUTION'], ['targets.1.minutes', '600'], ['targets.1.businessHours', 'on'],
       ['escalations.0.on', 'BREACHING_SOON'], ['escalations.0.action', 'REASSIGN'], ['escalations.0.queueId', ''], ['escalations.0.agentId', ''],
     ]);
@@ -364,6 +364,7 @@ describe('business hours and SLA policies', () => {
     expect(errorOf(policy.html, 'f-targets-1-businessHours')).toMatch(/^Counting business hours needs a business-hours calendar/);
     expect(errorOf(policy.html, 'f-warnPercent')).toBe('A share is a whole number from 1 to 99.');
     expect(errorOf(policy.html, 'f-escalations-0-queueId')).toBe('Reassigning needs a queue, an agent or both.');
+    expect(errorOf(policy.html, 'f-tiers')).toBe('A tier has 1 to 50 characters; at most 20 tiers.');
     expect(policy.html).toContain('value="Hours without a calendar"');
   });
 });

@@ -21,7 +21,7 @@ const RULES = {
   name: 'operations.policies.nameRule', position: 'operations.policies.positionRule', targets: 'operations.policies.targetsRule',
   'targets.*': 'operations.policies.targetTwiceRule', 'targets.*.kind': 'operations.policies.kindRule', 'targets.*.minutes': 'operations.policies.minutesRule',
   'targets.*.businessHours': 'operations.policies.needsCalendarRule', calendarId: 'operations.policies.needsCalendarRule',
-  warnPercent: 'operations.policies.warnPercentRule', warnMinutes: 'operations.policies.warnMinutesRule', 'conditions.tiers': 'operations.policies.tiersRule',
+  warnPercent: 'operations.policies.warnPercentRule', warnMinutes: 'operations.policies.warnMinutesRule', 'conditions.tiers': 'operations.policies.tiersRule', 'conditions.tiers.*': 'operations.policies.tiersRule',
   'escalations.*.queueId': 'operations.policies.reassignRule', 'escalations.*.agentId': 'operations.policies.notifyRule',
   'escalations.*.action': 'operations.policies.raiseRule', 'escalations.*.on': 'operations.policies.onRule',
 };
