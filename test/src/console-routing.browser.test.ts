@@ -110,9 +110,19 @@ describe.skipIf(!runBrowserTests)('console routing in Chromium, offline', () => 
         expect(await offer.locator('time').getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT/);
         await checkPage(page, 'offers', width);
 
-        // Accepting opens the case, whose reply form says which channel the reply goes out on.
-        await offer.getByRole('button', { name: /^Accept case #\d+$/ }).click();
-        await page.waitForURL(/\/console\/cases\//);
+        // Accepting (from the work list, or from the offered case's own page) opens the case,
+        // whose reply form says which channel the reply goes out on.
+        if (width === 1280) {
+          await offer.getByRole('button', { name: /^Accept case #\d+$/ }).click();
+          await page.waitForURL(/\/console\/cases\//);
+        } else {
+          await offer.getByRole('link', { name: new RegExp(`${subject.replace(/[()]/g, '\\$&')}$`) }).click();
+          await page.waitForURL(/\/console\/cases\//);
+          expect(await page.locator('#case-offer-h').innerText()).toBe('Offered to you');
+          await checkPage(page, 'case-offered', width);
+          await page.getByRole('button', { name: /^Accept case #\d+$/ }).click();
+          await expect.poll(() => page.locator('#case-offer-h').count()).toBe(0);
+        }
         expect(await page.getByRole('heading', { level: 1 }).innerText()).toContain(subject);
         expect(await page.locator('#f-body-hint').innerText()).toBe('Goes out by Email through “Billing inbox”.');
         expect(await page.locator('.conversation').innerText()).toContain('I was charged twice for my order.');

@@ -17,6 +17,7 @@ import { takeWidgetFlash } from '../widget-flash.js';
 import { CsrfField, FormProblem, TextAreaField } from '../form-fields.js';
 import { ConsolePage, ListCard, TelLink, consoleBase, type ConsoleUser } from './frame.js';
 import { HandOnCard, handOnTargetsOf, type HandOnProblem, type HandOnTargets } from './handoff.js';
+import { CaseOfferCard, offerOfCase } from './offers.js';
 import { consoleUserOf } from './presence.js';
 
 /** Characters of one reply typed in the console. */
@@ -36,6 +37,8 @@ interface CaseData {
   replyChannel: ChannelView | null;
   /** Where the signed-in user may hand the case on to; null when it is not theirs to hand on. */
   handOn: HandOnTargets | null;
+  /** Routing's open offer of this case to the signed-in agent, if any. */
+  offer: Awaited<ReturnType<typeof offerOfCase>>;
   user: ConsoleUser;
 }
 
@@ -92,6 +95,7 @@ function CasePage(props: { data: CaseData; reply: { text: string; error?: string
       {kase.channel === 'CHAT' && <p><a class="button" href={`${base}/chats/${kase.id}`}>{t('chat.console.openChat')}</a></p>}
       <div class="c360">
         <div class="c360__main">
+          {props.data.offer && <CaseOfferCard kase={kase} item={props.data.offer.item} decision={props.data.offer.decision} user={user} />}
           <section class="card" aria-labelledby="conversation-h">
             <h2 id="conversation-h">{t('console.case.conversation')}</h2>
             {kase.description && <p class="case-description">{kase.description}</p>}
@@ -148,7 +152,7 @@ function CasePage(props: { data: CaseData; reply: { text: string; error?: string
 async function loadCase(c: Context<WidgetPageEnv>, platform: Pick<Platform, 'plugins'>): Promise<CaseData> {
   const ctx = staffTenantContext(c);
   const kase = await getCase(ctx, c.req.param('id')!);
-  const [customer, conversation, suggestions, sla, widgets, replyChannel, user, handOn] = await Promise.all([
+  const [customer, conversation, suggestions, sla, widgets, replyChannel, user, handOn, offer] = await Promise.all([
     getCustomer(ctx, kase.customerId),
     listInteractions(ctx, { first: CONVERSATION_SIZE, filter: { caseId: kase.id } }),
     suggestionsFor(ctx, kase.subject, c.var.view.locale),
@@ -157,10 +161,11 @@ async function loadCase(c: Context<WidgetPageEnv>, platform: Pick<Platform, 'plu
     replyChannelOf(ctx, kase.id),
     consoleUserOf(c),
     handOnTargetsOf(ctx, kase),
+    offerOfCase(ctx, kase.id),
   ]);
   // The newest messages, read oldest first like a conversation.
   const messages = conversation.edges.map((e) => e.node).reverse();
-  return { kase, customer, messages, suggestions, sla, widgets, replyChannel, handOn, user };
+  return { kase, customer, messages, suggestions, sla, widgets, replyChannel, handOn, offer, user };
 }
 
 /** GET /console/cases/:id — the conversation, a reply form, suggestions and the case's widgets. */

@@ -118,6 +118,13 @@ describe('routing offers on the console work list', () => {
     expect((await bea.post(`${C}/offers/not-a-case/accept`, {})).status).toBe(404);
     expect((await getCase(admin, caseId)).assigneeId).toBeNull();
 
+    // The offered case's own page offers the same choice, to Abe only.
+    const casePage = (await abe.get(`${C}/cases/${caseId}`)).html;
+    expect(casePage).toContain('<h2 id="case-offer-h">Offered to you</h2>');
+    expect(casePage).toContain('Skills needed: billing (level 3 or more).');
+    expect(casePage).toContain(`action="${C}/offers/${caseId}/decline"`);
+    expect((await bea.get(`${C}/cases/${caseId}`)).html).not.toContain('case-offer-h');
+
     // No form token, no accepting.
     expect((await abe.fetch(`${C}/offers/${caseId}/accept`, { form: {} })).status).toBe(403);
     expect((await getCase(admin, caseId)).assigneeId).toBeNull();
@@ -126,6 +133,7 @@ describe('routing offers on the console work list', () => {
     expect([accepted.status, accepted.location]).toEqual([303, `${C}/cases/${caseId}`]);
     expect((await getCase(admin, caseId)).assigneeId).toBe(abeId);
     expect(await offersOf(admin, abeId)).toEqual([]);
+    expect((await abe.get(`${C}/cases/${caseId}`)).html).not.toContain('case-offer-h');
     // Accepting again: the offer is gone, said plainly.
     const again = await abe.post(`${C}/offers/${caseId}/accept`, {});
     expect(again.status).toBe(404);

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Case } from '../../domain/cases.js';
 import type { Customer } from '../../domain/customers.js';
 import type { Queue } from '../../domain/agents.js';
-import { acceptOffer, declineOffer, DECLINE_REASONS, offerDecision, offersOf, type RoutingDecision, type WorkItem } from '../../domain/routing/index.js';
+import { acceptOffer, declineOffer, DECLINE_REASONS, getWorkItem, offerDecision, offersOf, type RoutingDecision, type WorkItem } from '../../domain/routing/index.js';
 import { createLoaders } from '../../graphql/loaders.js';
 import { AppError } from '../../lib/errors.js';
 import type { TenantContext } from '../../tenancy/context.js';
@@ -76,6 +76,30 @@ export async function pendingOffersOf(ctx: TenantContext, known?: WorkItem[]): P
   });
 }
 
+/** The caller's open offer of the case with the decision behind it, or null when routing offers it them not. */
+export async function offerOfCase(ctx: TenantContext, caseId: string): Promise<{ item: WorkItem; decision: RoutingDecision | null } | null> {
+  if (!ctx.agentId) return null;
+  const item = await getWorkItem(ctx.data.db, caseId);
+  if (!item || item.state !== 'OFFERED' || item.agentId !== ctx.agentId) return null;
+  return { item, decision: await offerDecision(ctx, caseId, ctx.agentId) };
+}
+
+/** On the offered case's own page: when the offer ends, why it was made, and its Accept and Decline forms. */
+export function CaseOfferCard(props: { kase: Case; item: WorkItem; decision: RoutingDecision | null; user: ConsoleUser }) {
+  const { t, format } = useView();
+  const expires = props.item.offerExpiresAt;
+  return (
+    <section class="card offers" aria-labelledby="case-offer-h">
+      <h2 id="case-offer-h">{t('routing.offers.title')}</h2>
+      <dl class="facts">
+        {expires && <div><dt>{t('routing.offers.expires')}</dt><dd><time datetime={expires.toISOString()}>{format.dateTime(expires)}</time></dd></div>}
+        <div><dt>{t('routing.offers.why')}</dt><dd><WhyOffered decision={props.decision} /></dd></div>
+      </dl>
+      <OfferActions kase={props.kase} user={props.user} />
+    </section>
+  );
+}
+
 /** Why routing picked this agent, in words: the deciding rule, the skills asked and relaxed, how many qualified. */
 function WhyOffered(props: { decision: RoutingDecision | null }) {
   const { t } = useView();
@@ -97,14 +121,12 @@ function OfferCard(props: { offer: PendingOffer; user: ConsoleUser; now: Date; p
   const { t, format } = view;
   const base = consoleBase(view.tenant!.tenant.slug);
   const { item, kase, customer, queue, decision } = props.offer;
-  const id = `offer-${kase.id}`;
   const problem = props.problem?.caseId === kase.id ? props.problem : undefined;
   const expires = item.offerExpiresAt;
   const lapsed = !!expires && expires.getTime() <= props.now.getTime();
-  const fieldError = (field: 'reason' | 'note') => (problem?.field === field ? problem.message : undefined);
   return (
-    <li class="offer" aria-labelledby={`${id}-h`}>
-      <h3 id={`${id}-h`}><a href={`${base}/cases/${kase.id}`}>#{kase.number} {kase.subject}</a></h3>
+    <li class="offer" aria-labelledby={`offer-${kase.id}-h`}>
+      <h3 id={`offer-${kase.id}-h`}><a href={`${base}/cases/${kase.id}`}>#{kase.number} {kase.subject}</a></h3>
       <dl class="facts">
         <div><dt>{t('routing.offers.customer')}</dt><dd>{customer ? <a href={`${base}/customers/${customer.id}`}>{customer.name}</a> : '—'}</dd></div>
         <div><dt>{t('routing.offers.channel')}</dt><dd>{t(`console.channels.${kase.channel ?? 'EMAIL'}`)}</dd></div>
@@ -118,28 +140,44 @@ function OfferCard(props: { offer: PendingOffer; user: ConsoleUser; now: Date; p
         <div><dt>{t('routing.offers.why')}</dt><dd><WhyOffered decision={decision} /></dd></div>
       </dl>
       {problem && !problem.field && <FormProblem message={problem.message} />}
-      <div class="offer__actions">
-        <form method="post" action={`${base}/offers/${kase.id}/accept`}>
-          <CsrfField token={props.user.csrfToken} />
-          <button type="submit" aria-label={t('routing.offers.acceptCase', { number: kase.number })}>{t('routing.offers.accept')}</button>
-        </form>
-        <form method="post" action={`${base}/offers/${kase.id}/decline`} class="offer__decline" novalidate>
-          <CsrfField token={props.user.csrfToken} />
-          <OfferField id={`${id}-reason`} label={t('routing.offers.reason')} error={fieldError('reason')}>
-            <select id={`${id}-reason`} name="reason" required aria-invalid={fieldError('reason') ? 'true' : undefined}
-              aria-describedby={fieldError('reason') ? `${id}-reason-error` : undefined}>
-              <option value="">{t('routing.offers.choose')}</option>
-              {DECLINE_REASONS.map((r) => <option value={r} selected={problem?.reason === r}>{t(`routing.offers.reasons.${r}`)}</option>)}
-            </select>
-          </OfferField>
-          <OfferField id={`${id}-note`} label={t('routing.offers.note')} error={fieldError('note')}>
-            <input id={`${id}-note`} name="note" type="text" maxlength={MAX_DECLINE_NOTE} value={problem?.note ?? ''}
-              aria-invalid={fieldError('note') ? 'true' : undefined} aria-describedby={fieldError('note') ? `${id}-note-error` : undefined} />
-          </OfferField>
-          <button type="submit" class="button--secondary" aria-label={t('routing.offers.declineCase', { number: kase.number })}>{t('routing.offers.decline')}</button>
-        </form>
-      </div>
+      <OfferActions kase={kase} user={props.user} problem={problem} />
     </li>
+  );
+}
+
+/**
+ * Accept, and Decline with a reason and a note, for the offer of `kase` (on the work list and on
+ * the offered case's own page); `problem` is a refused decline of this offer, shown at its field.
+ */
+export function OfferActions(props: { kase: Case; user: ConsoleUser; problem?: OfferProblem }) {
+  const view = useView();
+  const { t } = view;
+  const base = consoleBase(view.tenant!.tenant.slug);
+  const { kase, problem } = props;
+  const id = `offer-${kase.id}`;
+  const fieldError = (field: 'reason' | 'note') => (problem?.field === field ? problem.message : undefined);
+  return (
+    <div class="offer__actions">
+      <form method="post" action={`${base}/offers/${kase.id}/accept`}>
+        <CsrfField token={props.user.csrfToken} />
+        <button type="submit" aria-label={t('routing.offers.acceptCase', { number: kase.number })}>{t('routing.offers.accept')}</button>
+      </form>
+      <form method="post" action={`${base}/offers/${kase.id}/decline`} class="offer__decline" novalidate>
+        <CsrfField token={props.user.csrfToken} />
+        <OfferField id={`${id}-reason`} label={t('routing.offers.reason')} error={fieldError('reason')}>
+          <select id={`${id}-reason`} name="reason" required aria-invalid={fieldError('reason') ? 'true' : undefined}
+            aria-describedby={fieldError('reason') ? `${id}-reason-error` : undefined}>
+            <option value="">{t('routing.offers.choose')}</option>
+            {DECLINE_REASONS.map((r) => <option value={r} selected={problem?.reason === r}>{t(`routing.offers.reasons.${r}`)}</option>)}
+          </select>
+        </OfferField>
+        <OfferField id={`${id}-note`} label={t('routing.offers.note')} error={fieldError('note')}>
+          <input id={`${id}-note`} name="note" type="text" maxlength={MAX_DECLINE_NOTE} value={problem?.note ?? ''}
+            aria-invalid={fieldError('note') ? 'true' : undefined} aria-describedby={fieldError('note') ? `${id}-note-error` : undefined} />
+        </OfferField>
+        <button type="submit" class="button--secondary" aria-label={t('routing.offers.declineCase', { number: kase.number })}>{t('routing.offers.decline')}</button>
+      </form>
+    </div>
   );
 }
 
