@@ -200,10 +200,11 @@ export function OffersCard(props: { offers: PendingOffer[]; user: ConsoleUser; n
   const view = useView();
   const { t } = view;
   const general = props.problem && !props.offers.some((o) => o.kase.id === props.problem!.caseId) ? props.problem.message : undefined;
-  // With JavaScript, the card asks now and then whether the offers changed and is replaced only when they did.
+  // With JavaScript, the card asks now and then whether the offers changed and is replaced only when they did
+  // (by the answer's card alone: a signed-out poll, led to the sign-in page, brings none and the card goes).
   const poll = `${consoleBase(view.tenant!.tenant.slug)}/offers?seen=${offersToken(props.offers.map((o) => o.item))}`;
   return (
-    <section class="card offers" id="offers" aria-labelledby="offers-h" hx-get={poll} hx-trigger={`every ${OFFERS_POLL_SECONDS}s`} hx-swap="outerHTML">
+    <section class="card offers" id="offers" aria-labelledby="offers-h" hx-get={poll} hx-trigger={`every ${OFFERS_POLL_SECONDS}s`} hx-swap="outerHTML" hx-select="#offers">
       <h2 id="offers-h">{t('routing.offers.title')}</h2>
       <FormProblem message={general} />
       {props.offers.length === 0 ? <p class="muted">{t('routing.offers.empty')}</p> : (
