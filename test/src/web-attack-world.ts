@@ -1,10 +1,11 @@
 /**
  * A world to attack the web pages in, shared by the web security tests: tenant "alpha" with
  * script and markup stored in every text its pages show (customer name, case subject and reply,
- * article, forum thread and post, brand display name, plugin config, and a fixture plugin's
- * name, description and widgets, in every component field), and a plain tenant "bravo" of the
- * same shape; each with a portal customer, an agent and an admin who can sign in, and a plugin
- * installed.
+ * article, forum thread and post, brand display name, plugin config, a fixture plugin's name,
+ * description and widgets, in every component field, and the service operations' channel,
+ * queue, calendar and policy names and a chat message), and a plain tenant "bravo" of the same
+ * shape; each with a portal customer, an agent and an admin who can sign in, a plugin installed,
+ * and the records the operations, chat and telephony pages take.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,6 +40,60 @@ export interface Side {
   hostileCase?: string;
   hostileArticle?: string;
   hostileThread?: string;
+  /** Local ids of the records the service operations, chat and telephony pages take. */
+  ops: Operations;
+}
+
+/** The tenant's own records behind the operations, chat and telephony routes (local ids). */
+export interface Operations {
+  /** An email channel (the rotate and disable pages). */
+  channel: string;
+  /** A queue with routing configured (the channels' default queue). */
+  queue: string;
+  calendar: string;
+  policy: string;
+  /** The case of a chat the portal customer started on the tenant's chat channel. */
+  chat: string;
+  /** The case offered to the agent (the chat; its offer stays open). */
+  offer: string;
+  /** A phone call interaction on the portal customer's timeline. */
+  call: string;
+}
+
+/**
+ * Creates the operations records through the API (which runs the same use-cases the admin
+ * pages do), and a chat through the portal's own form, as the tenant's portal customer.
+ */
+async function seedOperations(tp: TestPlatform, client: Side['client'], world: World, users: Side['users'], slug: string, text: (what: string) => string): Promise<Operations> {
+  const queue = (await create(client, 'createQueue', { name: text('Queue') })).queue.id;
+  // An offer stays open for the whole run: none lapses (and writes) while the suite compares dumps.
+  await create(client, 'configureQueueRouting', { queueId: queue, priority: 2, skills: [{ skill: 'billing', level: 1 }], offerTimeoutSeconds: 3600 });
+  const channel = (await create(client, 'createChannel', { kind: 'EMAIL', name: text('Channel'), defaultQueueId: queue })).channel.id;
+  await create(client, 'createChannel', { kind: 'CHAT', name: text('Chat'), defaultQueueId: queue });
+  const calendar = (await create(client, 'createSlaCalendar', { name: text('Calendar'), timeZone: 'Europe/Paris', periods: [{ weekday: 'MONDAY', start: '09:00', end: '17:00' }] })).calendar.id;
+  // Urgent cases only, so the policy puts no targets on the cases the tests make.
+  const policy = (await create(client, 'createSlaPolicy', {
+    name: text('Policy'), conditions: { priorities: ['URGENT'] }, calendarId: calendar, targets: [{ kind: 'FIRST_RESPONSE', minutes: 600 }],
+  })).policy.id;
+  const call = (await create(client, 'addInteraction', { customerId: world.customer, caseId: world.case, channel: 'PHONE', direction: 'INBOUND', body: text('Call') })).interaction.id;
+  // The portal customer moderates the forums, so moderation forms aimed at another tenant's thread reach the lookup.
+  await create(client, 'setCommunityModerator', { customerId: world.customer, moderator: true });
+  const customer = new WebVisitor(tp.server.url);
+  const { status } = await customer.signIn(slug, 'portal', users.customer.email, PASSWORD.customerPassword);
+  expect(status, `portal sign-in of ${users.customer.email}`).toBe(303);
+  await customer.get(`/t/${slug}/portal/chat`);
+  const started = await customer.post(`/t/${slug}/portal/chat`, { text: text('Chat message'), messageId: `attack-${slug}-chat` });
+  expect(started.location, 'the chat started').toMatch(new RegExp(`^/t/${slug}/portal/chat/[0-9a-f-]{36}$`));
+  const chat = started.location!.split('/').pop()!;
+  // The chat waits on the routed queue: with the agent available, routing's sweep offers it to them.
+  await create(client, 'setPresence', { agentId: world.agent, presence: 'AVAILABLE' });
+  const data = await tp.platform.tenants.get(client.tenantId);
+  const stateOf = async () => (await data.client.execute({ sql: `select state from routing_work_items where case_id = ?`, args: [chat] })).rows[0]?.['state'];
+  for (const until = Date.now() + 10_000; (await stateOf()) !== 'OFFERED' && Date.now() < until;) await new Promise((r) => setTimeout(r, 100));
+  expect(await stateOf(), `the chat offered to ${slug}'s agent`).toBe('OFFERED');
+  return {
+    channel: localOf(channel), queue: localOf(queue), calendar: localOf(calendar), policy: localOf(policy), chat, offer: chat, call: localOf(call),
+  };
 }
 
 async function prepare(tp: TestPlatform, slug: string, hostile: boolean): Promise<Side> {
@@ -59,7 +114,8 @@ async function prepare(tp: TestPlatform, slug: string, hostile: boolean): Promis
   const users = await seedWebUsers(data, PASSWORD);
   const { id: keyId } = await createApiKey(tp.platform.control.db, { tenantId: client.tenantId, role: 'integrator' });
   const agentUser = await data.client.execute(`select id from web_users where role = 'agent' limit 1`);
-  return { client, slug, world, users, keyId, agentUserId: String(agentUser.rows[0]![0]), ...extra } as Side;
+  const ops = await seedOperations(tp, client, world, users, slug, (what) => (hostile ? `${what} ${XSS}` : `${what} ${slug}`));
+  return { client, slug, world, users, keyId, agentUserId: String(agentUser.rows[0]![0]), ops, ...extra } as Side;
 }
 
 /** Tenant A's pages that show the stored hostile texts, with the role that sees them (null: a visitor). */
@@ -84,6 +140,17 @@ export const hostilePages = (A: Side): [Role | null, string][] => [
   ['admin', `/t/alpha/admin/plugins/${HOSTILE_WIDGETS}/health`],
   ['admin', `/t/alpha/admin/plugins/${HOSTILE_WIDGETS}/uninstall`],
   ['admin', '/t/alpha/admin/branding'],
+  ['admin', '/t/alpha/admin/channels'],
+  ['admin', `/t/alpha/admin/channels/${A.ops.channel}/rotate`],
+  ['admin', '/t/alpha/admin/queues'],
+  ['admin', `/t/alpha/admin/queues/${A.ops.queue}`],
+  ['admin', '/t/alpha/admin/calendars'],
+  ['admin', `/t/alpha/admin/calendars/${A.ops.calendar}`],
+  ['admin', '/t/alpha/admin/sla-policies'],
+  ['admin', `/t/alpha/admin/sla-policies/${A.ops.policy}`],
+  ['agent', '/t/alpha/console/chats'],
+  ['agent', `/t/alpha/console/chats/${A.ops.chat}`],
+  ['customer', `/t/alpha/portal/chat/${A.ops.chat}`],
   [null, '/t/alpha/portal/sign-in'], // the brand's display name, to a visitor
 ];
 

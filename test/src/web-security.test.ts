@@ -48,11 +48,17 @@ function paramValue(side: Side, route: string, param: string): string | null {
   if (param === 'keyId') return side.keyId;
   if (param === 'userId') return side.agentUserId;
   if (param === 'eventId') return randomUUID();
-  // A call's interaction; no call is recorded in these worlds, so a made-up one (the customer decides the 404).
-  if (param === 'callId') return randomUUID();
+  if (param === 'callId') return side.ops.call;
+  if (param === 'channelId') return side.ops.channel;
+  if (param === 'queueId') return side.ops.queue;
+  if (param === 'calendarId') return side.ops.calendar;
+  if (param === 'policyId') return side.ops.policy;
+  if (param === 'agentId') return local(w.agent);
+  if (param === 'caseId') return side.ops.offer;
   if (param === 'postId') return local(w.post);
   if (param === 'kind') return 'customer';
   if (param === 'id') {
+    if (/\/chats?\//.test(route)) return side.ops.chat;
     if (/\/(cases)\//.test(route)) return local(w.case);
     if (/\/orders\//.test(route)) return local(w.order);
     if (/\/customers\//.test(route) || /\/widgets\//.test(route)) return local(w.customer);
@@ -153,10 +159,13 @@ describe("tenant A's sessions against tenant B", () => {
     expect(posts.length).toBeGreaterThanOrEqual(12);
     const control = await settledControl();
     const tenants = await Promise.all([dumpTenant(tp, A.client.tenantId), dumpTenant(tp, B.client.tenantId)]);
+    // B's offer is as real as A's, which A's agent is shown with its buttons
+    expect((await get(sessions.agent, '/t/alpha/console')).html).toContain(`/offers/${A.ops.offer}/accept`);
     for (const { path } of posts) {
       const v = sessions[ROLE_OF[areaOf(path)]];
       const url = urlOf(path, A, B);
-      const res = await v.fetch(url, { method: 'POST', form: { _csrf: v.csrf, body: 'pwned', helpful: 'yes', value: '1', role: 'admin', confirm: 'on', version: '0.0.0-fixture' } });
+      // fields that make the forms valid (forum moderation, chat, decline, transfer, dial), so the answer is about the id
+      const res = await v.fetch(url, { method: 'POST', form: { _csrf: v.csrf, body: 'pwned', helpful: 'yes', value: '1', role: 'admin', confirm: 'on', version: '0.0.0-fixture', hidden: 'true', text: 'pwned', messageId: 'attack-foreign-1', reason: 'BUSY', to: `queue:${A.ops.queue}`, number: '+1 555 0100' } });
       expect(res.status, `B's id in POST ${url}`).toBe(404);
     }
     expect(changedTables(tenants[0], await dumpTenant(tp, A.client.tenantId))).toEqual([]);
@@ -310,7 +319,7 @@ describe('CSRF', () => {
 
 describe('XSS', () => {
 
-  it('script and markup stored in names, subjects, replies, articles, posts, branding, plugin config and widget text are escaped text', async () => {
+  it('script and markup stored in names, subjects, replies, articles, posts, branding, plugin config, widget text, channel, queue, calendar and policy names and chat messages are escaped text', async () => {
     for (const [role, path] of hostilePages(A)) {
       const { res, html } = await get(role ? sessions[role] : new WebVisitor(tp.server.url), path);
       expect(res.status, path).toBe(200);
