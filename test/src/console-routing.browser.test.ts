@@ -101,6 +101,12 @@ describe.skipIf(!runBrowserTests)('console routing in Chromium, offline', () => 
           await page.waitForTimeout(300);
           expect(await offer.getByLabel('Note (optional)').inputValue()).toBe('half typed');
           await offer.getByLabel('Note (optional)').fill('');
+          // Declining without a reason: refused beside the reason list, the card and its offer still there.
+          await offer.getByRole('button', { name: /^Decline case #\d+$/ }).click();
+          await expect.poll(() => offer.locator('.field__error').count()).toBe(1);
+          expect(await offer.getByLabel('Reason').getAttribute('aria-invalid')).toBe('true');
+          expect(await offer.locator('.field__error').innerText()).toBe('Choose a reason from the list.');
+          await checkPage(page, 'offers-error', width);
         }
         const card = await offer.innerText();
         expect(card).toContain(customer.name);
@@ -139,7 +145,8 @@ describe.skipIf(!runBrowserTests)('console routing in Chromium, offline', () => 
         await context.close();
       }
       expect(elsewhere).toEqual([]);
-      expect(served.filter((s) => !/^(200|303) /.test(s))).toEqual([]);
+      // 422: the decline sent without a reason.
+      expect(served.filter((s) => !/^(200|303) /.test(s) && !/^422 \/t\/acme\/console\/offers\/[^/]+\/decline$/.test(s))).toEqual([]);
       expect(problems).toEqual([]);
     }, 90_000);
   }
