@@ -60,7 +60,8 @@ describe('storage.getMany', () => {
     await host('storage.set', { key: 'parcel:1', value: [1, 'one'] });
     await host('storage.set', { key: '__proto__', value: 'a key like any other' });
     await host('storage.set', { key: 'zero', value: 0 });
-    const select = vi.spyOn(tenants.a.data.db, 'select');
+    // Statements as the database client runs them (the reads are built once, not per call).
+    const select = vi.spyOn(tenants.a.data.client, 'execute');
     const keys = ['parcel:1', 'missing', 'parcel:2', 'zero', '__proto__', 'parcel:1', 'PARCEL:1'];
     expect(await host('storage.getMany', { keys })).toEqual([
       [1, 'one'], null, { status: 'DELIVERED' }, 0, 'a key like any other', [1, 'one'], null,
