@@ -92,7 +92,7 @@ describe.skipIf(!runBrowserTests)('console routing in Chromium, offline', () => 
         // and the open work list shows the offer without a reload (htmx asks every 10 s).
         await emailArrives(`${customer.name} <${customer.email}>`, subject, 'I was charged twice for my order.');
         const offer = page.locator('.offer', { hasText: subject });
-        await expect.poll(() => offer.count(), { timeout: 30_000, intervals: [1_000] }).toBe(1);
+        await expect.poll(() => offer.count(), { timeout: 30_000, interval: 1_000 }).toBe(1);
         expect(await page.evaluate(() => performance.getEntriesByType('navigation').length)).toBe(1);
         if (width === 1280) {
           // The next poll finds the same offers and leaves the card, and a half-filled decline form, as they are.
