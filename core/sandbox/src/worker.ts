@@ -30,18 +30,36 @@ const RESPONSIVE_WITHIN_MS = 100;
 /** How often a worker with calls running reports its memory (it also does after every call). */
 const MEMORY_REPORT_MS = 1_000;
 
+/** How old a reading of the resident set size may be: each reading is a read of /proc (~10 µs). */
+const RSS_FRESH_MS = 20;
+
+/** The resident set size, read at most every RSS_FRESH_MS: warm calls come far more often. */
+function rssReader(): () => number {
+  let bytes = 0;
+  let readAt = -Infinity;
+  return () => {
+    const now = performance.now();
+    if (now - readAt >= RSS_FRESH_MS) {
+      bytes = process.memoryUsage.rss();
+      readAt = now;
+    }
+    return bytes;
+  };
+}
+
 export function startWorker(config: WorkerConfig): void {
   const send = (message: WorkerMessage): void => {
     // A closed channel means the core is gone; 'disconnect' below ends the process.
     if (process.connected) process.send?.(message, undefined, undefined, () => {});
   };
   const bridge = new HostBridge(send);
+  const rss = rssReader();
   const done = (id: number, outcome: Outcome, usage: Usage): void => {
-    send({ type: 'done', id, outcome, usage, rssBytes: process.memoryUsage.rss() });
+    send({ type: 'done', id, outcome, usage, rssBytes: rss() });
   };
   let running = 0;
   setInterval(() => {
-    if (running > 0) send({ type: 'memory', rssBytes: process.memoryUsage.rss() });
+    if (running > 0) send({ type: 'memory', rssBytes: rss() });
   }, MEMORY_REPORT_MS).unref();
   const pool = new IsolatePool({
     maxWarm: config.maxWarm,
