@@ -20,6 +20,7 @@ import { createStaffUser, signUpCustomer } from '../session/index.js';
 import { WebVisitor } from '../testing/web-visitor.js';
 import { SESSION_CHECK_MS } from './live.js';
 import { widgetDomId } from '../widgets/index.js';
+import { eventually, readUntil } from '../testing/stream-reading.js';
 
 let t: PluginTestServer;
 let tenant: TenantContext;
@@ -286,29 +287,6 @@ describe('widget actions', () => {
   });
 });
 
-/** Reads an SSE response until `predicate` holds for what arrived, or fails after `ms`. */
-async function readUntil(res: Response, predicate: (text: string) => boolean, ms = 5_000): Promise<string> {
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  const deadline = Date.now() + ms;
-  while (!predicate(text)) {
-    if (Date.now() > deadline) throw new Error(`stream said only: ${text}`);
-    const { value, done } = await Promise.race([reader.read(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out; got: ${text}`)), ms))]);
-    if (done) break;
-    text += decoder.decode(value, { stream: true });
-  }
-  reader.releaseLock();
-  return text;
-}
-
-const eventually = async (check: () => boolean, ms = 3_000) => {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('condition never held');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 describe('live timeline', () => {
   it('streams the customer\'s new entries as HTML, only theirs, and lets go when the page closes', async () => {

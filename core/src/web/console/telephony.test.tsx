@@ -17,6 +17,7 @@ import { createStaffUser } from '../session/index.js';
 import { SESSION_CHECK_MS } from './live.js';
 import { WebVisitor } from '../testing/web-visitor.js';
 import { startWebTestServer, type WebTestServer } from '../testing/web-test-server.js';
+import { eventually, readUntil } from '../testing/stream-reading.js';
 
 let web: WebTestServer;
 let shop: TenantContext;
@@ -50,29 +51,6 @@ async function cti(slug: string, fields: Record<string, string>) {
   return (await res.json()) as { interactionId: string; caseId: string; customerId: string };
 }
 
-/** Reads an SSE response until `predicate` holds for what arrived, or fails after `ms`. */
-async function readUntil(res: Response, predicate: (text: string) => boolean, ms = 8_000): Promise<string> {
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  const deadline = Date.now() + ms;
-  while (!predicate(text)) {
-    if (Date.now() > deadline) throw new Error(`stream said only: ${text}`);
-    const { value, done } = await Promise.race([reader.read(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out; got: ${text}`)), ms))]);
-    if (done) break;
-    text += decoder.decode(value, { stream: true });
-  }
-  reader.releaseLock();
-  return text;
-}
-
-const eventually = async (check: () => boolean, ms = 3_000) => {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('condition never held');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 const dialEvents = async () => shop.data.db.select().from(outbox).where(eq(outbox.type, 'call.dial'));
 const local = (globalId: string) => Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1]!;

@@ -14,6 +14,7 @@ import { SESSION_CHECK_MS } from '../console/live.js';
 import { createStaffUser, signUpCustomer } from '../session/index.js';
 import { WebVisitor } from '../testing/web-visitor.js';
 import { startWebTestServer, type WebTestServer } from '../testing/web-test-server.js';
+import { eventually, readUntil } from '../testing/stream-reading.js';
 
 let web: WebTestServer;
 let shop: TenantContext;
@@ -47,29 +48,6 @@ async function startChat(v: WebVisitor, text: string, slug = 'chat-shop'): Promi
   return new RegExp(`/t/${slug}/portal/chat/([^/?#]+)$`).exec(res.location!)![1]!;
 }
 
-/** Reads an SSE response until `predicate` holds for what arrived, or fails after `ms`. */
-async function readUntil(res: Response, predicate: (text: string) => boolean, ms = 8_000): Promise<string> {
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  const deadline = Date.now() + ms;
-  while (!predicate(text)) {
-    if (Date.now() > deadline) throw new Error(`stream said only: ${text}`);
-    const { value, done } = await Promise.race([reader.read(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out; got: ${text}`)), ms))]);
-    if (done) break;
-    text += decoder.decode(value, { stream: true });
-  }
-  reader.releaseLock();
-  return text;
-}
-
-const eventually = async (check: () => boolean, ms = 3_000) => {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('condition never held');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 const messagesOf = async (ctx: TenantContext, caseId: string) =>
   (await listInteractions(ctx, { first: 100, filter: { caseId } })).edges.map((e) => e.node).reverse();
