@@ -10,7 +10,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStaffUser } from '@mosaic/core';
-import { axeCheck, fencedContext, launchBrowser, runBrowserTests, screenshot, warnIfNoBrowser, watchedPage } from './browser-kit.js';
+import { fencedContext, launchBrowser, runBrowserTests, warnIfNoBrowser, watchedPage, checkPage as checkPageOf } from './browser-kit.js';
 import { startTestPlatform, type TestPlatform } from './harness.js';
 
 const ADMIN = { email: 'ops@shop.test', password: 'admin password 1' };
@@ -45,12 +45,10 @@ describe.skipIf(!runBrowserTests)('admin operations pages in Chromium, offline',
     await page.waitForURL(url('/admin'));
   }
 
-  /** The checks every page gets: accessible, nothing sideways, a screenshot. */
-  async function checkPage(page: Page, name: string, width: number) {
-    expect(await axeCheck(page), name).toEqual([]);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth), name).toBeLessThanOrEqual(width);
-    await screenshot(page, `admin-ops-${name}-${width}`);
-  }
+  /** Every page's checks and its screenshot (browser-kit). */
+  const checkPage = async (page: Page, name: string, width: number) => {
+    await checkPageOf(page, `admin-ops-${name}-${width}`, width);
+  };
 
   const h1 = (page: Page) => page.getByRole('heading', { level: 1 }).innerText();
 

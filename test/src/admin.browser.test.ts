@@ -14,7 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localId } from '../../core/src/lib/ids.js';
 import { createStaffUser } from '@mosaic/core';
-import { axeCheck, fencedContext, launchBrowser, runBrowserTests, screenshot, warnIfNoBrowser, watchedPage } from './browser-kit.js';
+import { fencedContext, launchBrowser, runBrowserTests, screenshot, warnIfNoBrowser, watchedPage, checkPage as checkPageOf } from './browser-kit.js';
 import { startTestPlatform, type Client, type TestPlatform } from './harness.js';
 import { publishBuiltPlugin } from './publish-built-plugin.js';
 
@@ -59,12 +59,10 @@ describe.skipIf(!runBrowserTests)('admin pages in Chromium, offline', () => {
     await page.waitForURL(url('/admin'));
   }
 
-  /** The checks every page gets: accessible, nothing sideways, a screenshot. */
-  async function checkPage(page: Page, name: string, width: number) {
-    expect(await axeCheck(page), name).toEqual([]);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth), name).toBeLessThanOrEqual(width);
-    await screenshot(page, `admin-${name}-${width}`);
-  }
+  /** Every page's checks and its screenshot (browser-kit). */
+  const checkPage = async (page: Page, name: string, width: number) => {
+    await checkPageOf(page, `admin-${name}-${width}`, width);
+  };
 
   /** The console's customer page, and the titles of the plugin widgets drawn on it. */
   async function consoleWidgets(page: Page): Promise<string[]> {

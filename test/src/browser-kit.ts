@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 const require = createRequire(import.meta.url);
 
@@ -106,4 +107,14 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = new URL(`${name}.png`, ARTIFACTS).pathname;
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/**
+ * The checks every page of a browser test passes: nothing wider than the window (no sideways
+ * scroll at `width`), no serious or critical axe finding; then its screenshot as `name`.
+ */
+export async function checkPage(page: Page, name: string, width: number): Promise<void> {
+  expect(await page.evaluate(() => document.documentElement.scrollWidth), name).toBeLessThanOrEqual(width);
+  expect(await axeCheck(page), name).toEqual([]);
+  await screenshot(page, name);
 }

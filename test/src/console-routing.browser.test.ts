@@ -11,7 +11,7 @@
 import { createStaffUser, toGlobalId } from '@mosaic/core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeCheck, fencedContext, launchBrowser, runBrowserTests, screenshot, warnIfNoBrowser, watchedPage } from './browser-kit.js';
+import { fencedContext, launchBrowser, runBrowserTests, warnIfNoBrowser, watchedPage, checkPage as checkPageOf } from './browser-kit.js';
 import { startTestPlatform, type Client, type TestPlatform } from './harness.js';
 
 const WIDTHS = [1280, 360];
@@ -60,12 +60,10 @@ describe.skipIf(!runBrowserTests)('console routing in Chromium, offline', () => 
     await tp?.close();
   });
 
-  /** The checks every page passes, then its screenshot. */
-  async function checkPage(page: Page, name: string, width: number) {
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
-    expect(await axeCheck(page)).toEqual([]);
-    await screenshot(page, `console-routing-${name}-${width}`);
-  }
+  /** Every page's checks and its screenshot (browser-kit). */
+  const checkPage = async (page: Page, name: string, width: number) => {
+    await checkPageOf(page, `console-routing-${name}-${width}`, width);
+  };
 
   for (const width of WIDTHS) {
     it(`at ${width} px: an available agent is offered a routed case, sees why, accepts it and replies on its channel`, async () => {

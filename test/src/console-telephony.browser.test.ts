@@ -10,7 +10,7 @@
 import { createStaffUser, liveEvents } from '@mosaic/core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeCheck, fencedContext, launchBrowser, runBrowserTests, screenshot, warnIfNoBrowser, watchedPage } from './browser-kit.js';
+import { fencedContext, launchBrowser, runBrowserTests, warnIfNoBrowser, watchedPage, checkPage as checkPageOf } from './browser-kit.js';
 import { startTestPlatform, type Client, type TestPlatform } from './harness.js';
 
 const WIDTHS = [1280, 360];
@@ -38,11 +38,10 @@ describe.skipIf(!runBrowserTests)('console telephony in Chromium, offline', () =
     await tp?.close();
   });
 
-  async function checkPage(page: Page, name: string, width: number) {
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
-    expect(await axeCheck(page)).toEqual([]);
-    await screenshot(page, `console-telephony-${name}-${width}`);
-  }
+  /** Every page's checks and its screenshot (browser-kit). */
+  const checkPage = async (page: Page, name: string, width: number) => {
+    await checkPageOf(page, `console-telephony-${name}-${width}`, width);
+  };
 
   /** The telephone system's CTI event, posted as it would be: form fields, the channel's secret. */
   async function cti(fields: Record<string, string>) {

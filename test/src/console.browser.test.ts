@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { createStaffUser, liveEvents } from '@mosaic/core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeCheck, fencedContext, launchBrowser, runBrowserTests, screenshot, warnIfNoBrowser, watchedPage } from './browser-kit.js';
+import { fencedContext, launchBrowser, runBrowserTests, screenshot, warnIfNoBrowser, watchedPage, checkPage as checkPageOf } from './browser-kit.js';
 import { startTestPlatform, type Client, type TestPlatform } from './harness.js';
 import { publishBuiltPlugin } from './publish-built-plugin.js';
 
@@ -62,12 +62,10 @@ describe.skipIf(!runBrowserTests)('agent console in Chromium, offline', () => {
     if (outDir) rmSync(outDir, { recursive: true, force: true });
   });
 
-  /** The checks every console page passes, then its screenshot. */
-  async function checkPage(page: Page, name: string, width: number) {
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
-    expect(await axeCheck(page)).toEqual([]);
-    await screenshot(page, `console-${name}-${width}`);
-  }
+  /** Every page's checks and its screenshot (browser-kit). */
+  const checkPage = async (page: Page, name: string, width: number) => {
+    await checkPageOf(page, `console-${name}-${width}`, width);
+  };
 
   for (const width of WIDTHS) {
     it(`at ${width} px: an agent signs in, opens a 360, sees a new interaction live, and replies`, async () => {

@@ -10,7 +10,7 @@
 import { createStaffUser, liveEvents } from '@mosaic/core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeCheck, fencedContext, launchBrowser, runBrowserTests, screenshot, warnIfNoBrowser, watchedPage } from './browser-kit.js';
+import { fencedContext, launchBrowser, runBrowserTests, warnIfNoBrowser, watchedPage, checkPage as checkPageOf } from './browser-kit.js';
 import { startTestPlatform, type Client, type TestPlatform } from './harness.js';
 
 warnIfNoBrowser('Portal chat browser test');
@@ -34,13 +34,11 @@ describe.skipIf(!runBrowserTests)('portal live chat in Chromium, offline', () =>
     await tp?.close();
   });
 
-  /** The checks every page passes at `width`, then its screenshot. */
-  async function checkPage(page: Page, name: string, width: number) {
+  /** Every page's checks and its screenshot (browser-kit). */
+  const checkPage = async (page: Page, name: string, width: number) => {
     await page.setViewportSize({ width, height: 900 });
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
-    expect(await axeCheck(page)).toEqual([]);
-    await screenshot(page, `chat-${name}-${width}`);
-  }
+    await checkPageOf(page, `chat-${name}-${width}`, width);
+  };
 
   it('a customer chats from the portal and the agent answers, each seeing the other live', async () => {
     const customerSide = await fencedContext(browser, tp.server.url, { viewport: { width: 1280, height: 900 } });
