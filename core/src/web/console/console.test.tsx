@@ -20,7 +20,7 @@ import { createStaffUser, signUpCustomer } from '../session/index.js';
 import { WebVisitor } from '../testing/web-visitor.js';
 import { SESSION_CHECK_MS } from './live.js';
 import { widgetDomId } from '../widgets/index.js';
-import { eventually, readUntil } from '../testing/stream-reading.js';
+import { eventually, readToEnd, readUntil } from '../testing/stream-reading.js';
 
 let t: PluginTestServer;
 let tenant: TenantContext;
@@ -365,14 +365,7 @@ describe('live timeline', () => {
     expect((await tab.post(`${C}/sign-out`, {})).status).toBe(303);
     const signedOutAt = Date.now();
     await addInteraction(tenant, { customerId: ada.id, channel: 'EMAIL', direction: 'INBOUND', body: 'Written after the sign-out' });
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let text = '';
-    for (;;) {
-      const { value, done } = await Promise.race([reader.read(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still open; got: ${text}`)), SESSION_CHECK_MS + 5_000))]);
-      if (done) break;
-      text += decoder.decode(value, { stream: true });
-    }
+    const text = await readToEnd(res, SESSION_CHECK_MS + 5_000);
     expect(Date.now() - signedOutAt).toBeLessThan(SESSION_CHECK_MS + 3_000);
     expect(text).not.toContain('Written after the sign-out');
     await eventually(() => liveEvents.listenerCount(t.tenantId) === 0);

@@ -17,7 +17,7 @@ import { createStaffUser } from '../session/index.js';
 import { SESSION_CHECK_MS } from './live.js';
 import { WebVisitor } from '../testing/web-visitor.js';
 import { startWebTestServer, type WebTestServer } from '../testing/web-test-server.js';
-import { eventually, readUntil } from '../testing/stream-reading.js';
+import { eventually, readToEnd, readUntil } from '../testing/stream-reading.js';
 
 let web: WebTestServer;
 let shop: TenantContext;
@@ -136,14 +136,7 @@ describe('screen pop', () => {
     expect((await tab.post(`${C}/sign-out`, {})).status).toBe(303);
     const signedOutAt = Date.now();
     await cti('call-shop', { event: 'newCall', callId: 'after-sign-out', from: '+442079460001' });
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let text = '';
-    for (;;) {
-      const { value, done } = await Promise.race([reader.read(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still open; got: ${text}`)), SESSION_CHECK_MS + 5_000))]);
-      if (done) break;
-      text += decoder.decode(value, { stream: true });
-    }
+    const text = await readToEnd(res, SESSION_CHECK_MS + 5_000);
     expect(Date.now() - signedOutAt).toBeLessThan(SESSION_CHECK_MS + 3_000);
     expect(text).not.toContain('after-sign-out');
     await eventually(() => liveEvents.listenerCount(shop.tenantId) === 0);

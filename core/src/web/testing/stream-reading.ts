@@ -22,3 +22,15 @@ export async function eventually(check: () => boolean, ms = 3_000): Promise<void
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** Reads a stream until the server ends it; fails if it is still open after `ms`. */
+export async function readToEnd(res: Response, ms: number): Promise<string> {
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  for (;;) {
+    const { value, done } = await Promise.race([reader.read(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still open; got: ${text}`)), ms))]);
+    if (done) return text;
+    text += decoder.decode(value, { stream: true });
+  }
+}
