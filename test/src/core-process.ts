@@ -13,6 +13,10 @@ export interface CoreProcess {
   /** The server's process id (e.g. to read its memory from /proc/<pid>/status). */
   pid: number;
   stop(): Promise<void>;
+  /** Ends the process with SIGKILL, as a crash or the OOM killer would, and waits for it to be gone. */
+  kill(): Promise<void>;
+  /** The last 4 000 characters the process wrote to stderr, for failure messages. */
+  stderr(): string;
 }
 
 /** Runs `mosaic serve` as its own process with the given environment. */
@@ -31,12 +35,19 @@ export async function startCoreProcess(env: Record<string, string>): Promise<Cor
     child.kill('SIGKILL');
     throw new Error(`${(err as Error).message}\n${stderr}`);
   }
+  // A process ended by a signal has no exit code, only a signal code.
+  const exited = () => new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
   return {
     url,
     pid: child.pid!,
     async stop() {
       child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+      await exited();
     },
+    async kill() {
+      child.kill('SIGKILL');
+      await exited();
+    },
+    stderr: () => stderr,
   };
 }
