@@ -41,36 +41,51 @@ export interface SqldServer {
   adminUrl: string;
   env: Record<string, string>;
   stop(): Promise<void>;
+  /** Ends the server with SIGKILL, keeping its data, as a crash would. */
+  kill(): Promise<void>;
+  /** Starts the server again on the same ports and data after kill(); resolves once it answers. */
+  restart(): Promise<void>;
 }
 
 /** Starts a real libsql server (namespaces on) on free loopback ports, in a temp folder. */
 export async function startSqld(): Promise<SqldServer> {
   const dir = mkdtempSync(join(tmpdir(), 'mosaic-sqld-'));
   const [httpPort, adminPort] = [await freePort(), await freePort()];
-  const child = spawn(sqldBinary(), [
-    '--enable-namespaces',
-    '--http-listen-addr', `127.0.0.1:${httpPort}`,
-    '--admin-listen-addr', `127.0.0.1:${adminPort}`,
-    '--db-path', join(dir, 'data.sqld'),
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (d) => { stderr = (stderr + d).slice(-4000); });
   const url = `http://127.0.0.1:${httpPort}`;
   const adminUrl = `http://127.0.0.1:${adminPort}`;
-  try {
-    await waitForHttp(`${url}/health`, child, 20_000);
-  } catch (err) {
-    child.kill('SIGKILL');
-    throw new Error(`${(err as Error).message}\n${stderr}`);
-  }
+  const launch = async (): Promise<ChildProcess> => {
+    const child = spawn(sqldBinary(), [
+      '--enable-namespaces',
+      '--http-listen-addr', `127.0.0.1:${httpPort}`,
+      '--admin-listen-addr', `127.0.0.1:${adminPort}`,
+      '--db-path', join(dir, 'data.sqld'),
+    ], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (d) => { stderr = (stderr + d).slice(-4000); });
+    try {
+      await waitForHttp(`${url}/health`, child, 20_000);
+    } catch (err) {
+      child.kill('SIGKILL');
+      throw new Error(`${(err as Error).message}\n${stderr}`);
+    }
+    return child;
+  };
+  const end = async (signal: NodeJS.Signals) => {
+    child.kill(signal);
+    await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
+  };
+  let child = await launch();
   return {
     url,
     adminUrl,
     env: { MOSAIC_DATABASE_URL: url, MOSAIC_DATABASE_ADMIN_URL: adminUrl },
     async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+      await end('SIGTERM');
       rmSync(dir, { recursive: true, force: true });
+    },
+    kill: () => end('SIGKILL'),
+    async restart() {
+      child = await launch();
     },
   };
 }
