@@ -43,6 +43,7 @@ describe('sandbox worker crashes', () => {
 
   it('fails the in-flight call with PLUGIN_FAILED when the worker is killed, then restarts it', async () => {
     const pid = supervisor.workerPid(keyA)!;
+    const replaced = supervisor.workerReplacements().crash;
     let hostReached!: () => void;
     const reached = new Promise<void>((resolve) => (hostReached = resolve));
     const stuck: HostFunction = () => {
@@ -60,6 +61,7 @@ describe('sandbox worker crashes', () => {
     expect(next.value).toEqual(['stored']);
     expect(next.metrics.coldStart).toBe(true);
     expect(supervisor.workerPid(keyA)).not.toBe(pid);
+    expect(supervisor.workerReplacements()).toMatchObject({ crash: replaced + 1, memory: 0 });
   });
 
   it('survives a V8 out-of-memory that takes its worker down; other workers are untouched', async () => {

@@ -159,6 +159,7 @@ describe('worker RSS ceiling', () => {
 
   it('notices growth while the call that caused it is still running, and lets that call finish', async () => {
     const oldPid = supervisor.workerPid(HOARDER)!;
+    const replaced = supervisor.workerReplacements().memory;
     const gate = gatedHost('open');
     // A heap limit the data fits in: the call succeeds and keeps what it parsed.
     const hoarded = supervisor.invoke(hoard('parseThenWait', 1_500_000, 256), gate.host);
@@ -166,6 +167,7 @@ describe('worker RSS ceiling', () => {
 
     // No call has ended on the old worker: its periodic report triggers the recycle.
     await until(() => supervisor.workerPid(HOARDER) !== oldPid, 'a replacement worker has taken over');
+    expect(supervisor.workerReplacements().memory).toBe(replaced + 1);
     expect(await victimLoop(Promise.resolve())).toBeGreaterThan(0);
     expect(alive(oldPid)).toBe(true);
 

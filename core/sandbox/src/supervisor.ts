@@ -100,6 +100,14 @@ export class SandboxSupervisor {
     return this.workerFor(installationKey).rssBytes;
   }
 
+  /** Worker processes replaced since start, by why (read by the server's metrics). */
+  workerReplacements(): { crash: number; memory: number } {
+    return this.workers.reduce(
+      (sum, worker) => ({ crash: sum.crash + worker.replaced.crash, memory: sum.memory + worker.replaced.memory }),
+      { crash: 0, memory: 0 },
+    );
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(this.workers.map((worker) => worker.close()));

@@ -84,6 +84,8 @@ export class WorkerProcess {
   /** Recycled processes finishing their last calls. */
   private readonly draining = new Set<ForkedWorker>();
   private crashes: number[] = [];
+  /** Processes replaced so far: after dying (a crash or an unresponsive kill) and past the memory ceiling. */
+  readonly replaced = { crash: 0, memory: 0 };
   private restartTimer: NodeJS.Timeout | undefined;
   private closing = false;
 
@@ -143,6 +145,7 @@ export class WorkerProcess {
       'sandbox worker over its memory ceiling; replacing it once its calls finish',
     );
     this.current = this.nextWorker();
+    this.replaced.memory += 1;
     this.current.start();
     this.draining.add(worker);
     worker.drain();
@@ -152,6 +155,7 @@ export class WorkerProcess {
     this.draining.delete(worker);
     if (worker !== this.current || this.closing) return;
     this.current = this.nextWorker();
+    this.replaced.crash += 1;
     this.scheduleRestart();
   }
 

@@ -33,4 +33,16 @@ describe('Breakers', () => {
     b.succeeded('i1');
     expect(b.counts('i1')).toEqual({ plugin: 0, caller: 0 });
   });
+
+  it("lists the keys with failures of the plugin's own, open while paused", () => {
+    let now = 0;
+    const b = new Breakers(2, 1_000, () => now);
+    b.failed('a');
+    b.failed('b', 'caller');
+    b.failed('c');
+    b.failed('c');
+    expect([...b.tripped()]).toEqual([{ key: 'a', failures: 1, open: false }, { key: 'c', failures: 2, open: true }]);
+    now = 1_000;
+    expect([...b.tripped()].find((t) => t.key === 'c')).toEqual({ key: 'c', failures: 2, open: false });
+  });
 });

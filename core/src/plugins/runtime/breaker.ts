@@ -57,4 +57,12 @@ export class Breakers {
     const s = this.#state.get(key);
     return { plugin: s?.failures ?? 0, caller: s?.callerFailures ?? 0 };
   }
+
+  /** Keys with failures of the plugin's own since their last success; `open` while paused (read by the server's metrics). */
+  *tripped(): Generator<{ key: string; failures: number; open: boolean }> {
+    const now = this.now();
+    for (const [key, s] of this.#state) {
+      if (s.failures > 0) yield { key, failures: s.failures, open: s.failures >= this.threshold && s.openUntil > now };
+    }
+  }
 }

@@ -102,6 +102,11 @@ export class PluginRuntime {
     }
   }
 
+  /** Each installation (by id) whose breaker counts failures, and whether it is paused now. */
+  breakerStates(): Iterable<{ key: string; failures: number; open: boolean }> {
+    return this.#breakers.tripped();
+  }
+
   /** Drops cached secrets of a tenant's installations (after configure/uninstall). */
   forget(installationId?: string): void {
     if (!installationId) return this.#secrets.clear();
