@@ -13,7 +13,7 @@ import { EventDispatcher, exponentialBackoff, handleInboundWebhook, type Inbound
 import { vaultFromEnv, type Installation, type InstallerDeps } from './installer/index.js';
 import { pluginParents } from './parents.js';
 import { PluginRuntime } from './runtime/runtime.js';
-import { SandboxSupervisor } from '@mosaic/sandbox';
+import { CountedSandboxSupervisor } from '../ops/sandbox-calls.js';
 import { TenantSchemas } from './schema/tenant-schemas.js';
 import {
   renderExtensionPoint, runWidgetAction, type RenderOptions, type WidgetActionRequest, type WidgetActionResult, type WidgetDeps, type WidgetResult, type WidgetTarget,
@@ -35,8 +35,8 @@ export interface PluginPlatform {
   schemas: TenantSchemas;
   installer: InstallerDeps;
   events: EventDispatcher;
-  /** The sandbox supervisor (its worker's pid and RSS, for operators and tests). */
-  sandbox: SandboxSupervisor;
+  /** The sandbox supervisor (its worker's pid and RSS, its call counts, for operators and tests). */
+  sandbox: CountedSandboxSupervisor;
   schemaFor(tenant: TenantContext): Promise<GraphQLSchema>;
   /** Verifies an inbound webhook's signature and runs the plugin's handler. */
   webhook(request: InboundWebhookRequest): Promise<WebhookResult>;
@@ -60,7 +60,7 @@ export function createPluginPlatform(deps: {
   settings: PluginSettings;
 }): PluginPlatform {
   const vault = vaultFromEnv(deps.database);
-  const sandbox = new SandboxSupervisor({
+  const sandbox = new CountedSandboxSupervisor({
     workers: deps.settings.sandboxWorkers,
     maxWarmInstallations: deps.settings.maxWarmInstallations,
     maxWorkerRssMb: deps.settings.sandboxWorkerMaxRssMb,
