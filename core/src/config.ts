@@ -54,6 +54,12 @@ const serverEnv = z.object({
   MOSAIC_PUBLIC_URL: z.string().max(200).regex(/^https?:\/\/[A-Za-z0-9.\-\[\]:]+\/?$/, 'an http:// or https:// origin without a path').optional(),
   /** Key for signing the sign-in forms' CSRF cookie; unset, each process makes its own (forms die on restart). */
   MOSAIC_WEB_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  /** Bearer token that opens /metrics to clients beyond loopback. */
+  MOSAIC_METRICS_TOKEN: z.string().min(16, 'at least 16 characters').max(256).regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces').optional(),
+  /** `0` stops serving /metrics to loopback clients without the token (a proxy on the same host). */
+  MOSAIC_METRICS_LOOPBACK: z.enum(['0', '1', '']).default(''),
+  /** How long a shutdown waits for requests in flight before it cuts their connections. */
+  MOSAIC_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });
 
 /**
@@ -119,6 +125,16 @@ export interface ServerConfig {
   plugins: PluginSettings;
   /** The tenant web pages: outgoing mail and cookie settings. */
   web: WebSettings;
+  /** Who may read /metrics, and how long a shutdown drains. */
+  ops: OpsSettings;
+}
+
+export interface OpsSettings {
+  /** MOSAIC_METRICS_TOKEN; null: only loopback clients read /metrics. */
+  metricsToken: string | null;
+  /** Loopback clients read /metrics without the token (unless MOSAIC_METRICS_LOOPBACK=0). */
+  metricsFromLoopback: boolean;
+  drainTimeoutMs: number;
 }
 
 export interface WebSettings {
@@ -166,6 +182,11 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
       devMailbox: e.MOSAIC_DEV_MAILBOX === '1',
       publicUrl: e.MOSAIC_PUBLIC_URL?.replace(/\/$/, '') ?? null,
       secret: e.MOSAIC_WEB_SECRET ?? null,
+    },
+    ops: {
+      metricsToken: e.MOSAIC_METRICS_TOKEN ?? null,
+      metricsFromLoopback: e.MOSAIC_METRICS_LOOPBACK !== '0',
+      drainTimeoutMs: e.MOSAIC_DRAIN_TIMEOUT_MS,
     },
     plugins: {
       sandboxWorkers: e.MOSAIC_SANDBOX_WORKERS,
