@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { fail, UsageError } from './output.js';
 import { apikeyCommand } from './commands/apikey.js';
+import { backupCommand, restoreCommand } from './commands/backup.js';
 import { migrateCommand } from './commands/migrate.js';
 import { pluginCommand } from './commands/plugin.js';
 import { publisherCommand } from './commands/publisher.js';
@@ -27,6 +28,8 @@ const USAGE = `usage: mosaic <command>
   plugin install <plugin-id>[@range] --tenant <slug> [--grant-all | --grant-scope s --grant-egress h]
                  [--config k=v] [--secret k=v] [--json]
   plugin configure|upgrade|rollback|uninstall|purge|logs <plugin-id> --tenant <slug>
+  backup <new folder> [--json]                    the control plane and every tenant database, while serving
+  restore <backup folder> [--force] [--json]      verify, then restore all or nothing (server stopped)
 
 Data: files under MOSAIC_DATA_DIR (default ./data), or a libsql server with MOSAIC_DATABASE_URL
 and MOSAIC_DATABASE_ADMIN_URL.`;
@@ -51,6 +54,7 @@ const OPTIONS = {
   'grant-egress': { type: 'string', multiple: true },
   config: { type: 'string', multiple: true },
   secret: { type: 'string', multiple: true },
+  force: { type: 'boolean', default: false },
   help: { type: 'boolean', short: 'h', default: false },
 } satisfies ParseArgsConfig['options'];
 
@@ -73,6 +77,8 @@ const COMMANDS: Record<string, (args: string[], options: CliOptions) => Promise<
   publisher: publisherCommand,
   plugin: pluginCommand,
   schema: schemaCommand,
+  backup: backupCommand,
+  restore: restoreCommand,
 };
 
 async function main(argv: string[]): Promise<void> {

@@ -18,7 +18,8 @@ export function fail(err: unknown): never {
 
 /** A failure of the command line itself (not of the API), with a stable code of its own. */
 export class CliError extends Error {
-  constructor(readonly code: 'ADDRESS_IN_USE' | 'PLUGIN_BUILD_FAILED', message: string) {
+  // The backup codes are core/src/backup's BackupErrorCode, listed here so README's check sees them.
+  constructor(readonly code: 'ADDRESS_IN_USE' | 'PLUGIN_BUILD_FAILED' | 'BACKUP_NOT_FOUND' | 'BACKUP_INVALID' | 'BACKUP_FORMAT_UNSUPPORTED' | 'BACKUP_CORRUPT' | 'BACKUP_EXISTS' | 'BACKUP_SOURCE_MISSING' | 'RESTORE_TARGET_NOT_EMPTY', message: string) {
     super(message);
     this.name = 'CliError';
   }
