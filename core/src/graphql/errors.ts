@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { currentLogContext, type Logger } from '../lib/logger.js';
+import { databaseFailure, databaseFailureHttp } from '../db/failures.js';
 import { AppError } from '../lib/errors.js';
 
 /**
@@ -13,11 +14,16 @@ export function createErrorMasker(logger: Logger) {
   return (error: unknown, message: string, isDev?: boolean): Error => {
     const graphqlError = error instanceof GraphQLError ? error : null;
     const original = graphqlError?.originalError ?? error;
-    if (original instanceof AppError) {
-      return new GraphQLError(original.message, {
+    // A database that is down or full is said as such (503 with Retry-After, or 507), not masked.
+    const failure = original instanceof AppError ? undefined : databaseFailure(original);
+    if (failure) logger.warn({ err: original, path: graphqlError?.path, code: failure.code }, 'database failure while resolving');
+    const known = original instanceof AppError ? original : failure;
+    if (known) {
+      const http = databaseFailureHttp(known);
+      return new GraphQLError(known.message, {
         nodes: graphqlError?.nodes,
         path: graphqlError?.path,
-        extensions: { code: original.code, ...original.details },
+        extensions: { code: known.code, ...known.details, ...(http ? { http } : {}) },
       });
     }
     if (original instanceof GraphQLError && original.extensions.code) return original;

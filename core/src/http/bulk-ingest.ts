@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import { ingestInteractions, MAX_INGEST_ROWS } from '../domain/intake/index.js';
+import { databaseFailure } from '../db/failures.js';
 import { AppError } from '../lib/errors.js';
 import { parseGlobalId } from '../lib/ids.js';
 import type { Platform } from '../platform.js';
@@ -78,8 +79,9 @@ async function* ingestStream(ctx: TenantContext, channelId: string, body: Readab
     if (pending.length > 0) yield* flush();
     yield line({ done: true, rows, written, duplicates, errors: refused });
   } catch (err) {
-    const code = err instanceof AppError ? err.code : 'INTERNAL_SERVER_ERROR';
-    const message = err instanceof AppError ? err.message : 'the import stopped';
+    const known = err instanceof AppError ? err : databaseFailure(err);
+    const code = known ? known.code : 'INTERNAL_SERVER_ERROR';
+    const message = known ? known.message : 'the import stopped';
     yield line({ done: false, rows, written, duplicates, errors: refused, code, message });
   }
 }

@@ -9,7 +9,7 @@ import { parseGlobalId, toGlobalId } from '../lib/ids.js';
 import type { Platform } from '../platform.js';
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../plugins/events/webhook-signature.js';
 import { findTenantBySlug } from '../tenancy/tenants.js';
-import { errorResponse, type AppEnv } from './authenticate.js';
+import { databaseFailureResponse, errorResponse, type AppEnv } from './authenticate.js';
 
 /** Inbound channel requests carry one message or event: far below the API's body limit. */
 export const MAX_INTAKE_BODY_BYTES = 256 * 1024;
@@ -19,9 +19,13 @@ export const INTAKE_STATUS: Record<string, number> = {
   NOT_FOUND: 404, UNAUTHENTICATED: 401, BAD_USER_INPUT: 400, BAD_REQUEST: 400, FORBIDDEN: 403, CONFLICT: 409,
 };
 
-/** Reply with an AppError's code, or rethrow anything else (the app's 500 handler logs it). */
+/** Reply with an AppError's code or a database failure's, or rethrow anything else (the app's 500 handler logs it). */
 export function intakeError(c: Context, err: unknown) {
-  if (!(err instanceof AppError)) throw err;
+  if (!(err instanceof AppError)) {
+    const answer = databaseFailureResponse(c, err);
+    if (answer) return answer;
+    throw err;
+  }
   return errorResponse(c, (INTAKE_STATUS[err.code] ?? 500) as 400, err.code, err.message);
 }
 

@@ -31,6 +31,8 @@ export const ERROR_CODES = [
   'ALREADY_RATED',
   'OFFER_EXPIRED',
   'AGENT_AT_CAPACITY',
+  'DATABASE_UNAVAILABLE',
+  'DATABASE_FULL',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -1,6 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { bulkInsert, selectWhereIn } from '../../db/bulk-insert.js';
+import { databaseFailure } from '../../db/failures.js';
 import type { TenantTx } from '../../db/tenant-db.js';
 import { cases, channelThreads, channels, interactions, DIRECTIONS } from '../../db/tenant-schema.js';
 import { AppError, type ErrorCode } from '../../lib/errors.js';
@@ -58,9 +59,10 @@ interface PreparedRow {
 
 const CHUNK = 500;
 
-const rowError = (row: number, err: unknown): IngestRowError => err instanceof AppError
-  ? { row, code: err.code, message: err.message }
-  : { row, code: 'INTERNAL_SERVER_ERROR', message: 'the row could not be written' };
+const rowError = (row: number, err: unknown): IngestRowError => {
+  const known = err instanceof AppError ? err : databaseFailure(err);
+  return known ? { row, code: known.code, message: known.message } : { row, code: 'INTERNAL_SERVER_ERROR', message: 'the row could not be written' };
+};
 
 /**
  * Imports up to 1 000 interactions on one channel in one transaction, for backfills and
