@@ -8,6 +8,8 @@ import { armorLimits } from './plugins/armor-limits.js';
 import { errorCodes } from './plugins/error-codes.js';
 import { inputDepthLimit } from './plugins/input-depth.js';
 import { introspectionPolicy } from './plugins/introspection-policy.js';
+import { operationMetrics } from './plugins/operation-metrics.js';
+import type { GraphQLMetrics } from '../ops/metrics.js';
 import { queryCostPlugin } from './plugins/query-cost.js';
 import { textArguments } from './plugins/text-arguments.js';
 import { createBaseSchema } from './schema.js';
@@ -27,6 +29,8 @@ export function createGraphQLServer(
   plugins?: PluginPlatform,
   /** Shared with the console's live pages, so both count against the same limits and end on dispose. */
   subscriptionSlots = new SubscriptionSlots(config.limits),
+  /** Where operation counts, latencies, errors and cost go (the server's /metrics). */
+  metrics?: GraphQLMetrics,
 ): MosaicYoga {
   const base = createBaseSchema();
   return createYoga<ServerContext>({
@@ -49,6 +53,8 @@ export function createGraphQLServer(
       // Before pricing: an operation with text the API refuses is neither run nor charged.
       textArguments(),
       queryCostPlugin(config.limits),
+      // After pricing, so it sees the cost charged.
+      ...(metrics ? [operationMetrics(metrics)] : []),
       endSubscriptionsOnDispose(subscriptionSlots),
     ],
   });

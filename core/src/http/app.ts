@@ -16,6 +16,7 @@ import { mountPluginWebhooks } from './plugin-webhooks.js';
 import { mountBulkIngest } from './bulk-ingest.js';
 import { mountChannelIntake } from './channel-intake.js';
 import { isWebPath, mountWeb, webError, webNotFound } from '../web/index.js';
+import { closeConnectionsWhileDraining, httpMetrics, mountHealthRoutes, mountMetricsRoute, readyServerOps, type ServerOps } from '../ops/index.js';
 
 /**
  * Passes an authenticated request to yoga. Under @hono/node-server yoga reads and writes the
@@ -36,18 +37,29 @@ async function handOver(c: Context<AppEnv>, yoga: MosaicYoga, plugins: Platform[
   });
 }
 
-export function createApp(platform: Platform, yoga: MosaicYoga, subscriptionSlots = new SubscriptionSlots(platform.config.limits)): Hono<AppEnv> {
+export function createApp(
+  platform: Platform,
+  yoga: MosaicYoga,
+  subscriptionSlots = new SubscriptionSlots(platform.config.limits),
+  /** Metrics and readiness (server.ts makes them before the platform opens); ready at once otherwise. */
+  ops: ServerOps = readyServerOps(platform),
+): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  app.use(httpMetrics(ops.metrics));
+  app.use(closeConnectionsWhileDraining(ops.readiness));
   app.use(requestId());
   app.use(accessLog(platform.logger));
   // Imports stream bodies of any length (each line is capped): mounted before the API's body limit.
   mountBulkIngest(app, platform);
   app.use(requestBodyLimit(platform.config.maxBodyBytes));
 
+  // The older check, kept for what already polls it: the process answers and its database too.
   app.get('/healthz', async (c) => {
     await platform.control.db.run(sql`select 1`);
     return c.json({ status: 'ok' });
   });
+  mountHealthRoutes(app, ops.readiness);
+  mountMetricsRoute(app, ops.metrics, ops.readiness, platform.config.ops);
 
   // GraphiQL is a page anyone may load (also as /graphql?query=..., the URL it writes); the
   // operations it sends still need a key. The predicate is yoga's own, so no page request

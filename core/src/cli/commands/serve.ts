@@ -1,7 +1,7 @@
 import { serverConfigFromEnv } from '../../config.js';
-import { startServer } from '../../http/server.js';
+import { listen, type RunningServer } from '../../http/server.js';
 import { createLogger } from '../../lib/logger.js';
-import { openPlatform } from '../../platform.js';
+import { openPlatform, type Platform } from '../../platform.js';
 import { bootstrapDemo, type DemoBootstrap, type DemoSignIns } from '../demo.js';
 import type { CliOptions } from '../main.js';
 import { assertPortFree } from '../port-check.js';
@@ -14,26 +14,44 @@ export async function serveCommand(_: string[], options: CliOptions): Promise<vo
   if (Object.keys(devHosts).length > 0) {
     logger.warn({ devHosts }, 'MOSAIC_EGRESS_DEV_HOSTS is set: plugins reach these hosts on loopback instead of through DNS (local development only)');
   }
-  const platform = await openPlatform(config, logger);
+  // Listening before the databases open and migrate: /livez answers, /readyz says `starting`.
+  const starting = await listen(config);
+  let platform: Platform | undefined;
+  let server: RunningServer | undefined;
+  let stopping = false;
+  // The first signal drains (MOSAIC_DRAIN_TIMEOUT_MS at most); a second one exits at once.
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting without waiting for the drain');
+      process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+    }
+    stopping = true;
+    logger.info({ signal, drainTimeoutMs: config.ops.drainTimeoutMs }, 'shutting down: draining requests');
+    try {
+      await (server ?? starting).close();
+      await platform?.close();
+    } catch (err) {
+      logger.error({ err }, 'shutdown failed');
+    } finally {
+      process.exit(0);
+    }
+  };
+  process.on('SIGINT', (signal) => void stop(signal));
+  process.on('SIGTERM', (signal) => void stop(signal));
+  platform = await openPlatform(config, logger);
   const demo = options['no-demo'] ? null : await bootstrapDemo(platform);
-  const server = await startServer(platform);
+  if (stopping) return; // a signal came while starting: the stop above exits
+  server = await starting.attach(platform);
   const lines = [
     '',
     `Mosaic is running at ${server.url}`,
     `  GraphQL API + GraphiQL  ${server.url}/graphql`,
-    `  Health                  ${server.url}/healthz`,
+    `  Health                  ${server.url}/livez  ${server.url}/readyz  (and ${server.url}/healthz)`,
+    `  Metrics (Prometheus)    ${server.url}/metrics  (loopback, or with MOSAIC_METRICS_TOKEN)`,
     `  Web home                ${server.url}/`,
     ...(demo ? demoLines(demo, server.url, platform.config.web.devMailbox) : []),
   ];
   process.stderr.write(`${lines.join('\n')}\n\n`);
-  const stop = async (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    await server.close();
-    await platform.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
 }
 
 function demoLines(demo: DemoBootstrap, url: string, devMailbox: boolean): string[] {

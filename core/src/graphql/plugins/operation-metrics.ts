@@ -1,0 +1,72 @@
+import { getOperationAST, GraphQLError, type DocumentNode } from 'graphql';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import type { GraphQLMetrics } from '../../ops/metrics.js';
+import type { ServerContext } from '../context.js';
+
+interface Operation {
+  name: string;
+  type: string;
+}
+
+/** The first error's code, as the client saw it (masked errors carry INTERNAL_SERVER_ERROR). */
+const codeOf = (error: unknown): string => {
+  const code = error instanceof GraphQLError || (typeof error === 'object' && error !== null)
+    ? (error as { extensions?: { code?: unknown } }).extensions?.code : undefined;
+  return typeof code === 'string' && /^[A-Z][A-Z_]{0,63}$/.test(code) ? code : 'INTERNAL_SERVER_ERROR';
+};
+
+/**
+ * Counts GraphQL operations by name (capped: see BoundedLabels), type and code (`OK` or the
+ * first error's), times them from the request's arrival to the result, counts every error by
+ * code, and adds each charged operation's cost to its tenant's counter. Operations refused before
+ * they parse are labelled with the name the client sent (capped too) and type `unknown`.
+ */
+export function operationMetrics(metrics: GraphQLMetrics): Plugin<ServerContext> {
+  const started = new WeakMap<Request, number>();
+  const operations = new WeakMap<Request, Operation>();
+  const describe = (request: Request, document: DocumentNode, operationName: string | null | undefined) => {
+    const operation = getOperationAST(document, operationName ?? undefined);
+    operations.set(request, { name: metrics.names.label(operation?.name?.value), type: operation?.operation ?? 'unknown' });
+  };
+  // Charged operations carry their price in the context (the cost plugin sets it only then).
+  const charge = (context: Partial<ServerContext> & { queryCost?: number }) => {
+    if (context.tenant && typeof context.queryCost === 'number' && context.queryCost > 0) {
+      metrics.cost.inc({ tenant: context.tenant.tenantId }, context.queryCost);
+    }
+  };
+  return {
+    onRequest({ request }) {
+      started.set(request, performance.now());
+    },
+    onParams({ params, request }) {
+      operations.set(request, { name: metrics.names.label(params.operationName), type: 'unknown' });
+    },
+    // Validation has the document: an operation refused there is still told by its name and type.
+    onValidate({ params, context }) {
+      const { request, params: sent } = context as unknown as { request: Request; params?: { operationName?: string | null } };
+      describe(request, params.documentAST, sent?.operationName);
+    },
+    onExecute({ args }) {
+      const { request } = args.contextValue as unknown as { request: Request };
+      describe(request, args.document, args.operationName);
+      return { onExecuteDone: ({ args: done }) => charge(done.contextValue as never) };
+    },
+    onSubscribe({ args }) {
+      const { request } = args.contextValue as unknown as { request: Request };
+      describe(request, args.document, args.operationName);
+      return { onSubscribeResult: ({ args: done }) => charge(done.contextValue as never) };
+    },
+    onResultProcess({ request, result }) {
+      const operation = operations.get(request) ?? { name: 'anonymous', type: 'unknown' };
+      const at = started.get(request);
+      if (at !== undefined) metrics.duration.observe({ operation: operation.name, type: operation.type }, (performance.now() - at) / 1000);
+      // A stream that started is OK; what it sends later is not counted here.
+      const results = isAsyncIterable(result) ? [{}] : Array.isArray(result) ? result : [result];
+      for (const one of results as { errors?: readonly unknown[] }[]) {
+        const errors = one.errors ?? [];
+        metrics.operations.inc({ operation: operation.name, type: operation.type, code: errors.length ? codeOf(errors[0]) : 'OK' });
+        for (const error of errors) metrics.errors.inc({ operation: operation.name, code: codeOf(error) });
+      }
+    },
+  };
+}
