@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { createClient, type Client } from '@libsql/client';
+import { createClient, type Client, type TransactionMode } from '@libsql/client';
 import type { DatabaseConfig } from './config.js';
 import { ensurePrivateDatabaseFile, ensurePrivateDir } from './private-files.js';
 
@@ -16,10 +16,10 @@ export function openLibsqlClient(config: DatabaseConfig, name: string): Client {
     ensurePrivateDir(config.dataDir);
     const file = join(config.dataDir, `${name}.db`);
     ensurePrivateDatabaseFile(file);
-    return createClient({ url: `file:${file}`, timeout: BUSY_TIMEOUT_MS });
+    return keepCommitErrors(createClient({ url: `file:${file}`, timeout: BUSY_TIMEOUT_MS }));
   }
   const namespace = Buffer.from(name).toString('base64').replace(/=+$/, '');
-  return createClient({
+  return keepCommitErrors(createClient({
     url: config.url,
     authToken: config.authToken,
     fetch: (input: Request | string | URL, init?: RequestInit) => {
@@ -27,7 +27,25 @@ export function openLibsqlClient(config: DatabaseConfig, name: string): Client {
       request.headers.set('x-namespace-bin', namespace);
       return fetch(request);
     },
-  });
+  }));
+}
+
+/**
+ * libsql closes a transaction whose commit failed (SQLITE_FULL on a full disk) and then refuses
+ * its rollback with TRANSACTION_CLOSED, which drizzle throws in place of the commit's own error:
+ * here a rollback of a closed transaction does nothing, so the real reason reaches the caller.
+ */
+function keepCommitErrors(client: Client): Client {
+  const open = client.transaction.bind(client);
+  client.transaction = (async (mode?: TransactionMode) => {
+    const tx = await open(mode);
+    const rollback = tx.rollback.bind(tx);
+    tx.rollback = async () => {
+      if (!tx.closed) await rollback();
+    };
+    return tx;
+  }) as Client['transaction'];
+  return client;
 }
 
 /** Creates a namespace on the libsql server; an existing one is fine (idempotent). */
