@@ -6,44 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverConfigFromEnv } from '../config.js';
 import { openSse } from '../graphql/subscriptions/sse-test-client.js';
 import { liveEvents } from '../domain/live-events.js';
-import { startServer, type RunningServer } from '../http/server.js';
+import { listen, startServer, type RunningServer } from '../http/server.js';
 import { createLogger } from '../lib/logger.js';
 import { openPlatform, type Platform } from '../platform.js';
 import { eventually } from '../plugins/testing/eventually.js';
 import { createTenant } from '../tenancy/tenants.js';
+import { parseMetrics, value } from './metrics-test-parser.js';
 
 const TOKEN = 'metrics-token-for-the-test-0123';
-
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-/** Prometheus text format, strictly: every line a comment, blank, or `name{labels} value`. */
-function parseMetrics(text: string): Sample[] {
-  const samples: Sample[] = [];
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('# HELP ') || line.startsWith('# TYPE ')) continue;
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!m) throw new Error(`not a metrics line: ${line}`);
-    const labels: Record<string, string> = {};
-    const rest = (m[2] ?? '').replace(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)",?/g, (_, k: string, v: string) => {
-      labels[k] = v;
-      return '';
-    });
-    if (rest !== '') throw new Error(`bad labels in: ${line}`);
-    // Go's ParseFloat, as Prometheus reads values: NaN and Inf in any case (prom-client writes `Nan`).
-    const raw = m[3]!;
-    const value = /^nan$/i.test(raw) ? NaN : /^\+?inf$/i.test(raw) ? Infinity : /^-inf$/i.test(raw) ? -Infinity : Number(raw);
-    if (Number.isNaN(value) && !/^nan$/i.test(raw)) throw new Error(`bad value in: ${line}`);
-    samples.push({ name: m[1]!, labels, value });
-  }
-  return samples;
-}
-
-const value = (samples: Sample[], name: string, labels: Record<string, string> = {}) =>
-  samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v)).reduce((n, s) => n + s.value, 0);
 
 async function open(env: Record<string, string> = {}): Promise<{ platform: Platform; server: RunningServer; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'mosaic-ops-'));
@@ -181,6 +151,34 @@ describe('who may read /metrics', () => {
 });
 
 describe('readiness and shutdown', () => {
+  it('listens while the platform opens: alive, not ready, and 503 SERVICE_UNAVAILABLE for the rest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mosaic-ops-'));
+    const config = serverConfigFromEnv({ ...process.env, MOSAIC_DATA_DIR: dir, PORT: '0' });
+    const starting = await listen(config);
+    try {
+      expect((await fetch(`${starting.url}/livez`)).status).toBe(200);
+      const ready = await fetch(`${starting.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toEqual({ status: 'starting' });
+      for (const path of ['/healthz', '/graphql', '/t/demo/portal']) {
+        const res = await fetch(`${starting.url}${path}`);
+        expect(res.status, path).toBe(503);
+        expect(res.headers.get('retry-after')).toBe('5');
+        expect((await res.json()).errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
+      }
+      // The databases open (and migrate) meanwhile; then the same listener serves them.
+      const platform = await openPlatform(config, createLogger('silent'));
+      const server = await starting.attach(platform);
+      expect((await fetch(`${starting.url}/readyz`)).status).toBe(200);
+      expect((await fetch(`${starting.url}/healthz`)).status).toBe(200);
+      await server.close();
+      await platform.close();
+    } finally {
+      await starting.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('answers /readyz 503 once the database is unreachable, while /livez still answers', async () => {
     const env = await open();
     try {
