@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mosaicBin, startCoreProcess } from './core-process.js';
 import { localOf } from './fixtures.js';
 import { graphqlClient, type Client } from './harness.js';
-import { freePort, startSqld, waitForHttp } from './sqld-server.js';
+import { freePort, startSqld, waitForHttp, type SqldServer } from './sqld-server.js';
 
 const run = promisify(execFile);
 type Failure = { code: number; stdout: string; stderr: string };
@@ -110,6 +110,36 @@ async function writerCustomers(dataDir: string, tenantDb: string): Promise<{ id:
   return rs.rows.map((r) => ({ id: String(r.id), name: String(r.name) }));
 }
 
+/** A copy of the demo's backup with one change. */
+function variant(name: string, change: (dir: string) => void): string {
+  const dir = folder(name);
+  cpSync(backupDir, dir, { recursive: true });
+  change(dir);
+  return dir;
+}
+const editManifest = (edit: (m: any) => void) => (dir: string) => {
+  const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  edit(m);
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m));
+};
+
+/** Customers the writers made, read straight from a tenant's namespace on sqld. */
+async function writersOnServer(sqld: SqldServer, tenantDb: string): Promise<number> {
+  const client = createClient({
+    url: sqld.url,
+    fetch: (input: Request | string | URL, init?: RequestInit) => {
+      const request = new Request(input, init);
+      request.headers.set('x-namespace-bin', Buffer.from(tenantDb).toString('base64').replace(/=+$/, ''));
+      return fetch(request);
+    },
+  });
+  try {
+    return Number((await client.execute("select count(*) as n from customers where name like 'Writer %'")).rows[0]!.n);
+  } finally {
+    client.close();
+  }
+}
+
 let source: { child: ChildProcess; url: string; dataDir: string; adminKey: string; tenantDb: string };
 let expected360: unknown;
 let variables: { id: string; words: string };
@@ -196,17 +226,6 @@ describe('mosaic backup and restore on the embedded database', () => {
     const target = folder('untouched');
     mkdirSync(target);
     writeFileSync(join(target, 'notes.txt'), 'keep me');
-    const variant = (name: string, change: (dir: string) => void) => {
-      const dir = folder(name);
-      cpSync(backupDir, dir, { recursive: true });
-      change(dir);
-      return dir;
-    };
-    const editManifest = (edit: (m: any) => void) => (dir: string) => {
-      const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-      edit(m);
-      writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m));
-    };
     const tampered = variant('tampered', (dir) => {
       const file = join(dir, `${source.tenantDb}.db`);
       const bytes = readFileSync(file);
@@ -260,6 +279,26 @@ describe('mosaic backup and restore on a libsql server (sqld)', () => {
         expect(again.stderr).toMatch(/^mosaic: RESTORE_TARGET_NOT_EMPTY: /);
       } finally {
         await core.stop();
+      }
+
+      // A restore failing at its last database (the control plane, whose rows do not match the
+      // manifest here) puts back every namespace it had replaced: the writes made on sqld stay.
+      const written = await writersOnServer(sqld, source.tenantDb);
+      const doctored = variant('doctored', editManifest((m) => { m.databases[0].rows.tenants += 1; }));
+      const failed = await mosaicFails(sqld.env, 'restore', doctored, '--force');
+      expect(failed.stderr).toMatch(/^mosaic: BACKUP_CORRUPT: control: the rows loaded differ from the manifest/);
+      expect(await writersOnServer(sqld, source.tenantDb)).toBe(written);
+      expect(written, 'sqld holds writes the backup has not').toBeGreaterThan((await writerCustomers(folder('restored'), source.tenantDb)).length);
+      // Into a fresh server, the same failure leaves no namespace behind.
+      const fresh = await startSqld();
+      try {
+        const refused = await mosaicFails(fresh.env, 'restore', doctored);
+        expect(refused.stderr).toMatch(/^mosaic: BACKUP_CORRUPT: control: /);
+        for (const name of [source.tenantDb, 'control']) {
+          expect((await fetch(`${fresh.adminUrl}/v1/namespaces/${name}/config`)).status, name).toBe(404);
+        }
+      } finally {
+        await fresh.stop();
       }
 
       const fromServer = JSON.parse(readFileSync(join(serverBackup, 'manifest.json'), 'utf8'));

@@ -5,6 +5,7 @@ import { packageRoot } from '../lib/package-root.js';
 import { BackupError } from './errors.js';
 import { BACKUP_FORMAT, BACKUP_FORMAT_VERSION, MANIFEST_FILE, sha256File, type BackupManifest, type DatabaseEntry } from './manifest.js';
 import { CONTROL_DATABASE, databaseFile, kindOf, SECRETS_KEY_FILE, tenantDatabaseNameOf } from './names.js';
+import { namespaceExists } from './server-namespaces.js';
 import { openSnapshotFile, snapshotDatabase } from './snapshot.js';
 
 export interface BackupResult {
@@ -47,8 +48,12 @@ export async function createBackup(config: DatabaseConfig, dest: string): Promis
   const started = Date.now();
   const target = resolve(dest);
   if (existsSync(target)) throw new BackupError('BACKUP_EXISTS', `${target} already exists; a backup goes into a new folder`);
-  if (config.kind === 'embedded' && !existsSync(join(config.dataDir, databaseFile(CONTROL_DATABASE)))) {
-    throw new BackupError('BACKUP_SOURCE_MISSING', `no control plane in ${config.dataDir}: nothing to back up`);
+  const hasControlPlane = config.kind === 'embedded'
+    ? existsSync(join(config.dataDir, databaseFile(CONTROL_DATABASE)))
+    : await namespaceExists(config, CONTROL_DATABASE);
+  if (!hasControlPlane) {
+    const where = config.kind === 'embedded' ? config.dataDir : `the libsql server at ${config.url}`;
+    throw new BackupError('BACKUP_SOURCE_MISSING', `no control plane in ${where}: nothing to back up`);
   }
   mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
   const work = mkdtempSync(join(dirname(target), `.${basename(target)}.partial-`)); // mode 0700

@@ -79,28 +79,37 @@ async function hasRowid(db: SqlRunner, table: string): Promise<boolean> {
   return Number(rs.rows[0]?.wr ?? 0) === 0;
 }
 
-/** Copies one table's rows page by page; the source is read inside one transaction, so pages agree. */
+/**
+ * Copies one table's rows page by page; the source is read inside one transaction, so pages agree.
+ * Pages follow the rowid (each starts where the last ended, so a large table costs no more per
+ * page than a small one); a WITHOUT ROWID table pages by offset in primary-key order.
+ */
 async function copyRows(source: SqlRunner, target: SqlRunner, table: string): Promise<number> {
   const columns = await columnsOf(source, table);
   const list = columns.map(quoteName).join(', ');
-  const order = (await hasRowid(source, table)) ? ' order by rowid' : '';
+  const byRowid = await hasRowid(source, table);
   const rowsPerInsert = Math.max(1, Math.floor(WRITE_MAX_VALUES / columns.length));
   const placeholders = `(${columns.map(() => '?').join(', ')})`;
+  const skip = byRowid ? 1 : 0; // the rowid read first, for the next page, is not written
   let copied = 0;
+  let lastRowid: InValue = null;
   for (;;) {
-    const page = await source.execute({
-      sql: `select ${list} from ${quoteName(table)}${order} limit ? offset ?`,
-      args: [READ_PAGE_ROWS, copied],
-    });
+    // A plain `rowid > ?` (no OR) so SQLite seeks to the page instead of scanning to it.
+    const page = !byRowid
+      ? await source.execute({ sql: `select ${list} from ${quoteName(table)} limit ? offset ?`, args: [READ_PAGE_ROWS, copied] })
+      : lastRowid === null
+        ? await source.execute({ sql: `select rowid, ${list} from ${quoteName(table)} order by rowid limit ?`, args: [READ_PAGE_ROWS] })
+        : await source.execute({ sql: `select rowid, ${list} from ${quoteName(table)} where rowid > ? order by rowid limit ?`, args: [lastRowid, READ_PAGE_ROWS] });
     for (let i = 0; i < page.rows.length; i += rowsPerInsert) {
       const rows = page.rows.slice(i, i + rowsPerInsert);
-      const args: InValue[] = rows.flatMap((row) => columns.map((_, c) => row[c] as InValue));
+      const args: InValue[] = rows.flatMap((row) => columns.map((_, c) => row[c + skip] as InValue));
       await target.execute({
         sql: `insert into ${quoteName(table)} (${list}) values ${rows.map(() => placeholders).join(', ')}`,
         args,
       });
     }
     copied += page.rows.length;
+    if (byRowid && page.rows.length > 0) lastRowid = page.rows[page.rows.length - 1]![0] as InValue;
     if (page.rows.length < READ_PAGE_ROWS) return copied;
   }
 }

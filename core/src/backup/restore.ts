@@ -9,6 +9,7 @@ import { BackupError } from './errors.js';
 import { readBackup, sha256File, type VerifiedBackup } from './manifest.js';
 import { copyDatabase, countRows, dropEverything } from './logical-copy.js';
 import { databaseFile, isDatabaseName, SECRETS_KEY_FILE } from './names.js';
+import { deleteNamespace, namespaceExists } from './server-namespaces.js';
 import { openSnapshotFile, snapshotDatabase } from './snapshot.js';
 
 export interface RestoreOptions {
@@ -102,19 +103,6 @@ async function restoreFiles(dataDir: string, backup: VerifiedBackup, options: Re
 // ---- libsql server: one write transaction per namespace -------------------------------------------
 
 type ServerConfig = Extract<DatabaseConfig, { kind: 'server' }>;
-
-async function namespaceExists(config: ServerConfig, name: string): Promise<boolean> {
-  const res = await fetch(new URL(`/v1/namespaces/${encodeURIComponent(name)}/config`, config.adminUrl));
-  await res.body?.cancel();
-  if (res.status === 404) return false;
-  if (!res.ok) throw new Error(`libsql server answered ${res.status} for namespace ${name}`);
-  return true;
-}
-
-async function deleteNamespace(config: ServerConfig, name: string): Promise<void> {
-  const res = await fetch(new URL(`/v1/namespaces/${encodeURIComponent(name)}`, config.adminUrl), { method: 'DELETE' });
-  await res.body?.cancel();
-}
 
 async function isEmpty(config: ServerConfig, name: string): Promise<boolean> {
   const client = openLibsqlClient(config, name);
