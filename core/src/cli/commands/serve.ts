@@ -23,13 +23,16 @@ export async function serveCommand(_: string[], options: CliOptions): Promise<vo
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) {
       logger.warn({ signal }, 'second signal: exiting without waiting for the drain');
-      process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+      process.exit(signalExitCode(signal));
     }
     stopping = true;
+    // Still migrating or seeding: nothing is served yet, so stop as the signal alone would
+    // (migrations run in transactions; an unfinished demo is finished by the next start).
+    if (!server || !platform) process.exit(signalExitCode(signal));
     logger.info({ signal, drainTimeoutMs: config.ops.drainTimeoutMs }, 'shutting down: draining requests');
     try {
-      await (server ?? starting).close();
-      await platform?.close();
+      await server.close();
+      await platform.close();
     } catch (err) {
       logger.error({ err }, 'shutdown failed');
     } finally {
@@ -40,7 +43,6 @@ export async function serveCommand(_: string[], options: CliOptions): Promise<vo
   process.on('SIGTERM', (signal) => void stop(signal));
   platform = await openPlatform(config, logger);
   const demo = options['no-demo'] ? null : await bootstrapDemo(platform);
-  if (stopping) return; // a signal came while starting: the stop above exits
   server = await starting.attach(platform);
   const lines = [
     '',
@@ -53,6 +55,9 @@ export async function serveCommand(_: string[], options: CliOptions): Promise<vo
   ];
   process.stderr.write(`${lines.join('\n')}\n\n`);
 }
+
+/** How a shell reports a process ended by the signal: 128 + its number. */
+const signalExitCode = (signal: NodeJS.Signals) => 128 + (signal === 'SIGINT' ? 2 : 15);
 
 function demoLines(demo: DemoBootstrap, url: string, devMailbox: boolean): string[] {
   const saved = demo.credentialsFile ? [`  (also saved in ${demo.credentialsFile})`] : [];
