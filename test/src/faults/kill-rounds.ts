@@ -29,7 +29,10 @@ export interface KillRoundsReport {
   lost: { rows: number; customers: number; storageKeys: number };
   /** Writes present more than once (each must be 0). */
   duplicated: { rows: number; customers: number };
-  /** Customers without exactly one `customer.created` event, or events without their customer (must be 0). */
+  /**
+   * Customers without exactly one `customer.created` event, events without their customer, plus
+   * 1 if the imported rows and the counts of their `channel.ingested` events differ (must be 0).
+   */
   halfApplied: number;
   /** Writes refused with a code while the server was up (code → count). */
   refused: Record<string, number>;
@@ -56,6 +59,10 @@ export async function runKillRounds(world: FaultWorld, first: CoreProcess, optio
   const restartMs: number[] = [];
   let core = first;
   for (let round = 1; round <= options.rounds; round++) {
+    // A fresh process starts its sandbox worker on the first plugin call: start it before the
+    // clock runs, so plugin writes have the whole round, not what is left after a cold start.
+    const warm = await world.client(core).gql('{ faults_probe_recall(key: "warm") }');
+    if (warm.errors) throw new Error(`the probe did not answer: ${JSON.stringify(warm.errors)}`);
     const load = startWriteLoad(core.url, world.client(core), world.channelId, `r${round}-${Date.now().toString(36)}`);
     const after = random(options.killAfterMs);
     await new Promise((r) => setTimeout(r, after));
@@ -87,7 +94,9 @@ async function compare(world: FaultWorld, ledger: Acknowledged, restartedAt: num
 
   const [{ n: halfApplied }] = await world.tenantRows(`select
       (select count(*) from customers c where c.email like '%@faults.example' and (select count(*) from outbox o where o.type = 'customer.created' and o.subject_id = c.id) <> 1)
-    + (select count(*) from outbox o where o.type = 'customer.created' and not exists (select 1 from customers c where c.id = o.subject_id)) as n`) as [{ n: number }];
+    + (select count(*) from outbox o where o.type = 'customer.created' and not exists (select 1 from customers c where c.id = o.subject_id))
+    + ((select coalesce(sum(json_extract(payload, '$.count')), 0) from outbox where type = 'channel.ingested')
+       <> (select count(*) from interactions where source_installation_id like 'channel:%')) as n`) as [{ n: number }];
 
   // Deliveries: every customer.created event fanned out to the probe and settled, except those a
   // killed process had leased, which wait for their lease to end (unless awaitLeases).
@@ -117,3 +126,23 @@ async function compare(world: FaultWorld, ledger: Acknowledged, restartedAt: num
     notActedOn: delivered.filter((id) => !acted.has(id)).length,
   };
 }
+
+/**
+ * The invariants a kill run broke, in words (empty: all held). Deliveries a killed process had
+ * leased count as delivered-to-be only when the run did not wait for them (`awaitLeases` off).
+ */
+export function killRoundsProblems(r: KillRoundsReport, options: { leasesAwaited: boolean }): string[] {
+  const problems: string[] = [];
+  if (r.acknowledged.rows === 0 || r.acknowledged.customers === 0 || r.acknowledged.storageKeys === 0) problems.push('a kind of write was never acknowledged');
+  if (r.lost.rows + r.lost.customers + r.lost.storageKeys > 0) problems.push('acknowledged writes lost');
+  if (r.duplicated.rows + r.duplicated.customers > 0) problems.push('writes duplicated');
+  if (r.halfApplied > 0) problems.push('half-applied writes');
+  if (Object.keys(r.refused).length > 0) problems.push(`refused: ${JSON.stringify(r.refused)}`);
+  if (r.events < r.acknowledged.customers) problems.push('fewer events than acknowledged customers');
+  const pending = options.leasesAwaited ? 0 : r.leasedWhenKilled;
+  if (r.delivered + pending !== r.events) problems.push(`${r.events - r.delivered - pending} events undelivered`);
+  if (r.actedOnTwice > 0) problems.push('events acted on twice');
+  if (r.notActedOn > 0) problems.push('delivered events not acted on');
+  return problems;
+}
+

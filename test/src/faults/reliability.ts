@@ -9,39 +9,14 @@ import { join } from 'node:path';
 import type { CoreProcess } from '../core-process.js';
 import { startSqld } from '../sqld-server.js';
 import { prepareFaultWorld, type FaultWorld } from './fault-world.js';
-import { runKillRounds, type KillRoundsReport } from './kill-rounds.js';
-import { runSqldRestart, type SqldRestartReport } from './sqld-restart.js';
+import { killRoundsProblems, runKillRounds, type KillRoundsReport } from './kill-rounds.js';
+import { runSqldRestart, sqldRestartProblems, type SqldRestartReport } from './sqld-restart.js';
 
 const KILL_ROUNDS = Number(process.env.RELIABILITY_KILL_ROUNDS ?? 10);
 const SQLD_RESTARTS = Number(process.env.RELIABILITY_SQLD_RESTARTS ?? 5);
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-
-/** The invariants of a kill run that broke, in words (empty: it held). */
-function killProblems(r: KillRoundsReport): string[] {
-  const problems: string[] = [];
-  if (r.lost.rows + r.lost.customers + r.lost.storageKeys > 0) problems.push('acknowledged writes lost');
-  if (r.duplicated.rows + r.duplicated.customers > 0) problems.push('writes duplicated');
-  if (r.halfApplied > 0) problems.push('half-applied writes');
-  if (Object.keys(r.refused).length > 0) problems.push(`refused: ${JSON.stringify(r.refused)}`);
-  if (r.delivered !== r.events) problems.push(`${r.events - r.delivered} events undelivered`);
-  if (r.actedOnTwice > 0) problems.push('events acted on twice');
-  if (r.notActedOn > 0) problems.push('delivered events not acted on');
-  return problems;
-}
-
-function restartProblems(r: SqldRestartReport): string[] {
-  const problems: string[] = [];
-  const codes = Object.keys(r.failures).filter((k) => k !== 'DATABASE_UNAVAILABLE/503');
-  if (codes.length) problems.push(`other failures: ${codes.join(', ')}`);
-  if (r.notRetryable > 0) problems.push('not marked retryable');
-  if (!Number.isFinite(r.recoveryMs)) problems.push('never recovered');
-  if (r.failedAfterRecovery > 0) problems.push('failures after recovery');
-  if (r.lost > 0) problems.push('acknowledged writes lost');
-  if (r.halfApplied > 0) problems.push('half-applied writes');
-  return problems;
-}
 
 /** Kill rounds on a fresh world on `dbEnv`; then `more` (if given) with the world and its last core. */
 async function killRun(
@@ -92,20 +67,20 @@ async function main(): Promise<number> {
   lines.push('| database | acknowledged rows / customers / storage keys | lost | duplicated | half-applied | events delivered | redelivered after a kill | acted on twice | restart to /healthz ms (median / max) | result |');
   lines.push('|---|---|---|---|---|---|---|---|---|---|');
   for (const [label, r] of kills) {
-    const problems = killProblems(r);
+    const problems = killRoundsProblems(r, { leasesAwaited: true });
     lines.push(`| ${label} | ${r.acknowledged.rows} / ${r.acknowledged.customers} / ${r.acknowledged.storageKeys} | ${r.lost.rows + r.lost.customers + r.lost.storageKeys} | ${r.duplicated.rows + r.duplicated.customers} | ${r.halfApplied} | ${r.delivered} of ${r.events} | ${r.redelivered} | ${r.actedOnTwice} | ${median(r.restartMs)} / ${Math.max(...r.restartMs)} | ${problems.length ? `FAIL: ${problems.join('; ')}` : 'ok'} |`);
   }
   lines.push('', `## sqld killed for 2 s under load (${SQLD_RESTARTS} times)`, '');
   lines.push('| # | requests | failures (code/status) | not retryable | recovery ms after sqld is back | failed after recovery | acknowledged creations | lost | half-applied | committed though refused | result |');
   lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
   restarts.forEach((r, i) => {
-    const problems = restartProblems(r);
+    const problems = sqldRestartProblems(r);
     const failures = Object.entries(r.failures).map(([k, n]) => `${k} ×${n}`).join(', ') || 'none';
     lines.push(`| ${i + 1} | ${r.requests} | ${failures} | ${r.notRetryable} | ${r.recoveryMs} | ${r.failedAfterRecovery} | ${r.acknowledged} | ${r.lost} | ${r.halfApplied} | ${r.committedThoughRefused} | ${problems.length ? `FAIL: ${problems.join('; ')}` : 'ok'} |`);
   });
   lines.push('', `recovery ms median ${median(restarts.map((r) => r.recoveryMs))}, max ${Math.max(...restarts.map((r) => r.recoveryMs))}; took ${Math.round((performance.now() - started) / 1000)} s`);
   process.stdout.write(`${lines.join('\n')}\n`);
-  const failed = kills.some(([, r]) => killProblems(r).length > 0) || restarts.some((r) => restartProblems(r).length > 0);
+  const failed = kills.some(([, r]) => killRoundsProblems(r, { leasesAwaited: true }).length > 0) || restarts.some((r) => sqldRestartProblems(r).length > 0);
   return failed ? 1 : 0;
 }
 

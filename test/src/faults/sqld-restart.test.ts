@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoreProcess } from '../core-process.js';
 import { startSqld, type SqldServer } from '../sqld-server.js';
 import { prepareFaultWorld, type FaultWorld } from './fault-world.js';
-import { runSqldRestart } from './sqld-restart.js';
+import { runSqldRestart, sqldRestartProblems } from './sqld-restart.js';
 
 describe('the libsql server restarted under load', () => {
   let sqld: SqldServer;
@@ -21,14 +21,7 @@ describe('the libsql server restarted under load', () => {
 
   it('requests fail with DATABASE_UNAVAILABLE (503, Retry-After) while it is down and succeed again by themselves; no write half-applied', async () => {
     const report = await runSqldRestart(world, core, sqld, { upMs: 800, downMs: 1500, settleMs: 500, tag: 'once' });
-    const summary = JSON.stringify(report);
-    expect(Object.keys(report.failures), summary).toEqual(['DATABASE_UNAVAILABLE/503']);
-    expect(report.failures['DATABASE_UNAVAILABLE/503'], summary).toBeGreaterThan(0);
-    expect(report.notRetryable, summary).toBe(0);
-    expect(report.recoveryMs, summary).toBeLessThan(5_000);
-    expect(report.failedAfterRecovery, summary).toBe(0);
-    expect(report.acknowledged, summary).toBeGreaterThan(0);
-    expect(report.lost, summary).toBe(0);
-    expect(report.halfApplied, summary).toBe(0);
+    expect(sqldRestartProblems(report), JSON.stringify(report)).toEqual([]);
+    expect(report.recoveryMs, JSON.stringify(report)).toBeLessThan(5_000);
   });
 });

@@ -104,3 +104,19 @@ export async function runSqldRestart(world: FaultWorld, core: CoreProcess, sqld:
     committedThoughRefused: refused.filter((email) => customers.has(email)).length,
   };
 }
+
+/** The invariants a restart broke, in words (empty: all held). */
+export function sqldRestartProblems(r: SqldRestartReport): string[] {
+  const problems: string[] = [];
+  const codes = Object.keys(r.failures).filter((k) => k !== 'DATABASE_UNAVAILABLE/503');
+  if (codes.length) problems.push(`other failures: ${codes.join(', ')}`);
+  if (!r.failures['DATABASE_UNAVAILABLE/503']) problems.push('no request saw the database down');
+  if (r.notRetryable > 0) problems.push('not marked retryable');
+  if (!Number.isFinite(r.recoveryMs)) problems.push('never recovered');
+  if (r.failedAfterRecovery > 0) problems.push('failures after recovery');
+  if (r.acknowledged === 0) problems.push('no write acknowledged');
+  if (r.lost > 0) problems.push('acknowledged writes lost');
+  if (r.halfApplied > 0) problems.push('half-applied writes');
+  return problems;
+}
+

@@ -68,7 +68,7 @@ export function startWriteLoad(baseUrl: string, admin: Client, channelId: string
     else refuse(res.errors?.[0]?.extensions?.code);
   });
 
-  const loops = [importing(), importing(), creating(), creating(), storing()];
+  const loops = [importing(), importing(), creating(), creating(), storing(), storing()];
   return {
     acknowledged,
     async stop() {
