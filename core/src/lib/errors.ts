@@ -33,6 +33,8 @@ export const ERROR_CODES = [
   'AGENT_AT_CAPACITY',
   'DATABASE_UNAVAILABLE',
   'DATABASE_FULL',
+  /** 503 while the server starts (see core/src/ops/starting-app.ts). */
+  'SERVICE_UNAVAILABLE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
