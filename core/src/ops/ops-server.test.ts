@@ -164,6 +164,7 @@ describe('readiness and shutdown', () => {
         const res = await fetch(`${starting.url}${path}`);
         expect(res.status, path).toBe(503);
         expect(res.headers.get('retry-after')).toBe('5');
+        expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
         expect((await res.json()).errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
       }
       // The databases open (and migrate) meanwhile; then the same listener serves them.

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../http/authenticate.js';
+import { requestId } from '../http/request-id.js';
 import { mountHealthRoutes } from './ops-routes.js';
 import type { Readiness } from './readiness.js';
 
@@ -9,6 +10,7 @@ import type { Readiness } from './readiness.js';
  */
 export function startingApp(readiness: Readiness): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  app.use(requestId());
   mountHealthRoutes(app, readiness);
   app.all('*', (c) => c.json(
     { errors: [{ message: 'the server is starting; retry shortly', extensions: { code: 'SERVICE_UNAVAILABLE' } }] },
