@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createTenant, openPlatform, serverConfigFromEnv, type Platform } from '@mosaic/core';
+import { createApiKey, createTenant, openPlatform, serverConfigFromEnv, type Platform } from '@mosaic/core';
 import { startCoreProcess, type CoreProcess } from '../core-process.js';
 import { graphqlClient, type Client } from '../harness.js';
 import { publishBuiltPlugin } from '../publish-built-plugin.js';
@@ -29,6 +29,8 @@ export interface FaultWorld {
   probeInstallationId: string;
   /** An admin client for `core`. */
   client(core: CoreProcess): Client;
+  /** A new admin key of the tenant, which no core process has verified (or cached) yet. */
+  freshKey(): Promise<string>;
   /** Runs SQL on the tenant's database directly, for what the API does not show (outbox, deliveries). */
   tenantRows(sql: string, args?: (string | number)[]): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
@@ -62,6 +64,7 @@ export async function prepareFaultWorld(dbEnv: Record<string, string>, slug: str
       channelId: channel.data!.createChannel.channel.id,
       probeInstallationId: await installationId(platform, tenant.id),
       client: (c) => graphqlClient(c.url, apiKey),
+      freshKey: async () => (await createApiKey(platform.control.db, { tenantId: tenant.id, role: 'admin' })).apiKey,
       async tenantRows(sql, args = []) {
         const rs = await (await platform.tenants.get(tenant.id)).client.execute({ sql, args });
         return rs.rows.map((row) => Object.fromEntries(rs.columns.map((c, i) => [c, row[i]])));

@@ -54,7 +54,7 @@ async function main(): Promise<number> {
     // The restarts run on the world the kill rounds left behind (one publisher per server).
     kills.push(['sqld', await killRun('sqld', sqld.env, 'reliability-sqld', async (world, core) => {
       for (let i = 1; i <= SQLD_RESTARTS; i++) {
-        restarts.push(await runSqldRestart(world, core, sqld, { upMs: 1000, downMs: 2000, settleMs: 500, tag: `restart${i}` }));
+        restarts.push(await runSqldRestart(world, core, sqld, { upMs: 1000, downMs: 2000, settleMs: 500, tag: `restart${i}`, freshKey: await world.freshKey() }));
         log(`sqld restart ${i}/${SQLD_RESTARTS}: recovered after ${restarts.at(-1)!.recoveryMs} ms`);
       }
     })]);

@@ -19,8 +19,8 @@ describe('the libsql server restarted under load', () => {
     await sqld?.stop();
   });
 
-  it('requests fail with DATABASE_UNAVAILABLE (503, Retry-After) while it is down and succeed again by themselves; no write half-applied', async () => {
-    const report = await runSqldRestart(world, core, sqld, { upMs: 800, downMs: 1500, settleMs: 500, tag: 'once' });
+  it('requests, imports and a key not yet verified fail with DATABASE_UNAVAILABLE (503, Retry-After) while it is down and succeed again by themselves; no write half-applied', async () => {
+    const report = await runSqldRestart(world, core, sqld, { upMs: 800, downMs: 1500, settleMs: 500, tag: 'once', freshKey: await world.freshKey() });
     expect(sqldRestartProblems(report), JSON.stringify(report)).toEqual([]);
     expect(report.recoveryMs, JSON.stringify(report)).toBeLessThan(5_000);
   });

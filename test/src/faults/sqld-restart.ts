@@ -24,14 +24,31 @@ export interface SqldRestartReport {
   halfApplied: number;
   /** Creations answered DATABASE_UNAVAILABLE that committed all the same (the server went away mid-commit). */
   committedThoughRefused: number;
+  /**
+   * What answered while sqld was down (`code/status`): a key the core had not verified yet (its
+   * check needs the database) and an import.
+   */
+  whileDown: { uncachedKey: string; importing: string };
 }
 
 interface Outcome { sentAt: number; write: boolean; ok: boolean; key: string; retryable: boolean }
 
 const LOOPS = 4;
 
-/** Runs load through `core`, kills `sqld` after `upMs`, restarts it after `downMs`, and watches the recovery. */
-export async function runSqldRestart(world: FaultWorld, core: CoreProcess, sqld: SqldServer, options: { upMs: number; downMs: number; settleMs: number; tag: string }): Promise<SqldRestartReport> {
+/** `code/status` of a JSON error answer, or `ok/status`. */
+async function answerKey(res: Response): Promise<string> {
+  const body = await res.json().catch(() => ({})) as { errors?: { extensions?: { code?: string } }[] };
+  return `${body.errors?.[0]?.extensions?.code ?? 'ok'}/${res.status}`;
+}
+
+/**
+ * Runs load through `core`, kills `sqld` after `upMs`, restarts it after `downMs`, and watches
+ * the recovery. `freshKey` is an API key of the world's tenant that `core` has not seen yet.
+ */
+export async function runSqldRestart(
+  world: FaultWorld, core: CoreProcess, sqld: SqldServer,
+  options: { upMs: number; downMs: number; settleMs: number; tag: string; freshKey: string },
+): Promise<SqldRestartReport> {
   const outcomes: Outcome[] = [];
   const acknowledged: string[] = [];
   const refused: string[] = [];
@@ -69,7 +86,16 @@ export async function runSqldRestart(world: FaultWorld, core: CoreProcess, sqld:
   const loops = Array.from({ length: LOOPS }, (_, i) => loop(i));
   await new Promise((r) => setTimeout(r, options.upMs));
   await sqld.kill();
-  await new Promise((r) => setTimeout(r, options.downMs));
+  const downAt = Date.now();
+  const whileDown = {
+    uncachedKey: await answerKey(await fetch(`${core.url}/graphql`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${options.freshKey}` }, body: '{"query":"{ viewer { role } }"}',
+    })),
+    importing: await answerKey(await fetch(`${core.url}/ingest/channels/${world.channelId}`, {
+      method: 'POST', headers: { authorization: `Bearer ${world.adminKey}` }, body: '{"contact":{"email":"down@restart.example"},"body":"while down"}\n',
+    })),
+  };
+  await new Promise((r) => setTimeout(r, Math.max(0, downAt + options.downMs - Date.now())));
   await sqld.restart();
   const upAt = Date.now();
   // Watch until a write succeeded and then `settleMs` more, or give up after 30 s.
@@ -102,6 +128,7 @@ export async function runSqldRestart(world: FaultWorld, core: CoreProcess, sqld:
     lost: acknowledged.filter((email) => customers.get(email) !== 1).length,
     halfApplied: Number(halfApplied),
     committedThoughRefused: refused.filter((email) => customers.has(email)).length,
+    whileDown,
   };
 }
 
@@ -117,6 +144,9 @@ export function sqldRestartProblems(r: SqldRestartReport): string[] {
   if (r.acknowledged === 0) problems.push('no write acknowledged');
   if (r.lost > 0) problems.push('acknowledged writes lost');
   if (r.halfApplied > 0) problems.push('half-applied writes');
+  for (const [what, answer] of Object.entries(r.whileDown)) {
+    if (answer !== 'DATABASE_UNAVAILABLE/503') problems.push(`${what} while down answered ${answer}`);
+  }
   return problems;
 }
 
