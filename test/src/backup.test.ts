@@ -252,7 +252,8 @@ describe('mosaic backup and restore on the embedded database', () => {
 });
 
 describe('mosaic backup and restore on a libsql server (sqld)', () => {
-  it('restores the files backup into sqld, backs sqld up while it serves writes, and restores that again', async () => {
+  // About 25 s on a quiet 2-core machine; the limit leaves room for a busy one.
+  it('restores the files backup into sqld, backs sqld up while it serves writes, and restores that again', { timeout: 120_000 }, async () => {
     expect(expected360, 'the embedded test ran first').toBeDefined();
     const sqld = await startSqld();
     try {

@@ -48,7 +48,7 @@ export async function snapshotDatabase(config: DatabaseConfig, name: string, fil
     try {
       const write = await target.transaction('write');
       try {
-        const counts = await copyDatabase(read, write);
+        const counts = await copyDatabase(read, write, { sourceDone: () => read.close() });
         await write.commit();
         return counts;
       } finally {
