@@ -142,14 +142,29 @@ async function loadNamespace(config: ServerConfig, name: string, file: string, e
   }
 }
 
+async function emptyNamespace(config: ServerConfig, name: string): Promise<void> {
+  const client = openLibsqlClient(config, name);
+  try {
+    const tx = await client.transaction('write');
+    try {
+      await dropEverything(tx);
+      await tx.commit();
+    } finally {
+      tx.close();
+    }
+  } finally {
+    client.close();
+  }
+}
+
 const sorted = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
 
 /**
  * Tenants first and the control plane last: until the control plane is restored no tenant is
  * reachable through it. Each namespace is replaced in one transaction; before a namespace that
  * holds data is replaced (`--force`), a copy of it is taken, so that if a later one fails every
- * namespace already done is put back as it was (restored from its copy, or deleted if this
- * restore created it).
+ * namespace already done is put back as it was (reloaded from its copy, emptied again, or
+ * deleted if this restore created it).
  */
 async function restoreIntoServer(config: ServerConfig, backup: VerifiedBackup, options: RestoreOptions) {
   const existing = new Map<string, boolean>();
@@ -161,7 +176,7 @@ async function restoreIntoServer(config: ServerConfig, backup: VerifiedBackup, o
   }
   if (occupied.length > 0 && !options.force) {
     throw new BackupError('RESTORE_TARGET_NOT_EMPTY',
-      `the libsql server already holds data in ${occupied.length} of the backup's databases (${occupied.slice(0, 3).join(', ')}…); restore into fresh namespaces, or pass --force to replace them`);
+      `the libsql server already holds data in ${occupied.length} of the backup's databases (${occupied.slice(0, 3).join(', ')}${occupied.length > 3 ? ', …' : ''}); restore into fresh namespaces, or pass --force to replace them`);
   }
   const before = mkdtempSync(join(tmpdir(), 'mosaic-before-restore-')); // 0700
   const done: { name: string; previous: string | null; created: boolean }[] = [];
@@ -178,11 +193,20 @@ async function restoreIntoServer(config: ServerConfig, backup: VerifiedBackup, o
       await loadNamespace(config, entry.name, path, entry.rows);
     }
   } catch (err) {
+    const notPutBack: string[] = [];
     for (const d of done.reverse()) {
-      if (d.created) await deleteNamespace(config, d.name).catch(() => {});
-      else if (d.previous) await loadNamespace(config, d.name, d.previous).catch(() => {});
+      try {
+        if (d.created) await deleteNamespace(config, d.name);
+        else if (d.previous) await loadNamespace(config, d.name, d.previous);
+        else await emptyNamespace(config, d.name); // it existed, empty
+      } catch (undo) {
+        notPutBack.push(`${d.name} (${(undo as Error).message})`);
+      }
     }
-    throw err;
+    if (notPutBack.length === 0) throw err;
+    // The operator must hear that the rollback itself failed, and where.
+    const message = `${(err as Error).message}; putting back what was there failed for ${notPutBack.join(', ')}`;
+    throw err instanceof BackupError ? new BackupError(err.code, message) : new Error(message, { cause: err });
   } finally {
     rmSync(before, { recursive: true, force: true });
   }
