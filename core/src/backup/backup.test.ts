@@ -54,6 +54,16 @@ describe('createBackup', () => {
     await expect(createBackup(empty, join(root, 'never'))).rejects.toMatchObject({ code: 'BACKUP_SOURCE_MISSING' });
     expect(readdirSync(root).filter((f) => f.includes('never'))).toEqual([]);
   });
+
+  it('leaves no folder behind when it fails half way (a tenant database gone after the control plane was copied)', async () => {
+    const broken = { kind: 'embedded' as const, dataDir: join(root, 'broken-data') };
+    cpSync(source.dataDir, broken.dataDir, { recursive: true });
+    rmSync(join(broken.dataDir, tenantDb));
+    const err = await createBackup(broken, join(root, 'half')).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'BACKUP_SOURCE_MISSING' });
+    expect((err as Error).message).toContain(tenantDb);
+    expect(readdirSync(root).filter((f) => f.includes('half'))).toEqual([]);
+  });
 });
 
 describe('restoreBackup refuses bad input before touching the target', () => {
