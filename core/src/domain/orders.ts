@@ -1,5 +1,7 @@
-import { asc, eq, inArray, type SQL } from 'drizzle-orm';
+import { asc, eq, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import { inJsonArray, perDatabase } from '../db/prepared.js';
+import type { TenantDrizzle } from '../db/tenant-db.js';
 import { customers, orderLines, orders, ORDER_STATUSES } from '../db/tenant-schema.js';
 import { AppError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
@@ -52,8 +54,12 @@ export async function listOrders(ctx: TenantContext, args: PageArgs & { filter?:
   }, args);
 }
 
+const linesStatement = perDatabase((db: TenantDrizzle) =>
+  db.select().from(orderLines).where(inJsonArray(orderLines.orderId, 'orderIds')).orderBy(asc(orderLines.id)).prepare());
+
+/** The lines of these orders (for DataLoader and the plugin host), one statement for any number. */
 export function linesOfOrders(ctx: TenantContext, orderIds: readonly string[]): Promise<OrderLine[]> {
-  return ctx.data.db.select().from(orderLines).where(inArray(orderLines.orderId, [...orderIds])).orderBy(asc(orderLines.id));
+  return linesStatement(ctx.data.db).all({ orderIds: JSON.stringify(orderIds) });
 }
 
 export async function createOrder(ctx: TenantContext, raw: unknown): Promise<Order> {

@@ -1,5 +1,6 @@
-import { and, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, count, eq, sql, type SQL } from 'drizzle-orm';
 import type { AnySQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { inJsonArray, perDatabase } from '../db/prepared.js';
 import type { TenantDrizzle, TenantTx } from '../db/tenant-db.js';
 import { notFound } from '../lib/errors.js';
 import { keysetPage, type Connection, type Keyset, type PageArgs } from './pagination.js';
@@ -21,6 +22,15 @@ export async function requireRow<T extends TableWithId>(
   return row;
 }
 
+const byIdsStatements = perDatabase((_db: Reader) => new Map<SQLiteTable, ReturnType<typeof prepareByIds>>());
+const prepareByIds = (db: Reader, table: TableWithId) => db.select().from(table as SQLiteTable).where(inJsonArray(table.id, 'ids')).prepare();
+function byIdsStatement(db: Reader, table: TableWithId) {
+  const statements = byIdsStatements(db);
+  let statement = statements.get(table);
+  if (!statement) statements.set(table, (statement = prepareByIds(db, table)));
+  return statement;
+}
+
 /** Rows for many ids at once (for DataLoader), keyed by id. */
 export async function rowsByIds<T extends TableWithId>(
   db: Reader,
@@ -28,7 +38,7 @@ export async function rowsByIds<T extends TableWithId>(
   ids: readonly string[],
 ): Promise<Map<string, T['$inferSelect']>> {
   if (ids.length === 0) return new Map();
-  const rows = (await db.select().from(table as SQLiteTable).where(inArray(table.id, [...ids]))) as T['$inferSelect'][];
+  const rows = (await byIdsStatement(db, table).all({ ids: JSON.stringify(ids) })) as T['$inferSelect'][];
   return new Map(rows.map((r) => [(r as { id: string }).id, r]));
 }
 
