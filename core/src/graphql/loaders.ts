@@ -11,11 +11,19 @@ import type { TenantContext } from '../tenancy/context.js';
 
 type TableWithId = SQLiteTable & { id: AnySQLiteColumn };
 
+/**
+ * Options of every DataLoader that reads the database. Its batch waits for the event loop's
+ * check phase instead of the next tick: a plugin field of the same request level, batched on the
+ * next tick, sends its sandbox crossing first, and the sandbox works while SQLite (synchronous,
+ * on this thread) answers the core's own batch.
+ */
+export const databaseBatch = { batchScheduleFn: (dispatch: () => void) => void setImmediate(dispatch) };
+
 function byId<T extends TableWithId>(ctx: TenantContext, table: T) {
   return new DataLoader<string, T['$inferSelect'] | undefined>(async (ids) => {
     const rows = await rowsByIds(ctx.data.db, table, ids);
     return ids.map((id) => rows.get(id));
-  });
+  }, databaseBatch);
 }
 
 function groupedBy<K extends string, R extends Record<K, unknown>>(
@@ -47,16 +55,16 @@ export function createLoaders(ctx: TenantContext) {
     article: new DataLoader<string, KnowledgeArticle | undefined>(async (ids) => {
       const rows = await knowledgeUseCases.readableArticlesByIds(ctx, ids);
       return ids.map((id) => rows.get(id));
-    }),
+    }, databaseBatch),
     thread: byId(ctx, communityThreads),
     post: byId(ctx, communityPosts),
-    identities: new DataLoader(groupedBy((ids) => customerUseCases.customerIdentities(ctx, ids), 'customerId')),
-    orderLines: new DataLoader(groupedBy((ids) => orderUseCases.linesOfOrders(ctx, ids), 'orderId')),
-    skills: new DataLoader(groupedBy((ids) => agentUseCases.skillsOfAgents(ctx, ids), 'agentId')),
+    identities: new DataLoader(groupedBy((ids) => customerUseCases.customerIdentities(ctx, ids), 'customerId'), databaseBatch),
+    orderLines: new DataLoader(groupedBy((ids) => orderUseCases.linesOfOrders(ctx, ids), 'orderId'), databaseBatch),
+    skills: new DataLoader(groupedBy((ids) => agentUseCases.skillsOfAgents(ctx, ids), 'agentId'), databaseBatch),
     openCaseCount: new DataLoader<string, number>(async (ids) => {
       const counts = await agentUseCases.openCaseCounts(ctx, ids);
       return ids.map((id) => counts.get(id) ?? 0);
-    }),
+    }, databaseBatch),
   };
 }
 

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { GraphQLContext } from './context.js';
+import { databaseBatch } from './loaders.js';
 
 /**
  * Loaders a schema module adds to each request: made on first use and dropped with the request
@@ -22,5 +23,5 @@ export function mapLoader<V>(load: (keys: readonly string[]) => Promise<Readonly
   return new DataLoader(async (keys) => {
     const found = await load(keys);
     return keys.map((key) => found.get(key) ?? missing);
-  });
+  }, databaseBatch);
 }

@@ -16,6 +16,18 @@ import { keepWidgetFlash, type WidgetFlash } from './widget-flash.js';
 import type { WebEnv } from './web-env.js';
 import { WidgetView, parseWidgetKey, widgetDomId, type HeadingLevel, type WidgetLabels, type WidgetOutcome, type WidgetPageContext } from './widgets/index.js';
 
+/**
+ * The page's own reads, after its widgets have set off: the widgets' sandbox crossings go out on
+ * this tick, and the reads (synchronous SQLite, on this thread) start once the event loop reaches
+ * its check phase, so the sandbox renders while the database answers instead of after it.
+ */
+export async function besideWidgets<T>(slot: Promise<WidgetSlotData>, reads: () => Promise<T>): Promise<[WidgetSlotData, T]> {
+  // Handled here too: a slot that fails while the reads wait for their turn is not "unhandled".
+  slot.catch(() => undefined);
+  await new Promise((resolve) => setImmediate(resolve));
+  return Promise.all([slot, reads()]);
+}
+
 /** The hono environment of pages that show widgets: the view and the web session. */
 export type WidgetPageEnv = { Variables: WebEnv['Variables'] & WebSessionEnv['Variables']; Bindings: WebEnv['Bindings'] };
 

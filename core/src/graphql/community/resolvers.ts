@@ -1,5 +1,6 @@
 import type { IResolvers } from '@graphql-tools/utils';
 import DataLoader from 'dataloader';
+import { databaseBatch } from '../loaders.js';
 import { getCase } from '../../domain/cases.js';
 import {
   isCommunityModerator, listThreads, staffViewer, type CommunityPost, type CommunityThread,
@@ -35,11 +36,11 @@ function loadersOf(ctx: GraphQLContext) {
       threadOfCase: new DataLoader(async (ids) => {
         const byCase = await threadsOfCases(ctx.tenant, ids);
         return ids.map((id) => byCase.get(id) ?? null);
-      }),
+      }, databaseBatch),
       forum: new DataLoader(async (ids) => {
         const all = new Map((await listForums(ctx.tenant)).map((f) => [f.id, f]));
         return ids.map((id) => all.get(id) ?? null);
-      }),
+      }, databaseBatch),
     };
     requestLoaders.set(ctx.loaders, found);
   }

@@ -12,7 +12,7 @@ import type { Platform } from '../../platform.js';
 import { renderPage } from '../render.js';
 import { staffTenantContext } from '../session/index.js';
 import { useView } from '../view.js';
-import { loadWidgetSlot, WidgetSlot, type WidgetPageEnv, type WidgetSlotData } from '../widget-slot.js';
+import { besideWidgets, loadWidgetSlot, WidgetSlot, type WidgetPageEnv, type WidgetSlotData } from '../widget-slot.js';
 import { takeWidgetFlash } from '../widget-flash.js';
 import { CsrfField, FormProblem, TextAreaField } from '../form-fields.js';
 import { ConsolePage, ListCard, TelLink, consoleBase, type ConsoleUser } from './frame.js';
@@ -152,17 +152,17 @@ function CasePage(props: { data: CaseData; reply: { text: string; error?: string
 async function loadCase(c: Context<WidgetPageEnv>, platform: Pick<Platform, 'plugins'>): Promise<CaseData> {
   const ctx = staffTenantContext(c);
   const kase = await getCase(ctx, c.req.param('id')!);
-  const [customer, conversation, suggestions, sla, widgets, replyChannel, user, handOn, offer] = await Promise.all([
+  const slot = loadWidgetSlot(platform, { tenant: ctx, viewer: { actor: ctx.actor, role: ctx.role } }, 'console.case.sidebar', { case: kase }, { flash: takeWidgetFlash(c) });
+  const [widgets, [customer, conversation, suggestions, sla, replyChannel, user, handOn, offer]] = await besideWidgets(slot, () => Promise.all([
     getCustomer(ctx, kase.customerId),
     listInteractions(ctx, { first: CONVERSATION_SIZE, filter: { caseId: kase.id } }),
     suggestionsFor(ctx, kase.subject, c.var.view.locale),
     caseSlaTargetsOf(ctx, [kase.id]).then((byCase) => currentRounds(byCase.get(kase.id) ?? [])),
-    loadWidgetSlot(platform, { tenant: ctx, viewer: { actor: ctx.actor, role: ctx.role } }, 'console.case.sidebar', { case: kase }, { flash: takeWidgetFlash(c) }),
     replyChannelOf(ctx, kase.id),
     consoleUserOf(c),
     handOnTargetsOf(ctx, kase),
     offerOfCase(ctx, kase.id),
-  ]);
+  ]));
   // The newest messages, read oldest first like a conversation.
   const messages = conversation.edges.map((e) => e.node).reverse();
   return { kase, customer, messages, suggestions, sla, widgets, replyChannel, handOn, offer, user };

@@ -11,7 +11,7 @@ import type { Platform } from '../../platform.js';
 import { renderPage } from '../render.js';
 import { staffTenantContext } from '../session/index.js';
 import { useView } from '../view.js';
-import { loadWidgetSlot, WidgetSlot, type WidgetPageEnv, type WidgetSlotData } from '../widget-slot.js';
+import { besideWidgets, loadWidgetSlot, WidgetSlot, type WidgetPageEnv, type WidgetSlotData } from '../widget-slot.js';
 import { takeWidgetFlash } from '../widget-flash.js';
 import { ConsolePage, ListCard, TelLink, consoleBase, type ConsoleUser } from './frame.js';
 import { CallNotesCard, DialButton, TelephonyNotice, type TelephonyState } from './telephony.js';
@@ -138,14 +138,14 @@ export async function showCustomer360(c: Context<WidgetPageEnv>, platform: Pick<
   const customer = await getCustomer(ctx, c.req.param('id')!);
   const renderedAt = Date.now();
   const flash = takeWidgetFlash(c);
-  const [identities, timeline, cases, orders, widgets, call] = await Promise.all([
+  const slot = loadWidgetSlot(platform, { tenant: ctx, viewer: { actor: ctx.actor, role: ctx.role } }, 'console.customer.sidebar', { customer }, { flash });
+  const [widgets, [identities, timeline, cases, orders, call]] = await besideWidgets(slot, () => Promise.all([
     customerIdentities(ctx, [customer.id]),
     customerTimeline(ctx, customer.id, { first: TIMELINE_PAGE, after: after ?? null }),
     listCases(ctx, { first: SIDE_LIST, filter: { customerId: customer.id } }),
     listOrders(ctx, { first: SIDE_LIST, filter: { customerId: customer.id } }),
-    loadWidgetSlot(platform, { tenant: ctx, viewer: { actor: ctx.actor, role: ctx.role } }, 'console.customer.sidebar', { customer }, { flash }),
     telephony.call || callId === undefined ? null : callId === '' ? Promise.reject(new AppError('NOT_FOUND', 'not found')) : getCustomerCall(ctx, customer.id, callId),
-  ]);
+  ]));
   const data: Customer360 = {
     customer, identities, timeline, widgets, live: after === undefined, renderedAt,
     telephony: { ...telephony, call: telephony.call ?? (call ? { interaction: call } : null), flash },

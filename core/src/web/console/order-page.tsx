@@ -7,7 +7,7 @@ import type { Customer } from '../../domain/customers.js';
 import { renderPage } from '../render.js';
 import { staffTenantContext } from '../session/index.js';
 import { useView } from '../view.js';
-import { loadWidgetSlot, WidgetSlot, type WidgetPageEnv, type WidgetSlotData } from '../widget-slot.js';
+import { besideWidgets, loadWidgetSlot, WidgetSlot, type WidgetPageEnv, type WidgetSlotData } from '../widget-slot.js';
 import { takeWidgetFlash } from '../widget-flash.js';
 import { ConsolePage, consoleBase, type ConsoleUser } from './frame.js';
 import { orderTotal } from './timeline-entry.js';
@@ -64,10 +64,7 @@ function OrderPage(props: { data: OrderData; user: ConsoleUser }) {
 export async function showOrder(c: Context<WidgetPageEnv>, platform: Pick<Platform, 'plugins'>) {
   const ctx = staffTenantContext(c);
   const order = await getOrder(ctx, c.req.param('id')!);
-  const [lines, customer, widgets] = await Promise.all([
-    linesOfOrders(ctx, [order.id]),
-    getCustomer(ctx, order.customerId),
-    loadWidgetSlot(platform, { tenant: ctx, viewer: { actor: ctx.actor, role: ctx.role } }, 'console.order.sidebar', { order }, { flash: takeWidgetFlash(c) }),
-  ]);
+  const slot = loadWidgetSlot(platform, { tenant: ctx, viewer: { actor: ctx.actor, role: ctx.role } }, 'console.order.sidebar', { order }, { flash: takeWidgetFlash(c) });
+  const [widgets, [lines, customer]] = await besideWidgets(slot, () => Promise.all([linesOfOrders(ctx, [order.id]), getCustomer(ctx, order.customerId)]));
   return renderPage(c, c.var.view, <OrderPage data={{ order, lines, customer, widgets }} user={await consoleUserOf(c)} />);
 }
