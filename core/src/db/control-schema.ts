@@ -2,7 +2,7 @@
  * Control-plane schema: who the tenants are and who may call on their behalf.
  * Tenant data never lives here; each tenant has a database of its own (see tenant-schema.ts).
  */
-import { sqliteTable, text, integer, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
+import { sqliteTable, text, integer, real, blob, index, uniqueIndex, primaryKey } from 'drizzle-orm/sqlite-core';
 
 export const ROLES = ['admin', 'agent', 'integrator'] as const;
 export type Role = (typeof ROLES)[number];
@@ -113,3 +113,30 @@ export const pluginUsage = sqliteTable('plugin_usage', {
   fetches: integer('fetches').notNull(),
   fetchBytes: integer('fetch_bytes').notNull(),
 }, (t) => [primaryKey({ columns: [t.tenantId, t.pluginId, t.hour] })]);
+
+// ── Shared state of several nodes (MOSAIC_NODES=several); one node keeps both in memory ──
+
+/**
+ * Each tenant's GraphQL cost budget, shared by the nodes: the points left at `updatedAt` (epoch
+ * ms by the database's clock, so the nodes' clocks never disagree about the refill). Nodes take
+ * small leases of points from it (lib/shared-cost-buckets.ts).
+ */
+export const costBuckets = sqliteTable('cost_buckets', {
+  tenantId: text('tenant_id').primaryKey(),
+  points: real('points').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/**
+ * Live events on their way to the other nodes: written after the change committed, read by every
+ * node past its cursor (the ever-growing id), deleted after a minute (domain/live-relay.ts).
+ */
+export const liveEventRelay = sqliteTable('live_events', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  tenantId: text('tenant_id').notNull(),
+  /** The node that published it; that node already delivered it and skips it. */
+  nodeId: text('node_id').notNull(),
+  /** The event, structured-cloned (its rows keep their Date fields). */
+  event: blob('event', { mode: 'buffer' }).notNull(),
+  at: integer('at', { mode: 'timestamp_ms' }).notNull(),
+}, (t) => [index('live_events_at_idx').on(t.at)]);
