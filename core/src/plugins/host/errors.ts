@@ -1,3 +1,4 @@
+import { databaseFailure } from '../../db/failures.js';
 import { AppError, type ErrorCode } from '../../lib/errors.js';
 import { isEgressError, type EgressErrorCode } from '../egress/index.js';
 import type { HostInstallation } from './types.js';
@@ -37,12 +38,16 @@ export async function nullIfNotFound<T>(pending: Promise<T>): Promise<T | null> 
 
 /**
  * Domain and egress refusals keep their code and message, written for API users and plugin
- * authors. Anything else is a host fault: the sandbox forwards every error that has a string
+ * authors, and so do database failures. Anything else is a host fault: the sandbox forwards every error that has a string
  * `code`, and libsql and Node errors have one (with SQL or paths in the message), so it is
  * rethrown without a code, to be logged by the host and masked for the plugin.
  */
 export function toHostError(e: unknown, capability: string): Error {
   if (isHostError(e)) return e;
   if (e instanceof AppError || isEgressError(e)) return new HostError(e.code, e.message);
+  // A full disk or a database out of reach is news the plugin can act on (DATABASE_FULL,
+  // DATABASE_UNAVAILABLE: retry later), told in the platform's words, not the driver's.
+  const database = databaseFailure(e);
+  if (database) return new HostError(database.code, database.message);
   return new Error(`host capability ${capability} failed`, { cause: e });
 }

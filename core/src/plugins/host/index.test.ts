@@ -130,4 +130,20 @@ describe('host faults', () => {
     expect(error.message).toBe('host capability customers.get failed');
     expect(error.cause).toBe(dbError);
   });
+
+  it('a full disk or an unreachable database keeps its code, which says what a plugin may retry', async () => {
+    const full = Object.assign(new Error('SQLITE_FULL: database or disk is full'), { code: 'SQLITE_FULL' });
+    const write = () => Promise.reject(new Error('write failed', { cause: full }));
+    const filled: TenantContext = { ...tenants.a, data: { ...tenants.a.data, write } as TenantContext['data'] };
+    const refused = await refusal(hostFor(filled).host('storage.set', { key: 'k', value: 1 }), 'DATABASE_FULL');
+    expect(refused.message).not.toContain('SQLITE');
+    const gone = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8080'), { code: 'ECONNREFUSED' });
+    const db = new Proxy(tenants.a.data.db, {
+      get: () => {
+        throw gone;
+      },
+    });
+    const down: TenantContext = { ...tenants.a, data: { ...tenants.a.data, db } };
+    await refusal(hostFor(down).host('customers.get', { id: ids.customer }), 'DATABASE_UNAVAILABLE');
+  });
 });
