@@ -6,6 +6,8 @@ import { readDevHosts } from './plugins/egress/dev-hosts.js';
 import type { PluginSettings } from './plugins/platform.js';
 
 const int = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** An http(s) URL, or empty for unset (an empty variable is how a shell unsets it in a compose file). */
+const otlpUrl = z.string().trim().max(2000).regex(/^(https?:\/\/[^\s]+)?$/, 'an http:// or https:// URL').optional();
 
 /** Limits and switches an operator can set per deployment through the environment. */
 const serverEnv = z.object({
@@ -60,6 +62,13 @@ const serverEnv = z.object({
   MOSAIC_METRICS_LOOPBACK: z.enum(['0', '1', '']).default(''),
   /** How long a shutdown waits for requests in flight before it cuts their connections. */
   MOSAIC_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /** An OTLP/HTTP collector (`http://collector:4318`): traces go to its /v1/traces. Unset (and no OTEL_ endpoint): no tracing. */
+  MOSAIC_OTLP_ENDPOINT: otlpUrl,
+  /** The standard OpenTelemetry names, read when MOSAIC_OTLP_ENDPOINT is unset: the traces URL itself, or the collector's. */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpUrl,
+  OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl,
+  /** The service name traces carry. */
+  OTEL_SERVICE_NAME: z.string().trim().max(100).regex(/^[\x21-\x7e]*$/, 'printable ASCII without spaces').optional(),
 });
 
 /**
@@ -125,7 +134,7 @@ export interface ServerConfig {
   plugins: PluginSettings;
   /** The tenant web pages: outgoing mail and cookie settings. */
   web: WebSettings;
-  /** Who may read /metrics, and how long a shutdown drains. */
+  /** Who may read /metrics, how long a shutdown drains, where traces go. */
   ops: OpsSettings;
 }
 
@@ -135,6 +144,28 @@ export interface OpsSettings {
   /** Loopback clients read /metrics without the token (unless MOSAIC_METRICS_LOOPBACK=0). */
   metricsFromLoopback: boolean;
   drainTimeoutMs: number;
+  /** Where traces are exported; off (null endpoint) unless configured. */
+  tracing: TracingSettings;
+}
+
+export interface TracingSettings {
+  /** The OTLP/HTTP traces URL (…/v1/traces); null: tracing is off and costs nothing. */
+  endpoint: string | null;
+  /** `service.name` of every span (OTEL_SERVICE_NAME, else `mosaic`). */
+  serviceName: string;
+}
+
+/**
+ * The traces URL: MOSAIC_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT name a collector (its
+ * /v1/traces is appended, as the OpenTelemetry spec does), OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+ * the URL itself. Ours wins, so an operator can point Mosaic elsewhere than other services.
+ */
+function tracesEndpoint(e: { MOSAIC_OTLP_ENDPOINT?: string; OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string; OTEL_EXPORTER_OTLP_ENDPOINT?: string }): string | null {
+  const collector = (base: string) => (base.endsWith('/v1/traces') ? base : `${base.replace(/\/+$/, '')}/v1/traces`);
+  if (e.MOSAIC_OTLP_ENDPOINT) return collector(e.MOSAIC_OTLP_ENDPOINT);
+  if (e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+  if (e.OTEL_EXPORTER_OTLP_ENDPOINT) return collector(e.OTEL_EXPORTER_OTLP_ENDPOINT);
+  return null;
 }
 
 export interface WebSettings {
@@ -187,6 +218,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
       metricsToken: e.MOSAIC_METRICS_TOKEN ?? null,
       metricsFromLoopback: e.MOSAIC_METRICS_LOOPBACK !== '0',
       drainTimeoutMs: e.MOSAIC_DRAIN_TIMEOUT_MS,
+      tracing: { endpoint: tracesEndpoint(e), serviceName: e.OTEL_SERVICE_NAME || 'mosaic' },
     },
     plugins: {
       sandboxWorkers: e.MOSAIC_SANDBOX_WORKERS,

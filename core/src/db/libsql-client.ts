@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { createClient, type Client, type TransactionMode } from '@libsql/client';
 import type { DatabaseConfig } from './config.js';
 import { ensurePrivateDatabaseFile, ensurePrivateDir } from './private-files.js';
+import { traceStatements } from './statement-spans.js';
 
 /** How long a writer waits for SQLite's lock before giving up (embedded mode). */
 const BUSY_TIMEOUT_MS = 5_000;
@@ -10,16 +11,17 @@ const BUSY_TIMEOUT_MS = 5_000;
  * Opens the libsql database named `name`: a file in the data folder, or a namespace on the
  * server. sqld picks the namespace from the first label of the Host or from the
  * `x-namespace-bin` header (unpadded base64); the header needs no DNS set-up, so we send that.
+ * Its statements are traced while tracing is on (see statement-spans.ts).
  */
 export function openLibsqlClient(config: DatabaseConfig, name: string): Client {
   if (config.kind === 'embedded') {
     ensurePrivateDir(config.dataDir);
     const file = join(config.dataDir, `${name}.db`);
     ensurePrivateDatabaseFile(file);
-    return keepCommitErrors(createClient({ url: `file:${file}`, timeout: BUSY_TIMEOUT_MS }));
+    return traceStatements(keepCommitErrors(createClient({ url: `file:${file}`, timeout: BUSY_TIMEOUT_MS })), name);
   }
   const namespace = Buffer.from(name).toString('base64').replace(/=+$/, '');
-  return keepCommitErrors(createClient({
+  return traceStatements(keepCommitErrors(createClient({
     url: config.url,
     authToken: config.authToken,
     fetch: (input: Request | string | URL, init?: RequestInit) => {
@@ -27,7 +29,7 @@ export function openLibsqlClient(config: DatabaseConfig, name: string): Client {
       request.headers.set('x-namespace-bin', namespace);
       return fetch(request);
     },
-  }));
+  })), name);
 }
 
 /**

@@ -16,6 +16,8 @@ import { createBaseSchema } from './schema.js';
 import { endSubscriptionsOnDispose, SubscriptionSlots } from './subscriptions/index.js';
 import type { PluginPlatform } from '../plugins/platform.js';
 import { graphiqlOptions, renderGraphiQLPage } from '../http/graphiql.js';
+import { graphqlTracing } from '../ops/tracing-graphql.js';
+import { tracingEnabled } from '../ops/tracing.js';
 
 export type MosaicYoga = YogaServerInstance<ServerContext, object>;
 
@@ -46,6 +48,8 @@ export function createGraphQLServer(
     maskedErrors: { maskError: createErrorMasker(logger), isDev: config.devErrors },
     context: ({ tenant }) => ({ loaders: createLoaders(tenant), subscriptionSlots }),
     plugins: [
+      // First, so its operation span covers every other plugin's work; absent while tracing is off.
+      ...(tracingEnabled() ? [graphqlTracing(base)] : []),
       inputDepthLimit(config.limits),
       errorCodes(),
       ...armorLimits(config.limits),

@@ -16,7 +16,7 @@ import { mountPluginWebhooks } from './plugin-webhooks.js';
 import { mountBulkIngest } from './bulk-ingest.js';
 import { mountChannelIntake } from './channel-intake.js';
 import { isWebPath, mountWeb, webError, webNotFound } from '../web/index.js';
-import { closeConnectionsWhileDraining, httpMetrics, mountHealthRoutes, mountMetricsRoute, readyServerOps, type ServerOps } from '../ops/index.js';
+import { closeConnectionsWhileDraining, httpMetrics, httpTracing, mountHealthRoutes, mountMetricsRoute, readyServerOps, tracingEnabled, type ServerOps } from '../ops/index.js';
 
 /**
  * Passes an authenticated request to yoga. Under @hono/node-server yoga reads and writes the
@@ -45,6 +45,8 @@ export function createApp(
   ops: ServerOps = readyServerOps(platform),
 ): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  // The request's span encloses everything, the metrics' timing too; not installed while tracing is off.
+  if (tracingEnabled()) app.use(httpTracing());
   app.use(httpMetrics(ops.metrics));
   app.use(closeConnectionsWhileDraining(ops.readiness));
   app.use(requestId());

@@ -4,7 +4,7 @@ import type { ServerConfig } from '../config.js';
 import { SubscriptionSlots } from '../graphql/subscriptions/index.js';
 import { createGraphQLServer } from '../graphql/yoga.js';
 import { startSlaSweeps } from '../domain/sla/index.js';
-import { createServerOps, drainConnections, registerPlatformCollectors, startingApp, within, type ServerOps } from '../ops/index.js';
+import { createServerOps, drainConnections, registerPlatformCollectors, startingApp, startTracing, within, type ServerOps } from '../ops/index.js';
 import type { Platform } from '../platform.js';
 import type { AppEnv } from './authenticate.js';
 import { createApp } from './app.js';
@@ -47,6 +47,8 @@ interface ListenOptions {
  */
 export async function listen(config: ServerConfig, options: ListenOptions = {}): Promise<StartingServer> {
   const ops = createServerOps();
+  // Before the platform opens, so its databases' statements are traced from the first one.
+  const tracing = startTracing(config.ops.tracing);
   let handler: Hono<AppEnv> = startingApp(ops.readiness);
   const host = options.host ?? config.host;
   const server = await new Promise<ServerType>((resolve, reject) => {
@@ -68,6 +70,7 @@ export async function listen(config: ServerConfig, options: ListenOptions = {}):
     close: async () => {
       ops.readiness.draining();
       await drainConnections(server, drainTimeoutMs);
+      await tracing?.shutdown();
     },
     attach: async (platform) => {
       // One count of open live streams: GraphQL subscriptions and the console's live pages.
@@ -94,6 +97,8 @@ export async function listen(config: ServerConfig, options: ListenOptions = {}):
         if (!(await connections)) {
           platform.logger.warn({ drainTimeoutMs }, 'requests still running when the drain timed out; their connections were cut');
         }
+        // What the last requests traced is exported before the process ends.
+        await tracing?.shutdown();
       };
       return { url, port, ops, close: () => (closing ??= drain()) };
     },

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { mosaicTracer, startTracing } from '../ops/tracing.js';
+import { startOtlpReceiver } from '../ops/tracing-test-receiver.js';
 import { createLogger, MAX_LOG_LINE_CHARS, MAX_LOG_STRING_CHARS, withLogContext } from './logger.js';
 
 function capture() {
@@ -36,5 +38,30 @@ describe('logger', () => {
     expect(JSON.parse(lines[0]!)).toMatchObject({ requestId: 'req-9', tenant: 'globex', a: 1, msg: 'inside' });
     expect(JSON.parse(lines[1]!).requestId).toBeUndefined();
     expect(lines[0]).not.toMatch(/truncated/);
+  });
+
+  it('lines written while a trace span is active carry trace_id and span_id, across awaits; none without tracing', async () => {
+    const { lines, logger } = capture();
+    logger.info('before tracing');
+    const receiver = await startOtlpReceiver();
+    const tracing = startTracing({ endpoint: `${receiver.url}/v1/traces`, serviceName: 'mosaic-test' })!;
+    try {
+      const ids = await mosaicTracer().startActiveSpan('work', async (span) => {
+        await withLogContext({ requestId: 'req-7' }, async () => {
+          await new Promise((r) => setTimeout(r, 1));
+          logger.info('inside the span');
+        });
+        span.end();
+        return span.spanContext();
+      });
+      logger.info('after the span');
+      expect(ids.traceId).toMatch(/^[0-9a-f]{32}$/);
+      expect(JSON.parse(lines[1]!)).toMatchObject({ msg: 'inside the span', requestId: 'req-7', trace_id: ids.traceId, span_id: ids.spanId });
+      expect(JSON.parse(lines[2]!).trace_id).toBeUndefined();
+    } finally {
+      await tracing.shutdown();
+      await receiver.close();
+    }
+    expect(JSON.parse(lines[0]!).trace_id).toBeUndefined();
   });
 });

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import { pino, type DestinationStream, type Logger } from 'pino';
 
 /** Who a log line is about: set once per request, carried to every line written while serving it. */
@@ -45,20 +46,32 @@ function capLine(line: string): string {
   const shortened = `${JSON.stringify({ ...parsed, truncated: true })}\n`;
   if (shortened.length <= MAX_LOG_LINE_CHARS) return shortened;
   // Many fields, each under the cap: keep what identifies the line.
-  const { level, time, msg, requestId, tenant } = parsed;
-  return `${JSON.stringify({ level, time, msg, requestId, tenant, truncated: true, chars: line.length })}\n`;
+  const { level, time, msg, requestId, tenant, trace_id } = parsed;
+  return `${JSON.stringify({ level, time, msg, requestId, tenant, trace_id, truncated: true, chars: line.length })}\n`;
+}
+
+/**
+ * What a line adds: the request it serves and, while a trace span is active, `trace_id` and
+ * `span_id` (so a line leads to its trace). Without tracing no span is ever active.
+ */
+function lineContext(): Record<string, unknown> {
+  const request = requestScope.getStore();
+  const span = trace.getActiveSpan()?.spanContext();
+  if (!span || !isSpanContextValid(span)) return { ...request };
+  return { ...request, trace_id: span.traceId, span_id: span.spanId };
 }
 
 /**
  * Structured JSON logs on stdout; MOSAIC_LOG_LEVEL=silent turns them off (tests). Lines written
- * while serving a request carry its `requestId` and `tenant` (see withLogContext).
+ * while serving a request carry its `requestId` and `tenant` (see withLogContext), and the
+ * active trace's `trace_id`/`span_id`.
  */
 export function createLogger(level = process.env.MOSAIC_LOG_LEVEL ?? 'info', destination?: DestinationStream): Logger {
   const options = {
     level,
     base: { service: 'mosaic' },
     timestamp: pino.stdTimeFunctions.isoTime,
-    mixin: () => ({ ...requestScope.getStore() }),
+    mixin: lineContext,
     hooks: { streamWrite: capLine },
   };
   return destination ? pino(options, destination) : pino(options);

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { routePath } from 'hono/route';
 import type { AppEnv } from '../http/authenticate.js';
 import type { ServerMetrics } from './metrics.js';
@@ -16,11 +16,9 @@ export function httpMetrics(metrics: ServerMetrics): MiddlewareHandler<AppEnv> {
       await next();
     } finally {
       metrics.httpInFlight.dec();
-      // yoga may have answered on the Node response directly (see http/app.ts)
-      const status = c.env?.outgoing?.headersSent ? c.env.outgoing.statusCode : c.res.status;
-      const pattern = routePath(c);
-      const route = status === 404 && (pattern === '/*' || pattern === '*') ? 'unmatched' : pattern;
-      const method = KNOWN_METHODS.has(c.req.method) ? c.req.method : 'OTHER';
+      const status = answeredStatus(c);
+      const route = answeredRoute(c, status);
+      const method = knownMethod(c);
       metrics.httpRequests.inc({ method, route, status: String(status) });
       metrics.httpDuration.observe({ method, route }, (performance.now() - started) / 1000);
     }
@@ -28,3 +26,15 @@ export function httpMetrics(metrics: ServerMetrics): MiddlewareHandler<AppEnv> {
 }
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+/** The status sent; yoga may have answered on the Node response directly (see http/app.ts). */
+export const answeredStatus = (c: Context<AppEnv>): number => (c.env?.outgoing?.headersSent ? c.env.outgoing.statusCode : c.res.status);
+
+/** The route pattern that answered (after `next()`); `unmatched` for a 404 no route matched. */
+export function answeredRoute(c: Context<AppEnv>, status: number): string {
+  const pattern = routePath(c);
+  return status === 404 && (pattern === '/*' || pattern === '*') ? 'unmatched' : pattern;
+}
+
+/** The method, or `OTHER` for one a client made up (labels and span names stay few). */
+export const knownMethod = (c: Context<AppEnv>): string => (KNOWN_METHODS.has(c.req.method) ? c.req.method : 'OTHER');

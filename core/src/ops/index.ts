@@ -8,6 +8,8 @@ export { registerPlatformCollectors } from './platform-collectors.js';
 export { Readiness, type ReadinessReport, type ServerPhase } from './readiness.js';
 export { CountedSandboxSupervisor, type SandboxCallCount } from './sandbox-calls.js';
 export { startingApp } from './starting-app.js';
+export { startTracing, tracingEnabled, type Tracing } from './tracing.js';
+export { httpTracing } from './tracing-http.js';
 
 import type { Platform } from '../platform.js';
 import { ServerMetrics } from './metrics.js';

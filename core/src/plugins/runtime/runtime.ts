@@ -10,6 +10,7 @@ import { loadVersion, type LoadedVersion } from '../registry/index.js';
 import { isPluginError, type Invocation, type PluginErrorCode, type SandboxLimits, type SandboxSupervisor } from '@mosaic/sandbox';
 import { Breakers, failureKind } from './breaker.js';
 import { Metering } from './metering.js';
+import { tracePluginCall } from '../../ops/tracing-plugins.js';
 
 export interface PluginRuntimeDeps {
   control: ControlDb;
@@ -83,7 +84,7 @@ export class PluginRuntime {
     } as Invocation;
     const sample = { tenantId: tenant.tenantId, pluginId: installation.pluginId };
     try {
-      const result = await this.deps.sandbox.invoke(invocation, host);
+      const result = await tracePluginCall(sample, part.entry, host, (traced) => this.deps.sandbox.invoke(invocation, traced));
       this.#breakers.succeeded(breakerKey);
       this.metering.record({ ...sample, failed: false, cpuMs: result.metrics.cpuMs, wallMs: result.metrics.wallMs, ...usage });
       return result.value;

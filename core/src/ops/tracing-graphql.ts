@@ -1,0 +1,146 @@
+import { context, trace, type Span } from '@opentelemetry/api';
+import {
+  defaultFieldResolver, getOperationAST, isObjectType, type DocumentNode, type GraphQLFieldResolver, type GraphQLObjectType,
+  type GraphQLSchema,
+} from 'graphql';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import type { ServerContext } from '../graphql/context.js';
+import { ATTR_TENANT_ID, mosaicTracer, recordFailure } from './tracing.js';
+
+/** Client-chosen operation names are cut to this in span names and attributes. */
+const MAX_OPERATION_NAME_CHARS = 100;
+
+const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
+  typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+
+/** Ends `span` once `result` settles (or now), marking it failed on an error. */
+function endWith<T>(span: Span, result: T): T {
+  if (!isPromiseLike(result)) {
+    span.end();
+    return result;
+  }
+  return Promise.resolve(result).then((value) => {
+    span.end();
+    return value;
+  }, (err: unknown) => {
+    recordFailure(span, err, codeOf(err));
+    span.end();
+    throw err;
+  }) as T;
+}
+
+/** A GraphQL error's stable code (extensions.code), when it carries one. */
+const codeOf = (error: unknown): string | undefined => {
+  const code = (error as { extensions?: { code?: unknown }; code?: unknown } | null)?.extensions?.code ?? (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+};
+
+/** Runs `fn` inside a child span named `name` (sync or async). */
+function inSpan<T>(name: string, fn: () => T): T {
+  return mosaicTracer().startActiveSpan(name, (span) => {
+    try {
+      return endWith(span, fn());
+    } catch (err) {
+      recordFailure(span, err, codeOf(err));
+      span.end();
+      throw err;
+    }
+  });
+}
+
+/** Resolvers already wrapped: a schema extended from a wrapped one copies them. */
+const tracedResolvers = new WeakSet<GraphQLFieldResolver<unknown, unknown>>();
+
+function traceField(type: GraphQLObjectType, fieldName: string): void {
+  const field = type.getFields()[fieldName]!;
+  const resolve = field.resolve ?? defaultFieldResolver;
+  if (tracedResolvers.has(resolve)) return;
+  const name = `${type.name}.${fieldName}`;
+  const attributes = { 'graphql.field.name': fieldName, 'graphql.field.type': type.name };
+  const traced: GraphQLFieldResolver<unknown, unknown> = (source, args, ctx, info) =>
+    mosaicTracer().startActiveSpan(name, { attributes }, (span) => {
+      try {
+        return endWith(span, resolve(source, args, ctx, info));
+      } catch (err) {
+        recordFailure(span, err, codeOf(err));
+        span.end();
+        throw err;
+      }
+    });
+  tracedResolvers.add(traced);
+  field.resolve = traced;
+}
+
+/**
+ * Wraps, once per schema, the resolvers worth a span: every root query and mutation field, and
+ * every field a plugin added (those absent from the core schema). Scalar fields of core types
+ * keep their resolvers: a span each would swamp a trace.
+ */
+function traceResolvers(schema: GraphQLSchema, core: GraphQLSchema): void {
+  for (const root of [schema.getQueryType(), schema.getMutationType()]) {
+    if (root) for (const fieldName of Object.keys(root.getFields())) traceField(root, fieldName);
+  }
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    const coreType = core.getType(type.name);
+    const coreFields = isObjectType(coreType) ? coreType.getFields() : {};
+    for (const [fieldName, field] of Object.entries(type.getFields())) {
+      if (!(fieldName in coreFields) && field.resolve) traceField(type, fieldName);
+    }
+  }
+}
+
+/** `query CustomerPage`: the operation's type and (capped) name. */
+function describe(document: DocumentNode, operationName: string | null | undefined): { type: string; name?: string } {
+  const operation = getOperationAST(document, operationName ?? undefined);
+  return { type: operation?.operation ?? 'unknown', name: operation?.name?.value.slice(0, MAX_OPERATION_NAME_CHARS) };
+}
+
+/**
+ * One span per GraphQL operation (child of the HTTP request's), with parse and validate as child
+ * spans and one span per root field and per plugin field resolver; the operation span carries
+ * graphql.operation.type/name, the tenant and, on failure, the first error's code. Added to yoga
+ * only while tracing is on. `core` is the schema without plugins (to tell plugin fields apart).
+ */
+export function graphqlTracing(core: GraphQLSchema): Plugin<ServerContext> {
+  const wrapped = new WeakSet<GraphQLSchema>();
+  return {
+    instrumentation: {
+      operation: (_, run) => {
+        const span = mosaicTracer().startSpan('graphql');
+        return context.with(trace.setSpan(context.active(), span), () => {
+          try {
+            return endWith(span, run());
+          } catch (err) {
+            recordFailure(span, err, codeOf(err));
+            span.end();
+            throw err;
+          }
+        });
+      },
+      parse: (_, run) => inSpan('graphql.parse', run),
+      validate: (_, run) => inSpan('graphql.validate', run),
+    },
+    onExecute({ args }) {
+      if (!wrapped.has(args.schema)) {
+        traceResolvers(args.schema, core);
+        wrapped.add(args.schema);
+      }
+      const span = trace.getActiveSpan();
+      if (!span) return;
+      const { type, name } = describe(args.document, args.operationName);
+      span.updateName(name ? `${type} ${name}` : type);
+      span.setAttribute('graphql.operation.type', type);
+      if (name) span.setAttribute('graphql.operation.name', name);
+      const tenant = (args.contextValue as Partial<ServerContext>).tenant;
+      if (tenant) span.setAttribute(ATTR_TENANT_ID, tenant.tenantId);
+      return {
+        onExecuteDone: ({ result }) => {
+          if (isAsyncIterable(result)) return;
+          const first = result.errors?.[0];
+          if (first) recordFailure(span, first, codeOf(first) ?? 'INTERNAL_SERVER_ERROR');
+        },
+      };
+    },
+  };
+}
