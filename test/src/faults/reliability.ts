@@ -1,7 +1,9 @@
 /**
  * `npm run reliability`: the long fault rounds `npm test` runs once — ten kill -9 rounds
  * embedded and ten on sqld (waiting out the leases of deliveries a kill interrupted), and sqld
- * restarted five times under load — printed as markdown tables. Exits 1 if any invariant broke.
+ * restarted five times under load — and the bounded soak (MOSAIC_SOAK_SECONDS, default 600, of
+ * steady mixed load), printed as markdown tables. Exits 1 if any invariant broke.
+ * `npm run reliability -- soak` (or `-- faults`) runs one part.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,8 +12,14 @@ import type { CoreProcess } from '../core-process.js';
 import { startSqld } from '../sqld-server.js';
 import { prepareFaultWorld, type FaultWorld } from './fault-world.js';
 import { killRoundsProblems, runKillRounds, type KillRoundsReport } from './kill-rounds.js';
+import { runSoak, soakProblems, soakTable } from './soak.js';
 import { runSqldRestart, sqldRestartProblems, type SqldRestartReport } from './sqld-restart.js';
 
+const PARTS = ['faults', 'soak'] as const;
+const chosen = process.argv.slice(2);
+const SOAK_SECONDS = Number(process.env.MOSAIC_SOAK_SECONDS ?? 600);
+/** The issue's bound on memory growth after the warm-up. */
+const SOAK_MAX_RSS_GROWTH_PCT = 10;
 const KILL_ROUNDS = Number(process.env.RELIABILITY_KILL_ROUNDS ?? 10);
 const SQLD_RESTARTS = Number(process.env.RELIABILITY_SQLD_RESTARTS ?? 5);
 
@@ -40,6 +48,25 @@ async function killRun(
 }
 
 async function main(): Promise<number> {
+  const unknown = chosen.filter((p) => !(PARTS as readonly string[]).includes(p));
+  if (unknown.length) throw new Error(`unknown part ${unknown.join(', ')}; the parts: ${PARTS.join(', ')}`);
+  const runs = (part: (typeof PARTS)[number]) => chosen.length === 0 || chosen.includes(part);
+  let failed = false;
+  if (runs('faults')) failed = (await faultRounds()) || failed;
+  if (runs('soak')) failed = (await soak()) || failed;
+  return failed ? 1 : 0;
+}
+
+/** The soak, printed; true if it failed. */
+async function soak(): Promise<boolean> {
+  const report = await runSoak({ seconds: SOAK_SECONDS, log });
+  const problems = soakProblems(report, { maxRssGrowthPct: SOAK_MAX_RSS_GROWTH_PCT });
+  process.stdout.write(`${soakTable(report, problems)}\n`);
+  return problems.length > 0;
+}
+
+/** The kill and sqld restart rounds, printed; true if an invariant broke. */
+async function faultRounds(): Promise<boolean> {
   const started = performance.now();
   const kills: [string, KillRoundsReport][] = [];
   const dataDir = mkdtempSync(join(tmpdir(), 'mosaic-reliability-'));
@@ -80,8 +107,7 @@ async function main(): Promise<number> {
   });
   lines.push('', `recovery ms median ${median(restarts.map((r) => r.recoveryMs))}, max ${Math.max(...restarts.map((r) => r.recoveryMs))}; took ${Math.round((performance.now() - started) / 1000)} s`);
   process.stdout.write(`${lines.join('\n')}\n`);
-  const failed = kills.some(([, r]) => killRoundsProblems(r, { leasesAwaited: true }).length > 0) || restarts.some((r) => sqldRestartProblems(r).length > 0);
-  return failed ? 1 : 0;
+  return kills.some(([, r]) => killRoundsProblems(r, { leasesAwaited: true }).length > 0) || restarts.some((r) => sqldRestartProblems(r).length > 0);
 }
 
 main().then((code) => process.exit(code), (err: unknown) => {

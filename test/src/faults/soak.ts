@@ -1,0 +1,204 @@
+/**
+ * The bounded soak: `mosaic serve` under a steady mixed load (soak-load.ts) for a set time, with
+ * latency and errors per window, the server's and the sandbox worker's RSS every 10 s from /proc,
+ * and the rows of the tables that only ever grow unless something prunes them, counted before
+ * and after. The first window is the warm-up; memory growth is measured from its end.
+ */
+import { readFileSync } from 'node:fs';
+import { childPids, waitFor } from './fault-world.js';
+import { startSoakLoad, type Sample } from './soak-load.js';
+import { prepareSoakWorld, type SoakWorld } from './soak-world.js';
+
+export interface SoakOptions {
+  seconds: number;
+  /** The warm-up, and the width of each latency window. Default 60. */
+  windowSeconds?: number;
+  /** How old the carrier's signatures are when sent (see SoakLoadOptions). Default 0. */
+  webhookAgeSeconds?: number;
+  log?: (line: string) => void;
+}
+
+export interface WindowStats { from: number; requests: number; errors: number; p50: number; p99: number }
+export interface RssSample { atSeconds: number; coreMb: number; workerMb: number }
+export interface Growth { afterWarmupMb: number; endMb: number; maxMb: number; pct: number }
+/** A table that grows with traffic: its rows when the load started and ended, and its oldest row's age at the end. */
+export interface GrowingTable { table: string; start: number; end: number; oldestSeconds: number | null }
+
+export interface SoakReport {
+  seconds: number;
+  windowSeconds: number;
+  requests: number;
+  errors: number;
+  /** `kind: reason` → count. */
+  errorReasons: Record<string, number>;
+  windows: WindowStats[];
+  kinds: { kind: string; requests: number; errors: number; p50: number; p99: number }[];
+  rss: RssSample[];
+  core: Growth;
+  worker: Growth;
+  webhooks: {
+    accepted: number;
+    /** Replay claims left at the end, and of them those past expiry + the 60 s grace when the last push was claimed (must be 0). */
+    claimsLeft: number;
+    expiredLeft: number;
+    /** Claims removed by the pruning that rides on each new claim. */
+    pruned: number;
+  };
+  tables: GrowingTable[];
+  /** Event deliveries not delivered a while after the load stopped. */
+  undelivered: { pending: number; dead: number };
+}
+
+/** The replay claims' grace past expiry before pruning (core's PRUNE_GRACE_MS), plus a second of slack. */
+const CLAIM_GRACE_MS = 61_000;
+
+const TENANT_TABLES: [string, string][] = [
+  ['outbox', 'created_at'], ['event_deliveries', 'updated_at'], ['inbound_webhook_replays', 'expires_at'], ['web_sessions', 'created_at'], ['interactions', 'created_at'],
+];
+const CONTROL_TABLES: [string, string][] = [['plugin_logs', 'at'], ['plugin_usage', 'hour * 3600000']];
+
+/** Runs the soak on a fresh world and returns its report. */
+export async function runSoak(options: SoakOptions): Promise<SoakReport> {
+  const log = options.log ?? (() => {});
+  const windowSeconds = options.windowSeconds ?? 60;
+  const w = await prepareSoakWorld('soak');
+  try {
+    const before = await growingTables(w);
+    const rss: RssSample[] = [];
+    const started = performance.now();
+    const sample = () => rss.push({ atSeconds: Math.round((performance.now() - started) / 1000), ...memoryOf(w.core.pid) });
+    sample();
+    const sampler = setInterval(sample, 10_000);
+    const load = startSoakLoad(w, { webhookAgeSeconds: options.webhookAgeSeconds });
+    const progress = setInterval(() => log(`soak: ${Math.round((performance.now() - started) / 1000)} s, ${load.samples.length} requests, ${load.samples.filter((s) => s.error).length} errors, core ${rss.at(-1)!.coreMb} MB, worker ${rss.at(-1)!.workerMb} MB`), windowSeconds * 1000);
+    await new Promise((r) => setTimeout(r, options.seconds * 1000));
+    clearInterval(progress);
+    await load.stop();
+    sample();
+    clearInterval(sampler);
+
+    const undelivered = await waitFor('events delivered', 60_000, async () => {
+      const [row] = await w.world.tenantRows(`select (select count(*) from outbox where dispatched_at is null) + (select count(*) from event_deliveries where status = 'pending') as pending,
+        (select count(*) from event_deliveries where status = 'dead') as dead`);
+      return Number(row!.pending) === 0 ? { pending: 0, dead: Number(row!.dead) } : undefined;
+    }).catch(async () => {
+      const [row] = await w.world.tenantRows(`select count(*) as pending from event_deliveries where status = 'pending'`);
+      return { pending: Number(row!.pending), dead: -1 };
+    });
+    const after = await growingTables(w);
+    const [claims] = await w.world.tenantRows('select count(*) as n, sum(expires_at < ?) as expired from inbound_webhook_replays', [load.webhooks.lastSignedAt - CLAIM_GRACE_MS]);
+    const claimsLeft = Number(claims!.n);
+    return {
+      ...latency(load.samples, windowSeconds),
+      seconds: options.seconds,
+      windowSeconds,
+      rss,
+      core: growth(rss, windowSeconds, (s) => s.coreMb),
+      worker: growth(rss, windowSeconds, (s) => s.workerMb),
+      webhooks: { accepted: load.webhooks.accepted, claimsLeft, expiredLeft: Number(claims!.expired ?? 0), pruned: load.webhooks.accepted - claimsLeft },
+      tables: before.map((b, i) => ({ ...b, end: after[i]!.start, oldestSeconds: after[i]!.oldestSeconds, start: b.start })),
+      undelivered,
+    };
+  } finally {
+    await w.close();
+  }
+}
+
+/** What the soak requires: no errors, every event delivered, expired claims pruned, RSS growth within `maxRssGrowthPct`. */
+export function soakProblems(r: SoakReport, limits: { maxRssGrowthPct: number }): string[] {
+  const problems: string[] = [];
+  if (r.errors) problems.push(`${r.errors} errors`);
+  if (r.undelivered.pending || r.undelivered.dead) problems.push(`events not delivered: ${r.undelivered.pending} pending, ${r.undelivered.dead} dead`);
+  if (r.webhooks.expiredLeft) problems.push(`${r.webhooks.expiredLeft} expired webhook replay claims not pruned`);
+  if (r.core.pct > limits.maxRssGrowthPct) problems.push(`server RSS grew ${r.core.pct} % after warm-up`);
+  if (r.worker.pct > limits.maxRssGrowthPct) problems.push(`sandbox worker RSS grew ${r.worker.pct} % after warm-up`);
+  return problems;
+}
+
+/** The report as markdown. */
+export function soakTable(r: SoakReport, problems: string[]): string {
+  const first = r.windows[0]!;
+  const last = r.windows.at(-1)!;
+  const lines = [
+    `## Soak: ${r.seconds} s of steady mixed load (${Math.round(r.requests / r.seconds)} req/s), windows of ${r.windowSeconds} s, the first one warm-up`, '',
+    '| requests | errors | p50 ms first / last window | p99 ms first / last window | server RSS MB after warm-up → end (max) | sandbox worker RSS MB after warm-up → end (max) | webhook replay claims pruned / expired left | result |',
+    '|---|---|---|---|---|---|---|---|',
+    `| ${r.requests} | ${r.errors} | ${first.p50} / ${last.p50} | ${first.p99} / ${last.p99} | ${r.core.afterWarmupMb} → ${r.core.endMb} (${r.core.maxMb}), ${signed(r.core.pct)} % | ${r.worker.afterWarmupMb} → ${r.worker.endMb} (${r.worker.maxMb}), ${signed(r.worker.pct)} % | ${r.webhooks.pruned} of ${r.webhooks.accepted} / ${r.webhooks.expiredLeft} | ${problems.length ? `FAIL: ${problems.join('; ')}` : 'ok'} |`,
+    '', '| window from s | requests | errors | p50 ms | p99 ms |', '|---|---|---|---|---|',
+    ...r.windows.map((m) => `| ${m.from} | ${m.requests} | ${m.errors} | ${m.p50} | ${m.p99} |`),
+    '', '| kind | requests | errors | p50 ms | p99 ms |', '|---|---|---|---|---|',
+    ...r.kinds.map((k) => `| ${k.kind} | ${k.requests} | ${k.errors} | ${k.p50} | ${k.p99} |`),
+    '', '| growing table | rows at start | rows at end | oldest row at end, s |', '|---|---|---|---|',
+    ...r.tables.map((t) => `| ${t.table} | ${t.start} | ${t.end} | ${t.oldestSeconds ?? '-'} |`),
+  ];
+  const reasons = Object.entries(r.errorReasons);
+  if (reasons.length) lines.push('', 'errors:', ...reasons.slice(0, 20).map(([reason, n]) => `- ${n} × ${reason}`));
+  return lines.join('\n');
+}
+
+const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!);
+}
+
+function latency(samples: Sample[], windowSeconds: number) {
+  const stats = (xs: Sample[]) => {
+    const ms = xs.filter((s) => !s.error).map((s) => s.ms).sort((a, b) => a - b);
+    return { requests: xs.length, errors: xs.filter((s) => s.error).length, p50: percentile(ms, 50), p99: percentile(ms, 99) };
+  };
+  const groupBy = <K>(key: (s: Sample) => K) => {
+    const groups = new Map<K, Sample[]>();
+    for (const s of samples) {
+      const k = key(s);
+      if (!groups.has(k)) groups.set(k, []);
+      groups.get(k)!.push(s);
+    }
+    return groups;
+  };
+  const byWindow = groupBy((s) => Math.floor(s.at / 1000 / windowSeconds) * windowSeconds);
+  const byKind = groupBy((s) => s.kind);
+  const errorReasons: Record<string, number> = {};
+  for (const s of samples) if (s.error) errorReasons[`${s.kind}: ${s.error}`] = (errorReasons[`${s.kind}: ${s.error}`] ?? 0) + 1;
+  return {
+    requests: samples.length,
+    errors: samples.filter((s) => s.error).length,
+    errorReasons,
+    windows: [...byWindow].sort(([a], [b]) => a - b).map(([from, xs]) => ({ from, ...stats(xs) })),
+    kinds: [...byKind].map(([kind, xs]) => ({ kind, ...stats(xs) })),
+  };
+}
+
+/** RSS in MB of the server process and of its children (the sandbox workers), from /proc. */
+function memoryOf(pid: number): { coreMb: number; workerMb: number } {
+  const rssMb = (p: number) => {
+    try {
+      return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+    } catch {
+      return 0; // a worker that ended between the listing and the read
+    }
+  };
+  return { coreMb: round1(rssMb(pid)), workerMb: round1(childPids(pid).reduce((sum, p) => sum + rssMb(p), 0)) };
+}
+
+/** RSS at the first sample after the warm-up against the last sample. */
+function growth(rss: RssSample[], warmupSeconds: number, of: (s: RssSample) => number): Growth {
+  const afterWarmup = of(rss.find((s) => s.atSeconds >= warmupSeconds) ?? rss.at(-1)!);
+  const end = of(rss.at(-1)!);
+  return { afterWarmupMb: afterWarmup, endMb: end, maxMb: Math.max(...rss.map(of)), pct: afterWarmup ? round1(((end - afterWarmup) / afterWarmup) * 100) : 0 };
+}
+
+async function growingTables(w: SoakWorld): Promise<GrowingTable[]> {
+  const now = Date.now();
+  const row = (table: string, r: Record<string, unknown>): GrowingTable => ({
+    table, start: Number(r.n), end: Number(r.n), oldestSeconds: r.oldest == null ? null : Math.round((now - Number(r.oldest)) / 1000),
+  });
+  const tenant = await Promise.all(TENANT_TABLES.map(async ([table, at]) => row(table, (await w.world.tenantRows(`select count(*) as n, min(${at}) as oldest from ${table}`))[0]!)));
+  const control = await Promise.all(CONTROL_TABLES.map(async ([table, at]) => {
+    const rs = await w.world.platform.control.client.execute({ sql: `select count(*) as n, min(${at}) as oldest from ${table} where tenant_id = ?`, args: [w.world.tenantId] });
+    return row(table, rs.rows[0] as unknown as Record<string, unknown>);
+  }));
+  return [...tenant, ...control];
+}
