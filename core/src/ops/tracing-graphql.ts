@@ -90,24 +90,34 @@ function traceResolvers(schema: GraphQLSchema, core: GraphQLSchema): void {
   }
 }
 
-/** `query CustomerPage`: the operation's type and (capped) name. */
+/** The operation's type and (capped) name, for `query CustomerPage`. */
 function describe(document: DocumentNode, operationName: string | null | undefined): { type: string; name?: string } {
   const operation = getOperationAST(document, operationName ?? undefined);
   return { type: operation?.operation ?? 'unknown', name: operation?.name?.value.slice(0, MAX_OPERATION_NAME_CHARS) };
 }
 
+function name(span: Span, { type, name }: { type: string; name?: string }): void {
+  span.updateName(name ? `${type} ${name}` : type);
+  span.setAttribute('graphql.operation.type', type);
+  if (name) span.setAttribute('graphql.operation.name', name);
+}
+
 /**
  * One span per GraphQL operation (child of the HTTP request's), with parse and validate as child
  * spans and one span per root field and per plugin field resolver; the operation span carries
- * graphql.operation.type/name, the tenant and, on failure, the first error's code. Added to yoga
+ * graphql.operation.type/name, the tenant and, on failure (parse, validation or execution), the
+ * first error's code. Added to yoga
  * only while tracing is on. `core` is the schema without plugins (to tell plugin fields apart).
  */
 export function graphqlTracing(core: GraphQLSchema): Plugin<ServerContext> {
   const wrapped = new WeakSet<GraphQLSchema>();
+  // The operation's span by its context object (the hooks below see the same object).
+  const operations = new WeakMap<object, Span>();
   return {
     instrumentation: {
-      operation: (_, run) => {
+      operation: ({ context: operationContext }, run) => {
         const span = mosaicTracer().startSpan('graphql');
+        operations.set(operationContext, span);
         return context.with(trace.setSpan(context.active(), span), () => {
           try {
             return endWith(span, run());
@@ -121,17 +131,30 @@ export function graphqlTracing(core: GraphQLSchema): Plugin<ServerContext> {
       parse: (_, run) => inSpan('graphql.parse', run),
       validate: (_, run) => inSpan('graphql.validate', run),
     },
+    onParse({ context: operationContext }) {
+      return ({ result }) => {
+        const span = operations.get(operationContext);
+        if (span && result instanceof Error) recordFailure(span, result, codeOf(result) ?? 'GRAPHQL_PARSE_FAILED');
+      };
+    },
+    // Named here already, so an operation refused by validation is told by its name too.
+    onValidate({ context: operationContext, params }) {
+      const span = operations.get(operationContext);
+      if (!span) return;
+      const sent = (operationContext as { params?: { operationName?: string | null } }).params?.operationName;
+      name(span, describe(params.documentAST, sent));
+      return ({ valid, result }) => {
+        if (!valid) recordFailure(span, result[0], codeOf(result[0]) ?? 'GRAPHQL_VALIDATION_FAILED');
+      };
+    },
     onExecute({ args }) {
       if (!wrapped.has(args.schema)) {
         traceResolvers(args.schema, core);
         wrapped.add(args.schema);
       }
-      const span = trace.getActiveSpan();
+      const span = operations.get(args.contextValue);
       if (!span) return;
-      const { type, name } = describe(args.document, args.operationName);
-      span.updateName(name ? `${type} ${name}` : type);
-      span.setAttribute('graphql.operation.type', type);
-      if (name) span.setAttribute('graphql.operation.name', name);
+      name(span, describe(args.document, args.operationName));
       const tenant = (args.contextValue as Partial<ServerContext>).tenant;
       if (tenant) span.setAttribute(ATTR_TENANT_ID, tenant.tenantId);
       return {

@@ -72,9 +72,18 @@ describe('tracing', () => {
     const body = await res.json() as { data: { customers: { edges: { node: { name: string } }[] } }; errors?: unknown };
     expect(body.errors).toBeUndefined();
     expect(body.data.customers.edges.map((e) => e.node.name)).toEqual(['Ada', 'Grace']);
-    // A traceparent past the length cap is ignored: the request starts a trace of its own.
-    const absurd = `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01${','.repeat(600)}`;
+    // A traceparent past the length cap is ignored (a later version may carry more parts, so
+    // this one would parse): the request starts a trace of its own.
+    const absurd = `cc-${'a'.repeat(32)}-${'b'.repeat(16)}-01-${'x'.repeat(600)}`;
     expect((await post({ 'x-request-id': 'traced-2', traceparent: absurd })).status).toBe(200);
+    // Refused operations: their span says why, with the code the client got.
+    const refused = async (query: string) => (await (await fetch(`${traced.server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${traced.apiKey}` },
+      body: JSON.stringify({ query }),
+    })).json() as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code;
+    expect(await refused('query Broken { customers { nope } }')).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(await refused('query Unfinished {')).toBe('GRAPHQL_PARSE_FAILED');
     await traced.close();
     closed = true;
     expect(tracingEnabled()).toBe(false);
@@ -123,6 +132,13 @@ describe('tracing', () => {
       expect(String(s.attributes['db.query.text'])).not.toMatch(/Ada|Grace/);
       expect(String(s.attributes['db.query.text']).length).toBeLessThanOrEqual(1000);
     }
+
+    const broken = spans.find((s) => s.name === 'query Broken')!;
+    expect(broken.status?.code).toBe(2);
+    expect(broken.attributes['mosaic.error.code']).toBe('GRAPHQL_VALIDATION_FAILED');
+    const unfinished = spans.filter((s) => s.attributes['mosaic.error.code'] === 'GRAPHQL_PARSE_FAILED');
+    expect(unfinished.map((s) => s.name).sort()).toEqual(['graphql', 'graphql.parse']);
+    expect(operation.status?.code ?? 0).toBe(0);
 
     // The access log line of the request carries its trace and the HTTP span.
     const access = traced.lines.find((l) => l.msg === 'request' && l.requestId === 'traced-1')!;
