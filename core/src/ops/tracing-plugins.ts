@@ -1,4 +1,4 @@
-import { context } from '@opentelemetry/api';
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
 import { isPluginError, type HostFunction, type InvocationEntry, type InvocationMetrics } from '@mosaic/sandbox';
 import { ATTR_PLUGIN_ID, ATTR_TENANT_ID, mosaicTracer, recordFailure, tracingEnabled } from './tracing.js';
 
@@ -25,8 +25,8 @@ export function entryName(entry: InvocationEntry): string {
 /**
  * Runs one sandbox invocation inside a `plugin <id>` span carrying tenant, plugin, entry, outcome
  * code and the call's CPU and wall milliseconds. The host function is bound to the span: the
- * sandbox worker's messages call it back in the context of whichever request started the worker,
- * so unbound, the SQL its capabilities run would join that first request's trace.
+ * sandbox worker's messages call it back in the context the worker was started in, so unbound,
+ * the SQL its capabilities run would join another trace or none.
  * With tracing off it only calls `run(host)`.
  */
 export function tracePluginCall<T extends { metrics: InvocationMetrics }>(
@@ -45,7 +45,9 @@ export function tracePluginCall<T extends { metrics: InvocationMetrics }>(
     },
   }, async (span) => {
     try {
-      const result = await run(context.bind(context.active(), host));
+      // The sandbox itself runs outside the trace (a worker it starts now would otherwise answer
+      // every later request in this one's context); only the host function joins it.
+      const result = await context.with(ROOT_CONTEXT, run, undefined, context.bind(context.active(), host));
       span.setAttributes({ 'mosaic.plugin.outcome': 'OK', 'mosaic.plugin.cpu_ms': result.metrics.cpuMs, 'mosaic.plugin.wall_ms': result.metrics.wallMs });
       return result;
     } catch (err) {

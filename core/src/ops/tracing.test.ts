@@ -149,8 +149,8 @@ describe('tracing', () => {
     const root = spans.find((s) => s.name === 'POST /graphql' && s.traceId === second.trace_id)!;
     expect(root.spanId).toBe(second.span_id);
     expect(root.parentSpanId).toBeFalsy();
-    // Each request's plugin SQL joins its own trace (the sandbox worker answers host calls for
-    // every request on one connection, whose context is the first request's).
+    // Each request's plugin SQL joins its own trace (one sandbox worker answers every request's
+    // host calls on one connection).
     const secondPlugin = spans.find((s) => s.name === 'plugin acme.greeter' && s.traceId === root.traceId)!;
     expect(spans.some((s) => s.attributes['db.system.name'] === 'sqlite' && ancestors(s).includes(secondPlugin))).toBe(true);
   }, 120_000);
