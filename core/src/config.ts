@@ -62,6 +62,11 @@ const serverEnv = z.object({
   MOSAIC_METRICS_LOOPBACK: z.enum(['0', '1', '']).default(''),
   /** How long a shutdown waits for requests in flight before it cuts their connections. */
   MOSAIC_DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /**
+   * `several`: nodes share rate limits and live updates through the database (the default on a
+   * libsql server); `one`: both stay in this process (the default on embedded files).
+   */
+  MOSAIC_NODES: z.enum(['one', 'several', '']).default(''),
   /** An OTLP/HTTP collector (`http://collector:4318`): traces go to its /v1/traces. Unset (and no OTEL_ endpoint): no tracing. */
   MOSAIC_OTLP_ENDPOINT: otlpUrl,
   /** The standard OpenTelemetry names, read when MOSAIC_OTLP_ENDPOINT is unset: the traces URL itself, or the collector's. */
@@ -118,6 +123,8 @@ export interface ServerConfig {
   devErrors: boolean;
   maxBodyBytes: number;
   database: DatabaseConfig;
+  /** Several nodes serve the same databases: cost budgets and live updates go through the control database. */
+  severalNodes: boolean;
   limits: {
     maxDepth: number;
     maxAliases: number;
@@ -188,12 +195,14 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
     throw new Error(`bad configuration: ${reasons}`);
   }
   const e = parsed.data;
+  const database = databaseConfigFromEnv(env);
   return {
     port: e.PORT,
     host: e.HOST,
     devErrors: e.MOSAIC_DEV_ERRORS === '1',
     maxBodyBytes: e.MOSAIC_MAX_BODY_BYTES,
-    database: databaseConfigFromEnv(env),
+    database,
+    severalNodes: e.MOSAIC_NODES === '' ? database.kind === 'server' : e.MOSAIC_NODES === 'several',
     limits: {
       maxDepth: e.MOSAIC_MAX_DEPTH,
       maxAliases: e.MOSAIC_MAX_ALIASES,

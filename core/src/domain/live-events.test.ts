@@ -50,3 +50,19 @@ describe('LiveEventBus', () => {
     expect((await live.next()).done).toBe(true);
   });
 });
+
+describe('LiveEventBus relay', () => {
+  it('hands published events to the relay, not delivered ones, until detached', async () => {
+    const bus = new LiveEventBus();
+    const relayed: string[] = [];
+    const detach = bus.relayTo((tenantId, e) => relayed.push(`${tenantId}:${(e as Extract<LiveEvent, { interaction: unknown }>).interaction.body}`));
+    expect(() => bus.relayTo(() => undefined)).toThrow(/relayed already/);
+    const live = bus.subscribe('t');
+    bus.publish('t', added('c', 'here'));
+    bus.deliver('t', added('c', 'from another node'));
+    detach();
+    bus.publish('t', added('c', 'after'));
+    expect(relayed).toEqual(['t:here']);
+    expect([bodyOf(await live.next()), bodyOf(await live.next()), bodyOf(await live.next())]).toEqual(['here', 'from another node', 'after']);
+  });
+});

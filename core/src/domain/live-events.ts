@@ -47,13 +47,34 @@ type Listener = (event: LiveEvent) => void;
 /**
  * A process-local publish/subscribe of committed domain changes, keyed by tenant id. The tenant
  * of a subscription is the caller's (from its verified credential), never a client argument, so a
- * tenant can only hear its own writes. Publish only after the transaction committed.
+ * tenant can only hear its own writes. Publish only after the transaction committed. With several
+ * nodes a relay (live-relay.ts) carries published events to the other nodes' buses.
  */
 export class LiveEventBus {
   readonly #listeners = new Map<string, Set<Listener>>();
+  #relay: ((tenantId: string, event: LiveEvent) => void) | undefined;
 
-  /** Hands the event to the tenant's current subscribers (synchronously; they only queue it). */
+  /** Hands the event to the tenant's current subscribers, and to the other nodes' when relayed. */
   publish(tenantId: string, event: LiveEvent): void {
+    this.deliver(tenantId, event);
+    this.#relay?.(tenantId, event);
+  }
+
+  /**
+   * Also hands every event published from now on to `relay` (which carries it to the other
+   * nodes), until the returned function is called. One relay at a time.
+   */
+  relayTo(relay: (tenantId: string, event: LiveEvent) => void): () => void {
+    if (this.#relay) throw new Error('the live events are relayed already');
+    this.#relay = relay;
+    return () => { if (this.#relay === relay) this.#relay = undefined; };
+  }
+
+  /**
+   * Hands the event to this process's subscribers only (synchronously; they only queue it): for
+   * events another node published and relayed here.
+   */
+  deliver(tenantId: string, event: LiveEvent): void {
     const listeners = this.#listeners.get(tenantId);
     if (!listeners) return;
     for (const listener of [...listeners]) listener(event);

@@ -11,6 +11,7 @@ import { introspectionPolicy } from './plugins/introspection-policy.js';
 import { operationMetrics } from './plugins/operation-metrics.js';
 import type { GraphQLMetrics } from '../ops/metrics.js';
 import { queryCostPlugin } from './plugins/query-cost.js';
+import type { CostLimiter } from '../lib/cost-buckets.js';
 import { textArguments } from './plugins/text-arguments.js';
 import { createBaseSchema } from './schema.js';
 import { endSubscriptionsOnDispose, SubscriptionSlots } from './subscriptions/index.js';
@@ -33,6 +34,8 @@ export function createGraphQLServer(
   subscriptionSlots = new SubscriptionSlots(config.limits),
   /** Where operation counts, latencies, errors and cost go (the server's /metrics). */
   metrics?: GraphQLMetrics,
+  /** The tenants' cost budgets: shared by several nodes, or (by default) this process's own. */
+  costBudgets?: CostLimiter,
 ): MosaicYoga {
   const base = createBaseSchema();
   return createYoga<ServerContext>({
@@ -56,7 +59,7 @@ export function createGraphQLServer(
       introspectionPolicy(config.introspection),
       // Before pricing: an operation with text the API refuses is neither run nor charged.
       textArguments(),
-      queryCostPlugin(config.limits),
+      queryCostPlugin(config.limits, costBudgets),
       // After pricing, so it sees the cost charged.
       ...(metrics ? [operationMetrics(metrics)] : []),
       endSubscriptionsOnDispose(subscriptionSlots),

@@ -4,6 +4,9 @@ import type { ServerConfig } from '../config.js';
 import { SubscriptionSlots } from '../graphql/subscriptions/index.js';
 import { createGraphQLServer } from '../graphql/yoga.js';
 import { startSlaSweeps } from '../domain/sla/index.js';
+import { liveEvents } from '../domain/live-events.js';
+import { startLiveRelay } from '../domain/live-relay.js';
+import { SharedCostBuckets } from '../lib/shared-cost-buckets.js';
 import { createServerOps, drainConnections, registerPlatformCollectors, startingApp, startTracing, within, type ServerOps } from '../ops/index.js';
 import type { Platform } from '../platform.js';
 import type { AppEnv } from './authenticate.js';
@@ -75,7 +78,11 @@ export async function listen(config: ServerConfig, options: ListenOptions = {}):
     attach: async (platform) => {
       // One count of open live streams: GraphQL subscriptions and the console's live pages.
       const subscriptionSlots = new SubscriptionSlots(platform.config.limits);
-      const yoga = createGraphQLServer(platform.config, platform.logger, platform.plugins, subscriptionSlots, ops.metrics.graphql);
+      // Several nodes share the tenants' cost budgets and live updates through the control database.
+      const { severalNodes, limits } = platform.config;
+      const costBudgets = severalNodes ? new SharedCostBuckets(platform.control.client, limits.costPerMinute) : undefined;
+      const relay = severalNodes ? await startLiveRelay({ control: platform.control.client, bus: liveEvents, logger: platform.logger }) : undefined;
+      const yoga = createGraphQLServer(platform.config, platform.logger, platform.plugins, subscriptionSlots, ops.metrics.graphql, costBudgets);
       registerPlatformCollectors(ops.metrics.registry, platform);
       handler = createApp(platform, yoga, subscriptionSlots, ops);
       // This process serves requests, so it also delivers their events to plugins.
@@ -93,7 +100,7 @@ export async function listen(config: ServerConfig, options: ListenOptions = {}):
         // Deliveries running finish within the drain; one still running after it stays leased and
         // is claimed again once its lease expires (here on restart, or by another process).
         const left = Math.max(0, drainTimeoutMs - (Date.now() - started));
-        await Promise.all([within(platform.plugins.events.stop(), left), within(slaSweeps.stop(), left)]);
+        await Promise.all([within(platform.plugins.events.stop(), left), within(slaSweeps.stop(), left), relay && within(relay.stop(), left)]);
         if (!(await connections)) {
           platform.logger.warn({ drainTimeoutMs }, 'requests still running when the drain timed out; their connections were cut');
         }

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { GraphQLError, Kind, getOperationAST, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
-import { CostBuckets } from '../../lib/cost-buckets.js';
+import { CostBuckets, type CostLimiter, type CostTake } from '../../lib/cost-buckets.js';
 import type { ServerConfig } from '../../config.js';
 import type { ServerContext } from '../context.js';
 import { requestRefused } from '../errors.js';
@@ -85,9 +85,9 @@ function costOf(schema: GraphQLSchema, document: DocumentNode, rawVariables: unk
  * in `extensions.cost` (Shopify's shape), so clients can pace themselves instead of guessing:
  * `{ requestedQueryCost, throttleStatus: { maximumAvailable, currentlyAvailable, restoreRate } }`
  * (`requestedQueryCost` is 0 when the operation was refused before it was priced).
+ * `buckets` are this process's own unless several nodes share them (SharedCostBuckets).
  */
-export function queryCostPlugin(limits: ServerConfig['limits']): Plugin<ServerContext> {
-  const buckets = new CostBuckets(limits.costPerMinute);
+export function queryCostPlugin(limits: ServerConfig['limits'], buckets: CostLimiter = new CostBuckets(limits.costPerMinute)): Plugin<ServerContext> {
   const requested = new WeakMap<Request, number>();
   // Subscriptions are priced and charged the same way, once, when they start.
   const price: NonNullable<Plugin<ServerContext>['onExecute'] & Plugin<ServerContext>['onSubscribe']> = ({ args, setResultAndStopExecution, extendContext }) => {
@@ -102,13 +102,18 @@ export function queryCostPlugin(limits: ServerConfig['limits']): Plugin<ServerCo
     if (cost > maxCost) {
       return reject(requestRefused(`query cost ${cost} exceeds the limit of ${maxCost}; ask for smaller pages`, 'QUERY_TOO_COMPLEX', { cost, maxCost }));
     }
+    const charged = (taken: CostTake) => {
+      if (!taken.ok) {
+        return reject(new GraphQLError(`rate limit reached for this tenant; retry in ${taken.retryAfterSeconds}s`, {
+          extensions: { code: 'RATE_LIMITED', retryAfterSeconds: taken.retryAfterSeconds, http: { status: 429, headers: { 'retry-after': String(taken.retryAfterSeconds) } } },
+        }));
+      }
+      extendContext({ queryCost: cost } as never);
+    };
     const taken = buckets.take(context.tenant.tenantId, cost);
-    if (!taken.ok) {
-      return reject(new GraphQLError(`rate limit reached for this tenant; retry in ${taken.retryAfterSeconds}s`, {
-        extensions: { code: 'RATE_LIMITED', retryAfterSeconds: taken.retryAfterSeconds, http: { status: 429, headers: { 'retry-after': String(taken.retryAfterSeconds) } } },
-      }));
-    }
-    extendContext({ queryCost: cost } as never);
+    // A shared budget may have to ask the database; the in-process one answers at once, and stays synchronous.
+    if (!(taken instanceof Promise)) return charged(taken);
+    return taken.then(charged, (error: unknown) => reject(new GraphQLError('the rate limit could not be checked', { originalError: error as Error })));
   };
   return {
     onExecute: price,
