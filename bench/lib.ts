@@ -48,7 +48,8 @@ export async function startFixture<T>(args: string[], script = 'serve-fixture.ts
     ],
     {
       cwd: benchDir,
-      env: { ...process.env, TSX_TSCONFIG_PATH: join(benchDir, 'tsconfig.json'), MOSAIC_LOG_LEVEL: 'silent' },
+      // As `mosaic serve` runs (bin/mosaic.js): graphql-js without its development checks.
+      env: { NODE_ENV: 'production', ...process.env, TSX_TSCONFIG_PATH: join(benchDir, 'tsconfig.json'), MOSAIC_LOG_LEVEL: 'silent' },
       stdio: ['pipe', 'pipe', 'inherit'],
     },
   );
