@@ -8,7 +8,7 @@ import { SubscriptionSlots } from '../graphql/subscriptions/index.js';
 import { withLogContext } from '../lib/logger.js';
 import type { Platform } from '../platform.js';
 import { accessLog } from './access-log.js';
-import { authenticate, errorResponse, type AppEnv } from './authenticate.js';
+import { authenticate, databaseFailureResponse, errorResponse, type AppEnv } from './authenticate.js';
 import { requestBodyLimit } from './body-limit.js';
 import { serveGraphiQLPage } from './graphiql.js';
 import { mountGraphiQLAssets } from './graphiql-assets.js';
@@ -81,7 +81,8 @@ export function createApp(
   app.onError((err, c) => {
     platform.logger.error({ err, requestId: c.get('requestId') }, 'unhandled error');
     if (isWebPath(c.req.path)) return webError(c);
-    return errorResponse(c, 500, 'INTERNAL_SERVER_ERROR', 'unexpected error');
+    // A database out of reach (or full) is news a client can act on: 503 and retry, or 507.
+    return databaseFailureResponse(c, err) ?? errorResponse(c, 500, 'INTERNAL_SERVER_ERROR', 'unexpected error');
   });
   return app;
 }

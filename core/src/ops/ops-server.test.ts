@@ -188,6 +188,13 @@ describe('readiness and shutdown', () => {
       expect(res.status).toBe(503);
       expect(await res.json()).toEqual({ status: 'database-unreachable' });
       expect((await fetch(`${env.server.url}/livez`)).status).toBe(200);
+      // The older /healthz answers the database's code, not an uncoded 500.
+      const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8080'), { code: 'ECONNREFUSED' });
+      env.platform.control.db.run = (() => Promise.reject(refused)) as unknown as typeof env.platform.control.db.run;
+      const health = await fetch(`${env.server.url}/healthz`);
+      expect(health.status).toBe(503);
+      expect(health.headers.get('retry-after')).toBe('1');
+      expect(((await health.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('DATABASE_UNAVAILABLE');
     } finally {
       await env.server.close();
       rmSync(env.dir, { recursive: true, force: true });
