@@ -120,8 +120,11 @@ export class SharedCostBuckets implements CostLimiter {
    * remembered, so the next take of this tenant is refused here until the refill could cover it.
    */
   async #lease(key: string, held: Held, need: number): Promise<void> {
-    const args = { tenant: key, capacity: this.capacity, perMs: this.#perMs, need, want: need + this.leaseSize };
-    const [refill, lease] = await this.client.batch([{ sql: REFILL, args }, { sql: LEASE, args }], 'write');
+    // Each statement gets exactly its own parameters (a libsql server refuses any extra).
+    const [refill, lease] = await this.client.batch([
+      { sql: REFILL, args: { tenant: key, capacity: this.capacity, perMs: this.#perMs } },
+      { sql: LEASE, args: { tenant: key, need, want: need + this.leaseSize } },
+    ], 'write');
     const now = this.#now();
     const before = Number(refill!.rows[0]!.points);
     const after = lease!.rows[0] ? Number(lease!.rows[0].points) : undefined;

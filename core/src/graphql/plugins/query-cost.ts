@@ -5,6 +5,7 @@ import { LRUCache } from 'lru-cache';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { CostBuckets, type CostLimiter, type CostTake } from '../../lib/cost-buckets.js';
 import type { ServerConfig } from '../../config.js';
+import { databaseFailure, databaseFailureHttp } from '../../db/failures.js';
 import type { ServerContext } from '../context.js';
 import { requestRefused } from '../errors.js';
 import { costEstimators } from './cost-estimators.js';
@@ -113,7 +114,12 @@ export function queryCostPlugin(limits: ServerConfig['limits'], buckets: CostLim
     const taken = buckets.take(context.tenant.tenantId, cost);
     // A shared budget may have to ask the database; the in-process one answers at once, and stays synchronous.
     if (!(taken instanceof Promise)) return charged(taken);
-    return taken.then(charged, (error: unknown) => reject(new GraphQLError('the rate limit could not be checked', { originalError: error as Error })));
+    return taken.then(charged, (error: unknown) => {
+      // A database that cannot be reached is said as such (503, retry); anything else is an internal fault.
+      const failure = databaseFailure(error);
+      if (!failure) throw error;
+      return reject(new GraphQLError(failure.message, { extensions: { code: failure.code, ...failure.details, http: databaseFailureHttp(failure) } }));
+    });
   };
   return {
     onExecute: price,
