@@ -3,6 +3,7 @@ import { createClient, type Client, type TransactionMode } from '@libsql/client'
 import type { DatabaseConfig } from './config.js';
 import { ensurePrivateDatabaseFile, ensurePrivateDir } from './private-files.js';
 import { traceStatements } from './statement-spans.js';
+import { writeTransactionsOnOneConnection } from './write-connection.js';
 
 /** How long a writer waits for SQLite's lock before giving up (embedded mode). */
 const BUSY_TIMEOUT_MS = 5_000;
@@ -18,7 +19,13 @@ export function openLibsqlClient(config: DatabaseConfig, name: string): Client {
     ensurePrivateDir(config.dataDir);
     const file = join(config.dataDir, `${name}.db`);
     ensurePrivateDatabaseFile(file);
-    return traceStatements(keepCommitErrors(createClient({ url: `file:${file}`, timeout: BUSY_TIMEOUT_MS })), name);
+    const open = () => createClient({ url: `file:${file}`, timeout: BUSY_TIMEOUT_MS });
+    const writer = async () => {
+      const connection = open();
+      await connection.execute(SYNCHRONOUS_PRAGMA);
+      return connection;
+    };
+    return traceStatements(keepCommitErrors(writeTransactionsOnOneConnection(open(), writer)), name);
   }
   const namespace = Buffer.from(name).toString('base64').replace(/=+$/, '');
   return traceStatements(keepCommitErrors(createClient({

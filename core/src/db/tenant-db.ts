@@ -5,7 +5,7 @@ import { drizzle, type LibSQLDatabase } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { packageRoot } from '../lib/package-root.js';
 import type { DatabaseConfig } from './config.js';
-import { ensureServerNamespace, openLibsqlClient, SYNCHRONOUS_PRAGMA, tuneEmbedded } from './libsql-client.js';
+import { ensureServerNamespace, openLibsqlClient, tuneEmbedded } from './libsql-client.js';
 import * as tenantSchema from './tenant-schema.js';
 
 export type TenantDrizzle = LibSQLDatabase<typeof tenantSchema>;
@@ -70,12 +70,8 @@ export class TenantDatabases {
       db,
       client,
       write: async (fn) => {
-        const result = await lock.runExclusive(async () => {
-          // libsql hands its connection to each transaction and opens a fresh one on next use:
-          // state the sync setting on the connection the transaction takes, never assume it.
-          if (this.config.kind === 'embedded') await client.execute(SYNCHRONOUS_PRAGMA);
-          return db.transaction(fn);
-        });
+        // Embedded, the transaction runs on the file's one write connection, synced FULL (write-connection.ts).
+        const result = await lock.runExclusive(() => db.transaction(fn));
         this.onCommit(tenantId);
         return result;
       },

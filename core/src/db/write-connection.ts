@@ -1,0 +1,87 @@
+import { Mutex } from 'async-mutex';
+import type { Client, InStatement, ResultSet, Transaction, TransactionMode } from '@libsql/client';
+
+/**
+ * Runs the write transactions of an embedded (file) client on one long-lived connection of their
+ * own, one at a time, instead of libsql's way: its file client hands its connection to each
+ * transaction and opens a new one for the next statement, and the old one is released only when
+ * the garbage collector finalises it (its prepared statements keep it open even after close()).
+ * Under steady writes a server held thousands of such connections, each a file descriptor and a
+ * page cache, and grew by hundreds of MB. SQLite has one writer at a time anyway, so queueing the
+ * transactions here costs nothing and spares the busy-wait that blocks the event loop; reads keep
+ * the client's own connection and never see a transaction's uncommitted rows. Read transactions
+ * (backups) still take a connection of their own as before.
+ */
+export function writeTransactionsOnOneConnection(client: Client, openWriter: () => Promise<Client>): Client {
+  const openTransaction = client.transaction.bind(client);
+  const closeClient = client.close.bind(client);
+  const lock = new Mutex();
+  let writer: Promise<Client> | undefined;
+
+  client.transaction = (async (mode: TransactionMode = 'write') => {
+    if (mode !== 'write') return openTransaction(mode);
+    const release = await lock.acquire();
+    // Opened (and tuned) on first use and never replaced; one that failed to open is tried again next time.
+    const opening = (writer ??= openWriter());
+    try {
+      const connection = await opening;
+      await connection.execute('BEGIN IMMEDIATE');
+      return sharedTransaction(connection, release);
+    } catch (err) {
+      if (writer === opening && !(await opening.then(() => true, () => false))) writer = undefined;
+      release();
+      throw err;
+    }
+  }) as Client['transaction'];
+
+  client.close = () => {
+    closeClient();
+    void writer?.then((w) => w.close(), () => {});
+    writer = undefined;
+  };
+  return client;
+}
+
+/** A transaction on `connection`, which it holds until commit, rollback or close (then `release`). */
+function sharedTransaction(connection: Client, release: () => void): Transaction {
+  let closed = false;
+  const end = async (sql: 'COMMIT' | 'ROLLBACK') => {
+    if (closed) {
+      if (sql === 'ROLLBACK') return; // as libsql: a rollback after the end does nothing
+      throw Object.assign(new Error('The transaction is closed'), { code: 'TRANSACTION_CLOSED' });
+    }
+    try {
+      await connection.execute(sql);
+    } catch (err) {
+      // A commit that failed (a full disk) may leave the transaction open: never hand it on.
+      if (sql === 'COMMIT') await connection.execute('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      closed = true;
+      release();
+    }
+  };
+  const open = () => {
+    if (closed) throw Object.assign(new Error('The transaction is closed'), { code: 'TRANSACTION_CLOSED' });
+  };
+  const tx: Transaction = {
+    async execute(stmt: InStatement | string, args?: unknown) {
+      open();
+      return typeof stmt === 'string' ? connection.execute(stmt, args as never) : connection.execute(stmt);
+    },
+    async batch(stmts: InStatement[]) {
+      const results: ResultSet[] = [];
+      for (const stmt of stmts) results.push(await tx.execute(stmt));
+      return results;
+    },
+    async executeMultiple() {
+      // The client's own executeMultiple rolls back any open transaction when done; nothing here needs it.
+      throw new Error('executeMultiple is not available in a write transaction');
+    },
+    commit: () => end('COMMIT'),
+    rollback: () => end('ROLLBACK'),
+    close: () => { if (!closed) void end('ROLLBACK').catch(() => {}); },
+    get closed() { return closed; },
+  } as Transaction;
+  return tx;
+}
