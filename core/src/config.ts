@@ -40,6 +40,11 @@ const serverEnv = z.object({
   MOSAIC_SANDBOX_WORKER_MAX_RSS_MB: z.coerce.number().int().min(128).default(1024),
   MOSAIC_PLUGIN_WARM_INSTALLATIONS: int(100),
   MOSAIC_PLUGIN_RETENTION_DAYS: int(30),
+  /** Delivered events (outbox rows and their deliveries) are kept this long; dead letters stay until replayed. */
+  MOSAIC_EVENT_RETENTION_SECONDS: int(7 * 86_400),
+  MOSAIC_PLUGIN_LOG_RETENTION_SECONDS: int(14 * 86_400),
+  /** How often the retention sweep (events, plugin logs, uninstalled plugins' data) runs. */
+  MOSAIC_RETENTION_SWEEP_SECONDS: int(3_600),
   MOSAIC_PLUGIN_STORAGE_QUOTA_BYTES: int(1024 * 1024),
   /** Hostnames plugins may reach on private or loopback addresses (local development only). */
   MOSAIC_EGRESS_ALLOW_PRIVATE_HOSTS: z.string().default('').transform(canonicalHostList),
@@ -234,6 +239,11 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
       sandboxWorkerMaxRssMb: e.MOSAIC_SANDBOX_WORKER_MAX_RSS_MB,
       maxWarmInstallations: e.MOSAIC_PLUGIN_WARM_INSTALLATIONS,
       retentionDays: e.MOSAIC_PLUGIN_RETENTION_DAYS,
+      history: {
+        eventsMs: e.MOSAIC_EVENT_RETENTION_SECONDS * 1000,
+        pluginLogsMs: e.MOSAIC_PLUGIN_LOG_RETENTION_SECONDS * 1000,
+        sweepMs: e.MOSAIC_RETENTION_SWEEP_SECONDS * 1000,
+      },
       egress: { allowPrivateHosts: e.MOSAIC_EGRESS_ALLOW_PRIVATE_HOSTS, devHosts: e.MOSAIC_EGRESS_DEV_HOSTS },
       hostLimits: {
         storageQuotaBytes: e.MOSAIC_PLUGIN_STORAGE_QUOTA_BYTES,

@@ -10,6 +10,7 @@ import { tenants as tenantsTable } from '../db/control-schema.js';
 import { RoutingSweeper } from '../domain/routing/sweeper.js';
 import { notFound } from '../lib/errors.js';
 import { EventDispatcher, exponentialBackoff, handleInboundWebhook, type InboundWebhookRequest, type WebhookResult } from './events/index.js';
+import type { HistoryRetention } from './events/history-retention.js';
 import { vaultFromEnv, type Installation, type InstallerDeps } from './installer/index.js';
 import { pluginParents } from './parents.js';
 import { PluginRuntime } from './runtime/runtime.js';
@@ -25,6 +26,8 @@ export interface PluginSettings {
   sandboxWorkerMaxRssMb?: number;
   maxWarmInstallations: number;
   retentionDays: number;
+  /** How long delivered events and plugin logs are kept, and how often they (and uninstalled plugins' data) are swept. */
+  history?: HistoryRetention & { sweepMs: number };
   egress: HostDeps['egress'];
   hostLimits: HostLimits;
 }
@@ -97,6 +100,7 @@ export function createPluginPlatform(deps: {
     // Long enough that a plugin paused by its breaker (30 s) is retried after the pause, not dead-lettered during it.
     maxAttempts: 8,
     backoff: exponentialBackoff({ baseMs: 2_000 }),
+    ...(deps.settings.history ? { history: deps.settings.history, retentionSweepMs: deps.settings.history.sweepMs } : {}),
     periodic: (now) => routing.tick(now),
     deliver: async (tenantId, installation, event) => {
       await runtime.invoke(await systemContext(tenantId, 'system:events'), installation, { entry: { kind: 'event', type: event.type }, event }, null);

@@ -10,6 +10,7 @@ import {
   abandonDelivery, claimDelivery, dispatchOutbox, dueDeliveries, hasUndispatched, nextWorkAt, settleDelivered, settleFailed,
   type DeliveredEvent, type DueDelivery,
 } from './deliveries.js';
+import { pruneHistory, type HistoryRetention } from './history-retention.js';
 import { sweepRetention, type PurgedInstallation } from './retention.js';
 import { loadSubscriptions, ManifestCache, type Subscriptions } from './subscriptions.js';
 
@@ -45,8 +46,10 @@ export interface EventDispatcherOptions {
    * events another process committed and then died before dispatching. 0 turns it off.
    */
   fullScanMs?: number;
-  /** How often `sweepRetention` runs while started. 0 turns it off. */
+  /** How often `sweepRetention` (and `pruneHistory`, if `history` is given) runs while started. 0 turns it off. */
   retentionSweepMs?: number;
+  /** How long delivered events and plugin logs are kept; without it they are kept for ever. */
+  history?: HistoryRetention;
   /** Shared with the inbound-webhook handler so both reuse verified manifests. */
   manifests?: ManifestCache;
   /**
@@ -82,6 +85,7 @@ export class EventDispatcher {
   readonly #concurrency: number;
   readonly #fullScanMs: number;
   readonly #retentionSweepMs: number;
+  readonly #history: HistoryRetention | undefined;
   readonly #periodic: ((now: Date) => Promise<void>) | undefined;
   readonly #drains = new Map<string, Drain>();
   /** Tenants this process knows to have work, with when it falls due (epoch ms). */
@@ -108,6 +112,7 @@ export class EventDispatcher {
     this.#concurrency = options.concurrency ?? 4;
     this.#fullScanMs = options.fullScanMs ?? 10 * 60_000;
     this.#retentionSweepMs = options.retentionSweepMs ?? 60 * 60_000;
+    this.#history = options.history;
     this.manifests = options.manifests ?? new ManifestCache(options.control);
     this.#periodic = options.periodic;
     if (this.#maxAttempts < 1) throw new Error('maxAttempts must be at least 1');
@@ -210,6 +215,10 @@ export class EventDispatcher {
       this.#nextRetention = now + this.#retentionSweepMs;
       const purged = await this.sweepRetention(new Date(now));
       if (purged.length) this.#logger.info({ purged }, 'purged data of uninstalled plugins past retention');
+      if (this.#history) {
+        const pruned = await pruneHistory({ control: this.#control, tenants: this.#tenants, logger: this.#logger }, new Date(now), this.#history);
+        if (pruned.outbox + pruned.deliveries + pruned.pluginLogs) this.#logger.info({ pruned }, 'pruned event history and plugin logs past retention');
+      }
     }
     if (this.#started && this.#periodic) await this.#periodic(new Date(now));
   }
