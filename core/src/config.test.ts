@@ -9,6 +9,15 @@ describe('serverConfigFromEnv', () => {
     expect(serverConfigFromEnv({ ...env, MOSAIC_SANDBOX_WORKER_MAX_RSS_MB: '512' }).plugins.sandboxWorkerMaxRssMb).toBe(512);
   });
 
+  it('shares limits and live updates between nodes on a libsql server, not on files, unless told', () => {
+    const server = { MOSAIC_DATABASE_URL: 'http://127.0.0.1:8080', MOSAIC_DATABASE_ADMIN_URL: 'http://127.0.0.1:9090' };
+    expect(serverConfigFromEnv(env).severalNodes).toBe(false);
+    expect(serverConfigFromEnv(server).severalNodes).toBe(true);
+    expect(serverConfigFromEnv({ ...server, MOSAIC_NODES: 'one' }).severalNodes).toBe(false);
+    expect(serverConfigFromEnv({ ...env, MOSAIC_NODES: 'several' }).severalNodes).toBe(true);
+    expect(() => serverConfigFromEnv({ ...env, MOSAIC_NODES: 'two' })).toThrow(/bad configuration: MOSAIC_NODES/);
+  });
+
   it('refuses a worker RSS ceiling a worker could not stay under', () => {
     expect(() => serverConfigFromEnv({ ...env, MOSAIC_SANDBOX_WORKER_MAX_RSS_MB: '64' })).toThrow(
       /bad configuration: MOSAIC_SANDBOX_WORKER_MAX_RSS_MB/,

@@ -129,7 +129,8 @@ export const costBuckets = sqliteTable('cost_buckets', {
 
 /**
  * Live events on their way to the other nodes: written after the change committed, read by every
- * node past its cursor (the ever-growing id), deleted after a minute (domain/live-relay.ts).
+ * node past its cursor (the ever-growing id), deleted after a minute (domain/live-relay.ts). The
+ * one place tenant rows pass through here, as copies in transit: no API reads this table.
  */
 export const liveEventRelay = sqliteTable('live_events', {
   id: integer('id').primaryKey({ autoIncrement: true }),

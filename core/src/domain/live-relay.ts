@@ -112,12 +112,17 @@ export async function startLiveRelay(options: LiveRelayOptions): Promise<LiveRel
 
   let timer: NodeJS.Timeout | undefined;
   let polling: Promise<void> | undefined;
+  // While the database is away, said once (not four times a second), and its return once.
+  let failing = false;
   const poll = async () => {
     try {
       while (!stopped && (await read()));
       await prune();
+      if (failing) logger.info('live events of the other nodes are read again');
+      failing = false;
     } catch (err) {
-      logger.warn({ err }, 'live events of the other nodes could not be read; retrying');
+      if (!failing) logger.warn({ err }, 'live events of the other nodes could not be read; retrying');
+      failing = true;
     }
     if (!stopped) timer = setTimeout(() => { polling = poll(); }, pollMs);
   };
