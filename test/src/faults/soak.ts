@@ -11,6 +11,10 @@ import { prepareSoakWorld, type SoakWorld } from './soak-world.js';
 
 export interface SoakOptions {
   seconds: number;
+  /** How long delivered events and plugin logs are kept (MOSAIC_EVENT_RETENTION_SECONDS and MOSAIC_PLUGIN_LOG_RETENTION_SECONDS). Default 120. */
+  retentionSeconds?: number;
+  /** How often the retention sweep runs (MOSAIC_RETENTION_SWEEP_SECONDS). Default 30. */
+  sweepSeconds?: number;
   /** The warm-up, and the width of each latency window. Default 60. */
   windowSeconds?: number;
   /** How old the carrier's signatures are when sent (see SoakLoadOptions). Default 0. */
@@ -21,8 +25,12 @@ export interface SoakOptions {
 export interface WindowStats { from: number; requests: number; errors: number; p50: number; p99: number }
 export interface RssSample { atSeconds: number; coreMb: number; workerMb: number }
 export interface Growth { afterWarmupMb: number; endMb: number; maxMb: number; pct: number }
-/** A table that grows with traffic: its rows when the load started and ended, and its oldest row's age at the end. */
-export interface GrowingTable { table: string; start: number; end: number; oldestSeconds: number | null }
+/**
+ * A table that grows with traffic: its rows when the load started and ended, its oldest row's
+ * age at the end, and (for those under retention) the rows at the end that the sweep should have
+ * pruned: older than the retention plus one sweep interval.
+ */
+export interface GrowingTable { table: string; start: number; end: number; oldestSeconds: number | null; overdue: number | null }
 
 export interface SoakReport {
   seconds: number;
@@ -45,6 +53,8 @@ export interface SoakReport {
     pruned: number;
   };
   tables: GrowingTable[];
+  retentionSeconds: number;
+  sweepSeconds: number;
   /** Event deliveries not delivered a while after the load stopped. */
   undelivered: { pending: number; dead: number };
 }
@@ -52,18 +62,29 @@ export interface SoakReport {
 /** The replay claims' grace past expiry before pruning (core's PRUNE_GRACE_MS), plus a second of slack. */
 const CLAIM_GRACE_MS = 61_000;
 
-const TENANT_TABLES: [string, string][] = [
-  ['outbox', 'created_at'], ['event_deliveries', 'updated_at'], ['inbound_webhook_replays', 'expires_at'], ['web_sessions', 'created_at'], ['interactions', 'created_at'],
+/** Table, its time column, and for those under retention the rows the sweep must have taken before `?` (ms). */
+const TENANT_TABLES: [string, string, string?][] = [
+  ['outbox', 'created_at', 'dispatched_at < ? and not exists (select 1 from event_deliveries d where d.event_id = outbox.id)'],
+  ['event_deliveries', 'updated_at', "status = 'delivered' and updated_at < ?"],
+  ['inbound_webhook_replays', 'expires_at'], ['web_sessions', 'created_at'], ['interactions', 'created_at'],
 ];
-const CONTROL_TABLES: [string, string][] = [['plugin_logs', 'at'], ['plugin_usage', 'hour * 3600000']];
+const CONTROL_TABLES: [string, string, string?][] = [['plugin_logs', 'at', 'at < ?'], ['plugin_usage', 'hour * 3600000']];
 
 /** Runs the soak on a fresh world and returns its report. */
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const log = options.log ?? (() => {});
   const windowSeconds = options.windowSeconds ?? 60;
-  const w = await prepareSoakWorld('soak');
+  const retentionSeconds = options.retentionSeconds ?? 120;
+  const sweepSeconds = options.sweepSeconds ?? 30;
+  const w = await prepareSoakWorld('soak', {
+    MOSAIC_EVENT_RETENTION_SECONDS: String(retentionSeconds),
+    MOSAIC_PLUGIN_LOG_RETENTION_SECONDS: String(retentionSeconds),
+    MOSAIC_RETENTION_SWEEP_SECONDS: String(sweepSeconds),
+  });
+  // Rows past retention by more than a sweep interval (and a few seconds for the sweep itself) are overdue.
+  const overdueBefore = () => Date.now() - (retentionSeconds + sweepSeconds + 5) * 1000;
   try {
-    const before = await growingTables(w);
+    const before = await growingTables(w, overdueBefore());
     const rss: RssSample[] = [];
     const started = performance.now();
     const sample = () => rss.push({ atSeconds: Math.round((performance.now() - started) / 1000), ...memoryOf(w.core.pid) });
@@ -85,7 +106,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       const [row] = await w.world.tenantRows(`select count(*) as pending from event_deliveries where status = 'pending'`);
       return { pending: Number(row!.pending), dead: -1 };
     });
-    const after = await growingTables(w);
+    const after = await growingTables(w, overdueBefore());
     const [claims] = await w.world.tenantRows('select count(*) as n, sum(expires_at < ?) as expired from inbound_webhook_replays', [load.webhooks.lastSignedAt - CLAIM_GRACE_MS]);
     const claimsLeft = Number(claims!.n);
     return {
@@ -96,7 +117,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       core: growth(rss, windowSeconds, (s) => s.coreMb),
       worker: growth(rss, windowSeconds, (s) => s.workerMb),
       webhooks: { accepted: load.webhooks.accepted, claimsLeft, expiredLeft: Number(claims!.expired ?? 0), pruned: load.webhooks.accepted - claimsLeft },
-      tables: before.map((b, i) => ({ ...b, end: after[i]!.start, oldestSeconds: after[i]!.oldestSeconds, start: b.start })),
+      tables: before.map((b, i) => ({ ...after[i]!, start: b.start })),
+      retentionSeconds,
+      sweepSeconds,
       undelivered,
     };
   } finally {
@@ -110,6 +133,7 @@ export function soakProblems(r: SoakReport, limits: { maxRssGrowthPct: number })
   if (r.errors) problems.push(`${r.errors} errors`);
   if (r.undelivered.pending || r.undelivered.dead) problems.push(`events not delivered: ${r.undelivered.pending} pending, ${r.undelivered.dead} dead`);
   if (r.webhooks.expiredLeft) problems.push(`${r.webhooks.expiredLeft} expired webhook replay claims not pruned`);
+  for (const t of r.tables) if (t.overdue) problems.push(`${t.overdue} ${t.table} rows past retention not pruned`);
   if (r.core.pct > limits.maxRssGrowthPct) problems.push(`server RSS grew ${r.core.pct} % after warm-up`);
   if (r.worker.pct > limits.maxRssGrowthPct) problems.push(`sandbox worker RSS grew ${r.worker.pct} % after warm-up`);
   return problems;
@@ -128,8 +152,8 @@ export function soakTable(r: SoakReport, problems: string[]): string {
     ...r.windows.map((m) => `| ${m.from} | ${m.requests} | ${m.errors} | ${m.p50} | ${m.p99} |`),
     '', '| kind | requests | errors | p50 ms | p99 ms |', '|---|---|---|---|---|',
     ...r.kinds.map((k) => `| ${k.kind} | ${k.requests} | ${k.errors} | ${k.p50} | ${k.p99} |`),
-    '', '| growing table | rows at start | rows at end | oldest row at end, s |', '|---|---|---|---|',
-    ...r.tables.map((t) => `| ${t.table} | ${t.start} | ${t.end} | ${t.oldestSeconds ?? '-'} |`),
+    '', `| growing table | rows at start | rows at end | oldest row at end, s | rows past retention (${r.retentionSeconds} s) + a sweep (${r.sweepSeconds} s) left |`, '|---|---|---|---|---|',
+    ...r.tables.map((t) => `| ${t.table} | ${t.start} | ${t.end} | ${t.oldestSeconds ?? '-'} | ${t.overdue ?? 'no retention'} |`),
   ];
   const reasons = Object.entries(r.errorReasons);
   if (reasons.length) lines.push('', 'errors:', ...reasons.slice(0, 20).map(([reason, n]) => `- ${n} × ${reason}`));
@@ -190,14 +214,19 @@ function growth(rss: RssSample[], warmupSeconds: number, of: (s: RssSample) => n
   return { afterWarmupMb: afterWarmup, endMb: end, maxMb: Math.max(...rss.map(of)), pct: afterWarmup ? round1(((end - afterWarmup) / afterWarmup) * 100) : 0 };
 }
 
-async function growingTables(w: SoakWorld): Promise<GrowingTable[]> {
+async function growingTables(w: SoakWorld, overdueBefore: number): Promise<GrowingTable[]> {
   const now = Date.now();
   const row = (table: string, r: Record<string, unknown>): GrowingTable => ({
     table, start: Number(r.n), end: Number(r.n), oldestSeconds: r.oldest == null ? null : Math.round((now - Number(r.oldest)) / 1000),
+    overdue: r.overdue === undefined ? null : Number(r.overdue ?? 0),
   });
-  const tenant = await Promise.all(TENANT_TABLES.map(async ([table, at]) => row(table, (await w.world.tenantRows(`select count(*) as n, min(${at}) as oldest from ${table}`))[0]!)));
-  const control = await Promise.all(CONTROL_TABLES.map(async ([table, at]) => {
-    const rs = await w.world.platform.control.client.execute({ sql: `select count(*) as n, min(${at}) as oldest from ${table} where tenant_id = ?`, args: [w.world.tenantId] });
+  const overdue = (when?: string) => (when ? `, sum(${when}) as overdue` : '');
+  const tenant = await Promise.all(TENANT_TABLES.map(async ([table, at, when]) =>
+    row(table, (await w.world.tenantRows(`select count(*) as n, min(${at}) as oldest${overdue(when)} from ${table}`, when ? [overdueBefore] : []))[0]!)));
+  const control = await Promise.all(CONTROL_TABLES.map(async ([table, at, when]) => {
+    const rs = await w.world.platform.control.client.execute({
+      sql: `select count(*) as n, min(${at}) as oldest${overdue(when)} from ${table} where tenant_id = ?`, args: [...(when ? [overdueBefore] : []), w.world.tenantId],
+    });
     return row(table, rs.rows[0] as unknown as Record<string, unknown>);
   }));
   return [...tenant, ...control];
