@@ -69,4 +69,21 @@ describe('write transactions of an embedded database', () => {
     await next.commit();
     expect((await client.execute('select count(*) as n from t')).rows[0]!.n).toBe(3);
   });
+
+  it('drops a connection whose statement failed: a BEGIN another process kept waiting does not block the next commit', async () => {
+    // A second client on the same file, as another core process has.
+    const other = openLibsqlClient({ kind: 'embedded', dataDir: dir }, 'w');
+    try {
+      const holding = await client.transaction('write');
+      await holding.execute("insert into t (v) values ('first')");
+      await expect(other.transaction('write')).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
+      await holding.commit();
+      const next = await other.transaction('write');
+      await next.execute("insert into t (v) values ('second')");
+      await next.commit();
+      expect((await client.execute('select v from t order by id')).rows.map((r) => r.v)).toEqual(['first', 'second']);
+    } finally {
+      other.close();
+    }
+  }, 30_000);
 });

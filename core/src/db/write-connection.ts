@@ -17,18 +17,27 @@ export function writeTransactionsOnOneConnection(client: Client, openWriter: () 
   const closeClient = client.close.bind(client);
   const lock = new Mutex();
   let writer: Promise<Client> | undefined;
+  // A statement that failed (a BEGIN another process kept waiting past the busy timeout, a
+  // constraint) stays open on its connection until the garbage collector finalises it, and SQLite
+  // then refuses every later COMMIT there ("SQL statements in progress"). Such a connection is
+  // dropped: the next transaction opens another.
+  const drop = (failed: Promise<Client>) => {
+    if (writer !== failed) return;
+    writer = undefined;
+    void failed.then((connection) => connection.close(), () => {});
+  };
 
   client.transaction = (async (mode: TransactionMode = 'write') => {
     if (mode !== 'write') return openTransaction(mode);
     const release = await lock.acquire();
-    // Opened (and tuned) on first use and never replaced; one that failed to open is tried again next time.
+    // Opened (and tuned) on first use and kept while its statements succeed.
     const opening = (writer ??= openWriter());
     try {
       const connection = await opening;
       await connection.execute('BEGIN IMMEDIATE');
-      return sharedTransaction(connection, release);
+      return sharedTransaction(connection, release, () => drop(opening));
     } catch (err) {
-      if (writer === opening && !(await opening.then(() => true, () => false))) writer = undefined;
+      drop(opening);
       release();
       throw err;
     }
@@ -42,22 +51,35 @@ export function writeTransactionsOnOneConnection(client: Client, openWriter: () 
   return client;
 }
 
-/** A transaction on `connection`, which it holds until commit, rollback or close (then `release`). */
-function sharedTransaction(connection: Client, release: () => void): Transaction {
+/**
+ * A transaction on `connection`, which it holds until commit, rollback or close (then `release`);
+ * `drop` retires the connection when one of its statements failed.
+ */
+function sharedTransaction(connection: Client, release: () => void, drop: () => void): Transaction {
   let closed = false;
+  let failed = false;
+  const run = async <T>(statement: () => Promise<T>): Promise<T> => {
+    try {
+      return await statement();
+    } catch (err) {
+      failed = true;
+      throw err;
+    }
+  };
   const end = async (sql: 'COMMIT' | 'ROLLBACK') => {
     if (closed) {
       if (sql === 'ROLLBACK') return; // as libsql: a rollback after the end does nothing
       throw Object.assign(new Error('The transaction is closed'), { code: 'TRANSACTION_CLOSED' });
     }
     try {
-      await connection.execute(sql);
+      await run(() => connection.execute(sql));
     } catch (err) {
       // A commit that failed (a full disk) may leave the transaction open: never hand it on.
       if (sql === 'COMMIT') await connection.execute('ROLLBACK').catch(() => {});
       throw err;
     } finally {
       closed = true;
+      if (failed) drop();
       release();
     }
   };
@@ -67,7 +89,7 @@ function sharedTransaction(connection: Client, release: () => void): Transaction
   const tx: Transaction = {
     async execute(stmt: InStatement | string, args?: unknown) {
       open();
-      return typeof stmt === 'string' ? connection.execute(stmt, args as never) : connection.execute(stmt);
+      return run(() => (typeof stmt === 'string' ? connection.execute(stmt, args as never) : connection.execute(stmt)));
     },
     async batch(stmts: InStatement[]) {
       const results: ResultSet[] = [];
