@@ -52,6 +52,14 @@ export function writeTransactionsOnOneConnection(client: Client, openWriter: () 
 }
 
 /**
+ * The error libsql's own transactions throw when used after their end, with libsql's code, so
+ * what handles the client's errors (libsql-client.ts) treats both alike. A driver's code, never
+ * a client's: a use after the end is a bug the API answers as INTERNAL_SERVER_ERROR.
+ */
+const LIBSQL_CLOSED = 'TRANSACTION_CLOSED';
+const transactionClosed = () => Object.assign(new Error('The transaction is closed'), { code: LIBSQL_CLOSED });
+
+/**
  * A transaction on `connection`, which it holds until commit, rollback or close (then `release`);
  * `drop` retires the connection when one of its statements failed.
  */
@@ -69,7 +77,7 @@ function sharedTransaction(connection: Client, release: () => void, drop: () => 
   const end = async (sql: 'COMMIT' | 'ROLLBACK') => {
     if (closed) {
       if (sql === 'ROLLBACK') return; // as libsql: a rollback after the end does nothing
-      throw Object.assign(new Error('The transaction is closed'), { code: 'TRANSACTION_CLOSED' });
+      throw transactionClosed();
     }
     try {
       await run(() => connection.execute(sql));
@@ -84,7 +92,7 @@ function sharedTransaction(connection: Client, release: () => void, drop: () => 
     }
   };
   const open = () => {
-    if (closed) throw Object.assign(new Error('The transaction is closed'), { code: 'TRANSACTION_CLOSED' });
+    if (closed) throw transactionClosed();
   };
   const tx: Transaction = {
     async execute(stmt: InStatement | string, args?: unknown) {
