@@ -4,7 +4,8 @@
  * and the rows of the tables that only ever grow unless something prunes them, counted before
  * and after. The first window is the warm-up; memory growth is measured from its end.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { childPids, waitFor } from './fault-world.js';
 import { startSoakLoad, type Sample } from './soak-load.js';
 import { prepareSoakWorld, type SoakWorld } from './soak-world.js';
@@ -23,8 +24,10 @@ export interface SoakOptions {
 }
 
 export interface WindowStats { from: number; requests: number; errors: number; p50: number; p99: number }
-export interface RssSample { atSeconds: number; coreMb: number; workerMb: number }
-export interface Growth { afterWarmupMb: number; endMb: number; maxMb: number; pct: number }
+/** Memory every 10 s, with the machine's 1-minute load average (other work on the box shows in latency). */
+export interface RssSample { atSeconds: number; coreMb: number; workerMb: number; load: number }
+/** RSS after the warm-up and at the end; `secondHalfPct`: growth over the run's second half, where a leak keeps growing and a slow warm-up does not. */
+export interface Growth { afterWarmupMb: number; endMb: number; maxMb: number; pct: number; secondHalfPct: number }
 /**
  * A table that grows with traffic: its rows when the load started and ended, its oldest row's
  * age at the end, and (for those under retention) the rows at the end that the sweep should have
@@ -55,6 +58,8 @@ export interface SoakReport {
   tables: GrowingTable[];
   retentionSeconds: number;
   sweepSeconds: number;
+  /** The server's open file handles on database files (`.db`) when the load stopped: one per connection. */
+  dbHandles: number;
   /** Event deliveries not delivered a while after the load stopped. */
   undelivered: { pending: number; dead: number };
 }
@@ -87,7 +92,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const before = await growingTables(w, overdueBefore());
     const rss: RssSample[] = [];
     const started = performance.now();
-    const sample = () => rss.push({ atSeconds: Math.round((performance.now() - started) / 1000), ...memoryOf(w.core.pid) });
+    const sample = () => rss.push({ atSeconds: Math.round((performance.now() - started) / 1000), ...memoryOf(w.core.pid), load: loadAverage() });
     sample();
     const sampler = setInterval(sample, 10_000);
     const load = startSoakLoad(w, { webhookAgeSeconds: options.webhookAgeSeconds });
@@ -95,6 +100,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     await new Promise((r) => setTimeout(r, options.seconds * 1000));
     clearInterval(progress);
     await load.stop();
+    const dbHandles = databaseHandles(w.core.pid);
     sample();
     clearInterval(sampler);
 
@@ -120,6 +126,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       tables: before.map((b, i) => ({ ...after[i]!, start: b.start })),
       retentionSeconds,
       sweepSeconds,
+      dbHandles,
       undelivered,
     };
   } finally {
@@ -144,10 +151,10 @@ export function soakTable(r: SoakReport, problems: string[]): string {
   const first = r.windows[0]!;
   const last = r.windows.at(-1)!;
   const lines = [
-    `## Soak: ${r.seconds} s of steady mixed load (${Math.round(r.requests / r.seconds)} req/s), windows of ${r.windowSeconds} s, the first one warm-up`, '',
-    '| requests | errors | p50 ms first / last window | p99 ms first / last window | server RSS MB after warm-up → end (max) | sandbox worker RSS MB after warm-up → end (max) | webhook replay claims pruned / expired left | result |',
-    '|---|---|---|---|---|---|---|---|',
-    `| ${r.requests} | ${r.errors} | ${first.p50} / ${last.p50} | ${first.p99} / ${last.p99} | ${r.core.afterWarmupMb} → ${r.core.endMb} (${r.core.maxMb}), ${signed(r.core.pct)} % | ${r.worker.afterWarmupMb} → ${r.worker.endMb} (${r.worker.maxMb}), ${signed(r.worker.pct)} % | ${r.webhooks.pruned} of ${r.webhooks.accepted} / ${r.webhooks.expiredLeft} | ${problems.length ? `FAIL: ${problems.join('; ')}` : 'ok'} |`,
+    `## Soak: ${r.seconds} s of steady mixed load (${Math.round(r.requests / r.seconds)} req/s), windows of ${r.windowSeconds} s, the first one warm-up; machine load average ${round1(r.rss.reduce((sum, s) => sum + s.load, 0) / r.rss.length)} (max ${Math.max(...r.rss.map((s) => s.load))}) on ${availableParallelism()} cores`, '',
+    '| requests | errors | p50 ms first / last window | p99 ms first / last window | server RSS MB after warm-up → end (max), over the second half | sandbox worker RSS MB after warm-up → end (max), over the second half | server handles on .db files | webhook replay claims pruned / expired left | result |',
+    '|---|---|---|---|---|---|---|---|---|',
+    `| ${r.requests} | ${r.errors} | ${first.p50} / ${last.p50} | ${first.p99} / ${last.p99} | ${r.core.afterWarmupMb} → ${r.core.endMb} (${r.core.maxMb}), ${signed(r.core.pct)} %, ${signed(r.core.secondHalfPct)} % | ${r.worker.afterWarmupMb} → ${r.worker.endMb} (${r.worker.maxMb}), ${signed(r.worker.pct)} %, ${signed(r.worker.secondHalfPct)} % | ${r.dbHandles} | ${r.webhooks.pruned} of ${r.webhooks.accepted} / ${r.webhooks.expiredLeft} | ${problems.length ? `FAIL: ${problems.join('; ')}` : 'ok'} |`,
     '', '| window from s | requests | errors | p50 ms | p99 ms |', '|---|---|---|---|---|',
     ...r.windows.map((m) => `| ${m.from} | ${m.requests} | ${m.errors} | ${m.p50} | ${m.p99} |`),
     '', '| kind | requests | errors | p50 ms | p99 ms |', '|---|---|---|---|---|',
@@ -207,11 +214,26 @@ function memoryOf(pid: number): { coreMb: number; workerMb: number } {
   return { coreMb: round1(rssMb(pid)), workerMb: round1(childPids(pid).reduce((sum, p) => sum + rssMb(p), 0)) };
 }
 
+/** Open file descriptors of `pid` on database files: each connection holds one. */
+function databaseHandles(pid: number): number {
+  return readdirSync(`/proc/${pid}/fd`).filter((fd) => {
+    try {
+      return readlinkSync(`/proc/${pid}/fd/${fd}`).endsWith('.db');
+    } catch {
+      return false; // closed between the listing and the read
+    }
+  }).length;
+}
+
+const loadAverage = () => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+
 /** RSS at the first sample after the warm-up against the last sample. */
 function growth(rss: RssSample[], warmupSeconds: number, of: (s: RssSample) => number): Growth {
+  const pct = (from: number, to: number) => (from ? round1(((to - from) / from) * 100) : 0);
   const afterWarmup = of(rss.find((s) => s.atSeconds >= warmupSeconds) ?? rss.at(-1)!);
+  const half = of(rss.find((s) => s.atSeconds >= rss.at(-1)!.atSeconds / 2)!);
   const end = of(rss.at(-1)!);
-  return { afterWarmupMb: afterWarmup, endMb: end, maxMb: Math.max(...rss.map(of)), pct: afterWarmup ? round1(((end - afterWarmup) / afterWarmup) * 100) : 0 };
+  return { afterWarmupMb: afterWarmup, endMb: end, maxMb: Math.max(...rss.map(of)), pct: pct(afterWarmup, end), secondHalfPct: pct(half, end) };
 }
 
 async function growingTables(w: SoakWorld, overdueBefore: number): Promise<GrowingTable[]> {
