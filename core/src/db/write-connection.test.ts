@@ -86,4 +86,15 @@ describe('write transactions of an embedded database', () => {
       other.close();
     }
   }, 30_000);
+
+  it('writes outside a transaction wait for its end on the same connection instead of failing busy', async () => {
+    const holding = await client.transaction('write');
+    await holding.execute("insert into t (v) values ('in the transaction')");
+    const autocommit = client.execute("insert into t (v) values ('autocommit')");
+    const batched = client.batch(["insert into t (v) values ('batch')"], 'write');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await holding.commit();
+    await Promise.all([autocommit, batched]);
+    expect((await client.execute('select v from t order by id')).rows.map((r) => r.v)).toEqual(['in the transaction', 'autocommit', 'batch']);
+  }, 30_000);
 });

@@ -27,6 +27,30 @@ export function writeTransactionsOnOneConnection(client: Client, openWriter: () 
     void failed.then((connection) => connection.close(), () => {});
   };
 
+  // Writes outside a transaction (autocommit statements, write batches) take the same connection
+  // and turn: on a second connection of this thread, SQLite's busy wait would block the event loop
+  // that the transaction holding the lock needs to finish, until the busy timeout failed it.
+  const execute = client.execute.bind(client);
+  const batch = client.batch.bind(client);
+  const onWriter = async <T>(work: (connection: Client) => Promise<T>): Promise<T> => {
+    const release = await lock.acquire();
+    const opening = (writer ??= openWriter());
+    try {
+      return await work(await opening);
+    } catch (err) {
+      drop(opening);
+      throw err;
+    } finally {
+      release();
+    }
+  };
+  client.execute = ((stmt: InStatement | string, args?: unknown) => {
+    if (!writes(stmt)) return execute(stmt as never, args as never);
+    return onWriter((connection) => (typeof stmt === 'string' ? connection.execute(stmt, args as never) : connection.execute(stmt)));
+  }) as Client['execute'];
+  client.batch = ((stmts: InStatement[], mode?: TransactionMode) =>
+    mode === 'read' ? batch(stmts, mode) : onWriter((connection) => connection.batch(stmts, mode))) as Client['batch'];
+
   client.transaction = (async (mode: TransactionMode = 'write') => {
     if (mode !== 'write') return openTransaction(mode);
     const release = await lock.acquire();
@@ -50,6 +74,10 @@ export function writeTransactionsOnOneConnection(client: Client, openWriter: () 
   };
   return client;
 }
+
+/** Statements that only read (and pragmas, which set or read this connection's own settings). */
+const READS = /^\s*(select|explain|values|pragma)\b/i;
+const writes = (stmt: InStatement | string) => !READS.test(typeof stmt === 'string' ? stmt : stmt.sql);
 
 /**
  * The error libsql's own transactions throw when used after their end, with libsql's code, so
