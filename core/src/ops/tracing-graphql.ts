@@ -35,17 +35,20 @@ const codeOf = (error: unknown): string | undefined => {
   return typeof code === 'string' ? code : undefined;
 };
 
+/** Runs `fn` (sync or async) and ends `span` when it is done, marked failed if it threw. */
+function endingSpan<T>(span: Span, fn: () => T): T {
+  try {
+    return endWith(span, fn());
+  } catch (err) {
+    recordFailure(span, err, codeOf(err));
+    span.end();
+    throw err;
+  }
+}
+
 /** Runs `fn` inside a child span named `name` (sync or async). */
 function inSpan<T>(name: string, fn: () => T): T {
-  return mosaicTracer().startActiveSpan(name, (span) => {
-    try {
-      return endWith(span, fn());
-    } catch (err) {
-      recordFailure(span, err, codeOf(err));
-      span.end();
-      throw err;
-    }
-  });
+  return mosaicTracer().startActiveSpan(name, (span) => endingSpan(span, fn));
 }
 
 /** Resolvers already wrapped: a schema extended from a wrapped one copies them. */
@@ -118,15 +121,7 @@ export function graphqlTracing(core: GraphQLSchema): Plugin<ServerContext> {
       operation: ({ context: operationContext }, run) => {
         const span = mosaicTracer().startSpan('graphql');
         operations.set(operationContext, span);
-        return context.with(trace.setSpan(context.active(), span), () => {
-          try {
-            return endWith(span, run());
-          } catch (err) {
-            recordFailure(span, err, codeOf(err));
-            span.end();
-            throw err;
-          }
-        });
+        return context.with(trace.setSpan(context.active(), span), () => endingSpan(span, run));
       },
       parse: (_, run) => inSpan('graphql.parse', run),
       validate: (_, run) => inSpan('graphql.validate', run),
