@@ -46,7 +46,7 @@ export function writeTransactionsOnOneConnection(client: Client, openWriter: () 
   };
   client.execute = ((stmt: InStatement | string, args?: unknown) => {
     if (!writes(stmt)) return execute(stmt as never, args as never);
-    return onWriter((connection) => (typeof stmt === 'string' ? connection.execute(stmt, args as never) : connection.execute(stmt)));
+    return onWriter((connection) => executeOn(connection, stmt, args));
   }) as Client['execute'];
   client.batch = ((stmts: InStatement[], mode?: TransactionMode) =>
     mode === 'read' ? batch(stmts, mode) : onWriter((connection) => connection.batch(stmts, mode))) as Client['batch'];
@@ -74,6 +74,10 @@ export function writeTransactionsOnOneConnection(client: Client, openWriter: () 
   };
   return client;
 }
+
+/** `client.execute`'s two call forms, on `connection`. */
+const executeOn = (connection: Client, stmt: InStatement | string, args?: unknown) =>
+  (typeof stmt === 'string' ? connection.execute(stmt, args as never) : connection.execute(stmt));
 
 /** Statements that only read (and pragmas, which set or read this connection's own settings). */
 const READS = /^\s*(select|explain|values|pragma)\b/i;
@@ -125,7 +129,7 @@ function sharedTransaction(connection: Client, release: () => void, drop: () => 
   const tx: Transaction = {
     async execute(stmt: InStatement | string, args?: unknown) {
       open();
-      return run(() => (typeof stmt === 'string' ? connection.execute(stmt, args as never) : connection.execute(stmt)));
+      return run(() => executeOn(connection, stmt, args));
     },
     async batch(stmts: InStatement[]) {
       const results: ResultSet[] = [];
