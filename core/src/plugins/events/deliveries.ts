@@ -84,8 +84,8 @@ export async function dueDeliveries(db: TenantDrizzle, now: Date, limit: number)
 /**
  * Claims a due delivery for one attempt: counts the attempt and pushes `nextAttemptAt` out to
  * the end of the lease, if and only if the row is still as it was read. Only the process whose
- * UPDATE changed the row runs the delivery; if that process dies, the row falls due again when
- * the lease runs out. Counting at claim time means a crash mid-attempt still uses up an attempt.
+ * UPDATE changed the row runs the delivery, renewing the lease while it runs (`renewLease`); if
+ * that process dies, the row falls due again when the lease runs out. Counting at claim time means a crash mid-attempt still uses up an attempt.
  */
 export async function claimDelivery(data: TenantDb, due: DueDelivery, leaseUntil: Date, now: Date): Promise<Lease | null> {
   const result = await data.write((tx) => tx.update(eventDeliveries)
@@ -96,6 +96,16 @@ export async function claimDelivery(data: TenantDb, due: DueDelivery, leaseUntil
 
 const held = (lease: Lease) =>
   and(key(lease), eq(eventDeliveries.status, 'pending'), eq(eventDeliveries.nextAttemptAt, lease.until), eq(eventDeliveries.attempts, lease.attempts));
+
+/**
+ * Extends a held lease to `until` while its delivery still runs. Returns the renewed lease, or
+ * null when it was lost (it ran out and another process took the delivery over).
+ */
+export async function renewLease(data: TenantDb, lease: Lease, until: Date, now: Date): Promise<Lease | null> {
+  const result = await data.write((tx) => tx.update(eventDeliveries)
+    .set({ nextAttemptAt: until, updatedAt: now }).where(held(lease)));
+  return result.rowsAffected === 1 ? { ...lease, until } : null;
+}
 
 export const truncateError = (message: string) =>
   message.length > MAX_ERROR_CHARS ? `${message.slice(0, MAX_ERROR_CHARS - 1)}…` : message;

@@ -11,7 +11,7 @@ import { emitEvent } from '../../domain/outbox.js';
 import { AppError } from '../../lib/errors.js';
 import { uninstallPlugin } from '../installer/index.js';
 import { claimDelivery, dueDeliveries } from './deliveries.js';
-import { EventDispatcher, type DeliverEvent, type EventDispatcherOptions } from './index.js';
+import { DEFAULT_LEASE_MS, EventDispatcher, type DeliverEvent, type EventDispatcherOptions } from './index.js';
 import { createEventsWorld, GREETER, PINGED, QUIET, type EventsWorld } from './test-fixtures.js';
 
 const code = (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (e instanceof AppError ? e.code : String(e)));
@@ -238,6 +238,70 @@ describe('EventDispatcher', () => {
     expect(rows.find((r) => r.eventId === first!.eventId)).toMatchObject({ status: 'delivered', attempts: 2 });
     expect(rows.find((r) => r.eventId === last!.eventId)).toMatchObject({ status: 'dead', attempts: 2, lastError: expect.stringContaining('never finished') });
   });
+
+  /** Starts lease-holder.fixture.ts draining `tenantId`; resolves once its handler runs. */
+  const leaseHolder = async (tenantId: string, leaseMs: number, holdMs: number) => {
+    const dataDir = world.config.kind === 'embedded' ? world.config.dataDir : '';
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./lease-holder.fixture.ts', import.meta.url)), dataDir, tenantId, String(leaseMs), String(holdMs)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const io = { out: '', err: '' };
+    child.stdout.on('data', (chunk: Buffer) => { io.out += chunk.toString(); });
+    child.stderr.on('data', (chunk: Buffer) => { io.err += chunk.toString(); });
+    const exited = once(child, 'exit');
+    await vi.waitFor(() => { if (!io.out.includes('running ')) throw new Error(`no delivery running yet: ${io.err}`); }, { timeout: 30_000, interval: 20 });
+    return { child, io, exited };
+  };
+
+  it('runs a delivery again within one lease of its process being killed mid-attempt (kill -9)', async () => {
+    const t = await world.tenant([GREETER]);
+    await createCustomer(t.ctx, { name: 'Delivery in flight at the kill' });
+    const holder = await leaseHolder(t.id, 0, 0); // the default lease; the handler never ends
+    const [running] = await deliveriesOf(t.id);
+    expect(running).toMatchObject({ status: 'pending', attempts: 1 });
+    holder.child.kill('SIGKILL');
+    await holder.exited;
+    const killedAt = Date.now();
+
+    let deliveredAt = 0;
+    const here = new EventDispatcher({
+      control: world.control.db, tenants: world.tenants, logger: world.logger,
+      deliver: async (tenantId, _installation, event) => {
+        if (tenantId === t.id && event.id === running!.eventId) deliveredAt ||= Date.now();
+      },
+    });
+    here.start();
+    try {
+      await vi.waitFor(() => { if (!deliveredAt) throw new Error('not delivered again yet'); }, { timeout: DEFAULT_LEASE_MS + 10_000, interval: 50 });
+    } finally {
+      await here.stop();
+    }
+    const waited = deliveredAt - killedAt;
+    process.stdout.write(`event delivery redelivered ${waited} ms after its process was killed (lease ${DEFAULT_LEASE_MS} ms)\n`);
+    // Within one lease (its last renewal may have just happened) plus a poll and some slack.
+    expect(waited).toBeLessThan(DEFAULT_LEASE_MS + 2_500);
+    const [after] = await deliveriesOf(t.id);
+    expect(after).toMatchObject({ status: 'delivered', attempts: 2 });
+  }, DEFAULT_LEASE_MS + 60_000);
+
+  it("never takes a live process's delivery over, however long past its first lease it runs", async () => {
+    const t = await world.tenant([GREETER]);
+    await createCustomer(t.ctx, { name: 'Slow handler' });
+    const leaseMs = 600;
+    const holder = await leaseHolder(t.id, leaseMs, 8 * leaseMs);
+    const here = vi.fn<DeliverEvent>(async () => {});
+    const d = new EventDispatcher({ control: world.control.db, tenants: world.tenants, logger: world.logger, deliver: here, leaseMs });
+    // Drain over and over while the other process's handler runs for eight leases.
+    while (!holder.io.out.includes('done')) {
+      await d.drain(t.id);
+      await sleep(100);
+    }
+    const [exitCode] = await holder.exited;
+    expect({ exitCode, err: holder.io.err }).toEqual({ exitCode: 0, err: '' });
+    expect(here).not.toHaveBeenCalled();
+    const [row] = await deliveriesOf(t.id);
+    expect(row).toMatchObject({ status: 'delivered', attempts: 1 });
+  }, 60_000);
 
   it('creates an event\'s deliveries and marks it dispatched in one transaction', async () => {
     const t = await world.tenant([GREETER]);

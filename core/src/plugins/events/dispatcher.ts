@@ -7,8 +7,8 @@ import type { Installation } from '../installer/index.js';
 import { exponentialBackoff, type Backoff } from './backoff.js';
 import { listDeadLetters, replayDeadLetter, type DeadLetter } from './dead-letters.js';
 import {
-  abandonDelivery, claimDelivery, dispatchOutbox, dueDeliveries, hasUndispatched, nextWorkAt, settleDelivered, settleFailed,
-  type DeliveredEvent, type DueDelivery,
+  abandonDelivery, claimDelivery, dispatchOutbox, dueDeliveries, hasUndispatched, nextWorkAt, renewLease, settleDelivered, settleFailed,
+  type DeliveredEvent, type DueDelivery, type Lease,
 } from './deliveries.js';
 import { pruneHistory, type HistoryRetention } from './history-retention.js';
 import { sweepRetention, type PurgedInstallation } from './retention.js';
@@ -33,8 +33,9 @@ export interface EventDispatcherOptions {
   /** How often tenants with pending work are swept for due deliveries. */
   pollMs?: number;
   /**
-   * How long a claimed delivery is reserved for the process running it. Must exceed the
-   * sandbox's wall-clock deadline, or a slow handler could be started a second time elsewhere.
+   * How long a claimed delivery is reserved for the process running it; renewed every third of
+   * it while the handler runs, so it bounds how long a delivery whose process died waits before
+   * another process (or the restarted one) runs it again. Default `DEFAULT_LEASE_MS`.
    */
   leaseMs?: number;
   /** Outbox rows / due deliveries taken per query. */
@@ -58,6 +59,17 @@ export interface EventDispatcherOptions {
    */
   periodic?: (now: Date) => Promise<void>;
 }
+
+/**
+ * A delivery's lease: the sandbox's wall-clock deadline for an event handler (10 s) plus a margin.
+ * The lease is renewed while the call runs (a call queued behind busy sandbox workers can take
+ * longer), so a live holder keeps it however long the call takes, and a killed process's
+ * deliveries run again within this long of its death. Renewal rather than a lease holder id that
+ * a restarted process would reclaim at start-up: nodes have no identity that survives a restart
+ * and is unique (two processes may share one data dir or one sqld), so a process could not tell
+ * its dead predecessor's leases from a live neighbour's; an expiring lease needs no such identity.
+ */
+export const DEFAULT_LEASE_MS = 15_000;
 
 interface Drain {
   done: Promise<void>;
@@ -107,7 +119,7 @@ export class EventDispatcher {
     this.#backoff = options.backoff ?? exponentialBackoff();
     this.#clock = options.clock ?? Date.now;
     this.#pollMs = options.pollMs ?? 1_000;
-    this.#leaseMs = options.leaseMs ?? 60_000;
+    this.#leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.#batchSize = options.batchSize ?? 100;
     this.#concurrency = options.concurrency ?? 4;
     this.#fullScanMs = options.fullScanMs ?? 10 * 60_000;
@@ -283,11 +295,14 @@ export class EventDispatcher {
       return;
     }
     const now = this.#clock();
-    const lease = await claimDelivery(data, due, new Date(now + this.#leaseMs), new Date(now));
-    if (!lease) return; // another process has it
+    const claimed = await claimDelivery(data, due, new Date(now + this.#leaseMs), new Date(now));
+    if (!claimed) return; // another process has it
+    const holding = this.#holdLease(data, claimed, at);
+    let lease: Lease;
     try {
       await this.#deliver(tenantId, target.installation, due.event);
     } catch (err) {
+      lease = await holding.release();
       const failedAt = this.#clock();
       const error = describeError(err);
       const dead = lease.attempts >= this.#maxAttempts;
@@ -299,9 +314,43 @@ export class EventDispatcher {
       else this.#logger.warn(log, 'event delivery failed; will retry');
       return;
     }
+    lease = await holding.release();
     if (!(await settleDelivered(data, lease, new Date(this.#clock())))) {
       this.#logger.warn({ ...at, attempt: lease.attempts }, 'event delivered after its lease expired; it may run again elsewhere');
     }
+  }
+
+  /**
+   * Renews `lease` every third of the lease while its delivery runs. `release` stops renewing
+   * and answers the lease as last renewed, which settling must name.
+   */
+  #holdLease(data: TenantDb, lease: Lease, at: Record<string, unknown>): { release: () => Promise<Lease> } {
+    let current = lease;
+    let renewing: Promise<void> = Promise.resolve();
+    let lost = false;
+    const renew = async () => {
+      const now = this.#clock();
+      try {
+        const renewed = await renewLease(data, current, new Date(now + this.#leaseMs), new Date(now));
+        if (renewed) current = renewed;
+        else {
+          lost = true;
+          clearInterval(timer);
+          this.#logger.warn({ ...at, attempt: current.attempts }, 'event delivery lost its lease while running; it may run again elsewhere');
+        }
+      } catch (err) {
+        // Kept as is: the next renewal tries again, and the lease still has two thirds to run.
+        this.#logger.warn({ ...at, err }, 'renewing an event delivery lease failed');
+      }
+    };
+    const timer = setInterval(() => { if (!lost) renewing = renewing.then(renew); }, Math.max(1, Math.floor(this.#leaseMs / 3)));
+    return {
+      release: async () => {
+        clearInterval(timer);
+        await renewing;
+        return current;
+      },
+    };
   }
 }
 

@@ -5,7 +5,7 @@
  * Handlers get the event id as idempotency key: it is the same on every retry and replay, and
  * delivery is at least once.
  */
-export { EventDispatcher, type DeliverEvent, type EventDispatcherOptions } from './dispatcher.js';
+export { DEFAULT_LEASE_MS, EventDispatcher, type DeliverEvent, type EventDispatcherOptions } from './dispatcher.js';
 export { exponentialBackoff, type Backoff, type BackoffOptions } from './backoff.js';
 export type { DeliveredEvent } from './deliveries.js';
 export { DEFAULT_DEAD_LETTERS, MAX_DEAD_LETTERS, type DeadLetter } from './dead-letters.js';
