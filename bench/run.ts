@@ -11,6 +11,7 @@
  *   npm run bench -- knowledge          # the knowledge search function over 50 000 rated articles; votes; deflection
  *   npm run bench -- ingest             # batched interaction imports (use-case, NDJSON) vs raw multi-row INSERTs
  *   npm run bench -- routing            # routing decisions per second: 200 agents, 10 000 waiting items
+ *   npm run bench -- writes             # 8 clients of addInteraction and createCase: embedded file vs sqld, side by side
  */
 import { fullStack } from './full-stack.js';
 import { ingest } from './ingest.js';
@@ -21,6 +22,7 @@ import { plugins } from './plugins.js';
 import { routing } from './routing.js';
 import { scale } from './scale.js';
 import { web } from './web.js';
+import { writes } from './writes.js';
 
 const benchmarks: Record<string, () => Promise<BenchResult>> = {
   'full-stack': fullStack,
@@ -31,6 +33,7 @@ const benchmarks: Record<string, () => Promise<BenchResult>> = {
   knowledge,
   ingest,
   routing,
+  writes,
 };
 
 const requested = process.argv.slice(2).filter((a) => a !== '--');
