@@ -7,7 +7,9 @@ import { startSlaSweeps } from '../domain/sla/index.js';
 import { liveEvents } from '../domain/live-events.js';
 import { startLiveRelay } from '../domain/live-relay.js';
 import { SharedCostBuckets } from '../lib/shared-cost-buckets.js';
-import { createServerOps, drainConnections, registerPlatformCollectors, startingApp, startTracing, within, type ServerOps } from '../ops/index.js';
+import {
+  createServerOps, drainConnections, exportFailureLog, registerPlatformCollectors, startingApp, startTracing, within, type ServerOps,
+} from '../ops/index.js';
 import type { Platform } from '../platform.js';
 import type { AppEnv } from './authenticate.js';
 import { createApp } from './app.js';
@@ -84,6 +86,8 @@ export async function listen(config: ServerConfig, options: ListenOptions = {}):
       const relay = severalNodes ? await startLiveRelay({ control: platform.control.client, bus: liveEvents, logger: platform.logger }) : undefined;
       const yoga = createGraphQLServer(platform.config, platform.logger, platform.plugins, subscriptionSlots, ops.metrics.graphql, costBudgets);
       registerPlatformCollectors(ops.metrics.registry, platform);
+      // Spans come from requests, so from here on: a collector that fails is logged and counted.
+      tracing?.onExport(exportFailureLog(platform.logger, ops.metrics.traceExportFailures));
       handler = createApp(platform, yoga, subscriptionSlots, ops);
       // This process serves requests, so it also delivers their events to plugins.
       platform.plugins.events.start();

@@ -8,6 +8,7 @@ export { registerPlatformCollectors } from './platform-collectors.js';
 export { Readiness, type ReadinessReport, type ServerPhase } from './readiness.js';
 export { CountedSandboxSupervisor, type SandboxCallCount } from './sandbox-calls.js';
 export { startingApp } from './starting-app.js';
+export { exportFailureLog } from './trace-export-reports.js';
 export { startTracing, tracingEnabled, type Tracing } from './tracing.js';
 export { httpTracing } from './tracing-http.js';
 

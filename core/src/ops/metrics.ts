@@ -29,6 +29,8 @@ export class ServerMetrics {
   readonly httpInFlight: Gauge;
   readonly graphql: GraphQLMetrics;
   readonly databasePing: Histogram;
+  /** Failed exports of the trace exporter (counted while tracing is on; see trace-export-reports.ts). */
+  readonly traceExportFailures: Counter;
 
   constructor({ defaultMetrics = true, operationNameCap = 200 } = {}) {
     const registers = [this.registry];
@@ -65,6 +67,11 @@ export class ServerMetrics {
     this.databasePing = new Histogram({
       name: 'mosaic_database_ping_seconds', help: 'Round trip of a `select 1` on the control database, at each readiness check and scrape.',
       buckets: PING_BUCKETS, registers,
+    });
+    this.traceExportFailures = new Counter({
+      name: 'mosaic_trace_export_failures_total',
+      help: 'Batches of spans the OTLP exporter could not deliver (collector down, refusing or too slow); their spans are lost.',
+      registers,
     });
   }
 }

@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trace } from '@opentelemetry/api';
@@ -13,7 +15,8 @@ import { graphqlClient } from '../plugins/testing/graphql-client.js';
 import { createPublisher } from '../plugins/registry/index.js';
 import { tenantContext } from '../tenancy/context.js';
 import { createTenant } from '../tenancy/tenants.js';
-import { tracingEnabled } from './tracing.js';
+import { parseMetrics, value } from './metrics-test-parser.js';
+import { startTracing, tracingEnabled } from './tracing.js';
 import { startOtlpReceiver as startReceiver, type ReceivedSpan } from './tracing-test-receiver.js';
 
 /** A platform logging into `lines`, served on loopback, with a tenant, three customers and the greeter plugin installed. */
@@ -153,6 +156,51 @@ describe('tracing', () => {
     // host calls on one connection).
     const secondPlugin = spans.find((s) => s.name === 'plugin acme.greeter' && s.traceId === root.traceId)!;
     expect(spans.some((s) => s.attributes['db.system.name'] === 'sqlite' && ancestors(s).includes(secondPlugin))).toBe(true);
+  }, 120_000);
+
+  it('logs a collector that answers 500 once (not per batch), counts each failed export, and keeps serving', async () => {
+    let posts = 0;
+    const refusing = createServer((req, res) => {
+      req.resume().on('end', () => {
+        posts += 1;
+        res.writeHead(500, { 'content-type': 'text/plain' }).end('collector broken');
+      });
+    });
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => refusing.close(() => resolve())));
+    const traced = await startTracedPlatform({ MOSAIC_OTLP_ENDPOINT: `http://127.0.0.1:${(refusing.address() as AddressInfo).port}` });
+    let closed = false;
+    cleanups.push(async () => void (closed || (await traced.close())));
+    // A second user of the process's provider, to flush on demand rather than wait for the batch timer.
+    const flusher = startTracing(traced.platform.config.ops.tracing)!;
+    cleanups.push(() => flusher.shutdown());
+    const ask = async () => {
+      const res = await fetch(`${traced.server.url}/graphql`, {
+        method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${traced.apiKey}` }, body: JSON.stringify({ query: QUERY }),
+      });
+      expect(res.status).toBe(200);
+      expect((await res.json() as { errors?: unknown }).errors).toBeUndefined();
+    };
+    const failures = async () => value(parseMetrics(await (await fetch(`${traced.server.url}/metrics`)).text()), 'mosaic_trace_export_failures_total');
+    const warnings = () => traced.lines.filter((l) => String(l.msg).startsWith('trace export to the OTLP collector failed'));
+
+    await ask();
+    await expect(flusher.flush()).rejects.toThrow();
+    expect(posts).toBeGreaterThan(0);
+    expect(warnings()).toHaveLength(1);
+    expect(warnings()[0]).toMatchObject({ level: 40, failures: 1, status: 500 }) // pino's warn;
+    expect(warnings()[0]!.lostSpans).toBeGreaterThan(0);
+    const counted = await failures();
+    expect(counted).toBeGreaterThan(0);
+
+    // The server keeps answering; a later failure within the minute is counted, not logged again.
+    await ask();
+    await expect(flusher.flush()).rejects.toThrow();
+    expect(await failures()).toBeGreaterThan(counted);
+    expect(warnings()).toHaveLength(1);
+    // Closing flushes into the same failure and still closes cleanly.
+    await traced.close();
+    closed = true;
   }, 120_000);
 
   it('is off without an endpoint: no provider registered, no spans, nothing sent, log lines without trace ids', async () => {

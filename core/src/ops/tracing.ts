@@ -5,6 +5,7 @@ import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { TracingSettings } from '../config.js';
+import { reportingExports, type ExportReport } from './trace-export-reports.js';
 
 /** Our own span attributes (beside the OpenTelemetry semantic conventions). */
 export const ATTR_TENANT_ID = 'mosaic.tenant.id';
@@ -29,12 +30,17 @@ export const mosaicTracer = (): Tracer => tracer;
 export interface Tracing {
   /** Exports the finished spans now (tests; before a process exits). */
   flush(): Promise<void>;
-  /** Exports what is left and unregisters the provider: the process traces nothing afterwards. */
+  /**
+   * Exports what is left and unregisters the provider: the process traces nothing afterwards.
+   * Never rejects for a failed export (that reaches the export listeners instead).
+   */
   shutdown(): Promise<void>;
+  /** Calls `listener` with the outcome of every export of this process until `shutdown` (or the returned stop). */
+  onExport(listener: (report: ExportReport) => void): () => void;
 }
 
 /** The registered set-up, shared by every server of the process (tests start several). */
-let running: { endpoint: string; users: number; provider: NodeTracerProvider } | undefined;
+let running: { endpoint: string; users: number; provider: NodeTracerProvider; listeners: Set<(report: ExportReport) => void> } | undefined;
 
 /**
  * Registers a NodeTracerProvider exporting batches over OTLP/HTTP (JSON) to `settings.endpoint`,
@@ -48,29 +54,49 @@ export function startTracing(settings: TracingSettings): Tracing | null {
     throw new Error(`tracing already exports to ${running.endpoint} in this process`);
   }
   if (!running) {
+    const listeners = new Set<(report: ExportReport) => void>();
+    const exporter = reportingExports(new OTLPTraceExporter({ url: settings.endpoint }), (report) => {
+      for (const listener of listeners) listener(report);
+    });
     const provider = new NodeTracerProvider({
       resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: settings.serviceName }),
       // Queue and batch limits are the SDK's (2 048 spans, 512 per export): a slow collector
       // drops spans rather than holding memory.
-      spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: settings.endpoint }))],
+      spanProcessors: [new BatchSpanProcessor(exporter)],
     });
     provider.register();
-    running = { endpoint: settings.endpoint, users: 0, provider };
+    running = { endpoint: settings.endpoint, users: 0, provider, listeners };
     tracer = trace.getTracer('mosaic');
     enabled = true;
   }
   const mine = running;
   mine.users += 1;
   let stopped: Promise<void> | undefined;
+  const own = new Set<(report: ExportReport) => void>();
+  // A failed export was reported to the listeners already: a closing server must not fail for it.
+  const reported = () => undefined;
   return {
     flush: () => mine.provider.forceFlush(),
+    onExport: (listener) => {
+      own.add(listener);
+      mine.listeners.add(listener);
+      return () => {
+        own.delete(listener);
+        mine.listeners.delete(listener);
+      };
+    },
     shutdown: () => (stopped ??= (async () => {
-      if (--mine.users > 0) return mine.provider.forceFlush();
+      if (--mine.users > 0) {
+        await mine.provider.forceFlush().catch(reported);
+        for (const listener of own) mine.listeners.delete(listener);
+        return;
+      }
       running = undefined;
       enabled = false;
       try {
-        await mine.provider.shutdown();
+        await mine.provider.shutdown().catch(reported);
       } finally {
+        mine.listeners.clear();
         trace.disable();
         context.disable();
         propagation.disable();
