@@ -43,7 +43,9 @@ const serverEnv = z.object({
   /** Delivered events (outbox rows and their deliveries) are kept this long; dead letters stay until replayed. */
   MOSAIC_EVENT_RETENTION_SECONDS: int(7 * 86_400),
   MOSAIC_PLUGIN_LOG_RETENTION_SECONDS: int(14 * 86_400),
-  /** How often the retention sweep (events, plugin logs, uninstalled plugins' data) runs. */
+  /** Hourly plugin usage (the admin pages' charts) is kept this long. */
+  MOSAIC_PLUGIN_USAGE_RETENTION_DAYS: int(90),
+  /** How often the retention sweep (events, plugin logs and usage, ended web sessions, uninstalled plugins' data) runs. */
   MOSAIC_RETENTION_SWEEP_SECONDS: int(3_600),
   MOSAIC_PLUGIN_STORAGE_QUOTA_BYTES: int(1024 * 1024),
   /** Hostnames plugins may reach on private or loopback addresses (local development only). */
@@ -242,6 +244,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
       history: {
         eventsMs: e.MOSAIC_EVENT_RETENTION_SECONDS * 1000,
         pluginLogsMs: e.MOSAIC_PLUGIN_LOG_RETENTION_SECONDS * 1000,
+        pluginUsageMs: e.MOSAIC_PLUGIN_USAGE_RETENTION_DAYS * 86_400_000,
         sweepMs: e.MOSAIC_RETENTION_SWEEP_SECONDS * 1000,
       },
       egress: { allowPrivateHosts: e.MOSAIC_EGRESS_ALLOW_PRIVATE_HOSTS, devHosts: e.MOSAIC_EGRESS_DEV_HOSTS },

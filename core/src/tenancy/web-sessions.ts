@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, eq, isNotNull, lt, or } from 'drizzle-orm';
+import { and, eq, isNotNull, lt, or, sql } from 'drizzle-orm';
+import { deleteInChunks } from '../db/delete-in-chunks.js';
 import type { TenantDb, TenantTx } from '../db/tenant-db.js';
 import { passwordResets, webSessions, webUsers } from '../db/tenant-schema.js';
 import { publicWebUser, type WebUser } from './web-users.js';
@@ -107,15 +108,18 @@ export async function endWebSession(data: TenantDb, token: string | undefined): 
 
 /**
  * Deletes every session past its absolute or idle end, and spent or expired reset links: sessions
- * of users who never come back are otherwise only removed when met. Run it now and then.
+ * of users who never come back are otherwise only removed when met. The retention sweep runs it
+ * for every tenant; it deletes in chunks (`deleteInChunks`), so a large backlog never holds the
+ * tenant's write lock for long. Returns how many sessions it deleted.
  */
-export async function pruneWebSessions(data: TenantDb, lifetimes: SessionLifetimes = DEFAULT_SESSION_LIFETIMES, now = new Date()): Promise<number> {
-  return data.write(async (tx) => {
-    const res = await tx.delete(webSessions)
-      .where(or(lt(webSessions.expiresAt, now), lt(webSessions.lastSeenAt, new Date(now.getTime() - lifetimes.idleMs))));
-    await tx.delete(passwordResets).where(or(lt(passwordResets.expiresAt, now), isNotNull(passwordResets.usedAt)));
-    return res.rowsAffected;
-  });
+export async function pruneWebSessions(data: TenantDb, lifetimes: SessionLifetimes = DEFAULT_SESSION_LIFETIMES, now = new Date(), chunk?: number): Promise<number> {
+  const ended = or(lt(webSessions.expiresAt, now), lt(webSessions.lastSeenAt, new Date(now.getTime() - lifetimes.idleMs)));
+  const sessions = await deleteInChunks((limit) => data.write((tx) => tx.run(sql`delete from ${webSessions} where rowid in (
+    select rowid from ${webSessions} where ${ended} limit ${limit})`)), chunk);
+  const spent = or(lt(passwordResets.expiresAt, now), isNotNull(passwordResets.usedAt));
+  await deleteInChunks((limit) => data.write((tx) => tx.run(sql`delete from ${passwordResets} where rowid in (
+    select rowid from ${passwordResets} where ${spent} limit ${limit})`)), chunk);
+  return sessions;
 }
 
 /** Ends every session of a user (password reset, disabling, role change), inside the caller's transaction. */

@@ -47,9 +47,12 @@ export interface EventDispatcherOptions {
    * events another process committed and then died before dispatching. 0 turns it off.
    */
   fullScanMs?: number;
-  /** How often `sweepRetention` (and `pruneHistory`, if `history` is given) runs while started. 0 turns it off. */
+  /**
+   * How often `sweepRetention` (and `pruneHistory`: events, plugin logs and usage, web sessions,
+   * if `history` is given) runs while started. 0 turns it off.
+   */
   retentionSweepMs?: number;
-  /** How long delivered events and plugin logs are kept; without it they are kept for ever. */
+  /** How long delivered events, plugin logs and plugin usage are kept; without it they are kept for ever. */
   history?: HistoryRetention;
   /** Shared with the inbound-webhook handler so both reuse verified manifests. */
   manifests?: ManifestCache;
@@ -229,7 +232,7 @@ export class EventDispatcher {
       if (purged.length) this.#logger.info({ purged }, 'purged data of uninstalled plugins past retention');
       if (this.#history) {
         const pruned = await pruneHistory({ control: this.#control, tenants: this.#tenants, logger: this.#logger }, new Date(now), this.#history);
-        if (pruned.outbox + pruned.deliveries + pruned.pluginLogs) this.#logger.info({ pruned }, 'pruned event history and plugin logs past retention');
+        if (Object.values(pruned).some((n) => n > 0)) this.#logger.info({ pruned }, 'pruned event history, plugin logs and usage, and ended web sessions past retention');
       }
     }
     if (this.#started && this.#periodic) await this.#periodic(new Date(now));

@@ -1,0 +1,16 @@
+/** Rows per delete statement: each is a short write, so a large backlog never holds the write lock for long. */
+export const DELETE_CHUNK = 1_000;
+
+/**
+ * Runs `step` (a delete of at most `limit` rows) until a step deletes fewer than a chunk;
+ * returns the rows deleted in all. Each step is its own statement (or transaction), so pruning a
+ * large table lets other writers in between chunks.
+ */
+export async function deleteInChunks(step: (limit: number) => Promise<{ rowsAffected: number }>, chunk = DELETE_CHUNK): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const { rowsAffected } = await step(chunk);
+    total += rowsAffected;
+    if (rowsAffected < chunk) return total;
+  }
+}
