@@ -147,3 +147,63 @@ describe('host faults', () => {
     await refusal(hostFor(down).host('customers.get', { id: ids.customer }), 'DATABASE_UNAVAILABLE');
   });
 });
+
+describe('reads shared by the widgets of one page render', () => {
+  /** Tenant A's context, counting the selects its host calls build. */
+  function counting() {
+    const counter = { selects: 0 };
+    const db = new Proxy(tenants.a.data.db, {
+      get(target, key, receiver) {
+        if (key === 'select') counter.selects++;
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    const tenant: TenantContext = { ...tenants.a, data: { ...tenants.a.data, db } };
+    return { tenant, counter };
+  }
+
+  it('answers a read with the same arguments once for every host function sharing it', async () => {
+    const { tenant, counter } = counting();
+    const sharedReads = new Map<string, Promise<unknown>>();
+    const [a, b] = [hostFor(tenant, { sharedReads }), hostFor(tenant, { sharedReads })];
+    const [first, second] = await Promise.all([a.host('customers.get', { id: ids.customer }), b.host('customers.get', { id: ids.customer })]);
+    expect(first).toMatchObject({ id: ids.customer });
+    expect(second).toBe(first);
+    const afterOne = counter.selects;
+    expect(afterOne).toBeGreaterThan(0);
+
+    // Other arguments are another read.
+    const [one, two] = await Promise.all([
+      a.host('orders.listByCustomer', { customerId: ids.customer, first: 1 }),
+      b.host('orders.listByCustomer', { customerId: ids.customer, first: 2 }),
+    ]);
+    expect(one).not.toBe(two);
+    expect(counter.selects).toBeGreaterThan(afterOne);
+    expect([...sharedReads.keys()].map((k) => k.split(' ', 1)[0])).toEqual(['customers.get', 'orders.listByCustomer', 'orders.listByCustomer']);
+  });
+
+  it('reads again without a shared map, and never shares plugin storage, which a render may write', async () => {
+    const { tenant, counter } = counting();
+    const [a, b] = [hostFor(tenant), hostFor(tenant)];
+    const first = await a.host('customers.get', { id: ids.customer });
+    const once = counter.selects;
+    expect(await b.host('customers.get', { id: ids.customer })).not.toBe(first);
+    expect(counter.selects).toBe(2 * once);
+
+    const sharedReads = new Map<string, Promise<unknown>>();
+    const [c, d] = [hostFor(tenant, { sharedReads }), hostFor(tenant, { sharedReads })];
+    await d.host('storage.delete', { key: 'shared-render' });
+    expect(await c.host('storage.get', { key: 'shared-render' })).toBeNull();
+    await d.host('storage.set', { key: 'shared-render', value: 2 });
+    expect(await c.host('storage.get', { key: 'shared-render' })).toBe(2);
+    expect(sharedReads.size).toBe(0);
+  });
+
+  it('a refused read is refused for each sharer alike', async () => {
+    const sharedReads = new Map<string, Promise<unknown>>();
+    const [a, b] = [hostFor(tenants.a, { sharedReads }), hostFor(tenants.a, { sharedReads })];
+    const args = { id: 'x'.repeat(5_000) };
+    await refusal(a.host('customers.get', args), 'BAD_USER_INPUT');
+    await refusal(b.host('customers.get', args), 'BAD_USER_INPUT');
+  });
+});

@@ -15,7 +15,7 @@ import { interactionCapabilities } from './interactions.js';
 import { logCapabilities } from './log.js';
 import { orderCapabilities } from './orders.js';
 import { storageCapabilities } from './storage.js';
-import type { CapabilityHandlers, HostDeps, HostFunction } from './types.js';
+import type { CapabilityHandlers, HostDeps, HostFunction, SharedReads } from './types.js';
 
 export { HostError, isHostError, type HostErrorCode } from './errors.js';
 export { invocationCause, type Caller, type InvocationCause } from './authority.js';
@@ -33,6 +33,7 @@ export {
   type HostLogEntry,
   type HostUsage,
   type LogLevel,
+  type SharedReads,
 } from './types.js';
 
 /**
@@ -68,15 +69,30 @@ export function createHostFunction(deps: HostDeps): HostFunction {
     }
     return handlers.get(capability);
   };
+  const shared = deps.sharedReads;
   return async (capability, args) => {
     const handler = typeof capability === 'string' ? handlerOf(capability) : undefined;
     if (handler === undefined) {
       throw new HostError('UNKNOWN_CAPABILITY', `there is no host capability named '${truncate(String(capability), 100)}'`);
     }
     try {
-      return await handler(args);
+      return await (shared && SHARED_READ_CAPABILITIES.has(capability) ? sharedRead(shared, capability, args, handler) : handler(args));
     } catch (e) {
       throw toHostError(e, capability);
     }
   };
+}
+
+/**
+ * Reads of tenant data, which no invocation sharing them can change: a widget render may not
+ * write tenant data (authority.ts). Plugin storage is left out, as a render may write it.
+ */
+export const SHARED_READ_CAPABILITIES: ReadonlySet<string> = new Set(['customers.get', 'customers.list', 'orders.get', 'orders.listByCustomer', 'cases.get']);
+
+function sharedRead(shared: SharedReads, capability: string, args: unknown, handler: (args: unknown) => Promise<unknown>): Promise<unknown> {
+  // The arguments came in as JSON under the sandbox's size limit, so their text is a bounded key.
+  const key = `${capability} ${JSON.stringify(args)}`;
+  let answer = shared.get(key);
+  if (answer === undefined) shared.set(key, (answer = handler(args)));
+  return answer;
 }

@@ -59,6 +59,8 @@ export interface HostOptions {
   limits?: Partial<HostLimits>;
   /** Default: an event handler (the installation acts on its own, so writes are allowed). */
   cause?: InvocationCause;
+  /** Reads shared with other host functions of the same page render. */
+  sharedReads?: SharedReads;
 }
 
 /** A host function for one invocation, with the log lines, usage and audit rows it produced. */
@@ -83,6 +85,7 @@ export function hostFor(tenant: TenantContext, options: HostOptions = {}) {
     audit: async (entry) => void audits.push(entry),
     log: (entry) => logs.push(entry),
     usage,
+    sharedReads: options.sharedReads,
   });
   // What the plugin receives: a stored value read as JSON text is parsed on its side of the boundary.
   const host = async (capability: string, args: unknown): Promise<unknown> => {

@@ -61,7 +61,16 @@ export interface HostDeps {
   limits: HostLimits;
   log: (entry: HostLogEntry) => void;
   usage: HostUsage;
+  /**
+   * Tenant-data reads shared by the invocations of one page render of one installation (its
+   * widgets): they run with the same rights at the same moment, so the same read with the same
+   * arguments is answered once for all of them (see `SHARED_READ_CAPABILITIES`).
+   */
+  sharedReads?: SharedReads;
 }
+
+/** Answers of read capabilities by capability and arguments; see `HostDeps.sharedReads`. */
+export type SharedReads = Map<string, Promise<unknown>>;
 
 /** What the sandbox calls for every `ctx.*` call of one invocation. */
 export type HostFunction = (capability: string, args: unknown) => Promise<unknown>;

@@ -4,7 +4,7 @@ import { AppError } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import { recordAudit } from '../../tenancy/audit.js';
 import type { TenantContext } from '../../tenancy/context.js';
-import { createHostFunction, invocationCause, type Caller, type HostDeps, type HostLimits } from '../host/index.js';
+import { createHostFunction, invocationCause, type Caller, type HostDeps, type HostLimits, type SharedReads } from '../host/index.js';
 import { readSecrets, type Installation, type SecretVault } from '../installer/index.js';
 import { loadVersion, type LoadedVersion } from '../registry/index.js';
 import { isPluginError, type Invocation, type PluginErrorCode, type SandboxLimits, type SandboxSupervisor } from '@mosaic/sandbox';
@@ -44,8 +44,9 @@ export class PluginRuntime {
   /**
    * Calls one entry of the plugin installed as `installation` in `tenant`, for `caller` (the
    * API principal of a GraphQL request; null for events and webhooks, where the installation acts).
+   * `sharedReads`: the reads this call shares with the other widgets of its page render.
    */
-  async invoke(tenant: TenantContext, installation: Installation, part: EntryPart, caller: Caller | null): Promise<unknown> {
+  async invoke(tenant: TenantContext, installation: Installation, part: EntryPart, caller: Caller | null, sharedReads?: SharedReads): Promise<unknown> {
     const breakerKey = installation.id;
     const wait = this.#breakers.retryAfter(breakerKey);
     if (wait > 0) {
@@ -68,6 +69,7 @@ export class PluginRuntime {
       limits: this.deps.hostLimits,
       log: (entry) => this.metering.log({ tenantId: tenant.tenantId, pluginId: installation.pluginId, ...entry }),
       usage,
+      sharedReads,
     });
     const invocation = {
       ...part,

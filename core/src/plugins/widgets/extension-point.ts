@@ -2,7 +2,7 @@ import type { ExtensionPoint } from '@mosaic/sdk';
 import { performance } from 'node:perf_hooks';
 import { AppError } from '../../lib/errors.js';
 import type { TenantContext } from '../../tenancy/context.js';
-import type { Caller } from '../host/index.js';
+import type { Caller, SharedReads } from '../host/index.js';
 import { placedWidgets, renderPlaced, type WidgetDeps, type WidgetResult } from './render.js';
 import { isExtensionPoint, pluginTarget, pointIsFor, type WidgetTarget } from './targets.js';
 
@@ -22,6 +22,7 @@ export interface RenderOptions {
  * Renders every widget installed at `point` for `target` (DESIGN.md decision 6): all at once,
  * each in the sandbox with its own deadline (what is left of the page's budget), so a slow or
  * failing widget becomes an error entry of its own and the page is never later than its budget.
+ * The widgets of one installation share their reads of tenant data (`HostDeps.sharedReads`).
  * Answers one result per widget in a stable order (see `placedWidgets`). Throws only when the
  * page itself is wrong: an unknown point, a target of the wrong kind, a viewer who may not see
  * the point (FORBIDDEN) or the target (NOT_FOUND).
@@ -42,7 +43,10 @@ export async function renderExtensionPoint(
     placedWidgets(deps, tenant.tenantId, checked),
   ]);
   const left = budget - (performance.now() - started);
-  return Promise.all(placed.map((p) => renderPlaced(deps, tenant, viewer, p, shaped, left)));
+  // A sidebar's widgets often read the same customer: each installation's widgets read it once.
+  const reads = new Map<string, SharedReads>();
+  const readsOf = (installationId: string) => reads.get(installationId) ?? reads.set(installationId, new Map()).get(installationId)!;
+  return Promise.all(placed.map((p) => renderPlaced(deps, tenant, viewer, p, shaped, left, readsOf(p.installation.id))));
 }
 
 /** `point` as a known extension point that `viewer` may look at. */

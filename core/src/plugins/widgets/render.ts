@@ -5,7 +5,7 @@ import { AppError, type ErrorCode } from '../../lib/errors.js';
 import type { Logger } from '../../lib/logger.js';
 import type { TenantContext } from '../../tenancy/context.js';
 import type { ManifestCache } from '../events/index.js';
-import type { Caller } from '../host/index.js';
+import type { Caller, SharedReads } from '../host/index.js';
 import { listInstallations, type Installation } from '../installer/index.js';
 import type { PluginRuntime } from '../runtime/runtime.js';
 import { withinDeadline } from './deadline.js';
@@ -79,6 +79,7 @@ export const headOf = ({ installation, widget }: PlacedWidget): WidgetHead => ({
  * Renders one widget in the sandbox for `viewer` (a read: decision 12), within `deadlineMs`, and
  * checks its tree as the SDK does (size and depth first, then components, then that every
  * button names one of the plugin's actions). Never throws: a failure is an error result.
+ * `sharedReads`: the installation's reads shared by the widgets of one page render.
  */
 export async function renderPlaced(
   deps: WidgetDeps,
@@ -87,6 +88,7 @@ export async function renderPlaced(
   placed: PlacedWidget,
   target: Record<string, unknown>,
   deadlineMs: number,
+  sharedReads?: SharedReads,
 ): Promise<WidgetResult> {
   const head = headOf(placed);
   const ms = Math.max(1, Math.floor(deadlineMs));
@@ -97,7 +99,7 @@ export async function renderPlaced(
       target,
       // The sandbox gives up at the same moment, so a stuck widget does not hold its isolate.
       limits: { wallTimeoutMs: ms },
-    }, viewer), ms, what);
+    }, viewer, sharedReads), ms, what);
     if (tree === null || tree === undefined) return { ...head, state: 'empty' };
     const checked = validateWidgetTree(tree, { actions: placed.manifest.actions });
     if (!checked.success) {
