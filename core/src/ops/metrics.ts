@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { BoundedLabels } from './bounded-labels.js';
+import { registerStatementDurations } from './statement-durations.js';
 
 /** Seconds: from a fast cached read to a slow page or a plugin near its deadline. */
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -73,5 +74,6 @@ export class ServerMetrics {
       help: 'Batches of spans the OTLP exporter could not deliver (collector down, refusing or too slow); their spans are lost.',
       registers,
     });
+    registerStatementDurations(this.registry);
   }
 }

@@ -76,6 +76,9 @@ describe('metrics, health and readiness on a real server', () => {
     expect(value(after, 'mosaic_graphql_errors_total', { operation: 'Broken', code: 'GRAPHQL_VALIDATION_FAILED' })).toBe(1);
     expect(value(after, 'mosaic_graphql_operations_total', { operation: 'Unparsable', type: 'unknown', code: 'GRAPHQL_PARSE_FAILED' })).toBe(1);
     expect(value(after, 'mosaic_graphql_operation_duration_seconds_count', { operation: 'ListCustomers' })).toBe(3);
+    // Each listing read the tenant's database (at least its page and its count).
+    const reads = (samples: typeof after) => value(samples, 'mosaic_db_statement_duration_seconds_count', { kind: 'read', role: 'tenant' });
+    expect(reads(after) - reads(before)).toBeGreaterThanOrEqual(6);
     // Each listing costs 5 × a customer + 10 for totalCount: the counter grows by what was charged.
     const spent = value(after, 'mosaic_graphql_cost_points_total', { tenant: tenantId }) - costBefore;
     expect(spent).toBeGreaterThan(0);
