@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { createClient, type Client, type TransactionMode } from '@libsql/client';
 import type { DatabaseConfig } from './config.js';
+import { pipelineInsertsInTransactions } from './pipelined-inserts.js';
 import { ensurePrivateDatabaseFile, ensurePrivateDir } from './private-files.js';
+import { serverFetch } from './server-fetch.js';
 import { traceStatements } from './statement-spans.js';
 import { writeTransactionsOnOneConnection } from './write-connection.js';
 
@@ -28,15 +30,11 @@ export function openLibsqlClient(config: DatabaseConfig, name: string): Client {
     return traceStatements(keepCommitErrors(writeTransactionsOnOneConnection(open(), writer)), name);
   }
   const namespace = Buffer.from(name).toString('base64').replace(/=+$/, '');
-  return traceStatements(keepCommitErrors(createClient({
+  return traceStatements(keepCommitErrors(pipelineInsertsInTransactions(createClient({
     url: config.url,
     authToken: config.authToken,
-    fetch: (input: Request | string | URL, init?: RequestInit) => {
-      const request = new Request(input, init);
-      request.headers.set('x-namespace-bin', namespace);
-      return fetch(request);
-    },
-  })), name);
+    fetch: serverFetch({ 'x-namespace-bin': namespace }),
+  }))), name);
 }
 
 /**

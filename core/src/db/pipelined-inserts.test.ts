@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient, type Client, type Transaction } from '@libsql/client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { pipelineInsertsInTransactions, plainInsertRows } from './pipelined-inserts.js';
+
+describe('plain inserts held until the next statement of a transaction', () => {
+  let dir: string;
+  let client: Client;
+  /** Calls that reached the driver's transaction: each one a round trip on a libsql server. */
+  let calls: string[];
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mosaic-pipelined-'));
+    const raw = createClient({ url: `file:${join(dir, 'p.db')}` });
+    await raw.execute('create table t (id integer primary key, v text not null unique)');
+    const open = raw.transaction.bind(raw);
+    calls = [];
+    raw.transaction = (async (mode) => {
+      const tx: Transaction = await open(mode);
+      const execute = tx.execute.bind(tx);
+      const batch = tx.batch.bind(tx);
+      tx.execute = ((stmt: never) => { calls.push('execute'); return execute(stmt); }) as Transaction['execute'];
+      tx.batch = ((stmts: never[]) => { calls.push(`batch of ${stmts.length}`); return batch(stmts); }) as Transaction['batch'];
+      return tx;
+    }) as Client['transaction'];
+    client = pipelineInsertsInTransactions(raw);
+  });
+  afterEach(() => {
+    client.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const values = async () => (await client.execute('select v from t order by id')).rows.map((r) => r.v);
+
+  it('sends a plain insert with the next statement, and the last ones with COMMIT', async () => {
+    const tx = await client.transaction('write');
+    const inserted = await tx.execute({ sql: 'insert into t (v) values (?), (?)', args: ['a', 'b'] });
+    expect(inserted.rowsAffected).toBe(2);
+    expect(calls).toEqual([]);
+    const read = await tx.execute('select count(*) as n from t');
+    expect(read.rows[0]!.n).toBe(2); // the held insert ran first, in the same batch
+    await tx.execute({ sql: 'insert into t (v) values (?)', args: ['c'] });
+    await tx.commit();
+    expect(calls).toEqual(['batch of 2', 'batch of 2']);
+    expect(tx.closed).toBe(true);
+    expect(await values()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('a held insert that fails fails the commit, and nothing of the transaction stays', async () => {
+    await client.execute({ sql: 'insert into t (v) values (?)', args: ['taken'] });
+    const tx = await client.transaction('write');
+    await tx.execute({ sql: 'insert into t (v) values (?)', args: ['first'] });
+    await tx.execute('select 1');
+    await tx.execute({ sql: 'insert into t (v) values (?)', args: ['taken'] });
+    await expect(tx.commit()).rejects.toThrow(/UNIQUE constraint failed/);
+    await tx.rollback();
+    expect(await values()).toEqual(['taken']);
+  });
+
+  it('a held insert that fails fails the next statement with its own error', async () => {
+    await client.execute({ sql: 'insert into t (v) values (?)', args: ['taken'] });
+    const tx = await client.transaction('write');
+    await tx.execute({ sql: 'insert into t (v) values (?)', args: ['taken'] });
+    await expect(tx.execute('select 1')).rejects.toThrow(/UNIQUE constraint failed/);
+    await tx.rollback();
+    expect(await values()).toEqual(['taken']);
+  });
+
+  it('never holds statements whose result a caller reads: updates, RETURNING, ON CONFLICT', async () => {
+    await client.execute({ sql: 'insert into t (v) values (?)', args: ['x'] });
+    const tx = await client.transaction('write');
+    expect((await tx.execute({ sql: 'update t set v = ? where v = ?', args: ['y', 'nope'] })).rowsAffected).toBe(0);
+    expect((await tx.execute({ sql: 'insert into t (v) values (?) on conflict (v) do nothing', args: ['x'] })).rowsAffected).toBe(0);
+    expect((await tx.execute({ sql: 'insert into t (v) values (?) returning id', args: ['z'] })).rows).toHaveLength(1);
+    await tx.commit();
+    expect(calls).toEqual(['execute', 'execute', 'execute']);
+    expect(await values()).toEqual(['x', 'z']);
+  });
+
+  it('recognises plain inserts and their rows', () => {
+    expect(plainInsertRows('insert into "t" ("v") values (?)')).toBe(1);
+    expect(plainInsertRows({ sql: 'INSERT INTO t (a, b) VALUES (?, ?), (?, ?), (?, ?)', args: [] })).toBe(3);
+    expect(plainInsertRows('insert into t (v) select v from u')).toBeUndefined();
+    expect(plainInsertRows('insert or ignore into t (v) values (?)')).toBeUndefined();
+    expect(plainInsertRows('insert into t (v) values (?) on conflict do nothing')).toBeUndefined();
+    expect(plainInsertRows('insert into t (v) values (?) returning id')).toBeUndefined();
+    expect(plainInsertRows('update t set v = 1')).toBeUndefined();
+  });
+});
