@@ -9,6 +9,7 @@ export type BackupErrorCode =
   | 'BACKUP_CORRUPT'
   | 'BACKUP_EXISTS'
   | 'RESTORE_TARGET_NOT_EMPTY'
+  | 'RESTORE_TARGET_IN_USE'
   | 'BACKUP_SOURCE_MISSING';
 
 /** A backup or restore refused or failed for a reason the operator can act on. */

@@ -6,6 +6,7 @@ import { ensureServerNamespace, openLibsqlClient } from '../db/libsql-client.js'
 import { ensurePrivateDir } from '../db/private-files.js';
 import { fsyncPath } from './backup.js';
 import { BackupError } from './errors.js';
+import { assertNotServed } from './serving-marks.js';
 import { readBackup, sha256File, type VerifiedBackup } from './manifest.js';
 import { copyDatabase, countRows, dropEverything } from './logical-copy.js';
 import { databaseFile, isDatabaseName, SECRETS_KEY_FILE } from './names.js';
@@ -57,6 +58,7 @@ function occupiedFiles(dataDir: string): string[] {
  * in. If a rename fails, the new files are removed and the old ones moved back.
  */
 async function restoreFiles(dataDir: string, backup: VerifiedBackup, options: RestoreOptions) {
+  assertNotServed(dataDir);
   const occupied = occupiedFiles(dataDir);
   if (occupied.length > 0 && !options.force) {
     throw new BackupError('RESTORE_TARGET_NOT_EMPTY', `${dataDir} already holds ${occupied.join(', ')}; restore into an empty data folder, or pass --force to replace it`);

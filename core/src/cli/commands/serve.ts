@@ -1,3 +1,4 @@
+import { markServing } from '../../backup/index.js';
 import { serverConfigFromEnv } from '../../config.js';
 import { listen, type RunningServer } from '../../http/server.js';
 import { createLogger } from '../../lib/logger.js';
@@ -9,6 +10,8 @@ import { assertPortFree } from '../port-check.js';
 export async function serveCommand(_: string[], options: CliOptions): Promise<void> {
   const config = serverConfigFromEnv();
   await assertPortFree(config.host, config.port);
+  // `mosaic restore` refuses a data folder with a live mark: swapping files under a server corrupts them.
+  if (config.database.kind === 'embedded') markServing(config.database.dataDir);
   const logger = createLogger();
   const devHosts = config.plugins.egress.devHosts ?? {};
   if (Object.keys(devHosts).length > 0) {
