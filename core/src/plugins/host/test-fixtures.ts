@@ -12,7 +12,7 @@ import { newId } from '../../lib/ids.js';
 import type { AuditEntry } from '../../tenancy/audit.js';
 import type { TenantContext } from '../../tenancy/context.js';
 import { createHostFunction, type HostError, type HostErrorCode, type InvocationCause } from './index.js';
-import type { HostEgressSettings, HostLimits, HostLogEntry, HostUsage } from './types.js';
+import type { HostEgressSettings, HostLimits, HostLogEntry, HostUsage, SharedReads } from './types.js';
 
 export const PLUGIN_ID = 'acme.helpdesk';
 export const ALL_SCOPES = ['customers:read', 'orders:read', 'cases:read', 'cases:write', 'interactions:write', 'storage'];
