@@ -249,6 +249,33 @@ describe('mosaic backup and restore on the embedded database', () => {
     const exists = await mosaicFails(embedded(source.dataDir), 'backup', backupDir);
     expect(exists.stderr).toMatch(/^mosaic: BACKUP_EXISTS: /);
   });
+
+  it('refuses to restore under a running server, even with --force; restores once it stopped, or was killed', async () => {
+    const target = folder('served');
+    const refused = async () => {
+      for (const args of [['restore', backupDir], ['restore', backupDir, '--force']]) {
+        const failure = await mosaicFails(embedded(target), ...args);
+        expect(failure.code).not.toBe(0);
+        expect(failure.stderr).toMatch(/^mosaic: RESTORE_TARGET_IN_USE: .*is being served by mosaic serve \(pid \d+\)/);
+      }
+    };
+    const databases = () => readdirSync(target).filter((f) => f.endsWith('.db')).sort();
+    let core = await startCoreProcess(embedded(target));
+    try {
+      await refused();
+      expect(databases()).toEqual(['control.db']); // untouched: the server's own, new control plane
+      await core.stop();
+      expect((await mosaic(embedded(target), 'restore', backupDir, '--force')).out.databases).toBe(2);
+      expect(databases()).toEqual(['control.db', `${source.tenantDb}.db`]);
+
+      core = await startCoreProcess(embedded(target));
+      await refused();
+      await core.kill(); // its mark stays behind, stale
+      expect((await mosaic(embedded(target), 'restore', backupDir, '--force')).out.databases).toBe(2);
+    } finally {
+      await core.stop();
+    }
+  }, 120_000);
 });
 
 describe('mosaic backup and restore on a libsql server (sqld)', () => {
