@@ -14,7 +14,7 @@ export interface KillRoundsOptions {
   /** The kill lands this many ms after the load starts, drawn uniformly. */
   killAfterMs: [number, number];
   /**
-   * Wait for deliveries that a killed process had leased (the lease is 60 s) to run again. Off:
+   * Wait for deliveries that a killed process had leased (the lease is 15 s) to run again. Off:
    * they are counted as `leasedWhenKilled` and checked to be pending, not lost.
    */
   awaitLeases: boolean;
@@ -49,6 +49,10 @@ export interface KillRoundsReport {
   notActedOn: number;
   /** Milliseconds from spawning `mosaic serve` on the killed process's data to its /healthz answering. */
   restartMs: number[];
+  /** Deliveries the last killed process had leased, seen pending right after the last restart. */
+  leasedAtRestart: number;
+  /** Milliseconds from the last restart until every event was delivered (with `awaitLeases`; else null). */
+  allDeliveredMs: number | null;
 }
 
 const random = ([min, max]: [number, number]) => min + Math.floor(Math.random() * (max - min + 1));
@@ -105,11 +109,14 @@ async function compare(world: FaultWorld, ledger: Acknowledged, restartedAt: num
       where o.type = 'customer.created'`, [PROBE_ID]) as Promise<{ event: string; status: string | null; attempts: number; next: number; updated: number }[]>;
   const leasedByKilled = (d: { status: string | null; attempts: number; next: number; updated: number }) =>
     d.status === 'pending' && d.attempts >= 1 && d.updated < restartedAt && d.next > Date.now();
-  const settled = await waitFor('every event delivered', awaitLeases ? 90_000 : 30_000, async () => {
+  let leasedAtRestart: number | undefined;
+  const settled = await waitFor('every event delivered', awaitLeases ? 60_000 : 30_000, async () => {
     const all = await deliveries();
+    leasedAtRestart ??= all.filter(leasedByKilled).length;
     const open = all.filter((d) => d.status !== 'delivered' && (awaitLeases || !leasedByKilled(d)));
     return open.length === 0 ? all : undefined;
   });
+  const allDeliveredMs = awaitLeases ? Date.now() - restartedAt : null;
   const delivered = settled.filter((d) => d.status === 'delivered').map((d) => d.event);
   const acted = await counts('select idempotency_key as k, count(*) as n from interactions where source_installation_id = ? group by 1', [world.probeInstallationId]);
   const runs = await counts("select substr(key, 6) as k, cast(value as integer) as n from plugin_storage where plugin_id = ? and key like 'runs:%'", [PROBE_ID]);
@@ -121,6 +128,8 @@ async function compare(world: FaultWorld, ledger: Acknowledged, restartedAt: num
     events: settled.length,
     delivered: delivered.length,
     leasedWhenKilled: settled.filter((d) => d.status !== 'delivered').length,
+    leasedAtRestart: leasedAtRestart ?? 0,
+    allDeliveredMs,
     redelivered: [...runs.values()].filter((n) => n > 1).length,
     actedOnTwice: twice(acted),
     notActedOn: delivered.filter((id) => !acted.has(id)).length,
