@@ -5,10 +5,9 @@
  * pushes to the shipment plugin's webhook, and portal and console pages of signed-in users.
  * Every answer is timed and judged; anything but the expected answer is an error.
  */
-import { SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from '@mosaic/example-carrier';
 import { localOf } from '../fixtures.js';
 import type { GraphQLResponse } from '../harness.js';
-import { WEBHOOK_SECRET, type SoakWorld } from './soak-world.js';
+import { pushCarrierUpdate, type SoakWorld } from './soak-world.js';
 
 export interface Sample {
   kind: string;
@@ -30,8 +29,8 @@ export interface SoakLoadOptions {
 
 export interface SoakLoad {
   samples: Sample[];
-  /** Carrier pushes the server accepted, and when the last one was signed (ms since epoch). */
-  webhooks: { accepted: number; lastSignedAt: number };
+  /** Carrier pushes the server accepted, and when the last of them was sent (ms since epoch). */
+  webhooks: { accepted: number; lastSentAt: number };
   stop(): Promise<void>;
 }
 
@@ -73,7 +72,7 @@ const MAX_IN_FLIGHT = 50;
 /** Starts the load on `w`; it runs until `stop()`. */
 export function startSoakLoad(w: SoakWorld, options: SoakLoadOptions = {}): SoakLoad {
   const samples: Sample[] = [];
-  const webhooks = { accepted: 0, lastSignedAt: 0 };
+  const webhooks = { accepted: 0, lastSentAt: 0 };
   const started = performance.now();
   const pending = new Set<Promise<void>>();
   let n = 0;
@@ -123,21 +122,13 @@ export function startSoakLoad(w: SoakWorld, options: SoakLoadOptions = {}): Soak
         (d) => (d.faults_probe_remember === key ? undefined : 'storage write not acknowledged'));
     },
     'carrier webhook': async () => {
-      const signedAt = Date.now() - (options.webhookAgeSeconds ?? 0) * 1000;
-      const timestamp = Math.floor(signedAt / 1000);
-      const body = JSON.stringify({
-        eventId: `evt_soak_${tag}_${++n}`, deliveryId: `dlv_soak_${tag}_${n}`, carrier: 'shipfast',
-        trackingNumber: w.parcels[n % w.parcels.length], status: 'in_transit', description: 'Arrived at the sorting centre',
-        occurredAt: new Date().toISOString(), estimatedDelivery: null,
+      const sentAt = Date.now();
+      const pushed = await pushCarrierUpdate(w.core.url, w.webhookPath, {
+        eventId: `evt_soak_${tag}_${++n}`, trackingNumber: w.parcels[n % w.parcels.length]!, ageSeconds: options.webhookAgeSeconds ?? 0,
       });
-      const res = await fetch(`${w.core.url}${w.webhookPath}`, {
-        method: 'POST', body,
-        headers: { 'content-type': 'application/json', [TIMESTAMP_HEADER]: String(timestamp), [SIGNATURE_HEADER]: signWebhook(WEBHOOK_SECRET, timestamp, body) },
-      });
-      const text = await res.text();
-      if (res.status !== 200) return `HTTP ${res.status} ${text.slice(0, 200)}`;
+      if ('error' in pushed) return pushed.error;
       webhooks.accepted++;
-      webhooks.lastSignedAt = Math.max(webhooks.lastSignedAt, timestamp * 1000);
+      webhooks.lastSentAt = Math.max(webhooks.lastSentAt, sentAt);
       return undefined;
     },
     'portal knowledge search': () => page(w.portal, `/t/${w.slug}/portal/knowledge?q=refunds`, 'Refunds'),

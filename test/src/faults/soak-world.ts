@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seedWebUsers } from '@mosaic/core';
-import { startCarrierService, type CarrierService } from '@mosaic/example-carrier';
+import { SIGNATURE_HEADER, signWebhook, startCarrierService, TIMESTAMP_HEADER, type CarrierService } from '@mosaic/example-carrier';
 import { loadGazetteer, startGeocoderService, type GeocoderService } from '@mosaic/example-geocoder';
 import { WebVisitor } from '../../../core/src/web/testing/web-visitor.js';
 import type { CoreProcess } from '../core-process.js';
@@ -41,13 +41,25 @@ export interface SoakWorld {
   parcels: string[];
   /** The shipment plugin's inbound webhook path on the core. */
   webhookPath: string;
+  /**
+   * The carrier push sent right after the shipment plugin was installed, before the rest of the
+   * set-up: its replay claim is the oldest, the first a later push can prune (see soak.ts).
+   */
+  setupPush: { claimExpiresAt: number };
   portal: WebVisitor;
   console: WebVisitor;
   close(): Promise<void>;
 }
 
-/** Prepares the world; `coreEnv` adds to the core process's environment. */
-export async function prepareSoakWorld(slug: string, coreEnv: Record<string, string> = {}): Promise<SoakWorld> {
+export interface SoakWorldOptions {
+  /** Adds to the core process's environment. */
+  coreEnv?: Record<string, string>;
+  /** How old the set-up's carrier push is when sent (see SoakLoadOptions.webhookAgeSeconds). Default 0. */
+  webhookAgeSeconds?: number;
+}
+
+/** Prepares the world. */
+export async function prepareSoakWorld(slug: string, options: SoakWorldOptions = {}): Promise<SoakWorld> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mosaic-soak-'));
   const out = mkdtempSync(join(tmpdir(), 'mosaic-soak-build-'));
   const cleanups: (() => Promise<void> | void)[] = [() => rmSync(dataDir, { recursive: true, force: true }), () => rmSync(out, { recursive: true, force: true })];
@@ -61,11 +73,12 @@ export async function prepareSoakWorld(slug: string, coreEnv: Record<string, str
     const { world, core } = await prepareFaultWorld({
       MOSAIC_DATA_DIR: dataDir,
       MOSAIC_EGRESS_DEV_HOSTS: Object.values(HOSTS).map((h) => `${h}=127.0.0.1`).join(','),
-      ...coreEnv,
+      ...options.coreEnv,
     }, slug);
     cleanups.push(() => world.close(), () => core.stop());
     const admin = world.client(core);
 
+    const parcels = Array.from({ length: TRACKED_ORDERS }, () => carrier.register({ carrier: 'shipfast', scenario: 'on-time' }).trackingNumber);
     await publishBuiltPlugins(world.platform, admin, PLUGINS, out, 'mosaic');
     const tracking = ok(await admin.gql('mutation($i: InstallPluginInput!) { installPlugin(input: $i) { installation { webhookPaths } } }', { i: {
       pluginId: 'mosaic.shipment-tracking',
@@ -84,6 +97,11 @@ export async function prepareSoakWorld(slug: string, coreEnv: Record<string, str
         { name: 'CARRIER_WEBHOOK_SECRET', value: WEBHOOK_SECRET },
       ],
     } })).installPlugin;
+    const webhookPath = tracking.installation.webhookPaths[0] as string;
+    const pushed = await pushCarrierUpdate(core.url, webhookPath, { eventId: `evt_${slug}_setup`, trackingNumber: parcels[0]!, ageSeconds: options.webhookAgeSeconds ?? 0 });
+    if ('error' in pushed) throw new Error(`the set-up's carrier push: ${pushed.error}`);
+    const [claim] = await world.tenantRows('select max(expires_at) as expires from inbound_webhook_replays');
+    const setupPush = { claimExpiresAt: Number(claim!.expires) };
     await create(admin, 'installPlugin', {
       pluginId: 'mosaic.maps',
       grantScopes: ['customers:read', 'accounts:read', 'orders:read', 'storage'],
@@ -99,17 +117,14 @@ export async function prepareSoakWorld(slug: string, coreEnv: Record<string, str
       name: 'Ada Lovelace', email: `ada@${slug}.example`,
       address: { line1: '12 Rue de Rivoli', city: 'Paris', postalCode: '75004', country: 'FR' },
     })).customer.id as string;
-    const parcels: string[] = [];
     for (let i = 1; i <= TRACKED_ORDERS; i++) {
       const order = (await create(admin, 'createOrder', {
         customerId: customer360, number: `SOAK-${i}`, currency: 'EUR', status: 'SHIPPED',
         lines: [{ sku: `SKU-${i}`, name: `Widget ${i}`, quantity: 1, unitPriceCents: 1999 }],
       })).order.id as string;
-      const parcel = carrier.register({ carrier: 'shipfast', scenario: 'on-time' });
       const attached = await admin.gql(`mutation($i: Mosaic_ShipmentTracking_AttachTrackingNumberInput!) { mosaic_shipmentTracking_attachTrackingNumber(input: $i) { status } }`,
-        { i: { orderId: order, carrier: 'SHIPFAST', trackingNumber: parcel.trackingNumber } });
+        { i: { orderId: order, carrier: 'SHIPFAST', trackingNumber: parcels[i - 1] } });
       if (attached.errors) throw new Error(`attaching a parcel: ${JSON.stringify(attached.errors)}`);
-      parcels.push(parcel.trackingNumber);
     }
 
     // The portal user is the customer with an address and a shipped order (Ada); the agent is seedWorld's.
@@ -125,11 +140,33 @@ export async function prepareSoakWorld(slug: string, coreEnv: Record<string, str
     }
     return {
       world, core, slug, admin, records, customer360, parcels,
-      webhookPath: tracking.installation.webhookPaths[0] as string,
+      webhookPath, setupPush,
       portal, console: consoleVisitor, close,
     };
   } catch (err) {
     await close();
     throw err;
   }
+}
+
+/**
+ * The carrier's signed push of a parcel's news to the shipment plugin's webhook, signed
+ * `ageSeconds` ago (a carrier clock running behind). The signing time (ms since epoch) when the
+ * server took it, else why not.
+ */
+export async function pushCarrierUpdate(
+  coreUrl: string, webhookPath: string, push: { eventId: string; trackingNumber: string; ageSeconds: number },
+): Promise<{ signedAt: number } | { error: string }> {
+  const timestamp = Math.floor((Date.now() - push.ageSeconds * 1000) / 1000);
+  const body = JSON.stringify({
+    eventId: push.eventId, deliveryId: push.eventId.replace(/^evt_/, 'dlv_'), carrier: 'shipfast',
+    trackingNumber: push.trackingNumber, status: 'in_transit', description: 'Arrived at the sorting centre',
+    occurredAt: new Date().toISOString(), estimatedDelivery: null,
+  });
+  const res = await fetch(`${coreUrl}${webhookPath}`, {
+    method: 'POST', body,
+    headers: { 'content-type': 'application/json', [TIMESTAMP_HEADER]: String(timestamp), [SIGNATURE_HEADER]: signWebhook(WEBHOOK_SECRET, timestamp, body) },
+  });
+  const text = await res.text();
+  return res.status === 200 ? { signedAt: timestamp * 1000 } : { error: `HTTP ${res.status} ${text.slice(0, 200)}` };
 }

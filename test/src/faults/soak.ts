@@ -2,13 +2,13 @@
  * The bounded soak: `mosaic serve` under a steady mixed load (soak-load.ts) for a set time, with
  * latency and errors per window, the server's and the sandbox worker's RSS every 10 s from /proc,
  * and the rows of the tables that only ever grow unless something prunes them, counted before
- * and after. The first window is the warm-up; memory growth is measured from its end.
+ * and after. Memory growth is measured from the end of the warm-up (see SoakOptions.warmupSeconds).
  */
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { childPids, waitFor } from './fault-world.js';
 import { startSoakLoad, type Sample } from './soak-load.js';
-import { prepareSoakWorld, type SoakWorld } from './soak-world.js';
+import { prepareSoakWorld, pushCarrierUpdate, type SoakWorld } from './soak-world.js';
 
 export interface SoakOptions {
   seconds: number;
@@ -16,8 +16,19 @@ export interface SoakOptions {
   retentionSeconds?: number;
   /** How often the retention sweep runs (MOSAIC_RETENTION_SWEEP_SECONDS). Default 30. */
   sweepSeconds?: number;
-  /** The warm-up, and the width of each latency window. Default 60. */
+  /** The width of each latency window. Default 60. */
   windowSeconds?: number;
+  /**
+   * Memory warms up for the first half of the run (default `seconds / 2`): RSS growth is
+   * measured from there to the end. Why half: the sandbox worker's RSS is its own V8 heap, one V8
+   * heap per plugin isolate with the external strings copied into it, and native memory (malloc
+   * arenas of isolated-vm's threads, compiler zones). Traced every 10 s under this load, each of
+   * those grew until V8's collector settled on its steady size (major collections bringing the
+   * heaps back, native memory flattening near 25-30 MB), which took 2 to 3.5 minutes, and in a
+   * 10-minute run up to minute 5 (from 90 MB at minute 1 to 140 MB, flat after). A leak keeps
+   * growing through the second half, so it still shows.
+   */
+  warmupSeconds?: number;
   /** How old the carrier's signatures are when sent (see SoakLoadOptions). Default 0. */
   webhookAgeSeconds?: number;
   log?: (line: string) => void;
@@ -26,8 +37,8 @@ export interface SoakOptions {
 export interface WindowStats { from: number; requests: number; errors: number; p50: number; p99: number }
 /** Memory every 10 s, with the machine's 1-minute load average (other work on the box shows in latency). */
 export interface RssSample { atSeconds: number; coreMb: number; workerMb: number; load: number }
-/** RSS after the warm-up and at the end; `secondHalfPct`: growth over the run's second half, where a leak keeps growing and a slow warm-up does not. */
-export interface Growth { afterWarmupMb: number; endMb: number; maxMb: number; pct: number; secondHalfPct: number }
+/** RSS at the end of the first window, after the warm-up and at the end; `pct`: growth from after the warm-up to the end. */
+export interface Growth { firstWindowMb: number; afterWarmupMb: number; endMb: number; maxMb: number; pct: number }
 /**
  * A table that grows with traffic: its rows when the load started and ended, its oldest row's
  * age at the end, and (for those under retention) the rows at the end that the sweep should have
@@ -38,6 +49,7 @@ export interface GrowingTable { table: string; start: number; end: number; oldes
 export interface SoakReport {
   seconds: number;
   windowSeconds: number;
+  warmupSeconds: number;
   requests: number;
   errors: number;
   /** `kind: reason` → count. */
@@ -49,7 +61,7 @@ export interface SoakReport {
   worker: Growth;
   webhooks: {
     accepted: number;
-    /** Replay claims left at the end, and of them those past expiry + the 60 s grace when the last push was claimed (must be 0). */
+    /** Replay claims left at the end, and of them those past expiry + the 60 s grace when the last push was sent (must be 0). */
     claimsLeft: number;
     expiredLeft: number;
     /** Claims removed by the pruning that rides on each new claim. */
@@ -79,12 +91,16 @@ const CONTROL_TABLES: [string, string, string?][] = [['plugin_logs', 'at', 'at <
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const log = options.log ?? (() => {});
   const windowSeconds = options.windowSeconds ?? 60;
+  const warmupSeconds = options.warmupSeconds ?? Math.round(options.seconds / 2);
   const retentionSeconds = options.retentionSeconds ?? 120;
   const sweepSeconds = options.sweepSeconds ?? 30;
   const w = await prepareSoakWorld('soak', {
-    MOSAIC_EVENT_RETENTION_SECONDS: String(retentionSeconds),
-    MOSAIC_PLUGIN_LOG_RETENTION_SECONDS: String(retentionSeconds),
-    MOSAIC_RETENTION_SWEEP_SECONDS: String(sweepSeconds),
+    coreEnv: {
+      MOSAIC_EVENT_RETENTION_SECONDS: String(retentionSeconds),
+      MOSAIC_PLUGIN_LOG_RETENTION_SECONDS: String(retentionSeconds),
+      MOSAIC_RETENTION_SWEEP_SECONDS: String(sweepSeconds),
+    },
+    webhookAgeSeconds: options.webhookAgeSeconds,
   });
   // Rows past retention by more than a sweep interval (and a few seconds for the sweep itself) are overdue.
   const overdueBefore = () => Date.now() - (retentionSeconds + sweepSeconds + 5) * 1000;
@@ -103,6 +119,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const dbHandles = databaseHandles(w.core.pid);
     sample();
     clearInterval(sampler);
+    const lastPush = await pushPruningSetupClaim(w, load.webhooks.lastSentAt, options.webhookAgeSeconds ?? 0);
 
     const undelivered = await waitFor('events delivered', 60_000, async () => {
       const [row] = await w.world.tenantRows(`select (select count(*) from outbox where dispatched_at is null) + (select count(*) from event_deliveries where status = 'pending') as pending,
@@ -113,16 +130,19 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       return { pending: Number(row!.pending), dead: -1 };
     });
     const after = await growingTables(w, overdueBefore());
-    const [claims] = await w.world.tenantRows('select count(*) as n, sum(expires_at < ?) as expired from inbound_webhook_replays', [load.webhooks.lastSignedAt - CLAIM_GRACE_MS]);
+    // The set-up's push, the load's, and the one that pruned the set-up's claim if the load ended too soon to.
+    const accepted = 1 + load.webhooks.accepted + (lastPush === load.webhooks.lastSentAt ? 0 : 1);
+    const [claims] = await w.world.tenantRows('select count(*) as n, sum(expires_at < ?) as expired from inbound_webhook_replays', [lastPush - CLAIM_GRACE_MS]);
     const claimsLeft = Number(claims!.n);
     return {
       ...latency(load.samples, windowSeconds),
       seconds: options.seconds,
       windowSeconds,
+      warmupSeconds,
       rss,
-      core: growth(rss, windowSeconds, (s) => s.coreMb),
-      worker: growth(rss, windowSeconds, (s) => s.workerMb),
-      webhooks: { accepted: load.webhooks.accepted, claimsLeft, expiredLeft: Number(claims!.expired ?? 0), pruned: load.webhooks.accepted - claimsLeft },
+      core: growth(rss, windowSeconds, warmupSeconds, (s) => s.coreMb),
+      worker: growth(rss, windowSeconds, warmupSeconds, (s) => s.workerMb),
+      webhooks: { accepted, claimsLeft, expiredLeft: Number(claims!.expired ?? 0), pruned: accepted - claimsLeft },
       tables: before.map((b, i) => ({ ...after[i]!, start: b.start })),
       retentionSeconds,
       sweepSeconds,
@@ -132,6 +152,21 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   } finally {
     await w.close();
   }
+}
+
+/**
+ * A claim is pruned by a later push only once it is past expiry plus the grace, at least 60 s
+ * after it was made. A short run's load may end before any of its claims gets there; then one
+ * more push is sent once the set-up's claim (the oldest) is due. When the last push was sent.
+ */
+async function pushPruningSetupClaim(w: SoakWorld, lastSentAt: number, ageSeconds: number): Promise<number> {
+  const due = w.setupPush.claimExpiresAt + CLAIM_GRACE_MS;
+  if (lastSentAt >= due) return lastSentAt;
+  await new Promise((r) => setTimeout(r, due - Date.now()));
+  const sentAt = Date.now();
+  const pushed = await pushCarrierUpdate(w.core.url, w.webhookPath, { eventId: 'evt_soak_prune', trackingNumber: w.parcels[0]!, ageSeconds });
+  if ('error' in pushed) throw new Error(`the carrier push after the load: ${pushed.error}`);
+  return sentAt;
 }
 
 /** What the soak requires: no errors, every event delivered, expired claims pruned, RSS growth within `maxRssGrowthPct`. */
@@ -151,12 +186,15 @@ export function soakTable(r: SoakReport, problems: string[]): string {
   const first = r.windows[0]!;
   const last = r.windows.at(-1)!;
   const lines = [
-    `## Soak: ${r.seconds} s of steady mixed load (${Math.round(r.requests / r.seconds)} req/s), windows of ${r.windowSeconds} s, the first one warm-up; machine load average ${round1(r.rss.reduce((sum, s) => sum + s.load, 0) / r.rss.length)} (max ${Math.max(...r.rss.map((s) => s.load))}) on ${availableParallelism()} cores`, '',
-    '| requests | errors | p50 ms first / last window | p99 ms first / last window | server RSS MB after warm-up → end (max), over the second half | sandbox worker RSS MB after warm-up → end (max), over the second half | server handles on .db files | webhook replay claims pruned / expired left | result |',
+    `## Soak: ${r.seconds} s of steady mixed load (${Math.round(r.requests / r.seconds)} req/s), windows of ${r.windowSeconds} s, memory warm-up ${r.warmupSeconds} s; machine load average ${round1(r.rss.reduce((sum, s) => sum + s.load, 0) / r.rss.length)} (max ${Math.max(...r.rss.map((s) => s.load))}) on ${availableParallelism()} cores`, '',
+    '| requests | errors | p50 ms first / last window | p99 ms first / last window | server RSS MB first window → after warm-up → end (max), growth after warm-up | sandbox worker RSS MB first window → after warm-up → end (max), growth after warm-up | server handles on .db files | webhook replay claims pruned / expired left | result |',
     '|---|---|---|---|---|---|---|---|---|',
-    `| ${r.requests} | ${r.errors} | ${first.p50} / ${last.p50} | ${first.p99} / ${last.p99} | ${r.core.afterWarmupMb} → ${r.core.endMb} (${r.core.maxMb}), ${signed(r.core.pct)} %, ${signed(r.core.secondHalfPct)} % | ${r.worker.afterWarmupMb} → ${r.worker.endMb} (${r.worker.maxMb}), ${signed(r.worker.pct)} %, ${signed(r.worker.secondHalfPct)} % | ${r.dbHandles} | ${r.webhooks.pruned} of ${r.webhooks.accepted} / ${r.webhooks.expiredLeft} | ${problems.length ? `FAIL: ${problems.join('; ')}` : 'ok'} |`,
-    '', '| window from s | requests | errors | p50 ms | p99 ms |', '|---|---|---|---|---|',
-    ...r.windows.map((m) => `| ${m.from} | ${m.requests} | ${m.errors} | ${m.p50} | ${m.p99} |`),
+    `| ${r.requests} | ${r.errors} | ${first.p50} / ${last.p50} | ${first.p99} / ${last.p99} | ${r.core.firstWindowMb} → ${r.core.afterWarmupMb} → ${r.core.endMb} (${r.core.maxMb}), ${signed(r.core.pct)} % | ${r.worker.firstWindowMb} → ${r.worker.afterWarmupMb} → ${r.worker.endMb} (${r.worker.maxMb}), ${signed(r.worker.pct)} % | ${r.dbHandles} | ${r.webhooks.pruned} of ${r.webhooks.accepted} / ${r.webhooks.expiredLeft} | ${problems.length ? `FAIL: ${problems.join('; ')}` : 'ok'} |`,
+    '', '| window from s | requests | errors | p50 ms | p99 ms | server RSS MB at its end | worker RSS MB at its end |', '|---|---|---|---|---|---|---|',
+    ...r.windows.map((m) => {
+      const end = rssAt(r.rss, m.from + r.windowSeconds);
+      return `| ${m.from} | ${m.requests} | ${m.errors} | ${m.p50} | ${m.p99} | ${end.coreMb} | ${end.workerMb} |`;
+    }),
     '', '| kind | requests | errors | p50 ms | p99 ms |', '|---|---|---|---|---|',
     ...r.kinds.map((k) => `| ${k.kind} | ${k.requests} | ${k.errors} | ${k.p50} | ${k.p99} |`),
     '', `| growing table | rows at start | rows at end | oldest row at end, s | rows past retention (${r.retentionSeconds} s) + a sweep (${r.sweepSeconds} s) left |`, '|---|---|---|---|---|',
@@ -227,13 +265,15 @@ function databaseHandles(pid: number): number {
 
 const loadAverage = () => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
 
+/** The first sample at or after `seconds`, else the last. */
+const rssAt = (rss: RssSample[], seconds: number): RssSample => rss.find((s) => s.atSeconds >= seconds) ?? rss.at(-1)!;
+
 /** RSS at the first sample after the warm-up against the last sample. */
-function growth(rss: RssSample[], warmupSeconds: number, of: (s: RssSample) => number): Growth {
+function growth(rss: RssSample[], windowSeconds: number, warmupSeconds: number, of: (s: RssSample) => number): Growth {
   const pct = (from: number, to: number) => (from ? round1(((to - from) / from) * 100) : 0);
-  const afterWarmup = of(rss.find((s) => s.atSeconds >= warmupSeconds) ?? rss.at(-1)!);
-  const half = of(rss.find((s) => s.atSeconds >= rss.at(-1)!.atSeconds / 2)!);
+  const afterWarmup = of(rssAt(rss, warmupSeconds));
   const end = of(rss.at(-1)!);
-  return { afterWarmupMb: afterWarmup, endMb: end, maxMb: Math.max(...rss.map(of)), pct: pct(afterWarmup, end), secondHalfPct: pct(half, end) };
+  return { firstWindowMb: of(rssAt(rss, windowSeconds)), afterWarmupMb: afterWarmup, endMb: end, maxMb: Math.max(...rss.map(of)), pct: pct(afterWarmup, end) };
 }
 
 async function growingTables(w: SoakWorld, overdueBefore: number): Promise<GrowingTable[]> {
