@@ -56,7 +56,7 @@ export class ServerMetrics {
         labelNames: ['operation', 'type'], buckets: LATENCY_BUCKETS, registers,
       }),
       errors: new Counter({
-        name: 'mosaic_graphql_errors_total', help: 'Errors in GraphQL results, by operation name and code.',
+        name: 'mosaic_graphql_errors_total', help: 'Errors in GraphQL results (and in each event of a subscription), by operation name and code.',
         labelNames: ['operation', 'code'], registers,
       }),
       cost: new Counter({

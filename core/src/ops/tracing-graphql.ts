@@ -5,7 +5,11 @@ import {
 } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { ServerContext } from '../graphql/context.js';
-import { ATTR_TENANT_ID, mosaicTracer, recordFailure } from './tracing.js';
+import { eventErrorCode } from '../graphql/plugins/operation-metrics.js';
+import { ATTR_ERROR_CODE, ATTR_TENANT_ID, mosaicTracer, recordFailure } from './tracing.js';
+
+/** On a subscription's span: how many events its stream sent before it ended. */
+export const ATTR_SUBSCRIPTION_EVENTS = 'mosaic.subscription.events';
 
 /** Client-chosen operation names are cut to this in span names and attributes. */
 const MAX_OPERATION_NAME_CHARS = 100;
@@ -13,14 +17,17 @@ const MAX_OPERATION_NAME_CHARS = 100;
 const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
   typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 
-/** Ends `span` once `result` settles (or now), marking it failed on an error. */
-function endWith<T>(span: Span, result: T): T {
+/**
+ * Ends `span` once `result` settles (or now), marking it failed on an error; left open on success
+ * when `keepOpen` says so by then (a subscription's stream ends it).
+ */
+function endWith<T>(span: Span, result: T, keepOpen?: () => boolean): T {
   if (!isPromiseLike(result)) {
-    span.end();
+    if (!keepOpen?.()) span.end();
     return result;
   }
   return Promise.resolve(result).then((value) => {
-    span.end();
+    if (!keepOpen?.()) span.end();
     return value;
   }, (err: unknown) => {
     recordFailure(span, err, codeOf(err));
@@ -35,10 +42,10 @@ const codeOf = (error: unknown): string | undefined => {
   return typeof code === 'string' ? code : undefined;
 };
 
-/** Runs `fn` (sync or async) and ends `span` when it is done, marked failed if it threw. */
-function endingSpan<T>(span: Span, fn: () => T): T {
+/** Runs `fn` (sync or async) and ends `span` when it is done (see endWith), marked failed if it threw. */
+function endingSpan<T>(span: Span, fn: () => T, keepOpen?: () => boolean): T {
   try {
-    return endWith(span, fn());
+    return endWith(span, fn(), keepOpen);
   } catch (err) {
     recordFailure(span, err, codeOf(err));
     span.end();
@@ -109,19 +116,36 @@ function name(span: Span, { type, name }: { type: string; name?: string }): void
  * One span per GraphQL operation (child of the HTTP request's), with parse and validate as child
  * spans and one span per root field and per plugin field resolver; the operation span carries
  * graphql.operation.type/name, the tenant and, on failure (parse, validation or execution), the
- * first error's code. Added to yoga
+ * first error's code. A subscription's span lasts until its stream ends (the client leaves, the
+ * server drains) and then carries the number of events sent; an event with errors adds a
+ * `graphql.subscription.error` span event with its code and marks the span failed. Added to yoga
  * only while tracing is on. `core` is the schema without plugins (to tell plugin fields apart).
  */
 export function graphqlTracing(core: GraphQLSchema): Plugin<ServerContext> {
   const wrapped = new WeakSet<GraphQLSchema>();
   // The operation's span by its context object (the hooks below see the same object).
   const operations = new WeakMap<object, Span>();
+  // Operations whose result is a stream: their span ends with the stream, not with the operation.
+  const streaming = new WeakSet<object>();
+  const wrap = (schema: GraphQLSchema) => {
+    if (wrapped.has(schema)) return;
+    traceResolvers(schema, core);
+    wrapped.add(schema);
+  };
+  const operationSpan = (contextValue: unknown, document: DocumentNode, operationName: string | null | undefined) => {
+    const span = operations.get(contextValue as object);
+    if (!span) return undefined;
+    name(span, describe(document, operationName));
+    const tenant = (contextValue as Partial<ServerContext>).tenant;
+    if (tenant) span.setAttribute(ATTR_TENANT_ID, tenant.tenantId);
+    return span;
+  };
   return {
     instrumentation: {
       operation: ({ context: operationContext }, run) => {
         const span = mosaicTracer().startSpan('graphql');
         operations.set(operationContext, span);
-        return context.with(trace.setSpan(context.active(), span), () => endingSpan(span, run));
+        return context.with(trace.setSpan(context.active(), span), () => endingSpan(span, run, () => streaming.has(operationContext)));
       },
       parse: (_, run) => inSpan('graphql.parse', run),
       validate: (_, run) => inSpan('graphql.validate', run),
@@ -142,16 +166,51 @@ export function graphqlTracing(core: GraphQLSchema): Plugin<ServerContext> {
         if (!valid) recordFailure(span, result[0], codeOf(result[0]) ?? 'GRAPHQL_VALIDATION_FAILED');
       };
     },
-    onExecute({ args }) {
-      if (!wrapped.has(args.schema)) {
-        traceResolvers(args.schema, core);
-        wrapped.add(args.schema);
-      }
-      const span = operations.get(args.contextValue);
+    onSubscribe({ args }) {
+      // A plugin field on a payload gets its span as on a query result.
+      wrap(args.schema);
+      const span = operationSpan(args.contextValue, args.document, args.operationName);
       if (!span) return;
-      name(span, describe(args.document, args.operationName));
-      const tenant = (args.contextValue as Partial<ServerContext>).tenant;
-      if (tenant) span.setAttribute(ATTR_TENANT_ID, tenant.tenantId);
+      let ended = false;
+      let events = 0;
+      const end = () => {
+        if (ended) return;
+        ended = true;
+        span.setAttribute(ATTR_SUBSCRIPTION_EVENTS, events);
+        span.end();
+      };
+      return {
+        onSubscribeResult: ({ result }) => {
+          if (!isAsyncIterable(result)) {
+            // Refused before a stream started (NOT_FOUND, TOO_MANY_SUBSCRIPTIONS): the operation's span says why.
+            const first = result.errors?.[0];
+            if (first) recordFailure(span, first, codeOf(first) ?? 'INTERNAL_SERVER_ERROR');
+            return undefined;
+          }
+          streaming.add(args.contextValue as object);
+          return {
+            onNext: ({ result: event }: { result: { errors?: readonly unknown[] } }) => {
+              events += 1;
+              const first = event.errors?.[0];
+              if (!first) return;
+              const code = eventErrorCode(first);
+              span.addEvent('graphql.subscription.error', { [ATTR_ERROR_CODE]: code, 'mosaic.subscription.event': events, 'mosaic.error.count': event.errors!.length });
+              recordFailure(span, first, code);
+            },
+            onEnd: end,
+          };
+        },
+        // The stream itself failed (its source threw): it ends here.
+        onSubscribeError: ({ error }) => {
+          recordFailure(span, error, eventErrorCode(error));
+          end();
+        },
+      };
+    },
+    onExecute({ args }) {
+      wrap(args.schema);
+      const span = operationSpan(args.contextValue, args.document, args.operationName);
+      if (!span) return;
       return {
         onExecuteDone: ({ result }) => {
           if (isAsyncIterable(result)) return;

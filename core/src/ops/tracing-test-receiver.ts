@@ -11,6 +11,11 @@ export interface ReceivedSpan {
   /** OTLP status: code 2 is an error. */
   status?: { code?: number; message?: string };
   service: unknown;
+  /** Nanoseconds since the epoch, as decimal strings (OTLP JSON). */
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  /** Span events, their attributes flattened like the span's. */
+  events: { name: string; attributes: Record<string, unknown> }[];
 }
 
 interface OtlpValue { stringValue?: string; intValue?: string | number; doubleValue?: number; boolValue?: boolean }
@@ -33,11 +38,18 @@ export async function startOtlpReceiver(): Promise<{ url: string; spans: Receive
       requests.push(`${req.method} ${req.url} ${req.headers['content-type']}`);
       if (req.method === 'POST' && req.url === '/v1/traces') {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
-          resourceSpans: { resource: { attributes: OtlpAttribute[] }; scopeSpans: { spans: (Omit<ReceivedSpan, 'attributes' | 'service'> & { attributes: OtlpAttribute[] })[] }[] }[];
+          resourceSpans: { resource: { attributes: OtlpAttribute[] }; scopeSpans: { spans: (Omit<ReceivedSpan, 'attributes' | 'service' | 'events'> & {
+            attributes: OtlpAttribute[]; events?: { name: string; attributes?: OtlpAttribute[] }[];
+          })[] }[] }[];
         };
         for (const rs of body.resourceSpans) {
           const service = flatten(rs.resource.attributes)['service.name'];
-          for (const ss of rs.scopeSpans) for (const s of ss.spans) spans.push({ ...s, attributes: flatten(s.attributes), service });
+          for (const ss of rs.scopeSpans) {
+            for (const s of ss.spans) {
+              const events = (s.events ?? []).map((e) => ({ name: e.name, attributes: flatten(e.attributes) }));
+              spans.push({ ...s, attributes: flatten(s.attributes), service, events });
+            }
+          }
         }
       }
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');

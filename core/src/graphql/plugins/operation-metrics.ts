@@ -1,5 +1,6 @@
-import { getOperationAST, GraphQLError, type DocumentNode } from 'graphql';
+import { getOperationAST, GraphQLError, type DocumentNode, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
+import { AppError } from '../../lib/errors.js';
 import type { GraphQLMetrics } from '../../ops/metrics.js';
 import type { ServerContext } from '../context.js';
 
@@ -16,10 +17,22 @@ const codeOf = (error: unknown): string => {
 };
 
 /**
+ * The code of an error in a subscription's event. Hooks on a stream's events see its errors
+ * before yoga masks them, so an AppError thrown by a resolver is still the original: its code is
+ * the one the client gets; anything else uncoded is masked as INTERNAL_SERVER_ERROR.
+ */
+export const eventErrorCode = (error: unknown): string => {
+  const original = error instanceof GraphQLError ? error.originalError : undefined;
+  return original instanceof AppError && !(error as GraphQLError).extensions.code ? original.code : codeOf(error);
+};
+
+/**
  * Counts GraphQL operations by name (capped: see BoundedLabels), type and code (`OK` or the
  * first error's), times them from the request's arrival to the result, counts every error by
  * code, and adds each charged operation's cost to its tenant's counter. Operations refused before
- * they parse are labelled with the name the client sent (capped too) and type `unknown`.
+ * they parse are labelled with the name the client sent (capped too) and type `unknown`. A
+ * subscription counts once when its stream starts (or is refused); the errors of its later events
+ * are counted as they are sent.
  */
 export function operationMetrics(metrics: GraphQLMetrics): Plugin<ServerContext> {
   const started = new WeakMap<Request, number>();
@@ -54,13 +67,25 @@ export function operationMetrics(metrics: GraphQLMetrics): Plugin<ServerContext>
     onSubscribe({ args }) {
       const { request } = args.contextValue as unknown as { request: Request };
       describe(request, args.document, args.operationName);
-      return { onSubscribeResult: ({ args: done }) => charge(done.contextValue as never) };
+      return {
+        onSubscribeResult: ({ args: done, result }) => {
+          charge(done.contextValue as never);
+          if (!isAsyncIterable(result)) return undefined;
+          return {
+            onNext: ({ result: event }: { result: ExecutionResult }) => {
+              if (!event.errors?.length) return;
+              const { name } = operations.get(request) ?? { name: 'anonymous' };
+              for (const error of event.errors) metrics.errors.inc({ operation: name, code: eventErrorCode(error) });
+            },
+          };
+        },
+      };
     },
     onResultProcess({ request, result }) {
       const operation = operations.get(request) ?? { name: 'anonymous', type: 'unknown' };
       const at = started.get(request);
       if (at !== undefined) metrics.duration.observe({ operation: operation.name, type: operation.type }, (performance.now() - at) / 1000);
-      // A stream that started is OK; what it sends later is not counted here.
+      // A stream that started is OK; the errors of its events are counted as they are sent (above).
       const results = isAsyncIterable(result) ? [{}] : Array.isArray(result) ? result : [result];
       for (const one of results as { errors?: readonly unknown[] }[]) {
         const errors = one.errors ?? [];
