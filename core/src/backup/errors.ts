@@ -10,6 +10,7 @@ export type BackupErrorCode =
   | 'BACKUP_EXISTS'
   | 'RESTORE_TARGET_NOT_EMPTY'
   | 'RESTORE_TARGET_IN_USE'
+  | 'DATA_DIR_BEING_RESTORED'
   | 'BACKUP_SOURCE_MISSING';
 
 /** A backup or restore refused or failed for a reason the operator can act on. */

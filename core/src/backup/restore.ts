@@ -6,7 +6,7 @@ import { ensureServerNamespace, openLibsqlClient } from '../db/libsql-client.js'
 import { ensurePrivateDir } from '../db/private-files.js';
 import { fsyncPath } from './backup.js';
 import { BackupError } from './errors.js';
-import { assertNotServed } from './serving-marks.js';
+import { markRestoring } from './serving-marks.js';
 import { readBackup, sha256File, type VerifiedBackup } from './manifest.js';
 import { copyDatabase, countRows, dropEverything } from './logical-copy.js';
 import { databaseFile, isDatabaseName, SECRETS_KEY_FILE } from './names.js';
@@ -52,13 +52,24 @@ function occupiedFiles(dataDir: string): string[] {
   });
 }
 
+/** Restores the backup's files into `dataDir`, unless a live process uses the folder. */
+async function restoreFiles(dataDir: string, backup: VerifiedBackup, options: RestoreOptions) {
+  // Marked before anything moves: a server serving the folder refuses the restore, and one
+  // starting meanwhile refuses to open it (serving-marks.ts).
+  const marked = markRestoring(dataDir);
+  try {
+    return await swapFiles(dataDir, backup, options);
+  } finally {
+    marked.release();
+  }
+}
+
 /**
  * Copies the files into a staging folder inside the data folder (same file system, so each later
  * rename is atomic), checks their digests again, then moves the old files aside and the new ones
  * in. If a rename fails, the new files are removed and the old ones moved back.
  */
-async function restoreFiles(dataDir: string, backup: VerifiedBackup, options: RestoreOptions) {
-  assertNotServed(dataDir);
+async function swapFiles(dataDir: string, backup: VerifiedBackup, options: RestoreOptions) {
   const occupied = occupiedFiles(dataDir);
   if (occupied.length > 0 && !options.force) {
     throw new BackupError('RESTORE_TARGET_NOT_EMPTY', `${dataDir} already holds ${occupied.join(', ')}; restore into an empty data folder, or pass --force to replace it`);

@@ -11,52 +11,66 @@ import { markServing, servingProcesses, SERVING_DIR } from './serving-marks.js';
 const root = mkdtempSync(join(tmpdir(), 'mosaic-serving-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** Writes a mark as another process would have. */
-const plantMark = (dataDir: string, mark: { pid: number; startTicks: number | null }) => {
+type Planted = { pid: number; role: 'serve' | 'restore'; startTicks: number | null };
+/** Writes a mark as another process would have; answers its path. */
+const plant = (dataDir: string, mark: Planted) => {
   mkdirSync(join(dataDir, SERVING_DIR), { recursive: true });
-  writeFileSync(join(dataDir, SERVING_DIR, `${mark.pid}.json`), JSON.stringify({ ...mark, since: new Date().toISOString() }));
+  const file = join(dataDir, SERVING_DIR, `${mark.pid}.json`);
+  writeFileSync(file, JSON.stringify({ ...mark, since: new Date().toISOString() }));
+  return file;
 };
+/** A live process other than this one: the one that started it. */
+const live = process.ppid;
 /** The pid of a process that has exited. */
 const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid!;
 
 describe('serving marks', () => {
-  it('counts a live mark until it is released; a dead process\'s mark is stale and removed', () => {
+  it('counts a live process\'s mark; a dead process\'s is stale and removed', () => {
     const dataDir = join(root, 'marks');
-    const held = markServing(dataDir);
-    expect(servingProcesses(dataDir)).toEqual([process.pid]);
-    expect(readdirSync(join(dataDir, SERVING_DIR))).toEqual([`${process.pid}.json`]); // no temporary left
-    held.release();
+    const file = plant(dataDir, { pid: live, role: 'serve', startTicks: null });
+    expect(servingProcesses(dataDir)).toEqual([live]);
+    rmSync(file);
+    const gone = plant(dataDir, { pid: deadPid(), role: 'serve', startTicks: null });
     expect(servingProcesses(dataDir)).toEqual([]);
-
-    const gone = deadPid();
-    plantMark(dataDir, { pid: gone, startTicks: null });
-    expect(servingProcesses(dataDir)).toEqual([]);
-    expect(existsSync(join(dataDir, SERVING_DIR, `${gone}.json`))).toBe(false);
+    expect(existsSync(gone)).toBe(false);
   });
 
   it.runIf(existsSync('/proc/self/stat'))('does not take a reused pid (another start time) for the process that wrote the mark', () => {
     const dataDir = join(root, 'reused');
-    const held = markServing(dataDir);
-    const mine = JSON.parse(readFileSync(join(dataDir, SERVING_DIR, `${process.pid}.json`), 'utf8'));
-    expect(mine.startTicks).toEqual(expect.any(Number));
-    plantMark(dataDir, { pid: process.pid, startTicks: mine.startTicks - 1 });
+    plant(dataDir, { pid: live, role: 'serve', startTicks: 1 });
     expect(servingProcesses(dataDir)).toEqual([]);
-    held.release();
   });
 
-  it('restore refuses a served data folder with RESTORE_TARGET_IN_USE, --force or not, and leaves it as it was', async () => {
+  it('writes its own mark whole (no temporary left) and removes it, and the empty folder, on release', () => {
+    const dataDir = join(root, 'own');
+    const held = markServing(dataDir);
+    expect(readdirSync(join(dataDir, SERVING_DIR))).toEqual([`${process.pid}.json`]);
+    expect(JSON.parse(readFileSync(join(dataDir, SERVING_DIR, `${process.pid}.json`), 'utf8'))).toMatchObject({ pid: process.pid, role: 'serve' });
+    held.release();
+    expect(readdirSync(dataDir)).toEqual([]);
+  });
+
+  it('restore refuses a served data folder (RESTORE_TARGET_IN_USE, --force or not); serve refuses one being restored', async () => {
     const source = { kind: 'embedded' as const, dataDir: join(root, 'source') };
     (await openControlPlane(source)).client.close();
     const backupDir = join(root, 'backup');
     await createBackup(source, backupDir);
     const target = { kind: 'embedded' as const, dataDir: join(root, 'target') };
-    const held = markServing(target.dataDir);
+    const serving = plant(target.dataDir, { pid: live, role: 'serve', startTicks: null });
     for (const force of [false, true]) {
       await expect(restoreBackup(target, backupDir, { force })).rejects.toMatchObject({ code: 'RESTORE_TARGET_IN_USE' });
     }
     expect(readdirSync(target.dataDir)).toEqual([SERVING_DIR]);
-    held.release();
-    plantMark(target.dataDir, { pid: deadPid(), startTicks: null }); // killed: its mark stays behind
+    expect(readdirSync(join(target.dataDir, SERVING_DIR))).toEqual([`${live}.json`]); // the restore's own mark is gone
+    rmSync(serving);
+
+    const restoring = plant(target.dataDir, { pid: live, role: 'restore', startTicks: null });
+    expect(() => markServing(target.dataDir)).toThrow(expect.objectContaining({ code: 'DATA_DIR_BEING_RESTORED' }));
+    await expect(restoreBackup(target, backupDir)).rejects.toMatchObject({ code: 'RESTORE_TARGET_IN_USE' });
+    rmSync(restoring);
+
+    plant(target.dataDir, { pid: deadPid(), role: 'serve', startTicks: null }); // killed: its mark stays behind
     expect(await restoreBackup(target, backupDir)).toMatchObject({ databases: 1 });
+    expect(readdirSync(target.dataDir).sort()).toEqual(['control.db']);
   });
 });

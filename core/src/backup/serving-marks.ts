@@ -1,11 +1,14 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BackupError } from './errors.js';
 
 /**
- * Which processes serve a data folder: each `mosaic serve` on embedded files writes a mark
+ * Which processes use a data folder: each `mosaic serve` on embedded files writes a mark
  * `<data folder>/.serving/<pid>.json` while it runs, so `mosaic restore` can refuse to swap the
  * files under it (a restore under a live server corrupts: the server keeps its open files and WAL).
+ * A restore marks the folder too, so a server started meanwhile refuses to open it. Each side
+ * writes its own mark before it looks for the other's, so of two starting at once at least one
+ * sees the other.
  *
  * A mark per process, not one lock, because several processes may serve one folder at once. A
  * mark is written atomically (a temporary file renamed) and removed when the process exits; a
@@ -15,8 +18,11 @@ import { BackupError } from './errors.js';
  */
 export const SERVING_DIR = '.serving';
 
-interface ServingMark {
+type Role = 'serve' | 'restore';
+
+interface Mark {
   pid: number;
+  role: Role;
   /** Start time of the process in clock ticks since boot (Linux), or null where unknown. */
   startTicks: number | null;
   since: string;
@@ -35,7 +41,7 @@ function startTicks(pid: number): number | null {
   }
 }
 
-function isAlive(mark: ServingMark): boolean {
+function isAlive(mark: Mark): boolean {
   try {
     process.kill(mark.pid, 0);
   } catch (err) {
@@ -47,56 +53,82 @@ function isAlive(mark: ServingMark): boolean {
   return now === null || now === mark.startTicks;
 }
 
-/**
- * Marks `dataDir` as served by this process until it exits (or `release` is called). Returns the
- * release, which removes the mark.
- */
-export function markServing(dataDir: string): { release: () => void } {
+/** Writes this process's mark (a temporary file renamed into place); `release` removes it, as does exiting. */
+function writeMark(dataDir: string, role: Role): { release: () => void } {
   const dir = join(dataDir, SERVING_DIR);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = join(dir, `${process.pid}.json`);
-  const mark: ServingMark = { pid: process.pid, startTicks: startTicks(process.pid), since: new Date().toISOString() };
+  const mark: Mark = { pid: process.pid, role, startTicks: startTicks(process.pid), since: new Date().toISOString() };
   const temporary = `${file}.tmp`;
   writeFileSync(temporary, JSON.stringify(mark), { mode: 0o600 });
   renameSync(temporary, file);
   const release = () => {
     process.off('exit', release);
     rmSync(file, { force: true });
+    try {
+      rmdirSync(dir); // only when no other process's mark is left
+    } catch {
+      // not empty
+    }
   };
   process.on('exit', release);
   return { release };
 }
 
-/** The pids of live processes serving `dataDir`; stale marks (their process gone) are removed. */
-export function servingProcesses(dataDir: string): number[] {
+/** Live marks of other processes in `dataDir`; stale marks (their process gone) are removed. */
+function otherLiveMarks(dataDir: string): Mark[] {
   const dir = join(dataDir, SERVING_DIR);
   let names: string[];
   try {
-    names = readdirSync(dir).filter((f) => /^\d+\.json$/.test(f));
+    names = readdirSync(dir).filter((f) => /^\d+\.json$/.test(f) && f !== `${process.pid}.json`);
   } catch {
     return [];
   }
-  const live: number[] = [];
+  const live: Mark[] = [];
   for (const name of names) {
-    let mark: ServingMark;
+    let mark: Mark;
     try {
-      mark = JSON.parse(readFileSync(join(dir, name), 'utf8')) as ServingMark;
+      mark = JSON.parse(readFileSync(join(dir, name), 'utf8')) as Mark;
     } catch {
       continue; // removed meanwhile (its process exited)
     }
-    if (isAlive(mark)) live.push(mark.pid);
+    if (isAlive(mark)) live.push(mark);
     else rmSync(join(dir, name), { force: true });
   }
   return live;
 }
 
+/** The pids of other live processes serving `dataDir`. */
+export function servingProcesses(dataDir: string): number[] {
+  return otherLiveMarks(dataDir).filter((m) => m.role === 'serve').map((m) => m.pid);
+}
+
 /**
- * Refuses (RESTORE_TARGET_IN_USE) while a live process serves `dataDir`. `--force` does not
- * override it: replacing the files under a running server corrupts them.
+ * Marks `dataDir` as served by this process until it exits (or `release` is called); refuses
+ * (DATA_DIR_BEING_RESTORED) while a restore into it runs.
  */
-export function assertNotServed(dataDir: string): void {
-  const pids = servingProcesses(dataDir);
-  if (pids.length > 0) {
-    throw new BackupError('RESTORE_TARGET_IN_USE', `${dataDir} is being served by mosaic serve (pid ${pids.join(', ')}); stop it first (--force does not override this)`);
+export function markServing(dataDir: string): { release: () => void } {
+  const held = writeMark(dataDir, 'serve');
+  const restores = otherLiveMarks(dataDir).filter((m) => m.role === 'restore');
+  if (restores.length > 0) {
+    held.release();
+    throw new BackupError('DATA_DIR_BEING_RESTORED', `${dataDir} is being restored (mosaic restore, pid ${restores.map((m) => m.pid).join(', ')}); start the server when it has finished`);
   }
+  return held;
+}
+
+/**
+ * Marks `dataDir` as being restored by this process; refuses (RESTORE_TARGET_IN_USE) while a live
+ * process serves it or restores into it. `--force` does not override it: replacing the files
+ * under a running server corrupts them.
+ */
+export function markRestoring(dataDir: string): { release: () => void } {
+  const held = writeMark(dataDir, 'restore');
+  const others = otherLiveMarks(dataDir);
+  if (others.length > 0) {
+    held.release();
+    const what = others.map((m) => `${m.role === 'serve' ? 'mosaic serve' : 'another restore'} (pid ${m.pid})`).join(', ');
+    throw new BackupError('RESTORE_TARGET_IN_USE', `${dataDir} is in use by ${what}; stop it first (--force does not override this)`);
+  }
+  return held;
 }

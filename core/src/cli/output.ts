@@ -19,7 +19,7 @@ export function fail(err: unknown): never {
 /** A failure of the command line itself (not of the API), with a stable code of its own. */
 export class CliError extends Error {
   // The backup codes are core/src/backup's BackupErrorCode, listed here so README's check sees them.
-  constructor(readonly code: 'ADDRESS_IN_USE' | 'PLUGIN_BUILD_FAILED' | 'BACKUP_NOT_FOUND' | 'BACKUP_INVALID' | 'BACKUP_FORMAT_UNSUPPORTED' | 'BACKUP_CORRUPT' | 'BACKUP_EXISTS' | 'BACKUP_SOURCE_MISSING' | 'RESTORE_TARGET_NOT_EMPTY' | 'RESTORE_TARGET_IN_USE', message: string) {
+  constructor(readonly code: 'ADDRESS_IN_USE' | 'PLUGIN_BUILD_FAILED' | 'BACKUP_NOT_FOUND' | 'BACKUP_INVALID' | 'BACKUP_FORMAT_UNSUPPORTED' | 'BACKUP_CORRUPT' | 'BACKUP_EXISTS' | 'BACKUP_SOURCE_MISSING' | 'RESTORE_TARGET_NOT_EMPTY' | 'RESTORE_TARGET_IN_USE' | 'DATA_DIR_BEING_RESTORED', message: string) {
     super(message);
     this.name = 'CliError';
   }

@@ -1,17 +1,25 @@
-import { markServing } from '../../backup/index.js';
+import { BackupError, markServing } from '../../backup/index.js';
 import { serverConfigFromEnv } from '../../config.js';
 import { listen, type RunningServer } from '../../http/server.js';
 import { createLogger } from '../../lib/logger.js';
 import { openPlatform, type Platform } from '../../platform.js';
 import { bootstrapDemo, type DemoBootstrap, type DemoSignIns } from '../demo.js';
 import type { CliOptions } from '../main.js';
+import { CliError } from '../output.js';
 import { assertPortFree } from '../port-check.js';
 
 export async function serveCommand(_: string[], options: CliOptions): Promise<void> {
   const config = serverConfigFromEnv();
   await assertPortFree(config.host, config.port);
   // `mosaic restore` refuses a data folder with a live mark: swapping files under a server corrupts them.
-  if (config.database.kind === 'embedded') markServing(config.database.dataDir);
+  if (config.database.kind === 'embedded') {
+    try {
+      markServing(config.database.dataDir);
+    } catch (err) {
+      if (err instanceof BackupError) throw new CliError(err.code, err.message);
+      throw err;
+    }
+  }
   const logger = createLogger();
   const devHosts = config.plugins.egress.devHosts ?? {};
   if (Object.keys(devHosts).length > 0) {
