@@ -256,7 +256,7 @@ describe('mosaic backup and restore on the embedded database', () => {
       for (const args of [['restore', backupDir], ['restore', backupDir, '--force']]) {
         const failure = await mosaicFails(embedded(target), ...args);
         expect(failure.code).not.toBe(0);
-        expect(failure.stderr).toMatch(/^mosaic: RESTORE_TARGET_IN_USE: .*is being served by mosaic serve \(pid \d+\)/);
+        expect(failure.stderr).toMatch(/^mosaic: RESTORE_TARGET_IN_USE: .*in use by mosaic serve \(pid \d+\)/);
       }
     };
     const databases = () => readdirSync(target).filter((f) => f.endsWith('.db')).sort();
