@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { createClient, type Client, type TransactionMode } from '@libsql/client';
 import type { DatabaseConfig } from './config.js';
+import { openKeptStatementsClient } from './kept-statements.js';
 import { pipelineInsertsInTransactions } from './pipelined-inserts.js';
 import { ensurePrivateDatabaseFile, ensurePrivateDir } from './private-files.js';
 import { serverFetch } from './server-fetch.js';
@@ -21,7 +22,7 @@ export function openLibsqlClient(config: DatabaseConfig, name: string): Client {
     ensurePrivateDir(config.dataDir);
     const file = join(config.dataDir, `${name}.db`);
     ensurePrivateDatabaseFile(file);
-    const open = () => createClient({ url: `file:${file}`, timeout: BUSY_TIMEOUT_MS });
+    const open = () => openKeptStatementsClient(file, BUSY_TIMEOUT_MS);
     const writer = async () => {
       const connection = open();
       await connection.execute(SYNCHRONOUS_PRAGMA);
