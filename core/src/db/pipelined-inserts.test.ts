@@ -67,6 +67,18 @@ describe('plain inserts held until the next statement of a transaction', () => {
     expect(await values()).toEqual(['taken']);
   });
 
+  it('a rollback to a savepoint drops the inserts held since, as if they had run and been undone', async () => {
+    const tx = await client.transaction('write');
+    await tx.execute({ sql: 'insert into t (v) values (?)', args: ['kept'] });
+    await tx.execute('savepoint inner_work');
+    await tx.execute({ sql: 'insert into t (v) values (?)', args: ['kept'] }); // would fail: dropped instead
+    await tx.execute({ sql: 'insert into t (v) values (?)', args: ['undone'] });
+    await tx.execute('rollback to inner_work');
+    await tx.execute('release inner_work');
+    await tx.commit();
+    expect(await values()).toEqual(['kept']);
+  });
+
   it('never holds statements whose result a caller reads: updates, RETURNING, ON CONFLICT', async () => {
     await client.execute({ sql: 'insert into t (v) values (?)', args: ['x'] });
     const tx = await client.transaction('write');

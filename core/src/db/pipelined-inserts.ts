@@ -17,6 +17,8 @@ export function pipelineInsertsInTransactions(client: Client): Client {
   return client;
 }
 
+/** ROLLBACK, ROLLBACK TO a savepoint: it undoes whatever is held (all of it came after the last statement sent). */
+const ROLLBACK = /^\s*rollback\b/i;
 const PLAIN_INSERT = /^\s*insert\s+into\s[^]*?\bvalues\s*\(/i;
 const NOT_PLAIN = /\b(returning|on\s+conflict|select)\b/i;
 /** Value tuples of a multi-row insert: `(…), (…)`. */
@@ -36,7 +38,7 @@ function insertedResult(rows: number): ResultSet {
   };
 }
 
-const asStatement = (stmt: InStatement | string, args?: unknown): InStatement =>
+const asStatement = (stmt: InStatement | string, args?: unknown): Exclude<InStatement, string> =>
   (typeof stmt === 'string' ? { sql: stmt, args: (args ?? []) as never } : stmt);
 
 function pipelinedTransaction(tx: Transaction): Transaction {
@@ -52,6 +54,8 @@ function pipelinedTransaction(tx: Transaction): Transaction {
   const pipelined: Transaction = {
     async execute(stmt: InStatement | string, args?: unknown) {
       const statement = asStatement(stmt, args);
+      // Held inserts would be undone by it anyway; sending them first could fail it instead.
+      if (ROLLBACK.test(statement.sql)) held = [];
       const rows = plainInsertRows(statement);
       if (rows !== undefined) {
         if (tx.closed) return tx.execute(statement); // libsql's own TRANSACTION_CLOSED
