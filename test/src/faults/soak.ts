@@ -20,12 +20,12 @@ export interface SoakOptions {
   windowSeconds?: number;
   /**
    * Memory warms up for the first half of the run (default `seconds / 2`): RSS growth is
-   * measured from there to the end. Why half: the sandbox worker's RSS is its own V8 heap, one V8
-   * heap per plugin isolate with the external strings copied into it, and native memory (malloc
-   * arenas of isolated-vm's threads, compiler zones). Traced every 10 s under this load, each of
-   * those grew until V8's collector settled on its steady size (major collections bringing the
-   * heaps back, native memory flattening near 25-30 MB), which took 2 to 3.5 minutes, and in a
-   * 10-minute run up to minute 5 (from 90 MB at minute 1 to 140 MB, flat after). A leak keeps
+   * measured from there to the end. Why half: most of the sandbox worker's growth is garbage in
+   * the plugin isolates (their heaps and the external strings copied into them) that V8 leaves
+   * until an isolate's first full collection. Traced every 10 s in a 10-minute run, the busiest
+   * isolate's heap went from 3 to 11 MB and its external memory from 0.5 to 18 MB until that
+   * collection, 5 minutes in; what it freed stays with the allocator for reuse, so the worker's
+   * RSS (95 MB at minute 1, 141 MB at minute 5) held near that level afterwards. A leak keeps
    * growing through the second half, so it still shows.
    */
   warmupSeconds?: number;
