@@ -1,15 +1,19 @@
 /**
  * Full stack vs baseline: the real app's /graphql answering `{customer(id){id name email}}`
  * against a raw hono route doing the same work without GraphQL (verify the key, open the
- * tenant's database, one SELECT, the same JSON). Both are served by one child process; the load
- * generator (autocannon, 50 connections) runs here, alternating the two targets so drift of the
- * machine hits both alike. Every response must be 200 with exactly the expected body.
+ * tenant's database, one SELECT, the same JSON), and the raw route against a hello-world hono
+ * route answering that JSON as a constant. All are served by one child process; the load
+ * generator (autocannon, 50 connections) runs here, alternating the targets so drift of the
+ * machine hits them alike. Every response must be 200 with exactly the expected body.
+ * Goals (issue 13): full stack ≥ 0.7× the raw route, the raw route ≥ 0.5× hello-world.
  */
 import type { FullStackFixture } from './serve-fixture.js';
 import {
   answerOf, badResponses, combine, describeBad, envNumber, fmtInt, fmtMs, fmtRatio, loadRun, log, markdownTable,
   sequentialClient, startFixture, summarize, type BenchResult, type LoadRun,
 } from './lib.js';
+
+const atLeast = (ratio: number, goal: number) => (ratio >= goal ? 'PASS' : '**MISS**');
 
 interface Target {
   route: string;
@@ -35,6 +39,7 @@ export async function fullStack(): Promise<BenchResult> {
         url: fixture.info.graphqlUrl,
         body: JSON.stringify({ query: `{customer(id:"${customer.id}"){id name email}}` }),
       },
+      { route: 'hello-world hono route (the same JSON as a constant)', url: fixture.info.helloUrl, body: '{}' },
     ];
 
     // Both must answer exactly the same data before their speed means anything.
@@ -65,7 +70,7 @@ export async function fullStack(): Promise<BenchResult> {
       const all = combine(runs.get(t)!);
       return { t, all, warm: combine(warmups.get(t)!), stats: summarize(all.latenciesMs), rps: all.latenciesMs.length / all.seconds };
     });
-    const rawRps = results[0]!.rps;
+    const [rawRps, fullRps, helloRps] = results.map((r) => r.rps) as [number, number, number];
     const rows = results.map(({ t, all, stats, rps }) => [
       t.route, fmtInt(rps), fmtMs(stats.p50), fmtMs(stats.p99), fmtInt(stats.count), fmtInt(badResponses(all)), fmtRatio(rps / rawRps),
     ]);
@@ -81,6 +86,11 @@ export async function fullStack(): Promise<BenchResult> {
       `### Full stack vs baseline — \`{customer(id){id name email}}\`, autocannon -c ${connections}, ${rounds} × ${duration} s per route (alternating, ${warmup} s warm-up before each)`,
       '',
       markdownTable(['route', 'req/s>', 'p50 ms>', 'p99 ms>', 'responses>', 'bad>', 'ratio vs raw>'], rows),
+      '',
+      markdownTable(['goal', 'measured>', 'goal', 'verdict'], [
+        ['full stack vs raw route (req/s)', fmtRatio(fullRps / rawRps), '≥ 0.7×', atLeast(fullRps / rawRps, 0.7)],
+        ['raw route vs hello-world (req/s)', fmtRatio(rawRps / helloRps), '≥ 0.5×', atLeast(rawRps / helloRps, 0.5)],
+      ]),
       '',
       `Bad = non-2xx + connection errors/timeouts + 2xx with a body other than \`${expected}\`: ${problems.length ? '' : 'none.'}`,
       ...problems.map((p) => `- ${p}`),

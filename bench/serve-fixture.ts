@@ -4,7 +4,8 @@
  * serves until its stdin closes (or SIGTERM/SIGINT), and cleans up.
  *
  *   serve-fixture.ts                  temp data dir, tenant "bench", one customer; serves the real
- *                                     app (/graphql) and a raw hono route doing the same read
+ *                                     app (/graphql), a raw hono route doing the same read and a
+ *                                     hello-world hono route answering the same JSON as a constant
  *   serve-fixture.ts --data-dir DIR   serves the real app over an existing data dir (no writes)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,6 +21,7 @@ import { emit, serveBenchPlatform, serveUntilStopped } from './fixture-process.j
 export interface FullStackFixture {
   graphqlUrl: string;
   rawUrl: string;
+  helloUrl: string;
   apiKey: string;
   customer: { id: string; name: string; email: string };
 }
@@ -44,13 +46,15 @@ if (existingDir) {
   if (!principal) throw new Error('the new admin key does not verify');
   const ctx = tenantContext(principal, await platform.tenants.get(tenant.id));
   const customer = await domain.customers.createCustomer(ctx, { name: 'Ada Lovelace', email: 'ada@example.com' });
-  const raw = await serveRaw(platform);
+  const answer = { id: toGlobalId('Customer', customer.id), name: customer.name, email: customer.email! };
+  const raw = await serveRaw(platform, answer);
   cleanups.unshift(raw.close);
   emit<FullStackFixture>({
     graphqlUrl: `${graphql.url}/graphql`,
     rawUrl: `${raw.url}/raw`,
+    helloUrl: `${raw.url}/hello`,
     apiKey,
-    customer: { id: toGlobalId('Customer', customer.id), name: customer.name, email: customer.email! },
+    customer: answer,
   });
 }
 
@@ -59,9 +63,11 @@ serveUntilStopped(cleanups);
 /**
  * The baseline: what `{customer(id){id name email}}` has to do, without GraphQL — verify the
  * bearer key, find the tenant's database, one indexed SELECT, the same JSON shape. Body: {"id": gid}.
+ * Beside it, hono's floor on this machine: `/hello` answers the same JSON as a constant.
  */
-async function serveRaw(platform: Platform): Promise<{ url: string; close(): Promise<void> }> {
+async function serveRaw(platform: Platform, customer: FullStackFixture['customer']): Promise<{ url: string; close(): Promise<void> }> {
   const app = new Hono();
+  app.post('/hello', (c) => c.json({ data: { customer } }));
   const unauthenticated = { errors: [{ message: 'send a valid API key', extensions: { code: 'UNAUTHENTICATED' } }] };
   app.post('/raw', async (c) => {
     const match = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
