@@ -1,3 +1,6 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
+
 /** Rows per delete statement: each is a short write, so a large backlog never holds the write lock for long. */
 export const DELETE_CHUNK = 1_000;
 
@@ -14,3 +17,10 @@ export async function deleteInChunks(step: (limit: number) => Promise<{ rowsAffe
     if (rowsAffected < chunk) return total;
   }
 }
+
+/**
+ * One step for `deleteInChunks`: deletes at most `limit` rows of `table` matching `where`
+ * (SQLite's DELETE takes no LIMIT unless built with it, so the rows are picked by rowid).
+ */
+export const deleteSome = (table: SQLiteTable, where: SQL) => (limit: number): SQL =>
+  sql`delete from ${table} where rowid in (select rowid from ${table} where ${where} limit ${limit})`;

@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { and, eq, isNotNull, lt, or, sql } from 'drizzle-orm';
-import { deleteInChunks } from '../db/delete-in-chunks.js';
+import { and, eq, isNotNull, lt, or } from 'drizzle-orm';
+import { deleteInChunks, deleteSome } from '../db/delete-in-chunks.js';
 import type { TenantDb, TenantTx } from '../db/tenant-db.js';
 import { passwordResets, webSessions, webUsers } from '../db/tenant-schema.js';
 import { publicWebUser, type WebUser } from './web-users.js';
@@ -113,12 +113,10 @@ export async function endWebSession(data: TenantDb, token: string | undefined): 
  * tenant's write lock for long. Returns how many sessions it deleted.
  */
 export async function pruneWebSessions(data: TenantDb, lifetimes: SessionLifetimes = DEFAULT_SESSION_LIFETIMES, now = new Date(), chunk?: number): Promise<number> {
-  const ended = or(lt(webSessions.expiresAt, now), lt(webSessions.lastSeenAt, new Date(now.getTime() - lifetimes.idleMs)));
-  const sessions = await deleteInChunks((limit) => data.write((tx) => tx.run(sql`delete from ${webSessions} where rowid in (
-    select rowid from ${webSessions} where ${ended} limit ${limit})`)), chunk);
-  const spent = or(lt(passwordResets.expiresAt, now), isNotNull(passwordResets.usedAt));
-  await deleteInChunks((limit) => data.write((tx) => tx.run(sql`delete from ${passwordResets} where rowid in (
-    select rowid from ${passwordResets} where ${spent} limit ${limit})`)), chunk);
+  const ended = deleteSome(webSessions, or(lt(webSessions.expiresAt, now), lt(webSessions.lastSeenAt, new Date(now.getTime() - lifetimes.idleMs)))!);
+  const sessions = await deleteInChunks((limit) => data.write((tx) => tx.run(ended(limit))), chunk);
+  const spent = deleteSome(passwordResets, or(lt(passwordResets.expiresAt, now), isNotNull(passwordResets.usedAt))!);
+  await deleteInChunks((limit) => data.write((tx) => tx.run(spent(limit))), chunk);
   return sessions;
 }
 

@@ -85,7 +85,8 @@ export async function dueDeliveries(db: TenantDrizzle, now: Date, limit: number)
  * Claims a due delivery for one attempt: counts the attempt and pushes `nextAttemptAt` out to
  * the end of the lease, if and only if the row is still as it was read. Only the process whose
  * UPDATE changed the row runs the delivery, renewing the lease while it runs (`renewLease`); if
- * that process dies, the row falls due again when the lease runs out. Counting at claim time means a crash mid-attempt still uses up an attempt.
+ * that process dies, the row falls due again when the lease runs out. Counting at claim time
+ * means a crash mid-attempt still uses up an attempt.
  */
 export async function claimDelivery(data: TenantDb, due: DueDelivery, leaseUntil: Date, now: Date): Promise<Lease | null> {
   const result = await data.write((tx) => tx.update(eventDeliveries)

@@ -2,7 +2,9 @@ import { sql } from 'drizzle-orm';
 import type { ControlDb } from '../../db/control.js';
 import type { TenantDatabases } from '../../db/tenant-db.js';
 import type { Logger } from '../../lib/logger.js';
-import { deleteInChunks } from '../../db/delete-in-chunks.js';
+import { pluginLogs, pluginUsage } from '../../db/control-schema.js';
+import { deleteInChunks, deleteSome } from '../../db/delete-in-chunks.js';
+import { eventDeliveries } from '../../db/tenant-schema.js';
 import { listTenants } from '../../tenancy/tenants.js';
 import { DEFAULT_SESSION_LIFETIMES, pruneWebSessions, type SessionLifetimes } from '../../tenancy/web-sessions.js';
 
@@ -43,8 +45,8 @@ export async function pruneHistory(
   for (const tenant of await listTenants(deps.control)) {
     try {
       const data = await deps.tenants.get(tenant.id);
-      pruned.deliveries += await deleteInChunks((limit) => data.write((tx) => tx.run(sql`delete from event_deliveries where rowid in (
-        select rowid from event_deliveries where status = 'delivered' and updated_at < ${eventsBefore} limit ${limit})`)));
+      const delivered = deleteSome(eventDeliveries, sql`status = 'delivered' and updated_at < ${eventsBefore}`);
+      pruned.deliveries += await deleteInChunks((limit) => data.write((tx) => tx.run(delivered(limit))));
       pruned.outbox += await deleteInChunks((limit) => data.write((tx) => tx.run(sql`delete from outbox where id in (
         select o.id from outbox o where o.dispatched_at < ${eventsBefore}
           and not exists (select 1 from event_deliveries d where d.event_id = o.id) limit ${limit})`)));
@@ -54,13 +56,13 @@ export async function pruneHistory(
     }
   }
   const logsBefore = now.getTime() - keep.pluginLogsMs;
-  pruned.pluginLogs = await deleteInChunks((limit) => deps.control.run(sql`delete from plugin_logs where rowid in (
-    select rowid from plugin_logs where at < ${logsBefore} limit ${limit})`));
+  const oldLogs = deleteSome(pluginLogs, sql`at < ${logsBefore}`);
+  pruned.pluginLogs = await deleteInChunks((limit) => deps.control.run(oldLogs(limit)));
   if (keep.pluginUsageMs !== undefined) {
     // `hour` counts hours since the epoch; an hour is kept while any of it is within retention.
     const usageBefore = Math.floor((now.getTime() - keep.pluginUsageMs) / 3_600_000);
-    pruned.pluginUsage = await deleteInChunks((limit) => deps.control.run(sql`delete from plugin_usage where rowid in (
-      select rowid from plugin_usage where hour < ${usageBefore} limit ${limit})`));
+    const oldUsage = deleteSome(pluginUsage, sql`hour < ${usageBefore}`);
+    pruned.pluginUsage = await deleteInChunks((limit) => deps.control.run(oldUsage(limit)));
   }
   return pruned;
 }
