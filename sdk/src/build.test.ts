@@ -239,6 +239,17 @@ describe('buildPlugin', () => {
     expect(result.manifest.inputs).toEqual({ 'Order.acme_shipmentTracking_tracking': 'fragment TrackingInput on Order {\n  orderStatus\n}' });
   });
 
+  it('writes storage inputs into the manifest, and fails on one that names a field the input does not select', async () => {
+    const withKeys = (keys: string) => fixture['src/plugin.ts']
+      .replace("import { definePlugin } from '@mosaic/sdk';", "import { definePlugin, graphql } from '@mosaic/sdk';")
+      .replace('  resolvers: {', `  inputs: { Order: { acme_shipmentTracking_tracking: graphql(\`fragment TrackingInput on Order { id orderStatus }\`) } },\n  storageInputs: { Order: { acme_shipmentTracking_tracking: ${keys} } },\n  resolvers: {`);
+    const result = await buildPlugin(await project({ ...fixture, 'src/plugin.ts': withKeys("['tracking:{id}', 'carriers']") }));
+    expect(result.manifest.storageInputs).toEqual({ 'Order.acme_shipmentTracking_tracking': ['tracking:{id}', 'carriers'] });
+    expect(await buildProblems(await project({ ...fixture, 'src/plugin.ts': withKeys("['tracking:{orderNumber}']") }))).toEqual([
+      'storageInputs.Order.acme_shipmentTracking_tracking: "tracking:{orderNumber}" names {orderNumber}, which is not a top-level scalar field of the declared input',
+    ]);
+  });
+
   it('fails on a declared input that names an unknown field or needs a scope the manifest does not request', async () => {
     const withInput = (selection: string) => fixture['src/plugin.ts']
       .replace("import { definePlugin } from '@mosaic/sdk';", "import { definePlugin, graphql } from '@mosaic/sdk';")

@@ -32,6 +32,7 @@ describe('definePlugin', () => {
       resolvers: ['Order.acme_hooks_eta'],
       widgets: [{ id: 'eta', extensionPoint: 'portal.order.detail', title: 'ETA' }],
       extensionPoints: ['portal.order.detail'],
+      storageInputs: {},
     });
     expect(Object.keys(plugin.widgets)).toEqual(['eta']);
   });

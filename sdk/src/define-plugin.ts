@@ -49,6 +49,9 @@ export type PluginResolvers<TConfig, I extends DeclaredInputs = {}> =
   // The plugin's own types (Publisher_Name_Type): no core type name holds an underscore.
   & { [type: `${string}_${string}`]: FieldResolvers<unknown, TConfig> | undefined };
 
+/** Storage key templates by type then field, for fields that declare an input. */
+export type StorageInputs<I> = { [T in keyof I]?: { [F in keyof I[T]]?: readonly string[] } };
+
 /** A domain event delivered from the outbox (decision 7); `id` doubles as the idempotency key. */
 export interface PluginEvent<TPayload extends JsonObject = JsonObject> {
   id: string;
@@ -114,6 +117,19 @@ export interface PluginInput<S extends ConfigSchema, I extends DeclaredInputs = 
    * ```
    */
   inputs?: I;
+  /**
+   * Storage keys each field with a declared input reads for every parent, as templates over the
+   * input's top-level fields. The host reads them with the input and sends their values along,
+   * so the resolver's first read of each key costs no host call (at most 100 keys a call; the
+   * rest are read as usual). Needs the `storage` scope.
+   *
+   * ```ts
+   * inputs: { Order: { acme_eta_promise: graphql(`fragment EtaInput on Order { id }`) } },
+   * storageInputs: { Order: { acme_eta_promise: ['eta:{id}'] } },
+   * resolvers: { Order: { acme_eta_promise: async (orders, _args, ctx) => ctx.storage.getMany(orders.map((o) => `eta:${o.id}`)) } },
+   * ```
+   */
+  storageInputs?: StorageInputs<NoInfer<I>>;
   resolvers?: PluginResolvers<ConfigOf<S>, NoInfer<I>>;
   /** Handlers by event type, e.g. `order.created`. */
   events?: Record<string, EventHandler<ConfigOf<S>>>;
@@ -165,6 +181,8 @@ export function definePlugin<S extends ConfigSchema = NoConfig, const I extends 
     resolvers: Object.entries(resolvers).flatMap(([type, fields]) => Object.keys(fields).map((f) => `${type}.${f}`)),
     widgets: Object.values(widgets).map((w) => ({ id: w.id, extensionPoint: w.extensionPoint, title: w.title })),
     extensionPoints: [...new Set(Object.values(widgets).map((w) => w.extensionPoint))],
+    storageInputs: Object.fromEntries(Object.entries(input.storageInputs ?? {}).flatMap(([type, fields]) =>
+      Object.entries(fields ?? {}).flatMap(([field, keys]) => (keys ? [[`${type}.${field}`, [...(keys as readonly string[])]]] : [])))),
   };
   return Object.freeze({
     manifest: deepFreeze(manifest),

@@ -8,6 +8,7 @@ import { pluginNamespace } from './namespace.js';
 import type { PluginScope } from './scopes.js';
 
 import { INPUT_LIMITS } from './input-limits.js';
+import { storageInputProblems } from './storage-inputs.js';
 
 export { INPUT_LIMITS } from './input-limits.js';
 
@@ -221,6 +222,7 @@ interface InputsOfManifest {
   scopes: readonly string[];
   resolvers: readonly string[];
   inputs: Readonly<Record<string, string>>;
+  storageInputs?: Readonly<Record<string, readonly string[]>>;
 }
 
 /**
@@ -242,6 +244,12 @@ export function checkManifestInputs(manifest: InputsOfManifest, { checkScopes = 
     const reading = readDeclaredInput(schema, coordinate, text, { deferForeignFields: { ownFieldPrefix } });
     if (!reading.ok) problems.push(...reading.problems);
     else if (checkScopes) problems.push(...missingInputScopes(reading.input, manifest.scopes).map(asRequest));
+  }
+  for (const [coordinate, templates] of Object.entries(manifest.storageInputs ?? {})) {
+    problems.push(...storageInputProblems(coordinate, templates, manifest.inputs[coordinate]));
+    if (checkScopes && !manifest.scopes.includes('storage')) {
+      problems.push(`storageInputs.${coordinate}: reading storage needs the 'storage' scope, which the manifest does not request (add it to manifest.scopes)`);
+    }
   }
   const warnings = manifest.resolvers
     .filter((coordinate) => !(coordinate in manifest.inputs) && Object.hasOwn(INPUT_SCOPES, coordinate.split('.')[0]!))

@@ -5,6 +5,8 @@ import { canonicalHostPattern, isIpHost } from './egress-host.js';
 import { INPUT_LIMITS } from './input-limits.js';
 import { formatIssues } from './issues.js';
 import { PLUGIN_SCOPES } from './scopes.js';
+import { STORAGE_INPUT_LIMITS } from './storage-inputs.js';
+import { MAX_STORAGE_KEY_BYTES } from './text-rules.js';
 
 /**
  * The manifest: what a plugin is and what it may do, declared up front so the installer can show
@@ -86,6 +88,11 @@ const derivedShape = {
     (w) => w.id,
   ),
   extensionPoints: unique(z.enum(EXTENSION_POINTS), 'extension points'),
+  /** Storage keys read with each declared input, by `Type.field` (storage-inputs.ts). */
+  storageInputs: z.record(
+    z.string().regex(new RegExp(`^${GRAPHQL_NAME}\\.${GRAPHQL_NAME}$`), 'must be Type.field'),
+    z.array(z.string().min(1).max(MAX_STORAGE_KEY_BYTES)).min(1).max(STORAGE_INPUT_LIMITS.templatesPerField),
+  ).default({}),
 };
 
 const builtShape = {

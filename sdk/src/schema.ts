@@ -10,6 +10,7 @@ export { MAP_LIMITS, validateWidgetTree, WIDGET_COMPONENTS, WIDGET_LIMITS, widge
 export type { WidgetValidation } from './widgets.js';
 export { checkPluginSdl, pluginSchema } from './sdl.js';
 export { checkManifestInputs, INPUT_LIMITS, INPUT_SCOPES, missingInputScopes, readDeclaredInput } from './input-rules.js';
+export { STORAGE_INPUT_LIMITS, storageInputProblems, storageKeysOf } from './storage-inputs.js';
 export type { DeclaredInput, InputReading, InputReadOptions } from './input-rules.js';
 export { canonicalHost, canonicalHostPattern, hostMatchesPattern, isIpHost, urlHost } from './egress-host.js';
 export type { HostReading } from './egress-host.js';

@@ -26,6 +26,7 @@ import { loadPlugin, type PluginSource } from './test-bundle.js';
 import { createFakeHost, DEFAULT_HOST_LIMITS, type EmittedEvent, type FakeData, type HostLimits, type LogEntry, type SimulatedCause } from './test-context.js';
 import { HarnessError } from './test-errors.js';
 import { projectDeclaredInput } from './test-inputs.js';
+import { storageKeysOf } from './storage-inputs.js';
 import { UserInputError } from './user-input-error.js';
 import type { RecordedFetch, RecordedResponses } from './test-fetch.js';
 import { leaseSupervisor, type Invocation, type InvocationMetrics, type SandboxLimits, type SandboxModule } from './test-sandbox.js';
@@ -97,6 +98,8 @@ export interface InvocationRecord {
   metrics: InvocationMetrics;
   /** For a field resolver: the parents exactly as sent (just the declared input's fields, if it has one). */
   parents?: unknown[];
+  /** For a field with storage inputs: the storage keys read and sent with the call. */
+  storageKeys?: string[];
 }
 
 export interface TestHarness {
@@ -220,7 +223,12 @@ export async function createTestHarness(plugin: PluginSource, options: HarnessOp
       const cause: SimulatedCause = { entry: type === 'Mutation' ? 'mutation' : 'field', callerRole: call.callerRole ?? callerRole };
       const input = manifest.inputs[field];
       const sent = input === undefined ? [...parents] : projectDeclaredInput(field, input, parents);
-      const results = (await invoke(`resolver ${field}`, { entry: { kind: 'resolver', type, field: name }, parents: sent, args }, cause, { parents: sent })) as unknown[];
+      // As the host does: the field's storage inputs are read before the call and sent with it.
+      const templates = input === undefined ? undefined : manifest.storageInputs[field];
+      const storageKeys = templates && grantedScopes.includes('storage') ? storageKeysOf(templates, sent) : [];
+      const storageJson = storageKeys.length ? JSON.stringify({ keys: storageKeys, values: storageKeys.map((key) => storage.get(key) ?? null) }) : undefined;
+      const part = { entry: { kind: 'resolver' as const, type, field: name }, parents: sent, args, ...(storageJson !== undefined && { storageJson }) };
+      const results = (await invoke(`resolver ${field}`, part, cause, { parents: sent, ...(storageJson !== undefined && { storageKeys }) })) as unknown[];
       // The sandbox marks a parent the resolver failed (an Error in its array); production turns
       // the mark into an error on that field, the harness into an Error in the same place.
       return results.map((r) => {

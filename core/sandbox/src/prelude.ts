@@ -28,6 +28,7 @@ const uncurryThis = Function.prototype.bind.bind(Function.prototype.call);
 const stringSlice = uncurryThis(String.prototype.slice);
 const promiseThen = uncurryThis(Promise.prototype.then);
 const promiseReject = Promise.reject.bind(Promise);
+const promiseResolve = Promise.resolve.bind(Promise);
 const isArray = Array.isArray;
 const isErrorLike = uncurryThis(Object.prototype.isPrototypeOf).bind(null, Error.prototype);
 const bridgeApply = uncurryThis(bridge.apply);
@@ -95,6 +96,7 @@ function makeContext(invocationId, context, maxArgBytes, maxHostCalls) {
   // the bridge nor piles up errors and promises in the heap.
   let hostCalls = 0;
   let overBudget;
+  const prefetched = prefetchedStorage(context.storage);
   const call = (capability, args) => {
     if (++hostCalls > maxHostCalls + 1) {
       if (overBudget === undefined) {
@@ -149,16 +151,71 @@ function makeContext(invocationId, context, maxArgBytes, maxHostCalls) {
       create: (input) => call('interactions.create', { __proto__: null, input }),
     }),
     storage: freeze({
-      get: (key) => call('storage.get', { __proto__: null, key }),
-      getMany: (keys) => call('storage.getMany', { __proto__: null, keys }),
-      set: (key, value) => call('storage.set', { __proto__: null, key, value }),
-      delete: (key) => call('storage.delete', { __proto__: null, key }),
+      get: (key) => {
+        const value = takePrefetched(prefetched, key);
+        return value === NOT_PREFETCHED ? call('storage.get', { __proto__: null, key }) : promiseResolve(value);
+      },
+      getMany: (keys) => getManyWith(prefetched, keys, call),
+      set: (key, value) => {
+        forget(prefetched, key);
+        return call('storage.set', { __proto__: null, key, value });
+      },
+      delete: (key) => {
+        forget(prefetched, key);
+        return call('storage.delete', { __proto__: null, key });
+      },
       list: (prefix) => call('storage.list', { __proto__: null, prefix }),
     }),
     fetch,
     log: freeze({ debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') }),
     emit: (type, payload) => call('emit', { __proto__: null, type: StringCtor(type), payload }),
   });
+}
+
+// Storage the host read as this call started (its storage inputs), by key. Each value answers
+// the key's first read only; later reads, and reads after a write to the key, go to the host, so
+// the plugin never gets one object twice or a value it has since replaced.
+function prefetchedStorage(storage) {
+  const byKey = { __proto__: null };
+  const keys = own(storage, 'keys');
+  const values = own(storage, 'values');
+  if (!isArray(keys) || !isArray(values) || keys.length !== values.length) return byKey;
+  for (let i = 0; i < keys.length; i++) if (typeof keys[i] === 'string') byKey[keys[i]] = values[i];
+  return byKey;
+}
+
+const NOT_PREFETCHED = freeze({ __proto__: null });
+
+function takePrefetched(byKey, key) {
+  if (typeof key !== 'string' || !hasOwn(byKey, key)) return NOT_PREFETCHED;
+  const value = byKey[key];
+  delete byKey[key];
+  return value;
+}
+
+function forget(byKey, key) {
+  if (typeof key === 'string') delete byKey[key];
+}
+
+// A getMany answers its prefetched keys here and asks the host for the others in one call.
+async function getManyWith(byKey, keys, call) {
+  if (!isArray(keys)) return call('storage.getMany', { __proto__: null, keys });
+  const values = [];
+  const missing = [];
+  const missingAt = [];
+  for (let i = 0; i < keys.length; i++) {
+    const value = takePrefetched(byKey, keys[i]);
+    if (value !== NOT_PREFETCHED) {
+      values[i] = value;
+    } else {
+      missing[missing.length] = keys[i];
+      missingAt[missingAt.length] = i;
+    }
+  }
+  if (missing.length === 0) return values;
+  const fetched = await call('storage.getMany', { __proto__: null, keys: missing });
+  for (let j = 0; j < missingAt.length; j++) values[missingAt[j]] = isArray(fetched) ? fetched[j] : null;
+  return values;
 }
 
 function own(object, key) {

@@ -75,7 +75,7 @@ export class SandboxSupervisor {
         installationKey: invocation.installationKey,
         bundle: invocation.bundle,
         entry: invocation.entry,
-        contextJson: JSON.stringify(invocation.context),
+        contextJson: contextJsonOf(invocation),
         payloadJson: JSON.stringify(payloadOf(invocation)),
         limits,
       },
@@ -117,6 +117,15 @@ export class SandboxSupervisor {
     // length ≥ 1 is checked in the constructor
     return this.workers[fnv1a(installationKey) % this.workers.length]!;
   }
+}
+
+/**
+ * The context as the prelude parses it, with the prefetched storage as its `storage`: spliced in
+ * as text, because the values are JSON the database already holds (never parsed in the core).
+ */
+function contextJsonOf(invocation: Invocation): string {
+  const json = JSON.stringify(invocation.context);
+  return invocation.storageJson === undefined ? json : `${json.slice(0, -1)},"storage":${invocation.storageJson}}`;
 }
 
 /** The entry's leading arguments; the prelude appends ctx. */

@@ -42,6 +42,12 @@ interface InvocationBase {
   installationKey: string;
   bundle: PluginBundle;
   context: InvocationContext;
+  /**
+   * Storage the host read for this call (a field's storage inputs): JSON of
+   * `{ "keys": [...], "values": [...] }`, a value per key, null where a key has none. Each key's
+   * first `ctx.storage` read answers from it inside the isolate; a write to the key drops it.
+   */
+  storageJson?: string;
   /** Overrides of the supervisor's default limits for this invocation. */
   limits?: Partial<SandboxLimits>;
 }

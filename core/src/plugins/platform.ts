@@ -13,6 +13,7 @@ import { EventDispatcher, exponentialBackoff, handleInboundWebhook, type Inbound
 import type { HistoryRetention } from './events/history-retention.js';
 import { vaultFromEnv, type Installation, type InstallerDeps } from './installer/index.js';
 import { pluginParents } from './parents.js';
+import { readStorageInputs } from './host/storage.js';
 import { PluginRuntime } from './runtime/runtime.js';
 import { CountedSandboxSupervisor } from '../ops/sandbox-calls.js';
 import { TenantSchemas } from './schema/tenant-schemas.js';
@@ -73,11 +74,16 @@ export function createPluginPlatform(deps: {
     control: deps.control, tenants: deps.tenants, vault, logger: deps.logger, sandbox,
     egress: deps.settings.egress, hostLimits: deps.settings.hostLimits,
   });
-  const schemas = new TenantSchemas(deps.control, deps.baseSchema, async (tenant, installation, { type, field }, parents, args, _context, declared) => {
+  const schemas = new TenantSchemas(deps.control, deps.baseSchema, async (tenant, installation, { type, field }, parents, args, _context, declared, storageKeys) => {
+    // Without the scope the plugin's own reads are refused as before; nothing is read for it.
+    const storageJson = storageKeys.length > 0 && installation.grantedScopes.includes('storage')
+      ? await readStorageInputs(tenant.data.db, installation.pluginId, storageKeys)
+      : undefined;
     const value = await runtime.invoke(tenant, installation, {
       entry: { kind: 'resolver', type, field },
       parents: declared ? parents : await pluginParents(tenant, type, parents),
       args,
+      ...(storageJson !== undefined && { storageJson }),
     }, { actor: tenant.actor, role: tenant.role });
     return value as unknown[];
   });

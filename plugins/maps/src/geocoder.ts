@@ -33,23 +33,36 @@ type Answer = { state: 'found'; location: GeoLocation } | { state: 'not_found' }
 export type Geocode = Answer & {
   /** Asked of the geocoder in this call (not from the cache). */
   fetched?: boolean;
+  /** When the geocoder gave this answer (absent when it could not be asked). */
+  geocodedAt?: string;
 };
 
 /** Addresses one call looks up in storage (one `getMany`, whose limit is 100); the rest wait for a later request. */
 const MAX_ADDRESSES = 50;
 
-/** Geocodes several addresses at once, each distinct address once; answers by normalised address. */
-export async function geocodeAll(addresses: ReadonlyArray<PostalAddress | null | undefined>, ctx: PluginContext<Config>): Promise<Map<string, Geocode>> {
+/**
+ * Geocodes several addresses at once, each distinct address once; answers by normalised address.
+ * `known`: entries already at hand (the subjects' own copies), read from the address cache no more.
+ */
+export async function geocodeAll(
+  addresses: ReadonlyArray<PostalAddress | null | undefined>,
+  ctx: PluginContext<Config>,
+  known: ReadonlyMap<string, GeocodeEntry> = new Map(),
+): Promise<Map<string, Geocode>> {
   const byNormalised = new Map<string, PostalAddress>();
   for (const a of addresses) if (a && !byNormalised.has(normaliseAddress(a))) byNormalised.set(normaliseAddress(a), a);
-  const distinct = [...byNormalised.keys()];
+  const out = new Map<string, Geocode>();
+  for (const normalised of byNormalised.keys()) {
+    const entry = known.get(normalised);
+    if (entry) out.set(normalised, geocodeOf(entry));
+  }
+  const distinct = [...byNormalised.keys()].filter((normalised) => !out.has(normalised));
   const readable = distinct.slice(0, MAX_ADDRESSES);
   const cached = await readEntries(readable, ctx);
-  const out = new Map<string, Geocode>();
   const missing: string[] = [];
   readable.forEach((normalised, i) => {
     const entry = cached[i];
-    if (entry) out.set(normalised, entry.location ? { state: 'found', location: entry.location } : { state: 'not_found' });
+    if (entry) out.set(normalised, geocodeOf(entry));
     else missing.push(normalised);
   });
   const budget = ctx.config.maxLookupsPerCall;
@@ -67,6 +80,9 @@ export async function geocodeOne(address: PostalAddress | null | undefined, ctx:
   return (await geocodeAll([address], ctx)).get(normaliseAddress(address)) ?? { state: 'unavailable' };
 }
 
+const geocodeOf = (entry: GeocodeEntry): Geocode =>
+  (entry.location ? { state: 'found', location: entry.location, geocodedAt: entry.geocodedAt } : { state: 'not_found', geocodedAt: entry.geocodedAt });
+
 export const locationOf = (geocode: Geocode | null | undefined): GeoLocation | null => (geocode?.state === 'found' ? geocode.location : null);
 
 /** The cached entry of each address, in order: one host call for all of them. */
@@ -77,7 +93,7 @@ async function readEntries(normalised: readonly string[], ctx: PluginContext<Con
   return entries.map((entry, i) => (entry && entry.address === normalised[i] ? entry : null));
 }
 
-async function lookUp(normalised: string, address: PostalAddress, ctx: PluginContext<Config>): Promise<Answer> {
+async function lookUp(normalised: string, address: PostalAddress, ctx: PluginContext<Config>): Promise<Geocode> {
   const url = searchUrl(address, ctx.config.geocoderBaseUrl);
   if (!url) {
     ctx.log.error('geocoderBaseUrl must be an http(s) URL', { geocoderBaseUrl: ctx.config.geocoderBaseUrl });
@@ -113,7 +129,7 @@ async function lookUp(normalised: string, address: PostalAddress, ctx: PluginCon
   }
   const entry: GeocodeEntry = { address: normalised, location, geocodedAt: new Date().toISOString() };
   await ctx.storage.set(geocodeKey(normalised), entry as unknown as Parameters<typeof ctx.storage.set>[1]);
-  return location ? { state: 'found', location } : { state: 'not_found' };
+  return geocodeOf(entry);
 }
 
 /**

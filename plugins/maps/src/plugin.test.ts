@@ -52,6 +52,28 @@ describe('Customer.mosaic_maps_location', () => {
     expect(h.invocations[0]!.parents).toEqual([{ id: 'c1', address: PARIS }]);
   });
 
+  it('keeps each customer\'s own copy of its geocode, which arrives with the call: a known location costs no host call', async () => {
+    const h = await harness();
+    await h.resolve(LOCATION, [customer('c1', PARIS), customer('c2', LONDON)]);
+    expect(h.storage.get('subject:Customer:c1')).toMatchObject({ address: normaliseAddress(PARIS), location: { lat: city('Paris').lat } });
+    const again = await h.resolve(LOCATION, [customer('c1', PARIS), customer('c2', LONDON)]);
+    expect(again.map((l) => (l as { lat: number }).lat)).toEqual([city('Paris').lat, city('London').lat]);
+    const last = h.invocations.at(-1)!;
+    expect(last.storageKeys).toEqual(['subject:Customer:c1', 'subject:Customer:c2']);
+    expect(last.metrics.hostCalls).toBe(0);
+    expect(h.fetches).toHaveLength(2);
+  });
+
+  it('ignores a customer\'s copy made for an older address, and replaces it', async () => {
+    const h = await harness({ storage: { 'subject:Customer:c1': normaliseAddress(LONDON) } });
+    const [paris] = await h.resolve(LOCATION, [customer('c1', PARIS)]);
+    expect(paris).toMatchObject({ lat: city('Paris').lat });
+    expect(h.storage.get('subject:Customer:c1')).toMatchObject({ address: normaliseAddress(PARIS) });
+    const [moved] = await h.resolve(LOCATION, [customer('c1', LONDON)]);
+    expect(moved).toMatchObject({ lat: city('London').lat });
+    expect(h.storage.get('subject:Customer:c1')).toMatchObject({ address: normaliseAddress(LONDON), location: { lat: city('London').lat } });
+  });
+
   it('caches by address: a second request asks nobody, and customers sharing an address cost one lookup', async () => {
     const h = await harness();
     const first = await h.resolve(LOCATION, [customer('c1', PARIS), customer('c2', { ...PARIS, city: 'PARIS ' }), customer('c3', LONDON)]);

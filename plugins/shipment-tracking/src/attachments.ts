@@ -23,6 +23,9 @@ const KEYS_PER_READ = 100;
 const MOVED_PER_CALL = 10;
 
 const orderKey = (orderId: string): string => `order:${orderId}`;
+
+/** What `readAttached` reads for orders with an `id`, as storage input templates: the host sends them with the call. */
+export const ATTACHED_STORAGE_INPUTS = [INDEXED, CURSOR, 'order:{id}'];
 const attachedKey = (orderId: string, ref: ParcelRef): string => `${ATTACHED}${orderId}:${parcelKey(ref)}`;
 
 /** Parcels attached to each order, in the order they were attached. */

@@ -5,6 +5,7 @@ import { historiesOf } from './history.js';
 import { lookupParcels, type ShipmentView } from './lookup.js';
 import { schema } from './schema.js';
 import { parcelKey, pathOf } from './shipment.js';
+import { ATTACHED_STORAGE_INPUTS } from './attachments.js';
 import { checkedRef, linkParcels, shipmentSummariesOfOrders } from './tracking.js';
 import { handleCarrierWebhook } from './webhook.js';
 import { renderShipmentsCard, renderWhereIsMyOrder } from './widgets.js';
@@ -53,6 +54,8 @@ export default definePlugin({
       }`),
     },
   },
+  // The order's parcel list arrives with the call; the parcels themselves are read in one getMany.
+  storageInputs: { Order: { mosaic_shipmentTracking_shipments: ATTACHED_STORAGE_INPUTS } },
   resolvers: {
     Order: {
       // One call for every order of the response level: one lookup, ShipFast asked in batches.

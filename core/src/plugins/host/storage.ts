@@ -40,6 +40,17 @@ const readsOf = perDatabase((db: TenantDrizzle) => {
 });
 
 /**
+ * The values of `keys` in the plugin's storage, for a call's storage inputs (sandbox
+ * `Invocation.storageJson`): `{"keys":[...],"values":[...]}`, the values as stored, null where a
+ * key has none. The keys were made from declared templates and checked by the storage key rules.
+ */
+export async function readStorageInputs(db: TenantDrizzle, pluginId: string, keys: readonly string[]): Promise<string> {
+  const keysJson = JSON.stringify(keys);
+  const [row] = await readsOf(db).many.all({ plugin: pluginId, keys: keysJson });
+  return `{"keys":${keysJson},"values":${row!.values}}`;
+}
+
+/**
  * `storage`: the plugin's own JSON key-value store in the tenant's database. Rows are keyed by
  * plugin id, not installation, so they survive a reinstall until the data is purged.
  */

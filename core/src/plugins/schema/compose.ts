@@ -13,6 +13,8 @@ export interface SchemaContribution {
   resolvers: readonly string[];
   /** Declared inputs by `Type.field` (manifest.inputs). */
   inputs?: Readonly<Record<string, string>>;
+  /** Storage keys read with each declared input, by `Type.field` (manifest.storageInputs). */
+  storageInputs?: Readonly<Record<string, readonly string[]>>;
   /** The scopes the installation was (or is about to be) granted. */
   grantedScopes: readonly string[];
   /** The installation the change being checked makes, whose problems are its own. */

@@ -7,10 +7,12 @@ import { listInstallations, type Installation, type SchemaChange } from '../inst
 import { loadVersion } from '../registry/index.js';
 import { composeSchema, type ComposedSchema, type SchemaContribution } from './compose.js';
 import type { ShapedParent } from './declared-inputs.js';
+import { storageKeysOf } from '@mosaic/sdk/schema';
 
 /**
  * How a plugin field's batch is resolved: all parents of one field at one level, one crossing.
  * `declared`: the parents are already the field's declared input, to send as they are.
+ * `storageKeys`: the plugin's storage to read for the call (its storage inputs), maybe none.
  */
 export type ResolveBatch = (
   tenant: TenantContext,
@@ -20,6 +22,7 @@ export type ResolveBatch = (
   args: Record<string, unknown>,
   context: object,
   declared: boolean,
+  storageKeys: readonly string[],
 ) => Promise<readonly unknown[]>;
 
 interface Cached {
@@ -108,7 +111,8 @@ export class TenantSchemas {
       const { manifest } = await loadVersion(this.control, installation.pluginId, installation.version);
       return {
         installationId: installation.id, pluginId: installation.pluginId, version: installation.version,
-        sdl: manifest.schema, resolvers: manifest.resolvers, inputs: manifest.inputs, grantedScopes: installation.grantedScopes, installation,
+        sdl: manifest.schema, resolvers: manifest.resolvers, inputs: manifest.inputs, storageInputs: manifest.storageInputs,
+        grantedScopes: installation.grantedScopes, installation,
       };
     }));
   }
@@ -131,11 +135,15 @@ export class TenantSchemas {
       const key = `${c.installationId}|${type}.${field}|${JSON.stringify(args)}`;
       let loader = loaders.get(key);
       if (!loader) {
-        const invoke = async (parents: readonly unknown[], declared: boolean) =>
-          (await this.resolveBatch(context.tenant, c.installation, { type, field }, parents, args, context, declared)).map(itemResult(c));
+        const invoke = async (parents: readonly unknown[], declared: boolean, storageKeys: readonly string[]) =>
+          (await this.resolveBatch(context.tenant, c.installation, { type, field }, parents, args, context, declared, storageKeys)).map(itemResult(c));
         const { inputs } = composed();
+        const templates = c.storageInputs?.[coordinate];
+        const keysOf = (shaped: readonly unknown[]) => (templates ? storageKeysOf(templates, shaped) : []);
         loader = new DataLoader<unknown, unknown>(
-          inputs.has(coordinate) ? async (parents) => withShapedParents(await inputs.resolve(coordinate, parents, context), (shaped) => invoke(shaped, true)) : (parents) => invoke(parents, false),
+          inputs.has(coordinate)
+            ? async (parents) => withShapedParents(await inputs.resolve(coordinate, parents, context), (shaped) => invoke(shaped, true, keysOf(shaped)))
+            : (parents) => invoke(parents, false, []),
           { cache: false },
         );
         loaders.set(key, loader);
