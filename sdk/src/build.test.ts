@@ -250,6 +250,17 @@ describe('buildPlugin', () => {
     ]);
   });
 
+  it('prints a console widget\'s input into the manifest, and refuses one on a portal widget', async () => {
+    const withWidgetInput = (point: string) => fixture['src/plugin.ts']
+      .replace("import { definePlugin } from '@mosaic/sdk';", "import { definePlugin, graphql } from '@mosaic/sdk';")
+      .replace("extensionPoint: 'portal.order.detail',", `extensionPoint: '${point}',\n    input: graphql(\`fragment TrackingWidgetInput on Order { orderNumber }\`),`);
+    const result = await buildPlugin(await project({ ...fixture, 'src/plugin.ts': withWidgetInput('console.order.sidebar') }));
+    expect(result.manifest.widgetInputs).toEqual({ tracking: 'fragment TrackingWidgetInput on Order {\n  orderNumber\n}' });
+    expect(await buildProblems(await project({ ...fixture, 'src/plugin.ts': withWidgetInput('portal.order.detail') }))).toEqual([
+      'widgets.tracking.input: portal.order.detail widgets cannot declare an input; a portal widget reads through ctx, which keeps a signed-in customer to their own records',
+    ]);
+  });
+
   it('fails on a declared input that names an unknown field or needs a scope the manifest does not request', async () => {
     const withInput = (selection: string) => fixture['src/plugin.ts']
       .replace("import { definePlugin } from '@mosaic/sdk';", "import { definePlugin, graphql } from '@mosaic/sdk';")

@@ -43,6 +43,7 @@ export async function buildPlugin(dir: string, { outDir = 'dist' }: BuildOptions
     schema: extracted.schema,
     configSchema: extracted.configSchema,
     inputs: extracted.inputs,
+    widgetInputs: extracted.widgetInputs,
     bundle: { file: BUNDLE_FILE, sha256: createHash('sha256').update(bytes).digest('hex') },
   });
   const sdlProblems = checkPluginSdl(manifest.schema, manifest.id, manifest.resolvers);

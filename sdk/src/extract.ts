@@ -9,6 +9,8 @@ export interface ExtractedPlugin {
   configSchema: Record<string, unknown>;
   /** Declared inputs by `Type.field`, printed as GraphQL. */
   inputs: Record<string, string>;
+  /** Widgets' declared inputs by widget id, printed as GraphQL. */
+  widgetInputs: Record<string, string>;
 }
 
 const NO_CONFIG = { type: 'object', properties: {}, additionalProperties: false };
@@ -32,13 +34,17 @@ export function extractPlugin(code: string): ExtractedPlugin {
   const { manifest, schema, inputs } = copy<Pick<PluginLike, 'schema' | 'inputs'> & { manifest: Record<string, unknown> }>(
     { manifest: plugin.manifest, schema: plugin.schema, inputs: plugin.inputs },
   );
-  return { manifest, schema, configSchema: copy(configSchemaOf(plugin.config) as Record<string, unknown>), inputs: printInputs(inputs ?? {}) };
+  return {
+    manifest, schema, configSchema: copy(configSchemaOf(plugin.config) as Record<string, unknown>),
+    inputs: printInputs(inputs ?? {}), widgetInputs: printWidgetInputs(plugin.widgets ?? {}),
+  };
 }
 
 interface PluginLike {
   manifest?: { sdkApiVersion?: unknown };
   schema?: string;
   inputs?: Record<string, Record<string, unknown>>;
+  widgets?: Record<string, { input?: unknown }>;
   config?: { toJSONSchema?: (params: { io: 'input' }) => unknown };
 }
 
@@ -68,6 +74,20 @@ function printInputs(inputs: Record<string, Record<string, unknown>>): Record<st
       } catch {
         throw new PluginBuildError([`inputs.${type}.${field}: must be a document from graphql(\`fragment … on ${type} { … }\`) of @mosaic/sdk`]);
       }
+    }
+  }
+  return out;
+}
+
+/** Each widget's `input`, by widget id, as the text the manifest carries. */
+function printWidgetInputs(widgets: Record<string, { input?: unknown }>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [id, widget] of Object.entries(widgets)) {
+    if (widget.input === undefined) continue;
+    try {
+      out[id] = print(widget.input as DocumentNode);
+    } catch {
+      throw new PluginBuildError([`widgets.${id}.input: must be a document from graphql(\`fragment … on … { … }\`) of @mosaic/sdk`]);
     }
   }
   return out;

@@ -223,6 +223,36 @@ interface InputsOfManifest {
   resolvers: readonly string[];
   inputs: Readonly<Record<string, string>>;
   storageInputs?: Readonly<Record<string, readonly string[]>>;
+  widgets?: ReadonlyArray<{ id: string; extensionPoint: string }>;
+  widgetInputs?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The type a widget's input is a fragment on, by extension point. Console points only: their
+ * viewers are staff, whose rights the host resolves inputs with; a portal widget reads through
+ * `ctx`, whose authority keeps a signed-in customer to their own records.
+ */
+export const WIDGET_INPUT_TYPES: Readonly<Record<string, string>> = {
+  'console.customer.sidebar': 'Customer',
+  'console.order.sidebar': 'Order',
+  'console.case.sidebar': 'Case',
+};
+
+/**
+ * How a widget's input is keyed beside fields' (`Type.field`) in a tenant's composed inputs: by
+ * its target type, then its plugin and widget id, which no field name can be.
+ */
+export const widgetInputCoordinate = (type: string, pluginId: string, widgetId: string): string => `${type}.widget:${pluginId}/${widgetId}`;
+
+/** The widget inputs of a manifest as composed inputs (coordinate → text); a widget at a point without inputs is left out. */
+export function widgetInputsByCoordinate(manifest: Pick<InputsOfManifest, 'id' | 'widgets' | 'widgetInputs'>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const widget of manifest.widgets ?? []) {
+    const text = manifest.widgetInputs?.[widget.id];
+    const type = Object.hasOwn(WIDGET_INPUT_TYPES, widget.extensionPoint) ? WIDGET_INPUT_TYPES[widget.extensionPoint] : undefined;
+    if (text !== undefined && type !== undefined) out[widgetInputCoordinate(type, manifest.id, widget.id)] = text;
+  }
+  return out;
 }
 
 /**
@@ -244,6 +274,17 @@ export function checkManifestInputs(manifest: InputsOfManifest, { checkScopes = 
     const reading = readDeclaredInput(schema, coordinate, text, { deferForeignFields: { ownFieldPrefix } });
     if (!reading.ok) problems.push(...reading.problems);
     else if (checkScopes) problems.push(...missingInputScopes(reading.input, manifest.scopes).map(asRequest));
+  }
+  for (const [id, text] of Object.entries(manifest.widgetInputs ?? {})) {
+    const widget = manifest.widgets?.find((w) => w.id === id);
+    const type = widget && Object.hasOwn(WIDGET_INPUT_TYPES, widget.extensionPoint) ? WIDGET_INPUT_TYPES[widget.extensionPoint] : undefined;
+    if (!widget) problems.push(`widgets.${id}.input: the plugin has no widget ${id}`);
+    else if (!type) problems.push(`widgets.${id}.input: ${widget.extensionPoint} widgets cannot declare an input; a portal widget reads through ctx, which keeps a signed-in customer to their own records`);
+    else {
+      const reading = readDeclaredInput(schema, widgetInputCoordinate(type, manifest.id, id), text, { deferForeignFields: { ownFieldPrefix } });
+      if (!reading.ok) problems.push(...reading.problems);
+      else if (checkScopes) problems.push(...missingInputScopes(reading.input, manifest.scopes).map(asRequest));
+    }
   }
   for (const [coordinate, templates] of Object.entries(manifest.storageInputs ?? {})) {
     problems.push(...storageInputProblems(coordinate, templates, manifest.inputs[coordinate]));

@@ -101,6 +101,8 @@ const builtShape = {
   /** Declared inputs by `Type.field`: the GraphQL fragments the host resolves for each parent. */
   inputs: z.record(z.string().regex(new RegExp(`^${GRAPHQL_NAME}\\.${GRAPHQL_NAME}$`), 'must be Type.field'), z.string().max(INPUT_LIMITS.maxChars))
     .default({}),
+  /** Widgets' declared inputs by widget id: the GraphQL fragments the host resolves for each target. */
+  widgetInputs: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be a widget id'), z.string().max(INPUT_LIMITS.maxChars)).default({}),
   /** JSON Schema of the config the installer asks for (zod's toJSONSchema, input side). */
   configSchema: z.record(z.string(), z.unknown()).refine((s) => s.type === 'object', 'must be a JSON Schema of type object'),
   bundle: z.strictObject({

@@ -9,7 +9,9 @@ export type { DeclaredManifest, ManifestInput, PluginManifest } from './manifest
 export { MAP_LIMITS, validateWidgetTree, WIDGET_COMPONENTS, WIDGET_LIMITS, widgetNodeSchema } from './widgets.js';
 export type { WidgetValidation } from './widgets.js';
 export { checkPluginSdl, pluginSchema } from './sdl.js';
-export { checkManifestInputs, INPUT_LIMITS, INPUT_SCOPES, missingInputScopes, readDeclaredInput } from './input-rules.js';
+export {
+  checkManifestInputs, INPUT_LIMITS, INPUT_SCOPES, missingInputScopes, readDeclaredInput, WIDGET_INPUT_TYPES, widgetInputCoordinate, widgetInputsByCoordinate,
+} from './input-rules.js';
 export { STORAGE_INPUT_LIMITS, storageInputProblems, storageKeysOf } from './storage-inputs.js';
 export type { DeclaredInput, InputReading, InputReadOptions } from './input-rules.js';
 export { canonicalHost, canonicalHostPattern, hostMatchesPattern, isIpHost, urlHost } from './egress-host.js';

@@ -100,6 +100,8 @@ export interface InvocationRecord {
   parents?: unknown[];
   /** For a field with storage inputs: the storage keys read and sent with the call. */
   storageKeys?: string[];
+  /** For a widget with a declared input: the input as sent (the fields it selects of the target). */
+  input?: unknown;
 }
 
 export interface TestHarness {
@@ -277,7 +279,12 @@ export async function createTestHarness(plugin: PluginSource, options: HarnessOp
       if (!manifest.widgets.some((w) => w.id === id)) {
         throw new HarnessError(`${manifest.id} has no widget ${id}; it has ${manifest.widgets.map((w) => w.id).join(', ') || 'none'}`);
       }
-      const tree = await invoke(`widget ${id}`, { entry: { kind: 'widget', id }, target }, readOnly);
+      // As the host does: a declared input is resolved from the target's record (the test's stands in for core's).
+      const input = manifest.widgetInputs[id];
+      const record = Object.values(target as Record<string, unknown>)[0];
+      const declaredInput = input === undefined ? undefined : projectDeclaredInput(`widgets.${id}`, input, [record])[0];
+      const part = { entry: { kind: 'widget' as const, id }, target, ...(declaredInput !== undefined && { declaredInput }) };
+      const tree = await invoke(`widget ${id}`, part, readOnly, declaredInput === undefined ? {} : { input: declaredInput });
       if (tree === null || tree === undefined) return null;
       const checked = validateWidgetTree(tree, { actions: manifest.actions });
       if (!checked.success) throw new HarnessError(`widget ${id} rendered a tree the host would refuse:\n  ${checked.errors.join('\n  ')}`);

@@ -197,7 +197,19 @@ export type WidgetDeclaration<TConfig = Record<string, never>> = {
     id: string;
     extensionPoint: P;
     title: string;
+    /**
+     * What the widget reads of its target, as a `graphql` fragment on the target's type (console
+     * extension points: Customer, Order or Case). The host resolves it with core's resolvers
+     * while the page renders and hands it to `render` as its third argument, so the widget needs
+     * no host call for it; type that argument `InputOf<typeof yourFragment>`. Portal widgets read
+     * through `ctx`, which keeps a signed-in customer to their own records.
+     */
+    input?: WidgetInputDocument;
     /** The tree to draw, or null to show nothing for this target. */
-    render(target: ExtensionPointTargets[P], ctx: PluginContext<TConfig>): Promise<WidgetNode | null>;
+    render(target: ExtensionPointTargets[P], ctx: PluginContext<TConfig>, input?: unknown): Promise<WidgetNode | null>;
   };
 }[ExtensionPoint];
+
+/** A document from the SDK's `graphql` (declared-input.ts), as a widget's `input` holds it. */
+// any: whatever result and variables the document has
+export type WidgetInputDocument = import('gql.tada').TadaDocumentNode<any, any, any>;

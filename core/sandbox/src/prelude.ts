@@ -295,7 +295,8 @@ return async function run(invocationId, kind, name, field, payloadJson, contextJ
     }
     const payload = parse(payloadJson);
     const ctx = makeContext(invocationId, parse(contextJson), maxArgBytes, maxHostCalls);
-    const args = kind === 'resolver' ? [payload[0], payload[1], ctx] : [payload[0], ctx];
+    // A resolver gets (parents, args, ctx), a widget (target, ctx, its declared input), the rest (payload, ctx).
+    const args = kind === 'resolver' ? [payload[0], payload[1], ctx] : kind === 'widget' ? [payload[0], ctx, payload[1]] : [payload[0], ctx];
     const value = await reflectApply(fn, holder, args);
     const json = value === undefined ? undefined : stringify(kind === 'resolver' ? itemErrors(value) : value);
     if (json === undefined) return 'U';

@@ -133,7 +133,7 @@ function payloadOf(invocation: Invocation): unknown[] {
   if ('parents' in invocation) return [invocation.parents, invocation.args ?? {}];
   if ('event' in invocation) return [invocation.event];
   if ('request' in invocation) return [invocation.request];
-  if ('target' in invocation) return [invocation.target];
+  if ('target' in invocation) return invocation.declaredInput === undefined ? [invocation.target] : [invocation.target, invocation.declaredInput];
   return [invocation.input];
 }
 

@@ -78,6 +78,8 @@ export interface WebhookInvocation extends InvocationBase {
 export interface WidgetInvocation extends InvocationBase {
   entry: Extract<InvocationEntry, { kind: 'widget' }>;
   target: unknown;
+  /** The widget's declared input, resolved for the target: `render`'s third argument. */
+  declaredInput?: unknown;
 }
 
 export type Invocation = ResolverInvocation | EventInvocation | ActionInvocation | WebhookInvocation | WidgetInvocation;

@@ -126,7 +126,9 @@ export function createPluginPlatform(deps: {
       runtime.forget();
     },
   };
-  const widgets: WidgetDeps = { control: deps.control, runtime, manifests: events.manifests, logger: deps.logger };
+  const widgets: WidgetDeps = {
+    control: deps.control, runtime, manifests: events.manifests, logger: deps.logger, composedFor: (tenant) => schemas.composedFor(tenant),
+  };
   return {
     runtime,
     schemas,

@@ -8,7 +8,7 @@ import { parcelKey, pathOf } from './shipment.js';
 import { ATTACHED_STORAGE_INPUTS } from './attachments.js';
 import { checkedRef, linkParcels, shipmentSummariesOfOrders } from './tracking.js';
 import { handleCarrierWebhook } from './webhook.js';
-import { renderShipmentsCard, renderWhereIsMyOrder } from './widgets.js';
+import { renderShipmentsCard, renderWhereIsMyOrder, ShipmentsCardInput } from './widgets.js';
 
 /**
  * Shipment tracking, Mosaic's own, written exactly as a third party writes a plugin: only
@@ -108,7 +108,7 @@ export default definePlugin({
   },
   widgets: [
     { id: 'where-is-my-order', extensionPoint: 'portal.order.detail', title: 'Where is my order?', render: renderWhereIsMyOrder },
-    { id: 'shipments', extensionPoint: 'console.customer.sidebar', title: 'Shipments', render: renderShipmentsCard },
+    { id: 'shipments', extensionPoint: 'console.customer.sidebar', title: 'Shipments', input: ShipmentsCardInput, render: renderShipmentsCard },
   ],
 });
 

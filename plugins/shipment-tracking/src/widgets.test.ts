@@ -11,6 +11,9 @@ const nodes = (tree: WidgetNode | null): WidgetNode[] =>
 const ofType = <T extends WidgetNode['type']>(tree: WidgetNode | null, type: T) =>
   nodes(tree).filter((n): n is Extract<WidgetNode, { type: T }> => n.type === type);
 
+/** The customer as the card's input reads it: with the orders core would resolve. */
+const withOrders = (orders: ReturnType<typeof order>[]) => ({ ...customer(), orders: { edges: orders.map((node) => ({ node })) } });
+
 describe('widgets (trees validated as the host validates them)', () => {
   it('declares them at the portal order page and the console customer view', async () => {
     const h = await harness({});
@@ -64,7 +67,9 @@ describe('widgets (trees validated as the host validates them)', () => {
         [SHIPFAST_TRACK]: shipfastAnswers({ SF0000012345: ['lost', 'lost'] }),
       },
     });
-    const tree = await h.renderWidget('shipments', { customer: customer() });
+    const tree = await h.renderWidget('shipments', { customer: withOrders(orders) });
+    // The card's input: the customer's orders as the host resolves them, no ctx.orders call.
+    expect(h.invocations.at(-1)!.input).toEqual({ orders: { edges: orders.map((o) => ({ node: { id: o.id, orderNumber: o.orderNumber, orderStatus: o.orderStatus } })) } });
     const [table] = ofType(tree, 'table');
     expect(table!.columns).toEqual(['Order', 'Carrier', 'Tracking number', 'Status', 'Expected']);
     expect(table!.rows.map((r) => [r[0], r[3]])).toEqual([['ORD-1002', 'Lost'], ['ORD-1001', 'In transit'], ['ORD-1003', 'Delivered']]);
@@ -73,8 +78,9 @@ describe('widgets (trees validated as the host validates them)', () => {
   });
 
   it('shipments card without shipped orders says so', async () => {
-    const h = await harness({ data: { customers: [customer()], orders: [order(1, { orderStatus: 'PENDING' })] } });
-    const tree = await h.renderWidget('shipments', { customer: customer() });
+    const pending = order(1, { orderStatus: 'PENDING' });
+    const h = await harness({ data: { customers: [customer()], orders: [pending] } });
+    const tree = await h.renderWidget('shipments', { customer: withOrders([pending]) });
     expect(tree).toEqual({ type: 'card', title: 'Shipments', children: [{ type: 'text', text: 'No shipped orders.' }] });
   });
 });

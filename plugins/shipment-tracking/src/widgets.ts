@@ -1,4 +1,4 @@
-import type { Customer, Order, PluginContext, Tone, WidgetNode } from '@mosaic/sdk';
+import { graphql, type Customer, type InputOf, type Order, type PluginContext, type Tone, type WidgetNode } from '@mosaic/sdk';
 import type { Config } from './config.js';
 import { carrierName, type ShipmentView } from './lookup.js';
 import { day } from './notify.js';
@@ -83,9 +83,14 @@ function mapOf(s: ShipmentView): WidgetNode | null {
   };
 }
 
+/** What the shipments card reads of the customer: the host resolves it with the page, no host call. */
+export const ShipmentsCardInput = graphql(`fragment ShipmentsCardInput on Customer {
+  orders(first: 20) { edges { node { id orderNumber orderStatus } } }
+}`);
+
 /** The console's customer view: the customer's parcels on their way, problems first. */
-export async function renderShipmentsCard({ customer }: { customer: Customer }, ctx: Ctx): Promise<WidgetNode | null> {
-  const orders = (await ctx.orders.listByCustomer(customer.id, { first: 20 })).nodes;
+export async function renderShipmentsCard(_target: { customer: Customer }, ctx: Ctx, input: InputOf<typeof ShipmentsCardInput>): Promise<WidgetNode | null> {
+  const orders = input.orders.edges.map((e) => e.node);
   const lists = await shipmentsOfOrders(orders, ctx);
   const rows = orders.flatMap((o, i) => (lists[i] ?? []).map((s) => ({ order: o, s })));
   if (!rows.length) return { type: 'card', title: 'Shipments', children: [{ type: 'text', text: 'No shipped orders.' }] };

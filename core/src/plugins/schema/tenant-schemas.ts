@@ -7,7 +7,7 @@ import { listInstallations, type Installation, type SchemaChange } from '../inst
 import { loadVersion } from '../registry/index.js';
 import { composeSchema, type ComposedSchema, type SchemaContribution } from './compose.js';
 import type { ShapedParent } from './declared-inputs.js';
-import { storageKeysOf } from '@mosaic/sdk/schema';
+import { storageKeysOf, widgetInputsByCoordinate, type PluginManifest } from '@mosaic/sdk/schema';
 
 /**
  * How a plugin field's batch is resolved: all parents of one field at one level, one crossing.
@@ -27,7 +27,7 @@ export type ResolveBatch = (
 
 interface Cached {
   key: string;
-  schema: GraphQLSchema;
+  composed: ComposedSchema;
   checkedAt: number;
 }
 
@@ -52,6 +52,9 @@ async function withShapedParents(shaped: ShapedParent[], send: (parents: unknown
   return shaped.map((p) => (p.ok ? answers[next++] : p.error));
 }
 
+/** A plugin's declared inputs as the composed schema checks and resolves them: its fields' and its widgets'. */
+const inputsOf = (manifest: PluginManifest): Record<string, string> => ({ ...manifest.inputs, ...widgetInputsByCoordinate(manifest) });
+
 /** Per-request DataLoaders for plugin fields, kept on the GraphQL context object. */
 const loadersOf = new WeakMap<object, Map<string, DataLoader<unknown, unknown>>>();
 
@@ -71,17 +74,22 @@ export class TenantSchemas {
   ) {}
 
   async schemaFor(tenant: TenantContext): Promise<GraphQLSchema> {
+    return (await this.composedFor(tenant)).schema;
+  }
+
+  /** The tenant's schema with its plugins' declared inputs (fields' and widgets'), ready to resolve. */
+  async composedFor(tenant: TenantContext): Promise<ComposedSchema> {
     const cached = this.#cache.get(tenant.tenantId);
-    if (cached && Date.now() - cached.checkedAt < this.recheckMs) return cached.schema;
+    if (cached && Date.now() - cached.checkedAt < this.recheckMs) return cached.composed;
     const active = await listInstallations(this.control, tenant.tenantId, { activeOnly: true });
     const key = active.map((i) => `${i.id}#${i.revision}`).join(',');
     if (cached?.key === key) {
       cached.checkedAt = Date.now();
-      return cached.schema;
+      return cached.composed;
     }
-    const schema = await this.compose(await this.contributions(active));
-    this.#cache.set(tenant.tenantId, { key, schema, checkedAt: Date.now() });
-    return schema;
+    const composed = await this.compose(await this.contributions(active));
+    this.#cache.set(tenant.tenantId, { key, composed, checkedAt: Date.now() });
+    return composed;
   }
 
   /**
@@ -95,7 +103,7 @@ export class TenantSchemas {
       const { manifest } = await loadVersion(this.control, change.pluginId, change.version);
       contributions.push({
         installationId: 'prospective', pluginId: manifest.id, version: manifest.version, sdl: manifest.schema,
-        resolvers: manifest.resolvers, inputs: manifest.inputs, grantedScopes: change.grantedScopes ?? manifest.scopes,
+        resolvers: manifest.resolvers, inputs: inputsOf(manifest), grantedScopes: change.grantedScopes ?? manifest.scopes,
         prospective: true, installation: undefined as never,
       });
     }
@@ -111,14 +119,14 @@ export class TenantSchemas {
       const { manifest } = await loadVersion(this.control, installation.pluginId, installation.version);
       return {
         installationId: installation.id, pluginId: installation.pluginId, version: installation.version,
-        sdl: manifest.schema, resolvers: manifest.resolvers, inputs: manifest.inputs, storageInputs: manifest.storageInputs,
+        sdl: manifest.schema, resolvers: manifest.resolvers, inputs: inputsOf(manifest), storageInputs: manifest.storageInputs,
         grantedScopes: installation.grantedScopes, installation,
       };
     }));
   }
 
-  private compose(contributions: Contribution[]): GraphQLSchema {
-    return composeSchema(this.base, contributions, (c, type, field, composed) => this.fieldResolver(c as Contribution, type, field, composed)).schema;
+  private compose(contributions: Contribution[]): ComposedSchema {
+    return composeSchema(this.base, contributions, (c, type, field, composed) => this.fieldResolver(c as Contribution, type, field, composed));
   }
 
   /**

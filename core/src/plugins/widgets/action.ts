@@ -5,6 +5,7 @@ import { AppError, notFound } from '../../lib/errors.js';
 import type { TenantContext } from '../../tenancy/context.js';
 import type { Caller } from '../host/index.js';
 import { findInstallationById } from '../installer/index.js';
+import { widgetInputs } from './inputs.js';
 import { renderPlaced, type PlacedWidget, type WidgetDeps, type WidgetResult } from './render.js';
 import { pluginTarget, pointIsFor, type WidgetTarget } from './targets.js';
 
@@ -53,9 +54,10 @@ export async function runWidgetAction(deps: WidgetDeps, tenant: TenantContext, v
   const request = parseRequest(raw);
   const placed = await findPlaced(deps, tenant.tenantId, viewer, request.installationId, request.widgetId);
   const target = await pluginTarget(tenant, placed.widget.extensionPoint, raw.target, viewer);
+  const inputOf = widgetInputs(deps.composedFor, tenant, placed.widget.extensionPoint, raw.target);
 
   // The button must be on the widget as it is drawn for this viewer now, not merely declared.
-  const before = await renderPlaced(deps, tenant, viewer, placed, target, RENDER_TIMEOUT_MS);
+  const before = await renderPlaced(deps, tenant, viewer, placed, target, RENDER_TIMEOUT_MS, undefined, inputOf(placed));
   if (before.state === 'error') throw new AppError(before.code, before.message);
   if (before.state !== 'ok' || !showsAction(before.tree, request.action)) throw notFound('widget action');
 
@@ -72,7 +74,7 @@ export async function runWidgetAction(deps: WidgetDeps, tenant: TenantContext, v
     });
   }
   const message = parsed.success ? parsed.data?.message : undefined;
-  const widget = await renderPlaced(deps, tenant, viewer, placed, target, RENDER_TIMEOUT_MS);
+  const widget = await renderPlaced(deps, tenant, viewer, placed, target, RENDER_TIMEOUT_MS, undefined, inputOf(placed));
   return message === undefined ? { widget } : { message, widget };
 }
 

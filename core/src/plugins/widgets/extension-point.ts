@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { AppError } from '../../lib/errors.js';
 import type { TenantContext } from '../../tenancy/context.js';
 import type { Caller, SharedReads } from '../host/index.js';
+import { widgetInputs } from './inputs.js';
 import { placedWidgets, renderPlaced, type WidgetDeps, type WidgetResult } from './render.js';
 import { isExtensionPoint, pluginTarget, pointIsFor, type WidgetTarget } from './targets.js';
 
@@ -46,7 +47,8 @@ export async function renderExtensionPoint(
   // A sidebar's widgets often read the same customer: each installation's widgets read it once.
   const reads = new Map<string, SharedReads>();
   const readsOf = (installationId: string) => reads.get(installationId) ?? reads.set(installationId, new Map()).get(installationId)!;
-  return Promise.all(placed.map((p) => renderPlaced(deps, tenant, viewer, p, shaped, left, readsOf(p.installation.id))));
+  const inputOf = widgetInputs(deps.composedFor, tenant, checked, target);
+  return Promise.all(placed.map((p) => renderPlaced(deps, tenant, viewer, p, shaped, left, readsOf(p.installation.id), inputOf(p))));
 }
 
 /** `point` as a known extension point that `viewer` may look at. */

@@ -8,7 +8,9 @@ import type { ManifestCache } from '../events/index.js';
 import type { Caller, SharedReads } from '../host/index.js';
 import { listInstallations, type Installation } from '../installer/index.js';
 import type { PluginRuntime } from '../runtime/runtime.js';
+import type { ShapedParent } from '../schema/declared-inputs.js';
 import { withinDeadline } from './deadline.js';
+import type { ComposedFor } from './inputs.js';
 
 /** What the widget runtime needs of the platform. */
 export interface WidgetDeps {
@@ -17,6 +19,8 @@ export interface WidgetDeps {
   /** Verified manifests by plugin version, shared with the event dispatcher. */
   manifests: ManifestCache;
   logger: Logger;
+  /** The tenant's composed schema, whose resolver answers widgets' declared inputs. */
+  composedFor: ComposedFor;
 }
 
 /** One widget of one installation, placed at an extension point. */
@@ -79,7 +83,8 @@ export const headOf = ({ installation, widget }: PlacedWidget): WidgetHead => ({
  * Renders one widget in the sandbox for `viewer` (a read: decision 12), within `deadlineMs`, and
  * checks its tree as the SDK does (size and depth first, then components, then that every
  * button names one of the plugin's actions). Never throws: a failure is an error result.
- * `sharedReads`: the installation's reads shared by the widgets of one page render.
+ * `sharedReads`: the installation's reads shared by the widgets of one page render; `input`:
+ * the widget's declared input for this target (widgetInputs), when it declares one.
  */
 export async function renderPlaced(
   deps: WidgetDeps,
@@ -89,14 +94,19 @@ export async function renderPlaced(
   target: Record<string, unknown>,
   deadlineMs: number,
   sharedReads?: SharedReads,
+  input?: Promise<ShapedParent | undefined>,
 ): Promise<WidgetResult> {
   const head = headOf(placed);
   const ms = Math.max(1, Math.floor(deadlineMs));
   const what = `widget ${placed.widget.id} of ${placed.installation.pluginId}`;
   try {
+    // A declared input that fails (a field the viewer may not read) fails this widget alone.
+    const resolved = await input;
+    if (resolved && !resolved.ok) throw resolved.error;
     const tree = await withinDeadline(deps.runtime.invoke(tenant, placed.installation, {
       entry: { kind: 'widget', id: placed.widget.id },
       target,
+      ...(resolved && { declaredInput: resolved.value }),
       // The sandbox gives up at the same moment, so a stuck widget does not hold its isolate.
       limits: { wallTimeoutMs: ms },
     }, viewer, sharedReads), ms, what);
