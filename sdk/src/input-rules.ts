@@ -232,11 +232,14 @@ interface InputsOfManifest {
  * viewers are staff, whose rights the host resolves inputs with; a portal widget reads through
  * `ctx`, whose authority keeps a signed-in customer to their own records.
  */
-export const WIDGET_INPUT_TYPES: Readonly<Record<string, string>> = {
+const WIDGET_INPUT_TYPES: Readonly<Record<string, string>> = {
   'console.customer.sidebar': 'Customer',
   'console.order.sidebar': 'Order',
   'console.case.sidebar': 'Case',
 };
+
+/** The type a widget at `point` may declare its input on, or undefined where it may declare none. */
+export const widgetInputType = (point: string): string | undefined => (Object.hasOwn(WIDGET_INPUT_TYPES, point) ? WIDGET_INPUT_TYPES[point] : undefined);
 
 /**
  * How a widget's input is keyed beside fields' (`Type.field`) in a tenant's composed inputs: by
@@ -249,7 +252,7 @@ export function widgetInputsByCoordinate(manifest: Pick<InputsOfManifest, 'id' |
   const out: Record<string, string> = {};
   for (const widget of manifest.widgets ?? []) {
     const text = manifest.widgetInputs?.[widget.id];
-    const type = Object.hasOwn(WIDGET_INPUT_TYPES, widget.extensionPoint) ? WIDGET_INPUT_TYPES[widget.extensionPoint] : undefined;
+    const type = widgetInputType(widget.extensionPoint);
     if (text !== undefined && type !== undefined) out[widgetInputCoordinate(type, manifest.id, widget.id)] = text;
   }
   return out;
@@ -277,7 +280,7 @@ export function checkManifestInputs(manifest: InputsOfManifest, { checkScopes = 
   }
   for (const [id, text] of Object.entries(manifest.widgetInputs ?? {})) {
     const widget = manifest.widgets?.find((w) => w.id === id);
-    const type = widget && Object.hasOwn(WIDGET_INPUT_TYPES, widget.extensionPoint) ? WIDGET_INPUT_TYPES[widget.extensionPoint] : undefined;
+    const type = widget && widgetInputType(widget.extensionPoint);
     if (!widget) problems.push(`widgets.${id}.input: the plugin has no widget ${id}`);
     else if (!type) problems.push(`widgets.${id}.input: ${widget.extensionPoint} widgets cannot declare an input; a portal widget reads through ctx, which keeps a signed-in customer to their own records`);
     else {

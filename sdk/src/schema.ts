@@ -10,7 +10,7 @@ export { MAP_LIMITS, validateWidgetTree, WIDGET_COMPONENTS, WIDGET_LIMITS, widge
 export type { WidgetValidation } from './widgets.js';
 export { checkPluginSdl, pluginSchema } from './sdl.js';
 export {
-  checkManifestInputs, INPUT_LIMITS, INPUT_SCOPES, missingInputScopes, readDeclaredInput, WIDGET_INPUT_TYPES, widgetInputCoordinate, widgetInputsByCoordinate,
+  checkManifestInputs, INPUT_LIMITS, INPUT_SCOPES, missingInputScopes, readDeclaredInput, widgetInputCoordinate, widgetInputType, widgetInputsByCoordinate,
 } from './input-rules.js';
 export { STORAGE_INPUT_LIMITS, storageInputProblems, storageKeysOf } from './storage-inputs.js';
 export type { DeclaredInput, InputReading, InputReadOptions } from './input-rules.js';

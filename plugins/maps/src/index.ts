@@ -3,7 +3,7 @@ import { normaliseAddress } from './address.js';
 import { config } from './config.js';
 import { nearest } from './geo.js';
 import { geocodeAll, locationOf } from './geocoder.js';
-import { dropOnAddressChange, readSubjects, rememberSubjects, subjectStorageInput } from './invalidation.js';
+import { dropOnAddressChange, geocodeSubjects, subjectStorageInput } from './invalidation.js';
 import { buildRoute, readShipments } from './route.js';
 import { saveRouteSnapshots } from './route-snapshot.js';
 import { schema } from './schema.js';
@@ -59,9 +59,7 @@ export default definePlugin({
     Customer: {
       // One call for every customer in the response: each distinct address is geocoded once.
       mosaic_maps_location: async (customers, _args, ctx) => {
-        const known = await readSubjects('Customer', customers, ctx);
-        const geocodes = await geocodeAll(customers.map((c) => c.address), ctx, known.byAddress);
-        await rememberSubjects('Customer', customers, geocodes, known, ctx);
+        const geocodes = await geocodeSubjects('Customer', customers, ctx);
         return customers.map((c) => (c.address ? locationOf(geocodes.get(normaliseAddress(c.address))) : null));
       },
       mosaic_maps_nearestServiceLocations: async (customers, args, ctx) => {
@@ -69,9 +67,7 @@ export default definePlugin({
         if (typeof first !== 'number' || !Number.isInteger(first) || first < 1 || first > NEAREST_MAX) {
           throw new UserInputError(`first must be a whole number from 1 to ${NEAREST_MAX}`);
         }
-        const known = await readSubjects('Customer', customers, ctx);
-        const geocodes = await geocodeAll(customers.map((c) => c.address), ctx, known.byAddress);
-        await rememberSubjects('Customer', customers, geocodes, known, ctx);
+        const geocodes = await geocodeSubjects('Customer', customers, ctx);
         return customers.map((c) => {
           const location = c.address ? locationOf(geocodes.get(normaliseAddress(c.address))) : null;
           return location ? nearest(location, ctx.config.serviceLocations, first) : null;
@@ -80,9 +76,7 @@ export default definePlugin({
     },
     Account: {
       mosaic_maps_location: async (accounts, _args, ctx) => {
-        const known = await readSubjects('Account', accounts, ctx);
-        const geocodes = await geocodeAll(accounts.map((a) => a.address), ctx, known.byAddress);
-        await rememberSubjects('Account', accounts, geocodes, known, ctx);
+        const geocodes = await geocodeSubjects('Account', accounts, ctx);
         return accounts.map((a) => (a.address ? locationOf(geocodes.get(normaliseAddress(a.address))) : null));
       },
     },

@@ -1,7 +1,7 @@
 import type { PluginContext, PluginEvent } from '@mosaic/sdk';
 import { geocodeKey, normaliseAddress, type PostalAddress } from './address.js';
 import type { Config } from './config.js';
-import type { Geocode, GeocodeEntry } from './geocoder.js';
+import { geocodeAll, type Geocode, type GeocodeEntry } from './geocoder.js';
 
 /**
  * Each customer's and account's own copy of its geocode, made for the address it had then:
@@ -20,14 +20,25 @@ export const subjectStorageInput = (type: Subject): string[] => [`subject:${type
 
 type Parent = { id?: unknown; address?: PostalAddress | null };
 
+/**
+ * Geocodes the parents' addresses (by normalised address): from each parent's own copy where it
+ * is current, else as geocodeAll does, then writes the copies that were missing or outdated.
+ */
+export async function geocodeSubjects(type: Subject, parents: readonly Parent[], ctx: PluginContext<Config>): Promise<Map<string, Geocode>> {
+  const known = await readSubjects(type, parents, ctx);
+  const geocodes = await geocodeAll(parents.map((p) => p.address), ctx, known.byAddress);
+  await rememberSubjects(type, parents, geocodes, known, ctx);
+  return geocodes;
+}
+
 /** What the parents' subject entries already answer: geocodes by normalised address, and the ids whose entry is current. */
-export interface KnownSubjects {
+interface KnownSubjects {
   byAddress: Map<string, GeocodeEntry>;
   current: Set<string>;
 }
 
 /** Reads the parents' subject entries (one `getMany`, answered from the storage inputs when declared); at most `max`. */
-export async function readSubjects(type: Subject, parents: readonly Parent[], ctx: PluginContext<Config>, max = 100): Promise<KnownSubjects> {
+async function readSubjects(type: Subject, parents: readonly Parent[], ctx: PluginContext<Config>, max = 100): Promise<KnownSubjects> {
   const withAddress = parents.filter((p): p is { id: string; address: PostalAddress } => typeof p.id === 'string' && !!p.address).slice(0, max);
   const known: KnownSubjects = { byAddress: new Map(), current: new Set() };
   if (withAddress.length === 0) return known;
@@ -44,7 +55,7 @@ export async function readSubjects(type: Subject, parents: readonly Parent[], ct
 }
 
 /** Writes the subject entry of parents whose geocode is known but whose entry is not current (one write each, at most `max`). */
-export async function rememberSubjects(
+async function rememberSubjects(
   type: Subject,
   parents: readonly Parent[],
   geocodes: ReadonlyMap<string, Geocode>,

@@ -46,8 +46,13 @@ const readsOf = perDatabase((db: TenantDrizzle) => {
  */
 export async function readStorageInputs(db: TenantDrizzle, pluginId: string, keys: readonly string[]): Promise<string> {
   const keysJson = JSON.stringify(keys);
+  return `{"keys":${keysJson},"values":${await valuesOf(db, pluginId, keysJson)}}`;
+}
+
+/** The JSON array of the values of the keys in `keysJson` (a JSON array), null where a key has none. */
+async function valuesOf(db: TenantDrizzle, pluginId: string, keysJson: string): Promise<string> {
   const [row] = await readsOf(db).many.all({ plugin: pluginId, keys: keysJson });
-  return `{"keys":${keysJson},"values":${row!.values}}`;
+  return row!.values;
 }
 
 /**
@@ -70,8 +75,7 @@ export function storageCapabilities({ installation, limits, tenant }: HostDeps):
       requireScope(installation, 'storage');
       const { keys } = parseArgs('storage.getMany', manyKeysArgs, args);
       if (keys.length === 0) return [];
-      const [row] = await readsOf(tenant.data.db).many.all({ plugin: pluginId, keys: JSON.stringify(keys) });
-      return new RawJson(row!.values);
+      return new RawJson(await valuesOf(tenant.data.db, pluginId, JSON.stringify(keys)));
     },
     'storage.set': async (args) => {
       requireScope(installation, 'storage');

@@ -1,5 +1,5 @@
 import type { ExtensionPoint } from '@mosaic/sdk';
-import { WIDGET_INPUT_TYPES, widgetInputCoordinate } from '@mosaic/sdk/schema';
+import { widgetInputCoordinate, widgetInputType } from '@mosaic/sdk/schema';
 import { createLoaders } from '../../graphql/loaders.js';
 import type { TenantContext } from '../../tenancy/context.js';
 import type { ComposedSchema } from '../schema/compose.js';
@@ -15,12 +15,12 @@ export type WidgetInputOf = (placed: PlacedWidget) => Promise<ShapedParent | und
 
 /**
  * Declared inputs of the widgets one page renders at `point` for `target` (console points only,
- * see WIDGET_INPUT_TYPES): each resolved by core's own resolvers from the record the page shows,
+ * see widgetInputType): each resolved by core's own resolvers from the record the page shows,
  * with the viewer's tenant context, like a field's. The page's widgets share one GraphQL context,
  * so their reads batch in its loaders.
  */
 export function widgetInputs(composedFor: ComposedFor, tenant: TenantContext, point: ExtensionPoint, target: WidgetTarget): WidgetInputOf {
-  const type = Object.hasOwn(WIDGET_INPUT_TYPES, point) ? WIDGET_INPUT_TYPES[point] : undefined;
+  const type = widgetInputType(point);
   const row = Object.values(target)[0] as unknown;
   let context: object | undefined;
   return async ({ installation, manifest, widget }) => {
