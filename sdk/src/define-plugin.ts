@@ -121,7 +121,9 @@ export interface PluginInput<S extends ConfigSchema, I extends DeclaredInputs = 
    * Storage keys each field with a declared input reads for every parent, as templates over the
    * input's top-level fields. The host reads them with the input and sends their values along,
    * so the resolver's first read of each key costs no host call (at most 100 keys a call; the
-   * rest are read as usual). Needs the `storage` scope.
+   * rest are read as usual). Needs the `storage` scope. `summary:{order:{id}[]}` follows an
+   * index: it reads `order:{id}`, then `summary:<s>` for each string `s` stored there (a JSON
+   * array of strings, or one string; a value over 4 KiB is not followed; at most 100 keys more).
    *
    * ```ts
    * inputs: { Order: { acme_eta_promise: graphql(`fragment EtaInput on Order { id }`) } },

@@ -26,7 +26,7 @@ import { loadPlugin, type PluginSource } from './test-bundle.js';
 import { createFakeHost, DEFAULT_HOST_LIMITS, type EmittedEvent, type FakeData, type HostLimits, type LogEntry, type SimulatedCause } from './test-context.js';
 import { HarnessError } from './test-errors.js';
 import { projectDeclaredInput } from './test-inputs.js';
-import { storageKeysOf } from './storage-inputs.js';
+import { followedKeys, STORAGE_INPUT_LIMITS, storageReadPlan } from './storage-inputs.js';
 import { UserInputError } from './user-input-error.js';
 import type { RecordedFetch, RecordedResponses } from './test-fetch.js';
 import { leaseSupervisor, type Invocation, type InvocationMetrics, type SandboxLimits, type SandboxModule } from './test-sandbox.js';
@@ -227,7 +227,7 @@ export async function createTestHarness(plugin: PluginSource, options: HarnessOp
       const sent = input === undefined ? [...parents] : projectDeclaredInput(field, input, parents);
       // As the host does: the field's storage inputs are read before the call and sent with it.
       const templates = input === undefined ? undefined : manifest.storageInputs[field];
-      const storageKeys = templates && grantedScopes.includes('storage') ? storageKeysOf(templates, sent) : [];
+      const storageKeys = templates && grantedScopes.includes('storage') ? storageInputKeys(templates, sent, storage) : [];
       const storageJson = storageKeys.length ? JSON.stringify({ keys: storageKeys, values: storageKeys.map((key) => storage.get(key) ?? null) }) : undefined;
       const part = { entry: { kind: 'resolver' as const, type, field: name }, parents: sent, args, ...(storageJson !== undefined && { storageJson }) };
       const results = (await invoke(`resolver ${field}`, part, cause, { parents: sent, ...(storageJson !== undefined && { storageKeys }) })) as unknown[];
@@ -316,4 +316,15 @@ function granted<K extends 'scopes' | 'egress'>(manifest: PluginManifest, kind: 
   const extra = grant.filter((g) => !asked.includes(g));
   if (extra.length) throw new HarnessError(`${manifest.id}@${manifest.version} does not ask for ${extra.join(', ')}`);
   return asked.filter((a) => grant.includes(a)) as PluginManifest[K];
+}
+
+/** The keys the host would read for a call's storage inputs, from the harness's storage. */
+function storageInputKeys(templates: readonly string[], parents: readonly unknown[], storage: ReadonlyMap<string, JsonValue>): string[] {
+  const plan = storageReadPlan(templates, parents);
+  const followable = (key: string) => {
+    const value = storage.get(key);
+    const fits = value !== undefined && new TextEncoder().encode(JSON.stringify(value)).length <= STORAGE_INPUT_LIMITS.followedValueBytes;
+    return fits ? value : undefined;
+  };
+  return [...plan.keys, ...followedKeys(plan, followable)];
 }

@@ -74,10 +74,10 @@ export function createPluginPlatform(deps: {
     control: deps.control, tenants: deps.tenants, vault, logger: deps.logger, sandbox,
     egress: deps.settings.egress, hostLimits: deps.settings.hostLimits,
   });
-  const schemas = new TenantSchemas(deps.control, deps.baseSchema, async (tenant, installation, { type, field }, parents, args, _context, declared, storageKeys) => {
+  const schemas = new TenantSchemas(deps.control, deps.baseSchema, async (tenant, installation, { type, field }, parents, args, _context, declared, storage) => {
     // Without the scope the plugin's own reads are refused as before; nothing is read for it.
-    const storageJson = storageKeys.length > 0 && installation.grantedScopes.includes('storage')
-      ? await readStorageInputs(tenant.data.db, installation.pluginId, storageKeys)
+    const storageJson = storage && storage.keys.length > 0 && installation.grantedScopes.includes('storage')
+      ? await readStorageInputs(tenant.data.db, installation.pluginId, storage)
       : undefined;
     const value = await runtime.invoke(tenant, installation, {
       entry: { kind: 'resolver', type, field },

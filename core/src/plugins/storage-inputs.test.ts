@@ -17,8 +17,8 @@ describe('storage inputs', () => {
     t.admin(`mutation($i: InstallPluginInput!) { installPlugin(input: $i) { installation { pluginId } } }`, {
       i: { pluginId: 'acme.storage-reader', version, grantScopes, grantEgress: [], config: {}, secrets: [] },
     });
-  const setNote = (key: string, text: string) =>
-    t.admin(`mutation($k: String!, $t: String!) { acme_storageReader_setNote(key: $k, text: $t) }`, { k: key, t: text });
+  const setNote = (key: string, text: string, json = false, padding = 0) =>
+    t.admin(`mutation($k: String!, $t: String!, $j: Boolean, $p: Int) { acme_storageReader_setNote(key: $k, text: $t, json: $j, padding: $p) }`, { k: key, t: text, j: json, p: padding });
   const notes = async () => {
     calls.length = 0;
     const res = await t.admin(`{ orders(first: 10) { edges { node { orderNumber acme_storageReader_note } } } }`);
@@ -61,13 +61,37 @@ describe('storage inputs', () => {
     expect(calls).toHaveLength(1);
     expect(calls[0]!.hostCalls).toBe(0);
     const sent = JSON.parse(calls[0]!.storageJson!) as { keys: string[]; values: unknown[] };
-    expect(new Set(sent.keys)).toEqual(new Set([...orderIds.map((id) => `note:${id}`), 'notes:default']));
+    // The followed keys are read as well; they hold nothing yet, so they name no further key.
+    expect(new Set(sent.keys)).toEqual(new Set([...orderIds.map((id) => `note:${id}`), 'notes:default', ...orderIds.map((id) => `tags:${id}`)]));
     expect(sent.values[sent.keys.indexOf(`note:${orderIds[1]}`)]).toBeNull();
   });
 
   it('answers what storage holds now, after the plugin wrote it', async () => {
     expect((await setNote(`note:${orderIds[2]}`, 'gift')).errors).toBeUndefined();
     expect((await notes()).notes).toEqual({ 'ORD-1': 'fragile', 'ORD-2': 'none', 'ORD-3': 'gift' });
+  });
+
+  it('follows an index to the keys it names, within the call', async () => {
+    expect((await setNote(`tags:${orderIds[0]}`, '["red","blue"]', true)).errors).toBeUndefined();
+    expect((await setNote(`tags:${orderIds[1]}`, '["blue"]', true)).errors).toBeUndefined();
+    expect((await setNote('tag:red', 'Red')).errors).toBeUndefined();
+    expect((await setNote('tag:blue', 'Blue')).errors).toBeUndefined();
+    const { notes: byNumber } = await notes();
+    expect(byNumber).toEqual({ 'ORD-1': 'fragile [Red, Blue]', 'ORD-2': 'none [Blue]', 'ORD-3': 'gift' });
+    expect(calls[0]!.hostCalls).toBe(0);
+    const sent = JSON.parse(calls[0]!.storageJson!) as { keys: string[]; values: unknown[] };
+    expect(new Set(sent.keys.filter((k) => k.startsWith('tag:')))).toEqual(new Set(['tag:red', 'tag:blue']));
+    expect(sent.values[sent.keys.indexOf('tag:blue')]).toBe('Blue');
+  });
+
+  it('does not follow a value over 4 KiB: the plugin reads those keys itself', async () => {
+    expect((await setNote(`tags:${orderIds[1]}`, '["red"]', true, 4_100)).errors).toBeUndefined();
+    expect((await setNote(`tags:${orderIds[0]}`, '["blue"]', true)).errors).toBeUndefined();
+    const { notes: byNumber } = await notes();
+    expect(byNumber).toEqual({ 'ORD-1': 'fragile [Blue]', 'ORD-2': 'none [Red]', 'ORD-3': 'gift' });
+    const sent = JSON.parse(calls[0]!.storageJson!) as { keys: string[] };
+    expect(sent.keys.filter((k) => k.startsWith('tag:'))).toEqual(['tag:blue']);
+    expect(calls[0]!.hostCalls).toBe(1);
   });
 
   it('reads nothing for an installation without the storage scope: its own reads are refused as before', async () => {

@@ -6,6 +6,7 @@ import { lookupParcels, type ShipmentView } from './lookup.js';
 import { schema } from './schema.js';
 import { parcelKey, pathOf } from './shipment.js';
 import { ATTACHED_STORAGE_INPUTS } from './attachments.js';
+import { ORDER_SUMMARIES_STORAGE_INPUT } from './store.js';
 import { checkedRef, linkParcels, shipmentSummariesOfOrders } from './tracking.js';
 import { handleCarrierWebhook } from './webhook.js';
 import { renderShipmentsCard, renderWhereIsMyOrder, ShipmentsCardInput } from './widgets.js';
@@ -54,8 +55,8 @@ export default definePlugin({
       }`),
     },
   },
-  // The order's parcel list arrives with the call; the parcels themselves are read in one getMany.
-  storageInputs: { Order: { mosaic_shipmentTracking_shipments: ATTACHED_STORAGE_INPUTS } },
+  // The order's parcel list and those parcels' summaries arrive with the call: no host call while they are fresh.
+  storageInputs: { Order: { mosaic_shipmentTracking_shipments: [...ATTACHED_STORAGE_INPUTS, ORDER_SUMMARIES_STORAGE_INPUT] } },
   resolvers: {
     Order: {
       // One call for every order of the response level: one lookup, ShipFast asked in batches.

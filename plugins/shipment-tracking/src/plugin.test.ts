@@ -128,6 +128,28 @@ describe('batching', () => {
     expect(h.invocations.at(-1)!.metrics.hostCalls).toBe(1);
   });
 
+  it('answers attached parcels that are fresh with no host call: the orders\' lists and the parcels\' summaries arrive with the call', async () => {
+    const orders = Array.from({ length: 30 }, (_, i) => order(i + 1));
+    const numbers = orders.map((_, i) => `SF${String(i).padStart(8, '0')}`);
+    // Every order already has its parcel list (attachments.ts).
+    const storage = Object.assign({ 'attachments:indexed': true }, ...orders.map((o, i) => ({
+      ...attached(o, [{ carrier: 'SHIPFAST', trackingNumber: numbers[i]! }]), [`order:${o.id}`]: [`SHIPFAST:${numbers[i]}`],
+    })));
+    const h = await harness({ storage, fetch: { [SHIPFAST_TRACK]: shipfastAnswers(Object.fromEntries(numbers.map((n) => [n, ['on-time', 5]]))) } });
+    await h.resolve('Order.mosaic_shipmentTracking_shipments', orders);
+    await h.resolve('Order.mosaic_shipmentTracking_shipments', orders);
+    const fetched = h.fetches.length;
+    const warm = ((await h.resolve('Order.mosaic_shipmentTracking_shipments', orders)) as Shipment[][]).flat();
+    expect(h.fetches).toHaveLength(fetched);
+    expect(warm.map((s) => s.trackingNumber)).toEqual(numbers);
+    expect(warm.every((s) => !s.stale && s.syncError === null && s.status !== 'UNKNOWN')).toBe(true);
+    const last = h.invocations.at(-1)!;
+    expect(last.storageKeys).toEqual([
+      'attachments:indexed', 'attachments:cursor', ...orders.map((o) => `order:${o.id}`), ...numbers.map((n) => `summary:SHIPFAST:${n}`),
+    ]);
+    expect(last.metrics.hostCalls).toBe(0);
+  });
+
   it('does not track an order that has not shipped', async () => {
     const h = await harness();
     expect(await h.resolve('Order.mosaic_shipmentTracking_shipments', [order(1, { orderStatus: 'PAID' })])).toEqual([[]]);

@@ -51,6 +51,8 @@ export const readParcels = async (ctx: Ctx, refs: readonly ParcelRef[]): Promise
   refs.length === 0 ? [] : ((await ctx.storage.getMany(refs.map(parcelStorageKey))) as (ParcelRecord | null)[]);
 
 const summaryStorageKey = (ref: ParcelRef): string => `summary:${parcelKey(ref)}`;
+/** As a storage input template: the summaries of the parcels an order lists (`order:<orderId>` holds their `CARRIER:number`s). */
+export const ORDER_SUMMARIES_STORAGE_INPUT = 'summary:{order:{id}[]}';
 /** The object without its `events`, whatever else it holds. */
 export const withoutEvents = <T extends { events?: unknown }>({ events: _events, ...rest }: T): Omit<T, 'events'> => rest;
 const summaryOf = (record: ParcelRecord): SummaryRecord => ({ parcel: record.parcel && withoutEvents(record.parcel), checkedAt: record.checkedAt });

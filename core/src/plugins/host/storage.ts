@@ -1,5 +1,7 @@
-import { and, asc, eq, sql } from 'drizzle-orm';
-import { MAX_STORAGE_KEY_BYTES, MAX_STORAGE_KEYS_PER_READ, TOO_MANY_STORAGE_KEYS } from '@mosaic/sdk/schema';
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import {
+  followedKeys, MAX_STORAGE_KEY_BYTES, MAX_STORAGE_KEYS_PER_READ, STORAGE_INPUT_LIMITS, TOO_MANY_STORAGE_KEYS, type StorageReadPlan,
+} from '@mosaic/sdk/schema';
 import { z } from 'zod';
 import { RawJson } from '@mosaic/sandbox';
 import { perDatabase } from '../../db/prepared.js';
@@ -20,6 +22,13 @@ const listArgs = z.strictObject({ prefix: identifierArg(MAX_STORAGE_KEY_BYTES, {
 /** Bytes a row counts against the quota: key and value, as SQLite stores them (UTF-8). */
 const rowBytes = sql<number>`length(cast(${pluginStorage.key} as blob)) + length(cast(${pluginStorage.value} as blob))`;
 
+/** One row: the JSON array of `value` for each key of the JSON array `keys`, in order. */
+const valuesRead = (db: TenantDrizzle, value: SQL) =>
+  db.select({ values: sql<string>`'[' || group_concat(coalesce(${value}, 'null'), ',' order by wanted.key) || ']'` })
+    .from(sql`json_each(${sql.placeholder('keys')}) as wanted`)
+    .leftJoin(pluginStorage, and(eq(pluginStorage.pluginId, sql.placeholder('plugin')), sql`${pluginStorage.key} = wanted.value`))
+    .prepare();
+
 /**
  * The reads plugins make on every request, prepared once per database. A batch's keys go in as
  * one JSON array, and SQLite answers with the JSON array the plugin gets, in the keys' order,
@@ -32,19 +41,27 @@ const readsOf = perDatabase((db: TenantDrizzle) => {
     one: db.select({ value: pluginStorage.value }).from(pluginStorage)
       .where(and(eq(pluginStorage.pluginId, plugin), eq(pluginStorage.key, sql.placeholder('key')))).prepare(),
     // Values are JSON text the core wrote (storage.set), so they are joined as they are.
-    many: db.select({ values: sql<string>`'[' || group_concat(coalesce(${pluginStorage.value}, 'null'), ',' order by wanted.key) || ']'` })
-      .from(sql`json_each(${sql.placeholder('keys')}) as wanted`)
-      .leftJoin(pluginStorage, and(eq(pluginStorage.pluginId, plugin), sql`${pluginStorage.key} = wanted.value`))
-      .prepare(),
+    many: valuesRead(db, sql`${pluginStorage.value}`),
+    // Followed keys' values, short ones only: the host parses them to make the keys they name.
+    followable: valuesRead(db, sql`case when length(cast(${pluginStorage.value} as blob)) <= ${STORAGE_INPUT_LIMITS.followedValueBytes} then ${pluginStorage.value} end`),
   };
 });
 
 /**
- * The values of `keys` in the plugin's storage, for a call's storage inputs (sandbox
- * `Invocation.storageJson`): `{"keys":[...],"values":[...]}`, the values as stored, null where a
- * key has none. The keys were made from declared templates and checked by the storage key rules.
+ * What a call's storage inputs read of the plugin's storage (sandbox `Invocation.storageJson`):
+ * `{"keys":[...],"values":[...]}`, the values as stored, null where a key has none. The plan's
+ * keys were made from declared templates and checked by the storage key rules; its followed keys
+ * are read first, and the strings they hold make the rest (sdk `followedKeys`).
  */
-export async function readStorageInputs(db: TenantDrizzle, pluginId: string, keys: readonly string[]): Promise<string> {
+export async function readStorageInputs(db: TenantDrizzle, pluginId: string, plan: StorageReadPlan): Promise<string> {
+  let keys = plan.keys;
+  if (plan.follow.length > 0) {
+    const followed = [...new Set(plan.follow.map((f) => f.key))];
+    const [row] = await readsOf(db).followable.all({ plugin: pluginId, keys: JSON.stringify(followed) });
+    const values = JSON.parse(row!.values) as unknown[];
+    const byKey = new Map(followed.map((key, i) => [key, values[i] ?? undefined]));
+    keys = [...keys, ...followedKeys(plan, (key) => byKey.get(key))];
+  }
   const keysJson = JSON.stringify(keys);
   return `{"keys":${keysJson},"values":${await valuesOf(db, pluginId, keysJson)}}`;
 }

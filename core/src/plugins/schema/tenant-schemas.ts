@@ -7,12 +7,12 @@ import { listInstallations, type Installation, type SchemaChange } from '../inst
 import { loadVersion } from '../registry/index.js';
 import { composeSchema, type ComposedSchema, type SchemaContribution } from './compose.js';
 import type { ShapedParent } from './declared-inputs.js';
-import { storageKeysOf, widgetInputsByCoordinate, type PluginManifest } from '@mosaic/sdk/schema';
+import { storageReadPlan, widgetInputsByCoordinate, type PluginManifest, type StorageReadPlan } from '@mosaic/sdk/schema';
 
 /**
  * How a plugin field's batch is resolved: all parents of one field at one level, one crossing.
  * `declared`: the parents are already the field's declared input, to send as they are.
- * `storageKeys`: the plugin's storage to read for the call (its storage inputs), maybe none.
+ * `storage`: what to read of the plugin's storage for the call (its storage inputs), if it declares any.
  */
 export type ResolveBatch = (
   tenant: TenantContext,
@@ -22,7 +22,7 @@ export type ResolveBatch = (
   args: Record<string, unknown>,
   context: object,
   declared: boolean,
-  storageKeys: readonly string[],
+  storage: StorageReadPlan | undefined,
 ) => Promise<readonly unknown[]>;
 
 interface Cached {
@@ -143,15 +143,15 @@ export class TenantSchemas {
       const key = `${c.installationId}|${type}.${field}|${JSON.stringify(args)}`;
       let loader = loaders.get(key);
       if (!loader) {
-        const invoke = async (parents: readonly unknown[], declared: boolean, storageKeys: readonly string[]) =>
-          (await this.resolveBatch(context.tenant, c.installation, { type, field }, parents, args, context, declared, storageKeys)).map(itemResult(c));
+        const invoke = async (parents: readonly unknown[], declared: boolean, storage: StorageReadPlan | undefined) =>
+          (await this.resolveBatch(context.tenant, c.installation, { type, field }, parents, args, context, declared, storage)).map(itemResult(c));
         const { inputs } = composed();
         const templates = c.storageInputs?.[coordinate];
-        const keysOf = (shaped: readonly unknown[]) => (templates ? storageKeysOf(templates, shaped) : []);
+        const planOf = (shaped: readonly unknown[]) => (templates ? storageReadPlan(templates, shaped) : undefined);
         loader = new DataLoader<unknown, unknown>(
           inputs.has(coordinate)
-            ? async (parents) => withShapedParents(await inputs.resolve(coordinate, parents, context), (shaped) => invoke(shaped, true, keysOf(shaped)))
-            : (parents) => invoke(parents, false, []),
+            ? async (parents) => withShapedParents(await inputs.resolve(coordinate, parents, context), (shaped) => invoke(shaped, true, planOf(shaped)))
+            : (parents) => invoke(parents, false, undefined),
           { cache: false },
         );
         loaders.set(key, loader);
