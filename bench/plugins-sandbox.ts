@@ -5,7 +5,7 @@
  */
 import type { PluginBundle, SandboxSupervisor } from '../core/sandbox/src/index.js';
 import { log } from './lib.js';
-import { expectLabels, noHost, resolverInvocation, rssBytes, sdlOrders, startSupervisor, type SdlOrder } from './plugins-common.js';
+import { expectLabels, noHost, pause, resolverInvocation, rssBytes, sdlOrders, startSupervisor, type SdlOrder } from './plugins-common.js';
 
 export interface ColdSample {
   /** Wall time of the invocation that started the isolate, seen by the caller. */
@@ -24,10 +24,12 @@ export interface ColdStartResult {
 /**
  * A fresh supervisor; its first invocation is the first-ever compile (the bundle is shipped to
  * the worker, verified, compiled without a code cache). Then `samples` new installation keys,
- * same bundle, each invoked twice: cold (new isolate + context + prelude + bundle compiled from
- * V8's code cache + the call) and warm (the call alone).
+ * same bundle, each invoked twice: cold (the worker's spare blank sandbox, or a new isolate +
+ * context + prelude, then the bundle compiled from V8's code cache + the call) and warm (the
+ * call alone). `gapMs` between pairs: installations arriving apart, so the spare made after each
+ * cold start is ready for the next; 0 is a burst, where each cold start waits for it.
  */
-export async function supervisorColdStarts(bundle: PluginBundle, samples: number): Promise<ColdStartResult> {
+export async function supervisorColdStarts(bundle: PluginBundle, samples: number, gapMs: number): Promise<ColdStartResult> {
   // Room for every sample, so no eviction (an isolate's dispose) lands in a measurement.
   const supervisor = await startSupervisor({ maxWarmInstallations: samples + 10 });
   try {
@@ -43,6 +45,7 @@ export async function supervisorColdStarts(bundle: PluginBundle, samples: number
     if (!first.coldStart) throw new Error('the first invocation of a fresh supervisor was not a cold start');
     const out: ColdSample[] = [];
     for (let i = 0; i < samples; i++) {
+      if (gapMs > 0) await pause(gapMs);
       const cold = await call(`cold/${i}`);
       const warm = await call(`cold/${i}`);
       if (!cold.coldStart || warm.coldStart) throw new Error(`cold/${i}: expected a cold then a warm invocation, got ${cold.coldStart}/${warm.coldStart}`);

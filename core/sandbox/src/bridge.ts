@@ -65,9 +65,29 @@ export class HostBridge {
    * (deadline passed): its code is still running and the sandbox should go.
    */
   referenceFor(installationKey: string, onRunaway: () => void): ivm.Reference<BridgeFunction> {
+    const slot = this.unboundReference();
+    slot.bind(installationKey, onRunaway);
+    return slot.reference;
+  }
+
+  /**
+   * A bridge for a sandbox made before its installation is known (IsolatePool's spare): it
+   * refuses every call until `bind` names the installation, which it does once. The pool binds
+   * it before the bundle runs, so no plugin code ever sees it unbound.
+   */
+  unboundReference(): { reference: ivm.Reference<BridgeFunction>; bind: (installationKey: string, onRunaway: () => void) => void } {
+    let bound: { installationKey: string; onRunaway: () => void } | undefined;
     const fn: BridgeFunction = async (invocationId, capability, argsJson) =>
-      this.call(installationKey, onRunaway, invocationId, capability, argsJson);
-    return new ivm.Reference(fn);
+      bound
+        ? this.call(bound.installationKey, bound.onRunaway, invocationId, capability, argsJson)
+        : envelope.error('INVOCATION_ENDED', 'no invocation is running');
+    return {
+      reference: new ivm.Reference(fn),
+      bind: (installationKey, onRunaway) => {
+        if (bound) throw new Error('a bridge is bound to one installation only');
+        bound = { installationKey, onRunaway };
+      },
+    };
   }
 
   private call(

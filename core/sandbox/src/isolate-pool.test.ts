@@ -1,9 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HostBridge } from './bridge.js';
 import type { CachedBundle } from './installation-sandbox.js';
 import { IsolatePool } from './isolate-pool.js';
 import { DEFAULT_LIMITS } from './limits.js';
-import type { Failure } from './protocol.js';
+import { envelope, type Failure, type HostCallMessage } from './protocol.js';
 import { pluginBundle } from './test-helpers.js';
 
 // In-process: these isolates run no hostile code, so the test worker is not at risk.
@@ -111,6 +111,54 @@ describe('IsolatePool', () => {
     const bigger = await acquire(pool, 'a', upgraded, 32);
     expect(bigger.coldStart).toBe(true);
     expect(bigger.sandbox.memoryMb).toBe(32);
+  });
+
+  it('cold-starts from the blank sandbox it keeps ready, its bridge bound to the installation that took it', async () => {
+    const calls: HostCallMessage[] = [];
+    const bridge = new HostBridge((message) => {
+      calls.push(message);
+      bridge.settle({ type: 'host-result', id: message.id, callId: message.callId, envelope: envelope.value(`stored for ${message.id}`) });
+    });
+    const pool = new IsolatePool({ maxWarm: 10, bridge, onCatastrophicError: (message) => { throw new Error(message); } });
+    pools.push(pool);
+    const bundle = addBundle(pool, pluginBundle(`{ actions: { read: async (_input, ctx) => ctx.storage.get('k') } }`));
+    const defaults = { ...DEFAULT_LIMITS };
+    const run = async (key: string, invocationId: number) => {
+      const acquired = await pool.acquire(key, bundle, defaults);
+      if (!acquired.ok) throw new Error(acquired.message);
+      expect(acquired.coldStart).toBe(true);
+      const invocation = bridge.open(invocationId, key, defaults);
+      const outcome = await acquired.sandbox.run({ invocationId, entry: { kind: 'action', name: 'read' }, payloadJson: '[null]', contextJson: '{}', limits: defaults });
+      bridge.close(invocationId, false);
+      pool.release(acquired.sandbox);
+      return { outcome, hostCalls: invocation.hostCalls };
+    };
+    expect(await pool.hasSpare()).toBe(true);
+    expect(await run('a', 1)).toEqual({ outcome: { ok: true, json: '"stored for 1"' }, hostCalls: 1 });
+    // The next spare is made once the worker has been idle a moment.
+    await vi.waitFor(async () => expect(await pool.hasSpare()).toBe(true));
+    expect(await run('b', 2)).toEqual({ outcome: { ok: true, json: '"stored for 2"' }, hostCalls: 1 });
+    expect(pool.spareStarts).toBe(2);
+    // Another memory cap than the spare's: made from scratch, as before.
+    expect((await acquire(pool, 'c', bundle, 16)).sandbox.memoryMb).toBe(16);
+    expect(pool.spareStarts).toBe(2);
+  });
+
+  it('a spare\'s bridge refuses every call until it is bound, and binds to one installation only', async () => {
+    const calls: HostCallMessage[] = [];
+    const bridge = new HostBridge((message) => {
+      calls.push(message);
+      bridge.settle({ type: 'host-result', id: message.id, callId: message.callId, envelope: envelope.value('v') });
+    });
+    const slot = bridge.unboundReference();
+    bridge.open(7, 'a', limits);
+    const ask = () => slot.reference.apply(undefined, [7, 'storage.get', '{"key":"k"}'], { result: { promise: true } });
+    expect(await ask()).toMatch(/^E\{"code":"INVOCATION_ENDED"/);
+    expect(calls).toHaveLength(0);
+    slot.bind('a', () => {});
+    expect(await ask()).toBe('R"v"');
+    expect(calls).toMatchObject([{ type: 'host-call', id: 7, capability: 'storage.get' }]);
+    expect(() => slot.bind('b', () => {})).toThrow(/one installation only/);
   });
 
   it('refuses a bundle whose code does not match its sha256', () => {
