@@ -95,8 +95,18 @@ describe('a full disk under the embedded data folder', () => {
       await admin.gql('mutation { createCustomer(input: { name: "Late", email: "late@disk.example", identities: [{ kind: SOCIAL, value: "@late", provider: "x" }] }) { customer { id } } }'),
       await admin.gql('mutation($k: String!, $v: String!) { faults_probe_remember(key: $k, value: $v) }', { k: 'full', v: 'y'.repeat(900) }),
     ];
-    expect(again.slice(0, 2).map(codeOf), JSON.stringify(again)).toEqual(['DATABASE_FULL', 'DATABASE_FULL']);
-    expect(again.slice(0, 2).map((a) => a.status)).toEqual([507, 507]);
+    expect(codeOf(again[0]!), JSON.stringify(again)).toBe('DATABASE_FULL');
+    expect(again[0]!.status).toBe(507);
+    // A small write may find room SQLite freed at a checkpoint; then it is written whole.
+    if (codeOf(again[1]!) !== undefined) {
+      expect(codeOf(again[1]!), JSON.stringify(again)).toBe('DATABASE_FULL');
+      expect(again[1]!.status).toBe(507);
+    } else {
+      const late = again[1]!.data!.createCustomer.customer.id as string;
+      const read = await admin.gql('query($id: ID!) { customer(id: $id) { name identities { value } } }', { id: late });
+      expect(read.data!.customer.name).toBe('Late');
+      expect(read.data!.customer.identities.map((i: { value: string }) => i.value)).toContain('@late');
+    }
     // A plugin's small storage write may still fit (SQLite reuses the WAL's room after a
     // checkpoint); when it does not, the plugin lets the host's DATABASE_FULL escape: PLUGIN_FAILED.
     expect(again[2]!.status).toBe(200);
