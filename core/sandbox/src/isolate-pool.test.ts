@@ -4,7 +4,7 @@ import type { CachedBundle } from './installation-sandbox.js';
 import { IsolatePool } from './isolate-pool.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import { envelope, type Failure, type HostCallMessage } from './protocol.js';
-import { pluginBundle } from './test-helpers.js';
+import { pluginBundle, rawBundle } from './test-helpers.js';
 
 // In-process: these isolates run no hostile code, so the test worker is not at risk.
 const limits = { ...DEFAULT_LIMITS, memoryMb: 16 };
@@ -142,6 +142,16 @@ describe('IsolatePool', () => {
     // Another memory cap than the spare's: made from scratch, as before.
     expect((await acquire(pool, 'c', bundle, 16)).sandbox.memoryMb).toBe(16);
     expect(pool.spareStarts).toBe(2);
+  });
+
+  it('a spare\'s warm-up leaves nothing behind: the bundle loads into a context without a plugin', async () => {
+    const pool = newPool();
+    expect(await pool.hasSpare()).toBe(true);
+    const seen = rawBundle(`const before = typeof globalThis.mosaicPlugin; globalThis.mosaicPlugin = { actions: { seen: async () => before } };`);
+    const acquired = await acquire(pool, 'a', addBundle(pool, seen), DEFAULT_LIMITS.memoryMb);
+    expect(pool.spareStarts).toBe(1);
+    const outcome = await acquired.sandbox.run({ invocationId: 1, entry: { kind: 'action', name: 'seen' }, payloadJson: '[null]', contextJson: '{}', limits: DEFAULT_LIMITS });
+    expect(outcome).toEqual({ ok: true, json: '"undefined"' });
   });
 
   it('a spare\'s bridge refuses every call until it is bound, and binds to one installation only', async () => {

@@ -219,7 +219,7 @@ export class IsolatePool {
       const slot = this.options.bridge.unboundReference();
       try {
         const blank = await BlankSandbox.create({
-          memoryMb, cpuTimeoutMs: DEFAULT_LIMITS.cpuTimeoutMs, bridge: slot.reference, onCatastrophicError: this.options.onCatastrophicError,
+          memoryMb, cpuTimeoutMs: DEFAULT_LIMITS.cpuTimeoutMs, bridge: slot.reference, onCatastrophicError: this.options.onCatastrophicError, warm: true,
         });
         return { blank, bind: slot.bind };
       } catch {
