@@ -54,10 +54,12 @@ export async function runWidgetAction(deps: WidgetDeps, tenant: TenantContext, v
   const request = parseRequest(raw);
   const placed = await findPlaced(deps, tenant.tenantId, viewer, request.installationId, request.widgetId);
   const target = await pluginTarget(tenant, placed.widget.extensionPoint, raw.target, viewer);
-  const inputOf = widgetInputs(deps.composedFor, tenant, placed.widget.extensionPoint, raw.target);
+  // Each drawing resolves the widget's input afresh: the one after the action must not answer
+  // from loaders that cached what the action has since changed.
+  const inputNow = () => widgetInputs(deps.composedFor, tenant, placed.widget.extensionPoint, raw.target)(placed);
 
   // The button must be on the widget as it is drawn for this viewer now, not merely declared.
-  const before = await renderPlaced(deps, tenant, viewer, placed, target, RENDER_TIMEOUT_MS, undefined, inputOf(placed));
+  const before = await renderPlaced(deps, tenant, viewer, placed, target, RENDER_TIMEOUT_MS, undefined, inputNow());
   if (before.state === 'error') throw new AppError(before.code, before.message);
   if (before.state !== 'ok' || !showsAction(before.tree, request.action)) throw notFound('widget action');
 
@@ -74,7 +76,7 @@ export async function runWidgetAction(deps: WidgetDeps, tenant: TenantContext, v
     });
   }
   const message = parsed.success ? parsed.data?.message : undefined;
-  const widget = await renderPlaced(deps, tenant, viewer, placed, target, RENDER_TIMEOUT_MS, undefined, inputOf(placed));
+  const widget = await renderPlaced(deps, tenant, viewer, placed, target, RENDER_TIMEOUT_MS, undefined, inputNow());
   return message === undefined ? { widget } : { message, widget };
 }
 
