@@ -279,6 +279,16 @@ export const pluginStorage = sqliteTable('plugin_storage', {
   updatedAt: ts('updated_at').notNull(),
 }, (t) => [primaryKey({ columns: [t.pluginId, t.key] })]);
 
+/**
+ * How many times each plugin's storage has been written. Triggers (migration 0015) move it on with
+ * every insert, update and delete of plugin_storage, in the writer's own transaction, so no
+ * writer can skip it: the host keeps storage values it read and trusts them only at this revision.
+ */
+export const pluginStorageRevisions = sqliteTable('plugin_storage_revisions', {
+  pluginId: text('plugin_id').primaryKey(),
+  revision: integer('revision').notNull(),
+});
+
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'dead'] as const;
 
 /**

@@ -94,6 +94,20 @@ describe('storage inputs', () => {
     expect(calls[0]!.hostCalls).toBe(1);
   });
 
+  it('answers what storage holds now after a write from outside this server (another process on the same database)', async () => {
+    await notes();
+    await notes();
+    // A write that neither the host's capabilities nor this process made: the held value must go.
+    const tenant = await t.platform.tenants.get(t.tenantId);
+    await tenant.client.execute({
+      sql: "update plugin_storage set value = '\"parcel\"' where plugin_id = 'acme.storage-reader' and key = ?",
+      args: [`note:${orderIds[2]}`],
+    });
+    expect((await notes()).notes['ORD-3']).toBe('parcel');
+    await tenant.client.execute({ sql: "delete from plugin_storage where plugin_id = 'acme.storage-reader' and key = ?", args: [`note:${orderIds[2]}`] });
+    expect((await notes()).notes['ORD-3']).toBe('none');
+  });
+
   it('reads nothing for an installation without the storage scope: its own reads are refused as before', async () => {
     expect((await t.admin(`mutation { uninstallPlugin(pluginId: "acme.storage-reader") { installation { pluginId } } }`)).errors).toBeUndefined();
     expect((await install(['orders:read'], '2.0.0')).errors).toBeUndefined();

@@ -1,4 +1,4 @@
-import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import {
   followedKeys, MAX_STORAGE_KEY_BYTES, MAX_STORAGE_KEYS_PER_READ, STORAGE_INPUT_LIMITS, TOO_MANY_STORAGE_KEYS, type StorageReadPlan,
 } from '@mosaic/sdk/schema';
@@ -6,9 +6,10 @@ import { z } from 'zod';
 import { RawJson } from '@mosaic/sandbox';
 import { perDatabase } from '../../db/prepared.js';
 import type { TenantDrizzle } from '../../db/tenant-db.js';
-import { pluginStorage } from '../../db/tenant-schema.js';
+import { pluginStorage, pluginStorageRevisions } from '../../db/tenant-schema.js';
 import { identifierArg, jsonValueArg, parseArgs, utf8Bytes } from './args.js';
 import { HostError, requireScope } from './errors.js';
+import { StorageInputCache, type HeldValues } from './storage-input-cache.js';
 import type { CapabilityHandlers, HostDeps } from './types.js';
 
 // A NUL would come back cut short from SQLite and a lone surrogate be stored as U+FFFD, so a key
@@ -22,13 +23,6 @@ const listArgs = z.strictObject({ prefix: identifierArg(MAX_STORAGE_KEY_BYTES, {
 /** Bytes a row counts against the quota: key and value, as SQLite stores them (UTF-8). */
 const rowBytes = sql<number>`length(cast(${pluginStorage.key} as blob)) + length(cast(${pluginStorage.value} as blob))`;
 
-/** One row: the JSON array of `value` for each key of the JSON array `keys`, in order. */
-const valuesRead = (db: TenantDrizzle, value: SQL) =>
-  db.select({ values: sql<string>`'[' || group_concat(coalesce(${value}, 'null'), ',' order by wanted.key) || ']'` })
-    .from(sql`json_each(${sql.placeholder('keys')}) as wanted`)
-    .leftJoin(pluginStorage, and(eq(pluginStorage.pluginId, sql.placeholder('plugin')), sql`${pluginStorage.key} = wanted.value`))
-    .prepare();
-
 /**
  * The reads plugins make on every request, prepared once per database. A batch's keys go in as
  * one JSON array, and SQLite answers with the JSON array the plugin gets, in the keys' order,
@@ -40,30 +34,66 @@ const readsOf = perDatabase((db: TenantDrizzle) => {
   return {
     one: db.select({ value: pluginStorage.value }).from(pluginStorage)
       .where(and(eq(pluginStorage.pluginId, plugin), eq(pluginStorage.key, sql.placeholder('key')))).prepare(),
-    // Values are JSON text the core wrote (storage.set), so they are joined as they are.
-    many: valuesRead(db, sql`${pluginStorage.value}`),
-    // Followed keys' values, short ones only: the host parses them to make the keys they name.
-    followable: valuesRead(db, sql`case when length(cast(${pluginStorage.value} as blob)) <= ${STORAGE_INPUT_LIMITS.followedValueBytes} then ${pluginStorage.value} end`),
+    // One row: the JSON array of the value of each key of the JSON array `keys`, in order. Values
+    // are JSON text the core wrote (storage.set), so they are joined as they are.
+    many: db.select({ values: sql<string>`'[' || group_concat(coalesce(${pluginStorage.value}, 'null'), ',' order by wanted.key) || ']'` })
+      .from(sql`json_each(${sql.placeholder('keys')}) as wanted`)
+      .leftJoin(pluginStorage, and(eq(pluginStorage.pluginId, plugin), sql`${pluginStorage.key} = wanted.value`))
+      .prepare(),
+    revision: db.select({ revision: pluginStorageRevisions.revision }).from(pluginStorageRevisions)
+      .where(eq(pluginStorageRevisions.pluginId, plugin)).prepare(),
+    // Storage inputs the cache does not hold: a row per key, to be held one by one.
+    rows: db.select({ key: sql<string>`wanted.value`, value: pluginStorage.value })
+      .from(sql`json_each(${sql.placeholder('keys')}) as wanted`)
+      .leftJoin(pluginStorage, and(eq(pluginStorage.pluginId, plugin), sql`${pluginStorage.key} = wanted.value`))
+      .prepare(),
   };
 });
+
+/** The storage inputs' values held across calls (storage-input-cache.ts). */
+const heldInputs = new StorageInputCache();
 
 /**
  * What a call's storage inputs read of the plugin's storage (sandbox `Invocation.storageJson`):
  * `{"keys":[...],"values":[...]}`, the values as stored, null where a key has none. The plan's
  * keys were made from declared templates and checked by the storage key rules; its followed keys
- * are read first, and the strings they hold make the rest (sdk `followedKeys`).
+ * are read first, and the strings they hold make the rest (sdk `followedKeys`). Values come from
+ * the cache while the plugin's storage revision is the one they were read at, else from the table.
  */
-export async function readStorageInputs(db: TenantDrizzle, pluginId: string, plan: StorageReadPlan): Promise<string> {
+export async function readStorageInputs(db: TenantDrizzle, pluginId: string, plan: StorageReadPlan, cache = heldInputs): Promise<string> {
+  // Read before any value: a value read after it is as new as the revision or newer, never older.
+  const [found] = await readsOf(db).revision.all({ plugin: pluginId });
+  const held = cache.at(db, pluginId, found?.revision ?? 0);
   let keys = plan.keys;
   if (plan.follow.length > 0) {
     const followed = [...new Set(plan.follow.map((f) => f.key))];
-    const [row] = await readsOf(db).followable.all({ plugin: pluginId, keys: JSON.stringify(followed) });
-    const values = JSON.parse(row!.values) as unknown[];
-    const byKey = new Map(followed.map((key, i) => [key, values[i] ?? undefined]));
+    const values = await heldOrRead(db, pluginId, held, followed);
+    const byKey = new Map(followed.map((key, i) => [key, followable(values[i]!)]));
     keys = [...keys, ...followedKeys(plan, (key) => byKey.get(key))];
   }
-  const keysJson = JSON.stringify(keys);
-  return `{"keys":${keysJson},"values":${await valuesOf(db, pluginId, keysJson)}}`;
+  const values = await heldOrRead(db, pluginId, held, keys);
+  cache.account(held);
+  return `{"keys":${JSON.stringify(keys)},"values":[${values.join(',')}]}`;
+}
+
+/** The values of `keys` as JSON text ('null' where a key has none): held ones, the rest read in one statement and held. */
+async function heldOrRead(db: TenantDrizzle, pluginId: string, held: HeldValues, keys: readonly string[]): Promise<string[]> {
+  const missing = keys.filter((key) => held.get(key) === undefined);
+  const read = new Map<string, string | null>();
+  if (missing.length > 0) {
+    for (const row of await readsOf(db).rows.all({ plugin: pluginId, keys: JSON.stringify([...new Set(missing)]) })) {
+      read.set(row.key, row.value);
+      held.keep(row.key, row.value);
+    }
+  }
+  return keys.map((key) => held.get(key) ?? read.get(key) ?? 'null');
+}
+
+/** A followed key's value, parsed when it is short enough to follow (STORAGE_INPUT_LIMITS.followedValueBytes). */
+function followable(json: string): unknown {
+  // UTF-16 length never exceeds UTF-8 bytes: a longer string is over the limit without counting.
+  if (json.length > STORAGE_INPUT_LIMITS.followedValueBytes || utf8Bytes(json) > STORAGE_INPUT_LIMITS.followedValueBytes) return undefined;
+  return (JSON.parse(json) as unknown) ?? undefined;
 }
 
 /** The JSON array of the values of the keys in `keysJson` (a JSON array), null where a key has none. */
