@@ -39,6 +39,8 @@ const serverEnv = z.object({
   /** RSS (MB) past which a sandbox worker is replaced once its calls finish; below 128 it would thrash. */
   MOSAIC_SANDBOX_WORKER_MAX_RSS_MB: z.coerce.number().int().min(128).default(1024),
   MOSAIC_PLUGIN_WARM_INSTALLATIONS: int(100),
+  /** Millions of characters of kept plugin results (fields that declare resultCache), over all tenants; 0 keeps none. */
+  MOSAIC_PLUGIN_RESULT_CACHE_MB: z.coerce.number().int().min(0).max(4096).default(32),
   MOSAIC_PLUGIN_RETENTION_DAYS: int(30),
   /** Delivered events (outbox rows and their deliveries) are kept this long; dead letters stay until replayed. */
   MOSAIC_EVENT_RETENTION_SECONDS: int(7 * 86_400),
@@ -240,6 +242,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Serve
       sandboxWorkers: e.MOSAIC_SANDBOX_WORKERS,
       sandboxWorkerMaxRssMb: e.MOSAIC_SANDBOX_WORKER_MAX_RSS_MB,
       maxWarmInstallations: e.MOSAIC_PLUGIN_WARM_INSTALLATIONS,
+      resultCacheMb: e.MOSAIC_PLUGIN_RESULT_CACHE_MB,
       retentionDays: e.MOSAIC_PLUGIN_RETENTION_DAYS,
       history: {
         eventsMs: e.MOSAIC_EVENT_RETENTION_SECONDS * 1000,

@@ -250,6 +250,19 @@ describe('buildPlugin', () => {
     ]);
   });
 
+  it('writes how long a field\'s result may be kept into the manifest, and refuses it without a declared input or past 300 s', async () => {
+    const withCache = (inputs: string, seconds: number) => fixture['src/plugin.ts']
+      .replace("import { definePlugin } from '@mosaic/sdk';", "import { definePlugin, graphql } from '@mosaic/sdk';")
+      .replace('  resolvers: {', `  ${inputs}\n  resultCache: { Order: { acme_shipmentTracking_tracking: { maxAgeSeconds: ${seconds} } } },\n  resolvers: {`);
+    const declared = 'inputs: { Order: { acme_shipmentTracking_tracking: graphql(`fragment TrackingInput on Order { id }`) } },';
+    const result = await buildPlugin(await project({ ...fixture, 'src/plugin.ts': withCache(declared, 30) }));
+    expect(result.manifest.resultCache).toEqual({ 'Order.acme_shipmentTracking_tracking': { maxAgeSeconds: 30 } });
+    expect(await buildProblems(await project({ ...fixture, 'src/plugin.ts': withCache('', 30) }))).toEqual([
+      'resultCache.Order.acme_shipmentTracking_tracking: only a field with a declared input (inputs.Order.acme_shipmentTracking_tracking) can have its result kept',
+    ]);
+    expect((await buildProblems(await project({ ...fixture, 'src/plugin.ts': withCache(declared, 301) }))).join('\n')).toMatch(/resultCache.*maxAgeSeconds/);
+  });
+
   it('prints a console widget\'s input into the manifest, and refuses one on a portal widget', async () => {
     const withWidgetInput = (point: string) => fixture['src/plugin.ts']
       .replace("import { definePlugin } from '@mosaic/sdk';", "import { definePlugin, graphql } from '@mosaic/sdk';")

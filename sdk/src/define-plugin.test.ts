@@ -33,6 +33,7 @@ describe('definePlugin', () => {
       widgets: [{ id: 'eta', extensionPoint: 'portal.order.detail', title: 'ETA' }],
       extensionPoints: ['portal.order.detail'],
       storageInputs: {},
+      resultCache: {},
     });
     expect(Object.keys(plugin.widgets)).toEqual(['eta']);
   });

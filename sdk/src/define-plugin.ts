@@ -52,6 +52,9 @@ export type PluginResolvers<TConfig, I extends DeclaredInputs = {}> =
 /** Storage key templates by type then field, for fields that declare an input. */
 export type StorageInputs<I> = { [T in keyof I]?: { [F in keyof I[T]]?: readonly string[] } };
 
+/** How long a field's result may be answered again, by type then field, for fields that declare an input. */
+export type ResultCache<I> = { [T in keyof I]?: { [F in keyof I[T]]?: { maxAgeSeconds: number } } };
+
 /** A domain event delivered from the outbox (decision 7); `id` doubles as the idempotency key. */
 export interface PluginEvent<TPayload extends JsonObject = JsonObject> {
   id: string;
@@ -132,6 +135,20 @@ export interface PluginInput<S extends ConfigSchema, I extends DeclaredInputs = 
    * ```
    */
   storageInputs?: StorageInputs<NoInfer<I>>;
+  /**
+   * Lets the host answer a field with declared inputs from an earlier call's result, for up to
+   * `maxAgeSeconds` (1–300), while nothing the call was given has changed: the installation (its
+   * version, config and grants), the arguments, every parent's declared input and the values of
+   * the storage inputs. Only a call that made no host call (no `ctx` read, write, fetch or log
+   * line) and failed no parent is kept, so the result is what the resolver made of what it was
+   * sent. Declare it for a field whose answer follows from those alone, give or take the age: a
+   * parcel's status read from storage, not the time of day.
+   *
+   * ```ts
+   * resultCache: { Order: { acme_eta_promise: { maxAgeSeconds: 30 } } },
+   * ```
+   */
+  resultCache?: ResultCache<NoInfer<I>>;
   resolvers?: PluginResolvers<ConfigOf<S>, NoInfer<I>>;
   /** Handlers by event type, e.g. `order.created`. */
   events?: Record<string, EventHandler<ConfigOf<S>>>;
@@ -185,6 +202,8 @@ export function definePlugin<S extends ConfigSchema = NoConfig, const I extends 
     extensionPoints: [...new Set(Object.values(widgets).map((w) => w.extensionPoint))],
     storageInputs: Object.fromEntries(Object.entries(input.storageInputs ?? {}).flatMap(([type, fields]) =>
       Object.entries(fields ?? {}).flatMap(([field, keys]) => (keys ? [[`${type}.${field}`, [...(keys as readonly string[])]]] : [])))),
+    resultCache: Object.fromEntries(Object.entries(input.resultCache ?? {}).flatMap(([type, fields]) =>
+      Object.entries(fields ?? {}).flatMap(([field, rule]) => (rule ? [[`${type}.${field}`, { ...(rule as { maxAgeSeconds: number }) }]] : [])))),
   };
   return Object.freeze({
     manifest: deepFreeze(manifest),

@@ -12,7 +12,7 @@ export type { DeclaredInputs, InputOf } from './declared-input.js';
 export { UserInputError } from './user-input-error.js';
 export type {
   ActionHandler, BatchResolver, ConfigSchema, EventHandler, PluginDefinition, PluginEvent, PluginInput,
-  PluginResolvers, RootParent, StorageInputs, WebhookHandler, WebhookRequest, WebhookResponse,
+  PluginResolvers, ResultCache, RootParent, StorageInputs, WebhookHandler, WebhookRequest, WebhookResponse,
 } from './define-plugin.js';
 export type { CreateInteractionInput, FetchInit, FetchResponse, Page, PageArgs, PluginContext, PluginLogger } from './context.js';
 export { EXTENSION_POINTS } from './extension-points.js';

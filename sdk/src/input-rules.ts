@@ -223,6 +223,7 @@ interface InputsOfManifest {
   resolvers: readonly string[];
   inputs: Readonly<Record<string, string>>;
   storageInputs?: Readonly<Record<string, readonly string[]>>;
+  resultCache?: Readonly<Record<string, { maxAgeSeconds: number }>>;
   widgets?: ReadonlyArray<{ id: string; extensionPoint: string }>;
   widgetInputs?: Readonly<Record<string, string>>;
 }
@@ -294,6 +295,10 @@ export function checkManifestInputs(manifest: InputsOfManifest, { checkScopes = 
     if (checkScopes && !manifest.scopes.includes('storage')) {
       problems.push(`storageInputs.${coordinate}: reading storage needs the 'storage' scope, which the manifest does not request (add it to manifest.scopes)`);
     }
+  }
+  for (const coordinate of Object.keys(manifest.resultCache ?? {})) {
+    // The declared input is what the host keys a kept result by: without one there is nothing to key it by.
+    if (!(coordinate in manifest.inputs)) problems.push(`resultCache.${coordinate}: only a field with a declared input (inputs.${coordinate}) can have its result kept`);
   }
   const warnings = manifest.resolvers
     .filter((coordinate) => !(coordinate in manifest.inputs) && Object.hasOwn(INPUT_SCOPES, coordinate.split('.')[0]!))

@@ -20,6 +20,8 @@ const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
 // Checked on the canonical form, where a name's last label is never numeric (that would be an IPv4 address).
 const HOST_NAME = new RegExp(`^(?:\\*\\.)?(?:${LABEL}\\.)*${LABEL}$`);
 const GRAPHQL_NAME = '[_A-Za-z][_0-9A-Za-z]*';
+/** The longest a field's result may be answered again (manifest.resultCache). */
+export const MAX_RESULT_AGE_SECONDS = 300;
 
 /**
  * One egress entry in its canonical form (see egress-host.ts), which is what is stored, shown
@@ -92,6 +94,11 @@ const derivedShape = {
   storageInputs: z.record(
     z.string().regex(new RegExp(`^${GRAPHQL_NAME}\\.${GRAPHQL_NAME}$`), 'must be Type.field'),
     z.array(z.string().min(1).max(MAX_STORAGE_KEY_BYTES)).min(1).max(STORAGE_INPUT_LIMITS.templatesPerField),
+  ).default({}),
+  /** How long the host may answer each field from an earlier call's result, by `Type.field`. */
+  resultCache: z.record(
+    z.string().regex(new RegExp(`^${GRAPHQL_NAME}\\.${GRAPHQL_NAME}$`), 'must be Type.field'),
+    z.strictObject({ maxAgeSeconds: z.int().min(1).max(MAX_RESULT_AGE_SECONDS) }),
   ).default({}),
 };
 

@@ -14,7 +14,8 @@ import type { HistoryRetention } from './events/history-retention.js';
 import { vaultFromEnv, type Installation, type InstallerDeps } from './installer/index.js';
 import { pluginParents } from './parents.js';
 import { readStorageInputs } from './host/storage.js';
-import { PluginRuntime } from './runtime/runtime.js';
+import { installationKeyOf, PluginRuntime } from './runtime/runtime.js';
+import { cacheable, PluginResultCache, resultCacheOf } from './runtime/result-cache.js';
 import { CountedSandboxSupervisor } from '../ops/sandbox-calls.js';
 import { TenantSchemas } from './schema/tenant-schemas.js';
 import {
@@ -26,6 +27,8 @@ export interface PluginSettings {
   /** RSS ceiling of one sandbox worker process in MB; the supervisor's default when omitted. */
   sandboxWorkerMaxRssMb?: number;
   maxWarmInstallations: number;
+  /** Size of the kept plugin results in Mi characters (0: none kept); RESULT_CACHE_LIMITS when omitted. */
+  resultCacheMb?: number;
   retentionDays: number;
   /** How long delivered events and plugin logs are kept, and how often they (and uninstalled plugins' data) are swept. */
   history?: HistoryRetention & { sweepMs: number };
@@ -74,18 +77,29 @@ export function createPluginPlatform(deps: {
     control: deps.control, tenants: deps.tenants, vault, logger: deps.logger, sandbox,
     egress: deps.settings.egress, hostLimits: deps.settings.hostLimits,
   });
-  const schemas = new TenantSchemas(deps.control, deps.baseSchema, async (tenant, installation, { type, field }, parents, args, _context, declared, storage) => {
+  const results = resultCacheOf(deps.settings.resultCacheMb);
+  const schemas = new TenantSchemas(deps.control, deps.baseSchema, async (tenant, installation, { type, field }, parents, args, _context, call) => {
     // Without the scope the plugin's own reads are refused as before; nothing is read for it.
-    const storageJson = storage && storage.keys.length > 0 && installation.grantedScopes.includes('storage')
-      ? await readStorageInputs(tenant.data.db, installation.pluginId, storage)
+    const storageJson = call.storage && call.storage.keys.length > 0 && installation.grantedScopes.includes('storage')
+      ? await readStorageInputs(tenant.data.db, installation.pluginId, call.storage)
       : undefined;
-    const value = await runtime.invoke(tenant, installation, {
+    const sent = call.declared ? parents : await pluginParents(tenant, type, parents);
+    // A field that declares resultCache is answered from a kept result while nothing it was given changed.
+    const maxAgeSeconds = results && call.maxAgeSeconds;
+    const resultKey = maxAgeSeconds
+      ? PluginResultCache.keyOf({ installationKey: installationKeyOf(tenant, installation), coordinate: `${type}.${field}`, args, parents: sent, storageJson })
+      : undefined;
+    const kept = resultKey && results?.get(resultKey);
+    if (kept) return kept;
+    const { value, metrics } = await runtime.invokeMetered(tenant, installation, {
       entry: { kind: 'resolver', type, field },
-      parents: declared ? parents : await pluginParents(tenant, type, parents),
+      parents: sent,
       args,
       ...(storageJson !== undefined && { storageJson }),
     }, { actor: tenant.actor, role: tenant.role });
-    return value as unknown[];
+    const result = value as unknown[];
+    if (resultKey && maxAgeSeconds && Array.isArray(result) && cacheable(result, metrics.hostCalls)) results?.set(resultKey, result, maxAgeSeconds);
+    return result;
   });
   const slugs = new Map<string, string>();
   /** Who a plugin runs for when no API caller is involved (events, webhooks). */

@@ -7,7 +7,7 @@ import type { TenantContext } from '../../tenancy/context.js';
 import { createHostFunction, invocationCause, type Caller, type HostDeps, type HostLimits, type SharedReads } from '../host/index.js';
 import { readSecrets, type Installation, type SecretVault } from '../installer/index.js';
 import { loadVersion, type LoadedVersion } from '../registry/index.js';
-import { isPluginError, type Invocation, type PluginErrorCode, type SandboxLimits, type SandboxSupervisor } from '@mosaic/sandbox';
+import { isPluginError, type Invocation, type InvocationMetrics, type PluginErrorCode, type SandboxLimits, type SandboxSupervisor } from '@mosaic/sandbox';
 import { Breakers, failureKind } from './breaker.js';
 import { Metering } from './metering.js';
 import { tracePluginCall } from '../../ops/tracing-plugins.js';
@@ -47,6 +47,13 @@ export class PluginRuntime {
    * `sharedReads`: the reads this call shares with the other widgets of its page render.
    */
   async invoke(tenant: TenantContext, installation: Installation, part: EntryPart, caller: Caller | null, sharedReads?: SharedReads): Promise<unknown> {
+    return (await this.invokeMetered(tenant, installation, part, caller, sharedReads)).value;
+  }
+
+  /** As `invoke`, with the call's metrics (a kept result needs to know it made no host call). */
+  async invokeMetered(
+    tenant: TenantContext, installation: Installation, part: EntryPart, caller: Caller | null, sharedReads?: SharedReads,
+  ): Promise<{ value: unknown; metrics: InvocationMetrics }> {
     const breakerKey = installation.id;
     const wait = this.#breakers.retryAfter(breakerKey);
     if (wait > 0) {
@@ -73,8 +80,7 @@ export class PluginRuntime {
     });
     const invocation = {
       ...part,
-      // A new revision (config, version, grants) gets a fresh isolate; tenants never share one.
-      installationKey: `${tenant.tenantId}/${installation.id}/${installation.revision}`,
+      installationKey: installationKeyOf(tenant, installation),
       bundle: { code: version.bundle, sha256: version.bundleSha256 },
       context: {
         tenant: { id: tenant.tenantId, slug: tenant.tenantSlug },
@@ -89,7 +95,7 @@ export class PluginRuntime {
       const result = await tracePluginCall(sample, part.entry, host, (traced) => this.deps.sandbox.invoke(invocation, traced));
       this.#breakers.succeeded(breakerKey);
       this.metering.record({ ...sample, failed: false, cpuMs: result.metrics.cpuMs, wallMs: result.metrics.wallMs, ...usage });
-      return result.value;
+      return { value: result.value, metrics: result.metrics };
     } catch (err) {
       const code = failureCode(err, refusedForCaller);
       // The caller's failures (input the plugin refused, a write the caller's key may not make)
@@ -142,6 +148,10 @@ export class PluginRuntime {
     return pending;
   }
 }
+
+/** An installation as the sandbox keys its isolate: a new revision (config, version, grants) gets a fresh one; tenants never share one. */
+export const installationKeyOf = (tenant: TenantContext, installation: Installation): string =>
+  `${tenant.tenantId}/${installation.id}/${installation.revision}`;
 
 /**
  * The code a failed invocation answers with: the plugin's (BAD_USER_INPUT, PLUGIN_FAILED,

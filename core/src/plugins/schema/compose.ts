@@ -15,6 +15,8 @@ export interface SchemaContribution {
   inputs?: Readonly<Record<string, string>>;
   /** Storage keys read with each declared input, by `Type.field` (manifest.storageInputs). */
   storageInputs?: Readonly<Record<string, readonly string[]>>;
+  /** How long each field's result may be answered again, by `Type.field` (manifest.resultCache). */
+  resultCache?: Readonly<Record<string, { maxAgeSeconds: number }>>;
   /** The scopes the installation was (or is about to be) granted. */
   grantedScopes: readonly string[];
   /** The installation the change being checked makes, whose problems are its own. */

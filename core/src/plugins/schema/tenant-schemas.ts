@@ -9,11 +9,17 @@ import { composeSchema, type ComposedSchema, type SchemaContribution } from './c
 import type { ShapedParent } from './declared-inputs.js';
 import { storageReadPlan, widgetInputsByCoordinate, type PluginManifest, type StorageReadPlan } from '@mosaic/sdk/schema';
 
-/**
- * How a plugin field's batch is resolved: all parents of one field at one level, one crossing.
- * `declared`: the parents are already the field's declared input, to send as they are.
- * `storage`: what to read of the plugin's storage for the call (its storage inputs), if it declares any.
- */
+/** What the host knows of one batch beyond its parents. */
+export interface BatchCall {
+  /** The parents are already the field's declared input, to send as they are. */
+  declared: boolean;
+  /** What to read of the plugin's storage for the call (its storage inputs), if it declares any. */
+  storage?: StorageReadPlan;
+  /** How long the result may be answered again (manifest.resultCache), if the field declares it. */
+  maxAgeSeconds?: number;
+}
+
+/** How a plugin field's batch is resolved: all parents of one field at one level, one crossing. */
 export type ResolveBatch = (
   tenant: TenantContext,
   installation: Installation,
@@ -21,8 +27,7 @@ export type ResolveBatch = (
   parents: readonly unknown[],
   args: Record<string, unknown>,
   context: object,
-  declared: boolean,
-  storage: StorageReadPlan | undefined,
+  call: BatchCall,
 ) => Promise<readonly unknown[]>;
 
 interface Cached {
@@ -120,7 +125,7 @@ export class TenantSchemas {
       return {
         installationId: installation.id, pluginId: installation.pluginId, version: installation.version,
         sdl: manifest.schema, resolvers: manifest.resolvers, inputs: inputsOf(manifest), storageInputs: manifest.storageInputs,
-        grantedScopes: installation.grantedScopes, installation,
+        resultCache: manifest.resultCache, grantedScopes: installation.grantedScopes, installation,
       };
     }));
   }
@@ -143,15 +148,20 @@ export class TenantSchemas {
       const key = `${c.installationId}|${type}.${field}|${JSON.stringify(args)}`;
       let loader = loaders.get(key);
       if (!loader) {
-        const invoke = async (parents: readonly unknown[], declared: boolean, storage: StorageReadPlan | undefined) =>
-          (await this.resolveBatch(context.tenant, c.installation, { type, field }, parents, args, context, declared, storage)).map(itemResult(c));
+        const invoke = async (parents: readonly unknown[], call: BatchCall) =>
+          (await this.resolveBatch(context.tenant, c.installation, { type, field }, parents, args, context, call)).map(itemResult(c));
         const { inputs } = composed();
         const templates = c.storageInputs?.[coordinate];
-        const planOf = (shaped: readonly unknown[]) => (templates ? storageReadPlan(templates, shaped) : undefined);
+        const maxAgeSeconds = c.resultCache?.[coordinate]?.maxAgeSeconds;
+        const declaredCall = (shaped: readonly unknown[]): BatchCall => ({
+          declared: true,
+          ...(templates && { storage: storageReadPlan(templates, shaped) }),
+          ...(maxAgeSeconds !== undefined && { maxAgeSeconds }),
+        });
         loader = new DataLoader<unknown, unknown>(
           inputs.has(coordinate)
-            ? async (parents) => withShapedParents(await inputs.resolve(coordinate, parents, context), (shaped) => invoke(shaped, true, planOf(shaped)))
-            : (parents) => invoke(parents, false, undefined),
+            ? async (parents) => withShapedParents(await inputs.resolve(coordinate, parents, context), (shaped) => invoke(shaped, declaredCall(shaped)))
+            : (parents) => invoke(parents, { declared: false }),
           { cache: false },
         );
         loaders.set(key, loader);

@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+
+/**
+ * Results of plugin fields that declare `resultCache` (manifest.resultCache), answered again for
+ * up to their max age without a sandbox call. A result is keyed by everything its resolver was
+ * given: the installation at its revision (version, config, grants), the field, the arguments,
+ * every parent's declared input and the storage inputs' values. The caller adds nothing: the
+ * declared input was resolved with the caller's rights and is in the key, and only calls that
+ * made no host call are kept (see `cacheable`), so nothing else of the caller reached the plugin.
+ *
+ * Bounded by `totalChars` of result JSON over all tenants, least recently used dropped first,
+ * and `entryChars` per result (a larger one is not kept).
+ */
+export interface ResultCacheLimits {
+  totalChars: number;
+  entryChars: number;
+}
+
+export const RESULT_CACHE_LIMITS: ResultCacheLimits = { totalChars: 32 * 1024 * 1024, entryChars: 256 * 1024 };
+
+/** What a resolver call was given, as the key of its result. */
+export interface ResultKeyParts {
+  installationKey: string;
+  coordinate: string;
+  args: Record<string, unknown>;
+  parents: readonly unknown[];
+  storageJson: string | undefined;
+}
+
+export class PluginResultCache {
+  private readonly kept: LRUCache<string, string>;
+
+  constructor(limits: ResultCacheLimits = RESULT_CACHE_LIMITS) {
+    this.kept = new LRUCache<string, string>({
+      maxSize: limits.totalChars,
+      maxEntrySize: limits.entryChars,
+      sizeCalculation: (json) => Math.max(1, json.length),
+    });
+  }
+
+  /** A digest of the parts, so that a key holds 64 characters, not the batch's inputs. */
+  static keyOf(parts: ResultKeyParts): string {
+    // NUL separates the parts: none of them can hold one (JSON escapes it; ids and names are checked).
+    return createHash('sha256')
+      .update(parts.installationKey).update('\0')
+      .update(parts.coordinate).update('\0')
+      .update(JSON.stringify(parts.args)).update('\0')
+      .update(JSON.stringify(parts.parents)).update('\0')
+      .update(parts.storageJson ?? '')
+      .digest('hex');
+  }
+
+  /** The kept result, as new objects for this request; undefined when none is kept or it is older than its max age. */
+  get(key: string): unknown[] | undefined {
+    const json = this.kept.get(key);
+    return json === undefined ? undefined : (JSON.parse(json) as unknown[]);
+  }
+
+  set(key: string, result: readonly unknown[], maxAgeSeconds: number): void {
+    this.kept.set(key, JSON.stringify(result), { ttl: maxAgeSeconds * 1000 });
+  }
+
+  /** Results kept now (tests). */
+  get size(): number {
+    return this.kept.size;
+  }
+}
+
+/** The platform's cache at `megachars` Mi characters (RESULT_CACHE_LIMITS when omitted); at 0 it keeps nothing. */
+export function resultCacheOf(megachars?: number): PluginResultCache | undefined {
+  if (megachars === undefined) return new PluginResultCache();
+  if (megachars === 0) return undefined;
+  const totalChars = megachars * 1024 * 1024;
+  return new PluginResultCache({ totalChars, entryChars: Math.min(RESULT_CACHE_LIMITS.entryChars, totalChars) });
+}
+
+/**
+ * Whether a finished call's result may be kept: it made no host call (so it is what the resolver
+ * made of what it was sent) and failed no parent (a parent's failure is answered, not kept).
+ */
+export function cacheable(result: readonly unknown[], hostCalls: number): boolean {
+  return hostCalls === 0 && !result.some((item) => item !== null && typeof item === 'object' && '__mosaicItemError' in item);
+}
