@@ -55,6 +55,12 @@ export default definePlugin({
     Customer: { mosaic_maps_location: subjectStorageInput('Customer'), mosaic_maps_nearestServiceLocations: subjectStorageInput('Customer') },
     Account: { mosaic_maps_location: subjectStorageInput('Account') },
   },
+  // A location follows from the address (in the input) and its stored geocode (a storage input),
+  // so an answer that needed no geocoder call may be given again while both stay as they are.
+  resultCache: {
+    Customer: { mosaic_maps_location: { maxAgeSeconds: 300 }, mosaic_maps_nearestServiceLocations: { maxAgeSeconds: 300 } },
+    Account: { mosaic_maps_location: { maxAgeSeconds: 300 } },
+  },
   resolvers: {
     Customer: {
       // One call for every customer in the response: each distinct address is geocoded once.

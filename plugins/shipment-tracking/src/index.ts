@@ -19,6 +19,9 @@ import { renderShipmentsCard, renderWhereIsMyOrder, ShipmentsCardInput } from '.
  * customer's timeline.
  */
 
+/** How long the host may give a warm Order.shipments answer again (resultCache). */
+const RESULT_MAX_AGE_SECONDS = 30;
+
 /** Orders of one request level whose parcels Customer.activeShipments looks at, at most. */
 const MAX_ORDERS = 25;
 
@@ -57,6 +60,9 @@ export default definePlugin({
   },
   // The order's parcel list and those parcels' summaries arrive with the call: no host call while they are fresh.
   storageInputs: { Order: { mosaic_shipmentTracking_shipments: [...ATTACHED_STORAGE_INPUTS, ORDER_SUMMARIES_STORAGE_INPUT] } },
+  // A warm answer (every parcel fresh in storage, no carrier asked) may be given again for 30 s:
+  // a parcel's news then shows up to 30 s after its freshness window, never a wrong parcel.
+  resultCache: { Order: { mosaic_shipmentTracking_shipments: { maxAgeSeconds: RESULT_MAX_AGE_SECONDS } } },
   resolvers: {
     Order: {
       // One call for every order of the response level: one lookup, ShipFast asked in batches.
