@@ -215,7 +215,7 @@ function report(results: CompareResult[], opts: { connections: number; duration:
     '',
     markdownTable(['goal: with plugins vs without', 'measured>', 'goal', 'verdict'], goals),
     '',
-    `Sandbox calls as the platform metered them (\`pluginUsage\`), each plugin query alone for ${fmtInt(ctx.metered[0]?.requests ?? 0)} requests at c=1 after the timing: wall time of a call (core → worker → isolate, its host calls, back) and isolate CPU, means.`,
+    `Sandbox calls as the platform metered them (\`pluginUsage\`), each plugin query alone for ${fmtInt(ctx.metered[0]?.requests ?? 0)} requests at c=1 after the timing: wall time of a call (core → worker → isolate, its host calls, back) and isolate CPU, means. Both plugins declare \`resultCache\` on these fields, so a warm request is answered from kept results without a call (fewer than 1 call per request); run with \`MOSAIC_PLUGIN_RESULT_CACHE_MB=0\` to measure every request calling the sandbox.`,
     '',
     markdownTable(['query', 'plugin', 'calls per request>', 'wall ms per call>', 'isolate CPU ms per call>', 'failures>'], meteredRows),
     '',

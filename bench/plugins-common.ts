@@ -41,6 +41,14 @@ export function declareBadgeInput(src: string): string {
   }, src);
 }
 
+/** As `declareBadgeInput`, and the field lets the host answer it again from a kept result for 60 s (resultCache). */
+export function declareBadgeInputKept(src: string): string {
+  const declared = declareBadgeInput(src);
+  const from = `  resolvers: {`;
+  if (!declared.includes(from)) throw new Error(`the ${FIXTURE} fixture no longer contains ${JSON.stringify(from)}`);
+  return declared.replace(from, `  resultCache: { Order: { ${FIELD}: { maxAgeSeconds: 60 } } },\n  resolvers: {`);
+}
+
 /** The fixture built at `version` (the version is part of the code, so versions give distinct bundles). */
 export async function fixtureBundle(version = '1.0.0'): Promise<PluginBundle> {
   const built = await buildFixture(FIXTURE, version);

@@ -11,7 +11,7 @@ import {
 import { FIELD, PLUGIN_ID, badge, pause, verdict } from './plugins-common.js';
 
 /** Which installation of the fixture a query's plugin field reaches, if it selects one. */
-export type PluginVariant = 'wholeParents' | 'declaredInput';
+export type PluginVariant = 'wholeParents' | 'declaredInput' | 'keptResults';
 
 export interface QueryTarget {
   name: string;
@@ -90,7 +90,11 @@ export async function pluginQuery(opts: QueryOptions): Promise<QueryRun> {
   try {
     const { graphqlUrl, orders } = fixture.info;
     const headersOf = (variant: PluginVariant) => ({ 'content-type': 'application/json', authorization: `Bearer ${fixture.info[variant].apiKey}` });
-    const clients = { wholeParents: sequentialClient(graphqlUrl, headersOf('wholeParents')), declaredInput: sequentialClient(graphqlUrl, headersOf('declaredInput')) };
+    const clients = {
+      wholeParents: sequentialClient(graphqlUrl, headersOf('wholeParents')),
+      declaredInput: sequentialClient(graphqlUrl, headersOf('declaredInput')),
+      keptResults: sequentialClient(graphqlUrl, headersOf('keptResults')),
+    };
     const clientOf = (t: QueryTarget) => clients[t.plugin ?? 'wholeParents'];
     type Node = Record<string, unknown>;
     // `tenant` says whose orders are queried; both tenants hold the same orders.
@@ -122,8 +126,10 @@ export async function pluginQuery(opts: QueryOptions): Promise<QueryRun> {
     checkLabels('wholeParents', await addTarget('plugin field, whole parents', FIELD, 'wholeParents'), native);
     const declaredNative = await ask('native fields (declared-input tenant)', 'orderNumber orderStatus', 'declaredInput');
     checkLabels('declaredInput', await addTarget('plugin field, declared input', FIELD, 'declaredInput'), declaredNative.nodes);
+    const keptNative = await ask('native fields (kept-results tenant)', 'orderNumber orderStatus', 'keptResults');
+    checkLabels('keptResults', await addTarget('plugin field, declared input, kept results', FIELD, 'keptResults'), keptNative.nodes);
     await addTarget('native fields + lines (reference)', 'orderNumber orderStatus lines{sku}');
-    const pluginTargets = { wholeParents: targets[1]!, declaredInput: targets[2]! };
+    const pluginTargets = { wholeParents: targets[1]!, declaredInput: targets[2]!, keptResults: targets[3]! };
 
     // Unloaded latency: one request at a time, one keep-alive connection per tenant, the targets
     // interleaved request by request. Every body must answer what the first did (the load runs
@@ -144,6 +150,7 @@ export async function pluginQuery(opts: QueryOptions): Promise<QueryRun> {
     const metered = async () => ({
       wholeParents: await meteredUsage(graphqlUrl, headersOf('wholeParents')),
       declaredInput: await meteredUsage(graphqlUrl, headersOf('declaredInput')),
+      keptResults: await meteredUsage(graphqlUrl, headersOf('keptResults')),
     });
     await interleaved(opts.sequentialWarmup, false);
     // The first plugin call forked the sandbox worker and started the isolate; meter without it.
@@ -183,7 +190,7 @@ export async function pluginQuery(opts: QueryOptions): Promise<QueryRun> {
     const { connections, duration, warmup, rounds } = opts;
     return {
       results, connections, duration, warmup, rounds, sequential: opts.sequential,
-      usage: { wholeParents: usageOf('wholeParents'), declaredInput: usageOf('declaredInput') },
+      usage: { wholeParents: usageOf('wholeParents'), declaredInput: usageOf('declaredInput'), keptResults: usageOf('keptResults') },
     };
   } finally {
     await fixture.stop();
@@ -191,8 +198,8 @@ export async function pluginQuery(opts: QueryOptions): Promise<QueryRun> {
 }
 
 export function queryReport(run: QueryRun): { report: string; failures: string[] } {
-  const [native, whole, declared, lines] = run.results as [QueryResult, QueryResult, QueryResult, QueryResult];
-  const variants = [whole, declared];
+  const [native, whole, declared, kept, lines] = run.results as [QueryResult, QueryResult, QueryResult, QueryResult, QueryResult];
+  const variants = [whole, declared, kept];
   const rows = run.results.map(({ target, all, stats, rps, sequential }) => [
     target.name, `\`${target.selection}\``, fmtMs(sequential.p50), fmtMs(sequential.p99), fmtRatio(sequential.p50 / native.sequential.p50),
     fmtInt(rps), fmtMs(stats.p50), fmtMs(stats.p99), fmtInt(badResponses(all)), fmtRatio(native.rps / rps), fmtRatio(stats.p50 / native.stats.p50),
@@ -229,19 +236,19 @@ export function queryReport(run: QueryRun): { report: string; failures: string[]
   const report = [
     `#### 3. A customer query over 50 orders: plugin field vs native fields — goal ≤ 1.3×`,
     '',
-    `c=1: ${fmtInt(run.sequential)} requests per query one at a time on one keep-alive connection per tenant, the four queries interleaved request by request. c=${run.connections}: autocannon, ${run.rounds} × ${run.duration} s per query, alternating, ${run.warmup} s warm-up before each. Every response is checked against the first answer, and before timing, each plugin variant's labels against the native fields of its tenant, order by order.`,
+    `c=1: ${fmtInt(run.sequential)} requests per query one at a time on one keep-alive connection per tenant, the five queries interleaved request by request. c=${run.connections}: autocannon, ${run.rounds} × ${run.duration} s per query, alternating, ${run.warmup} s warm-up before each. Every response is checked against the first answer, and before timing, each plugin variant's labels against the native fields of its tenant, order by order.`,
     '',
-    'Query: `{customer(id){name orders(first:50){edges{node{id <selection>}}}}}`, one customer with 50 orders (1–2 lines each), served by the real app (auth, graphql-yoga, every plugin) in a child process; the plugin `acme.order-badge` was built with the SDK build, published and installed through the admin API. What is compared: the plugin field `acme_orderBadge_label` (its resolver returns `"<orderNumber> (<orderStatus>)"` for all 50 orders in **one batched sandbox call**) against the native scalar fields `orderNumber orderStatus` on the same orders (the same information, resolved in core from the row already loaded). Core has no native `label` field, so that is the closest native equivalent. The plugin field comes in two versions of the fixture: **whole parents** (1.0.0, as written: no declared input, so core hands it SDL-shaped orders, lines included — one batched SQL query for the lines and a copy of each order) and **declared input** (1.1.0, the same source with `inputs: { Order: { acme_orderBadge_label: graphql(\`fragment BadgeInput on Order { orderNumber orderStatus }\`) } }` and the `orders:read` scope: core executes that fragment once per batch with its own resolvers and sends only those two fields). A tenant installs one version of a plugin, so 1.1.0 runs in a second tenant with the same customer and orders; the native rows run in the first. The last row selects `lines{sku}` natively, for the cost of loading lines in core.',
+    'Query: `{customer(id){name orders(first:50){edges{node{id <selection>}}}}}`, one customer with 50 orders (1–2 lines each), served by the real app (auth, graphql-yoga, every plugin) in a child process; the plugin `acme.order-badge` was built with the SDK build, published and installed through the admin API. What is compared: the plugin field `acme_orderBadge_label` (its resolver returns `"<orderNumber> (<orderStatus>)"` for all 50 orders in **one batched sandbox call**) against the native scalar fields `orderNumber orderStatus` on the same orders (the same information, resolved in core from the row already loaded). Core has no native `label` field, so that is the closest native equivalent. The plugin field comes in two versions of the fixture: **whole parents** (1.0.0, as written: no declared input, so core hands it SDL-shaped orders, lines included — one batched SQL query for the lines and a copy of each order) and **declared input** (1.1.0, the same source with `inputs: { Order: { acme_orderBadge_label: graphql(\`fragment BadgeInput on Order { orderNumber orderStatus }\`) } }` and the `orders:read` scope: core executes that fragment once per batch with its own resolvers and sends only those two fields). The third, **kept results** (1.2.0), adds `resultCache: { Order: { acme_orderBadge_label: { maxAgeSeconds: 60 } } }`: once warm, the server answers the field from the result of an earlier call with the same inputs, without a sandbox call (docs/architecture.md, \"Kept results\"); it shows what a field whose answer follows from its input alone costs, where the other two measure the crossing. A tenant installs one version of a plugin, so 1.1.0 and 1.2.0 run in tenants of their own with the same customer and orders; the native rows run in the first. The last row selects `lines{sku}` natively, for the cost of loading lines in core.',
     '',
     markdownTable(['query', 'selection', 'c=1 p50 ms>', 'c=1 p99 ms>', 'c=1 p50 vs native>', `c=${run.connections} req/s>`, 'p50 ms>', 'p99 ms>', 'bad>', 'cost vs native>', 'p50 vs native>'], rows),
     '',
-    markdownTable(['goal: plugin vs native', 'whole parents>', 'declared input>', 'goal', 'verdict (whole / declared)'], goals),
+    markdownTable(['goal: plugin vs native', 'whole parents>', 'declared input>', 'kept results>', 'goal', 'verdict (whole / declared / kept)'], goals),
     '',
     'Sandbox calls as the platform itself metered them (`pluginUsage` of each tenant: wall time of `supervisor.invoke` — core → worker → isolate → core — and isolate CPU time):',
     '',
     markdownTable(['query', 'phase', 'plugin-query requests>', 'sandbox calls>', 'per call'], usageRows),
     '',
-    `One crossing per request: the resolver is batched over the 50 orders (the few extra calls under load are requests cut off at the end of a run: answered by the server, not counted by the client). Under load the wall time includes queueing: the reply waits for the server's busy event loop, and the worker shares 2 cores with the server and the load generator. Unloaded, at p50 the plugin query costs ${over(whole)} ms more than the native one with whole parents and ${over(declared)} ms more with its input declared (whole parents − declared input: ${fmtMs(whole.sequential.p50 - declared.sequential.p50)} ms). For scale (not a breakdown: these are means and p50s of different things): the metered sandbox call averages ${fmtMs(seqCallMs(whole))} ms (whole parents) and ${fmtMs(seqCallMs(declared))} ms (declared input) at c=1 (means, tail included; section 2 has the call's p50 by batch size), and selecting \`lines{sku}\` natively adds ${fmtMs(lines.sequential.p50 - native.sequential.p50)} ms at p50 — the whole-parents path loads the same lines (SQL) to build its parents, without resolving them through GraphQL.`,
+    `One crossing per request: the resolver is batched over the 50 orders (the few extra calls under load are requests cut off at the end of a run: answered by the server, not counted by the client). Under load the wall time includes queueing: the reply waits for the server's busy event loop, and the worker shares 2 cores with the server and the load generator. Unloaded, at p50 the plugin query costs ${over(whole)} ms more than the native one with whole parents and ${over(declared)} ms more with its input declared (whole parents − declared input: ${fmtMs(whole.sequential.p50 - declared.sequential.p50)} ms). For scale (not a breakdown: these are means and p50s of different things): the metered sandbox call averages ${fmtMs(seqCallMs(whole))} ms (whole parents) and ${fmtMs(seqCallMs(declared))} ms (declared input) at c=1 (means, tail included; section 2 has the call's p50 by batch size), and selecting \`lines{sku}\` natively adds ${fmtMs(lines.sequential.p50 - native.sequential.p50)} ms at p50 — the whole-parents path loads the same lines (SQL) to build its parents, without resolving them through GraphQL. With kept results the plugin query costs ${over(kept)} ms more than the native one, for ${fmtInt(run.usage.keptResults.sequential.calls)} sandbox calls over its ${fmtInt(run.usage.keptResults.requests.sequential)} measured c=1 requests.`,
     '',
     `Bad = non-2xx + connection errors/timeouts + 2xx with a body other than the first answer: ${problems.length ? '' : 'none.'}`,
     ...problems.map((p) => `- ${p}`),

@@ -4,7 +4,7 @@
  * 1. cold start (new isolate + context + compiled bundle) p50/p99 ≤ 5 ms;
  * 2. a warm batched crossing ≤ 50 µs per call and ≤ 2 µs per item (1, 100, 1 000 items);
  * 3. a customer query whose orders(first: 50) carry a plugin field ≤ 1.3× the native query, with the
- *    field taking whole parents and with its input declared;
+ *    field taking whole parents, with its input declared, and with its result kept (resultCache);
  * 4. ≤ 5 MB per warm installation, the worker's RSS bounded by the LRU at 1 000 installations.
  *
  * 1, 2 and 4 go through SandboxSupervisor as the core uses it (isolates in a worker process),
