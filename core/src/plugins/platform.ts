@@ -12,10 +12,9 @@ import { notFound } from '../lib/errors.js';
 import { EventDispatcher, exponentialBackoff, handleInboundWebhook, type InboundWebhookRequest, type WebhookResult } from './events/index.js';
 import type { HistoryRetention } from './events/history-retention.js';
 import { vaultFromEnv, type Installation, type InstallerDeps } from './installer/index.js';
-import { pluginParents } from './parents.js';
-import { readStorageInputs } from './host/storage.js';
-import { installationKeyOf, PluginRuntime } from './runtime/runtime.js';
-import { cacheable, PluginResultCache, resultCacheOf } from './runtime/result-cache.js';
+import { PluginRuntime } from './runtime/runtime.js';
+import { fieldBatches } from './field-batches.js';
+import { resultCacheOf } from './runtime/result-cache.js';
 import { CountedSandboxSupervisor } from '../ops/sandbox-calls.js';
 import { TenantSchemas } from './schema/tenant-schemas.js';
 import {
@@ -77,30 +76,7 @@ export function createPluginPlatform(deps: {
     control: deps.control, tenants: deps.tenants, vault, logger: deps.logger, sandbox,
     egress: deps.settings.egress, hostLimits: deps.settings.hostLimits,
   });
-  const results = resultCacheOf(deps.settings.resultCacheMb);
-  const schemas = new TenantSchemas(deps.control, deps.baseSchema, async (tenant, installation, { type, field }, parents, args, _context, call) => {
-    // Without the scope the plugin's own reads are refused as before; nothing is read for it.
-    const storageJson = call.storage && call.storage.keys.length > 0 && installation.grantedScopes.includes('storage')
-      ? await readStorageInputs(tenant.data.db, installation.pluginId, call.storage)
-      : undefined;
-    const sent = call.declared ? parents : await pluginParents(tenant, type, parents);
-    // A field that declares resultCache is answered from a kept result while nothing it was given changed.
-    const maxAgeSeconds = results && call.maxAgeSeconds;
-    const resultKey = maxAgeSeconds
-      ? PluginResultCache.keyOf({ installationKey: installationKeyOf(tenant, installation), coordinate: `${type}.${field}`, args, parents: sent, storageJson })
-      : undefined;
-    const kept = resultKey && results?.get(resultKey);
-    if (kept) return kept;
-    const { value, metrics } = await runtime.invokeMetered(tenant, installation, {
-      entry: { kind: 'resolver', type, field },
-      parents: sent,
-      args,
-      ...(storageJson !== undefined && { storageJson }),
-    }, { actor: tenant.actor, role: tenant.role });
-    const result = value as unknown[];
-    if (resultKey && maxAgeSeconds && Array.isArray(result) && cacheable(result, metrics.hostCalls)) results?.set(resultKey, result, maxAgeSeconds);
-    return result;
-  });
+  const schemas = new TenantSchemas(deps.control, deps.baseSchema, fieldBatches(runtime, resultCacheOf(deps.settings.resultCacheMb)));
   const slugs = new Map<string, string>();
   /** Who a plugin runs for when no API caller is involved (events, webhooks). */
   const systemContext = async (tenantId: string, actor: string): Promise<TenantContext> => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storageReadPlan } from '@mosaic/sdk/schema';
-import { readStorageInputs } from './storage.js';
+import { readStorageInputs, storageRevision } from './storage.js';
 import { StorageInputCache } from './storage-input-cache.js';
 import { openTenants, type Tenants } from './test-fixtures.js';
 
@@ -64,7 +64,8 @@ describe('readStorageInputs', () => {
       sql: 'insert into plugin_storage (plugin_id, key, value, updated_at) values (?, ?, ?, 0) on conflict (plugin_id, key) do update set value = excluded.value',
       args: [PLUGIN, key, value],
     });
-  const read = async (cache: StorageInputCache) => JSON.parse(await readStorageInputs(tenants.a.data.db, PLUGIN, plan, cache)) as { keys: string[]; values: unknown[] };
+  const read = async (cache: StorageInputCache) =>
+    JSON.parse(await readStorageInputs(tenants.a.data.db, PLUGIN, plan, await storageRevision(tenants.a.data.db, PLUGIN), cache)) as { keys: string[]; values: unknown[] };
 
   beforeAll(async () => {
     tenants = await openTenants();

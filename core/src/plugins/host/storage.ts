@@ -54,16 +54,26 @@ const readsOf = perDatabase((db: TenantDrizzle) => {
 const heldInputs = new StorageInputCache();
 
 /**
+ * The plugin's storage revision in `db` (0 before its first write): moved on by every write, so
+ * what was read at one revision holds while it stands. Read it before any value: a value read
+ * after it is as new as the revision or newer, never older.
+ */
+export async function storageRevision(db: TenantDrizzle, pluginId: string): Promise<number> {
+  const [found] = await readsOf(db).revision.all({ plugin: pluginId });
+  return found?.revision ?? 0;
+}
+
+/**
  * What a call's storage inputs read of the plugin's storage (sandbox `Invocation.storageJson`):
  * `{"keys":[...],"values":[...]}`, the values as stored, null where a key has none. The plan's
  * keys were made from declared templates and checked by the storage key rules; its followed keys
  * are read first, and the strings they hold make the rest (sdk `followedKeys`). Values come from
- * the cache while the plugin's storage revision is the one they were read at, else from the table.
+ * the cache while `revision` (storageRevision, read before) stands, else from the table.
  */
-export async function readStorageInputs(db: TenantDrizzle, pluginId: string, plan: StorageReadPlan, cache = heldInputs): Promise<string> {
-  // Read before any value: a value read after it is as new as the revision or newer, never older.
-  const [found] = await readsOf(db).revision.all({ plugin: pluginId });
-  const held = cache.at(db, pluginId, found?.revision ?? 0);
+export async function readStorageInputs(
+  db: TenantDrizzle, pluginId: string, plan: StorageReadPlan, revision: number, cache = heldInputs,
+): Promise<string> {
+  const held = cache.at(db, pluginId, revision);
   let keys = plan.keys;
   if (plan.follow.length > 0) {
     const followed = [...new Set(plan.follow.map((f) => f.key))];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cacheable, PluginResultCache, type ResultKeyParts } from './result-cache.js';
 
 const parts: ResultKeyParts = {
-  installationKey: 'tenant-a/inst-1/3', coordinate: 'Order.acme_x_eta', args: { first: 1 }, parents: [{ id: 'o1' }], storageJson: '{"keys":[],"values":[]}',
+  installationKey: 'tenant-a/inst-1/3', coordinate: 'Order.acme_x_eta', args: { first: 1 }, parents: [{ id: 'o1' }], storageRevision: 7,
 };
 
 describe('PluginResultCache', () => {
@@ -12,18 +12,22 @@ describe('PluginResultCache', () => {
     expect(PluginResultCache.keyOf({ ...parts })).toBe(key);
     const changed: Array<Partial<ResultKeyParts>> = [
       { installationKey: 'tenant-b/inst-1/3' }, { installationKey: 'tenant-a/inst-1/4' }, { coordinate: 'Order.acme_x_other' },
-      { args: { first: 2 } }, { parents: [{ id: 'o2' }] }, { parents: [{ id: 'o1' }, { id: 'o1' }] }, { storageJson: undefined },
-      { storageJson: '{"keys":["k"],"values":[1]}' },
+      { args: { first: 2 } }, { parents: [{ id: 'o2' }] }, { parents: [{ id: 'o1' }, { id: 'o1' }] }, { storageRevision: undefined },
+      { storageRevision: 8 },
     ];
     for (const change of changed) expect(PluginResultCache.keyOf({ ...parts, ...change })).not.toBe(key);
   });
 
-  it('answers new objects each time, so no request changes another\'s', () => {
+  it('answers a frozen copy, so neither the call\'s caller nor any request can change what another is answered', () => {
     const cache = new PluginResultCache();
-    cache.set('k', [{ eta: 'soon' }], 60);
-    const first = cache.get('k')!;
-    (first[0] as { eta: string }).eta = 'changed';
-    expect(cache.get('k')).toEqual([{ eta: 'soon' }]);
+    const result = [{ eta: 'soon', where: { lat: 1 } }];
+    cache.set('k', result, 60);
+    result[0]!.eta = 'changed by the first caller';
+    const kept = cache.get('k')!;
+    expect(kept).toEqual([{ eta: 'soon', where: { lat: 1 } }]);
+    expect(() => { (kept[0] as { eta: string }).eta = 'changed'; }).toThrow(TypeError);
+    expect(() => { (kept[0] as { where: { lat: number } }).where.lat = 2; }).toThrow(TypeError);
+    expect(Object.isFrozen(kept)).toBe(true);
   });
 
   it('does not keep a result over its entry size, and drops the least recently used past the total', () => {

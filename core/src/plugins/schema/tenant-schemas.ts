@@ -7,14 +7,14 @@ import { listInstallations, type Installation, type SchemaChange } from '../inst
 import { loadVersion } from '../registry/index.js';
 import { composeSchema, type ComposedSchema, type SchemaContribution } from './compose.js';
 import type { ShapedParent } from './declared-inputs.js';
-import { storageReadPlan, widgetInputsByCoordinate, type PluginManifest, type StorageReadPlan } from '@mosaic/sdk/schema';
+import { widgetInputsByCoordinate, type PluginManifest } from '@mosaic/sdk/schema';
 
 /** What the host knows of one batch beyond its parents. */
 export interface BatchCall {
   /** The parents are already the field's declared input, to send as they are. */
   declared: boolean;
-  /** What to read of the plugin's storage for the call (its storage inputs), if it declares any. */
-  storage?: StorageReadPlan;
+  /** The field's storage input templates (manifest.storageInputs), if it declares any: what to read of the plugin's storage with the call. */
+  storageInputs?: readonly string[];
   /** How long the result may be answered again (manifest.resultCache), if the field declares it. */
   maxAgeSeconds?: number;
 }
@@ -153,14 +153,10 @@ export class TenantSchemas {
         const { inputs } = composed();
         const templates = c.storageInputs?.[coordinate];
         const maxAgeSeconds = c.resultCache?.[coordinate]?.maxAgeSeconds;
-        const declaredCall = (shaped: readonly unknown[]): BatchCall => ({
-          declared: true,
-          ...(templates && { storage: storageReadPlan(templates, shaped) }),
-          ...(maxAgeSeconds !== undefined && { maxAgeSeconds }),
-        });
+        const declaredCall: BatchCall = { declared: true, ...(templates && { storageInputs: templates }), ...(maxAgeSeconds !== undefined && { maxAgeSeconds }) };
         loader = new DataLoader<unknown, unknown>(
           inputs.has(coordinate)
-            ? async (parents) => withShapedParents(await inputs.resolve(coordinate, parents, context), (shaped) => invoke(shaped, declaredCall(shaped)))
+            ? async (parents) => withShapedParents(await inputs.resolve(coordinate, parents, context), (shaped) => invoke(shaped, declaredCall))
             : (parents) => invoke(parents, { declared: false }),
           { cache: false },
         );
