@@ -28,7 +28,9 @@ export function fieldBatches(runtime: PluginRuntime, results: PluginResultCache 
     const kept = resultKey && results?.get(resultKey);
     if (kept) return kept;
     const plan = templates && storageReadPlan(templates, sent);
-    const storageJson = plan && plan.keys.length > 0 ? await readStorageInputs(tenant.data.db, installation.pluginId, plan, revision!) : undefined;
+    const storageJson = plan && plan.keys.length > 0 && revision !== undefined
+      ? await readStorageInputs(tenant.data.db, installation.pluginId, plan, revision)
+      : undefined;
     const { value, metrics } = await runtime.invokeMetered(tenant, installation, {
       entry: { kind: 'resolver', type, field },
       parents: sent,

@@ -5,9 +5,10 @@ import { LRUCache } from 'lru-cache';
  * Results of plugin fields that declare `resultCache` (manifest.resultCache), answered again for
  * up to their max age without a sandbox call. A result is keyed by everything its resolver was
  * given: the installation at its revision (version, config, grants), the field, the arguments,
- * every parent's declared input and the storage revision its storage inputs were read at. The caller adds nothing: the
- * declared input was resolved with the caller's rights and is in the key, and only calls that
- * made no host call are kept (see `cacheable`), so nothing else of the caller reached the plugin.
+ * every parent's declared input and the storage revision its storage inputs were read at. The
+ * caller adds nothing: the declared input was resolved with the caller's rights and is in the
+ * key, and only calls that made no host call are kept (see `cacheable`), so nothing else of the
+ * caller reached the plugin.
  *
  * Bounded by `totalChars` of result JSON over all tenants, least recently used dropped first,
  * and `entryChars` per result (a larger one is not kept).
@@ -73,10 +74,6 @@ export class PluginResultCache {
     this.kept.set(key, { result: deepFreeze(JSON.parse(json) as unknown[]), chars: json.length }, { ttl: maxAgeSeconds * 1000 });
   }
 
-  /** Results kept now (tests). */
-  get size(): number {
-    return this.kept.size;
-  }
 }
 
 function deepFreeze<T>(value: T): T {
