@@ -24,29 +24,29 @@ export const badge = (order: { orderNumber: string; orderStatus: string }): stri
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-/**
- * A source edit for buildFixture: the fixture's field declares its input (the two fields its
- * resolver reads) instead of taking whole SDL-shaped orders, which needs the `orders:read` scope.
- */
-export function declareBadgeInput(src: string): string {
-  const edits: [string, string][] = [
-    [`import { definePlugin } from '@mosaic/sdk';`, `import { definePlugin, graphql } from '@mosaic/sdk';`],
-    [`scopes: [],`, `scopes: ['orders:read'],`],
-    [`  resolvers: {`, `  inputs: { Order: { ${FIELD}: graphql(\`fragment BadgeInput on Order { orderNumber orderStatus }\`) } },\n  resolvers: {`],
-  ];
+/** `src` with each `from` replaced by its `to`; a fixture that changed shape fails the build here, not measures another path. */
+function editFixture(src: string, edits: ReadonlyArray<[from: string, to: string]>): string {
   return edits.reduce((code, [from, to]) => {
-    // A fixture that changed shape must fail the build here, not measure the undeclared path.
     if (!code.includes(from)) throw new Error(`the ${FIXTURE} fixture no longer contains ${JSON.stringify(from)}`);
     return code.replace(from, to);
   }, src);
 }
 
+/**
+ * A source edit for buildFixture: the fixture's field declares its input (the two fields its
+ * resolver reads) instead of taking whole SDL-shaped orders, which needs the `orders:read` scope.
+ */
+export function declareBadgeInput(src: string): string {
+  return editFixture(src, [
+    [`import { definePlugin } from '@mosaic/sdk';`, `import { definePlugin, graphql } from '@mosaic/sdk';`],
+    [`scopes: [],`, `scopes: ['orders:read'],`],
+    [`  resolvers: {`, `  inputs: { Order: { ${FIELD}: graphql(\`fragment BadgeInput on Order { orderNumber orderStatus }\`) } },\n  resolvers: {`],
+  ]);
+}
+
 /** As `declareBadgeInput`, and the field lets the host answer it again from a kept result for 60 s (resultCache). */
 export function declareBadgeInputKept(src: string): string {
-  const declared = declareBadgeInput(src);
-  const from = `  resolvers: {`;
-  if (!declared.includes(from)) throw new Error(`the ${FIXTURE} fixture no longer contains ${JSON.stringify(from)}`);
-  return declared.replace(from, `  resultCache: { Order: { ${FIELD}: { maxAgeSeconds: 60 } } },\n  resolvers: {`);
+  return editFixture(declareBadgeInput(src), [[`  resolvers: {`, `  resultCache: { Order: { ${FIELD}: { maxAgeSeconds: 60 } } },\n  resolvers: {`]]);
 }
 
 /** The fixture built at `version` (the version is part of the code, so versions give distinct bundles). */

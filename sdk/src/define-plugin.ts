@@ -138,8 +138,8 @@ export interface PluginInput<S extends ConfigSchema, I extends DeclaredInputs = 
   /**
    * Lets the host answer a field with declared inputs from an earlier call's result, for up to
    * `maxAgeSeconds` (1–300), while nothing the call was given has changed: the installation (its
-   * version, config and grants), the arguments, every parent's declared input and the values of
-   * the storage inputs. Only a call that made no host call (no `ctx` read, write, fetch or log
+   * version, config and grants), the arguments, every parent's declared input and the plugin's
+   * storage (any write to it, by the plugin or anyone else, starts afresh). Only a call that made no host call (no `ctx` read, write, fetch or log
    * line) and failed no parent is kept, so the result is what the resolver made of what it was
    * sent. Declare it for a field whose answer follows from those alone, give or take the age: a
    * parcel's status read from storage, not the time of day.

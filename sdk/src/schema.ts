@@ -12,7 +12,7 @@ export { checkPluginSdl, pluginSchema } from './sdl.js';
 export {
   checkManifestInputs, INPUT_LIMITS, INPUT_SCOPES, missingInputScopes, readDeclaredInput, widgetInputCoordinate, widgetInputType, widgetInputsByCoordinate,
 } from './input-rules.js';
-export { followedKeys, STORAGE_INPUT_LIMITS, storageInputProblems, storageReadPlan, type StorageReadPlan } from './storage-inputs.js';
+export { followableValue, followedKeys, STORAGE_INPUT_LIMITS, storageInputProblems, storageReadPlan, type StorageReadPlan } from './storage-inputs.js';
 export type { DeclaredInput, InputReading, InputReadOptions } from './input-rules.js';
 export { canonicalHost, canonicalHostPattern, hostMatchesPattern, isIpHost, urlHost } from './egress-host.js';
 export type { HostReading } from './egress-host.js';

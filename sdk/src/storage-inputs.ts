@@ -196,6 +196,17 @@ export function storageReadPlan(templates: readonly string[], parents: readonly 
 }
 
 /**
+ * A followed key's stored value (its JSON text) as `followedKeys` takes it: parsed, or undefined
+ * when absent, null, or longer than STORAGE_INPUT_LIMITS.followedValueBytes.
+ */
+export function followableValue(json: string | undefined): unknown {
+  const limit = STORAGE_INPUT_LIMITS.followedValueBytes;
+  // UTF-16 length never exceeds UTF-8 bytes: a longer string is over the limit without counting.
+  if (json === undefined || json.length > limit || Buffer.byteLength(json, 'utf8') > limit) return undefined;
+  return (JSON.parse(json) as unknown) ?? undefined;
+}
+
+/**
  * The keys `plan.follow` makes from the values its keys hold (`valueOf`: the parsed value, or
  * undefined when absent or too long to follow), other than `plan.keys`, at most `max`. A value
  * that is neither a string nor an array makes none; elements other than strings, and keys the

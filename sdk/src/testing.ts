@@ -26,7 +26,7 @@ import { loadPlugin, type PluginSource } from './test-bundle.js';
 import { createFakeHost, DEFAULT_HOST_LIMITS, type EmittedEvent, type FakeData, type HostLimits, type LogEntry, type SimulatedCause } from './test-context.js';
 import { HarnessError } from './test-errors.js';
 import { projectDeclaredInput } from './test-inputs.js';
-import { followedKeys, STORAGE_INPUT_LIMITS, storageReadPlan } from './storage-inputs.js';
+import { followableValue, followedKeys, storageReadPlan } from './storage-inputs.js';
 import { UserInputError } from './user-input-error.js';
 import type { RecordedFetch, RecordedResponses } from './test-fetch.js';
 import { leaseSupervisor, type Invocation, type InvocationMetrics, type SandboxLimits, type SandboxModule } from './test-sandbox.js';
@@ -323,8 +323,7 @@ function storageInputKeys(templates: readonly string[], parents: readonly unknow
   const plan = storageReadPlan(templates, parents);
   const followable = (key: string) => {
     const value = storage.get(key);
-    const fits = value !== undefined && new TextEncoder().encode(JSON.stringify(value)).length <= STORAGE_INPUT_LIMITS.followedValueBytes;
-    return fits ? value : undefined;
+    return followableValue(value === undefined ? undefined : JSON.stringify(value));
   };
   return [...plan.keys, ...followedKeys(plan, followable)];
 }

@@ -1,6 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import {
-  followedKeys, MAX_STORAGE_KEY_BYTES, MAX_STORAGE_KEYS_PER_READ, STORAGE_INPUT_LIMITS, TOO_MANY_STORAGE_KEYS, type StorageReadPlan,
+  followableValue, followedKeys, MAX_STORAGE_KEY_BYTES, MAX_STORAGE_KEYS_PER_READ, TOO_MANY_STORAGE_KEYS, type StorageReadPlan,
 } from '@mosaic/sdk/schema';
 import { z } from 'zod';
 import { RawJson } from '@mosaic/sandbox';
@@ -31,22 +31,20 @@ const rowBytes = sql<number>`length(cast(${pluginStorage.key} as blob)) + length
  */
 const readsOf = perDatabase((db: TenantDrizzle) => {
   const plugin = sql.placeholder('plugin');
+  // The keys of the JSON array `keys`, each with the plugin's row for it, if any.
+  const wanted = sql`json_each(${sql.placeholder('keys')}) as wanted`;
+  const wantedRow = and(eq(pluginStorage.pluginId, plugin), sql`${pluginStorage.key} = wanted.value`);
   return {
     one: db.select({ value: pluginStorage.value }).from(pluginStorage)
       .where(and(eq(pluginStorage.pluginId, plugin), eq(pluginStorage.key, sql.placeholder('key')))).prepare(),
     // One row: the JSON array of the value of each key of the JSON array `keys`, in order. Values
     // are JSON text the core wrote (storage.set), so they are joined as they are.
     many: db.select({ values: sql<string>`'[' || group_concat(coalesce(${pluginStorage.value}, 'null'), ',' order by wanted.key) || ']'` })
-      .from(sql`json_each(${sql.placeholder('keys')}) as wanted`)
-      .leftJoin(pluginStorage, and(eq(pluginStorage.pluginId, plugin), sql`${pluginStorage.key} = wanted.value`))
-      .prepare(),
+      .from(wanted).leftJoin(pluginStorage, wantedRow).prepare(),
     revision: db.select({ revision: pluginStorageRevisions.revision }).from(pluginStorageRevisions)
       .where(eq(pluginStorageRevisions.pluginId, plugin)).prepare(),
     // Storage inputs the cache does not hold: a row per key, to be held one by one.
-    rows: db.select({ key: sql<string>`wanted.value`, value: pluginStorage.value })
-      .from(sql`json_each(${sql.placeholder('keys')}) as wanted`)
-      .leftJoin(pluginStorage, and(eq(pluginStorage.pluginId, plugin), sql`${pluginStorage.key} = wanted.value`))
-      .prepare(),
+    rows: db.select({ key: sql<string>`wanted.value`, value: pluginStorage.value }).from(wanted).leftJoin(pluginStorage, wantedRow).prepare(),
   };
 });
 
@@ -78,7 +76,7 @@ export async function readStorageInputs(
   if (plan.follow.length > 0) {
     const followed = [...new Set(plan.follow.map((f) => f.key))];
     const values = await heldOrRead(db, pluginId, held, followed);
-    const byKey = new Map(followed.map((key, i) => [key, followable(values[i]!)]));
+    const byKey = new Map(followed.map((key, i) => [key, followableValue(values[i])]));
     keys = [...keys, ...followedKeys(plan, (key) => byKey.get(key))];
   }
   const values = await heldOrRead(db, pluginId, held, keys);
@@ -97,13 +95,6 @@ async function heldOrRead(db: TenantDrizzle, pluginId: string, held: HeldValues,
     }
   }
   return keys.map((key) => held.get(key) ?? read.get(key) ?? 'null');
-}
-
-/** A followed key's value, parsed when it is short enough to follow (STORAGE_INPUT_LIMITS.followedValueBytes). */
-function followable(json: string): unknown {
-  // UTF-16 length never exceeds UTF-8 bytes: a longer string is over the limit without counting.
-  if (json.length > STORAGE_INPUT_LIMITS.followedValueBytes || utf8Bytes(json) > STORAGE_INPUT_LIMITS.followedValueBytes) return undefined;
-  return (JSON.parse(json) as unknown) ?? undefined;
 }
 
 /** The JSON array of the values of the keys in `keysJson` (a JSON array), null where a key has none. */
