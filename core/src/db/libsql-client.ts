@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { createClient, type Client, type TransactionMode } from '@libsql/client';
 import type { DatabaseConfig } from './config.js';
 import { openKeptStatementsClient } from './kept-statements.js';
-import { pipelineInsertsInTransactions } from './pipelined-inserts.js';
+import { pipelineTransactions } from './pipelined-transactions.js';
 import { ensurePrivateDatabaseFile, ensurePrivateDir } from './private-files.js';
 import { serverFetch } from './server-fetch.js';
 import { traceStatements } from './statement-spans.js';
@@ -31,7 +31,7 @@ export function openLibsqlClient(config: DatabaseConfig, name: string): Client {
     return traceStatements(keepCommitErrors(writeTransactionsOnOneConnection(open(), writer)), name);
   }
   const namespace = Buffer.from(name).toString('base64').replace(/=+$/, '');
-  return traceStatements(keepCommitErrors(pipelineInsertsInTransactions(createClient({
+  return traceStatements(keepCommitErrors(pipelineTransactions(createClient({
     url: config.url,
     authToken: config.authToken,
     fetch: serverFetch({ 'x-namespace-bin': namespace }),

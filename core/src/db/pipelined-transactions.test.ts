@@ -3,9 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type Client, type Transaction } from '@libsql/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pipelineInsertsInTransactions, plainInsertRows } from './pipelined-inserts.js';
+import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/libsql';
+import { pipelineTransactions, plainInsertRows } from './pipelined-transactions.js';
 
-describe('plain inserts held until the next statement of a transaction', () => {
+describe('a transaction sends statements asked together in one batch, and holds plain inserts for the next', () => {
   let dir: string;
   let client: Client;
   /** Calls that reached the driver's transaction: each one a round trip on a libsql server. */
@@ -24,7 +26,7 @@ describe('plain inserts held until the next statement of a transaction', () => {
       tx.batch = ((stmts: never[]) => { calls.push(`batch of ${stmts.length}`); return batch(stmts); }) as Transaction['batch'];
       return tx;
     }) as Client['transaction'];
-    client = pipelineInsertsInTransactions(raw);
+    client = pipelineTransactions(raw);
   });
   afterEach(() => {
     client.close();
@@ -88,6 +90,70 @@ describe('plain inserts held until the next statement of a transaction', () => {
     await tx.commit();
     expect(calls).toEqual(['execute', 'execute', 'execute']);
     expect(await values()).toEqual(['x', 'z']);
+  });
+
+  it('sends statements asked together in one batch, each caller getting its own results', async () => {
+    await client.execute({ sql: 'insert into t (v) values (?), (?)', args: ['a', 'b'] });
+    const tx = await client.transaction('write');
+    const [a, count, both] = await Promise.all([
+      tx.execute({ sql: 'select id from t where v = ?', args: ['a'] }),
+      tx.execute('select count(*) as n from t'),
+      tx.batch(['select 1 as one', { sql: 'select v from t where v = ?', args: ['b'] }]),
+    ]);
+    expect(a.rows[0]!.id).toBe(1);
+    expect(count.rows[0]!.n).toBe(2);
+    expect(both.map((r) => r.rows[0]![0])).toEqual([1, 'b']);
+    const after = await tx.execute('select 2 as two'); // awaited alone: a request of its own
+    expect(after.rows[0]!.two).toBe(2);
+    await tx.commit();
+    expect(calls).toEqual(['batch of 4', 'execute']);
+  });
+
+  it('keeps the order statements were asked in, held inserts included', async () => {
+    const tx = await client.transaction('write');
+    const [before, , after] = await Promise.all([
+      tx.execute('select count(*) as n from t'),
+      tx.execute({ sql: 'insert into t (v) values (?)', args: ['a'] }),
+      tx.execute('select count(*) as n from t'),
+    ]);
+    expect([before.rows[0]!.n, after.rows[0]!.n]).toEqual([0, 1]);
+    await tx.commit();
+    expect(calls).toEqual(['batch of 3']);
+  });
+
+  it('statements sent together fail together, and the transaction is undone', async () => {
+    await client.execute({ sql: 'insert into t (v) values (?)', args: ['taken'] });
+    const tx = await client.transaction('write');
+    const outcomes = await Promise.allSettled([
+      tx.execute({ sql: 'update t set v = ? where v = ?', args: ['renamed', 'taken'] }),
+      tx.execute({ sql: 'insert into t (v) values (?) returning id', args: ['renamed'] }),
+      tx.execute('select 1'),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    for (const o of outcomes) expect(String((o as PromiseRejectedResult).reason)).toMatch(/UNIQUE constraint failed/);
+    await tx.rollback();
+    expect(await values()).toEqual(['taken']);
+  });
+
+  it('sends a statement asked and not awaited before COMMIT', async () => {
+    const tx = await client.transaction('write');
+    const pending = tx.execute({ sql: 'insert into t (v) values (?) returning id', args: ['late'] });
+    await tx.commit();
+    expect((await pending).rows).toHaveLength(1);
+    expect(await values()).toEqual(['late']);
+  });
+
+  it('batches the reads of a drizzle Promise.all in a drizzle transaction', async () => {
+    const db = drizzle(client);
+    await db.transaction(async (tx) => {
+      const [one, two, three] = await Promise.all([
+        tx.get<{ n: number }>(sql`select 1 as n`),
+        tx.all<{ n: number }>(sql`select 2 as n`),
+        tx.get<{ n: number }>(sql`select count(*) as n from t`),
+      ]);
+      expect([one.n, two[0]!.n, three.n]).toEqual([1, 2, 0]);
+    });
+    expect(calls).toEqual(['batch of 3']);
   });
 
   it('recognises plain inserts and their rows', () => {
