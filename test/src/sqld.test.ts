@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { createClient } from '@libsql/client';
-import { createTenant, openPlatform, serverConfigFromEnv, tenantDatabaseName, type Platform } from '@mosaic/core';
+import { createTenant, openPlatform, serverConfigFromEnv, tenantDatabaseName, toGlobalId, type Platform } from '@mosaic/core';
 import { startCoreProcess, type CoreProcess } from './core-process.js';
 import { graphqlClient, startTestPlatform, type TestPlatform } from './harness.js';
 import { runMainPath } from './main-path.js';
@@ -30,6 +30,43 @@ describe('server mode: a real libsql server (sqld) instead of embedded files', (
       direct.close();
       expect(counted.rows[0]!.n).toBe(1);
       expect(readdirSync(tp.dataDir)).toEqual([]);
+    } finally {
+      await tp.close();
+    }
+  });
+
+  it('runs the SLA clocks of new cases and their messages, with reads sent together', async () => {
+    const tp: TestPlatform = await startTestPlatform(sqld.env);
+    try {
+      const t = await tp.tenant('sqld-sla');
+      const ok = async (query: string, variables?: Record<string, unknown>) => {
+        const res = await t.gql(query, variables);
+        expect(res.errors).toBeUndefined();
+        return res.data!;
+      };
+      await ok(`mutation($i: CreateSlaPolicyInput!) { createSlaPolicy(input: $i) { policy { id } } }`, { i: {
+        name: 'Everyone', targets: ['FIRST_RESPONSE', 'NEXT_RESPONSE', 'RESOLUTION'].map((kind) => ({ kind, minutes: 60, businessHours: false })),
+      } });
+      const customerId = (await ok(`mutation { createCustomer(input: { name: "Ada" }) { customer { id } } }`)).createCustomer.customer.id;
+      const agentId = (await ok(`mutation { createAgent(input: { name: "Sue", email: "sue@example.com" }) { agent { id } } }`)).createAgent.agent.id;
+      const kase = (await ok(`mutation($i: CreateCaseInput!) { createCase(input: $i) { case { id } } }`, { i: { customerId, subject: 'Late' } })).createCase.case;
+      const clocks = async () => ((await ok(`query($id: ID!) { case(id: $id) { slaTargets { kind status } } }`, { id: kase.id })).case.slaTargets);
+      expect(await clocks()).toEqual([{ kind: 'FIRST_RESPONSE', status: 'ACTIVE' }, { kind: 'RESOLUTION', status: 'ACTIVE' }]);
+      const message = (direction: string, agent?: string) => ok(`mutation($i: AddInteractionInput!) { addInteraction(input: $i) { interaction { id } } }`, {
+        i: { customerId, caseId: kase.id, channel: 'EMAIL', direction, body: 'Hello', agentId: agent },
+      });
+      await message('INBOUND'); // the first answer is still awaited: no new clock
+      await message('OUTBOUND', agentId);
+      expect(await clocks()).toEqual([{ kind: 'FIRST_RESPONSE', status: 'HIT' }, { kind: 'RESOLUTION', status: 'ACTIVE' }]);
+      await message('INBOUND'); // answered before: the customer now waits for the next response
+      expect(await clocks()).toEqual([
+        { kind: 'FIRST_RESPONSE', status: 'HIT' }, { kind: 'NEXT_RESPONSE', status: 'ACTIVE' }, { kind: 'RESOLUTION', status: 'ACTIVE' },
+      ]);
+      // A check that fails undoes the number its transaction took with it.
+      const refused = await t.gql(`mutation($i: CreateCaseInput!) { createCase(input: $i) { case { id } } }`, { i: { customerId, subject: 'x', queueId: toGlobalId('Queue', '0190a000-0000-7000-8000-000000000000') } });
+      expect(refused.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      const next = (await ok(`mutation($i: CreateCaseInput!) { createCase(input: $i) { case { number } } }`, { i: { customerId, subject: 'Again' } })).createCase.case;
+      expect(next.number).toBe(2);
     } finally {
       await tp.close();
     }

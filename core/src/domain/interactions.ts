@@ -11,7 +11,7 @@ import { liveEvents } from './live-events.js';
 import { emitEvent } from './outbox.js';
 import { timeKey, type Connection, type PageArgs } from './pagination.js';
 import { pageOfRows, requireRow } from './rows.js';
-import { slaOnInteraction } from './sla/targets.js';
+import { slaOnInteraction, slaStateForMessage } from './sla/targets.js';
 
 export type Interaction = typeof interactions.$inferSelect;
 
@@ -83,13 +83,15 @@ export async function addInteraction(ctx: TenantContext, raw: unknown, source?: 
       const earlier = await interactionByKey(tx, source.installationId, key);
       if (earlier) return earlier;
     }
-    const customer = await requireRow(tx, customers, input.customerId, 'Customer');
+    // Read together, the case's SLA state included: one round trip on a libsql server.
+    const [customer, kase, , sla] = await Promise.all([
+      requireRow(tx, customers, input.customerId, 'Customer'),
+      input.caseId ? requireRow(tx, cases, input.caseId, 'Case') : null,
+      input.agentId ? requireRow(tx, agents, input.agentId, 'Agent') : undefined,
+      input.caseId ? slaStateForMessage(tx, input.caseId) : undefined,
+    ]);
     if (customer.status === 'MERGED') throw new AppError('CONFLICT', 'this customer was merged; record the interaction on the customer it was merged into');
-    const kase = input.caseId ? await requireRow(tx, cases, input.caseId, 'Case') : null;
-    if (kase) {
-      if (kase.customerId !== input.customerId) throw new AppError('BAD_USER_INPUT', 'the case belongs to another customer');
-    }
-    if (input.agentId) await requireRow(tx, agents, input.agentId, 'Agent');
+    if (kase && kase.customerId !== input.customerId) throw new AppError('BAD_USER_INPUT', 'the case belongs to another customer');
     const now = new Date();
     const row: Interaction = {
       id: newId(),
@@ -105,15 +107,20 @@ export async function addInteraction(ctx: TenantContext, raw: unknown, source?: 
       sourceInstallationId: source?.installationId ?? null,
       idempotencyKey: key,
     };
-    const inserted = await tx.insert(interactions).values(row).onConflictDoNothing().returning({ id: interactions.id });
-    if (inserted.length === 0) {
-      // Only the key can collide (the id is new): another process wrote it since the check above.
-      const winner = source && key !== null ? await interactionByKey(tx, source.installationId, key) : undefined;
-      if (!winner) throw new AppError('CONFLICT', 'the interaction could not be recorded; try again');
-      return winner;
+    if (source && key !== null) {
+      const inserted = await tx.insert(interactions).values(row).onConflictDoNothing().returning({ id: interactions.id });
+      if (inserted.length === 0) {
+        // Only the key can collide (the id is new): another process wrote it since the check above.
+        const winner = await interactionByKey(tx, source.installationId, key);
+        if (!winner) throw new AppError('CONFLICT', 'the interaction could not be recorded; try again');
+        return winner;
+      }
+    } else {
+      // Without a key nothing can collide (the id is new): a plain insert, sent with the next statement.
+      await tx.insert(interactions).values(row);
     }
     await emitEvent(tx, ctx.actor, 'interaction.added', row.id, { customerId: row.customerId, caseId: row.caseId, channel: row.channel });
-    if (kase) await slaOnInteraction(tx, row, kase);
+    if (kase) await slaOnInteraction(tx, row, kase, sla);
     written = { row, kase };
     return row;
   });

@@ -220,8 +220,11 @@ export interface CaseFacts {
   tier: string | null;
 }
 
+/** What of a case picks its policy (a case about to be inserted has these too). */
+export type PolicyInputs = Pick<Case, 'customerId' | 'priority' | 'channel' | 'queueId'>;
+
 /** The account tier of the case's customer, when the customer has an account with one. */
-export async function caseFacts(tx: TenantTx, kase: Case): Promise<CaseFacts> {
+export async function caseFacts(tx: TenantTx, kase: PolicyInputs): Promise<CaseFacts> {
   const row = await tx.select({ tier: accounts.tier }).from(customers)
     .innerJoin(accounts, eq(accounts.id, customers.accountId)).where(eq(customers.id, kase.customerId)).get();
   return { priority: kase.priority, channel: kase.channel, queueId: kase.queueId, tier: row?.tier ?? null };
@@ -239,6 +242,12 @@ export function policySelects(policy: SlaPolicy, facts: CaseFacts): boolean {
 /** The first enabled policy, in order, whose conditions select the case; null when none does. */
 export async function matchPolicy(tx: TenantTx, facts: CaseFacts): Promise<SlaPolicy | null> {
   return (await orderedPolicies(tx)).find((p) => policySelects(p, facts)) ?? null;
+}
+
+/** `matchPolicy` for a case, its facts and the policies read together (one round trip on a libsql server). */
+export async function policyForCase(tx: TenantTx, kase: PolicyInputs): Promise<SlaPolicy | null> {
+  const [facts, policies] = await Promise.all([caseFacts(tx, kase), orderedPolicies(tx)]);
+  return policies.find((p) => policySelects(p, facts)) ?? null;
 }
 
 /** The policy's rule for one kind of target at a priority: the priority's own, else the one for any priority. */

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import { caseSlaTargets, interactions, slaCalendars, slaPolicies, SLA_TARGET_KINDS, type SlaTargetKind } from '../../db/tenant-schema.js';
 import type { TenantTx } from '../../db/tenant-db.js';
 import { newId } from '../../lib/ids.js';
@@ -7,7 +7,7 @@ import type { Case } from '../cases.js';
 import type { Interaction } from '../interactions.js';
 import { addBusinessTime, businessMinutesBetween } from './business-hours.js';
 import { businessCalendar } from './calendars.js';
-import { caseFacts, matchPolicy, targetRule, type SlaPolicy } from './policies.js';
+import { policyForCase, targetRule, type SlaPolicy } from './policies.js';
 
 export type CaseSlaTarget = typeof caseSlaTargets.$inferSelect;
 
@@ -95,11 +95,10 @@ async function latestCycle(tx: TenantTx, caseId: string, kind: SlaTargetKind): P
     .orderBy(desc(caseSlaTargets.cycle)).limit(1).get();
 }
 
-/** Whether an agent has answered on the case (an outbound interaction with an agent), other than `exceptId`. */
-async function agentHasReplied(tx: TenantTx, caseId: string, exceptId?: string): Promise<boolean> {
+/** Whether an agent has answered on the case (an outbound interaction with an agent). */
+async function agentHasReplied(tx: TenantTx, caseId: string): Promise<boolean> {
   const reply = await tx.select({ id: interactions.id }).from(interactions)
-    .where(and(eq(interactions.caseId, caseId), eq(interactions.direction, 'OUTBOUND'), isNotNull(interactions.agentId),
-      exceptId ? ne(interactions.id, exceptId) : undefined)).limit(1).get();
+    .where(and(eq(interactions.caseId, caseId), eq(interactions.direction, 'OUTBOUND'), isNotNull(interactions.agentId))).limit(1).get();
   return Boolean(reply);
 }
 
@@ -125,7 +124,7 @@ async function startClock(
  * and a first-response or resolution clock the case never had starts from the case's creation.
  */
 export async function applySlaPolicy(tx: TenantTx, kase: Case, at: Date): Promise<void> {
-  const policy = await matchPolicy(tx, await caseFacts(tx, kase));
+  const policy = await policyForCase(tx, kase);
   const cals = new Calendars(tx);
   const open = await openTargets(tx, kase.id);
   for (const t of open) {
@@ -166,7 +165,7 @@ async function applyStatusChange(tx: TenantTx, before: Case['status'], kase: Cas
   }
   if (DONE.includes(before) && !DONE.includes(kase.status)) {
     // Reopened: resolving it again is a new round of the resolution clock, from now.
-    const policy = await matchPolicy(tx, await caseFacts(tx, kase));
+    const policy = await policyForCase(tx, kase);
     const previous = await latestCycle(tx, kase.id, 'RESOLUTION');
     if (policy) await startClock(tx, cals, kase, policy, 'RESOLUTION', at, at, (previous?.cycle ?? 0) + 1);
     return;
@@ -194,11 +193,18 @@ async function applyStatusChange(tx: TenantTx, before: Case['status'], kase: Cas
 }
 
 /**
- * The case was created (call inside the creating transaction): its first matching policy starts
- * the first-response and resolution clocks from the case's creation.
+ * The case was created (call inside the creating transaction, right after inserting it): its
+ * first matching policy starts the first-response and resolution clocks from the case's
+ * creation. A case just inserted has no clocks and no replies yet, so none are read. `policy` is
+ * the case's policy (`policyForCase`) when the caller read it together with its own reads.
  */
-export async function slaOnCaseCreated(tx: TenantTx, kase: Case): Promise<void> {
-  await applySlaPolicy(tx, kase, kase.createdAt);
+export async function slaOnCaseCreated(tx: TenantTx, kase: Case, policy?: SlaPolicy | null): Promise<void> {
+  if (DONE.includes(kase.status)) return;
+  const chosen = policy === undefined ? await policyForCase(tx, kase) : policy;
+  if (!chosen) return;
+  const cals = new Calendars(tx);
+  await startClock(tx, cals, kase, chosen, 'FIRST_RESPONSE', kase.createdAt, kase.createdAt, 1);
+  await startClock(tx, cals, kase, chosen, 'RESOLUTION', kase.createdAt, kase.createdAt, 1);
 }
 
 /**
@@ -214,25 +220,42 @@ export async function slaOnCaseUpdated(tx: TenantTx, before: Case, after: Case):
   }
 }
 
+/** What a message on a case is checked against: the clocks waiting for an answer, and whether an agent has answered yet. */
+export interface MessageSlaState {
+  waiting: CaseSlaTarget[];
+  replied: boolean;
+}
+
 /**
- * An interaction was recorded on a case (call inside its transaction). An agent's outbound
- * message answers the first-response and next-response clocks; a customer's inbound message
- * after the first answer starts a next-response clock, unless one is already waiting.
- * Its `occurredAt` is the moment counted, so back-filled messages land where they happened.
+ * Reads the case's `MessageSlaState`. Called before the message is written, it gives the same
+ * answer (a customer's message is no agent's reply), so a caller can ask it with its own reads.
  */
-export async function slaOnInteraction(tx: TenantTx, interaction: Interaction, kase: Case): Promise<void> {
+export async function slaStateForMessage(tx: TenantTx, caseId: string): Promise<MessageSlaState> {
+  const [waiting, replied] = await Promise.all([openTargets(tx, caseId, ['FIRST_RESPONSE', 'NEXT_RESPONSE']), agentHasReplied(tx, caseId)]);
+  return { waiting, replied };
+}
+
+/**
+ * An interaction was recorded on a case (call inside its transaction, with the case's
+ * `slaStateForMessage` if read already). An agent's outbound message answers the first-response
+ * and next-response clocks; a customer's inbound message after the first answer starts a
+ * next-response clock, unless one is already waiting. Its `occurredAt` is the moment counted, so
+ * back-filled messages land where they happened.
+ */
+export async function slaOnInteraction(tx: TenantTx, interaction: Interaction, kase: Case, state?: MessageSlaState): Promise<void> {
   const at = interaction.occurredAt;
   if (interaction.direction === 'OUTBOUND') {
     if (!interaction.agentId) return;
-    for (const t of await openTargets(tx, kase.id, ['FIRST_RESPONSE', 'NEXT_RESPONSE'])) await save(tx, t.id, complete(t, at), at);
+    const { waiting } = state ?? await slaStateForMessage(tx, kase.id);
+    await Promise.all(waiting.map((t) => save(tx, t.id, complete(t, at), at)));
     return;
   }
   if (kase.status === 'CLOSED') return;
-  if ((await openTargets(tx, kase.id, ['FIRST_RESPONSE', 'NEXT_RESPONSE'])).length > 0) return;
-  if (!(await agentHasReplied(tx, kase.id, interaction.id))) return; // still waiting for the first answer
-  const policy = await matchPolicy(tx, await caseFacts(tx, kase));
+  const { waiting, replied } = state ?? await slaStateForMessage(tx, kase.id);
+  if (waiting.length > 0) return;
+  if (!replied) return; // still waiting for the first answer
+  const [policy, previous] = await Promise.all([policyForCase(tx, kase), latestCycle(tx, kase.id, 'NEXT_RESPONSE')]);
   if (!policy) return;
-  const previous = await latestCycle(tx, kase.id, 'NEXT_RESPONSE');
   await startClock(tx, new Calendars(tx), kase, policy, 'NEXT_RESPONSE', at, at, (previous?.cycle ?? 0) + 1);
 }
 
