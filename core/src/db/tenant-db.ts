@@ -31,8 +31,8 @@ export function tenantDatabaseName(tenantId: string): string {
  */
 export class TenantDatabases {
   readonly #open = new Map<string, Promise<TenantDb>>();
-  /** Called after each committed write transaction (the event dispatcher drains the outbox then). */
-  onCommit: (tenantId: string) => void = () => {};
+  /** Called after each committed write transaction, with it (the event dispatcher drains the outbox then). */
+  onCommit: (tenantId: string, tx: TenantTx) => void = () => {};
 
   constructor(private readonly config: DatabaseConfig) {}
 
@@ -71,8 +71,12 @@ export class TenantDatabases {
       client,
       write: async (fn) => {
         // Embedded, the transaction runs on the file's one write connection, synced FULL (write-connection.ts).
-        const result = await lock.runExclusive(() => db.transaction(fn));
-        this.onCommit(tenantId);
+        let committed: TenantTx | undefined;
+        const result = await lock.runExclusive(() => db.transaction((tx) => {
+          committed = tx;
+          return fn(tx);
+        }));
+        this.onCommit(tenantId, committed!);
         return result;
       },
     };

@@ -7,6 +7,7 @@ import type { TenantContext } from '../tenancy/context.js';
 import type { Caller, HostDeps, HostLimits } from './host/index.js';
 import { eq } from 'drizzle-orm';
 import { tenants as tenantsTable } from '../db/control-schema.js';
+import { recordedEvents } from '../domain/outbox.js';
 import { RoutingSweeper } from '../domain/routing/sweeper.js';
 import { notFound } from '../lib/errors.js';
 import { EventDispatcher, exponentialBackoff, handleInboundWebhook, type InboundWebhookRequest, type WebhookResult } from './events/index.js';
@@ -102,7 +103,10 @@ export function createPluginPlatform(deps: {
       await runtime.invoke(await systemContext(tenantId, 'system:events'), installation, { entry: { kind: 'event', type: event.type }, event }, null);
     },
   });
-  deps.tenants.onCommit = (tenantId) => events.notify(tenantId);
+  // A commit that recorded no event gives the dispatcher nothing to do (its own claims and settlements included).
+  deps.tenants.onCommit = (tenantId, tx) => {
+    if (recordedEvents(tx)) events.notify(tenantId);
+  };
   const runWebhook = async (tenantId: string, installation: Installation, name: string, request: { method: string; headers: Record<string, string>; query: Record<string, string>; body: string }) =>
     (await runtime.invoke(await systemContext(tenantId, 'system:webhook'), installation, { entry: { kind: 'webhook', name }, request }, null)) as WebhookResult;
   const installer: InstallerDeps = {

@@ -54,17 +54,20 @@ export async function dispatchOutbox(data: TenantDb, subscribers: (type: string)
   // A plugin is never handed an event it caused (its actor): that would let a handler feed itself.
   const audience = (e: { type: string; actor: string | null }) => subscribers(e.type).filter((pluginId) => e.actor !== `plugin:${pluginId}`);
   return data.write(async (tx) => {
-    const events = await tx.select({ id: outbox.id, type: outbox.type, actor: outbox.actor }).from(outbox)
+    // One statement takes the rows and reads them: the statements sent before COMMIT are the
+    // transaction's round trips on a libsql server, and it holds the write lock through them.
+    const taking = tx.select({ id: outbox.id }).from(outbox)
       .where(isNull(outbox.dispatchedAt)).orderBy(asc(outbox.createdAt), asc(outbox.id)).limit(limit);
-    if (events.length === 0) return 0;
+    const taken = await tx.update(outbox).set({ dispatchedAt: now }).where(inArray(outbox.id, taking))
+      .returning({ id: outbox.id, type: outbox.type, actor: outbox.actor, createdAt: outbox.createdAt });
+    // RETURNING has no order: the outbox's, so each plugin's deliveries are made in event order.
+    const events = taken.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const rows = events.flatMap((e) => audience(e).map((pluginId) => ({
       eventId: e.id, pluginId, status: 'pending' as const, attempts: 0, nextAttemptAt: now, lastError: null, updatedAt: now,
     })));
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       await tx.insert(eventDeliveries).values(rows.slice(i, i + INSERT_CHUNK)).onConflictDoNothing();
     }
-    await tx.update(outbox).set({ dispatchedAt: now })
-      .where(and(inArray(outbox.id, events.map((e) => e.id)), isNull(outbox.dispatchedAt)));
     return events.length;
   });
 }
@@ -136,8 +139,11 @@ export async function abandonDelivery(data: TenantDb, due: DueDelivery, error: s
   return result.rowsAffected === 1;
 }
 
+/** A row when some outbox event is still undispatched. */
+const undispatchedRow = (db: TenantDrizzle) => db.select({ one: sql`1` }).from(outbox).where(isNull(outbox.dispatchedAt)).limit(1);
+
 export async function hasUndispatched(db: TenantDrizzle): Promise<boolean> {
-  const [row] = await db.select({ one: sql`1` }).from(outbox).where(isNull(outbox.dispatchedAt)).limit(1);
+  const [row] = await undispatchedRow(db);
   return Boolean(row);
 }
 
@@ -146,7 +152,9 @@ export async function hasUndispatched(db: TenantDrizzle): Promise<boolean> {
  * else the earliest pending delivery (a lease's end counts too), else null for nothing at all.
  */
 export async function nextWorkAt(db: TenantDrizzle): Promise<number | null> {
-  if (await hasUndispatched(db)) return 0;
-  const [row] = await db.select({ at: min(eventDeliveries.nextAttemptAt) }).from(eventDeliveries).where(eq(eventDeliveries.status, 'pending'));
+  // One statement, so one round trip on a libsql server.
+  const [row] = await db.select({ undispatched: sql<number | null>`(${undispatchedRow(db)})`, at: min(eventDeliveries.nextAttemptAt) })
+    .from(eventDeliveries).where(eq(eventDeliveries.status, 'pending'));
+  if (row?.undispatched) return 0;
   return row?.at ? row.at.getTime() : null;
 }
