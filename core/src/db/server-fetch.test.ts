@@ -45,12 +45,17 @@ describe('the fetch the libsql client uses on a server', () => {
     expect(await res.json()).toEqual({ echoed: '{"requests":[]}' });
     expect(seen.at(-1)).toEqual({ method: 'POST', path: '/v2/pipeline?x=1', namespace: 'dF9h', type: 'application/json', body: '{"requests":[]}' });
 
+    const again = await fetchWith(`${url}/v2/pipeline`, { method: 'POST', body: 'streamed' });
+    expect(new TextDecoder().decode(await again.arrayBuffer())).toBe('{"echoed":"streamed"}');
+    expect(await new Response(again.body).text()).toBe('{"echoed":"streamed"}'); // a cursor reads the body as a stream
+
     const get = await fetchWith(`${url}/v3`, { method: 'GET' });
     expect(get.ok).toBe(true);
     expect(seen.at(-1)).toMatchObject({ method: 'GET', path: '/v3', namespace: 'dF9h', body: '' });
-    expect((await fetchWith(`${url}/empty`)).status).toBe(204);
+    const empty = await fetchWith(`${url}/empty`);
+    expect([empty.status, empty.ok, empty.body]).toEqual([204, true, null]);
     const missing = await fetchWith(`${url}/missing`);
-    expect([missing.status, await missing.text()]).toEqual([404, 'no such namespace']);
+    expect([missing.status, missing.ok, await missing.text()]).toEqual([404, false, 'no such namespace']);
   });
 
   it('rejects with the socket error code when nothing listens', async () => {
