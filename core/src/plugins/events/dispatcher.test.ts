@@ -7,7 +7,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eventDeliveries, outbox } from '../../db/tenant-schema.js';
 import { createCustomer } from '../../domain/customers.js';
-import { emitEvent } from '../../domain/outbox.js';
+import { emitEvent, recordedEvents } from '../../domain/outbox.js';
 import { AppError } from '../../lib/errors.js';
 import { uninstallPlugin } from '../installer/index.js';
 import { claimDelivery, dueDeliveries } from './deliveries.js';
@@ -309,17 +309,59 @@ describe('EventDispatcher', () => {
     const deliver = recorder();
     const d = dispatcher(deliver);
     await createCustomer(t.ctx, { name: 'Barbara' });
-    // Make marking the outbox row fail after the deliveries were inserted.
-    await t.ctx.data.client.execute(`CREATE TRIGGER outbox_frozen BEFORE UPDATE ON outbox BEGIN SELECT RAISE(ABORT, 'outbox frozen'); END`);
+    // Make creating the deliveries fail after the outbox row was marked dispatched.
+    await t.ctx.data.client.execute(`CREATE TRIGGER deliveries_frozen BEFORE INSERT ON event_deliveries BEGIN SELECT RAISE(ABORT, 'deliveries frozen'); END`);
     await d.drain(t.id);
     expect(await deliveriesOf(t.id)).toEqual([]);
     expect((await t.ctx.data.db.select().from(outbox))[0]!.dispatchedAt).toBeNull();
     expect(deliver).not.toHaveBeenCalled();
 
-    await t.ctx.data.client.execute('DROP TRIGGER outbox_frozen');
+    await t.ctx.data.client.execute('DROP TRIGGER deliveries_frozen');
     await d.drain(t.id);
     expect(deliver).toHaveBeenCalledTimes(1);
     expect(await deliveriesOf(t.id)).toEqual([expect.objectContaining({ status: 'delivered' })]);
+  });
+
+  it('hands a plugin the events in the order they were recorded, across claims', async () => {
+    const t = await world.tenant([GREETER]);
+    now = Date.now();
+    const deliver = recorder();
+    for (const name of ['A', 'B', 'C', 'D', 'E']) await createCustomer(t.ctx, { name });
+    await dispatcher(deliver, { batchSize: 2 }).drain(t.id);
+    expect(deliver.mock.calls.map(([, , event]) => event.payload.name)).toEqual(['A', 'B', 'C', 'D', 'E']);
+  });
+
+  it('is woken only by commits that recorded an event', async () => {
+    const t = await world.tenant([]); // nothing subscribes: its event is left for no one
+    const woken: boolean[] = [];
+    const before = world.tenants.onCommit;
+    world.tenants.onCommit = (_tenantId, tx) => woken.push(recordedEvents(tx));
+    try {
+      await t.ctx.data.write((tx) => tx.select().from(outbox).limit(1));
+      await createCustomer(t.ctx, { name: 'Grace' });
+    } finally {
+      world.tenants.onCommit = before;
+    }
+    expect(woken).toEqual([false, true]);
+  });
+
+  it('waits passGapMs before another pass when commits came during the last one', async () => {
+    const t = await world.tenant([GREETER]);
+    now = Date.now();
+    const at: number[] = [];
+    let d: EventDispatcher;
+    const deliver = vi.fn<DeliverEvent>(async () => {
+      at.push(performance.now());
+      if (at.length === 1) {
+        await createCustomer(t.ctx, { name: 'Second' });
+        void d.drain(t.id); // joins the running drain: one more pass
+      }
+    });
+    d = dispatcher(deliver, { passGapMs: 150 });
+    await createCustomer(t.ctx, { name: 'First' });
+    await d.drain(t.id);
+    expect(deliver.mock.calls.map(([, , event]) => event.payload.name)).toEqual(['First', 'Second']);
+    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(150);
   });
 
   it('dead-letters pending deliveries of a plugin that was uninstalled', async () => {
