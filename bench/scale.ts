@@ -6,11 +6,11 @@
  *
  * Seeded data is cached under bench/.data/, keyed by the sizes, so only the first run seeds.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client, InArgs, InStatement } from '@libsql/client';
 import {
-  createGraphQLServer, createLogger, createTenant, openPlatform, seedTenant, serverConfigFromEnv, tenantContext,
+  createGraphQLServer, createLogger, createTenant, openPlatform, seedTenant, serverConfigFromEnv, tenantContext, tenantDatabaseName,
   toGlobalId, type Platform, type SeedSummary, type TenantContext,
 } from '@mosaic/core';
 import type { DataDirFixture } from './serve-fixture.js';
@@ -145,6 +145,8 @@ export async function scale(): Promise<BenchResult> {
       ];
     });
   const seedL = manifest.tenants.L.seed;
+  const sizeOf = (label: 'S' | 'L') => databaseBytes(dataDir, manifest.tenants[label].tenantId);
+  const [sizeS, sizeL] = [sizeOf('S'), sizeOf('L')];
   const report = [
     `### Customer 360 at scale — random customers; c=1: ${fmtInt(measured)} sequential requests per tenant after ${warmup} warm-up, ` +
       `S and L alternating; c=${connections}: autocannon, ${cannonSeconds} s per tenant in ${CONCURRENT_ROUNDS} alternating runs`,
@@ -158,6 +160,8 @@ export async function scale(): Promise<BenchResult> {
     `Every response was checked (200, no errors, the customer present): ${failures.length ? `**${failures.length} problems**` : 'all good'}.`,
     `Tenant L seeding: ${(seedL.elapsedMs / 1000).toFixed(1)} s for ${fmtInt(seedL.customers)} customers, ${fmtInt(seedL.interactions)} interactions, ` +
       `${fmtInt(seedL.cases)} cases, ${fmtInt(seedL.orders)} orders (${cached ? `cached since ${manifest.createdAt}` : 'seeded by this run'}; data: ${dataDir}).`,
+    `Database size (file and WAL): L ${fmtInt(sizeL / 2 ** 20)} MiB, so ${fmtInt((sizeL / 2 ** 20) * (100_000 / large.customers))} MiB per 100 000 customers ` +
+      `with ${fmtInt(large.interactions / large.customers)} interactions each; S ${fmtInt(sizeS / 2 ** 20)} MiB.`,
     '',
     '<details><summary>The 360 query</summary>',
     '',
@@ -296,6 +300,12 @@ function runConcurrent(url: string, s: Subject, connections: number, seconds: nu
     }],
     verifyBody: (body) => problemWith(200, body) === null,
   });
+}
+
+/** Bytes of a tenant's database file and its WAL in the data dir. */
+function databaseBytes(dataDir: string, tenantId: string): number {
+  const file = join(dataDir, `${tenantDatabaseName(tenantId)}.db`);
+  return [file, `${file}-wal`].filter((f) => existsSync(f)).reduce((sum, f) => sum + statSync(f).size, 0);
 }
 
 /** Reads every database file of the data dir once (so the OS caches it); returns the bytes read. */
