@@ -1,8 +1,9 @@
 /**
  * The server side of `writes` (writes.ts), run as its own process by lib.ts `startFixture`: the
- * real platform and HTTP server with one tenant holding a customer, a queue and a case, on an
- * embedded file (default) or on a libsql server (`--database-url URL --database-admin-url URL`). Prints one JSON line once ready, then
- * serves until its stdin closes (or SIGTERM/SIGINT).
+ * real platform and HTTP server with one tenant holding an SLA policy, a customer, a queue and a
+ * case, on an embedded file (default) or on a libsql server (`--database-url URL
+ * --database-admin-url URL`). Prints one JSON line once ready, then serves until its stdin closes
+ * (or SIGTERM/SIGINT).
  */
 import { parseArgs } from 'node:util';
 import { domain, toGlobalId } from '@mosaic/core';
@@ -23,6 +24,10 @@ const server: Record<string, string> = values['database-url']
   : {};
 const { platform, graphqlUrl, cleanups } = await serveBenchPlatformInTempDir('mosaic-bench-writes-', server);
 const { apiKey, ctx } = await adminTenant(platform, 'writes');
+// An SLA policy, as a tenant has: every new case starts its clocks, every message is checked against them.
+await domain.sla.createSlaPolicy(ctx, {
+  name: 'Everyone', targets: (['FIRST_RESPONSE', 'NEXT_RESPONSE', 'RESOLUTION'] as const).map((kind) => ({ kind, minutes: 240, businessHours: false })),
+});
 const customer = await domain.customers.createCustomer(ctx, { name: 'Ada Lovelace', email: 'ada@example.com' });
 const queue = await domain.agents.createQueue(ctx, { name: 'Support' });
 const kase = await domain.cases.createCase(ctx, { customerId: customer.id, subject: 'Parcel late', queueId: queue.id });
