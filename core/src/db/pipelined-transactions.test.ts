@@ -5,7 +5,7 @@ import { createClient, type Client, type Transaction } from '@libsql/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/libsql';
-import { pipelineTransactions, plainInsertRows } from './pipelined-transactions.js';
+import { pipelineTransactions, plainInsertRows, whenCommitSent } from './pipelined-transactions.js';
 
 describe('a transaction sends statements asked together in one batch, and holds plain inserts for the next', () => {
   let dir: string;
@@ -154,6 +154,20 @@ describe('a transaction sends statements asked together in one batch, and holds 
       expect([one.n, two[0]!.n, three.n]).toEqual([1, 2, 0]);
     });
     expect(calls).toEqual(['batch of 3']);
+  });
+
+  it('tells whoever opened the transaction once its COMMIT is handed over, and no one else', async () => {
+    const order: string[] = [];
+    await whenCommitSent(() => order.push('sent'), async () => {
+      const tx = await client.transaction('write');
+      await tx.execute({ sql: 'insert into t (v) values (?)', args: ['a'] });
+      await tx.commit().then(() => order.push('committed'));
+    });
+    const outside = await client.transaction('write'); // opened outside: nobody to tell
+    await outside.execute('select 1');
+    await outside.commit();
+    expect(order).toEqual(['sent', 'committed']);
+    expect(await values()).toEqual(['a']);
   });
 
   it('recognises plain inserts and their rows', () => {

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Client, InStatement, ResultSet, Transaction, TransactionMode } from '@libsql/client';
 
 /**
@@ -19,8 +20,23 @@ import type { Client, InStatement, ResultSet, Transaction, TransactionMode } fro
  */
 export function pipelineTransactions(client: Client): Client {
   const open = client.transaction.bind(client);
-  client.transaction = (async (mode?: TransactionMode) => pipelinedTransaction(await open(mode))) as Client['transaction'];
+  client.transaction = (async (mode?: TransactionMode) => {
+    const commitSent = commitSentListeners.getStore();
+    return pipelinedTransaction(await open(mode), commitSent);
+  }) as Client['transaction'];
   return client;
+}
+
+const commitSentListeners = new AsyncLocalStorage<() => void>();
+
+/**
+ * Runs `work`; a transaction it opens on a libsql server calls `sent` as soon as its COMMIT is
+ * handed to the connection, before the answer comes back (and in any case nothing else). The
+ * server holds a later BEGIN IMMEDIATE until that transaction ends, so a caller queueing its
+ * write transactions can start the next one then, saving it a round trip of waiting.
+ */
+export function whenCommitSent<T>(sent: () => void, work: () => Promise<T>): Promise<T> {
+  return commitSentListeners.run(sent, work);
 }
 
 /** ROLLBACK, ROLLBACK TO a savepoint: it undoes whatever is held (all of it came after the last statement sent). */
@@ -56,7 +72,7 @@ interface Step {
   answer?: { resolve: (results: ResultSet[]) => void; reject: (err: unknown) => void };
 }
 
-function pipelinedTransaction(tx: Transaction): Transaction {
+function pipelinedTransaction(tx: Transaction, commitSent: (() => void) | undefined): Transaction {
   let steps: Step[] = [];
   let scheduled = false;
   let sent: Promise<void> = Promise.resolve();
@@ -107,12 +123,13 @@ function pipelinedTransaction(tx: Transaction): Transaction {
     async commit() {
       send(); // statements asked and not yet sent still run before COMMIT
       await sent;
-      if (steps.length === 0) return tx.commit();
       const inserts = steps.flatMap((s) => s.stmts);
       steps = [];
       // COMMIT as the batch's last step runs only if every held insert succeeded.
-      await tx.batch([...inserts, 'COMMIT']);
-      tx.close();
+      const committing = inserts.length === 0 ? tx.commit() : tx.batch([...inserts, 'COMMIT']);
+      commitSent?.();
+      await committing;
+      if (inserts.length > 0) tx.close();
     },
     async rollback() {
       steps = steps.filter((s) => s.answer);

@@ -6,6 +6,7 @@ import { migrate } from 'drizzle-orm/libsql/migrator';
 import { packageRoot } from '../lib/package-root.js';
 import type { DatabaseConfig } from './config.js';
 import { ensureServerNamespace, openLibsqlClient, tuneEmbedded } from './libsql-client.js';
+import { whenCommitSent } from './pipelined-transactions.js';
 import * as tenantSchema from './tenant-schema.js';
 
 export type TenantDrizzle = LibSQLDatabase<typeof tenantSchema>;
@@ -71,13 +72,25 @@ export class TenantDatabases {
       client,
       write: async (fn) => {
         // Embedded, the transaction runs on the file's one write connection, synced FULL (write-connection.ts).
+        const release = await lock.acquire();
+        let held = true;
+        const releaseOnce = () => {
+          if (held) release();
+          held = false;
+        };
         let committed: TenantTx | undefined;
-        const result = await lock.runExclusive(() => db.transaction((tx) => {
-          committed = tx;
-          return fn(tx);
-        }));
-        this.onCommit(tenantId, committed!);
-        return result;
+        try {
+          // On a libsql server the next write may begin once this one's COMMIT is on its way:
+          // the server holds its BEGIN IMMEDIATE until this one has ended.
+          const result = await whenCommitSent(releaseOnce, () => db.transaction((tx) => {
+            committed = tx;
+            return fn(tx);
+          }));
+          this.onCommit(tenantId, committed!);
+          return result;
+        } finally {
+          releaseOnce();
+        }
       },
     };
   }
