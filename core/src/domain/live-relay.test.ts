@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Client } from '@libsql/client';
+import type { Client, InStatement } from '@libsql/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openControlPlane } from '../db/control.js';
 import { createLogger } from '../lib/logger.js';
@@ -52,6 +52,32 @@ describe('startLiveRelay', () => {
     } finally {
       await Promise.all(relays.map((r) => r.stop()));
     }
+  });
+
+  it('writes the events published within writeDelayMs in one insert, the ones after in the next', async () => {
+    const bus = new LiveEventBus();
+    const inserts: number[] = [];
+    const control = clients[0]!;
+    const counting = new Proxy(control, {
+      get: (target, name) => (name === 'execute'
+        ? (stmt: InStatement) => {
+          if (typeof stmt === 'object' && stmt.sql.startsWith('insert into live_events')) inserts.push((stmt.args as unknown[]).length / 3);
+          return target.execute(stmt);
+        }
+        : Reflect.get(target, name)),
+    });
+    const relay = await startLiveRelay({ control: counting, bus, logger, pollMs: 1_000, writeDelayMs: 100 });
+    try {
+      for (let i = 0; i < 5; i++) {
+        bus.publish('t4', created(`burst ${i}`));
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      await new Promise((r) => setTimeout(r, 150));
+      bus.publish('t4', created('later'));
+    } finally {
+      await relay.stop();
+    }
+    expect(inserts).toEqual([5, 1]);
   });
 
   it('deletes events older than keepMs', async () => {

@@ -56,10 +56,14 @@ export async function startLiveRelay(options: LiveRelayOptions): Promise<LiveRel
   const start = await control.execute('select coalesce(max(id), 0) as id from live_events');
   let cursor = Number(start.rows[0]!.id);
 
-  /** Writes the queue, one write at a time so the ids follow the publish order. */
+  /**
+   * Writes what is queued now, one write at a time so the ids follow the publish order; what is
+   * published meanwhile waits for the next flush.
+   */
   const write = async (): Promise<void> => {
-    while (queued.length > 0) {
-      const rows = queued.splice(0, CHUNK).flatMap(({ tenantId, event }) => {
+    const taken = queued.splice(0, queued.length);
+    while (taken.length > 0) {
+      const rows = taken.splice(0, CHUNK).flatMap(({ tenantId, event }) => {
         try {
           return [[tenantId, nodeId, serialize(event)] as InValue[]];
         } catch (err) {
