@@ -30,16 +30,16 @@ export function pipelineTransactions(client: Client): Client {
 const commitSentListeners = new AsyncLocalStorage<() => void>();
 
 /**
- * Runs `work`; a transaction it opens on a libsql server calls `sent` as soon as its COMMIT is
- * handed to the connection, before the answer comes back (and in any case nothing else). The
- * server holds a later BEGIN IMMEDIATE until that transaction ends, so a caller queueing its
- * write transactions can start the next one then, saving it a round trip of waiting.
+ * Runs `work`; a transaction it opens on a libsql server calls `sent` once, as soon as its COMMIT
+ * is handed to the connection, before the answer comes back. The server holds a later BEGIN
+ * IMMEDIATE until that transaction has ended, so a caller queueing its write transactions can
+ * start the next one then, saving it a round trip of waiting.
  */
 export function whenCommitSent<T>(sent: () => void, work: () => Promise<T>): Promise<T> {
   return commitSentListeners.run(sent, work);
 }
 
-/** ROLLBACK, ROLLBACK TO a savepoint: it undoes whatever is held (all of it came after the last statement sent). */
+/** ROLLBACK, ROLLBACK TO a savepoint: it undoes the inserts held since the last statement asked. */
 const ROLLBACK = /^\s*rollback\b/i;
 const PLAIN_INSERT = /^\s*insert\s+into\s[^]*?\bvalues\s*\(/i;
 const NOT_PLAIN = /\b(returning|on\s+conflict|select)\b/i;
