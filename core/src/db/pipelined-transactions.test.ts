@@ -158,11 +158,16 @@ describe('a transaction sends statements asked together in one batch, and holds 
 
   it('tells whoever opened the transaction once its COMMIT is handed over, and no one else', async () => {
     const order: string[] = [];
-    await whenCommitSent(() => order.push('sent'), async () => {
+    const other = pipelineTransactions(createClient({ url: `file:${join(dir, 'other.db')}` }));
+    await whenCommitSent(client, () => order.push('sent'), async () => {
+      const unrelated = await other.transaction('write'); // another database's: not this listener's
+      await unrelated.execute('select 1');
+      await unrelated.commit();
       const tx = await client.transaction('write');
       await tx.execute({ sql: 'insert into t (v) values (?)', args: ['a'] });
       await tx.commit().then(() => order.push('committed'));
     });
+    other.close();
     const outside = await client.transaction('write'); // opened outside: nobody to tell
     await outside.execute('select 1');
     await outside.commit();

@@ -21,22 +21,23 @@ import type { Client, InStatement, ResultSet, Transaction, TransactionMode } fro
 export function pipelineTransactions(client: Client): Client {
   const open = client.transaction.bind(client);
   client.transaction = (async (mode?: TransactionMode) => {
-    const commitSent = commitSentListeners.getStore();
-    return pipelinedTransaction(await open(mode), commitSent);
+    // Only a transaction of this client: `work` may open others (the control plane's) meanwhile.
+    const listener = commitSentListeners.getStore();
+    return pipelinedTransaction(await open(mode), listener?.client === client ? listener.sent : undefined);
   }) as Client['transaction'];
   return client;
 }
 
-const commitSentListeners = new AsyncLocalStorage<() => void>();
+const commitSentListeners = new AsyncLocalStorage<{ client: Client; sent: () => void }>();
 
 /**
- * Runs `work`; a transaction it opens on a libsql server calls `sent` once, as soon as its COMMIT
- * is handed to the connection, before the answer comes back. The server holds a later BEGIN
- * IMMEDIATE until that transaction has ended, so a caller queueing its write transactions can
- * start the next one then, saving it a round trip of waiting.
+ * Runs `work`; a transaction it opens on `client` (a libsql server's) calls `sent` as soon as its
+ * COMMIT is handed to the connection, before the answer comes back. The server holds a later
+ * BEGIN IMMEDIATE until that transaction has ended, so a caller queueing its write transactions
+ * can start the next one then, saving it a round trip of waiting.
  */
-export function whenCommitSent<T>(sent: () => void, work: () => Promise<T>): Promise<T> {
-  return commitSentListeners.run(sent, work);
+export function whenCommitSent<T>(client: Client, sent: () => void, work: () => Promise<T>): Promise<T> {
+  return commitSentListeners.run({ client, sent }, work);
 }
 
 /** ROLLBACK, ROLLBACK TO a savepoint: it undoes the inserts held since the last statement asked. */

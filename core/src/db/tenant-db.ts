@@ -82,7 +82,7 @@ export class TenantDatabases {
         try {
           // On a libsql server the next write may begin once this one's COMMIT is on its way:
           // the server holds its BEGIN IMMEDIATE until this one has ended.
-          const result = await whenCommitSent(releaseOnce, () => db.transaction((tx) => {
+          const result = await whenCommitSent(client, releaseOnce, () => db.transaction((tx) => {
             committed = tx;
             return fn(tx);
           }));
