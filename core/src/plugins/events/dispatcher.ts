@@ -44,7 +44,7 @@ export interface EventDispatcherOptions {
   concurrency?: number;
   /**
    * How long a tenant's next drain pass waits when commits came in during the last one (default
-   * 20 ms): under steady writes one pass then takes the events of many commits, instead of
+   * 100 ms): under steady writes one pass then takes the events of many commits, instead of
    * passes running back to back, each a handful of reads and a write transaction that the
    * tenant's own writes queue behind. A quiet tenant's first pass starts at once.
    */

@@ -85,7 +85,7 @@ export class StorageInputCache {
     this.recent.set(held, true);
   }
 
-  /** Chars held over all plugins (tests and metrics). */
+  /** Chars held over all plugins: what the `totalChars` limit bounds. */
   get totalChars(): number {
     return this.recent.calculatedSize;
   }

@@ -73,7 +73,6 @@ export class PluginResultCache {
     const json = JSON.stringify(result);
     this.kept.set(key, { result: deepFreeze(JSON.parse(json) as unknown[]), chars: json.length }, { ttl: maxAgeSeconds * 1000 });
   }
-
 }
 
 function deepFreeze<T>(value: T): T {
