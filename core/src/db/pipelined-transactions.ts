@@ -1,5 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Client, InStatement, ResultSet, Transaction, TransactionMode } from '@libsql/client';
+import { LibsqlError, type Client, type InStatement, type ResultSet, type Transaction, type TransactionMode } from '@libsql/client';
+import { HttpTransaction } from '@libsql/client/http';
+import { transactionModeToBegin } from '@libsql/core/util';
+import * as hrana from '@libsql/hrana-client';
 
 /**
  * On a libsql server every request of a transaction costs a network round trip, and the
@@ -23,7 +26,14 @@ export function pipelineTransactions(client: Client): Client {
   client.transaction = (async (mode?: TransactionMode) => {
     // Only a transaction of this client: `work` may open others (the control plane's) meanwhile.
     const listener = commitSentListeners.getStore();
-    return pipelinedTransaction(await open(mode), listener?.client === client ? listener.sent : undefined);
+    const tx = await open(mode);
+    // libsql has asked the server's protocol version to open the transaction: no round trip.
+    const version = tx instanceof HttpTransaction ? await tx._getStream().client().getVersion() : undefined;
+    return pipelinedTransaction(tx, {
+      begin: transactionModeToBegin(mode ?? 'write'),
+      guardAutocommit: version !== undefined && version >= 3,
+      commitSent: listener?.client === client ? listener.sent : undefined,
+    });
   }) as Client['transaction'];
   return client;
 }
@@ -73,7 +83,64 @@ interface Step {
   answer?: { resolve: (results: ResultSet[]) => void; reject: (err: unknown) => void };
 }
 
-function pipelinedTransaction(tx: Transaction, commitSent: (() => void) | undefined): Transaction {
+/**
+ * The held inserts and COMMIT in one batch, COMMIT running only if every insert succeeded. Over
+ * HTTP the stream's close rides in the same request, as with libsql's own `commit()` (which cannot
+ * carry statements): closed once the batch has been answered, it would cost a request of its own.
+ * A transaction that has sent nothing yet sends its BEGIN first in the batch.
+ */
+async function commitWithInserts(tx: Transaction, inserts: InStatement[], begin: string | undefined, guardAutocommit: boolean): Promise<void> {
+  if (!(tx instanceof HttpTransaction)) {
+    await tx.batch([...inserts, 'COMMIT']);
+    tx.close();
+    return;
+  }
+  const stream = tx._getStream();
+  const batch = stream.batch(false);
+  let previous: hrana.BatchStep | undefined;
+  const outcomes = [...(begin ? [begin] : []), ...inserts, 'COMMIT'].map((stmt) => {
+    const step = batch.step();
+    // Were the transaction gone (rolled back by the server), the inserts must not autocommit.
+    if (guardAutocommit && stmt !== begin) step.condition(hrana.BatchCond.not(hrana.BatchCond.isAutocommit(batch)));
+    if (previous) step.condition(hrana.BatchCond.ok(previous));
+    previous = step;
+    const ran = step.run(typeof stmt === 'string' ? stmt : [stmt.sql, stmt.args ?? []]);
+    ran.catch(() => undefined); // read below, after the batch
+    return ran;
+  });
+  const executed = batch.execute();
+  stream.closeGracefully();
+  try {
+    await executed;
+    for (const outcome of outcomes) {
+      if ((await outcome) === undefined) throw new LibsqlError('the transaction ended before COMMIT', 'TRANSACTION_CLOSED');
+    }
+  } catch (err) {
+    throw err instanceof hrana.ClientError ? asLibsqlError(err) : err;
+  } finally {
+    tx.close();
+  }
+}
+
+/** A server's error as libsql's client reports it, so callers read the same codes. */
+function asLibsqlError(err: hrana.ClientError): LibsqlError {
+  const code = err instanceof hrana.ResponseError && err.code !== undefined ? err.code
+    : err instanceof hrana.ClosedError ? 'HRANA_CLOSED_ERROR'
+      : err instanceof hrana.HttpServerError ? 'SERVER_ERROR' : 'HRANA_PROTO_ERROR';
+  return new LibsqlError(err.message, code, undefined, undefined, err);
+}
+
+interface PipelineOptions {
+  /** The BEGIN libsql sends with a transaction's first statements. */
+  begin: string;
+  /** Whether the server can tell a step it is outside a transaction (protocol version 3). */
+  guardAutocommit: boolean;
+  commitSent: (() => void) | undefined;
+}
+
+function pipelinedTransaction(tx: Transaction, { begin, guardAutocommit, commitSent }: PipelineOptions): Transaction {
+  /** Whether libsql has sent BEGIN: it does with the first statements sent through it. */
+  let begun = false;
   let steps: Step[] = [];
   let scheduled = false;
   let sent: Promise<void> = Promise.resolve();
@@ -85,6 +152,7 @@ function pipelinedTransaction(tx: Transaction, commitSent: (() => void) | undefi
     const sending = steps;
     steps = [];
     const stmts = sending.flatMap((s) => s.stmts);
+    begun = true;
     sent = (stmts.length === 1 ? tx.execute(stmts[0]!).then((r) => [r]) : tx.batch(stmts)).then((results) => {
       let at = 0;
       for (const s of sending) {
@@ -120,17 +188,18 @@ function pipelinedTransaction(tx: Transaction, commitSent: (() => void) | undefi
       return (await ask([statement]))[0]!;
     },
     batch: (stmts: InStatement[]) => ask(stmts),
-    executeMultiple: (sql: string) => tx.executeMultiple(sql),
+    executeMultiple(sql: string) {
+      begun = true;
+      return tx.executeMultiple(sql);
+    },
     async commit() {
       send(); // statements asked and not yet sent still run before COMMIT
       await sent;
       const inserts = steps.flatMap((s) => s.stmts);
       steps = [];
-      // COMMIT as the batch's last step runs only if every held insert succeeded.
-      const committing = inserts.length === 0 ? tx.commit() : tx.batch([...inserts, 'COMMIT']);
+      const committing = inserts.length === 0 ? tx.commit() : commitWithInserts(tx, inserts, begun ? undefined : begin, guardAutocommit);
       commitSent?.();
       await committing;
-      if (inserts.length > 0) tx.close();
     },
     async rollback() {
       steps = steps.filter((s) => s.answer);
