@@ -223,3 +223,20 @@ export async function ipcEcho(): Promise<{
     },
   };
 }
+
+/**
+ * RSS per bare isolate with a context, no code run (plugins-bare-isolates.ts, in a fresh process):
+ * what one isolate per installation costs before any plugin runs.
+ */
+export async function bareIsolateRss(count: number): Promise<number> {
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  const child = fork(join(benchDir, 'plugins-bare-isolates.ts'), [String(count)], { execArgv: ['--no-node-snapshot', '--import', tsx] });
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      child.once('message', (m: { perIsolateBytes: number }) => resolve(m.perIsolateBytes));
+      child.once('exit', (code) => reject(new Error(`the bare isolates process exited (${code}) before it answered`)));
+    });
+  } finally {
+    child.kill();
+  }
+}

@@ -15,7 +15,7 @@
  */
 import { envNumber, fmtInt, fmtMs, fmtRatio, log, markdownTable, summarize, type BenchResult } from './lib.js';
 import { fixtureBundle, fmtMB, fmtUs, pause, sdlOrders, verdict } from './plugins-common.js';
-import { bareCrossings, coldStartStages, coreJson, ipcEcho, warmSandbox, type ColdStages } from './plugins-isolate.js';
+import { bareCrossings, bareIsolateRss, coldStartStages, coreJson, ipcEcho, warmSandbox, type ColdStages } from './plugins-isolate.js';
 import { pluginQuery, queryReport } from './plugins-query.js';
 import { supervisorColdStarts, supervisorMemory, supervisorWarmCalls, type MemoryRun } from './plugins-sandbox.js';
 
@@ -222,6 +222,8 @@ async function warmSection(bundle: Bundle): Promise<string> {
 }
 
 const MAX_WARM_MEASURED = 1_000;
+/** Bare isolates kept at once to measure the floor of one isolate per installation. */
+const BARE_ISOLATES = 300;
 
 async function memorySection(): Promise<string> {
   const perTenant = 10;
@@ -252,6 +254,8 @@ async function memorySection(): Promise<string> {
     probe.dispose();
   }
 
+  const floor = await bareIsolateRss(BARE_ISOLATES);
+
   const rssAt = (run: MemoryRun, n: number) => run.checkpoints.find((c) => c.installations === n)?.rssBytes ?? NaN;
   const rows = [
     ['0 (worker just started)', fmtMB(small.baselineRss), fmtMB(large.baselineRss)],
@@ -271,6 +275,7 @@ async function memorySection(): Promise<string> {
   const goals = markdownTable(['measurement', 'measured', 'goal', 'verdict'], [
     [`worker RSS per warm installation ((RSS@${allWarm} − RSS@1) ÷ ${allWarm - 1}, maxWarm ${large.maxWarm})`, `${fmtMB(perInstall)} MB`, '≤ 5 MB', verdict(perInstall, 5 * 2 ** 20)],
     ['the same against issue 13\'s goal', `${fmtMB(perInstall)} MB`, '≤ 1 MB', verdict(perInstall, 2 ** 20)],
+    [`the floor: RSS per bare isolate with a context, no code run (${BARE_ISOLATES} kept at once, a fresh process)`, `${(floor / 2 ** 20).toFixed(2)} MB`, 'printed', 'done'],
     [`worker RSS with all ${fmtInt(total)} installations warmed under the LRU (maxWarm ${small.maxWarm})`, `${fmtMB(endAt)} MB`, '≤ 2 GiB', verdict(endAt, 2 * 2 ** 30)],
     // Only when there is a checkpoint at 100 (up to 1 000 installations).
     ...(Number.isFinite(perInstallSmall) ? [['the same over the first 100 (maxWarm 100)', `${fmtMB(perInstallSmall)} MB`, '≤ 5 MB', verdict(perInstallSmall, 5 * 2 ** 20)]] : []),
