@@ -149,6 +149,9 @@ export const interactions = sqliteTable('interactions', {
   index('interactions_case_idx').on(t.caseId, t.occurredAt, t.id),
   index('interactions_occurred_idx').on(t.occurredAt, t.id),
   uniqueIndex('interactions_idempotency_uq').on(t.sourceInstallationId, t.idempotencyKey),
+  // Has an agent answered on the case? Only agents' replies are indexed, so a case of thousands of
+  // customer messages is not read through on each new one (the SLA checks ask with every message).
+  index('interactions_agent_reply_idx').on(t.caseId).where(sql`${t.direction} = 'OUTBOUND' and ${t.agentId} is not null`),
 ]);
 
 export const orders = sqliteTable('orders', {

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createClient } from '@libsql/client';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TenantDatabases, type TenantDb } from '../../db/tenant-db.js';
@@ -16,6 +17,7 @@ import { getWorkItem } from '../routing/router.js';
 import { createCase, updateCase, type Case } from '../cases.js';
 import { createCustomer } from '../customers.js';
 import { addInteraction } from '../interactions.js';
+import { agentReplyOnCase } from './targets.js';
 import {
   addBusinessTime, caseSlaTargetsOf, createSlaCalendar, createSlaPolicy, deleteSlaCalendar, slaOnCaseUpdated, slaOutcomes, slaTargetsDue, slaTick,
   updateSlaPolicy, type CaseSlaTarget,
@@ -225,6 +227,15 @@ describe('clocks of a case', () => {
     expect((await clocks(kase.id)).NEXT_RESPONSE).toMatchObject({ cycle: 1, status: 'HIT' });
     await customerWrites(kase, at(kase.createdAt, 100));
     expect((await clocks(kase.id)).NEXT_RESPONSE).toMatchObject({ cycle: 2, status: 'ACTIVE', dueAt: at(kase.createdAt, 130) });
+  });
+
+  it('asks whether an agent answered through the index of agents\' replies, not through the case\'s messages', async () => {
+    const { sql: text, params } = agentReplyOnCase(data.db, 'any-case').toSQL();
+    // A connection of its own: an EXPLAIN statement left to the garbage collector keeps its connection's read snapshot.
+    const own = createClient({ url: `file:${join(dir, `${data.name}.db`)}` });
+    const plan = await own.execute({ sql: `EXPLAIN QUERY PLAN ${text}`, args: params as never });
+    own.close();
+    expect(plan.rows.map((r) => String(r.detail))).toEqual([expect.stringMatching(/^SEARCH interactions USING (COVERING )?INDEX interactions_agent_reply_idx \(case_id=\?\)$/)]);
   });
 
   it('pauses resolution while the case is pending and resumes it with the time left', async () => {

@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { caseSlaTargets, interactions, slaCalendars, slaPolicies, SLA_TARGET_KINDS, type SlaTargetKind } from '../../db/tenant-schema.js';
-import type { TenantTx } from '../../db/tenant-db.js';
+import type { TenantDrizzle, TenantTx } from '../../db/tenant-db.js';
 import { newId } from '../../lib/ids.js';
 import type { TenantContext } from '../../tenancy/context.js';
 import type { Case } from '../cases.js';
@@ -95,11 +95,16 @@ async function latestCycle(tx: TenantTx, caseId: string, kind: SlaTargetKind): P
     .orderBy(desc(caseSlaTargets.cycle)).limit(1).get();
 }
 
-/** Whether an agent has answered on the case (an outbound interaction with an agent). */
+/**
+ * An agent's reply on the case (an outbound interaction with an agent), if any. Its conditions are
+ * those of interactions_agent_reply_idx (the direction written out, so the plan never rests on a
+ * bound value): it reads agents' replies only, never the case's other messages.
+ */
+export const agentReplyOnCase = (db: TenantDrizzle | TenantTx, caseId: string) => db.select({ id: interactions.id }).from(interactions)
+  .where(and(eq(interactions.caseId, caseId), sql`${interactions.direction} = 'OUTBOUND'`, isNotNull(interactions.agentId))).limit(1);
+
 async function agentHasReplied(tx: TenantTx, caseId: string): Promise<boolean> {
-  const reply = await tx.select({ id: interactions.id }).from(interactions)
-    .where(and(eq(interactions.caseId, caseId), eq(interactions.direction, 'OUTBOUND'), isNotNull(interactions.agentId))).limit(1).get();
-  return Boolean(reply);
+  return Boolean(await agentReplyOnCase(tx, caseId).get());
 }
 
 /** Starts a new clock of `kind` for the case from `startedAt`, counted until `at` when the case is pending. */

@@ -1,0 +1,1 @@
+CREATE INDEX `interactions_agent_reply_idx` ON `interactions` (`case_id`) WHERE "interactions"."direction" = 'OUTBOUND' and "interactions"."agent_id" is not null;
