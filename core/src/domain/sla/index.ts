@@ -9,7 +9,7 @@ export {
   addSlaHolidaysInput, createSlaCalendarInput, updateSlaCalendarInput, WEEKDAYS, MAX_HOLIDAYS_PER_CALL, type SlaCalendar, type Weekday,
 } from './calendars.js';
 export {
-  createSlaPolicy, deleteSlaPolicy, getSlaPolicy, listSlaPolicies, matchPolicy, policySelects, updateSlaPolicy,
+  createSlaPolicy, deleteSlaPolicy, getSlaPolicy, listSlaPolicies, policySelects, updateSlaPolicy,
   createSlaPolicyInput, updateSlaPolicyInput, type CaseFacts, type SlaPolicy,
 } from './policies.js';
 export { applySlaPolicy, caseSlaTargetsOf, slaOnCaseCreated, slaOnCaseUpdated, slaOnInteraction, type CaseSlaTarget } from './targets.js';

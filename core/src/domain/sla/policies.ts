@@ -224,7 +224,7 @@ export interface CaseFacts {
 export type PolicyInputs = Pick<Case, 'customerId' | 'priority' | 'channel' | 'queueId'>;
 
 /** The account tier of the case's customer, when the customer has an account with one. */
-export async function caseFacts(tx: TenantTx, kase: PolicyInputs): Promise<CaseFacts> {
+async function caseFacts(tx: TenantTx, kase: PolicyInputs): Promise<CaseFacts> {
   const row = await tx.select({ tier: accounts.tier }).from(customers)
     .innerJoin(accounts, eq(accounts.id, customers.accountId)).where(eq(customers.id, kase.customerId)).get();
   return { priority: kase.priority, channel: kase.channel, queueId: kase.queueId, tier: row?.tier ?? null };
@@ -239,12 +239,10 @@ export function policySelects(policy: SlaPolicy, facts: CaseFacts): boolean {
     && accepts(c.queueIds, facts.queueId) && accepts(c.tiers, facts.tier);
 }
 
-/** The first enabled policy, in order, whose conditions select the case; null when none does. */
-export async function matchPolicy(tx: TenantTx, facts: CaseFacts): Promise<SlaPolicy | null> {
-  return (await orderedPolicies(tx)).find((p) => policySelects(p, facts)) ?? null;
-}
-
-/** `matchPolicy` for a case, its facts and the policies read together (one round trip on a libsql server). */
+/**
+ * The first enabled policy, in order, whose conditions select the case; null when none does.
+ * The case's facts and the policies are read together (one round trip on a libsql server).
+ */
 export async function policyForCase(tx: TenantTx, kase: PolicyInputs): Promise<SlaPolicy | null> {
   const [facts, policies] = await Promise.all([caseFacts(tx, kase), orderedPolicies(tx)]);
   return policies.find((p) => policySelects(p, facts)) ?? null;
