@@ -7,6 +7,7 @@ import { listInstallations, type Installation, type SchemaChange } from '../inst
 import { loadVersion } from '../registry/index.js';
 import { composeSchema, type ComposedSchema, type SchemaContribution } from './compose.js';
 import type { ShapedParent } from './declared-inputs.js';
+import { answeredAhead, NOT_ANSWERED, resolveListsAhead, type FieldAhead } from './lists-ahead.js';
 import { widgetInputsByCoordinate, type PluginManifest } from '@mosaic/sdk/schema';
 
 /** What the host knows of one batch beyond its parents. */
@@ -131,38 +132,64 @@ export class TenantSchemas {
   }
 
   private compose(contributions: Contribution[]): ComposedSchema {
-    return composeSchema(this.base, contributions, (c, type, field, composed) => this.fieldResolver(c as Contribution, type, field, composed));
+    const ahead = new Map<string, FieldAhead>();
+    const composed = composeSchema(this.base, contributions, (c, type, field, composedSchema) => {
+      const plugin = this.pluginField(c as Contribution, type, field, composedSchema);
+      ahead.set(`${type}.${field}`, plugin.ahead);
+      return plugin.resolve;
+    });
+    resolveListsAhead(composed.schema, ahead);
+    return composed;
   }
 
   /**
    * Batches every parent of this field in one request level into one sandbox crossing; a field
    * with a declared input first resolves that input for the batch, and a parent whose input
-   * failed gets the error on this field alone.
+   * failed gets the error on this field alone. The parents of a list are sent ahead of the
+   * items' own calls (lists-ahead.ts), which then answer at once; the others go through a
+   * DataLoader. Either way the batches of one tick are one crossing.
    */
-  private fieldResolver(c: Contribution, type: string, field: string, composed: () => ComposedSchema): GraphQLFieldResolver<unknown, unknown> {
+  private pluginField(c: Contribution, type: string, field: string, composed: () => ComposedSchema): { resolve: GraphQLFieldResolver<unknown, unknown>; ahead: FieldAhead } {
     const coordinate = `${type}.${field}`;
-    return (parent, args, ctx) => {
-      const context = ctx as { tenant: TenantContext };
+    const keyOf = (args: Record<string, unknown>) => `${c.installationId}|${coordinate}|${JSON.stringify(args)}`;
+    const batchFor = (context: { tenant: TenantContext }, args: Record<string, unknown>) => {
+      const invoke = async (parents: readonly unknown[], call: BatchCall) =>
+        (await this.resolveBatch(context.tenant, c.installation, { type, field }, parents, args, context, call)).map(itemResult(c));
+      const { inputs } = composed();
+      const templates = c.storageInputs?.[coordinate];
+      const maxAgeSeconds = c.resultCache?.[coordinate]?.maxAgeSeconds;
+      const declaredCall: BatchCall = { declared: true, ...(templates && { storageInputs: templates }), ...(maxAgeSeconds !== undefined && { maxAgeSeconds }) };
+      return inputs.has(coordinate)
+        ? async (parents: readonly unknown[]) => withShapedParents(await inputs.resolve(coordinate, parents, context), (shaped) => invoke(shaped, declaredCall))
+        : (parents: readonly unknown[]) => invoke(parents, { declared: false });
+    };
+    const loaderFor = <K, V>(context: { tenant: TenantContext }, key: string, make: () => DataLoader<K, V>): DataLoader<K, V> => {
       let loaders = loadersOf.get(context);
       if (!loaders) loadersOf.set(context, (loaders = new Map()));
-      const key = `${c.installationId}|${type}.${field}|${JSON.stringify(args)}`;
-      let loader = loaders.get(key);
-      if (!loader) {
-        const invoke = async (parents: readonly unknown[], call: BatchCall) =>
-          (await this.resolveBatch(context.tenant, c.installation, { type, field }, parents, args, context, call)).map(itemResult(c));
-        const { inputs } = composed();
-        const templates = c.storageInputs?.[coordinate];
-        const maxAgeSeconds = c.resultCache?.[coordinate]?.maxAgeSeconds;
-        const declaredCall: BatchCall = { declared: true, ...(templates && { storageInputs: templates }), ...(maxAgeSeconds !== undefined && { maxAgeSeconds }) };
-        loader = new DataLoader<unknown, unknown>(
-          inputs.has(coordinate)
-            ? async (parents) => withShapedParents(await inputs.resolve(coordinate, parents, context), (shaped) => invoke(shaped, declaredCall))
-            : (parents) => invoke(parents, { declared: false }),
-          { cache: false },
-        );
-        loaders.set(key, loader);
-      }
-      return loader.load(parent ?? {});
+      let loader = loaders.get(key) as DataLoader<K, V> | undefined;
+      if (!loader) loaders.set(key, (loader = make()) as DataLoader<unknown, unknown>);
+      return loader;
     };
+    const resolve: GraphQLFieldResolver<unknown, unknown> = (parent, args, ctx) => {
+      const context = ctx as { tenant: TenantContext };
+      const key = keyOf(args);
+      const answer = answeredAhead(context, parent, key);
+      if (answer !== NOT_ANSWERED) return answer;
+      return loaderFor(context, key, () => new DataLoader<unknown, unknown>(batchFor(context, args), { cache: false })).load(parent ?? {});
+    };
+    const ahead: FieldAhead = {
+      keyOf,
+      resolve: (ctx, parents, args) => {
+        const context = ctx as { tenant: TenantContext };
+        // Lists sent in one tick (each customer's orders of a page) are one batch, as through the DataLoader.
+        const lists = loaderFor(context, `${keyOf(args)}|lists`, () => new DataLoader<readonly object[], readonly unknown[]>(async (groups) => {
+          const answers = await batchFor(context, args)(groups.flat());
+          let next = 0;
+          return groups.map((group) => answers.slice(next, (next += group.length)));
+        }, { cache: false }));
+        return lists.load(parents);
+      },
+    };
+    return { resolve, ahead };
   }
 }

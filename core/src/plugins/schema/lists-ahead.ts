@@ -1,0 +1,172 @@
+import { collectSubFields, getArgumentValues } from '@graphql-tools/utils';
+import {
+  getNamedType, getNullableType, isListType, isObjectType,
+  type FieldNode, type GraphQLFieldResolver, type GraphQLOutputType,
+  type GraphQLResolveInfo, type GraphQLSchema,
+} from 'graphql';
+
+/**
+ * Plugin fields resolved a list at a time, ahead of GraphQL's call for each item.
+ *
+ * A plugin field's resolver batches its parents through a DataLoader, so each of a list's items
+ * waits on a promise of its own, and the executor then awaits every item object and edge that
+ * holds one. For a 50-order page whose result was kept, that promise work and its garbage cost
+ * more than the rest of the field. Here a core field whose list of items carries plugin fields
+ * (`Customer.orders` → `edges` → `node`) looks at the query's selection when its own value is
+ * ready, sends every item's parents of each selected plugin field as one batch, and resolves once
+ * the answers are in; each item's plugin field then answers at once from them.
+ *
+ * Anything not answered ahead (an abstract type on the way, a field under @defer, a parent the
+ * lookahead could not reach) still goes through the DataLoader, so what a query answers is the
+ * same either way; only how many promises it takes changes.
+ */
+
+/** How one plugin field is sent ahead: its answers by parent, as its resolver would give them. */
+export interface FieldAhead {
+  /** The answer key its resolver looks under (the installation, the field and the arguments). */
+  keyOf(args: Record<string, unknown>): string;
+  /** One answer per parent (a value, or an Error for that parent's field), as its batch resolves them. */
+  resolve(context: object, parents: readonly object[], args: Record<string, unknown>): Promise<readonly unknown[]>;
+}
+
+/** How many levels of plain (property) fields the lookahead follows from a core field to the items. */
+const MAX_HOPS = 3;
+
+/** The answers sent ahead, by request context, parent and answer key. */
+const answered = new WeakMap<object, WeakMap<object, Map<string, unknown>>>();
+
+export const NOT_ANSWERED: unique symbol = Symbol('not answered ahead');
+
+/** The answer sent ahead for this parent's field under `key`, if there is one. */
+export function answeredAhead(context: object, parent: unknown, key: string): unknown {
+  if (parent === null || typeof parent !== 'object') return NOT_ANSWERED;
+  const answers = answered.get(context)?.get(parent);
+  return answers && answers.has(key) ? answers.get(key) : NOT_ANSWERED;
+}
+
+function keep(context: object, parent: object, key: string, answer: unknown): void {
+  let byParent = answered.get(context);
+  if (!byParent) answered.set(context, (byParent = new WeakMap()));
+  let answers = byParent.get(parent);
+  if (!answers) byParent.set(parent, (answers = new Map()));
+  answers.set(key, answer);
+}
+
+/**
+ * Wraps each resolver-backed field of `schema` whose value reaches, through lists and plain
+ * fields, items of a type with plugin fields (`ahead`, by `Type.field`).
+ */
+export function resolveListsAhead(schema: GraphQLSchema, ahead: ReadonlyMap<string, FieldAhead>): void {
+  if (ahead.size === 0) return;
+  const withPluginFields = new Set([...ahead.keys()].map((coordinate) => coordinate.split('.')[0]));
+  const reachesItems = (type: GraphQLOutputType, hops: number, throughList: boolean): boolean => {
+    const nullable = getNullableType(type);
+    if (isListType(nullable)) return reachesItems(nullable.ofType, hops, true);
+    if (!isObjectType(nullable)) return false;
+    if (throughList && withPluginFields.has(nullable.name)) return true;
+    return hops > 0 && Object.values(nullable.getFields()).some((f) => !f.resolve && reachesItems(f.type, hops - 1, throughList));
+  };
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (field.resolve && !ahead.has(`${type.name}.${field.name}`) && reachesItems(field.type, MAX_HOPS, false)) {
+        field.resolve = lookingAhead(field.resolve, ahead);
+      }
+    }
+  }
+}
+
+function lookingAhead(resolve: GraphQLFieldResolver<unknown, unknown>, ahead: ReadonlyMap<string, FieldAhead>): GraphQLFieldResolver<unknown, unknown> {
+  return (source, args, context, info) => {
+    const value = resolve(source, args, context, info);
+    if (typeof context !== 'object' || context === null) return value;
+    return isThenable(value) ? value.then((v) => sendAhead(v, context, info, ahead)) : sendAhead(value, context, info, ahead);
+  };
+}
+
+const isThenable = (value: unknown): value is PromiseLike<unknown> =>
+  typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+
+/** One plugin field with one set of arguments, and the parents selecting it. */
+interface Batch {
+  field: FieldAhead;
+  args: Record<string, unknown>;
+  parents: object[];
+}
+
+/**
+ * What a selection asks of values of one type, worked out once for all the items of a list:
+ * the plugin fields to batch on each value (by answer key), and the plain fields to follow.
+ */
+interface Plan {
+  type: GraphQLOutputType;
+  batches: { key: string; field: FieldAhead; args: Record<string, unknown> }[];
+  follow: { name: string; plan: Plan }[];
+}
+
+/** Sends every batch the selection under `info` holds for `value`; resolves to `value` once all are answered. */
+function sendAhead(value: unknown, context: object, info: GraphQLResolveInfo, ahead: ReadonlyMap<string, FieldAhead>): unknown {
+  const batches = new Map<string, Batch>();
+  try {
+    const plan = planFor(info.returnType, info.fieldNodes, MAX_HOPS, info, ahead);
+    if (plan) collect(value, plan, batches);
+  } catch {
+    return value; // left to the DataLoader
+  }
+  if (batches.size === 0) return value;
+  return Promise.all([...batches].map(async ([key, { field, args, parents }]) => {
+    try {
+      const answers = await field.resolve(context, parents, args);
+      parents.forEach((parent, i) => keep(context, parent, key, answers[i]));
+    } catch (err) {
+      // Each item's field fails with the batch's error, as through the DataLoader.
+      for (const parent of parents) keep(context, parent, key, err instanceof Error ? err : new Error(String(err)));
+    }
+  })).then(() => value);
+}
+
+/** The plan for values of `type` under `fieldNodes`; null when nothing below asks for a plugin field. */
+function planFor(
+  type: GraphQLOutputType, fieldNodes: readonly FieldNode[], hops: number, info: GraphQLResolveInfo, ahead: ReadonlyMap<string, FieldAhead>,
+): Plan | null {
+  const objectType = getNamedType(type);
+  if (!isObjectType(objectType)) return null;
+  const plan: Plan = { type, batches: [], follow: [] };
+  const { fields } = collectSubFields(info.schema, info.fragments, info.variableValues, objectType, fieldNodes as FieldNode[]);
+  const defs = objectType.getFields();
+  for (const nodes of fields.values()) {
+    const name = nodes[0]!.name.value;
+    const def = defs[name];
+    if (!def) continue;
+    const field = ahead.get(`${objectType.name}.${name}`);
+    if (field) {
+      const args = getArgumentValues(def, nodes[0]!, info.variableValues);
+      const key = field.keyOf(args);
+      // Aliases of one field with the same arguments share its answer.
+      if (!plan.batches.some((b) => b.key === key)) plan.batches.push({ key, field, args });
+    } else if (!def.resolve && hops > 0) {
+      const inner = planFor(def.type, nodes, hops - 1, info, ahead);
+      if (inner) plan.follow.push({ name, plan: inner });
+    }
+  }
+  return plan.batches.length || plan.follow.length ? plan : null;
+}
+
+function collect(value: unknown, plan: Plan, batches: Map<string, Batch>, type: GraphQLOutputType = plan.type): void {
+  if (value === null || value === undefined || typeof value !== 'object' || value instanceof Error) return;
+  const nullable = getNullableType(type);
+  if (isListType(nullable)) {
+    if (!Array.isArray(value)) return;
+    for (const item of value) collect(item, plan, batches, nullable.ofType);
+    return;
+  }
+  for (const { key, field, args } of plan.batches) {
+    let batch = batches.get(key);
+    if (!batch) batches.set(key, (batch = { field, args, parents: [] }));
+    batch.parents.push(value);
+  }
+  for (const { name, plan: inner } of plan.follow) {
+    const next = (value as Record<string, unknown>)[name];
+    if (typeof next !== 'function') collect(next, inner, batches);
+  }
+}
