@@ -88,6 +88,22 @@ describe('SELECTs answered from kept statements', () => {
     expect((await kept.execute('select id from wide')).rows[0]!.id).toBe(1);
   });
 
+  it('throws an error met while running with the library\'s codes, and runs the statement once', async () => {
+    const overflow = 'select abs(id - 9223372036854775807 - 2) as n from a order by id';
+    const [ours, theirs] = await Promise.all([kept.execute(overflow).catch((e: unknown) => e), library.execute(overflow).catch((e: unknown) => e)]);
+    const fields = (e: any) => ({ name: e.name, message: e.message, code: e.code, extendedCode: e.extendedCode, rawCode: e.rawCode });
+    expect(fields(ours)).toEqual(fields(theirs));
+    expect(fields(ours).code).toBe('SQLITE_ERROR');
+    const runs = async () => (await kept.execute({ sql: 'select sum(run) as n from sqlite_stmt where sql = ?', args: [overflow] })).rows[0]?.n;
+    expect(await runs()).toBe(1);
+    // Inside a transaction the read fails once, and the transaction is still the one open.
+    await kept.execute('BEGIN IMMEDIATE');
+    await kept.execute({ sql: 'insert into b values (?, ?, ?)', args: [20, 1, 'in-tx'] });
+    await expect(kept.execute(overflow)).rejects.toMatchObject({ code: 'SQLITE_ERROR' });
+    await kept.execute('ROLLBACK');
+    expect((await kept.execute('select count(*) as n from b')).rows[0]!.n).toBe(3);
+  });
+
   it('sees a write at once, and refuses to read once closed', async () => {
     const sql = 'select count(*) as n from b';
     expect((await kept.execute(sql)).rows[0]!.n).toBe(3);

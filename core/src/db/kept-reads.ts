@@ -1,6 +1,7 @@
 import type { InArgs, InStatement, ResultSet, Row } from '@libsql/client';
+import { LibsqlError } from '@libsql/core/api';
 import { ResultSetImpl } from '@libsql/core/util';
-import type Database from 'libsql';
+import Database from 'libsql';
 
 type Statement = ReturnType<Database.Database['prepare']>;
 type Column = ReturnType<Statement['columns']>[number];
@@ -101,23 +102,45 @@ function plainArgs(args: InArgs | undefined): unknown[] | undefined {
 
 /**
  * Answers `stmt` straight from the connection's kept statement when it is a SELECT with plain
- * positional arguments; undefined for anything else, and for any statement SQLite refuses, which
- * the library then runs to answer or throw its own way (a SELECT run twice changes nothing).
+ * positional arguments; undefined for anything else, and for a statement that cannot be prepared,
+ * which the library then prepares again to answer or throw its own way (nothing has run yet).
+ * Once the statement runs, its error is thrown as the library throws it and it is never run
+ * again: on the write connection an error can have ended the transaction, and a second run would
+ * then read outside it.
  */
-export function readKept(prepare: (sql: string) => Statement, stmt: InStatement | string, args?: InArgs): ResultSet | undefined {
+export function readKept(kept: (sql: string) => Statement | undefined, stmt: InStatement | string, args?: InArgs): ResultSet | undefined {
   const sql = typeof stmt === 'string' ? stmt : stmt.sql;
   const positional = plainArgs(typeof stmt === 'string' ? args : stmt.args);
   if (!positional || !READ_STATEMENT.test(sql)) return undefined;
+  let statement: Statement | undefined;
+  let columns: readonly Column[];
+  let shape: RowShape | null;
   try {
-    const statement = prepare(sql);
-    const columns = statement.columns();
-    const shape = shapeOf(columns);
-    if (!shape) return undefined;
+    statement = kept(sql);
+    if (!statement) return undefined;
+    columns = statement.columns();
+    shape = shapeOf(columns);
+  } catch {
+    return undefined;
+  }
+  if (!shape) return undefined;
+  try {
     statement.raw(true);
     statement.safeIntegers(true);
     const rows = (statement.all(positional) as unknown[][]).map((raw) => rowOf(shape, raw));
     return new ResultSetImpl(columns.map((c) => c.name), columns.map((c) => c.type ?? ''), rows, 0, undefined);
-  } catch {
-    return undefined;
+  } catch (err) {
+    throw asLibsqlError(err);
   }
+}
+
+/**
+ * SQLite's error as @libsql/client reports it: its primary code (the extended code's first
+ * word), the extended code and the raw number. Anything else (the RangeError) as it is.
+ */
+function asLibsqlError(err: unknown): unknown {
+  if (!(err instanceof Database.SqliteError)) return err;
+  const { code, rawCode } = err as { code: string; rawCode?: number };
+  const primary = /^SQLITE_[A-Z]+/.exec(code)?.[0] ?? 'SQLITE_UNKNOWN';
+  return new LibsqlError(err.message, primary, code, rawCode, err);
 }

@@ -51,13 +51,18 @@ export function openKeptStatementsClient(file: string, timeoutMs: number): Clien
 function connect(file: string, timeoutMs: number): Sqlite3Client {
   const options = { timeout: timeoutMs };
   const db = new Database(file, options);
-  keepPrepared(db);
+  const kept = keepPrepared(db);
   const client = new Sqlite3Client(file, options, db, 'number');
   // A SELECT is answered from its kept statement with cheaper rows (kept-reads.ts); all else as before.
   const execute = client.execute.bind(client);
-  const prepare = db.prepare.bind(db);
+  const keptOpen = (sql: string) => (db.open ? kept(sql) : undefined);
   client.execute = ((stmt: InStatement | string, args?: InArgs) => {
-    const answer = client.closed ? undefined : readKept(prepare, stmt, args);
+    let answer;
+    try {
+      answer = client.closed ? undefined : readKept(keptOpen, stmt, args);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return answer ? Promise.resolve(answer) : execute(stmt as never, args as never);
   }) as Client['execute'];
   return client;
@@ -67,9 +72,9 @@ function connect(file: string, timeoutMs: number): Sqlite3Client {
  * Makes `db.prepare` answer a kept statement for SQL it prepared before. A kept statement that
  * threw is forgotten (left to the garbage collector, as every statement was before), so one left
  * mid-step by an error never holds a read snapshot or blocks a COMMIT on this connection; and it
- * names its columns once.
+ * names its columns once. Answers the lookup of kept statements: undefined for SQL not kept.
  */
-function keepPrepared(db: Database.Database): void {
+function keepPrepared(db: Database.Database): (sql: string) => Statement | undefined {
   const prepare = db.prepare.bind(db);
   const kept = new LRUCache<string, Statement>({ max: KEPT_STATEMENTS });
   const asKept = (sql: string, statement: Statement) => {
@@ -91,10 +96,12 @@ function keepPrepared(db: Database.Database): void {
     statement.columns = () => (named ??= columns());
     return statement;
   };
-  db.prepare = ((sql: string) => {
-    if (!ROW_STATEMENT.test(sql) || EXPANDS_STAR.test(sql)) return prepare(sql);
+  const keptStatement = (sql: string) => {
+    if (!ROW_STATEMENT.test(sql) || EXPANDS_STAR.test(sql)) return undefined;
     let statement = kept.get(sql);
     if (statement === undefined) kept.set(sql, (statement = asKept(sql, prepare(sql))));
     return statement;
-  }) as Database.Database['prepare'];
+  };
+  db.prepare = ((sql: string) => keptStatement(sql) ?? prepare(sql)) as Database.Database['prepare'];
+  return keptStatement;
 }
