@@ -31,7 +31,7 @@ function harness(options: { failBatch?: boolean } = {}) {
   const orders = (customer: string): Order[] => [1, 2, 3].map((i) => ({ id: customer === 'c2' && i === 3 ? 'o-bad' : `${customer}-o${i}`, status: 'PAID' }));
   const schema = makeExecutableSchema({
     typeDefs: /* GraphQL */ `
-      type Query { customers: [Customer!]!, order: Order, items: [Item!]! }
+      type Query { customers: [Customer!]!, order: Order, items: [Item!]!, promised: [OrderEdge!]! }
       type Customer { id: ID!, orders: OrderConnection! }
       type OrderConnection { edges: [OrderEdge!]! }
       type OrderEdge { node: Order! }
@@ -43,13 +43,14 @@ function harness(options: { failBatch?: boolean } = {}) {
         customers: () => [{ id: 'c1' }, { id: 'c2' }],
         order: () => ({ id: 'single', status: 'PAID' }),
         items: () => orders('u').map((o) => ({ ...o, __typename: 'Order' })),
+        promised: () => orders('p').map((o) => ({ node: Promise.resolve(o) })),
       },
       Customer: { orders: async (c: { id: string }) => ({ edges: orders(c.id).map((node) => ({ node })) }) },
       Item: { __resolveType: () => 'Order' },
       Order: { label },
     },
   });
-  resolveListsAhead(schema, new Map([['Order.label', field]]));
+  resolveListsAhead(schema, new Map([['Order.label', field]]), (context) => context);
   const run = async (query: string, variableValues?: Record<string, unknown>) =>
     (await execute({ schema, document: parse(query), contextValue: {}, variableValues })) as { data?: any; errors?: readonly Error[] };
   return { run, batches, fallbacks: () => fallbacks };
@@ -96,6 +97,15 @@ describe('plugin fields answered ahead of their items', () => {
     expect(res.data).toEqual({ order: { label: 'single' }, items: [{ label: 'u-o1' }, { label: 'u-o2' }, { label: 'u-o3' }] });
     expect(h.batches).toEqual([]);
     expect(h.fallbacks()).toBe(4);
+  });
+
+  it('sends no promise as a parent: items the executor still awaits go through the resolver', async () => {
+    const h = harness();
+    const res = await h.run('{ promised { node { label } } }');
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.promised.map((e: { node: { label: string } }) => e.node.label)).toEqual(['p-o1', 'p-o2', 'p-o3']);
+    expect(h.batches).toEqual([]);
+    expect(h.fallbacks()).toBe(3);
   });
 
   it('answers nothing ahead to another request', async () => {

@@ -32,31 +32,37 @@ export interface FieldAhead {
 /** How many levels of plain (property) fields the lookahead follows from a core field to the items. */
 const MAX_HOPS = 3;
 
-/** The answers sent ahead, by request context, parent and answer key. */
+/**
+ * The answers sent ahead, by the request's scope (its GraphQL context, or what the caller makes of
+ * it: a subscription's event), parent and answer key.
+ */
 const answered = new WeakMap<object, WeakMap<object, Map<string, unknown>>>();
 
 export const NOT_ANSWERED: unique symbol = Symbol('not answered ahead');
 
-/** The answer sent ahead for this parent's field under `key`, if there is one. */
-export function answeredAhead(context: object, parent: unknown, key: string): unknown {
+/** The answer sent ahead for this parent's field under `key` in this scope, if there is one. */
+export function answeredAhead(scope: object, parent: unknown, key: string): unknown {
   if (parent === null || typeof parent !== 'object') return NOT_ANSWERED;
-  const answers = answered.get(context)?.get(parent);
+  const answers = answered.get(scope)?.get(parent);
   return answers && answers.has(key) ? answers.get(key) : NOT_ANSWERED;
 }
 
-function keep(context: object, parent: object, key: string, answer: unknown): void {
-  let byParent = answered.get(context);
-  if (!byParent) answered.set(context, (byParent = new WeakMap()));
+function keep(scope: object, parent: object, key: string, answer: unknown): void {
+  let byParent = answered.get(scope);
+  if (!byParent) answered.set(scope, (byParent = new WeakMap()));
   let answers = byParent.get(parent);
   if (!answers) byParent.set(parent, (answers = new Map()));
   answers.set(key, answer);
 }
 
+/** What a request's answers are kept under, from its GraphQL context. */
+export type ScopeOf = (context: object) => object;
+
 /**
  * Wraps each resolver-backed field of `schema` whose value reaches, through lists and plain
  * fields, items of a type with plugin fields (`ahead`, by `Type.field`).
  */
-export function resolveListsAhead(schema: GraphQLSchema, ahead: ReadonlyMap<string, FieldAhead>): void {
+export function resolveListsAhead(schema: GraphQLSchema, ahead: ReadonlyMap<string, FieldAhead>, scopeOf: ScopeOf): void {
   if (ahead.size === 0) return;
   const withPluginFields = new Set([...ahead.keys()].map((coordinate) => coordinate.split('.')[0]));
   const reachesItems = (type: GraphQLOutputType, hops: number, throughList: boolean): boolean => {
@@ -70,17 +76,27 @@ export function resolveListsAhead(schema: GraphQLSchema, ahead: ReadonlyMap<stri
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
       if (field.resolve && !ahead.has(`${type.name}.${field.name}`) && reachesItems(field.type, MAX_HOPS, false)) {
-        field.resolve = lookingAhead(field.resolve, ahead);
+        field.resolve = lookingAhead(field.resolve, ahead, scopeOf);
       }
     }
   }
 }
 
-function lookingAhead(resolve: GraphQLFieldResolver<unknown, unknown>, ahead: ReadonlyMap<string, FieldAhead>): GraphQLFieldResolver<unknown, unknown> {
+function lookingAhead(resolve: GraphQLFieldResolver<unknown, unknown>, ahead: ReadonlyMap<string, FieldAhead>, scopeOf: ScopeOf): GraphQLFieldResolver<unknown, unknown> {
+  // The items of one list share a plan; so do the lists of one request (each customer's orders).
+  const plans = new WeakMap<readonly FieldNode[], WeakMap<object, Plan | null>>();
+  const planOf = (info: GraphQLResolveInfo): Plan | null => {
+    let byVariables = plans.get(info.fieldNodes);
+    if (!byVariables) plans.set(info.fieldNodes, (byVariables = new WeakMap()));
+    let plan = byVariables.get(info.variableValues);
+    if (plan === undefined) byVariables.set(info.variableValues, (plan = planFor(info.returnType, info.fieldNodes, MAX_HOPS, info, ahead)));
+    return plan;
+  };
   return (source, args, context, info) => {
     const value = resolve(source, args, context, info);
     if (typeof context !== 'object' || context === null) return value;
-    return isThenable(value) ? value.then((v) => sendAhead(v, context, info, ahead)) : sendAhead(value, context, info, ahead);
+    const send = (v: unknown) => sendAhead(v, context, scopeOf(context), info, planOf);
+    return isThenable(value) ? value.then(send) : send(value);
   };
 }
 
@@ -105,10 +121,10 @@ interface Plan {
 }
 
 /** Sends every batch the selection under `info` holds for `value`; resolves to `value` once all are answered. */
-function sendAhead(value: unknown, context: object, info: GraphQLResolveInfo, ahead: ReadonlyMap<string, FieldAhead>): unknown {
+function sendAhead(value: unknown, context: object, scope: object, info: GraphQLResolveInfo, planOf: (info: GraphQLResolveInfo) => Plan | null): unknown {
   const batches = new Map<string, Batch>();
   try {
-    const plan = planFor(info.returnType, info.fieldNodes, MAX_HOPS, info, ahead);
+    const plan = planOf(info);
     if (plan) collect(value, plan, batches);
   } catch {
     return value; // left to the DataLoader
@@ -117,10 +133,10 @@ function sendAhead(value: unknown, context: object, info: GraphQLResolveInfo, ah
   return Promise.all([...batches].map(async ([key, { field, args, parents }]) => {
     try {
       const answers = await field.resolve(context, parents, args);
-      parents.forEach((parent, i) => keep(context, parent, key, answers[i]));
+      parents.forEach((parent, i) => keep(scope, parent, key, answers[i]));
     } catch (err) {
       // Each item's field fails with the batch's error, as through the DataLoader.
-      for (const parent of parents) keep(context, parent, key, err instanceof Error ? err : new Error(String(err)));
+      for (const parent of parents) keep(scope, parent, key, err instanceof Error ? err : new Error(String(err)));
     }
   })).then(() => value);
 }
@@ -132,6 +148,7 @@ function planFor(
   const objectType = getNamedType(type);
   if (!isObjectType(objectType)) return null;
   const plan: Plan = { type, batches: [], follow: [] };
+  const keys = new Set<string>();
   const { fields } = collectSubFields(info.schema, info.fragments, info.variableValues, objectType, fieldNodes as FieldNode[]);
   const defs = objectType.getFields();
   for (const nodes of fields.values()) {
@@ -143,7 +160,8 @@ function planFor(
       const args = getArgumentValues(def, nodes[0]!, info.variableValues);
       const key = field.keyOf(args);
       // Aliases of one field with the same arguments share its answer.
-      if (!plan.batches.some((b) => b.key === key)) plan.batches.push({ key, field, args });
+      if (!keys.has(key)) plan.batches.push({ key, field, args });
+      keys.add(key);
     } else if (!def.resolve && hops > 0) {
       const inner = planFor(def.type, nodes, hops - 1, info, ahead);
       if (inner) plan.follow.push({ name, plan: inner });
@@ -153,7 +171,8 @@ function planFor(
 }
 
 function collect(value: unknown, plan: Plan, batches: Map<string, Batch>, type: GraphQLOutputType = plan.type): void {
-  if (value === null || value === undefined || typeof value !== 'object' || value instanceof Error) return;
+  // A promise the executor would await is not a parent yet: its items go through the DataLoader.
+  if (value === null || typeof value !== 'object' || value instanceof Error || isThenable(value)) return;
   const nullable = getNullableType(type);
   if (isListType(nullable)) {
     if (!Array.isArray(value)) return;

@@ -61,6 +61,12 @@ async function withShapedParents(shaped: ShapedParent[], send: (parents: unknown
 /** A plugin's declared inputs as the composed schema checks and resolves them: its fields' and its widgets'. */
 const inputsOf = (manifest: PluginManifest): Record<string, string> => ({ ...manifest.inputs, ...widgetInputsByCoordinate(manifest) });
 
+/**
+ * What answers sent ahead are kept under: the request's database loaders, which a subscription
+ * renews for each event of its one long-lived context, so no event is answered from an earlier one.
+ */
+const answersScope = (context: object): object => (context as { loaders?: object }).loaders ?? context;
+
 /** Per-request DataLoaders for plugin fields, kept on the GraphQL context object. */
 const loadersOf = new WeakMap<object, Map<string, DataLoader<unknown, unknown>>>();
 
@@ -138,7 +144,7 @@ export class TenantSchemas {
       ahead.set(`${type}.${field}`, plugin.ahead);
       return plugin.resolve;
     });
-    resolveListsAhead(composed.schema, ahead);
+    resolveListsAhead(composed.schema, ahead, answersScope);
     return composed;
   }
 
@@ -173,7 +179,7 @@ export class TenantSchemas {
     const resolve: GraphQLFieldResolver<unknown, unknown> = (parent, args, ctx) => {
       const context = ctx as { tenant: TenantContext };
       const key = keyOf(args);
-      const answer = answeredAhead(context, parent, key);
+      const answer = answeredAhead(answersScope(context), parent, key);
       if (answer !== NOT_ANSWERED) return answer;
       return loaderFor(context, key, () => new DataLoader<unknown, unknown>(batchFor(context, args), { cache: false })).load(parent ?? {});
     };
@@ -183,6 +189,7 @@ export class TenantSchemas {
         const context = ctx as { tenant: TenantContext };
         // Lists sent in one tick (each customer's orders of a page) are one batch, as through the DataLoader.
         const lists = loaderFor(context, `${keyOf(args)}|lists`, () => new DataLoader<readonly object[], readonly unknown[]>(async (groups) => {
+          // One answer per parent: the sandbox's supervisor refuses a resolver's answer of another length.
           const answers = await batchFor(context, args)(groups.flat());
           let next = 0;
           return groups.map((group) => answers.slice(next, (next += group.length)));
