@@ -36,7 +36,7 @@ const MAX_HOPS = 3;
  * The answers sent ahead, by the request's scope (its GraphQL context, or what the caller makes of
  * it: a subscription's event), parent and answer key.
  */
-const answered = new WeakMap<object, WeakMap<object, Map<string, unknown>>>();
+const answered = new WeakMap<object, Map<object, Map<string, unknown>>>();
 
 export const NOT_ANSWERED: unique symbol = Symbol('not answered ahead');
 
@@ -49,7 +49,7 @@ export function answeredAhead(scope: object, parent: unknown, key: string): unkn
 
 function keep(scope: object, parent: object, key: string, answer: unknown): void {
   let byParent = answered.get(scope);
-  if (!byParent) answered.set(scope, (byParent = new WeakMap()));
+  if (!byParent) answered.set(scope, (byParent = new Map()));
   let answers = byParent.get(parent);
   if (!answers) byParent.set(parent, (answers = new Map()));
   answers.set(key, answer);
