@@ -7,15 +7,15 @@ import type { CommunityPost, CommunityThread } from '../domain/community.js';
 import { currencyOrUnknown, toMoney } from '../domain/currencies.js';
 import type { Customer } from '../domain/customers.js';
 import type { Interaction } from '../domain/interactions.js';
-import type { Order, OrderLine } from '../domain/orders.js';
+import type { Order } from '../domain/orders.js';
 import type { PageArgs } from '../domain/pagination.js';
 import type { TimelineItem } from '../domain/timeline.js';
 import { toGlobalId } from '../lib/ids.js';
 import { notFound } from '../lib/errors.js';
 import type { GraphQLContext } from './context.js';
+import { orderLines, type PricedLine } from './fields-ahead.js';
 
 type Row = { id: string };
-type PricedLine = OrderLine & { currency: string };
 const globalId = (type: string) => (row: Row) => toGlobalId(type, row.id);
 
 /** Loads a row another row points at; a dangling reference is a bug worth surfacing, not null. */
@@ -76,9 +76,7 @@ export const typeResolvers: IResolvers<unknown, GraphQLContext> = {
     orderStatus: (o: Order) => o.status,
     currency: (o: Order) => currencyOrUnknown(o.currency),
     total: (o: Order) => toMoney(o.totalCents, o.currency),
-    // A line has no currency of its own: it is the order's.
-    lines: async (o: Order, _: unknown, ctx) =>
-      (await ctx.loaders.orderLines.load(o.id)).map((line): PricedLine => ({ ...line, currency: o.currency })),
+    lines: (o: Order, _: unknown, ctx) => orderLines(o, ctx),
     customer: (o: Order, _: unknown, ctx) => required(ctx.loaders.customer.load(o.customerId), 'Customer'),
   },
   OrderLine: {

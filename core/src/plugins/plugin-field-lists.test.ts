@@ -5,7 +5,7 @@ import { tenantContext } from '../tenancy/context.js';
 import { startPluginTestServer, type PluginTestServer } from './testing/plugin-test-server.js';
 
 // A plugin field on the items of lists, over HTTP: the items' parents go to the sandbox ahead of
-// the items (schema/lists-ahead.ts), every page of one request level in one crossing.
+// the items (graphql/lists-ahead.ts), every page of one request level in one crossing.
 describe('a plugin field on the items of lists', () => {
   let t: PluginTestServer;
   let crossings: { parents: number }[];
@@ -39,13 +39,15 @@ describe('a plugin field on the items of lists', () => {
   it('labels every customer\'s orders of a page in one crossing', async () => {
     crossings = [];
     const res = await t.admin(`{ customers(first: 10, orderBy: NAME_ASC) { edges { node { name
-      orders(first: 10) { edges { node { orderNumber orderStatus acme_orderBadge_label again: acme_orderBadge_label } } } } } } }`);
+      orders(first: 10) { edges { node { orderNumber orderStatus acme_orderBadge_label again: acme_orderBadge_label lines { sku quantity } } } } } } } }`);
     expect(res.errors).toBeUndefined();
-    const nodes = res.data.customers.edges.flatMap((c: { node: { orders: { edges: { node: Record<string, string> }[] } } }) => c.node.orders.edges.map((e) => e.node));
+    const nodes = res.data.customers.edges.flatMap((c: { node: { orders: { edges: { node: Record<string, unknown> }[] } } }) => c.node.orders.edges.map((e) => e.node));
     expect(nodes).toHaveLength(9);
     for (const order of nodes) {
-      expect(order.acme_orderBadge_label).toBe(`${order.orderNumber} (${order.orderStatus})`);
+      expect(order.acme_orderBadge_label).toBe(`${String(order.orderNumber)} (${String(order.orderStatus)})`);
       expect(order.again).toBe(order.acme_orderBadge_label);
+      // Core's own field sent ahead beside the plugin's: the lines of every order of the page.
+      expect(order.lines).toEqual([{ sku: 'A', quantity: 1 }]);
     }
     expect(crossings).toEqual([{ parents: 9 }]);
   });

@@ -7,7 +7,8 @@ import { listInstallations, type Installation, type SchemaChange } from '../inst
 import { loadVersion } from '../registry/index.js';
 import { composeSchema, type ComposedSchema, type SchemaContribution } from './compose.js';
 import type { ShapedParent } from './declared-inputs.js';
-import { answeredAhead, NOT_ANSWERED, resolveListsAhead, type FieldAhead } from './lists-ahead.js';
+import { coreFieldsAhead } from '../../graphql/fields-ahead.js';
+import { answeredAhead, NOT_ANSWERED, resolveListsAhead, type FieldAhead } from '../../graphql/lists-ahead.js';
 import { widgetInputsByCoordinate, type PluginManifest } from '@mosaic/sdk/schema';
 
 /** What the host knows of one batch beyond its parents. */
@@ -60,12 +61,6 @@ async function withShapedParents(shaped: ShapedParent[], send: (parents: unknown
 
 /** A plugin's declared inputs as the composed schema checks and resolves them: its fields' and its widgets'. */
 const inputsOf = (manifest: PluginManifest): Record<string, string> => ({ ...manifest.inputs, ...widgetInputsByCoordinate(manifest) });
-
-/**
- * What answers sent ahead are kept under: the request's database loaders, which a subscription
- * renews for each event of its one long-lived context, so no event is answered from an earlier one.
- */
-const answersScope = (context: object): object => (context as { loaders?: object }).loaders ?? context;
 
 /** Per-request DataLoaders for plugin fields, kept on the GraphQL context object. */
 const loadersOf = new WeakMap<object, Map<string, DataLoader<unknown, unknown>>>();
@@ -138,13 +133,14 @@ export class TenantSchemas {
   }
 
   private compose(contributions: Contribution[]): ComposedSchema {
-    const ahead = new Map<string, FieldAhead>();
+    const pluginsAhead = new Map<string, FieldAhead>();
     const composed = composeSchema(this.base, contributions, (c, type, field, composedSchema) => {
       const plugin = this.pluginField(c as Contribution, type, field, composedSchema);
-      ahead.set(`${type}.${field}`, plugin.ahead);
+      pluginsAhead.set(`${type}.${field}`, plugin.ahead);
       return plugin.resolve;
     });
-    resolveListsAhead(composed.schema, ahead, answersScope);
+    // Without plugin fields the schema is the base, whose own fields are sent ahead already.
+    if (pluginsAhead.size > 0) resolveListsAhead(composed.schema, new Map([...coreFieldsAhead, ...pluginsAhead]));
     return composed;
   }
 
@@ -179,7 +175,7 @@ export class TenantSchemas {
     const resolve: GraphQLFieldResolver<unknown, unknown> = (parent, args, ctx) => {
       const context = ctx as { tenant: TenantContext };
       const key = keyOf(args);
-      const answer = answeredAhead(answersScope(context), parent, key);
+      const answer = answeredAhead(context, parent, key);
       if (answer !== NOT_ANSWERED) return answer;
       return loaderFor(context, key, () => new DataLoader<unknown, unknown>(batchFor(context, args), { cache: false })).load(parent ?? {});
     };

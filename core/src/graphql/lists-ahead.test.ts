@@ -9,7 +9,7 @@ interface Order { id: string; status: string }
  * Customers with pages of orders, where `Order.label(loud)` stands for a plugin field: sent ahead
  * when a list reaches it, else answered one parent at a time (and counted, as a fallback).
  */
-function harness(options: { failBatch?: boolean } = {}) {
+function harness(options: { failBatch?: boolean; wrapAgain?: boolean } = {}) {
   const batches: { ids: string[]; args: Record<string, unknown> }[] = [];
   let fallbacks = 0;
   const answer = (o: Order, args: Record<string, unknown>) => (args.loud ? `${o.id}!` : o.id);
@@ -50,7 +50,9 @@ function harness(options: { failBatch?: boolean } = {}) {
       Order: { label },
     },
   });
-  resolveListsAhead(schema, new Map([['Order.label', field]]), (context) => context);
+  resolveListsAhead(schema, new Map([['Order.label', field]]));
+  // As a tenant's schema is wrapped again over the base's wrapped resolvers.
+  if (options.wrapAgain) resolveListsAhead(schema, new Map([['Order.label', field]]));
   const run = async (query: string, variableValues?: Record<string, unknown>) =>
     (await execute({ schema, document: parse(query), contextValue: {}, variableValues })) as { data?: any; errors?: readonly Error[] };
   return { run, batches, fallbacks: () => fallbacks };
@@ -106,6 +108,14 @@ describe('plugin fields answered ahead of their items', () => {
     expect(res.data?.promised.map((e: { node: { label: string } }) => e.node.label)).toEqual(['p-o1', 'p-o2', 'p-o3']);
     expect(h.batches).toEqual([]);
     expect(h.fallbacks()).toBe(3);
+  });
+
+  it('wraps a wrapped field anew from its own resolver: each batch is sent once', async () => {
+    const h = harness({ wrapAgain: true });
+    const res = await h.run('{ customers { orders { edges { node { label } } } } }');
+    expect(res.data?.customers[0].orders.edges[2].node.label).toBe('c1-o3');
+    expect(h.batches).toHaveLength(2);
+    expect(h.fallbacks()).toBe(0);
   });
 
   it('answers nothing ahead to another request', async () => {

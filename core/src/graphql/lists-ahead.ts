@@ -6,24 +6,24 @@ import {
 } from 'graphql';
 
 /**
- * Plugin fields resolved a list at a time, ahead of GraphQL's call for each item.
+ * Fields of a list's items resolved a list at a time, ahead of GraphQL's call for each item.
  *
- * A plugin field's resolver batches its parents through a DataLoader, so each of a list's items
- * waits on a promise of its own, and the executor then awaits every item object and edge that
- * holds one. For a 50-order page whose result was kept, that promise work and its garbage cost
- * more than the rest of the field. Here a core field whose list of items carries plugin fields
- * (`Customer.orders` → `edges` → `node`) looks at the query's selection when its own value is
- * ready, sends every item's parents of each selected plugin field as one batch, and resolves once
- * the answers are in; each item's plugin field then answers at once from them.
+ * A field batched through a DataLoader (a plugin field's sandbox call, an order's lines) gives
+ * each of a list's items a promise of its own, and the executor then awaits every item object
+ * and edge that holds one. For a 50-order page, that promise work and its garbage cost more than
+ * a kept plugin result or the lines' one query. Here a field whose value reaches such items
+ * through lists and plain fields (`Customer.orders` → `edges` → `node`) looks at the query's
+ * selection when its own value is ready, sends every item's parents of each selected field as
+ * one batch, and resolves once the answers are in; each item's field then answers at once.
  *
- * Anything not answered ahead (an abstract type on the way, a field under @defer, a parent the
- * lookahead could not reach) still goes through the DataLoader, so what a query answers is the
- * same either way; only how many promises it takes changes.
+ * Anything not answered ahead (an abstract type on the way, a field under @defer, a single
+ * parent) still goes through the field's own resolver and its DataLoader, so what a query
+ * answers is the same either way; only how many promises it takes changes.
  */
 
-/** How one plugin field is sent ahead: its answers by parent, as its resolver would give them. */
+/** How one field is sent ahead: its answers by parent, as its resolver would give them. */
 export interface FieldAhead {
-  /** The answer key its resolver looks under (the installation, the field and the arguments). */
+  /** The answer key its resolver looks under (whose field it is, and the arguments). */
   keyOf(args: Record<string, unknown>): string;
   /** One answer per parent (a value, or an Error for that parent's field), as its batch resolves them. */
   resolve(context: object, parents: readonly object[], args: Record<string, unknown>): Promise<readonly unknown[]>;
@@ -32,22 +32,28 @@ export interface FieldAhead {
 /** How many levels of plain (property) fields the lookahead follows from a core field to the items. */
 const MAX_HOPS = 3;
 
-/**
- * The answers sent ahead, by the request's scope (its GraphQL context, or what the caller makes of
- * it: a subscription's event), parent and answer key.
- */
+/** The answers sent ahead, by the request's scope (see `answersScope`), parent and answer key. */
 const answered = new WeakMap<object, Map<object, Map<string, unknown>>>();
 
 export const NOT_ANSWERED: unique symbol = Symbol('not answered ahead');
 
-/** The answer sent ahead for this parent's field under `key` in this scope, if there is one. */
-export function answeredAhead(scope: object, parent: unknown, key: string): unknown {
+/**
+ * What a request's answers are kept under: its database loaders, which a subscription renews for
+ * each event of its one long-lived context, so no event is answered from an earlier one.
+ */
+function answersScope(context: object): object {
+  return (context as { loaders?: object }).loaders ?? context;
+}
+
+/** The answer sent ahead for this parent's field under `key` in this request, if there is one. */
+export function answeredAhead(context: object, parent: unknown, key: string): unknown {
   if (parent === null || typeof parent !== 'object') return NOT_ANSWERED;
-  const answers = answered.get(scope)?.get(parent);
+  const answers = answered.get(answersScope(context))?.get(parent);
   return answers && answers.has(key) ? answers.get(key) : NOT_ANSWERED;
 }
 
-function keep(scope: object, parent: object, key: string, answer: unknown): void {
+function keep(context: object, parent: object, key: string, answer: unknown): void {
+  const scope = answersScope(context);
   let byParent = answered.get(scope);
   if (!byParent) answered.set(scope, (byParent = new Map()));
   let answers = byParent.get(parent);
@@ -55,34 +61,41 @@ function keep(scope: object, parent: object, key: string, answer: unknown): void
   answers.set(key, answer);
 }
 
-/** What a request's answers are kept under, from its GraphQL context. */
-export type ScopeOf = (context: object) => object;
+/** A wrapped resolver's own, so that a schema extended from a wrapped one is wrapped once, anew. */
+const UNWRAPPED = Symbol('resolver before lookahead');
 
 /**
  * Wraps each resolver-backed field of `schema` whose value reaches, through lists and plain
- * fields, items of a type with plugin fields (`ahead`, by `Type.field`).
+ * fields, items of a type with fields sent ahead (`ahead`, by `Type.field`). A field already
+ * wrapped (carried over from the schema this one extends) is wrapped again from its own resolver.
  */
-export function resolveListsAhead(schema: GraphQLSchema, ahead: ReadonlyMap<string, FieldAhead>, scopeOf: ScopeOf): void {
+export function resolveListsAhead(schema: GraphQLSchema, ahead: ReadonlyMap<string, FieldAhead>): void {
   if (ahead.size === 0) return;
-  const withPluginFields = new Set([...ahead.keys()].map((coordinate) => coordinate.split('.')[0]));
+  const withFieldsAhead = new Set([...ahead.keys()].map((coordinate) => coordinate.split('.')[0]));
   const reachesItems = (type: GraphQLOutputType, hops: number, throughList: boolean): boolean => {
     const nullable = getNullableType(type);
     if (isListType(nullable)) return reachesItems(nullable.ofType, hops, true);
     if (!isObjectType(nullable)) return false;
-    if (throughList && withPluginFields.has(nullable.name)) return true;
+    if (throughList && withFieldsAhead.has(nullable.name)) return true;
     return hops > 0 && Object.values(nullable.getFields()).some((f) => !f.resolve && reachesItems(f.type, hops - 1, throughList));
   };
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
-      if (field.resolve && !ahead.has(`${type.name}.${field.name}`) && reachesItems(field.type, MAX_HOPS, false)) {
-        field.resolve = lookingAhead(field.resolve, ahead, scopeOf);
+      const own = unwrapped(field.resolve);
+      if (own !== field.resolve) field.resolve = own;
+      if (own && !ahead.has(`${type.name}.${field.name}`) && reachesItems(field.type, MAX_HOPS, false)) {
+        field.resolve = lookingAhead(own, ahead);
       }
     }
   }
 }
 
-function lookingAhead(resolve: GraphQLFieldResolver<unknown, unknown>, ahead: ReadonlyMap<string, FieldAhead>, scopeOf: ScopeOf): GraphQLFieldResolver<unknown, unknown> {
+function unwrapped(resolve: GraphQLFieldResolver<unknown, unknown> | undefined): GraphQLFieldResolver<unknown, unknown> | undefined {
+  return (resolve as { [UNWRAPPED]?: GraphQLFieldResolver<unknown, unknown> } | undefined)?.[UNWRAPPED] ?? resolve;
+}
+
+function lookingAhead(resolve: GraphQLFieldResolver<unknown, unknown>, ahead: ReadonlyMap<string, FieldAhead>): GraphQLFieldResolver<unknown, unknown> {
   // The items of one list share a plan; so do the lists of one request (each customer's orders).
   const plans = new WeakMap<readonly FieldNode[], WeakMap<object, Plan | null>>();
   const planOf = (info: GraphQLResolveInfo): Plan | null => {
@@ -92,12 +105,13 @@ function lookingAhead(resolve: GraphQLFieldResolver<unknown, unknown>, ahead: Re
     if (plan === undefined) byVariables.set(info.variableValues, (plan = planFor(info.returnType, info.fieldNodes, MAX_HOPS, info, ahead)));
     return plan;
   };
-  return (source, args, context, info) => {
+  const wrapped: GraphQLFieldResolver<unknown, unknown> = (source, args, context, info) => {
     const value = resolve(source, args, context, info);
     if (typeof context !== 'object' || context === null) return value;
-    const send = (v: unknown) => sendAhead(v, context, scopeOf(context), info, planOf);
+    const send = (v: unknown) => sendAhead(v, context, info, planOf);
     return isThenable(value) ? value.then(send) : send(value);
   };
+  return Object.assign(wrapped, { [UNWRAPPED]: resolve });
 }
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
@@ -121,7 +135,7 @@ interface Plan {
 }
 
 /** Sends every batch the selection under `info` holds for `value`; resolves to `value` once all are answered. */
-function sendAhead(value: unknown, context: object, scope: object, info: GraphQLResolveInfo, planOf: (info: GraphQLResolveInfo) => Plan | null): unknown {
+function sendAhead(value: unknown, context: object, info: GraphQLResolveInfo, planOf: (info: GraphQLResolveInfo) => Plan | null): unknown {
   const batches = new Map<string, Batch>();
   try {
     const plan = planOf(info);
@@ -133,10 +147,10 @@ function sendAhead(value: unknown, context: object, scope: object, info: GraphQL
   return Promise.all([...batches].map(async ([key, { field, args, parents }]) => {
     try {
       const answers = await field.resolve(context, parents, args);
-      parents.forEach((parent, i) => keep(scope, parent, key, answers[i]));
+      parents.forEach((parent, i) => keep(context, parent, key, answers[i]));
     } catch (err) {
       // Each item's field fails with the batch's error, as through the DataLoader.
-      for (const parent of parents) keep(scope, parent, key, err instanceof Error ? err : new Error(String(err)));
+      for (const parent of parents) keep(context, parent, key, err instanceof Error ? err : new Error(String(err)));
     }
   })).then(() => value);
 }
