@@ -6,7 +6,7 @@ import Database from 'libsql';
 type Statement = ReturnType<Database.Database['prepare']>;
 type Column = ReturnType<Statement['columns']>[number];
 
-/** A statement that only reads, so running it a second time changes nothing. */
+/** A statement that only reads: the only kind answered here. */
 const READ_STATEMENT = /^\s*select\b/i;
 
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);

@@ -29,7 +29,7 @@ export interface FieldAhead {
   resolve(context: object, parents: readonly object[], args: Record<string, unknown>): Promise<readonly unknown[]>;
 }
 
-/** How many levels of plain (property) fields the lookahead follows from a core field to the items. */
+/** How many levels of plain (property) fields the lookahead follows from a wrapped field to the items. */
 const MAX_HOPS = 3;
 
 /** The answers sent ahead, by the request's scope (see `answersScope`), parent and answer key. */
@@ -117,7 +117,7 @@ function lookingAhead(resolve: GraphQLFieldResolver<unknown, unknown>, ahead: Re
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 
-/** One plugin field with one set of arguments, and the parents selecting it. */
+/** One field sent ahead, with one set of arguments, and the parents selecting it. */
 interface Batch {
   field: FieldAhead;
   args: Record<string, unknown>;
@@ -126,7 +126,7 @@ interface Batch {
 
 /**
  * What a selection asks of values of one type, worked out once for all the items of a list:
- * the plugin fields to batch on each value (by answer key), and the plain fields to follow.
+ * the fields to batch on each value (by answer key), and the plain fields to follow.
  */
 interface Plan {
   type: GraphQLOutputType;
@@ -141,7 +141,7 @@ function sendAhead(value: unknown, context: object, info: GraphQLResolveInfo, pl
     const plan = planOf(info);
     if (plan) collect(value, plan, batches);
   } catch {
-    return value; // left to the DataLoader
+    return value; // left to each item's own resolver
   }
   if (batches.size === 0) return value;
   return Promise.all([...batches].map(async ([key, { field, args, parents }]) => {
@@ -155,7 +155,7 @@ function sendAhead(value: unknown, context: object, info: GraphQLResolveInfo, pl
   })).then(() => value);
 }
 
-/** The plan for values of `type` under `fieldNodes`; null when nothing below asks for a plugin field. */
+/** The plan for values of `type` under `fieldNodes`; null when nothing below asks for a field sent ahead. */
 function planFor(
   type: GraphQLOutputType, fieldNodes: readonly FieldNode[], hops: number, info: GraphQLResolveInfo, ahead: ReadonlyMap<string, FieldAhead>,
 ): Plan | null {
@@ -185,7 +185,7 @@ function planFor(
 }
 
 function collect(value: unknown, plan: Plan, batches: Map<string, Batch>, type: GraphQLOutputType = plan.type): void {
-  // A promise the executor would await is not a parent yet: its items go through the DataLoader.
+  // A promise the executor would await is not a parent yet: its items go through their own resolvers.
   if (value === null || typeof value !== 'object' || value instanceof Error || isThenable(value)) return;
   const nullable = getNullableType(type);
   if (isListType(nullable)) {
