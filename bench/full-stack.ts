@@ -40,6 +40,11 @@ export async function fullStack(): Promise<BenchResult> {
         body: JSON.stringify({ query: `{customer(id:"${customer.id}"){id name email}}` }),
       },
       { route: 'hello-world hono route (the same JSON as a constant)', url: fixture.info.helloUrl, body: '{}' },
+      {
+        route: 'graphql-yoga alone (the same query, the customer held in memory)',
+        url: fixture.info.yogaUrl,
+        body: JSON.stringify({ query: `{customer(id:"${customer.id}"){id name email}}` }),
+      },
     ];
 
     // Both must answer exactly the same data before their speed means anything.
@@ -70,7 +75,7 @@ export async function fullStack(): Promise<BenchResult> {
       const all = combine(runs.get(t)!);
       return { t, all, warm: combine(warmups.get(t)!), stats: summarize(all.latenciesMs), rps: all.latenciesMs.length / all.seconds };
     });
-    const [rawRps, fullRps, helloRps] = results.map((r) => r.rps) as [number, number, number];
+    const [rawRps, fullRps, helloRps, yogaRps] = results.map((r) => r.rps) as [number, number, number, number];
     const rows = results.map(({ t, all, stats, rps }) => [
       t.route, fmtInt(rps), fmtMs(stats.p50), fmtMs(stats.p99), fmtInt(stats.count), fmtInt(badResponses(all)), fmtRatio(rps / rawRps),
     ]);
@@ -91,6 +96,8 @@ export async function fullStack(): Promise<BenchResult> {
         ['full stack vs raw route (req/s)', fmtRatio(fullRps / rawRps), '≥ 0.7×', atLeast(fullRps / rawRps, 0.7)],
         ['raw route vs hello-world (req/s)', fmtRatio(rawRps / helloRps), '≥ 0.5×', atLeast(rawRps / helloRps, 0.5)],
       ]),
+      '',
+      `What graphql-yoga alone allows: the full stack serves ${fmtRatio(fullRps / yogaRps)} of its requests per second, and it serves ${fmtRatio(yogaRps / rawRps)} of the raw route's.`,
       '',
       `Bad = non-2xx + connection errors/timeouts + 2xx with a body other than \`${expected}\`: ${problems.length ? '' : 'none.'}`,
       ...problems.map((p) => `- ${p}`),

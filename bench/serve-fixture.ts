@@ -12,7 +12,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { serve, type ServerType } from '@hono/node-server';
+import { serve, type HttpBindings, type ServerType } from '@hono/node-server';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import { createSchema, createYoga } from 'graphql-yoga';
 import { Hono } from 'hono';
 import { createTenant, domain, parseGlobalId, tenantContext, toGlobalId, type Platform } from '@mosaic/core';
 import { emit, serveBenchPlatform, serveUntilStopped } from './fixture-process.js';
@@ -22,6 +24,7 @@ export interface FullStackFixture {
   graphqlUrl: string;
   rawUrl: string;
   helloUrl: string;
+  yogaUrl: string;
   apiKey: string;
   customer: { id: string; name: string; email: string };
 }
@@ -53,6 +56,7 @@ if (existingDir) {
     graphqlUrl: `${graphql.url}/graphql`,
     rawUrl: `${raw.url}/raw`,
     helloUrl: `${raw.url}/hello`,
+    yogaUrl: `${raw.url}/yoga`,
     apiKey,
     customer: answer,
   });
@@ -63,11 +67,27 @@ serveUntilStopped(cleanups);
 /**
  * The baseline: what `{customer(id){id name email}}` has to do, without GraphQL — verify the
  * bearer key, find the tenant's database, one indexed SELECT, the same JSON shape. Body: {"id": gid}.
- * Beside it, hono's floor on this machine: `/hello` answers the same JSON as a constant.
+ * Beside it, hono's floor on this machine: `/hello` answers the same JSON as a constant; and
+ * graphql-yoga's: `/yoga` answers the same query from a one-type schema holding the customer in
+ * memory (no key, no database), handed the Node request as the real app hands it.
  */
 async function serveRaw(platform: Platform, customer: FullStackFixture['customer']): Promise<{ url: string; close(): Promise<void> }> {
-  const app = new Hono();
+  const app = new Hono<{ Bindings: HttpBindings }>();
   app.post('/hello', (c) => c.json({ data: { customer } }));
+  const yoga = createYoga({
+    graphqlEndpoint: '/yoga',
+    landingPage: false,
+    graphiql: false,
+    logging: false,
+    schema: createSchema({
+      typeDefs: 'type Query { customer(id: ID!): Customer } type Customer { id: ID! name: String! email: String }',
+      resolvers: { Query: { customer: (_: unknown, { id }: { id: string }) => (id === customer.id ? customer : null) } },
+    }),
+  });
+  app.post('/yoga', async (c) => {
+    await yoga.handle(c.env.incoming, c.env.outgoing);
+    return RESPONSE_ALREADY_SENT;
+  });
   const unauthenticated = { errors: [{ message: 'send a valid API key', extensions: { code: 'UNAUTHENTICATED' } }] };
   app.post('/raw', async (c) => {
     const match = /^Bearer\s+(\S+)$/i.exec(c.req.header('authorization') ?? '');
