@@ -22,12 +22,14 @@ export async function requireRow<T extends TableWithId>(
   return row;
 }
 
-const byIdsStatements = perDatabase((_db: Reader) => new Map<SQLiteTable, ReturnType<typeof prepareByIds>>());
+type ByIdsStatements = { many: ReturnType<typeof prepareByIds>; one: ReturnType<typeof prepareById> };
+const byIdsStatements = perDatabase((_db: Reader) => new Map<SQLiteTable, ByIdsStatements>());
 const prepareByIds = (db: Reader, table: TableWithId) => db.select().from(table as SQLiteTable).where(inJsonArray(table.id, 'ids')).prepare();
+const prepareById = (db: Reader, table: TableWithId) => db.select().from(table as SQLiteTable).where(eq(table.id, sql.placeholder('id'))).prepare();
 function byIdsStatement(db: Reader, table: TableWithId) {
   const statements = byIdsStatements(db);
   let statement = statements.get(table);
-  if (!statement) statements.set(table, (statement = prepareByIds(db, table)));
+  if (!statement) statements.set(table, (statement = { many: prepareByIds(db, table), one: prepareById(db, table) }));
   return statement;
 }
 
@@ -38,7 +40,9 @@ export async function rowsByIds<T extends TableWithId>(
   ids: readonly string[],
 ): Promise<Map<string, T['$inferSelect']>> {
   if (ids.length === 0) return new Map();
-  const rows = (await byIdsStatement(db, table).all({ ids: JSON.stringify(ids) })) as T['$inferSelect'][];
+  const statements = byIdsStatement(db, table);
+  // A single id (a `node` or `customer` lookup, the commonest batch) skips the JSON array.
+  const rows = (ids.length === 1 ? await statements.one.all({ id: ids[0] }) : await statements.many.all({ ids: JSON.stringify(ids) })) as T['$inferSelect'][];
   return new Map(rows.map((r) => [(r as { id: string }).id, r]));
 }
 

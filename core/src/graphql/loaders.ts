@@ -38,34 +38,49 @@ function groupedBy<K extends string, R extends Record<K, unknown>>(
   };
 }
 
+/** How each of a request's loaders is made. */
+const loaderMakers = {
+  account: (ctx: TenantContext) => byId(ctx, accounts),
+  customer: (ctx: TenantContext) => byId(ctx, customers),
+  case: (ctx: TenantContext) => byId(ctx, cases),
+  interaction: (ctx: TenantContext) => byId(ctx, interactions),
+  order: (ctx: TenantContext) => byId(ctx, orders),
+  agent: (ctx: TenantContext) => byId(ctx, agents),
+  queue: (ctx: TenantContext) => byId(ctx, queues),
+  // Only the articles the caller may read (a draft of someone else is not found, like a missing one).
+  article: (ctx: TenantContext) => new DataLoader<string, KnowledgeArticle | undefined>(async (ids) => {
+    const rows = await knowledgeUseCases.readableArticlesByIds(ctx, ids);
+    return ids.map((id) => rows.get(id));
+  }, databaseBatch),
+  thread: (ctx: TenantContext) => byId(ctx, communityThreads),
+  post: (ctx: TenantContext) => byId(ctx, communityPosts),
+  identities: (ctx: TenantContext) => new DataLoader(groupedBy((ids) => customerUseCases.customerIdentities(ctx, ids), 'customerId'), databaseBatch),
+  orderLines: (ctx: TenantContext) => new DataLoader(groupedBy((ids) => orderUseCases.linesOfOrders(ctx, ids), 'orderId'), databaseBatch),
+  skills: (ctx: TenantContext) => new DataLoader(groupedBy((ids) => agentUseCases.skillsOfAgents(ctx, ids), 'agentId'), databaseBatch),
+  openCaseCount: (ctx: TenantContext) => new DataLoader<string, number>(async (ids) => {
+    const counts = await agentUseCases.openCaseCounts(ctx, ids);
+    return ids.map((id) => counts.get(id) ?? 0);
+  }, databaseBatch),
+};
+
+type LoaderName = keyof typeof loaderMakers;
+export type Loaders = { readonly [K in LoaderName]: ReturnType<(typeof loaderMakers)[K]> };
+
 /**
  * Per-request batching: every `customer`/`account`/... reference resolved in one request level
- * becomes one `IN (...)` query instead of one query per parent.
+ * becomes one `IN (...)` query instead of one query per parent. A request makes only the loaders
+ * it uses, on first use (most use two or three of them).
  */
-export function createLoaders(ctx: TenantContext) {
-  return {
-    account: byId(ctx, accounts),
-    customer: byId(ctx, customers),
-    case: byId(ctx, cases),
-    interaction: byId(ctx, interactions),
-    order: byId(ctx, orders),
-    agent: byId(ctx, agents),
-    queue: byId(ctx, queues),
-    // Only the articles the caller may read (a draft of someone else is not found, like a missing one).
-    article: new DataLoader<string, KnowledgeArticle | undefined>(async (ids) => {
-      const rows = await knowledgeUseCases.readableArticlesByIds(ctx, ids);
-      return ids.map((id) => rows.get(id));
-    }, databaseBatch),
-    thread: byId(ctx, communityThreads),
-    post: byId(ctx, communityPosts),
-    identities: new DataLoader(groupedBy((ids) => customerUseCases.customerIdentities(ctx, ids), 'customerId'), databaseBatch),
-    orderLines: new DataLoader(groupedBy((ids) => orderUseCases.linesOfOrders(ctx, ids), 'orderId'), databaseBatch),
-    skills: new DataLoader(groupedBy((ids) => agentUseCases.skillsOfAgents(ctx, ids), 'agentId'), databaseBatch),
-    openCaseCount: new DataLoader<string, number>(async (ids) => {
-      const counts = await agentUseCases.openCaseCounts(ctx, ids);
-      return ids.map((id) => counts.get(id) ?? 0);
-    }, databaseBatch),
-  };
+class RequestLoaders {
+  readonly made: Partial<Record<LoaderName, unknown>> = {};
+  constructor(readonly ctx: TenantContext) {}
+}
+for (const name of Object.keys(loaderMakers) as LoaderName[]) {
+  Object.defineProperty(RequestLoaders.prototype, name, {
+    get(this: RequestLoaders) {
+      return (this.made[name] ??= loaderMakers[name](this.ctx));
+    },
+  });
 }
 
-export type Loaders = ReturnType<typeof createLoaders>;
+export const createLoaders = (ctx: TenantContext): Loaders => new RequestLoaders(ctx) as unknown as Loaders;

@@ -18,11 +18,12 @@ export function requestBodyLimit(maxBytes: number): MiddlewareHandler<AppEnv> {
     return errorResponse(c, 413, 'PAYLOAD_TOO_LARGE', `the request body is larger than ${maxBytes} bytes; send less (limit: MOSAIC_MAX_BODY_BYTES)`);
   };
   const streamed = honoBodyLimit({ maxSize: maxBytes, onError: tooLarge });
-  return async (c, next) => {
+  // Not async: it hands the request on as it is, without a promise of its own.
+  return (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     const declared = c.req.header('content-length');
     if (declared !== undefined && c.req.header('transfer-encoding') === undefined) {
-      return Number(declared) > maxBytes ? tooLarge(c) : next();
+      return Number(declared) > maxBytes ? Promise.resolve(tooLarge(c)) : next();
     }
     c.set('bodyBuffered', true);
     return streamed(c, next);

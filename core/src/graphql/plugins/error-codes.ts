@@ -27,6 +27,23 @@ const unsupportedMediaType = () => Response.json(
   { status: 415, headers: { 'accept-post': 'application/json' } }, // RFC 9110 §15.5.16
 );
 
+// The after-hooks are the same for every request: made once, not per request.
+const afterParse = ({ result }: { result: unknown }) => withCode(result, 'GRAPHQL_PARSE_FAILED');
+const afterValidate = ({ result }: { result: readonly unknown[] }) => {
+  for (const error of result) withCode(error, 'GRAPHQL_VALIDATION_FAILED');
+};
+// A result with errors and no data is a request error: variables that do not coerce (a bad
+// enum value, a string for an Int, a missing required field). graphql-js gives them no code,
+// and some carry the scalar's own error as originalError, which the error masker would take
+// for an internal fault: each becomes a plain GraphQLError with the code (and its HTTP 400,
+// which every error of a result without data gets unless it chose another).
+const afterExecute: ReturnType<NonNullable<Plugin['onExecute']>> = {
+  onExecuteDone: ({ result, setResult }) => {
+    if (isAsyncIterable(result) || 'data' in result || !result.errors?.length) return;
+    setResult({ ...result, errors: result.errors.map(asRequestError) });
+  },
+};
+
 /** Parse and validation failures get codes too, so every error a client sees has one. */
 export function errorCodes(): Plugin {
   return {
@@ -34,20 +51,8 @@ export function errorCodes(): Plugin {
     onRequestParse: ({ request, requestParser, endResponse }) => {
       if (!requestParser && request.method === 'POST') endResponse(unsupportedMediaType());
     },
-    onParse: () => ({ result }) => withCode(result, 'GRAPHQL_PARSE_FAILED'),
-    onValidate: () => ({ result }) => {
-      for (const error of result) withCode(error, 'GRAPHQL_VALIDATION_FAILED');
-    },
-    // A result with errors and no data is a request error: variables that do not coerce (a bad
-    // enum value, a string for an Int, a missing required field). graphql-js gives them no code,
-    // and some carry the scalar's own error as originalError, which the error masker would take
-    // for an internal fault: each becomes a plain GraphQLError with the code (and its HTTP 400,
-    // which every error of a result without data gets unless it chose another).
-    onExecute: () => ({
-      onExecuteDone: ({ result, setResult }) => {
-        if (isAsyncIterable(result) || 'data' in result || !result.errors?.length) return;
-        setResult({ ...result, errors: result.errors.map(asRequestError) });
-      },
-    }),
+    onParse: () => afterParse,
+    onValidate: () => afterValidate,
+    onExecute: () => afterExecute,
   };
 }

@@ -47,6 +47,9 @@ export function operationMetrics(metrics: GraphQLMetrics): Plugin<ServerContext>
       metrics.cost.inc({ tenant: context.tenant.tenantId }, context.queryCost);
     }
   };
+  const charged: ReturnType<NonNullable<Plugin<ServerContext>['onExecute']>> = {
+    onExecuteDone: ({ args: done }) => charge(done.contextValue as never),
+  };
   return {
     onRequest({ request }) {
       started.set(request, performance.now());
@@ -61,8 +64,9 @@ export function operationMetrics(metrics: GraphQLMetrics): Plugin<ServerContext>
     },
     onExecute({ args }) {
       const { request } = args.contextValue as unknown as { request: Request };
-      describe(request, args.document, args.operationName);
-      return { onExecuteDone: ({ args: done }) => charge(done.contextValue as never) };
+      // Validation described it already, unless something ran it without validating.
+      if ((operations.get(request)?.type ?? 'unknown') === 'unknown') describe(request, args.document, args.operationName);
+      return charged;
     },
     onSubscribe({ args }) {
       const { request } = args.contextValue as unknown as { request: Request };

@@ -41,6 +41,8 @@ function costKey(document: DocumentNode, variables: Record<string, unknown>, ope
     if (value !== undefined && value !== null && typeof value !== 'number' && typeof value !== 'boolean') return undefined;
     relevant.push(value === undefined ? 'default' : value); // absent takes the default; null does not
   }
+  // Nothing but the name, which is one of the document's own: no digest needed.
+  if (relevant.length === 1) return `name:${operationName ?? ''}`;
   return createHash('sha1').update(JSON.stringify(relevant)).digest('base64');
 }
 
