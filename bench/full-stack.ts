@@ -2,7 +2,8 @@
  * Full stack vs baseline: the real app's /graphql answering `{customer(id){id name email}}`
  * against a raw hono route doing the same work without GraphQL (verify the key, open the
  * tenant's database, one SELECT, the same JSON), and the raw route against a hello-world hono
- * route answering that JSON as a constant. All are served by one child process; the load
+ * route answering that JSON as a constant, and graphql-yoga alone answering the same query from
+ * memory (the floor of any route through yoga). All are served by one child process; the load
  * generator (autocannon, 50 connections) runs here, alternating the targets so drift of the
  * machine hits them alike. Every response must be 200 with exactly the expected body.
  * Goals (issue 13): full stack ≥ 0.7× the raw route, the raw route ≥ 0.5× hello-world.
