@@ -1,6 +1,7 @@
 import { asc, eq, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { inJsonArray, perDatabase } from '../db/prepared.js';
+import { tableRows } from '../db/table-rows.js';
 import type { TenantDrizzle } from '../db/tenant-db.js';
 import { customers, orderLines, orders, ORDER_STATUSES } from '../db/tenant-schema.js';
 import { AppError } from '../lib/errors.js';
@@ -58,8 +59,8 @@ const linesStatement = perDatabase((db: TenantDrizzle) =>
   db.select().from(orderLines).where(inJsonArray(orderLines.orderId, 'orderIds')).orderBy(asc(orderLines.id)).prepare());
 
 /** The lines of these orders (for DataLoader and the plugin host), one statement for any number. */
-export function linesOfOrders(ctx: TenantContext, orderIds: readonly string[]): Promise<OrderLine[]> {
-  return linesStatement(ctx.data.db).all({ orderIds: JSON.stringify(orderIds) });
+export async function linesOfOrders(ctx: TenantContext, orderIds: readonly string[]): Promise<OrderLine[]> {
+  return tableRows(orderLines, await linesStatement(ctx.data.db).values({ orderIds: JSON.stringify(orderIds) }));
 }
 
 export async function createOrder(ctx: TenantContext, raw: unknown): Promise<Order> {

@@ -1,6 +1,7 @@
 import { and, count, eq, sql, type SQL } from 'drizzle-orm';
 import type { AnySQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { inJsonArray, perDatabase } from '../db/prepared.js';
+import { tableRows } from '../db/table-rows.js';
 import type { TenantDrizzle, TenantTx } from '../db/tenant-db.js';
 import { notFound } from '../lib/errors.js';
 import { keysetPage, type Connection, type Keyset, type PageArgs } from './pagination.js';
@@ -42,8 +43,8 @@ export async function rowsByIds<T extends TableWithId>(
   if (ids.length === 0) return new Map();
   const statements = byIdsStatement(db, table);
   // A single id (a `node` or `customer` lookup, the commonest batch) skips the JSON array.
-  const rows = (ids.length === 1 ? await statements.one.all({ id: ids[0] }) : await statements.many.all({ ids: JSON.stringify(ids) })) as T['$inferSelect'][];
-  return new Map(rows.map((r) => [(r as { id: string }).id, r]));
+  const values = ids.length === 1 ? await statements.one.values({ id: ids[0] }) : await statements.many.values({ ids: JSON.stringify(ids) });
+  return new Map(tableRows(table, values).map((r) => [(r as { id: string }).id, r]));
 }
 
 /**
@@ -79,7 +80,7 @@ export function pageOfRows<T extends TableWithId>(
     keyset,
     // drizzle cannot infer a select over a generic table; the result type is restored here
     async ({ cursor, orderBy, limit }) =>
-      (await db.select().from(table as SQLiteTable).where(and(where, ...cursor)).orderBy(...orderBy).limit(limit)) as Row[],
+      tableRows(table, await db.select().from(table as SQLiteTable).where(and(where, ...cursor)).orderBy(...orderBy).limit(limit).values()) as Row[],
     () => countRows(db, table, where),
   );
 }
