@@ -1,6 +1,7 @@
 import { missingInputScopes, readDeclaredInput, type DeclaredInput } from '@mosaic/sdk/schema';
 import {
-  BREAK, execute, GraphQLError, GraphQLList, GraphQLObjectType, GraphQLSchema, isIntrospectionType, Kind, parse, TypeInfo, visit, visitWithTypeInfo,
+  BREAK, execute, getNamedType, GraphQLError, GraphQLList, GraphQLObjectType, GraphQLSchema, isAbstractType, isIntrospectionType, Kind, parse,
+  TypeInfo, visit, visitWithTypeInfo,
   type DocumentNode, type ExecutionResult, type GraphQLNamedType,
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
@@ -86,7 +87,7 @@ export class DeclaredInputResolver {
     return this.inputs.has(coordinate);
   }
 
-  /** Whether the input is answered by compiled code (once it has been resolved). */
+  /** Whether the input is answered by compiled code, once it has been resolved (tests and diagnostics). */
   isCompiled(coordinate: string): boolean {
     return Boolean(this.#compiled.get(coordinate));
   }
@@ -109,7 +110,8 @@ export class DeclaredInputResolver {
     }
     return parents.map((_, i) => {
       const error = failed.get(i);
-      if (error) return { ok: false, error: unlocated(error.originalError ?? error) };
+      // What a resolver threw, as an Error (graphql-jit keeps a thrown non-Error as it was).
+      if (error) return { ok: false, error: unlocated(error.originalError instanceof Error ? error.originalError : error) };
       return { ok: true, value: data[i] };
     });
   }
@@ -163,8 +165,9 @@ export class DeclaredInputResolver {
 
 /**
  * The error without its place in the wrapper's own query (`parents.3.orderStatus`), which would
- * otherwise be reported as the place of the plugin's field in the caller's. graphql-jit locates a
- * value that fails to serialise where graphql-js leaves it unlocated.
+ * otherwise be reported as the place of the plugin's field in the caller's. graphql-jit reports a
+ * value that fails to serialise as an error of its own at that place, where graphql-js gives the
+ * scalar's unlocated error: the message is the same.
  */
 function unlocated(error: Error): Error {
   if (!(error instanceof GraphQLError) || error.path === undefined) return error;
@@ -172,25 +175,43 @@ function unlocated(error: Error): Error {
 }
 
 /**
- * Whether a declared input may be compiled to code: it selects fields that take no arguments,
- * with no directives and no variables. The code graphql-jit writes then holds only names, which
- * GraphQL's grammar restricts to letters, digits and underscores: nothing a plugin wrote (a
- * string literal, an argument's default value) can reach the generated source.
+ * Whether a declared input may be compiled to code. It may when it selects, on object types
+ * only, fields that take no arguments and return no interface or union, under names and aliases
+ * without an underscore, with no directives and no variables. Then what graphql-jit writes into
+ * its source is names and nothing a plugin author wrote as a value: it embeds argument values and
+ * defaults, and a selection on an interface is compiled once for each implementation, with that
+ * implementation's arguments (a plugin's own type may add one with a default) and at a size that
+ * grows with the number of implementations at every level. It keys each field's resolve info by
+ * the path's names joined with `_`, so names with one could share another field's info.
+ * Everything else runs on graphql-js.
  */
 export function compilable(schema: GraphQLSchema, document: DocumentNode): boolean {
   const typeInfo = new TypeInfo(schema);
   let plain = true;
+  const refuse = () => {
+    plain = false;
+    return BREAK;
+  };
   visit(document, visitWithTypeInfo(typeInfo, {
     enter(node) {
-      if (node.kind === Kind.ARGUMENT || node.kind === Kind.DIRECTIVE || node.kind === Kind.VARIABLE || node.kind === Kind.VARIABLE_DEFINITION) {
-        plain = false;
-        return BREAK;
+      switch (node.kind) {
+        case Kind.ARGUMENT:
+        case Kind.DIRECTIVE:
+        case Kind.VARIABLE:
+        case Kind.VARIABLE_DEFINITION:
+          return refuse();
+        case Kind.FIELD: {
+          const parent = typeInfo.getParentType();
+          const field = typeInfo.getFieldDef();
+          const key = (node.alias ?? node.name).value;
+          if (!parent || isAbstractType(parent) || !field || field.args.length > 0 || isAbstractType(getNamedType(field.type)) || key.includes('_')) {
+            return refuse();
+          }
+          return undefined;
+        }
+        default:
+          return undefined;
       }
-      if (node.kind === Kind.FIELD && (typeInfo.getFieldDef()?.args.length ?? 1) > 0) {
-        plain = false;
-        return BREAK;
-      }
-      return undefined;
     },
   }));
   return plain;
