@@ -23,14 +23,15 @@ export async function requireRow<T extends TableWithId>(
   return row;
 }
 
-type ByIdsStatements = { many: ReturnType<typeof prepareByIds>; one: ReturnType<typeof prepareById> };
+/** Each prepared on first use: a write transaction's database handle is new every time. */
+type ByIdsStatements = { many?: ReturnType<typeof prepareByIds>; one?: ReturnType<typeof prepareById> };
 const byIdsStatements = perDatabase((_db: Reader) => new Map<SQLiteTable, ByIdsStatements>());
 const prepareByIds = (db: Reader, table: TableWithId) => db.select().from(table as SQLiteTable).where(inJsonArray(table.id, 'ids')).prepare();
 const prepareById = (db: Reader, table: TableWithId) => db.select().from(table as SQLiteTable).where(eq(table.id, sql.placeholder('id'))).prepare();
-function byIdsStatement(db: Reader, table: TableWithId) {
+function statementsFor(db: Reader, table: TableWithId): ByIdsStatements {
   const statements = byIdsStatements(db);
   let statement = statements.get(table);
-  if (!statement) statements.set(table, (statement = { many: prepareByIds(db, table), one: prepareById(db, table) }));
+  if (!statement) statements.set(table, (statement = {}));
   return statement;
 }
 
@@ -41,9 +42,11 @@ export async function rowsByIds<T extends TableWithId>(
   ids: readonly string[],
 ): Promise<Map<string, T['$inferSelect']>> {
   if (ids.length === 0) return new Map();
-  const statements = byIdsStatement(db, table);
+  const statements = statementsFor(db, table);
   // A single id (a `node` or `customer` lookup, the commonest batch) skips the JSON array.
-  const values = ids.length === 1 ? await statements.one.values({ id: ids[0] }) : await statements.many.values({ ids: JSON.stringify(ids) });
+  const values = ids.length === 1
+    ? await (statements.one ??= prepareById(db, table)).values({ id: ids[0] })
+    : await (statements.many ??= prepareByIds(db, table)).values({ ids: JSON.stringify(ids) });
   return new Map(tableRows(table, values).map((r) => [(r as { id: string }).id, r]));
 }
 
