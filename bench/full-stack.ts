@@ -48,7 +48,7 @@ export async function fullStack(): Promise<BenchResult> {
       },
     ];
 
-    // Both must answer exactly the same data before their speed means anything.
+    // All must answer exactly the same data before their speed means anything.
     for (const t of targets) {
       const client = sequentialClient(t.url, headers);
       const res = await client.post(t.body);
