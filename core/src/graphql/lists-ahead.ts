@@ -4,6 +4,7 @@ import {
   type FieldNode, type GraphQLFieldResolver, type GraphQLOutputType,
   type GraphQLResolveInfo, type GraphQLSchema,
 } from 'graphql';
+import { isPromiseLike } from '../lib/promise-like.js';
 
 /**
  * Fields of a list's items resolved a list at a time, ahead of GraphQL's call for each item.
@@ -109,13 +110,10 @@ function lookingAhead(resolve: GraphQLFieldResolver<unknown, unknown>, ahead: Re
     const value = resolve(source, args, context, info);
     if (typeof context !== 'object' || context === null) return value;
     const send = (v: unknown) => sendAhead(v, context, info, planOf);
-    return isThenable(value) ? value.then(send) : send(value);
+    return isPromiseLike(value) ? value.then(send) : send(value);
   };
   return Object.assign(wrapped, { [UNWRAPPED]: resolve });
 }
-
-const isThenable = (value: unknown): value is PromiseLike<unknown> =>
-  typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 
 /** One field sent ahead, with one set of arguments, and the parents selecting it. */
 interface Batch {
@@ -186,7 +184,7 @@ function planFor(
 
 function collect(value: unknown, plan: Plan, batches: Map<string, Batch>, type: GraphQLOutputType = plan.type): void {
   // A promise the executor would await is not a parent yet: its items go through their own resolvers.
-  if (value === null || typeof value !== 'object' || value instanceof Error || isThenable(value)) return;
+  if (value === null || typeof value !== 'object' || value instanceof Error || isPromiseLike(value)) return;
   const nullable = getNullableType(type);
   if (isListType(nullable)) {
     if (!Array.isArray(value)) return;

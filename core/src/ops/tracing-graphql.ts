@@ -5,6 +5,7 @@ import {
 } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import type { ServerContext } from '../graphql/context.js';
+import { isPromiseLike } from '../lib/promise-like.js';
 import { eventErrorCode } from '../graphql/plugins/operation-metrics.js';
 import { ATTR_ERROR_CODE, ATTR_TENANT_ID, mosaicTracer, recordFailure } from './tracing.js';
 
@@ -13,9 +14,6 @@ export const ATTR_SUBSCRIPTION_EVENTS = 'mosaic.subscription.events';
 
 /** Client-chosen operation names are cut to this in span names and attributes. */
 const MAX_OPERATION_NAME_CHARS = 100;
-
-const isPromiseLike = (value: unknown): value is PromiseLike<unknown> =>
-  typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 
 /**
  * Ends `span` once `result` settles (or now), marking it failed on an error; left open on success
