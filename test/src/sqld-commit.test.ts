@@ -5,14 +5,16 @@ import { serverFetch } from '../../core/src/db/server-fetch.js';
 import { startSqld, type SqldServer } from './sqld-server.js';
 
 /**
- * On a libsql server a transaction's held inserts go with COMMIT, and the stream's close rides in
- * that same request: a write costs its round trips and no request more.
+ * On a libsql server a transaction's held inserts go with COMMIT, and its stream is kept for the
+ * next transaction: a write costs its round trips and no request more, and no new connection.
  */
-describe('a transaction on a libsql server commits its held inserts and closes its stream in one request', () => {
+describe('a transaction on a libsql server commits its held inserts in one request and keeps its stream', () => {
   let sqld: SqldServer;
   let client: Client;
   /** The Hrana requests of each HTTP request sent to the server, in order. */
   let sent: string[][] = [];
+  /** Whether each of those requests went on an open stream (it carried a baton). */
+  let onOpenStream: boolean[] = [];
   beforeAll(async () => {
     sqld = await startSqld();
     const created = await fetch(`${sqld.adminUrl}/v1/namespaces/commit/create`, {
@@ -25,8 +27,9 @@ describe('a transaction on a libsql server commits its held inserts and closes i
       fetch: async (input: Request | string | URL, init?: RequestInit) => {
         const request = new Request(input, init);
         const body = await request.clone().text();
-        const parsed = JSON.parse(body || '{}') as { requests?: { type: string }[] };
+        const parsed = JSON.parse(body || '{}') as { baton?: string | null; requests?: { type: string }[] };
         sent.push(parsed.requests?.map((r) => r.type) ?? ['cursor']);
+        onOpenStream.push(typeof parsed.baton === 'string');
         return toServer(request);
       },
     }));
@@ -39,28 +42,72 @@ describe('a transaction on a libsql server commits its held inserts and closes i
 
   const values = async () => (await client.execute('select v from t order by id')).rows.map((r) => r.v);
 
-  it('reads, then the held inserts with COMMIT and the close: two requests in all', async () => {
-    await client.execute('delete from t');
+  const record = () => {
     sent = [];
+    onOpenStream = [];
+  };
+
+  it('reads, then the held inserts with COMMIT: two requests in all, and the stream stays open', async () => {
+    await client.execute('delete from t');
+    record();
     const tx = await client.transaction('write');
     expect((await tx.execute('select count(*) as n from t')).rows[0]!.n).toBe(0);
     await tx.execute({ sql: 'insert into t (v) values (?)', args: ['a'] });
     await tx.execute({ sql: 'insert into t (v) values (?)', args: ['b'] });
     await tx.commit();
-    expect(sent).toHaveLength(2);
-    expect(sent[1]).toEqual(['batch', 'close']);
+    expect(sent).toEqual([['batch'], ['batch']]);
     expect(tx.closed).toBe(true);
     expect(await values()).toEqual(['a', 'b']);
   });
 
-  it('a transaction of inserts alone sends BEGIN with them: one request', async () => {
-    await client.execute('delete from t');
-    sent = [];
+  it('the next transaction goes on the stream the last one kept, which is outside any transaction', async () => {
+    const first = await client.transaction('write');
+    await first.execute('select 1');
+    await first.commit();
+    record();
     const tx = await client.transaction('write');
     await tx.execute({ sql: 'insert into t (v) values (?), (?)', args: ['c', 'd'] });
     await tx.commit();
-    expect(sent).toEqual([['batch', 'close']]);
-    expect(await values()).toEqual(['c', 'd']);
+    // BEGIN went with the inserts on the kept stream: had it been inside a transaction, BEGIN would fail.
+    expect(sent).toEqual([['batch']]);
+    expect(onOpenStream).toEqual([true]);
+    expect((await values()).slice(-2)).toEqual(['c', 'd']);
+  });
+
+  it('a rolled back transaction keeps its stream too, and nothing of it stays', async () => {
+    await client.execute('delete from t');
+    const tx = await client.transaction('write');
+    await tx.execute({ sql: 'insert into t (v) values (?) returning id', args: ['undone'] });
+    await tx.rollback();
+    record();
+    const next = await client.transaction('write');
+    expect((await next.execute('select count(*) as n from t')).rows[0]!.n).toBe(0);
+    await next.commit();
+    expect(onOpenStream).toEqual([true, true]);
+  });
+
+  it('an ended transaction refuses statements: its stream may be serving another transaction', async () => {
+    await client.execute('delete from t');
+    const done = await client.transaction('write');
+    await done.execute('select 1');
+    await done.commit();
+    const current = await client.transaction('write'); // on the stream `done` kept
+    await current.execute({ sql: 'insert into t (v) values (?) returning id', args: ['current'] });
+    await expect(done.execute({ sql: 'update t set v = ? returning id', args: ['hijacked'] })).rejects.toMatchObject({ code: 'TRANSACTION_CLOSED' });
+    await expect(done.commit()).rejects.toMatchObject({ code: 'TRANSACTION_CLOSED' });
+    await current.rollback();
+    expect(await values()).toEqual([]);
+  });
+
+  it('an abandoned transaction closes its stream, and the server undoes it', async () => {
+    await client.execute('delete from t');
+    const tx = await client.transaction('write');
+    await tx.execute({ sql: 'insert into t (v) values (?) returning id', args: ['abandoned'] });
+    tx.close();
+    const next = await client.transaction('write'); // waits at the server for the close to end the other
+    await next.execute({ sql: 'insert into t (v) values (?) returning id', args: ['next'] });
+    await next.commit();
+    expect(await values()).toEqual(['next']);
   });
 
   it('a held insert that fails fails the commit with its constraint code; nothing stays and the lock is free', async () => {
@@ -79,5 +126,37 @@ describe('a transaction on a libsql server commits its held inserts and closes i
     await next.execute({ sql: 'insert into t (v) values (?)', args: ['after'] });
     await next.commit();
     expect(await values()).toEqual(['taken', 'after']);
+  });
+
+  /** Empties the table, leaves a stream kept, and restarts the server: the kept stream's batons no longer verify. */
+  const keepStreamsThenRestart = async () => {
+    await client.execute('delete from t');
+    const warm = await client.transaction('write');
+    await warm.execute('select 1');
+    await warm.commit();
+    await sqld.kill();
+    await sqld.restart();
+  };
+
+  it('a kept stream the server no longer knows (it restarted) is replaced before anything runs: the write lands once', async () => {
+    await keepStreamsThenRestart();
+    record();
+    const tx = await client.transaction('write');
+    expect((await tx.execute('select count(*) as n from t')).rows[0]!.n).toBe(0);
+    await tx.execute({ sql: 'insert into t (v) values (?)', args: ['once'] });
+    await tx.commit();
+    // The first try on the kept stream; then the same statements on one new stream (the other
+    // kept streams are closed, as old as the one found gone).
+    expect(onOpenStream[0]).toBe(true);
+    expect(sent.filter((_, i) => !onOpenStream[i])).toEqual([['batch']]);
+    expect(await values()).toEqual(['once']);
+  });
+
+  it('a transaction of inserts alone on a kept stream the server no longer knows is replaced too', async () => {
+    await keepStreamsThenRestart();
+    const tx = await client.transaction('write');
+    await tx.execute({ sql: 'insert into t (v) values (?)', args: ['alone'] });
+    await tx.commit();
+    expect(await values()).toEqual(['alone']);
   });
 });

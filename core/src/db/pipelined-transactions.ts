@@ -3,6 +3,7 @@ import { LibsqlError, type Client, type InStatement, type ResultSet, type Transa
 import { HttpTransaction } from '@libsql/client/http';
 import { transactionModeToBegin } from '@libsql/core/util';
 import * as hrana from '@libsql/hrana-client';
+import { asLibsqlError, KeptStreams, StreamTransaction, streamGone, streamTransaction } from './kept-streams.js';
 
 /**
  * On a libsql server every request of a transaction costs a network round trip, and the
@@ -20,20 +21,26 @@ import * as hrana from '@libsql/hrana-client';
  *   (conditional updates).
  *
  * Each step of a batch runs only if the one before it succeeded.
+ *
+ * On a libsql server a transaction's stream is kept for the next one (kept-streams.ts).
  */
 export function pipelineTransactions(client: Client): Client {
   const open = client.transaction.bind(client);
-  client.transaction = (async (mode?: TransactionMode) => {
+  const streams = client.protocol === 'http' ? new KeptStreams() : undefined;
+  client.transaction = (async (mode: TransactionMode = 'write') => {
     // Only a transaction of this client: `work` may open others (the control plane's) meanwhile.
     const listener = commitSentListeners.getStore();
-    const tx = await open(mode);
-    // libsql has asked the server's protocol version to open the transaction: no round trip.
-    const version = tx instanceof HttpTransaction ? await tx._getStream().client().getVersion() : undefined;
-    return pipelinedTransaction(tx, {
-      begin: transactionModeToBegin(mode ?? 'write'),
-      guardAutocommit: version !== undefined && version >= 3,
+    const options = {
+      begin: transactionModeToBegin(mode),
       commitSent: listener?.client === client ? listener.sent : undefined,
-    });
+    };
+    if (!streams) return pipelinedTransaction(await open(mode), { ...options, guardAutocommit: false });
+    const { tx, reused, version } = await streamTransaction(streams, open, mode, true);
+    const fresh = async () => {
+      streams.closeAll();
+      return (await streamTransaction(streams, open, mode, false)).tx;
+    };
+    return pipelinedTransaction(tx, { ...options, guardAutocommit: version >= 3, reopen: reused ? fresh : undefined });
   }) as Client['transaction'];
   return client;
 }
@@ -84,12 +91,14 @@ interface Step {
 }
 
 /**
- * The held inserts and COMMIT in one batch, COMMIT running only if every insert succeeded. Over
- * HTTP the stream's close rides in the same request, as with libsql's own `commit()` (which cannot
- * carry statements): closed once the batch has been answered, it would cost a request of its own.
- * A transaction that has sent nothing yet sends its BEGIN first in the batch.
+ * The held inserts and COMMIT in one batch, COMMIT running only if every insert succeeded. A
+ * transaction that has sent nothing yet sends its BEGIN first in the batch. A kept stream is
+ * handed back once COMMIT is answered; any other stream's close rides in the same request, as with
+ * libsql's own `commit()` (which cannot carry statements): closed once the batch has been
+ * answered, it would cost a request of its own.
  */
-async function commitWithInserts(tx: Transaction, inserts: InStatement[], begin: string | undefined, guardAutocommit: boolean): Promise<void> {
+async function commitInOneRequest(tx: Transaction, inserts: InStatement[], begin: string | undefined, guardAutocommit: boolean): Promise<void> {
+  if (tx.closed) throw new LibsqlError('Cannot commit the transaction because it is already closed', 'TRANSACTION_CLOSED');
   if (!(tx instanceof HttpTransaction)) {
     await tx.batch([...inserts, 'COMMIT']);
     tx.close();
@@ -109,25 +118,18 @@ async function commitWithInserts(tx: Transaction, inserts: InStatement[], begin:
     return ran;
   });
   const executed = batch.execute();
-  stream.closeGracefully();
+  if (!(tx instanceof StreamTransaction)) stream.closeGracefully();
   try {
     await executed;
     for (const outcome of outcomes) {
       if ((await outcome) === undefined) throw new LibsqlError('the transaction ended before COMMIT', 'TRANSACTION_CLOSED');
     }
+    if (tx instanceof StreamTransaction) tx.keepStream();
   } catch (err) {
     throw err instanceof hrana.ClientError ? asLibsqlError(err) : err;
   } finally {
     tx.close();
   }
-}
-
-/** A server's error as libsql's client reports it, so callers read the same codes. */
-function asLibsqlError(err: hrana.ClientError): LibsqlError {
-  const code = err instanceof hrana.ResponseError && err.code !== undefined ? err.code
-    : err instanceof hrana.ClosedError ? 'HRANA_CLOSED_ERROR'
-      : err instanceof hrana.HttpServerError ? 'SERVER_ERROR' : 'HRANA_PROTO_ERROR';
-  return new LibsqlError(err.message, code, undefined, undefined, err);
 }
 
 interface PipelineOptions {
@@ -136,9 +138,15 @@ interface PipelineOptions {
   /** Whether the server can tell a step it is outside a transaction (protocol version 3). */
   guardAutocommit: boolean;
   commitSent: (() => void) | undefined;
+  /**
+   * For a transaction on a stream kept from an earlier one: a new one like it. Were that stream
+   * gone at the server, the first request is sent again on a new stream (nothing of it ran).
+   */
+  reopen?: () => Promise<Transaction>;
 }
 
-function pipelinedTransaction(tx: Transaction, { begin, guardAutocommit, commitSent }: PipelineOptions): Transaction {
+function pipelinedTransaction(opened: Transaction, { begin, guardAutocommit, commitSent, reopen }: PipelineOptions): Transaction {
+  let tx = opened;
   /** Whether libsql has sent BEGIN: it does with the first statements sent through it. */
   let begun = false;
   let steps: Step[] = [];
@@ -153,7 +161,7 @@ function pipelinedTransaction(tx: Transaction, { begin, guardAutocommit, commitS
     steps = [];
     const stmts = sending.flatMap((s) => s.stmts);
     begun = true;
-    sent = (stmts.length === 1 ? tx.execute(stmts[0]!).then((r) => [r]) : tx.batch(stmts)).then((results) => {
+    sent = firstRequestOnce(() => (stmts.length === 1 ? tx.execute(stmts[0]!).then((r) => [r]) : tx.batch(stmts))).then((results) => {
       let at = 0;
       for (const s of sending) {
         s.answer?.resolve(results.slice(at, at + s.stmts.length));
@@ -161,6 +169,17 @@ function pipelinedTransaction(tx: Transaction, { begin, guardAutocommit, commitS
       }
     }, (err: unknown) => {
       for (const s of sending) s.answer?.reject(err);
+    });
+  };
+  /** Sends a request; the transaction's first on a kept stream is sent again on a new one were that stream gone. */
+  const firstRequestOnce = <T>(request: () => Promise<T>): Promise<T> => {
+    const fresh = reopen;
+    reopen = undefined;
+    if (!fresh) return request();
+    return request().catch(async (err: unknown) => {
+      if (!streamGone(err)) throw err;
+      tx = await fresh();
+      return request();
     });
   };
   /**
@@ -190,6 +209,7 @@ function pipelinedTransaction(tx: Transaction, { begin, guardAutocommit, commitS
     batch: (stmts: InStatement[]) => ask(stmts),
     executeMultiple(sql: string) {
       begun = true;
+      reopen = undefined;
       return tx.executeMultiple(sql);
     },
     async commit() {
@@ -197,7 +217,8 @@ function pipelinedTransaction(tx: Transaction, { begin, guardAutocommit, commitS
       await sent;
       const inserts = steps.flatMap((s) => s.stmts);
       steps = [];
-      const committing = inserts.length === 0 ? tx.commit() : commitWithInserts(tx, inserts, begun ? undefined : begin, guardAutocommit);
+      const committing = inserts.length === 0 ? tx.commit()
+        : firstRequestOnce(() => commitInOneRequest(tx, inserts, begun ? undefined : begin, guardAutocommit));
       commitSent?.();
       await committing;
     },
