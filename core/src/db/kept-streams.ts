@@ -1,4 +1,5 @@
-import { LibsqlError, type InStatement, type ResultSet, type TransactionMode } from '@libsql/client';
+import { LibsqlError, type Client, type InArgs, type InStatement, type ResultSet, type TransactionMode } from '@libsql/client';
+import { ResultSetImpl } from '@libsql/core/util';
 import { HttpTransaction } from '@libsql/client/http';
 import * as hrana from '@libsql/hrana-client';
 
@@ -7,28 +8,61 @@ type HttpStream = hrana.HttpStream;
 /** sqld ends a stream 10 s after its last request; one idle for half that is not used again. */
 const IDLE_MS = 5_000;
 /**
- * Streams kept idle per client. A tenant's write queue uses two at a time (one committing, the
- * next beginning); the rest serve bursts of transactions opened outside it.
+ * Streams open per client for reads to open more (transactions open one whenever none is idle),
+ * and idle streams kept. A tenant's write queue uses two at a time (one committing, the next
+ * beginning); reads take what is idle.
  */
-const MAX_IDLE = 4;
+const MAX_STREAMS = 4;
+
+/** A stream lent out, and whether it was kept from before (it may be gone at the server). */
+export interface Lease {
+  stream: HttpStream;
+  reused: boolean;
+}
 
 /**
- * Hrana streams of one libsql server client, kept open from one transaction to the next. On
- * sqld each stream is a connection of its own: opening one per transaction cost a third of a
- * `select 1`'s time on an idle server. A stream is kept only once its transaction has ended with
- * an answered COMMIT or ROLLBACK, so the next transaction finds it outside any transaction.
+ * Hrana streams of one libsql server client, kept open from one use to the next. On sqld each
+ * stream is a connection of its own: opening one per transaction or read cost a third of a
+ * `select 1`'s time on an idle server. A stream is handed back (`keep`) only where its user left
+ * it outside any transaction; otherwise it is closed (`discard`).
  */
 export class KeptStreams {
   readonly #idle: { stream: HttpStream; since: number }[] = [];
+  #lent = 0;
 
-  /** The stream kept last, if one is open and fresh. */
-  take(): HttpStream | undefined {
-    const now = performance.now();
-    for (let kept = this.#idle.pop(); kept; kept = this.#idle.pop()) {
-      if (!kept.stream.closed && now - kept.since < IDLE_MS) return kept.stream;
-      kept.stream.close();
+  constructor(private readonly openStream: () => Promise<HttpStream>) {}
+
+  /** A kept stream if one is open and fresh and `reuse` allows, else a new one. */
+  async lease(reuse: boolean): Promise<Lease> {
+    const kept = reuse ? this.#take() : undefined;
+    this.#lent++;
+    if (kept) return { stream: kept, reused: true };
+    try {
+      return { stream: await this.openStream(), reused: false };
+    } catch (error) {
+      this.#lent--;
+      throw error;
     }
-    return undefined;
+  }
+
+  /** As `lease`, but a new stream only while fewer than MAX_STREAMS are open. */
+  leaseIfRoom(): Promise<Lease> | undefined {
+    if (this.#idle.length === 0 && this.#lent >= MAX_STREAMS) return undefined;
+    return this.lease(true);
+  }
+
+  /** Hands a lent stream back, outside any transaction. */
+  keep(stream: HttpStream): void {
+    this.#lent--;
+    if (stream.closed) return;
+    if (this.#idle.length >= MAX_STREAMS) this.#idle.shift()!.stream.close();
+    this.#idle.push({ stream, since: performance.now() });
+  }
+
+  /** Closes a lent stream: the server rolls back whatever it left open. */
+  discard(stream: HttpStream): void {
+    this.#lent--;
+    stream.close();
   }
 
   /** Closes every idle stream: one was found gone at the server, and the others are older. */
@@ -36,11 +70,26 @@ export class KeptStreams {
     for (const kept of this.#idle.splice(0)) kept.stream.close();
   }
 
-  keep(stream: HttpStream): void {
-    if (stream.closed) return;
-    if (this.#idle.length >= MAX_IDLE) this.#idle.shift()!.stream.close();
-    this.#idle.push({ stream, since: performance.now() });
+  /** The stream kept last, if one is open and fresh. */
+  #take(): HttpStream | undefined {
+    const now = performance.now();
+    for (let kept = this.#idle.pop(); kept; kept = this.#idle.pop()) {
+      if (!kept.stream.closed && now - kept.since < IDLE_MS) return kept.stream;
+      kept.stream.close();
+    }
+    return undefined;
   }
+}
+
+/** New streams of a libsql server client: each transaction libsql opens has one, not yet used. */
+export function keptStreamsOf(client: Client): KeptStreams {
+  const open = client.transaction.bind(client);
+  return new KeptStreams(async () => {
+    const tx = await open('read');
+    const stream = tx instanceof HttpTransaction ? tx._getStream() : undefined;
+    if (!(stream instanceof hrana.HttpStream)) throw new Error('kept streams need a libsql server client over HTTP');
+    return stream;
+  });
 }
 
 /**
@@ -112,7 +161,7 @@ export class StreamTransaction extends HttpTransaction {
   override close(): void {
     if (this.#ended) return;
     this.#ended = true;
-    super.close();
+    this.streams.discard(this.#stream);
   }
 
   override get closed(): boolean {
@@ -131,18 +180,85 @@ export function asLibsqlError(err: hrana.ClientError): LibsqlError {
 }
 
 /** A transaction on a kept stream if there is one and `reuse` allows, else on a new stream. */
-export async function streamTransaction(streams: KeptStreams, open: (mode: TransactionMode) => Promise<unknown>, mode: TransactionMode, reuse: boolean): Promise<{ tx: StreamTransaction; reused: boolean; version: hrana.ProtocolVersion }> {
-  const kept = reuse ? streams.take() : undefined;
-  const stream = kept ?? openedStream(await open(mode));
+export async function streamTransaction(streams: KeptStreams, mode: TransactionMode, reuse: boolean): Promise<{ tx: StreamTransaction; reused: boolean; version: hrana.ProtocolVersion }> {
+  const { stream, reused } = await streams.lease(reuse);
   // Asked when the client opened its first stream: no round trip.
   const version = await stream.client().getVersion();
-  return { tx: new StreamTransaction(stream, mode, version, streams), reused: kept !== undefined, version };
+  return { tx: new StreamTransaction(stream, mode, version, streams), reused, version };
 }
 
-function openedStream(tx: unknown): HttpStream {
-  const stream = tx instanceof HttpTransaction ? tx._getStream() : undefined;
-  if (!(stream instanceof hrana.HttpStream)) throw new Error('kept streams need a libsql server client over HTTP');
-  return stream;
+/** A statement that only reads: it leaves its stream as it found it. */
+const READ_STATEMENT = /^\s*select\b/i;
+
+/** A SELECT asked outside a transaction, and where its answer goes. */
+interface Read {
+  stmt: InStatement;
+  resolve: (result: ResultSet) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * SELECTs outside any transaction go on kept streams too, and those asked together (the
+ * DataLoaders of one GraphQL level dispatch in the same tick) travel in one request, each with
+ * its own answer or error: no new connection at the server, and one round trip for the lot.
+ * While MAX_STREAMS are busy, or when a request on a kept stream fails as a whole (the stream gone
+ * at the server, the server down), libsql's own `execute` answers each (a stream of its own,
+ * closed in the same request), and its errors are what callers see.
+ */
+export function readOnKeptStreams(client: Client, streams: KeptStreams): Client {
+  const execute = client.execute.bind(client) as (stmt: InStatement) => Promise<ResultSet>;
+  const byLibsql = (read: Read) => execute(read.stmt).then(read.resolve, read.reject);
+  let asked: Read[] = [];
+
+  const send = async (reads: Read[]): Promise<void> => {
+    const lease = await streams.leaseIfRoom()?.catch(() => undefined);
+    if (!lease) {
+      for (const read of reads) void byLibsql(read);
+      return;
+    }
+    const { stream } = lease;
+    // Queued in one go, the queries go out in one request.
+    const outcomes = await Promise.allSettled(reads.map(({ stmt }) => stream.query(typeof stmt === 'string' ? stmt : [stmt.sql, stmt.args ?? []])));
+    // A request that failed as a whole closes its stream; a statement that failed does not.
+    const failedWhole = stream.closed;
+    if (failedWhole) {
+      streams.discard(stream);
+      streams.closeAll();
+    } else {
+      streams.keep(stream);
+    }
+    outcomes.forEach((outcome, i) => {
+      const read = reads[i]!;
+      if (outcome.status === 'fulfilled') read.resolve(resultSetOf(outcome.value));
+      else if (failedWhole) void byLibsql(read);
+      else read.reject(outcome.reason instanceof hrana.ClientError ? asLibsqlError(outcome.reason) : outcome.reason);
+    });
+  };
+
+  client.execute = ((stmtOrSql: InStatement, args?: InArgs) => {
+    const stmt = typeof stmtOrSql === 'string' && args !== undefined ? { sql: stmtOrSql, args } : stmtOrSql;
+    if (!READ_STATEMENT.test(typeof stmt === 'string' ? stmt : stmt.sql)) return execute(stmt);
+    return new Promise<ResultSet>((resolve, reject) => {
+      asked.push({ stmt, resolve, reject });
+      if (asked.length > 1) return;
+      // process.nextTick runs after the promise jobs in flight: the reads asked with this one are in by then.
+      process.nextTick(() => {
+        const reads = asked;
+        asked = [];
+        send(reads).catch((error: unknown) => {
+          for (const read of reads) read.reject(error);
+        });
+      });
+    });
+  }) as Client['execute'];
+  return client;
+}
+
+/** The rows as libsql's client gives them. */
+function resultSetOf(rows: hrana.RowsResult): ResultSet {
+  const columns = rows.columnNames.map((name) => name ?? '');
+  const columnTypes = rows.columnDecltypes.map((type) => type ?? '');
+  return new ResultSetImpl(columns, columnTypes, rows.rows, rows.affectedRowCount, rows.lastInsertRowid);
 }
 
 /**

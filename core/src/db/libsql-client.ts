@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { createClient, type Client, type TransactionMode } from '@libsql/client';
 import type { DatabaseConfig } from './config.js';
 import { openKeptStatementsClient } from './kept-statements.js';
+import { keptStreamsOf, readOnKeptStreams } from './kept-streams.js';
 import { pipelineTransactions } from './pipelined-transactions.js';
 import { ensurePrivateDatabaseFile, ensurePrivateDir } from './private-files.js';
 import { serverFetch } from './server-fetch.js';
@@ -31,11 +32,13 @@ export function openLibsqlClient(config: DatabaseConfig, name: string): Client {
     return traceStatements(keepCommitErrors(writeTransactionsOnOneConnection(open(), writer)), name);
   }
   const namespace = Buffer.from(name).toString('base64').replace(/=+$/, '');
-  return traceStatements(keepCommitErrors(pipelineTransactions(createClient({
+  const client = createClient({
     url: config.url,
     authToken: config.authToken,
     fetch: serverFetch({ 'x-namespace-bin': namespace }),
-  }))), name);
+  });
+  const streams = keptStreamsOf(client);
+  return traceStatements(keepCommitErrors(pipelineTransactions(readOnKeptStreams(client, streams), streams)), name);
 }
 
 /**

@@ -22,11 +22,10 @@ import { asLibsqlError, KeptStreams, StreamTransaction, streamGone, streamTransa
  *
  * Each step of a batch runs only if the one before it succeeded.
  *
- * On a libsql server a transaction's stream is kept for the next one (kept-streams.ts).
+ * With `streams` (a libsql server's), a transaction goes on a kept stream (kept-streams.ts).
  */
-export function pipelineTransactions(client: Client): Client {
+export function pipelineTransactions(client: Client, streams?: KeptStreams): Client {
   const open = client.transaction.bind(client);
-  const streams = client.protocol === 'http' ? new KeptStreams() : undefined;
   client.transaction = (async (mode: TransactionMode = 'write') => {
     // Only a transaction of this client: `work` may open others (the control plane's) meanwhile.
     const listener = commitSentListeners.getStore();
@@ -35,10 +34,10 @@ export function pipelineTransactions(client: Client): Client {
       commitSent: listener?.client === client ? listener.sent : undefined,
     };
     if (!streams) return pipelinedTransaction(await open(mode), { ...options, guardAutocommit: false });
-    const { tx, reused, version } = await streamTransaction(streams, open, mode, true);
+    const { tx, reused, version } = await streamTransaction(streams, mode, true);
     const fresh = async () => {
       streams.closeAll();
-      return (await streamTransaction(streams, open, mode, false)).tx;
+      return (await streamTransaction(streams, mode, false)).tx;
     };
     return pipelinedTransaction(tx, { ...options, guardAutocommit: version >= 3, reopen: reused ? fresh : undefined });
   }) as Client['transaction'];

@@ -1,14 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type Client } from '@libsql/client';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { createClient, type Client, type ResultSet } from '@libsql/client';
+import { keptStreamsOf, readOnKeptStreams } from '../../core/src/db/kept-streams.js';
 import { pipelineTransactions } from '../../core/src/db/pipelined-transactions.js';
 import { serverFetch } from '../../core/src/db/server-fetch.js';
 import { startSqld, type SqldServer } from './sqld-server.js';
 
 /**
- * On a libsql server a transaction's held inserts go with COMMIT, and its stream is kept for the
- * next transaction: a write costs its round trips and no request more, and no new connection.
+ * On a libsql server a transaction's held inserts go with COMMIT, and its stream (a connection at
+ * the server) is kept for the next transaction or read: a write costs its round trips and no
+ * request more, and neither a write nor a read opens a new connection.
  */
-describe('a transaction on a libsql server commits its held inserts in one request and keeps its stream', () => {
+describe('a libsql server client: held inserts with COMMIT, streams kept between transactions and reads', () => {
   let sqld: SqldServer;
   let client: Client;
   /** The Hrana requests of each HTTP request sent to the server, in order. */
@@ -22,7 +24,7 @@ describe('a transaction on a libsql server commits its held inserts in one reque
     });
     expect(created.ok).toBe(true);
     const toServer = serverFetch({ 'x-namespace-bin': Buffer.from('commit').toString('base64').replace(/=+$/, '') });
-    client = pipelineTransactions(createClient({
+    const raw = createClient({
       url: sqld.url,
       fetch: async (input: Request | string | URL, init?: RequestInit) => {
         const request = new Request(input, init);
@@ -32,13 +34,22 @@ describe('a transaction on a libsql server commits its held inserts in one reque
         onOpenStream.push(typeof parsed.baton === 'string');
         return toServer(request);
       },
-    }));
+    });
+    const streams = keptStreamsOf(raw);
+    client = pipelineTransactions(readOnKeptStreams(raw, streams), streams);
     await client.execute('create table t (id integer primary key, v text not null unique)');
   });
   afterAll(async () => {
     client?.close();
     await sqld?.stop();
   });
+
+  /** A client as libsql makes it, nothing kept. */
+  const plainClient = () => {
+    const own = createClient({ url: sqld.url, fetch: serverFetch({ 'x-namespace-bin': Buffer.from('commit').toString('base64').replace(/=+$/, '') }) });
+    onTestFinished(() => own.close());
+    return own;
+  };
 
   const values = async () => (await client.execute('select v from t order by id')).rows.map((r) => r.v);
 
@@ -158,5 +169,76 @@ describe('a transaction on a libsql server commits its held inserts in one reque
     await tx.execute({ sql: 'insert into t (v) values (?)', args: ['alone'] });
     await tx.commit();
     expect(await values()).toEqual(['alone']);
+  });
+
+  it('a read outside a transaction goes on a kept stream, one request, and reads as libsql reads it', async () => {
+    await client.execute('delete from t');
+    await client.execute({ sql: 'insert into t (v) values (?), (?)', args: ['x', 'y'] });
+    await client.execute('select 1'); // leaves a stream kept
+    record();
+    const kept = await client.execute({ sql: 'select id, v, length(v) as n from t where v >= ? order by id', args: ['x'] });
+    expect(sent).toEqual([['execute']]);
+    expect(onOpenStream).toEqual([true]);
+    const own = await plainClient().execute({ sql: 'select id, v, length(v) as n from t where v >= ? order by id', args: ['x'] });
+    expect(kept.columns).toEqual(own.columns);
+    expect(kept.columnTypes).toEqual(own.columnTypes);
+    expect(kept.rows.map((r) => ({ ...r }))).toEqual(own.rows.map((r) => ({ ...r })));
+    expect(kept.rows.map((r) => [...Array.prototype.slice.call(r)])).toEqual(own.rows.map((r) => [...Array.prototype.slice.call(r)]));
+    expect(kept.rowsAffected).toBe(own.rowsAffected);
+    expect(JSON.stringify(kept)).toBe(JSON.stringify(own));
+  });
+
+  it('a read that fails as a statement fails with libsql\'s code and message, and its stream stays kept', async () => {
+    const failed = await client.execute('select * from no_such_table').then(() => undefined, (err: unknown) => err);
+    const own = await plainClient().execute('select * from no_such_table').then(() => undefined, (err: unknown) => err);
+    expect(failed).toMatchObject({ code: (own as { code: string }).code, message: (own as Error).message });
+    record();
+    await client.execute('select 1');
+    expect(onOpenStream).toEqual([true]);
+  });
+
+  it('statements other than SELECT outside a transaction go as libsql sends them, with the close', async () => {
+    record();
+    await client.execute({ sql: 'update t set v = v where id = ?', args: [0] });
+    expect(sent).toEqual([['execute', 'close']]);
+    expect(onOpenStream).toEqual([false]);
+  });
+
+  it('reads asked together go in one request on one stream, each with its own answer or error', async () => {
+    await client.execute('select 1'); // leaves a stream kept
+    record();
+    const [one, missing, two] = await Promise.allSettled([
+      client.execute('select 1 as n'),
+      client.execute('select * from no_such_table'),
+      client.execute({ sql: 'select ? as n', args: [2] }),
+    ]);
+    expect(sent).toEqual([['execute', 'execute', 'execute']]);
+    expect(onOpenStream).toEqual([true]);
+    expect(one).toMatchObject({ status: 'fulfilled', value: { rows: [{ n: 1 }] } });
+    expect(missing).toMatchObject({ status: 'rejected', reason: { code: expect.stringMatching(/^SQLITE_/), message: expect.stringMatching(/no such table/) } });
+    expect(two).toMatchObject({ status: 'fulfilled', value: { rows: [{ n: 2 }] } });
+  });
+
+  it('reads while four streams are busy go as libsql sends them; no stream costs a request of its own', async () => {
+    record();
+    const reads: Promise<ResultSet>[] = [];
+    for (let i = 0; i < 12; i++) {
+      reads.push(client.execute({ sql: 'select ? as i', args: [i] }));
+      await new Promise((resolve) => setImmediate(resolve)); // each read in a tick of its own
+    }
+    expect((await Promise.all(reads)).map((a) => a.rows[0]!.i)).toEqual(Array.from({ length: 12 }, (_, i) => i));
+    const opened = sent.filter((types, i) => types.join() === 'execute' && !onOpenStream[i]).length;
+    expect(opened).toBeLessThanOrEqual(4);
+    expect(sent.every((types) => types.includes('execute'))).toBe(true);
+    expect(sent.flat().filter((type) => type === 'execute')).toHaveLength(12);
+  });
+
+  it('a read on a kept stream the server no longer knows is answered on a stream of its own', async () => {
+    await keepStreamsThenRestart();
+    await client.execute({ sql: 'insert into t (v) values (?)', args: ['after restart'] });
+    record();
+    expect((await client.execute('select v from t')).rows.map((r) => r.v)).toEqual(['after restart']);
+    expect(onOpenStream[0]).toBe(true);
+    expect(sent.at(-1)).toEqual(['execute', 'close']);
   });
 });
