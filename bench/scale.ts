@@ -19,7 +19,7 @@ import {
   summarize, type BenchResult, type LoadRun, type Summary,
 } from './lib.js';
 
-const QUERY_360 = /* GraphQL */ `query Customer360($id: ID!) {
+export const QUERY_360 = /* GraphQL */ `query Customer360($id: ID!) {
   customer(id: $id) {
     name email
     account { name }
