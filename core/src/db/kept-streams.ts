@@ -198,9 +198,11 @@ interface Read {
 }
 
 /**
- * SELECTs outside any transaction go on kept streams too, and those asked together (the
- * DataLoaders of one GraphQL level dispatch in the same tick) travel in one request, each with
- * its own answer or error: no new connection at the server, and one round trip for the lot.
+ * SELECTs outside any transaction go on kept streams too, and those asked in the same turn of the
+ * event loop (a GraphQL level's DataLoaders, and other requests' reads of the moment) travel in one
+ * request, each with its own answer or error: no new connection at the server, and one round trip
+ * for the lot. The server runs them one after the other; reads of the next turn take another
+ * stream while this one is busy.
  * While MAX_STREAMS are busy, or when a request on a kept stream fails as a whole (the stream gone
  * at the server, the server down), libsql's own `execute` answers each (a stream of its own,
  * closed in the same request), and its errors are what callers see.
@@ -241,8 +243,9 @@ export function readOnKeptStreams(client: Client, streams: KeptStreams): Client 
     return new Promise<ResultSet>((resolve, reject) => {
       asked.push({ stmt, resolve, reject });
       if (asked.length > 1) return;
-      // process.nextTick runs after the promise jobs in flight: the reads asked with this one are in by then.
-      process.nextTick(() => {
+      // setImmediate runs once this turn of the event loop is done: the reads asked with this one
+      // are in by then, those of DataLoaders dispatching on a later tick too.
+      setImmediate(() => {
         const reads = asked;
         asked = [];
         send(reads).catch((error: unknown) => {
