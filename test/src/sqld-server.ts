@@ -47,8 +47,21 @@ export interface SqldServer {
   restart(): Promise<void>;
 }
 
-/** Starts a real libsql server (namespaces on) on free loopback ports, in a temp folder. */
-export async function startSqld(): Promise<SqldServer> {
+/**
+ * Starts a real libsql server (namespaces on) on free loopback ports, in a temp folder. A port
+ * found free can be taken by another process before sqld binds it, so a failed first start is
+ * tried again on other ports.
+ */
+export async function startSqld(attempts = 3): Promise<SqldServer> {
+  try {
+    return await startSqldOnce();
+  } catch (error) {
+    if (attempts <= 1) throw error;
+    return startSqld(attempts - 1);
+  }
+}
+
+async function startSqldOnce(): Promise<SqldServer> {
   const dir = mkdtempSync(join(tmpdir(), 'mosaic-sqld-'));
   const [httpPort, adminPort] = [await freePort(), await freePort()];
   const url = `http://127.0.0.1:${httpPort}`;
@@ -74,7 +87,10 @@ export async function startSqld(): Promise<SqldServer> {
     child.kill(signal);
     await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(null) : child.once('exit', r)));
   };
-  let child = await launch();
+  let child = await launch().catch((error: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  });
   return {
     url,
     adminUrl,
