@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { createClient, type Client, type ResultSet } from '@libsql/client';
-import { keptStreamsOf, readOnKeptStreams } from '../../core/src/db/kept-streams.js';
-import { pipelineTransactions } from '../../core/src/db/pipelined-transactions.js';
+import { keptStreamsOf, type KeptStreams } from '../../core/src/db/kept-streams.js';
+import { serverClient } from '../../core/src/db/libsql-client.js';
 import { serverFetch } from '../../core/src/db/server-fetch.js';
 import { startSqld, type SqldServer } from './sqld-server.js';
 
@@ -17,6 +17,10 @@ describe('a libsql server client: held inserts with COMMIT, streams kept between
   let sent: string[][] = [];
   /** Whether each of those requests went on an open stream (it carried a baton). */
   let onOpenStream: boolean[] = [];
+  /** How long the next requests wait before going out, by their SQL; the next one fails as a whole when `failNext`. */
+  let delayOf: (sql: string) => number = () => 0;
+  let failNext = false;
+  let streams: KeptStreams;
   beforeAll(async () => {
     sqld = await startSqld();
     const created = await fetch(`${sqld.adminUrl}/v1/namespaces/commit/create`, {
@@ -32,11 +36,17 @@ describe('a libsql server client: held inserts with COMMIT, streams kept between
         const parsed = JSON.parse(body || '{}') as { baton?: string | null; requests?: { type: string }[] };
         sent.push(parsed.requests?.map((r) => r.type) ?? ['cursor']);
         onOpenStream.push(typeof parsed.baton === 'string');
+        if (failNext) {
+          failNext = false;
+          throw new TypeError('fetch failed'); // as a reset connection fails it
+        }
+        const delay = delayOf(body);
+        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
         return toServer(request);
       },
     });
-    const streams = keptStreamsOf(raw);
-    client = pipelineTransactions(readOnKeptStreams(raw, streams), streams);
+    streams = keptStreamsOf(raw);
+    client = serverClient(raw, streams);
     await client.execute('create table t (id integer primary key, v text not null unique)');
   });
   afterAll(async () => {
@@ -56,6 +66,11 @@ describe('a libsql server client: held inserts with COMMIT, streams kept between
   const record = () => {
     sent = [];
     onOpenStream = [];
+    delayOf = () => 0;
+  };
+  const slowly = (pattern: RegExp, ms: number) => {
+    delayOf = (sql) => (pattern.test(sql) ? ms : 0);
+    onTestFinished(() => { delayOf = () => 0; });
   };
 
   it('reads, then the held inserts with COMMIT: two requests in all, and the stream stays open', async () => {
@@ -221,16 +236,69 @@ describe('a libsql server client: held inserts with COMMIT, streams kept between
 
   it('reads while four streams are busy go as libsql sends them; no stream costs a request of its own', async () => {
     record();
+    slowly(/select \? as i/, 40);
     const reads: Promise<ResultSet>[] = [];
-    for (let i = 0; i < 12; i++) {
+    for (let i = 0; i < 6; i++) {
       reads.push(client.execute({ sql: 'select ? as i', args: [i] }));
-      await new Promise((resolve) => setImmediate(resolve)); // each read in a tick of its own
+      await new Promise((resolve) => setImmediate(resolve)); // each read in a turn of its own
     }
-    expect((await Promise.all(reads)).map((a) => a.rows[0]!.i)).toEqual(Array.from({ length: 12 }, (_, i) => i));
-    const opened = sent.filter((types, i) => types.join() === 'execute' && !onOpenStream[i]).length;
-    expect(opened).toBeLessThanOrEqual(4);
-    expect(sent.every((types) => types.includes('execute'))).toBe(true);
-    expect(sent.flat().filter((type) => type === 'execute')).toHaveLength(12);
+    expect((await Promise.all(reads)).map((a) => a.rows[0]!.i)).toEqual([0, 1, 2, 3, 4, 5]);
+    // Four on kept or new streams (no close), two as libsql sends them (with the close).
+    expect(sent.map((types) => types.join())).toEqual(['execute', 'execute', 'execute', 'execute', 'execute,close', 'execute,close']);
+    expect(streams.lent).toBe(0);
+  });
+
+  it('a read with an argument SQLite cannot take fails alone; the others of its request are answered', async () => {
+    const [one, bad, two] = await Promise.allSettled([
+      client.execute('select 1 as n'),
+      client.execute({ sql: 'select ? as n', args: [Number.NaN] }),
+      client.execute({ sql: 'select ? as n', args: [2] }),
+    ]);
+    expect(one).toMatchObject({ status: 'fulfilled', value: { rows: [{ n: 1 }] } });
+    expect(bad).toMatchObject({ status: 'rejected', reason: expect.any(RangeError) });
+    expect(two).toMatchObject({ status: 'fulfilled', value: { rows: [{ n: 2 }] } });
+    expect(streams.lent).toBe(0);
+  });
+
+  it('a statement asked while COMMIT is on its way is refused, and runs neither in nor outside the transaction', async () => {
+    await client.execute('delete from t');
+    const tx = await client.transaction('write');
+    await tx.execute({ sql: 'insert into t (v) values (?) returning id', args: ['kept'] });
+    slowly(/COMMIT/, 30);
+    const committing = tx.commit();
+    await expect(tx.execute({ sql: 'update t set v = ? returning id', args: ['late'] })).rejects.toMatchObject({ code: 'TRANSACTION_CLOSED' });
+    await expect(tx.execute({ sql: 'insert into t (v) values (?)', args: ['late insert'] })).rejects.toMatchObject({ code: 'TRANSACTION_CLOSED' });
+    await committing;
+    expect(await values()).toEqual(['kept']);
+  });
+
+  it('a statement asked while ROLLBACK is on its way is refused: nothing of the transaction stays', async () => {
+    await client.execute('delete from t');
+    await client.execute({ sql: 'insert into t (v) values (?)', args: ['before'] });
+    const tx = await client.transaction('write');
+    await tx.execute({ sql: 'insert into t (v) values (?) returning id', args: ['undone'] });
+    slowly(/ROLLBACK/, 30);
+    const rollingBack = tx.rollback();
+    await expect(tx.execute({ sql: 'update t set v = ? returning id', args: ['leaked'] })).rejects.toMatchObject({ code: 'TRANSACTION_CLOSED' });
+    await rollingBack;
+    expect(await values()).toEqual(['before']);
+  });
+
+  it('a transaction whose request fails as a whole ends with its stream closed, none left lent', async () => {
+    await client.execute('delete from t');
+    for (let i = 0; i < 5; i++) {
+      const tx = await client.transaction('write');
+      await tx.execute('select 1');
+      failNext = true;
+      await expect(tx.execute({ sql: 'update t set v = ? returning id', args: ['x'] })).rejects.toThrow(/fetch failed/);
+      await tx.rollback(); // as drizzle does after an error
+      expect(tx.closed).toBe(true);
+    }
+    expect(streams.lent).toBe(0);
+    const tx = await client.transaction('write');
+    await tx.execute({ sql: 'insert into t (v) values (?) returning id', args: ['after'] });
+    await tx.commit();
+    expect(await values()).toEqual(['after']);
   });
 
   it('a read on a kept stream the server no longer knows is answered on a stream of its own', async () => {

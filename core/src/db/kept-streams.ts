@@ -24,13 +24,20 @@ export interface Lease {
  * Hrana streams of one libsql server client, kept open from one use to the next. On sqld each
  * stream is a connection of its own: opening one per transaction or read cost a third of a
  * `select 1`'s time on an idle server. A stream is handed back (`keep`) only where its user left
- * it outside any transaction; otherwise it is closed (`discard`).
+ * it outside any transaction; otherwise it is closed (`discard`). What a connection carries from
+ * one user to the next (`last_insert_rowid()`, `changes()`, TEMP tables, pragmas) shows through;
+ * the platform reads none of it outside a transaction.
  */
 export class KeptStreams {
   readonly #idle: { stream: HttpStream; since: number }[] = [];
   #lent = 0;
 
   constructor(private readonly openStream: () => Promise<HttpStream>) {}
+
+  /** Streams lent out now. */
+  get lent(): number {
+    return this.#lent;
+  }
 
   /** A kept stream if one is open and fresh and `reuse` allows, else a new one. */
   async lease(reuse: boolean): Promise<Lease> {
@@ -100,11 +107,15 @@ const NO_SQL_CACHE = { apply() {} } as unknown as ReturnType<HttpTransaction['_g
 
 /**
  * A transaction on a stream that outlives it: the stream is kept once COMMIT or ROLLBACK has been
- * answered. Ended any other way (a failed BEGIN or COMMIT, a transaction abandoned), its stream is
- * closed with it and the server rolls back whatever was left open. Once ended it refuses every
- * statement: its stream may be serving another transaction by then.
+ * answered. Ended any other way (a failed BEGIN or COMMIT, a request failed as a whole, a
+ * transaction abandoned), its stream is closed with it and the server rolls back whatever was
+ * left open. From the moment COMMIT or ROLLBACK is sent it refuses every statement, as libsql's
+ * own transaction does: queued behind them, a statement would run outside the transaction, and
+ * once ended its stream may be serving another transaction.
  */
 export class StreamTransaction extends HttpTransaction {
+  /** COMMIT or ROLLBACK sent, or the transaction ended. */
+  #ending = false;
   #ended = false;
   /** Whether BEGIN has gone out: libsql sends it with the first statements. */
   #begun = false;
@@ -120,13 +131,13 @@ export class StreamTransaction extends HttpTransaction {
   }
 
   override batch(stmts: InStatement[]): Promise<ResultSet[]> {
-    if (this.#ended) return Promise.reject(transactionClosed());
+    if (this.#ending) return Promise.reject(transactionClosed());
     this.#begun = true;
     return super.batch(stmts);
   }
 
   override executeMultiple(sql: string): Promise<void> {
-    if (this.#ended) return Promise.reject(transactionClosed());
+    if (this.#ending) return Promise.reject(transactionClosed());
     this.#begun = true;
     return super.executeMultiple(sql);
   }
@@ -135,12 +146,16 @@ export class StreamTransaction extends HttpTransaction {
     return this.#end('COMMIT');
   }
 
-  override rollback(): Promise<void> {
-    return this.#ended ? Promise.resolve() : this.#end('ROLLBACK');
+  override async rollback(): Promise<void> {
+    if (this.#ending) return;
+    // A request that failed as a whole closed the stream, and the server rolls back with it.
+    if (this.#stream.closed) return this.close();
+    return this.#end('ROLLBACK');
   }
 
   async #end(statement: 'COMMIT' | 'ROLLBACK'): Promise<void> {
-    if (this.#ended) throw transactionClosed();
+    if (this.#ending) throw transactionClosed();
+    this.ending();
     try {
       if (this.#begun) await this.#stream.run(statement);
       this.keepStream();
@@ -151,40 +166,58 @@ export class StreamTransaction extends HttpTransaction {
     }
   }
 
+  /** COMMIT or ROLLBACK is on its way: no statement more. */
+  ending(): void {
+    this.#ending = true;
+  }
+
   /** Ends the transaction, its stream kept for the next one: only once COMMIT or ROLLBACK is answered. */
   keepStream(): void {
     if (this.#ended) return;
-    this.#ended = true;
+    this.#ending = this.#ended = true;
     this.streams.keep(this.#stream);
   }
 
   override close(): void {
     if (this.#ended) return;
-    this.#ended = true;
+    this.#ending = this.#ended = true;
     this.streams.discard(this.#stream);
   }
 
   override get closed(): boolean {
-    return this.#ended || super.closed;
+    return this.#ending || super.closed;
   }
 }
 
-const transactionClosed = () => new LibsqlError('Cannot execute statements because the transaction is closed', 'TRANSACTION_CLOSED');
+/** The error libsql's own transactions give a statement asked once they have ended. */
+export const transactionClosed = (): LibsqlError => new LibsqlError('Cannot execute statements because the transaction is closed', 'TRANSACTION_CLOSED');
 
-/** A server's error as libsql's client reports it, so callers read the same codes. */
+/** A server's error as libsql's client reports it (the same code for the same failure), so callers read the same codes. */
 export function asLibsqlError(err: hrana.ClientError): LibsqlError {
-  const code = err instanceof hrana.ResponseError && err.code !== undefined ? err.code
-    : err instanceof hrana.ClosedError ? 'HRANA_CLOSED_ERROR'
-      : err instanceof hrana.HttpServerError ? 'SERVER_ERROR' : 'HRANA_PROTO_ERROR';
-  return new LibsqlError(err.message, code, undefined, undefined, err);
+  return new LibsqlError(err.message, libsqlCodeOf(err), undefined, undefined, err);
+}
+
+function libsqlCodeOf(err: hrana.ClientError): string {
+  if (err instanceof hrana.ResponseError) return err.code ?? 'UNKNOWN';
+  if (err instanceof hrana.ClosedError) return err.cause instanceof hrana.ClientError ? libsqlCodeOf(err.cause) : 'HRANA_CLOSED_ERROR';
+  if (err instanceof hrana.ProtoError) return 'HRANA_PROTO_ERROR';
+  if (err instanceof hrana.HttpServerError) return 'SERVER_ERROR';
+  if (err instanceof hrana.ProtocolVersionError) return 'PROTOCOL_VERSION_ERROR';
+  if (err instanceof hrana.InternalError) return 'INTERNAL_ERROR';
+  return 'UNKNOWN';
 }
 
 /** A transaction on a kept stream if there is one and `reuse` allows, else on a new stream. */
 export async function streamTransaction(streams: KeptStreams, mode: TransactionMode, reuse: boolean): Promise<{ tx: StreamTransaction; reused: boolean; version: hrana.ProtocolVersion }> {
   const { stream, reused } = await streams.lease(reuse);
-  // Asked when the client opened its first stream: no round trip.
-  const version = await stream.client().getVersion();
-  return { tx: new StreamTransaction(stream, mode, version, streams), reused, version };
+  try {
+    // Asked when the client opened its first stream: no round trip.
+    const version = await stream.client().getVersion();
+    return { tx: new StreamTransaction(stream, mode, version, streams), reused, version };
+  } catch (error) {
+    streams.discard(stream);
+    throw error;
+  }
 }
 
 /** A statement that only reads: it leaves its stream as it found it. */
@@ -219,15 +252,21 @@ export function readOnKeptStreams(client: Client, streams: KeptStreams): Client 
       return;
     }
     const { stream } = lease;
-    // Queued in one go, the queries go out in one request.
-    const outcomes = await Promise.allSettled(reads.map(({ stmt }) => stream.query(typeof stmt === 'string' ? stmt : [stmt.sql, stmt.args ?? []])));
-    // A request that failed as a whole closes its stream; a statement that failed does not.
-    const failedWhole = stream.closed;
-    if (failedWhole) {
-      streams.discard(stream);
-      streams.closeAll();
-    } else {
-      streams.keep(stream);
+    let outcomes: PromiseSettledResult<hrana.RowsResult>[];
+    let failedWhole = true;
+    try {
+      // Queued in one go, the queries go out in one request. A query refused before it is queued
+      // (an argument SQLite cannot take) fails alone.
+      outcomes = await Promise.allSettled(reads.map(async ({ stmt }) => stream.query(typeof stmt === 'string' ? stmt : [stmt.sql, stmt.args ?? []])));
+      // A request that failed as a whole closes its stream; a statement that failed does not.
+      failedWhole = stream.closed;
+    } finally {
+      if (failedWhole) {
+        streams.discard(stream);
+        streams.closeAll();
+      } else {
+        streams.keep(stream);
+      }
     }
     outcomes.forEach((outcome, i) => {
       const read = reads[i]!;

