@@ -17,8 +17,8 @@ describe('a libsql server client: held inserts with COMMIT, streams kept between
   let sent: string[][] = [];
   /** Whether each of those requests went on an open stream (it carried a baton). */
   let onOpenStream: boolean[] = [];
-  /** How long the next requests wait before going out, by their SQL; the next one fails as a whole when `failNext`. */
-  let delayOf: (sql: string) => number = () => 0;
+  /** What the next requests wait for before going out, by their SQL; the next one fails as a whole when `failNext`. */
+  let gateOf: (sql: string) => Promise<void> | undefined = () => undefined;
   let failNext = false;
   let streams: KeptStreams;
   beforeAll(async () => {
@@ -40,8 +40,7 @@ describe('a libsql server client: held inserts with COMMIT, streams kept between
           failNext = false;
           throw new TypeError('fetch failed'); // as a reset connection fails it
         }
-        const delay = delayOf(body);
-        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+        await gateOf(body);
         return toServer(request);
       },
     });
@@ -66,11 +65,18 @@ describe('a libsql server client: held inserts with COMMIT, streams kept between
   const record = () => {
     sent = [];
     onOpenStream = [];
-    delayOf = () => 0;
+    gateOf = () => undefined;
   };
-  const slowly = (pattern: RegExp, ms: number) => {
-    delayOf = (sql) => (pattern.test(sql) ? ms : 0);
-    onTestFinished(() => { delayOf = () => 0; });
+  /** Holds the requests whose SQL matches until `release()`. */
+  const hold = (pattern: RegExp) => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    gateOf = (sql) => (pattern.test(sql) ? gate : undefined);
+    onTestFinished(() => {
+      release();
+      gateOf = () => undefined;
+    });
+    return release;
   };
 
   it('reads, then the held inserts with COMMIT: two requests in all, and the stream stays open', async () => {
@@ -236,12 +242,13 @@ describe('a libsql server client: held inserts with COMMIT, streams kept between
 
   it('reads while four streams are busy go as libsql sends them; no stream costs a request of its own', async () => {
     record();
-    slowly(/select \? as i/, 40);
+    const release = hold(/select \? as i/);
     const reads: Promise<ResultSet>[] = [];
     for (let i = 0; i < 6; i++) {
       reads.push(client.execute({ sql: 'select ? as i', args: [i] }));
       await new Promise((resolve) => setImmediate(resolve)); // each read in a turn of its own
     }
+    release();
     expect((await Promise.all(reads)).map((a) => a.rows[0]!.i)).toEqual([0, 1, 2, 3, 4, 5]);
     // Four on kept or new streams (no close), two as libsql sends them (with the close).
     expect(sent.map((types) => types.join())).toEqual(['execute', 'execute', 'execute', 'execute', 'execute,close', 'execute,close']);
@@ -264,10 +271,11 @@ describe('a libsql server client: held inserts with COMMIT, streams kept between
     await client.execute('delete from t');
     const tx = await client.transaction('write');
     await tx.execute({ sql: 'insert into t (v) values (?) returning id', args: ['kept'] });
-    slowly(/COMMIT/, 30);
+    const release = hold(/COMMIT/);
     const committing = tx.commit();
     await expect(tx.execute({ sql: 'update t set v = ? returning id', args: ['late'] })).rejects.toMatchObject({ code: 'TRANSACTION_CLOSED' });
     await expect(tx.execute({ sql: 'insert into t (v) values (?)', args: ['late insert'] })).rejects.toMatchObject({ code: 'TRANSACTION_CLOSED' });
+    release();
     await committing;
     expect(await values()).toEqual(['kept']);
   });
@@ -277,9 +285,10 @@ describe('a libsql server client: held inserts with COMMIT, streams kept between
     await client.execute({ sql: 'insert into t (v) values (?)', args: ['before'] });
     const tx = await client.transaction('write');
     await tx.execute({ sql: 'insert into t (v) values (?) returning id', args: ['undone'] });
-    slowly(/ROLLBACK/, 30);
+    const release = hold(/ROLLBACK/);
     const rollingBack = tx.rollback();
     await expect(tx.execute({ sql: 'update t set v = ? returning id', args: ['leaked'] })).rejects.toMatchObject({ code: 'TRANSACTION_CLOSED' });
+    release();
     await rollingBack;
     expect(await values()).toEqual(['before']);
   });
@@ -308,5 +317,25 @@ describe('a libsql server client: held inserts with COMMIT, streams kept between
     expect((await client.execute('select v from t')).rows.map((r) => r.v)).toEqual(['after restart']);
     expect(onOpenStream[0]).toBe(true);
     expect(sent.at(-1)).toEqual(['execute', 'close']);
+  });
+
+  it('a transaction rolled back or closed while its first request on a gone stream is out is not sent again: nothing left open', async () => {
+    for (const end of ['rollback', 'close'] as const) {
+      await keepStreamsThenRestart();
+      const tx = await client.transaction('write');
+      const release = hold(/select 41/);
+      const first = tx.execute('select 41 as n').then(() => 'answered', (err: unknown) => err);
+      await new Promise((resolve) => setImmediate(resolve)); // the request is out, held
+      const ended = end === 'rollback' ? tx.rollback() : tx.close();
+      release();
+      await ended; // the server rolled back with the stream: nothing to report
+      expect(await first).toMatchObject({ code: 'SERVER_ERROR' });
+      expect(streams.lent).toBe(0);
+      // Nothing holds the write lock: the next writer gets it at once.
+      const next = await client.transaction('write');
+      await next.execute({ sql: 'insert into t (v) values (?) returning id', args: [end] });
+      await next.commit();
+      expect(await values()).toEqual([end]);
+    }
   });
 });

