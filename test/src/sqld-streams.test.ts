@@ -10,6 +10,9 @@ import { startSqld, type SqldServer } from './sqld-server.js';
  * the server) is kept for the next transaction or read: a write costs its round trips and no
  * request more, and neither a write nor a read opens a new connection.
  */
+/** The header that puts requests in the test's namespace, `commit`. */
+const NAMESPACE = { 'x-namespace-bin': Buffer.from('commit').toString('base64').replace(/=+$/, '') };
+
 describe('a libsql server client: held inserts with COMMIT, streams kept between transactions and reads', () => {
   let sqld: SqldServer;
   let client: Client;
@@ -27,7 +30,7 @@ describe('a libsql server client: held inserts with COMMIT, streams kept between
       method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}',
     });
     expect(created.ok).toBe(true);
-    const toServer = serverFetch({ 'x-namespace-bin': Buffer.from('commit').toString('base64').replace(/=+$/, '') });
+    const toServer = serverFetch(NAMESPACE);
     const raw = createClient({
       url: sqld.url,
       fetch: async (input: Request | string | URL, init?: RequestInit) => {
@@ -55,7 +58,7 @@ describe('a libsql server client: held inserts with COMMIT, streams kept between
 
   /** A client as libsql makes it, nothing kept. */
   const plainClient = () => {
-    const own = createClient({ url: sqld.url, fetch: serverFetch({ 'x-namespace-bin': Buffer.from('commit').toString('base64').replace(/=+$/, '') }) });
+    const own = createClient({ url: sqld.url, fetch: serverFetch(NAMESPACE) });
     onTestFinished(() => own.close());
     return own;
   };

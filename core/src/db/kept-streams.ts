@@ -8,9 +8,9 @@ type HttpStream = hrana.HttpStream;
 /** sqld ends a stream 10 s after its last request; one idle for half that is not used again. */
 const IDLE_MS = 5_000;
 /**
- * Streams open per client for reads to open more (transactions open one whenever none is idle),
- * and idle streams kept. A tenant's write queue uses two at a time (one committing, the next
- * beginning); reads take what is idle.
+ * Streams lent out per client beyond which a read does not open another (a transaction opens one
+ * whenever none is idle), and idle streams kept per client. A tenant's write queue uses two at a
+ * time (one committing, the next beginning).
  */
 const MAX_STREAMS = 4;
 
